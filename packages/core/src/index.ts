@@ -1,0 +1,21 @@
+export { ExitCode, HeadroomError, ValidationError, UsageError, RunFailedError, InterruptedError } from './errors.ts';
+export type { ExitCodeValue, ValidationIssue } from './errors.ts';
+export { parseDuration, parseCount, parsePercent, formatMs, formatDuration } from './units.ts';
+export type { Parsed } from './units.ts';
+export { Checker, join as joinPath } from './checker.ts';
+export { defineScenario, stepRates, subPhaseName } from './scenario.ts';
+export type {
+  ScenarioInput, RequestInput, PhaseInput, RateInput, ServiceInput, WorkersInput, CaptureInput, ThresholdInput,
+  Scenario, Request, Phase, ClosedPhase, ConstantPhase, RampPhase, StepsPhase, LoadModel, Service, Capture,
+  Threshold, ThresholdMetric, Duration, Percent, Count, HttpMethod,
+} from './scenario.ts';
+export { validateScenario, SCENARIO_DEFAULTS } from './validate-scenario.ts';
+export type { ValidateScenarioOptions } from './validate-scenario.ts';
+export { parseThresholdKey, parseThresholdExpression, isLatencyMetric } from './threshold.ts';
+export { defineBench, validateBench, BENCH_DEFAULTS } from './bench.ts';
+export type { BenchInput, Bench, BenchFn, TaskInput, ValidateBenchOptions } from './bench.ts';
+export { createHistogram, recordUs, encodeHistogram, decodeHistogram, mergeEncoded, summarize } from './histogram.ts';
+export type { Histogram, LatencySummary } from './histogram.ts';
+export type {
+  ErrorKind, ErrorCounts, WorkerPlan, RunnerToWorker, WorkerToRunner, WorkerTick, WorkerPhaseEnd, Counts, TraceSample,
+} from './protocol.ts';

@@ -1,0 +1,100 @@
+/**
+ * The typed message protocol between the orchestrator (runner) and load worker
+ * processes. Messages are unions tagged by `type`; histograms cross as encoded bytes
+ * (see histogram.ts). Workers run under `taskset`, talk over Node's IPC channel with
+ * `serialization: 'advanced'` so Uint8Array survives intact.
+ */
+import type { Phase, Request } from './scenario.ts';
+
+/** Errors by kind: non-2xx by status class, and transport failures. */
+export type ErrorKind = 'http_1xx' | 'http_3xx' | 'http_4xx' | 'http_5xx' | 'timeout' | 'refused' | 'reset' | 'closed' | 'other';
+export type ErrorCounts = Partial<Record<ErrorKind, number>>;
+
+/** What one worker must do: its share of every phase. */
+export interface WorkerPlan {
+  index: number;
+  /** Total workers; open-model arrivals are interleaved: worker i takes arrivals i, i+count, i+2·count … */
+  count: number;
+  engine: 'headroom' | 'autocannon';
+  target: string;
+  requests: Request[];
+  /** Phases with this worker's share of connections already applied; rates are the whole run's. */
+  phases: Phase[];
+  timeoutMs: number;
+  /** Fraction of requests that carry a W3C traceparent header. */
+  traceSample: number;
+  /** Epoch ms at which phase 0 starts, the same for every worker, so seconds line up. */
+  startAt: number;
+}
+
+export type RunnerToWorker =
+  | { type: 'start'; plan: WorkerPlan }
+  /** Stop sending now, report what was measured, then exit. */
+  | { type: 'stop'; reason: string };
+
+/** Counters shared by a one-second tick and a phase total. */
+export interface Counts {
+  /** Completed requests (any outcome). */
+  requests: number;
+  /** 2xx responses. */
+  ok: number;
+  errors: ErrorCounts;
+  /** Open model: sends that left later than their intended time by more than 1ms. */
+  lateSends: number;
+  /** Open model: the worst send lag, µs. */
+  maxLagUs: number;
+  /** Open model: arrivals scheduled in the interval. */
+  offered: number;
+  bytesRead: number;
+}
+
+export interface WorkerTick extends Counts {
+  type: 'tick';
+  worker: number;
+  /** Whole seconds since plan.startAt; ticks of all workers with the same second are merged. */
+  second: number;
+  /** Phase or sub-phase name (`steps@500`) this second belongs to. */
+  phase: string;
+  /** Latency from intended send time (open model; equal to service time in the closed model), encoded. */
+  hist: Uint8Array;
+  /** Latency from actual send (service time), encoded. */
+  serviceHist: Uint8Array;
+  /** Worker process CPU use over the second, 0..1 of one core. */
+  cpu: number;
+}
+
+export interface WorkerPhaseEnd extends Counts {
+  type: 'phase-end';
+  worker: number;
+  phase: string;
+  /** Parent phase for a step's sub-phase, else the phase itself. */
+  parent: string;
+  /** Offered rate for open phases (req/s, whole run), null for closed. */
+  offeredRate: number | null;
+  startedAt: number;
+  endedAt: number;
+  hist: Uint8Array;
+  serviceHist: Uint8Array;
+}
+
+/** A request sent with traceparent: its ids and what the generator measured. */
+export interface TraceSample {
+  traceId: string;
+  spanId: string;
+  phase: string;
+  request: string;
+  /** Epoch ms of the intended send. */
+  startedAt: number;
+  latencyUs: number;
+  status: number;
+  error: ErrorKind | null;
+}
+
+export type WorkerToRunner =
+  | { type: 'ready'; worker: number; pid: number }
+  | WorkerTick
+  | WorkerPhaseEnd
+  | { type: 'traces'; worker: number; samples: TraceSample[] }
+  | { type: 'warning'; worker: number; message: string }
+  | { type: 'done'; worker: number }
+  | { type: 'fatal'; worker: number; message: string };

@@ -1,0 +1,237 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { Checker, join } from './checker.ts';
+import { ValidationError } from './errors.ts';
+import type { Capture, HttpMethod, Phase, Request, Scenario, Service } from './scenario.ts';
+import { stepRates, subPhaseName } from './scenario.ts';
+import { checkThresholds } from './threshold.ts';
+
+const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+const SCENARIO_KEYS = ['name', 'service', 'target', 'requests', 'workers', 'phases', 'timeout', 'slo', 'expectedPeak', 'thresholds', 'trace'];
+
+/** Defaults applied when a scenario leaves a field out; README documents each. */
+export const SCENARIO_DEFAULTS = {
+  readyTimeout: '10s',
+  stopTimeout: '5s',
+  timeout: '10s',
+  openConnections: 64,
+  serviceCpus: [0],
+} as const;
+
+export interface ValidateScenarioOptions {
+  /** Path of the scenario file, for messages and to resolve `service.cwd`. */
+  file: string;
+  /** CPUs on this machine. @default os.availableParallelism() */
+  cpuCount?: number;
+}
+
+/** Validates a scenario's default export and resolves it; throws ValidationError listing every problem. */
+export function validateScenario(raw: unknown, options: ValidateScenarioOptions): Scenario {
+  const c = new Checker();
+  const cpuCount = options.cpuCount ?? availableParallelism();
+  const o = c.object(raw, '') ?? {};
+  c.known(o, '', SCENARIO_KEYS);
+  const name = c.string(o['name'], 'name');
+  if (name !== undefined && !/^[\w.-]+$/.test(name)) c.add('name', `"${name}" has characters other than letters, digits, _ . -`, 'use a name like "orders-api"');
+  const service = o['service'] === undefined ? null : checkService(c, o['service'], options.file, cpuCount);
+  const target = checkUrl(c, o['target'], 'target');
+  const requests = checkRequests(c, o['requests']);
+  const workers = checkWorkers(c, o['workers'], service?.cpus ?? [], cpuCount);
+  const phases = checkPhases(c, o['phases']);
+  const timeoutMs = c.duration(o['timeout'] ?? SCENARIO_DEFAULTS.timeout, 'timeout');
+  const slo = checkSlo(c, o['slo']);
+  const expectedPeak = o['expectedPeak'] === undefined ? null : c.count(o['expectedPeak'], 'expectedPeak', { exclusiveMin: 0 });
+  const scopes = new Set<string>();
+  for (const p of phases) {
+    scopes.add(p.name);
+    if (p.model === 'steps') for (const r of stepRates(p)) scopes.add(subPhaseName(p.name, r));
+  }
+  const thresholds = checkThresholds(c, o['thresholds'], 'thresholds', scopes);
+  if (thresholds.some((t) => t.metric === 'headroom') && expectedPeak === null) c.add('thresholds.headroom', 'needs expectedPeak', 'set expectedPeak: <req/s in production>');
+  const trace = checkTrace(c, o['trace']);
+
+  if (c.issues.length > 0) throw new ValidationError(options.file, c.issues);
+  return {
+    name: name as string, file: resolve(options.file), service, target: target as string, requests, workers,
+    phases, timeoutMs: timeoutMs as number, slo, expectedPeak: expectedPeak ?? null, thresholds, trace,
+  };
+}
+
+function checkUrl(c: Checker, v: unknown, path: string): string | undefined {
+  const s = c.string(v, path);
+  if (s === undefined) return undefined;
+  let u: URL;
+  try { u = new URL(s); } catch { return c.add(path, `"${s}" is not a URL`, 'write e.g. "http://127.0.0.1:3000"'); }
+  if (u.protocol !== 'http:') return c.add(path, `protocol ${u.protocol} is not supported`, 'use an http:// URL');
+  return s.replace(/\/+$/, '');
+}
+
+function checkService(c: Checker, raw: unknown, file: string, cpuCount: number): Service | null {
+  const o = c.object(raw, 'service');
+  if (!o) return null;
+  c.known(o, 'service', ['command', 'cwd', 'env', 'ready', 'readyTimeout', 'cpus', 'capture', 'stopTimeout']);
+  const cmd = o['command'];
+  if (!Array.isArray(cmd) || cmd.length === 0 || !cmd.every((x) => typeof x === 'string' && x.length > 0)) {
+    c.add('service.command', 'expected a non-empty array of strings', 'e.g. ["node", "examples/orders/server.ts"]');
+  }
+  const env = o['env'] === undefined ? {} : c.object(o['env'], 'service.env');
+  if (env) for (const [k, v] of Object.entries(env)) if (typeof v !== 'string') c.add(join('service.env', k), `expected a string, got ${typeof v}`);
+  const ready = checkUrl(c, o['ready'], 'service.ready');
+  const readyTimeoutMs = c.duration(o['readyTimeout'] ?? SCENARIO_DEFAULTS.readyTimeout, 'service.readyTimeout');
+  const stopTimeoutMs = c.duration(o['stopTimeout'] ?? SCENARIO_DEFAULTS.stopTimeout, 'service.stopTimeout');
+  const cpus = c.cpus(o['cpus'] ?? SCENARIO_DEFAULTS.serviceCpus, 'service.cpus', cpuCount);
+  const capture = checkCapture(c, o['capture']);
+  const cwd = c.string(o['cwd'], 'service.cwd', false);
+  return {
+    command: (cmd as string[]) ?? [], cwd: resolve(cwd ?? process.cwd()), env: (env ?? {}) as Record<string, string>,
+    ready: ready ?? '', readyTimeoutMs: readyTimeoutMs ?? 0, cpus: cpus ?? [], capture, stopTimeoutMs: stopTimeoutMs ?? 0,
+  };
+}
+
+function checkCapture(c: Checker, raw: unknown): Capture {
+  const o = c.object(raw, 'service.capture', false);
+  if (!o) return { cpu: false, heap: false, traces: null, runtime: false };
+  c.known(o, 'service.capture', ['cpu', 'heap', 'traces', 'runtime']);
+  const cpu = c.boolean(o['cpu'], 'service.capture.cpu') ?? false;
+  const heap = c.boolean(o['heap'], 'service.capture.heap') ?? false;
+  let traces: Capture['traces'] = null;
+  const t = o['traces'];
+  if (t === true) traces = { sample: 1 };
+  else if (t !== undefined && t !== false) {
+    const to = c.object(t, 'service.capture.traces');
+    if (to) {
+      c.known(to, 'service.capture.traces', ['sample']);
+      const sample = to['sample'] === undefined ? 1 : c.number(to['sample'], 'service.capture.traces.sample', { min: 0, max: 1 });
+      if (sample !== undefined) traces = { sample };
+    }
+  }
+  const runtime = c.boolean(o['runtime'], 'service.capture.runtime') ?? (cpu || heap || traces !== null);
+  return { cpu, heap, traces, runtime };
+}
+
+function checkRequests(c: Checker, raw: unknown): Request[] {
+  if (!Array.isArray(raw) || raw.length === 0) {
+    c.add('requests', raw === undefined ? 'is required' : 'expected a non-empty array', "e.g. [{ method: 'GET', path: '/health' }]");
+    return [];
+  }
+  const out: Request[] = [];
+  raw.forEach((r, i) => {
+    const p = `requests[${i}]`;
+    const o = c.object(r, p);
+    if (!o) return;
+    c.known(o, p, ['name', 'method', 'path', 'headers', 'json', 'body', 'weight']);
+    const method = (o['method'] ?? 'GET') as HttpMethod;
+    if (!METHODS.includes(method)) c.add(join(p, 'method'), `unknown method ${JSON.stringify(o['method'])}`, `one of ${METHODS.join(', ')}`);
+    const path = c.string(o['path'], join(p, 'path'));
+    if (path !== undefined && !path.startsWith('/')) c.add(join(p, 'path'), `"${path}" must start with /`);
+    const headersRaw = o['headers'] === undefined ? {} : c.object(o['headers'], join(p, 'headers'));
+    const headers: Record<string, string> = {};
+    if (headersRaw) for (const [k, v] of Object.entries(headersRaw)) {
+      if (typeof v !== 'string') c.add(join(join(p, 'headers'), k), 'expected a string');
+      else headers[k.toLowerCase()] = v;
+    }
+    if (o['json'] !== undefined && o['body'] !== undefined) c.add(p, 'has both json and body', 'keep one');
+    let body: string | null = null;
+    if (o['json'] !== undefined) {
+      body = JSON.stringify(o['json']);
+      headers['content-type'] ??= 'application/json';
+    } else if (o['body'] !== undefined) body = c.string(o['body'], join(p, 'body')) ?? null;
+    const weight = o['weight'] === undefined ? 1 : c.number(o['weight'], join(p, 'weight'), { exclusiveMin: 0 });
+    const name = c.string(o['name'], join(p, 'name'), false) ?? `${method} ${path}`;
+    if (path !== undefined && weight !== undefined) out.push({ name, method, path, headers, body, weight });
+  });
+  return out;
+}
+
+function checkWorkers(c: Checker, raw: unknown, serviceCpus: number[], cpuCount: number): Scenario['workers'] {
+  const o = c.object(raw, 'workers', false) ?? {};
+  c.known(o, 'workers', ['cpus', 'count', 'engine']);
+  const free = Array.from({ length: cpuCount }, (_, i) => i).filter((i) => !serviceCpus.includes(i));
+  const cpus = c.cpus(o['cpus'] ?? (free.length > 0 ? free : [cpuCount - 1]), 'workers.cpus', cpuCount) ?? [];
+  const count = o['count'] === undefined ? Math.max(1, cpus.length) : c.number(o['count'], 'workers.count', { integer: true, min: 1, max: 64 }) ?? 1;
+  const engine = o['engine'] ?? 'headroom';
+  if (engine !== 'headroom' && engine !== 'autocannon') c.add('workers.engine', `unknown engine ${JSON.stringify(engine)}`, "use 'headroom' or 'autocannon'");
+  return { cpus, count, engine: engine as 'headroom' | 'autocannon' };
+}
+
+function checkPhases(c: Checker, raw: unknown): Phase[] {
+  if (!Array.isArray(raw) || raw.length === 0) {
+    c.add('phases', raw === undefined ? 'is required' : 'expected a non-empty array', "e.g. [{ name: 'steady', duration: '30s', rate: 1000 }]");
+    return [];
+  }
+  const out: Phase[] = [];
+  const names = new Set<string>();
+  raw.forEach((r, i) => {
+    const p = `phases[${i}]`;
+    const o = c.object(r, p);
+    if (!o) return;
+    c.known(o, p, ['name', 'duration', 'connections', 'thinkTime', 'rate', 'stepDuration', 'warmup']);
+    const name = c.string(o['name'], join(p, 'name'));
+    if (name !== undefined) {
+      if (!/^[A-Za-z][\w-]*$/.test(name)) c.add(join(p, 'name'), `"${name}" must start with a letter and hold only letters, digits, _ and -`);
+      if (names.has(name)) c.add(join(p, 'name'), `"${name}" is used by an earlier phase`, 'phase names must be unique');
+      names.add(name);
+    }
+    const warmup = c.boolean(o['warmup'], join(p, 'warmup')) ?? name === 'warmup';
+    const phase = checkModel(c, o, p);
+    if (phase && name !== undefined) out.push({ ...phase, name, warmup } as Phase);
+  });
+  return out;
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+type PhaseShape = DistributiveOmit<Phase, 'name' | 'warmup'>;
+
+function checkModel(c: Checker, o: Record<string, unknown>, p: string): PhaseShape | undefined {
+  const rate = o['rate'];
+  const conns = o['connections'] === undefined ? undefined : c.count(o['connections'], join(p, 'connections'), { integer: true, min: 1 });
+  if (rate === undefined) {
+    if (o['connections'] === undefined) return c.add(p, 'needs connections (closed model) or rate (open model)', "e.g. { connections: 8 } or { rate: 1000 }");
+    if (o['stepDuration'] !== undefined) c.add(join(p, 'stepDuration'), 'only step phases (rate: {from, to, step}) take stepDuration');
+    const durationMs = c.duration(o['duration'], join(p, 'duration'));
+    const thinkTimeMs = o['thinkTime'] === undefined ? 0 : c.duration(o['thinkTime'], join(p, 'thinkTime'));
+    if (conns === undefined || durationMs === undefined || thinkTimeMs === undefined) return undefined;
+    return { model: 'closed', connections: conns, durationMs, thinkTimeMs };
+  }
+  if (o['thinkTime'] !== undefined) c.add(join(p, 'thinkTime'), 'thinkTime is for closed phases', 'drop it, or use connections instead of rate');
+  const connections = conns ?? SCENARIO_DEFAULTS.openConnections;
+  if (typeof rate === 'object' && rate !== null && !Array.isArray(rate)) {
+    const ro = rate as Record<string, unknown>;
+    const rp = join(p, 'rate');
+    c.known(ro, rp, ['from', 'to', 'step']);
+    const from = c.count(ro['from'], join(rp, 'from'), { min: 0 });
+    const to = c.count(ro['to'], join(rp, 'to'), { min: 0 });
+    if (ro['step'] === undefined) {
+      const durationMs = c.duration(o['duration'], join(p, 'duration'));
+      if (o['stepDuration'] !== undefined) c.add(join(p, 'stepDuration'), 'a ramp has no steps', 'add rate.step for a step load');
+      if (from === undefined || to === undefined || durationMs === undefined) return undefined;
+      return { model: 'ramp', from, to, durationMs, connections };
+    }
+    const step = c.count(ro['step'], join(rp, 'step'), { exclusiveMin: 0 });
+    const stepDurationMs = c.duration(o['stepDuration'], join(p, 'stepDuration'));
+    if (o['duration'] !== undefined) c.add(join(p, 'duration'), 'a step phase lasts steps × stepDuration', 'drop duration, set stepDuration');
+    if (from === undefined || to === undefined || step === undefined || stepDurationMs === undefined) return undefined;
+    if (from === 0 && to === 0) return c.add(rp, 'from and to are both 0');
+    const steps = Math.floor(Math.abs(to - from) / step) + 1;
+    return { model: 'steps', from, to, step, stepDurationMs, durationMs: steps * stepDurationMs, connections };
+  }
+  const r = c.count(rate, join(p, 'rate'), { exclusiveMin: 0 });
+  const durationMs = c.duration(o['duration'], join(p, 'duration'));
+  if (o['stepDuration'] !== undefined) c.add(join(p, 'stepDuration'), 'a constant rate has no steps', 'use rate: { from, to, step } for steps');
+  if (r === undefined || durationMs === undefined) return undefined;
+  return { model: 'constant', rate: r, durationMs, connections };
+}
+
+function checkSlo(c: Checker, raw: unknown): Scenario['slo'] {
+  const o = c.object(raw, 'slo', false) ?? {};
+  c.known(o, 'slo', ['p50', 'p95', 'p99', 'errorRate']);
+  const d = (k: string) => (o[k] === undefined ? null : c.duration(o[k], join('slo', k)) ?? null);
+  return { p50Ms: d('p50'), p95Ms: d('p95'), p99Ms: d('p99'), errorRate: o['errorRate'] === undefined ? null : c.percent(o['errorRate'], 'slo.errorRate') ?? null };
+}
+
+function checkTrace(c: Checker, raw: unknown): Scenario['trace'] {
+  const o = c.object(raw, 'trace', false);
+  if (!o) return { sample: 0 };
+  c.known(o, 'trace', ['sample']);
+  return { sample: c.number(o['sample'], 'trace.sample', { min: 0, max: 1 }) ?? 0 };
+}
