@@ -1,0 +1,8 @@
+export { Store, DEFAULT_DB } from './store.ts';
+export type { OpenStoreOptions, JsonValue } from './store.ts';
+export { TABLES } from './schema.ts';
+export type { TableName, Row, ColumnType } from './schema.ts';
+export { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
+export type { Migration } from './migrations.ts';
+export { newRunId, resolveRunRef } from './run-ref.ts';
+export type { ResolveRunOptions } from './run-ref.ts';

@@ -1,0 +1,105 @@
+/**
+ * The store's tables, as the current schema. Column types drive both DDL and the
+ * typed appender. Changing a table means adding a migration in migrations.ts
+ * (ALTER TABLE … ADD COLUMN IF NOT EXISTS) so existing files move forward.
+ */
+
+export type ColumnType = 'VARCHAR' | 'JSON' | 'BOOLEAN' | 'INTEGER' | 'BIGINT' | 'DOUBLE' | 'TIMESTAMP' | 'BLOB';
+
+export interface TableSpec {
+  columns: Record<string, ColumnType>;
+  primaryKey?: string[];
+}
+
+export const TABLES = {
+  runs: {
+    columns: {
+      id: 'VARCHAR', kind: 'VARCHAR', scenario: 'VARCHAR', file: 'VARCHAR', status: 'VARCHAR', gates: 'VARCHAR',
+      started_at: 'TIMESTAMP', ended_at: 'TIMESTAMP', git_sha: 'VARCHAR', git_dirty: 'BOOLEAN', version: 'VARCHAR',
+      host: 'VARCHAR', cpu_model: 'VARCHAR', cpu_count: 'INTEGER', node_version: 'VARCHAR', service_cpus: 'JSON',
+      worker_cpus: 'JSON', pinning: 'JSON', config: 'JSON', error: 'VARCHAR', warnings: 'JSON',
+    },
+    primaryKey: ['id'],
+  },
+  phases: {
+    columns: {
+      run_id: 'VARCHAR', phase: 'VARCHAR', parent: 'VARCHAR', ordinal: 'INTEGER', model: 'VARCHAR', warmup: 'BOOLEAN',
+      started_at: 'TIMESTAMP', ended_at: 'TIMESTAMP', duration_s: 'DOUBLE', offered_rate: 'DOUBLE', achieved_rate: 'DOUBLE',
+      requests: 'BIGINT', ok: 'BIGINT', errors: 'BIGINT', error_rate: 'DOUBLE', errors_by_kind: 'JSON', late_sends: 'BIGINT',
+      max_lag_ms: 'DOUBLE', p50_ms: 'DOUBLE', p75_ms: 'DOUBLE', p90_ms: 'DOUBLE', p95_ms: 'DOUBLE', p99_ms: 'DOUBLE',
+      p999_ms: 'DOUBLE', max_ms: 'DOUBLE', mean_ms: 'DOUBLE', svc_p50_ms: 'DOUBLE', svc_p90_ms: 'DOUBLE', svc_p99_ms: 'DOUBLE',
+      svc_p999_ms: 'DOUBLE', svc_max_ms: 'DOUBLE', hist: 'BLOB', service_hist: 'BLOB',
+    },
+    primaryKey: ['run_id', 'phase'],
+  },
+  series: {
+    columns: {
+      run_id: 'VARCHAR', second: 'INTEGER', phase: 'VARCHAR', requests: 'BIGINT', ok: 'BIGINT', errors: 'BIGINT',
+      errors_by_kind: 'JSON', late_sends: 'BIGINT', p50_ms: 'DOUBLE', p90_ms: 'DOUBLE', p99_ms: 'DOUBLE', max_ms: 'DOUBLE',
+      gen_cpu: 'DOUBLE', sut_cpu: 'DOUBLE', sut_rss_mb: 'DOUBLE', sut_heap_mb: 'DOUBLE', sut_elu: 'DOUBLE',
+      sut_eld_p99_ms: 'DOUBLE', sut_gc_ms: 'DOUBLE', hist: 'BLOB',
+    },
+    primaryKey: ['run_id', 'second'],
+  },
+  gates: {
+    columns: {
+      run_id: 'VARCHAR', key: 'VARCHAR', scope: 'VARCHAR', metric: 'VARCHAR', expression: 'VARCHAR', op: 'VARCHAR',
+      threshold: 'DOUBLE', value: 'DOUBLE', passed: 'BOOLEAN', aborted: 'BOOLEAN', reason: 'VARCHAR',
+    },
+  },
+  bench_reps: {
+    columns: {
+      run_id: 'VARCHAR', task: 'VARCHAR', repetition: 'INTEGER', pid: 'INTEGER', cpus: 'JSON', iterations: 'BIGINT',
+      mean_ns: 'DOUBLE', median_ns: 'DOUBLE', min_ns: 'DOUBLE', max_ns: 'DOUBLE', sd_ns: 'DOUBLE', ops_per_s: 'DOUBLE',
+      status: 'VARCHAR', error: 'VARCHAR',
+    },
+  },
+  bench_samples: {
+    columns: { run_id: 'VARCHAR', task: 'VARCHAR', repetition: 'INTEGER', sample_index: 'INTEGER', ns: 'DOUBLE' },
+  },
+  profiles: {
+    columns: {
+      run_id: 'VARCHAR', phase: 'VARCHAR', type: 'VARCHAR', path: 'VARCHAR', sample_type: 'VARCHAR', unit: 'VARCHAR', total: 'DOUBLE',
+    },
+  },
+  profile_functions: {
+    columns: {
+      run_id: 'VARCHAR', phase: 'VARCHAR', type: 'VARCHAR', function: 'VARCHAR', file: 'VARCHAR', line: 'INTEGER',
+      self: 'DOUBLE', total: 'DOUBLE', unit: 'VARCHAR',
+    },
+  },
+  spans: {
+    columns: {
+      run_id: 'VARCHAR', trace_id: 'VARCHAR', span_id: 'VARCHAR', parent_span_id: 'VARCHAR', name: 'VARCHAR', kind: 'VARCHAR',
+      service: 'VARCHAR', start_ms: 'DOUBLE', duration_ms: 'DOUBLE', status_code: 'VARCHAR', attributes: 'JSON', source: 'VARCHAR',
+    },
+  },
+  trace_samples: {
+    columns: {
+      run_id: 'VARCHAR', trace_id: 'VARCHAR', span_id: 'VARCHAR', phase: 'VARCHAR', request: 'VARCHAR', started_at_ms: 'DOUBLE',
+      latency_ms: 'DOUBLE', status: 'INTEGER', error: 'VARCHAR',
+    },
+  },
+} as const satisfies Record<string, TableSpec>;
+
+export type TableName = keyof typeof TABLES;
+
+type JsOf<T extends ColumnType> = T extends 'BOOLEAN' ? boolean
+  : T extends 'INTEGER' | 'BIGINT' | 'DOUBLE' ? number
+  : T extends 'TIMESTAMP' ? Date | number
+  : T extends 'BLOB' ? Uint8Array
+  : string;
+
+/** A row of `table` as JS values; every column may be null. Timestamps are Date or epoch ms. */
+type Columns<T extends TableName> = (typeof TABLES)[T]['columns'];
+export type Row<T extends TableName> = { [K in keyof Columns<T>]: JsOf<Columns<T>[K] & ColumnType> | null };
+
+export function createTableSql(name: string, spec: TableSpec): string {
+  const cols = Object.entries(spec.columns).map(([c, t]) => `  ${quote(c)} ${t}`);
+  if (spec.primaryKey) cols.push(`  PRIMARY KEY (${spec.primaryKey.map(quote).join(', ')})`);
+  return `CREATE TABLE IF NOT EXISTS ${name} (\n${cols.join(',\n')}\n)`;
+}
+
+export function quote(ident: string): string {
+  return `"${ident.replaceAll('"', '""')}"`;
+}

@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Store } from './store.ts';
+import { SCHEMA_VERSION } from './migrations.ts';
+import { newRunId, resolveRunRef } from './run-ref.ts';
+
+let dir: string;
+beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'headroom-store-')); });
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('Store', () => {
+  it('creates the schema at the current version in a real DuckDB file and reopens it without re-migrating', async () => {
+    const file = join(dir, 'h.duckdb');
+    const s = await Store.open(file);
+    const v = await s.query<{ version: number }>('SELECT version FROM headroom_schema ORDER BY version');
+    expect(v.map((r) => r.version)).toEqual([SCHEMA_VERSION]);
+    s.close();
+    const again = await Store.open(file);
+    expect((await again.query('SELECT * FROM headroom_schema')).length).toBe(1);
+    again.close();
+  });
+
+  it('round-trips typed rows through the appender: timestamps, JSON, blobs, nulls', async () => {
+    const s = await Store.open(join(dir, 'h.duckdb'));
+    const started = new Date('2026-11-21T10:00:00.123Z');
+    await s.upsert('runs', [{ id: 'r1', kind: 'load', scenario: 's', status: 'running', started_at: started, config: JSON.stringify({ a: 1 }) }]);
+    await s.upsert('runs', [{ id: 'r1', kind: 'load', scenario: 's', status: 'completed', started_at: started, ended_at: started.getTime() + 5000 }]);
+    await s.append('phases', [{ run_id: 'r1', phase: 'steady', requests: 12345678901, p99_ms: 12.5, hist: new Uint8Array([1, 2, 3]) }]);
+    const runs = await s.query<{ status: string; started_at: Date; ended_at: Date; config: string | null }>('SELECT * FROM runs');
+    expect(runs).toHaveLength(1);
+    expect(runs[0]?.status).toBe('completed');
+    expect(runs[0]?.started_at.getTime()).toBe(started.getTime());
+    expect((runs[0]?.ended_at.getTime() ?? 0) - started.getTime()).toBe(5000);
+    const ph = await s.query<{ requests: number; p99_ms: number; hist: Uint8Array; errors: number | null }>('SELECT * FROM phases');
+    expect(ph[0]?.requests).toBe(12345678901);
+    expect(ph[0]?.p99_ms).toBe(12.5);
+    expect([...(ph[0]?.hist ?? [])]).toEqual([1, 2, 3]);
+    expect(ph[0]?.errors).toBeNull();
+    s.close();
+  });
+
+  it('resolves latest, latest~N and id prefixes, and says how to list runs when nothing matches', async () => {
+    const s = await Store.open(join(dir, 'h.duckdb'));
+    const ids = [0, 1, 2].map((i) => newRunId(new Date(Date.UTC(2026, 0, 1, 0, 0, i))));
+    for (const [i, id] of ids.entries()) await s.upsert('runs', [{ id, kind: 'load', scenario: 'a', status: 'completed', started_at: Date.UTC(2026, 0, 1, 0, 0, i) }]);
+    expect(await resolveRunRef(s, 'latest')).toBe(ids[2]);
+    expect(await resolveRunRef(s, 'latest~2')).toBe(ids[0]);
+    expect(await resolveRunRef(s, ids[1] as string)).toBe(ids[1]);
+    await expect(resolveRunRef(s, 'latest~3')).rejects.toThrow(/headroom runs ls/);
+    await expect(resolveRunRef(s, 'nope')).rejects.toThrow(/no run "nope"/);
+    await expect(resolveRunRef(s, 'latest', { kind: 'bench' })).rejects.toThrow(/kind bench/);
+    s.close();
+  });
+
+  it('refuses a second writer with an error that names the fix', async () => {
+    const file = join(dir, 'h.duckdb');
+    const s = await Store.open(file);
+    s.close();
+    // DuckDB locks across processes, not within one; check the message shape through a child process.
+    const { spawnSync, spawn } = await import('node:child_process');
+    const holder = spawn(process.execPath, ['-e', `
+      const { DuckDBInstance } = await import('@duckdb/node-api');
+      const i = await DuckDBInstance.create(${JSON.stringify(file)}); await i.connect();
+      console.log('locked'); setTimeout(() => {}, 20000);`], { stdio: ['ignore', 'pipe', 'inherit'], cwd: process.cwd() });
+    await new Promise<void>((res) => holder.stdout.once('data', () => res()));
+    try {
+      await expect(Store.open(file)).rejects.toThrow(/another headroom process.*--db/s);
+    } finally {
+      holder.kill('SIGKILL');
+    }
+    void spawnSync;
+  });
+});
