@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// Entry of the `headroom` command. headroom runs on Node 24 LTS (TypeScript type
+// stripping, no build step). When an older Node started this file (e.g. the system
+// Node 20 outside npm scripts), re-run it with the Node 24 that `npm install` brought in.
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 24) {
+  let node;
+  try {
+    node = join(dirname(createRequire(import.meta.url).resolve('node/package.json')), 'bin', 'node');
+  } catch {
+    console.error(`headroom needs Node 24 LTS; this is Node ${process.versions.node}. Run \`npm install\` in the headroom checkout (it brings Node 24), then use \`npx headroom\`.`);
+    process.exit(2);
+  }
+  const r = spawnSync(node, [process.argv[1], ...process.argv.slice(2)], { stdio: 'inherit' });
+  if (r.signal) process.kill(process.pid, r.signal);
+  process.exit(r.status ?? 1);
+} else {
+  await import('../src/main.ts');
+}

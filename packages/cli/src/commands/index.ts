@@ -1,0 +1,54 @@
+import { UsageError } from '@headroom/core';
+import type { Store } from '@headroom/store';
+import type { Output } from '../output.ts';
+import { runCommand } from './run.ts';
+import { runsCommand } from './runs.ts';
+
+/** What every command receives. */
+export interface CommandContext {
+  args: string[];
+  values: Record<string, string | boolean | undefined>;
+  store: Store | null;
+  out: Output;
+  signal: AbortSignal;
+}
+
+export interface Command {
+  /** Whether the command writes the store, only reads it, or does not use it. */
+  store: 'write' | 'read' | 'none';
+  run(ctx: CommandContext): Promise<number>;
+}
+
+function need(args: string[], n: number, usage: string): void {
+  if (args.length < n) throw new UsageError(`usage: ${usage}`);
+}
+
+export const COMMANDS: Record<string, Command> = {
+  run: {
+    store: 'write',
+    run: ({ args, store, out, signal }) => { need(args, 1, 'headroom run <scenario.ts>'); return runCommand(args[0] as string, store as Store, out, signal); },
+  },
+  runs: {
+    store: 'read',
+    run: ({ args, store, out, values }) => runsCommand(args, store as Store, out, Number(values['limit'] ?? 20)),
+  },
+};
+
+export const HELP = `headroom — load tests, microbenchmarks, profiles and honest comparisons
+
+usage: headroom <command> [options]
+
+commands
+  run <scenario.ts>              start the service, load it, store the run
+  runs ls                        list stored runs (--limit N)
+  runs show <run>                one run: identity, phases, gates, warnings
+  runs sql "<query>"             SQL over the store (DuckDB)
+
+runs are named by id, id prefix, latest or latest~N
+
+options
+  --db <file>    the store (default results/headroom.duckdb, or $HEADROOM_DB)
+  --json         machine-readable result on stdout, logs on stderr
+  -h, --help     this help          -v, --version   headroom's version
+
+exit codes: 0 ok · 1 threshold/gate failed · 2 bad input · 3 run failed · 130 interrupted`;

@@ -1,0 +1,96 @@
+import { formatMs } from '@headroom/core';
+import { formatTable, painter } from './table.ts';
+
+/** The machine-readable result of a load run: what `headroom run --json` prints. */
+export interface RunJson {
+  runId: string;
+  scenario: string;
+  status: string;
+  exitCode: number;
+  startedAt: string;
+  endedAt: string;
+  durationS: number;
+  phases: PhaseJson[];
+  gates: GateJson[];
+  pinning: { role: string; pid: number; requested: number[]; allowed: number[]; verified: boolean }[];
+  warnings: string[];
+  error: string | null;
+  db: string;
+}
+
+export interface PhaseJson {
+  phase: string;
+  parent: string;
+  durationS: number;
+  requests: number;
+  errors: number;
+  errorsByKind: Record<string, number>;
+  errorRate: number;
+  offeredRate: number | null;
+  achievedRate: number;
+  lateSends: number;
+  maxLagMs: number;
+  /** Latency from the intended send time (coordinated-omission corrected), ms. */
+  latencyMs: LatencyJson;
+  /** Latency from the actual send (service time), ms. */
+  serviceTimeMs: LatencyJson;
+}
+
+export interface LatencyJson { p50: number; p90: number; p95: number; p99: number; p999: number; max: number; mean: number }
+
+export interface GateJson {
+  key: string;
+  expression: string;
+  value: number | null;
+  status: string;
+  aborted: boolean;
+}
+
+export interface RunSummaryOptions {
+  color: boolean;
+}
+
+/** The terminal summary of a load run: phases table, gates, warnings, where it was stored. */
+export function formatRunSummary(run: RunJson, options: RunSummaryOptions): string {
+  const c = painter(options.color);
+  const out: string[] = [];
+  const statusText = run.status === 'completed' ? c('green', run.status) : c('red', run.status);
+  out.push(`${c('bold', run.scenario)}  run ${run.runId}  ${statusText}  ${run.durationS.toFixed(1)}s`);
+  if (run.phases.length > 0) {
+    const rows = run.phases.map((p) => [
+      p.parent !== p.phase ? `  ${p.phase}` : p.phase,
+      p.offeredRate === null ? 'closed' : fmtRate(p.offeredRate),
+      fmtRate(p.achievedRate),
+      p.requests.toLocaleString('en-US'),
+      p.errors === 0 ? '0' : c('red', `${p.errors} (${(p.errorRate * 100).toFixed(2)}%)`),
+      formatMs(p.latencyMs.p50), formatMs(p.latencyMs.p90), formatMs(p.latencyMs.p99), formatMs(p.latencyMs.p999), formatMs(p.latencyMs.max),
+      p.offeredRate === null ? '-' : String(p.lateSends),
+    ]);
+    out.push('', formatTable(['phase', 'offered', 'achieved', 'requests', 'errors', 'p50', 'p90', 'p99', 'p99.9', 'max', 'late'], rows, { rightAlign: [false, true, true, true, true, true, true, true, true, true, true] }));
+    const errKinds = run.phases.filter((p) => p.errors > 0 && p.parent === p.phase);
+    for (const p of errKinds) out.push(c('dim', `  ${p.phase} errors: ${Object.entries(p.errorsByKind).map(([k, v]) => `${k} ${v}`).join(', ')}`));
+    out.push(c('dim', '  latency from intended send time (open model: coordinated omission corrected); service time is in --json and the store'));
+  }
+  if (run.gates.length > 0) {
+    out.push('', c('bold', 'thresholds'));
+    for (const g of run.gates) {
+      const mark = g.status === 'passed' ? c('green', '✓') : c('red', '✗');
+      out.push(`  ${mark} ${g.key} ${g.expression}  (${g.value === null ? 'no data' : fmtValue(g.key, g.value)})${g.aborted ? c('red', '  aborted the run') : ''}`);
+    }
+  }
+  if (run.pinning.length > 0) out.push('', c('dim', `pinning: ${run.pinning.map((p) => `${p.role} pid ${p.pid} → CPUs ${p.allowed.join(',')}${p.verified ? '' : ' (unverified)'}`).join('; ')}`));
+  for (const w of run.warnings) out.push(c('yellow', `warning: ${w}`));
+  if (run.error) out.push(c('red', `error: ${run.error}`));
+  out.push(c('dim', `stored in ${run.db} as ${run.runId}`));
+  return out.join('\n');
+}
+
+function fmtRate(r: number): string {
+  return `${r >= 100 ? Math.round(r).toLocaleString('en-US') : r.toFixed(1)}/s`;
+}
+
+function fmtValue(key: string, v: number): string {
+  if (/\.(p\d+|max|mean)$/.test(key)) return formatMs(v);
+  if (/rate$/i.test(key) && v <= 1 && key.toLowerCase().includes('error')) return `${(v * 100).toFixed(3)}%`;
+  return String(Math.round(v * 1000) / 1000);
+}

@@ -1,0 +1,153 @@
+import {
+  createHistogram, encodeHistogram, mergeEncoded, summarize,
+  type Counts, type ErrorCounts, type Histogram, type LatencySummary, type WorkerPhaseEnd, type WorkerTick,
+} from '@headroom/core';
+
+/** One second of the run, merged exactly across workers. */
+export interface SecondSample {
+  second: number;
+  phase: string;
+  counts: Counts;
+  errors: number;
+  latency: LatencySummary;
+  hist: Uint8Array;
+  /** Highest CPU use of any generator worker in this second (fraction of a core). */
+  genCpu: number;
+}
+
+/** One phase (or step sub-phase) merged across workers. */
+export interface PhaseResult {
+  phase: string;
+  parent: string;
+  ordinal: number;
+  counts: Counts;
+  errors: number;
+  errorRate: number;
+  offeredRate: number | null;
+  achievedRate: number;
+  startedAt: number;
+  endedAt: number;
+  durationS: number;
+  latency: LatencySummary;
+  service: LatencySummary;
+  hist: Uint8Array;
+  serviceHist: Uint8Array;
+}
+
+export function emptyCounts(): Counts {
+  return { requests: 0, ok: 0, errors: {}, lateSends: 0, maxLagUs: 0, offered: 0, bytesRead: 0 };
+}
+
+export function addCounts(into: Counts, c: Counts): void {
+  into.requests += c.requests;
+  into.ok += c.ok;
+  into.lateSends += c.lateSends;
+  into.maxLagUs = Math.max(into.maxLagUs, c.maxLagUs);
+  into.offered += c.offered;
+  into.bytesRead += c.bytesRead;
+  for (const [k, v] of Object.entries(c.errors) as [keyof ErrorCounts, number][]) into.errors[k] = (into.errors[k] ?? 0) + v;
+}
+
+export function errorTotal(e: ErrorCounts): number {
+  let n = 0;
+  for (const v of Object.values(e)) n += v ?? 0;
+  return n;
+}
+
+/** Merges per-worker ticks into seconds; a second is complete when every live worker sent it. */
+export class SecondMerger {
+  private readonly pending = new Map<number, { ticks: WorkerTick[]; hist: Histogram }>();
+  private live: Set<number>;
+
+  constructor(workers: number[]) {
+    this.live = new Set(workers);
+  }
+
+  /** Adds a tick; returns seconds that became complete, in order. */
+  add(tick: WorkerTick): SecondSample[] {
+    let p = this.pending.get(tick.second);
+    if (!p) { p = { ticks: [], hist: createHistogram() }; this.pending.set(tick.second, p); }
+    p.ticks.push(tick);
+    mergeEncoded(p.hist, tick.hist);
+    return this.drain(false);
+  }
+
+  /** A worker ended: seconds no longer wait for it. */
+  retire(worker: number): SecondSample[] {
+    this.live.delete(worker);
+    return this.drain(false);
+  }
+
+  /** Everything still pending, complete or not (end of run). */
+  flush(): SecondSample[] {
+    return this.drain(true);
+  }
+
+  private drain(all: boolean): SecondSample[] {
+    const out: SecondSample[] = [];
+    for (const second of [...this.pending.keys()].sort((a, b) => a - b)) {
+      const p = this.pending.get(second)!;
+      const reported = new Set(p.ticks.map((t) => t.worker));
+      if (!all && ![...this.live].every((w) => reported.has(w))) break;
+      this.pending.delete(second);
+      out.push(mergeSecond(second, p.ticks, p.hist));
+    }
+    return out;
+  }
+}
+
+function mergeSecond(second: number, ticks: WorkerTick[], hist: Histogram): SecondSample {
+  const counts = emptyCounts();
+  let genCpu = 0;
+  for (const t of ticks) { addCounts(counts, t); genCpu = Math.max(genCpu, t.cpu); }
+  // A second that straddles a phase boundary is labelled by the phase most of its requests belong to.
+  const byPhase = new Map<string, number>();
+  for (const t of ticks) byPhase.set(t.phase, (byPhase.get(t.phase) ?? 0) + t.requests + 1);
+  const phase = [...byPhase.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+  return { second, phase, counts, errors: errorTotal(counts.errors), latency: summarize(hist), hist: encodeHistogram(hist), genCpu };
+}
+
+/** Merges per-worker phase ends; a phase is complete when every worker that ran it reported. */
+export class PhaseMerger {
+  private readonly pending = new Map<string, WorkerPhaseEnd[]>();
+  private ordinal = 0;
+  private readonly expected: number;
+
+  constructor(expectedWorkers: number) {
+    this.expected = expectedWorkers;
+  }
+
+  add(end: WorkerPhaseEnd): PhaseResult | null {
+    const list = this.pending.get(end.phase) ?? [];
+    list.push(end);
+    this.pending.set(end.phase, list);
+    if (list.length < this.expected) return null;
+    this.pending.delete(end.phase);
+    return this.merge(list);
+  }
+
+  /** Phases some workers never finished (a worker died): merged from what arrived. */
+  flush(): PhaseResult[] {
+    const out = [...this.pending.values()].map((l) => this.merge(l));
+    this.pending.clear();
+    return out;
+  }
+
+  private merge(ends: WorkerPhaseEnd[]): PhaseResult {
+    const counts = emptyCounts();
+    const hist = createHistogram();
+    const svc = createHistogram();
+    for (const e of ends) { addCounts(counts, e); mergeEncoded(hist, e.hist); mergeEncoded(svc, e.serviceHist); }
+    const first = ends[0] as WorkerPhaseEnd;
+    const startedAt = Math.min(...ends.map((e) => e.startedAt));
+    const endedAt = Math.max(...ends.map((e) => e.endedAt));
+    const durationS = Math.max(1e-3, (endedAt - startedAt) / 1000);
+    const errors = errorTotal(counts.errors);
+    return {
+      phase: first.phase, parent: first.parent, ordinal: this.ordinal++, counts, errors,
+      errorRate: counts.requests === 0 ? 0 : errors / counts.requests,
+      offeredRate: first.offeredRate, achievedRate: counts.requests / durationS, startedAt, endedAt, durationS,
+      latency: summarize(hist), service: summarize(svc), hist: encodeHistogram(hist), serviceHist: encodeHistogram(svc),
+    };
+  }
+}

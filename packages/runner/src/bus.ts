@@ -1,0 +1,72 @@
+import type { Scenario, TraceSample } from '@headroom/core';
+import type { PhaseResult, SecondSample } from './aggregate.ts';
+import type { Pinning } from './cpus.ts';
+import type { GateOutcome } from './gates.ts';
+
+/** Per-second runtime metrics of the service, from the capture agent. */
+export interface RuntimeSample {
+  second_epoch: number;
+  cpu: number;
+  rss_mb: number;
+  heap_used_mb: number;
+  elu: number;
+  eld_p99_ms: number;
+  gc_ms: number;
+}
+
+export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted' | 'aborted';
+
+/** Everything that flows from the executor to sinks. One direction only. */
+export type BusEvent =
+  | { type: 'run-start'; runId: string; scenario: Scenario; startAt: number; totalMs: number }
+  | { type: 'pinning'; pins: Pinning[] }
+  | { type: 'phase-start'; phase: string; index: number; startedAt: number; durationMs: number; measured: boolean }
+  | { type: 'second'; sample: SecondSample; startAt: number }
+  | { type: 'phase'; result: PhaseResult }
+  | { type: 'traces'; samples: TraceSample[] }
+  | { type: 'runtime'; sample: RuntimeSample }
+  | { type: 'warning'; message: string }
+  | { type: 'gates'; outcomes: GateOutcome[] }
+  | { type: 'run-end'; status: RunStatus; error: string | null };
+
+/** A consumer of bus events: store, live progress, gates, exporters. */
+export interface Sink {
+  readonly name: string;
+  onEvent(event: BusEvent): void;
+  /** Finish pending work (flush writes). Called once at the end of the run. */
+  close?(): Promise<void>;
+}
+
+/**
+ * The sample bus: the executor publishes, sinks consume in registration order.
+ * A sink that throws is reported and detached, so one broken output never loses the run.
+ */
+export class SampleBus {
+  private readonly sinks: Sink[] = [];
+  private readonly onSinkError: (sink: string, err: unknown) => void;
+
+  constructor(onSinkError: (sink: string, err: unknown) => void) {
+    this.onSinkError = onSinkError;
+  }
+
+  attach(sink: Sink): void {
+    this.sinks.push(sink);
+  }
+
+  publish(event: BusEvent): void {
+    for (const sink of [...this.sinks]) {
+      try {
+        sink.onEvent(event);
+      } catch (err) {
+        this.sinks.splice(this.sinks.indexOf(sink), 1);
+        this.onSinkError(sink.name, err);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const sink of this.sinks) {
+      try { await sink.close?.(); } catch (err) { this.onSinkError(sink.name, err); }
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import type { Scenario } from '@headroom/core';
+import type { Store } from '@headroom/store';
+import type { SampleBus } from './bus.ts';
+
+/** The runner's view of a capture session: what the SUT needs, phase marks, and the store hand-off. */
+export interface ServiceCapture {
+  nodeArgs: string[];
+  env: Record<string, string>;
+  setPhase(phase: string | null, measured: boolean): Promise<void>;
+  finish(store: Store, runId: string): Promise<void>;
+}
+
+/**
+ * Starts the embedded receivers and prepares the agent when the scenario asks for any
+ * capture. A capture that cannot start is a warning: the load run goes on without it.
+ */
+export async function startServiceCapture(
+  scenario: Scenario, runId: string, artifactsDir: string, bus: SampleBus, warn: (m: string) => void,
+): Promise<ServiceCapture | null> {
+  const svc = scenario.service;
+  if (!svc) return null;
+  const c = svc.capture;
+  if (!c.cpu && !c.heap && !c.traces && !c.runtime) return null;
+  try {
+    const { startCapture } = await import('@headroom/capture');
+    const session = await startCapture({
+      runId, artifactsDir, capture: c, serviceName: scenario.name,
+      onWarning: (m: string) => warn(`capture: ${m}`),
+      onRuntimeSample: (sample) => bus.publish({ type: 'runtime', sample }),
+    });
+    const isNode = svc.command[0] === 'node' || /(^|\/)node(\d+)?$/.test(svc.command[0] ?? '');
+    if (!isNode && (c.cpu || c.heap)) warn(`capture: ${svc.command[0]} is not node, so the agent is not preloaded; point its Pyroscope SDK at ${session.receivers.pyroscope} and its OTLP exporter at ${session.receivers.otlp}`);
+    return {
+      nodeArgs: isNode ? session.nodeArgs : [],
+      env: session.env,
+      setPhase: (phase, measured) => session.setPhase(phase, measured),
+      finish: async (store, id) => {
+        const r = await session.finish();
+        for (const w of r.warnings) warn(`capture: ${w}`);
+        await store.append('profiles', r.profiles.map((p) => ({ ...p, run_id: id })));
+        await store.append('profile_functions', r.functions.map((f) => ({ ...f, run_id: id })));
+        await store.append('spans', r.spans.map((s) => ({ ...s, run_id: id })));
+      },
+    };
+  } catch (err) {
+    warn(`capture could not start, the run continues without it: ${(err as Error).message}`);
+    return null;
+  }
+}

@@ -1,0 +1,111 @@
+import { createHistogram, isLatencyMetric, mergeEncoded, summarize, type Scenario, type Threshold, type ThresholdMetric } from '@headroom/core';
+import { addCounts, emptyCounts, errorTotal, type PhaseResult } from './aggregate.ts';
+
+/** The verdict of one threshold: data, not an exception. */
+export interface GateOutcome {
+  key: string;
+  scope: string;
+  metric: ThresholdMetric;
+  op: Threshold['op'];
+  expression: string;
+  threshold: number;
+  /** Measured value in the metric's base unit (ms, fraction, req/s, count); null when there was no data. */
+  value: number | null;
+  status: 'passed' | 'failed' | 'no-data';
+  /** This threshold stopped the run early (abortOnFail). */
+  aborted: boolean;
+  reason: string | null;
+}
+
+/** Values a threshold can read: one phase, or several merged. */
+export interface MetricSource {
+  requests: number;
+  errors: number;
+  lateSends: number;
+  durationS: number;
+  hists: Uint8Array[];
+}
+
+export function sourceOf(results: PhaseResult[]): MetricSource {
+  const counts = emptyCounts();
+  let durationS = 0;
+  for (const r of results) { addCounts(counts, r.counts); durationS += r.durationS; }
+  return { requests: counts.requests, errors: errorTotal(counts.errors), lateSends: counts.lateSends, durationS, hists: results.map((r) => r.hist) };
+}
+
+/** Reads a metric from merged data; latency in ms, error rate as a fraction, rate in req/s. */
+export function metricValue(metric: ThresholdMetric, src: MetricSource): number | null {
+  if (src.requests === 0 && metric !== 'requests' && metric !== 'errors') return null;
+  switch (metric) {
+    case 'rate': return src.requests / Math.max(1e-3, src.durationS);
+    case 'requests': return src.requests;
+    case 'errors': return src.errors;
+    case 'errorRate': return src.errors / src.requests;
+    case 'lateSends': return src.lateSends;
+    case 'headroom': return null;
+    default: break;
+  }
+  const h = createHistogram();
+  for (const b of src.hists) mergeEncoded(h, b);
+  const s = summarize(h);
+  const map: Record<string, number> = { p50: s.p50Ms, p75: s.p75Ms, p90: s.p90Ms, p95: s.p95Ms, p99: s.p99Ms, p999: s.p999Ms, max: s.maxMs, mean: s.meanMs };
+  return isLatencyMetric(metric) ? (map[metric] ?? null) : null;
+}
+
+export function compareOp(value: number, op: Threshold['op'], threshold: number): boolean {
+  switch (op) {
+    case '<': return value < threshold;
+    case '<=': return value <= threshold;
+    case '>': return value > threshold;
+    case '>=': return value >= threshold;
+    case '==': return value === threshold;
+  }
+}
+
+/** Phases whose data a scope covers: 'run' = every measured top-level phase (sub-phases are already inside their parent). */
+export function scopeResults(scope: string, results: PhaseResult[], warmups: ReadonlySet<string>): PhaseResult[] {
+  if (scope === 'run') return results.filter((r) => r.parent === r.phase && !warmups.has(r.phase));
+  return results.filter((r) => r.phase === scope);
+}
+
+/**
+ * SLO-bounded capacity: the highest rate a measured phase carried while meeting the SLO
+ * (p99, p95, p50, error rate where set) and keeping up with its offered rate (>= 95%).
+ */
+export function sloCapacity(results: PhaseResult[], scenario: Scenario, warmups: ReadonlySet<string>): number {
+  let best = 0;
+  for (const r of results) {
+    if (warmups.has(r.phase) || warmups.has(r.parent) || r.counts.requests === 0) continue;
+    // A step phase's total mixes all its steps; its steps speak for it.
+    if (r.parent === r.phase && results.some((x) => x.parent === r.phase && x.phase !== r.phase)) continue;
+    const { slo } = scenario;
+    const ok = (slo.p99Ms === null || r.latency.p99Ms <= slo.p99Ms)
+      && (slo.p95Ms === null || r.latency.p95Ms <= slo.p95Ms)
+      && (slo.p50Ms === null || r.latency.p50Ms <= slo.p50Ms)
+      && (slo.errorRate === null || r.errorRate <= slo.errorRate)
+      && (r.offeredRate === null || r.achievedRate >= 0.95 * r.offeredRate);
+    if (ok) best = Math.max(best, r.offeredRate ?? r.achievedRate);
+  }
+  return best;
+}
+
+/** Evaluates every threshold on the merged results of the run. */
+export function evaluateThresholds(scenario: Scenario, results: PhaseResult[], abortedBy: string | null): GateOutcome[] {
+  const warmups = new Set(scenario.phases.filter((p) => p.warmup).map((p) => p.name));
+  return scenario.thresholds.map((t) => {
+    let value: number | null;
+    if (t.metric === 'headroom') {
+      const cap = sloCapacity(results, scenario, warmups);
+      value = scenario.expectedPeak ? cap / scenario.expectedPeak : null;
+    } else {
+      const rs = scopeResults(t.scope, results, warmups);
+      value = rs.length === 0 ? null : metricValue(t.metric, sourceOf(rs));
+    }
+    const status = value === null ? 'no-data' : compareOp(value, t.op, t.value) ? 'passed' : 'failed';
+    const reason = value === null ? `no measured data for ${t.scope}` : null;
+    return {
+      key: t.key, scope: t.scope, metric: t.metric, op: t.op, expression: t.expression, threshold: t.value, value,
+      status, aborted: abortedBy === t.key, reason,
+    };
+  });
+}

@@ -1,0 +1,38 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, hostname } from 'node:os';
+import { dirname } from 'node:path';
+
+/** Where and from what a run came: stored with every run so results can be trusted later. */
+export interface RunIdentity {
+  gitSha: string | null;
+  gitDirty: boolean | null;
+  version: string;
+  host: string;
+  cpuModel: string;
+  cpuCount: number;
+  nodeVersion: string;
+}
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Reads git state of the directory holding `file` (the scenario), and the machine's identity. */
+export function runIdentity(file: string): RunIdentity {
+  const cwd = dirname(file);
+  const git = (args: string[]): string | null => {
+    try { return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { return null; }
+  };
+  const sha = git(['rev-parse', 'HEAD']);
+  const status = sha === null ? null : git(['status', '--porcelain', '--untracked-files=no']);
+  return {
+    gitSha: sha, gitDirty: status === null ? null : status.length > 0, version: VERSION, host: hostname(),
+    cpuModel: cpus()[0]?.model ?? 'unknown', cpuCount: cpus().length, nodeVersion: process.version,
+  };
+}
+
+const SECRET_KEY = /authorization|cookie|token|secret|password|passwd|api[-_]?key|credential/i;
+
+/** Copies a resolved config with secret-looking header and env values replaced. */
+export function redact<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value, (k, v) => (typeof v === 'string' && SECRET_KEY.test(k) ? '[redacted]' : v))) as T;
+}

@@ -1,0 +1,12 @@
+export { runScenario } from './run-load.ts';
+export type { RunScenarioOptions, RunOutcome } from './run-load.ts';
+export { loadScenario } from './load-scenario.ts';
+export { SampleBus } from './bus.ts';
+export type { BusEvent, Sink, RunStatus, RuntimeSample } from './bus.ts';
+export type { PhaseResult, SecondSample } from './aggregate.ts';
+export { evaluateThresholds, sloCapacity } from './gates.ts';
+export type { GateOutcome } from './gates.ts';
+export { readPinning, parseCpuList, pinningWarnings } from './cpus.ts';
+export type { Pinning } from './cpus.ts';
+export { runIdentity, redact } from './identity.ts';
+export type { RunIdentity } from './identity.ts';

@@ -1,0 +1,262 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import {
+  ExitCode, HeadroomError, RunFailedError, stepRates, subPhaseName, type ExitCodeValue, type Scenario, type Threshold,
+  type WorkerToRunner,
+} from '@headroom/core';
+import { WORKER_ENTRY, planWorkers } from '@headroom/load';
+import { newRunId, type Store } from '@headroom/store';
+import { PhaseMerger, SecondMerger, type PhaseResult } from './aggregate.ts';
+import { SampleBus, type RunStatus } from './bus.ts';
+import { pinningWarnings, readPinning, type Pinning } from './cpus.ts';
+import { evaluateThresholds, type GateOutcome } from './gates.ts';
+import { redact, runIdentity } from './identity.ts';
+import { startServiceCapture, type ServiceCapture } from './capture-bridge.ts';
+import { ServiceProcess } from './service.ts';
+import { GateSink } from './sinks/gate-sink.ts';
+import { ProgressSink } from './sinks/progress-sink.ts';
+import { StoreSink } from './sinks/store-sink.ts';
+import { WorkerPool } from './workers.ts';
+
+export interface RunScenarioOptions {
+  store: Store;
+  /** Draw live progress on stderr (TTY). @default false */
+  progress?: boolean;
+  /** Aborting stores the partial run as interrupted. */
+  signal?: AbortSignal;
+  /** Log line sink for warnings and status (stderr in the CLI). @default no-op */
+  log?(line: string): void;
+}
+
+/** What a load run produced: data, whatever its status. */
+export interface RunOutcome {
+  runId: string;
+  scenario: string;
+  status: RunStatus;
+  exitCode: ExitCodeValue;
+  startedAt: number;
+  endedAt: number;
+  phases: PhaseResult[];
+  gates: GateOutcome[];
+  pins: Pinning[];
+  warnings: string[];
+  error: string | null;
+  artifactsDir: string;
+}
+
+/** Milliseconds from the common start to the first send, time for workers to boot. */
+const START_DELAY_MS = 1000;
+/** Generator CPU above this for 3 seconds in a row means the generator, not the service, is the limit. */
+const GEN_CPU_LIMIT = 0.9;
+
+/** Runs a validated scenario end to end and stores it; never throws for an outcome that is data. */
+export async function runScenario(scenario: Scenario, options: RunScenarioOptions): Promise<RunOutcome> {
+  const { store } = options;
+  const log = options.log ?? (() => {});
+  const runId = newRunId();
+  const startedAt = Date.now();
+  const artifactsDir = join(store.path === ':memory:' ? 'results' : dirname(store.path), runId);
+  const identity = runIdentity(scenario.file);
+  const warnings: string[] = [];
+  await store.upsert('runs', [{
+    id: runId, kind: 'load', scenario: scenario.name, file: scenario.file, status: 'running', started_at: startedAt,
+    git_sha: identity.gitSha, git_dirty: identity.gitDirty, version: identity.version, host: identity.host,
+    cpu_model: identity.cpuModel, cpu_count: identity.cpuCount, node_version: identity.nodeVersion,
+    service_cpus: JSON.stringify(scenario.service?.cpus ?? null), worker_cpus: JSON.stringify(scenario.workers.cpus),
+    config: JSON.stringify(redact(scenario)),
+  }]);
+
+  const bus = new SampleBus((sink, err) => { const m = `output ${sink} failed and was detached: ${(err as Error).message}`; warnings.push(m); log(`warning: ${m}`); });
+  const phaseMeta = new Map<string, { model: string; warmup: boolean }>();
+  for (const p of scenario.phases) phaseMeta.set(p.name, { model: p.model, warmup: p.warmup });
+  const storeSink = new StoreSink(store, runId, phaseMeta);
+  bus.attach(storeSink);
+  if (options.progress) bus.attach(new ProgressSink());
+  const warn = (message: string) => { warnings.push(message); bus.publish({ type: 'warning', message }); if (!options.progress) log(`warning: ${message}`); };
+
+  let status: RunStatus = 'running';
+  let failure: HeadroomError | null = null;
+  let abortedBy: Threshold | null = null;
+  let service: ServiceProcess | null = null;
+  let capture: ServiceCapture | null = null;
+  let pool: WorkerPool | null = null;
+  const results: PhaseResult[] = [];
+  const pins: Pinning[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  const stopAll = (reason: string) => { pool?.stop(reason); };
+  const onAbort = () => { if (status === 'running') { status = 'interrupted'; stopAll('interrupted'); } };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  try {
+    if (scenario.service) {
+      mkdirSync(artifactsDir, { recursive: true });
+      capture = await startServiceCapture(scenario, runId, artifactsDir, bus, warn);
+      const svc = scenario.service;
+      service = new ServiceProcess(svc, {
+        nodeArgs: capture?.nodeArgs ?? [], env: capture?.env ?? {},
+        onExit: () => {
+          if (status !== 'running') return;
+          status = 'failed';
+          failure = new RunFailedError('E_SERVICE_CRASHED', `the service died during the run: ${service?.describeExit() ?? ''}`);
+          stopAll('service crashed');
+        },
+      });
+      log(`service: ${service.argv.join(' ')} (pid ${service.pid}, CPUs ${svc.cpus.join(',')})`);
+      const readyMs = await service.waitReady(svc.ready, svc.readyTimeoutMs, options.signal);
+      log(`service ready in ${Math.round(readyMs)}ms`);
+    }
+    if (status !== 'running') throw failure ?? new RunFailedError('E_NOT_STARTED', 'the run stopped before load started');
+
+    const startAt = Date.now() + START_DELAY_MS;
+    const plans = planWorkers(scenario, scenario.workers.count, startAt);
+    const seconds = new SecondMerger(plans.map((p) => p.index));
+    const phases = new PhaseMerger(plans.length);
+    const totalMs = scenario.phases.reduce((s, p) => s + p.durationMs, 0);
+    bus.publish({ type: 'run-start', runId, scenario, startAt, totalMs });
+    let hotSeconds = 0;
+    let warnedCpu = false;
+    const onMessage = (msg: WorkerToRunner) => {
+      switch (msg.type) {
+        case 'ready': {
+          const pin = readPinning(`worker-${msg.worker}`, msg.pid, pool?.procs.find((p) => p.index === msg.worker)?.cpus ?? []);
+          if (pin) pins.push(pin);
+          break;
+        }
+        case 'tick':
+          for (const s of seconds.add(msg)) {
+            bus.publish({ type: 'second', sample: s, startAt });
+            hotSeconds = s.genCpu > GEN_CPU_LIMIT ? hotSeconds + 1 : 0;
+            if (hotSeconds >= 3 && !warnedCpu) {
+              warnedCpu = true;
+              warn(`load generator CPU above ${GEN_CPU_LIMIT * 100}% for 3s (phase ${s.phase}): from here the generator, not the service, may be the limit; add workers.cpus or lower the load`);
+            }
+          }
+          break;
+        case 'phase-end': {
+          const r = phases.add(msg);
+          if (r) { results.push(r); bus.publish({ type: 'phase', result: r }); }
+          break;
+        }
+        case 'traces': bus.publish({ type: 'traces', samples: msg.samples }); break;
+        case 'warning': warn(`worker ${msg.worker}: ${msg.message}`); break;
+        case 'fatal':
+          if (status === 'running') status = 'failed';
+          failure ??= new RunFailedError('E_WORKER_FATAL', `load worker ${msg.worker} failed: ${msg.message}`);
+          stopAll('worker failed');
+          break;
+        case 'done': for (const s of seconds.retire(msg.worker)) bus.publish({ type: 'second', sample: s, startAt }); break;
+      }
+    };
+    pool = new WorkerPool({
+      entry: WORKER_ENTRY, plans, cpus: scenario.workers.cpus, onMessage,
+      onCrash: (w, code, sig) => {
+        if (status === 'running') status = 'failed';
+        failure ??= new RunFailedError('E_WORKER_CRASHED', `load worker ${w} exited (${sig ?? `code ${code}`}) before finishing`);
+        stopAll('worker crashed');
+      },
+    });
+    pool.start(plans);
+    bus.attach(new GateSink(scenario, (t, value) => {
+      if (status !== 'running') return;
+      status = 'aborted';
+      abortedBy = t;
+      warn(`threshold ${t.key} ${t.expression} failed (value ${round(value)}) with abortOnFail: stopping the run`);
+      stopAll(`threshold ${t.key} failed`);
+    }));
+    if (service) pins.push(...[readPinning('service', service.pid, scenario.service?.cpus ?? [])].filter((p) => p !== null));
+    schedulePhases(scenario, startAt, (name, index, durationMs, measured) => {
+      if (status !== 'running') return;
+      bus.publish({ type: 'phase-start', phase: name, index, startedAt: Date.now(), durationMs, measured });
+      capture?.setPhase(measured ? name : null, measured).catch((err: Error) => warn(`capture: ${err.message}`));
+    }, timers);
+    // Pinning is read back once workers have started their threads.
+    timers.push(setTimeout(() => {
+      for (const p of pool?.procs ?? []) {
+        const pin = readPinning(`worker-${p.index}`, p.child.pid ?? -1, p.cpus);
+        const i = pins.findIndex((x) => x.role === `worker-${p.index}`);
+        if (pin) { if (i >= 0) pins[i] = pin; else pins.push(pin); }
+      }
+      if (service) { const sp = readPinning('service', service.pid, scenario.service?.cpus ?? []); const i = pins.findIndex((x) => x.role === 'service'); if (sp && i >= 0) pins[i] = sp; }
+      bus.publish({ type: 'pinning', pins: [...pins] });
+      for (const w of pinningWarnings(pins)) warn(w);
+    }, START_DELAY_MS + 500));
+
+    const deadline = setTimeout(() => { warn('workers did not finish 30s after the planned end; killing them'); pool?.kill(); }, START_DELAY_MS + totalMs + 30_000);
+    await pool.exited;
+    clearTimeout(deadline);
+    for (const s of seconds.flush()) bus.publish({ type: 'second', sample: s, startAt });
+    for (const r of phases.flush()) { results.push(r); bus.publish({ type: 'phase', result: r }); }
+    if (status === 'running') status = 'completed';
+    if (status === 'completed' && unreachable(results)) {
+      status = 'failed';
+      failure = new RunFailedError('E_TARGET_UNREACHABLE', `every request to ${scenario.target} failed to connect (${describeErrors(results)}); is the service listening there?`);
+    }
+  } catch (err) {
+    if (status === 'running' || status === 'completed') status = options.signal?.aborted ? 'interrupted' : 'failed';
+    failure = err instanceof HeadroomError ? err : options.signal?.aborted ? null : new RunFailedError('E_RUN', (err as Error).message, { cause: err });
+  } finally {
+    for (const t of timers) clearTimeout(t);
+    options.signal?.removeEventListener('abort', onAbort);
+    pool?.kill();
+  }
+
+  const gates = status === 'failed' ? [] : evaluateThresholds(scenario, results, (abortedBy as Threshold | null)?.key ?? null);
+  if (gates.length > 0) bus.publish({ type: 'gates', outcomes: gates });
+  if (capture) {
+    try { await capture.finish(store, runId); } catch (err) { warn(`capture could not be stored: ${(err as Error).message}`); }
+  }
+  if (service) await service.stop(scenario.service?.stopTimeoutMs ?? 5000);
+  const error = (failure as HeadroomError | null)?.message ?? null;
+  bus.publish({ type: 'run-end', status, error });
+  await bus.close();
+  const endedAt = Date.now();
+  const gateStatus = gates.length === 0 ? null : gates.every((g) => g.status === 'passed') ? 'passed' : 'failed';
+  await store.run('UPDATE runs SET status = $1, ended_at = make_timestamp($2::BIGINT), error = $3, warnings = $4, gates = $5, pinning = $6 WHERE id = $7', [
+    status, BigInt(endedAt * 1000), error, JSON.stringify(warnings), gateStatus, JSON.stringify(pins), runId,
+  ]);
+  return {
+    runId, scenario: scenario.name, status, exitCode: exitCodeOf(status, gateStatus), startedAt, endedAt,
+    phases: results, gates, pins, warnings, error, artifactsDir,
+  };
+}
+
+function exitCodeOf(status: RunStatus, gates: string | null): ExitCodeValue {
+  if (status === 'failed') return ExitCode.runFailed;
+  if (status === 'interrupted') return ExitCode.interrupted;
+  if (status === 'aborted' || gates === 'failed') return ExitCode.gateFailed;
+  return ExitCode.ok;
+}
+
+/** Calls `onPhase` at each phase (and step) start on the common timeline. */
+function schedulePhases(scenario: Scenario, startAt: number, onPhase: (name: string, index: number, durationMs: number, measured: boolean) => void, timers: NodeJS.Timeout[]): void {
+  let offset = 0;
+  scenario.phases.forEach((p, index) => {
+    if (p.model === 'steps') {
+      stepRates(p).forEach((rate, k) => {
+        const at = offset + k * p.stepDurationMs;
+        timers.push(setTimeout(() => onPhase(subPhaseName(p.name, rate), index, p.stepDurationMs, !p.warmup), Math.max(0, startAt + at - Date.now())));
+      });
+    } else {
+      const at = offset;
+      timers.push(setTimeout(() => onPhase(p.name, index, p.durationMs, !p.warmup), Math.max(0, startAt + at - Date.now())));
+    }
+    offset += p.durationMs;
+  });
+}
+
+function unreachable(results: PhaseResult[]): boolean {
+  const top = results.filter((r) => r.parent === r.phase);
+  const requests = top.reduce((s, r) => s + r.counts.requests, 0);
+  const refused = top.reduce((s, r) => s + (r.counts.errors.refused ?? 0), 0);
+  return requests > 0 && refused === requests;
+}
+
+function describeErrors(results: PhaseResult[]): string {
+  const all: Record<string, number> = {};
+  for (const r of results.filter((x) => x.parent === x.phase)) for (const [k, v] of Object.entries(r.counts.errors)) all[k] = (all[k] ?? 0) + (v ?? 0);
+  return Object.entries(all).map(([k, v]) => `${v} ${k}`).join(', ');
+}
+
+function round(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}

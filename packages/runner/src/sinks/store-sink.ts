@@ -1,0 +1,109 @@
+import type { Row, Store } from '@headroom/store';
+import type { PhaseResult, SecondSample } from '../aggregate.ts';
+import type { BusEvent, RuntimeSample, Sink } from '../bus.ts';
+import type { Pinning } from '../cpus.ts';
+
+/** How many seconds a series row waits for late runtime metrics before it is written. */
+const SERIES_LAG_S = 3;
+
+/**
+ * Writes the run as it happens: phases when they end, the per-second series a few
+ * seconds behind (so runtime metrics can join), trace samples, gates, and the final
+ * status. Writes are serialised; a run that dies midway keeps what was written.
+ */
+export class StoreSink implements Sink {
+  readonly name = 'store';
+  private readonly store: Store;
+  private readonly runId: string;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly series = new Map<number, Partial<Row<'series'>>>();
+  private readonly runtime = new Map<number, RuntimeSample>();
+  private startSecondEpoch = 0;
+  private readonly warnings: string[] = [];
+  private pins: Pinning[] = [];
+  private readonly phaseMeta = new Map<string, { model: string; warmup: boolean }>();
+  private failure: unknown = null;
+
+  constructor(store: Store, runId: string, phaseMeta: Map<string, { model: string; warmup: boolean }>) {
+    this.store = store;
+    this.runId = runId;
+    this.phaseMeta = phaseMeta;
+  }
+
+  onEvent(e: BusEvent): void {
+    switch (e.type) {
+      case 'run-start': this.startSecondEpoch = Math.floor(e.startAt / 1000); break;
+      case 'pinning': this.pins = e.pins; this.write(() => this.store.run('UPDATE runs SET pinning = $1 WHERE id = $2', [JSON.stringify(e.pins), this.runId])); break;
+      case 'second': this.addSecond(e.sample); break;
+      case 'runtime': this.addRuntime(e.sample); break;
+      case 'phase': { const row = this.phaseRow(e.result); this.write(() => this.store.upsert('phases', [row])); break; }
+      case 'traces': this.write(() => this.store.append('trace_samples', e.samples.map((t) => ({
+        run_id: this.runId, trace_id: t.traceId, span_id: t.spanId, phase: t.phase, request: t.request,
+        started_at_ms: t.startedAt, latency_ms: t.latencyUs / 1000, status: t.status, error: t.error,
+      })))); break;
+      case 'gates': this.write(() => this.store.append('gates', e.outcomes.map((g) => ({
+        run_id: this.runId, key: g.key, scope: g.scope, metric: g.metric, expression: g.expression, op: g.op,
+        threshold: g.threshold, value: g.value, passed: g.status === 'passed', aborted: g.aborted, reason: g.reason,
+      })))); break;
+      case 'warning': this.warnings.push(e.message); break;
+      default: break;
+    }
+  }
+
+  private write(fn: () => Promise<void>): void {
+    this.queue = this.queue.then(fn).catch((err) => { this.failure ??= err; });
+  }
+
+  private addSecond(s: SecondSample): void {
+    this.series.set(s.second, {
+      run_id: this.runId, second: s.second, phase: s.phase, requests: s.counts.requests, ok: s.counts.ok, errors: s.errors,
+      errors_by_kind: JSON.stringify(s.counts.errors), late_sends: s.counts.lateSends, p50_ms: s.latency.p50Ms,
+      p90_ms: s.latency.p90Ms, p99_ms: s.latency.p99Ms, max_ms: s.latency.maxMs, gen_cpu: s.genCpu, hist: s.hist,
+    });
+    this.flushSeries(s.second - SERIES_LAG_S);
+  }
+
+  private addRuntime(r: RuntimeSample): void {
+    this.runtime.set(r.second_epoch - this.startSecondEpoch, r);
+  }
+
+  private flushSeries(upTo: number): void {
+    const ready = [...this.series.keys()].filter((k) => k <= upTo).sort((a, b) => a - b);
+    if (ready.length === 0) return;
+    const rows = ready.map((k) => {
+      const row = this.series.get(k)!;
+      this.series.delete(k);
+      const r = this.runtime.get(k);
+      this.runtime.delete(k);
+      return r ? { ...row, sut_cpu: r.cpu, sut_rss_mb: r.rss_mb, sut_heap_mb: r.heap_used_mb, sut_elu: r.elu, sut_eld_p99_ms: r.eld_p99_ms, sut_gc_ms: r.gc_ms } : row;
+    });
+    this.write(() => this.store.upsert('series', rows));
+  }
+
+  private phaseRow(p: PhaseResult): Partial<Row<'phases'>> {
+    const meta = this.phaseMeta.get(p.phase) ?? this.phaseMeta.get(p.parent);
+    return {
+      run_id: this.runId, phase: p.phase, parent: p.parent, ordinal: p.ordinal, model: meta?.model ?? null, warmup: meta?.warmup ?? false,
+      started_at: p.startedAt, ended_at: p.endedAt, duration_s: p.durationS, offered_rate: p.offeredRate, achieved_rate: p.achievedRate,
+      requests: p.counts.requests, ok: p.counts.ok, errors: p.errors, error_rate: p.errorRate, errors_by_kind: JSON.stringify(p.counts.errors),
+      late_sends: p.counts.lateSends, max_lag_ms: p.counts.maxLagUs / 1000,
+      p50_ms: p.latency.p50Ms, p75_ms: p.latency.p75Ms, p90_ms: p.latency.p90Ms, p95_ms: p.latency.p95Ms, p99_ms: p.latency.p99Ms,
+      p999_ms: p.latency.p999Ms, max_ms: p.latency.maxMs, mean_ms: p.latency.meanMs,
+      svc_p50_ms: p.service.p50Ms, svc_p90_ms: p.service.p90Ms, svc_p99_ms: p.service.p99Ms, svc_p999_ms: p.service.p999Ms, svc_max_ms: p.service.maxMs,
+      hist: p.hist, service_hist: p.serviceHist,
+    };
+  }
+
+  /** Warnings collected during the run (the runner writes them with the final status). */
+  collectedWarnings(): string[] {
+    return [...this.warnings];
+  }
+
+  async close(): Promise<void> {
+    // Runtime samples for seconds with no load tick (e.g. after the last request) still land.
+    for (const [k, r] of this.runtime) if (!this.series.has(k) && k >= 0) this.series.set(k, { run_id: this.runId, second: k, phase: null, sut_cpu: r.cpu } as Partial<Row<'series'>>);
+    this.flushSeries(Number.POSITIVE_INFINITY);
+    await this.queue;
+    if (this.failure) throw this.failure;
+  }
+}

@@ -1,0 +1,64 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { RunnerToWorker, WorkerPlan, WorkerToRunner } from '@headroom/core';
+import { pinned } from './cpus.ts';
+
+/** The CPU set of worker `i` of `count` over `cpus`: one CPU each when there are enough, else shared round-robin. */
+export function workerCpus(cpus: number[], count: number, i: number): number[] {
+  if (count <= cpus.length) return cpus.filter((_, j) => j % count === i);
+  return [cpus[i % cpus.length] as number];
+}
+
+export interface WorkerPoolOptions {
+  entry: string;
+  plans: WorkerPlan[];
+  cpus: number[];
+  onMessage(msg: WorkerToRunner): void;
+  /** A worker exited without sending `done`. */
+  onCrash(worker: number, code: number | null, signal: NodeJS.Signals | null): void;
+}
+
+/** Load worker processes, each pinned with all its threads, speaking the core protocol over IPC. */
+export class WorkerPool {
+  readonly procs: { index: number; child: ChildProcess; cpus: number[] }[] = [];
+  private readonly finished = new Set<number>();
+  readonly exited: Promise<void>;
+
+  constructor(options: WorkerPoolOptions) {
+    const exits: Promise<void>[] = [];
+    for (const plan of options.plans) {
+      const cpus = workerCpus(options.cpus, options.plans.length, plan.index);
+      const argv = pinned(cpus, [process.execPath, options.entry]);
+      const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+      child.on('message', (m) => {
+        const msg = m as WorkerToRunner;
+        if (msg.type === 'done') this.finished.add(plan.index);
+        options.onMessage(msg);
+      });
+      exits.push(new Promise((resolve) => child.on('exit', (code, signal) => {
+        if (!this.finished.has(plan.index)) options.onCrash(plan.index, code, signal);
+        resolve();
+      })));
+      this.procs.push({ index: plan.index, child, cpus });
+    }
+    this.exited = Promise.all(exits).then(() => undefined);
+  }
+
+  /** Sends each worker its plan. */
+  start(plans: WorkerPlan[]): void {
+    for (const p of this.procs) this.send(p.child, { type: 'start', plan: plans[p.index] as WorkerPlan });
+  }
+
+  /** Asks every worker to stop now and report what it measured. */
+  stop(reason: string): void {
+    for (const p of this.procs) this.send(p.child, { type: 'stop', reason });
+  }
+
+  /** Last resort: workers that did not exit after stop. */
+  kill(): void {
+    for (const p of this.procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+  }
+
+  private send(child: ChildProcess, msg: RunnerToWorker): void {
+    if (child.connected) child.send(msg);
+  }
+}
