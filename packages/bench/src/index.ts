@@ -1,0 +1,13 @@
+/**
+ * @headroom/bench — microbenchmarks with tinybench in CPU-pinned workers: load a bench file,
+ * run its tasks in interleaved repetitions, verify pinning from /proc, and produce store rows.
+ */
+export { loadBench } from './load-bench.ts';
+export type { LoadBenchOptions } from './load-bench.ts';
+export { runBench, RUN_BENCH_DEFAULTS } from './run-bench.ts';
+export type { RunBenchOptions, BenchEvent, BenchRunResult, RepetitionOutcome, RepetitionResult, RepetitionFailure } from './run-bench.ts';
+export { benchRepRows, benchSampleRows } from './rows.ts';
+export type { BenchRepRow, BenchSampleRow } from './rows.ts';
+export { readThreadAffinity, parseCpuList, pinnedTo, unionCpus } from './affinity.ts';
+export type { ThreadAffinity } from './affinity.ts';
+export { thinSorted } from './measure.ts';

@@ -1,0 +1,77 @@
+/**
+ * Runs one task of a bench file with tinybench, inside a pinned worker (process or thread).
+ * Task errors come back as data; nothing here throws for a failing task.
+ */
+import { pathToFileURL } from 'node:url';
+import { threadId } from 'node:worker_threads';
+import { Bench as TinyBench } from 'tinybench';
+import type { BenchFn, TaskInput } from '@headroom/core';
+import type { Measurement, MeasureJob } from './protocol.ts';
+
+/** tinybench's minimum iterations per phase; its defaults (64 / 16) would stretch slow tasks far past `time`. */
+const MIN_ITERATIONS = 16;
+const MIN_WARMUP_ITERATIONS = 4;
+
+/** Evenly thins a sorted sample to at most `cap` values by rank, keeping min and max (the quantiles survive). */
+export function thinSorted(sorted: ArrayLike<number>, cap: number): Float64Array {
+  const n = sorted.length;
+  if (n <= cap) return Float64Array.from(sorted);
+  const out = new Float64Array(cap);
+  for (let i = 0; i < cap; i++) out[i] = sorted[Math.round((i * (n - 1)) / (cap - 1))] as number;
+  return out;
+}
+
+function describeError(e: unknown): string {
+  return e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e);
+}
+
+/** Imports the bench file, runs `job.task` once (warm-up + measurement) and summarises it in ns. */
+export async function measure(job: MeasureJob): Promise<Measurement> {
+  let input: TaskInput | undefined;
+  try {
+    const mod = (await import(pathToFileURL(job.file).href)) as { default?: { tasks?: Record<string, TaskInput> } };
+    input = mod.default?.tasks?.[job.task];
+  } catch (e) {
+    return { status: 'failed', error: `loading ${job.file}: ${describeError(e)}` };
+  }
+  if (input === undefined) return { status: 'failed', error: `task ${JSON.stringify(job.task)} not found in ${job.file}` };
+  const spec = typeof input === 'function' ? { fn: input } : input;
+  const tiny = new TinyBench({
+    time: job.timeMs,
+    iterations: MIN_ITERATIONS,
+    warmup: job.warmupMs > 0,
+    warmupTime: job.warmupMs,
+    warmupIterations: MIN_WARMUP_ITERATIONS,
+    retainSamples: true,
+    timestampProvider: 'hrtimeNow',
+  });
+  const hooks: Record<string, BenchFn> = {};
+  for (const h of ['beforeAll', 'beforeEach', 'afterEach', 'afterAll'] as const) if (spec[h]) hooks[h] = spec[h];
+  tiny.add(job.task, spec.fn, hooks);
+  try {
+    await tiny.run();
+  } catch (e) {
+    return { status: 'failed', error: describeError(e) };
+  }
+  const result = tiny.tasks[0]?.result;
+  if (!result) return { status: 'failed', error: 'tinybench produced no result' };
+  if (result.state === 'errored') return { status: 'failed', error: describeError(result.error) };
+  if (result.state !== 'completed') return { status: 'failed', error: `task ended in state ${result.state}` };
+  const lat = result.latency;
+  const sorted = (lat.samples ?? []).map((ms) => ms * 1e6);
+  const samples = thinSorted(sorted, job.sampleCap);
+  const meanNs = lat.mean * 1e6;
+  return {
+    status: 'ok',
+    iterations: lat.samplesCount,
+    meanNs,
+    medianNs: lat.p50 * 1e6,
+    minNs: lat.min * 1e6,
+    maxNs: lat.max * 1e6,
+    sdNs: lat.sd * 1e6,
+    opsPerSec: meanNs > 0 ? 1e9 / meanNs : 0,
+    samples,
+    thinned: samples.length < sorted.length,
+    threadId,
+  };
+}

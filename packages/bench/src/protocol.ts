@@ -1,0 +1,43 @@
+/**
+ * Messages between the bench orchestrator and a pinned bench worker process (Node IPC with
+ * `serialization: 'advanced'`, so Float64Array samples cross intact). Unions tagged by `type`.
+ *
+ * Process isolation: ready → run → result → release (the process exits).
+ * Thread isolation: ready → (run → result → release)* → exit; each run is a fresh piscina
+ * worker thread inside the one pinned host process.
+ * The orchestrator reads /proc/<pid>/task/* at `ready` and again at `result`, while every
+ * thread that measured is still alive.
+ */
+
+/** One measurement: one task, one repetition. */
+export interface MeasureJob {
+  file: string;
+  task: string;
+  timeMs: number;
+  warmupMs: number;
+  /** At most this many per-iteration samples come back (evenly thinned by rank). */
+  sampleCap: number;
+}
+
+export type Measurement =
+  | {
+      status: 'ok';
+      iterations: number;
+      meanNs: number;
+      medianNs: number;
+      minNs: number;
+      maxNs: number;
+      sdNs: number;
+      opsPerSec: number;
+      /** Per-iteration latencies in ns, sorted ascending (tinybench keeps them sorted), thinned to sampleCap. */
+      samples: Float64Array;
+      /** True when samples were thinned from `iterations` values. */
+      thinned: boolean;
+      /** Worker thread id in thread isolation; 0 for the main thread. */
+      threadId: number;
+    }
+  | { status: 'failed'; error: string };
+
+export type ParentToBenchWorker = { type: 'run'; job: MeasureJob } | { type: 'release' } | { type: 'exit' };
+
+export type BenchWorkerToParent = { type: 'ready'; pid: number } | { type: 'result'; measurement: Measurement };

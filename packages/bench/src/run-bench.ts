@@ -1,0 +1,156 @@
+/**
+ * Runs a validated bench: every task `runs` times, interleaved across tasks (A B C A B C …)
+ * so slow drift of the machine (thermal, other tenants) spreads over all tasks instead of
+ * biasing the one that ran last. Each repetition runs in a worker pinned to bench.cpus:
+ * a fresh process per repetition (isolation 'process'), or a fresh piscina worker thread in
+ * one pinned host process (isolation 'thread'). Repetitions run one at a time.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Bench } from '@headroom/core';
+import { pinnedTo, unionCpus, type ThreadAffinity } from './affinity.ts';
+import { BenchWorkerProcess } from './bench-worker-process.ts';
+
+export interface RunBenchOptions {
+  /** Called synchronously for every event, in order. */
+  onEvent?: (event: BenchEvent) => void;
+  /** Aborting kills the running worker; the result has status 'aborted' and what was measured. */
+  signal?: AbortSignal;
+  /** Write a V8 CPU profile (node --cpu-prof) of every bench worker into `dir`. */
+  profile?: { dir: string };
+  /** Per-iteration samples kept per repetition, evenly thinned by rank above this. @default 10000 */
+  sampleCap?: number;
+}
+
+export const RUN_BENCH_DEFAULTS = { sampleCap: 10_000 } as const;
+
+export interface RepetitionResult {
+  status: 'ok';
+  task: string;
+  /** 1-based. */
+  repetition: number;
+  pid: number;
+  /** Worker thread id (thread isolation), 0 for a process's main thread. */
+  threadId: number;
+  /** Union of the CPUs any thread of the worker was allowed, read from /proc. */
+  cpus: number[];
+  threads: ThreadAffinity[];
+  /** Every thread was allowed exactly bench.cpus. */
+  pinned: boolean;
+  iterations: number;
+  meanNs: number;
+  medianNs: number;
+  minNs: number;
+  maxNs: number;
+  sdNs: number;
+  opsPerSec: number;
+  /** Per-iteration latencies in ns, sorted ascending, at most sampleCap (thinned evenly by rank). */
+  samples: Float64Array;
+  thinned: boolean;
+  /** The .cpuprofile written for this repetition, when profiling. */
+  profile?: string;
+}
+
+export interface RepetitionFailure {
+  status: 'failed';
+  task: string;
+  repetition: number;
+  pid: number | null;
+  error: string;
+}
+
+export type RepetitionOutcome = RepetitionResult | RepetitionFailure;
+
+export interface BenchRunResult {
+  /** 'failed' when at least one task failed (the others still ran); 'aborted' when the signal fired. */
+  status: 'completed' | 'failed' | 'aborted';
+  bench: string;
+  cpus: number[];
+  isolation: Bench['isolation'];
+  repetitions: RepetitionOutcome[];
+  failedTasks: string[];
+}
+
+export type BenchEvent =
+  | { type: 'start'; bench: string; tasks: string[]; runs: number; cpus: number[]; isolation: Bench['isolation']; total: number }
+  | { type: 'progress'; task: string; repetition: number; runs: number; index: number; total: number }
+  | { type: 'repetition'; outcome: RepetitionOutcome }
+  | { type: 'warning'; message: string }
+  | { type: 'done'; result: BenchRunResult };
+
+const PROCESS_WORKER = fileURLToPath(new URL('./process-worker.ts', import.meta.url));
+const THREAD_HOST = fileURLToPath(new URL('./thread-host.ts', import.meta.url));
+
+function profileArgs(options: RunBenchOptions, name: string | undefined): string[] {
+  if (!options.profile) return [];
+  const args = ['--cpu-prof', `--cpu-prof-dir=${options.profile.dir}`];
+  return name ? [...args, `--cpu-prof-name=${name}`] : args;
+}
+
+/** Runs the bench and resolves with every repetition's outcome; task failures are data, not exceptions. */
+export async function runBench(bench: Bench, options: RunBenchOptions = {}): Promise<BenchRunResult> {
+  const emit = options.onEvent ?? (() => {});
+  const sampleCap = options.sampleCap ?? RUN_BENCH_DEFAULTS.sampleCap;
+  const total = bench.runs * bench.tasks.length;
+  const result: BenchRunResult = { status: 'completed', bench: bench.name, cpus: bench.cpus, isolation: bench.isolation, repetitions: [], failedTasks: [] };
+  emit({ type: 'start', bench: bench.name, tasks: bench.tasks, runs: bench.runs, cpus: bench.cpus, isolation: bench.isolation, total });
+  if (options.profile) mkdirSync(options.profile.dir, { recursive: true });
+
+  let current: BenchWorkerProcess | undefined;
+  const onAbort = () => current?.kill();
+  options.signal?.addEventListener('abort', onAbort);
+  const host = bench.isolation === 'thread'
+    ? (current = await BenchWorkerProcess.start({ entry: THREAD_HOST, cpus: bench.cpus, execArgv: profileArgs(options, undefined) }))
+    : undefined;
+  if (host && options.profile) emit({ type: 'warning', message: `thread isolation: CPU profiles use node's default names (one per thread) in ${options.profile.dir}` });
+  let index = 0;
+  try {
+    for (let rep = 1; rep <= bench.runs; rep++) {
+      for (const task of bench.tasks) {
+        index++;
+        if (options.signal?.aborted) break;
+        if (result.failedTasks.includes(task)) continue;
+        emit({ type: 'progress', task, repetition: rep, runs: bench.runs, index, total });
+        const profileName = `${task.replace(/[^\w.-]+/g, '_')}.rep${rep}.cpuprofile`;
+        const worker = host ?? (current = await BenchWorkerProcess.start({ entry: PROCESS_WORKER, cpus: bench.cpus, execArgv: profileArgs(options, profileName) }));
+        if (options.signal?.aborted) break;
+        const { measurement: m, threads } = await worker.run({ file: bench.file, task, timeMs: bench.timeMs, warmupMs: bench.warmupMs, sampleCap });
+        worker.release();
+        if (!host) await worker.exited;
+        if (options.signal?.aborted) break;
+        let outcome: RepetitionOutcome;
+        if (m.status === 'failed') {
+          outcome = { status: 'failed', task, repetition: rep, pid: worker.pid, error: m.error };
+          result.failedTasks.push(task);
+        } else {
+          const { status: _s, ...stats } = m;
+          outcome = { status: 'ok', task, repetition: rep, pid: worker.pid, cpus: unionCpus(threads), threads, pinned: pinnedTo(threads, bench.cpus), ...stats };
+          const profile = options.profile && !host ? join(options.profile.dir, profileName) : undefined;
+          if (profile && existsSync(profile)) outcome.profile = profile;
+          if (!outcome.pinned) {
+            emit({ type: 'warning', message: `${task} #${rep}: worker ${worker.pid} threads were allowed CPUs ${JSON.stringify(threads.map((t) => t.cpus))}, not exactly [${bench.cpus.join(',')}]` });
+          }
+        }
+        result.repetitions.push(outcome);
+        emit({ type: 'repetition', outcome });
+      }
+      if (options.signal?.aborted) break;
+    }
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    if (!host && current) {
+      current.kill(); // no-op unless an abort left it running
+      await current.exited;
+    }
+    if (host) {
+      host.exit();
+      if (options.signal?.aborted) host.kill();
+      await host.exited;
+    }
+  }
+  if (options.signal?.aborted) result.status = 'aborted';
+  else if (result.failedTasks.length > 0) result.status = 'failed';
+  emit({ type: 'done', result });
+  return result;
+}
