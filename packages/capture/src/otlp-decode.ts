@@ -122,6 +122,12 @@ function jsonAttributes(list: unknown): Record<string, Value> {
   return out;
 }
 
+/** JSON enums may come as numbers or as their proto names (SPAN_KIND_SERVER). */
+function enumNumber(v: unknown, prefix: string, names: string[]): number {
+  if (typeof v === 'string' && v.startsWith(prefix)) return Math.max(0, names.indexOf(v.slice(prefix.length).toLowerCase()));
+  return Number(v ?? 0) || 0;
+}
+
 function nanos(v: unknown): bigint {
   if (typeof v === 'string' && /^\d+$/.test(v)) return BigInt(v);
   if (typeof v === 'number' && Number.isFinite(v)) return BigInt(Math.trunc(v));
@@ -140,8 +146,8 @@ export function decodeTracesJson(text: string, defaultService: string): SpanRow[
       for (const s of arr(ss?.['spans']) as Record<string, unknown>[]) {
         const status = (s['status'] as { code?: unknown } | undefined)?.code;
         spans.push(row(String(s['traceId'] ?? '').toLowerCase(), String(s['spanId'] ?? '').toLowerCase(),
-          String(s['parentSpanId'] ?? '').toLowerCase(), String(s['name'] ?? ''), Number(s['kind'] ?? 0),
-          nanos(s['startTimeUnixNano']), nanos(s['endTimeUnixNano']), Number(status ?? 0),
+          String(s['parentSpanId'] ?? '').toLowerCase(), String(s['name'] ?? ''), enumNumber(s['kind'], 'SPAN_KIND_', KINDS),
+          nanos(s['startTimeUnixNano']), nanos(s['endTimeUnixNano']), enumNumber(status, 'STATUS_CODE_', STATUS),
           jsonAttributes(s['attributes']), service));
       }
     }
