@@ -29,9 +29,11 @@ describe('loadRunSamples', () => {
 });
 
 describe('benchRepSamples', () => {
-  it('one value per repetition, in ns/op', () => {
-    const s = benchRepSamples([{ task: 'a', mean_ns: 10 }, { task: 'b', mean_ns: 20 }, { task: 'a', mean_ns: 11 }], 'run1');
+  it('one value per repetition, in ns/op: the median by default, the mean on request', () => {
+    const rows = [{ task: 'a', median_ns: 10, mean_ns: 15 }, { task: 'b', median_ns: 20, mean_ns: 25 }, { task: 'a', median_ns: 11, mean_ns: 16 }];
+    const s = benchRepSamples(rows, 'run1');
     expect(s.unit).toBe('ns/op');
     expect(Object.fromEntries(sampleEntries(s))).toEqual({ a: [10, 11], b: [20] });
+    expect(Object.fromEntries(sampleEntries(benchRepSamples(rows, 'run1', 'mean_ns')))).toEqual({ a: [15, 16], b: [25] });
   });
 });

@@ -39,16 +39,19 @@ export function loadRunSamples(rows: readonly LoadPhaseRow[], label = 'runs'): S
 /** One repetition of a bench task, as stored in `bench_reps`. */
 export interface BenchRepSampleRow {
   task: string;
-  mean_ns: number;
-  median_ns?: number;
+  median_ns: number;
+  mean_ns?: number;
 }
 
 /**
  * bench_reps rows of one or more bench runs → a SampleSet in ns/op with one value per
  * repetition (each repetition ran in a fresh process, so repetitions are independent).
- * Uses each repetition's mean, like Go's ns/op; pass 'median_ns' to compare medians instead.
+ * Uses each repetition's median per-iteration time by default: tinybench times every
+ * iteration, so a repetition's mean carries the occasional GC pause or preemption of
+ * milliseconds, and measured 5-10× noisier across repetitions than the median on a busy
+ * 2-CPU host. Pass 'mean_ns' for Go-like mean ns/op.
  */
-export function benchRepSamples(rows: readonly BenchRepSampleRow[], label = 'bench', statistic: 'mean_ns' | 'median_ns' = 'mean_ns'): SampleSet {
+export function benchRepSamples(rows: readonly BenchRepSampleRow[], label = 'bench', statistic: 'mean_ns' | 'median_ns' = 'median_ns'): SampleSet {
   const m = new Map<string, number[]>();
   for (const r of rows) {
     const v = r[statistic];
