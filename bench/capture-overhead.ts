@@ -1,0 +1,98 @@
+/**
+ * Overhead of capture on a Node HTTP service: the same closed-loop load (autocannon, fixed
+ * connections) against bench/capture-server.ts with capture off and on (cpu + heap profiles,
+ * traces at sample 0.01, runtime metrics), interleaved off/on/off/on…, the service pinned to
+ * CPU 0 and the generator (and this script) to CPU 1. Reports the median throughput and p99
+ * of each mode and their change. Run: node bench/capture-overhead.ts [--reps 5] [--duration 10]
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startCapture, type CaptureSession } from '../packages/capture/src/index.ts';
+
+const { values: args } = parseArgs({ options: {
+  reps: { type: 'string', default: '5' }, duration: { type: 'string', default: '10' }, warmup: { type: 'string', default: '3' },
+  connections: { type: 'string', default: '16' }, parts: { type: 'string', default: 'cpu,heap,traces,runtime' }, sample: { type: 'string', default: '0.01' }, json: { type: 'boolean', default: false },
+} });
+const REPS = Number(args.reps);
+const parts = new Set(args.parts!.split(','));
+const SERVER = fileURLToPath(new URL('./capture-server.ts', import.meta.url));
+const AUTOCANNON = fileURLToPath(new URL('../node_modules/autocannon/autocannon.js', import.meta.url));
+const log = (m: string) => process.stderr.write(`${m}\n`);
+
+// This script hosts the receivers: keep it off the service's CPU.
+execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+
+interface Measure { mode: 'off' | 'on'; rps: number; p99: number; errors: number }
+
+function startServer(nodeArgs: string[], env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn('taskset', ['-c', '0', process.execPath, ...nodeArgs, SERVER], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d) => { const m = /listening (\d+)/.exec(String(d)); if (m) resolve({ child, port: Number(m[1]) }); });
+    child.once('exit', (c) => reject(new Error(`server exited ${c}`)));
+  });
+}
+
+function load(port: number, seconds: number): { rps: number; p99: number; errors: number } {
+  const out = execFileSync('taskset', ['-c', '1', process.execPath, AUTOCANNON, '-j', '-c', args.connections!, '-d', String(seconds),
+    `http://127.0.0.1:${port}/orders?limit=10`], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
+  const r = JSON.parse(out) as { requests: { average: number }; latency: { p99: number }; errors: number; non2xx: number };
+  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx };
+}
+
+async function once(mode: 'off' | 'on'): Promise<Measure> {
+  let session: CaptureSession | null = null;
+  let dir = '';
+  if (mode === 'on') {
+    dir = await mkdtemp(join(tmpdir(), 'headroom-overhead-'));
+    session = await startCapture({ runId: 'overhead', artifactsDir: dir, serviceName: 'bench',
+      capture: { cpu: parts.has('cpu'), heap: parts.has('heap'), traces: parts.has('traces') ? { sample: Number(args.sample) } : null, runtime: parts.has('runtime') }, onWarning: (m) => log(`  warning: ${m}`) });
+  }
+  const { child, port } = await startServer(session?.nodeArgs ?? [], session?.env ?? {});
+  try {
+    await session?.setPhase('warmup', false);
+    load(port, Number(args.warmup));
+    await session?.setPhase('steady', true);
+    const m = load(port, Number(args.duration));
+    await session?.setPhase(null, false);
+    if (session) {
+      const r = await session.finish();
+      log(`  capture: ${r.profiles.length} profile rows, ${r.spans.length} spans, ${r.runtime.length} runtime samples`);
+    }
+    return { mode, ...m };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2; };
+
+const results: Measure[] = [];
+for (let i = 0; i < REPS; i++) {
+  // Alternate which mode goes first so drift (thermal, page cache) does not favour one side.
+  for (const mode of (i % 2 === 0 ? ['off', 'on'] : ['on', 'off']) as ('off' | 'on')[]) {
+    const m = await once(mode);
+    results.push(m);
+    log(`rep ${i + 1} ${mode.padEnd(3)} ${m.rps.toFixed(0).padStart(7)} req/s  p99 ${m.p99.toFixed(2)} ms  errors ${m.errors}`);
+  }
+}
+const summary = (['off', 'on'] as const).map((mode) => {
+  const rs = results.filter((r) => r.mode === mode);
+  return { mode, rps: median(rs.map((r) => r.rps)), p99: median(rs.map((r) => r.p99)), runs: rs.length };
+});
+const [off, on] = summary as [typeof summary[0], typeof summary[0]];
+const report = {
+  reps: REPS, parts: [...parts], durationS: Number(args.duration), connections: Number(args.connections), traceSample: Number(args.sample),
+  off, on, throughputChangePct: (on.rps / off.rps - 1) * 100, p99ChangePct: (on.p99 / off.p99 - 1) * 100, runs: results,
+};
+if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+else {
+  process.stdout.write(`capture off: median ${off.rps.toFixed(0)} req/s, p99 ${off.p99.toFixed(2)} ms (${off.runs} runs)\n`);
+  process.stdout.write(`capture on:  median ${on.rps.toFixed(0)} req/s, p99 ${on.p99.toFixed(2)} ms (${on.runs} runs)\n`);
+  process.stdout.write(`change: throughput ${report.throughputChangePct.toFixed(2)}%, p99 ${report.p99ChangePct.toFixed(2)}%\n`);
+}

@@ -1,0 +1,16 @@
+/** The service the capture-overhead benchmark loads: node:http, a small JSON body per request. */
+import http from 'node:http';
+
+const items = Array.from({ length: 20 }, (_, i) => ({ id: i, sku: `sku-${i}`, qty: i % 7, price: 9.99 + i }));
+
+const server = http.createServer((req, res) => {
+  const limit = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('limit') ?? 10);
+  const body = JSON.stringify({ orders: items.slice(0, limit), total: limit });
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+});
+server.listen(0, '127.0.0.1', () => {
+  const a = server.address();
+  process.stdout.write(`listening ${typeof a === 'object' && a ? a.port : 0}\n`);
+});
+process.on('SIGTERM', () => { server.closeAllConnections(); server.close(() => process.exit(0)); });

@@ -1,0 +1,40 @@
+/** Starts a private nginx (Debian package `nginx`) on a free 127.0.0.1 port, pinned with taskset. */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, waitForHttp } from './net.ts';
+
+export interface Nginx { url: string; stop(): Promise<void> }
+
+export async function startNginx(cpus: number[]): Promise<Nginx> {
+  const dir = mkdtempSync(join(tmpdir(), 'headroom-nginx-'));
+  const port = await freePort();
+  writeFileSync(join(dir, 'nginx.conf'), `
+worker_processes 1;
+daemon off;
+master_process off;
+error_log ${dir}/error.log crit;
+pid ${dir}/nginx.pid;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}; proxy_temp_path ${dir}; fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};
+  keepalive_requests 100000000;
+  server {
+    listen 127.0.0.1:${port};
+    location / { return 200 'ok'; }
+  }
+}
+`);
+  const child = spawn('taskset', ['-c', cpus.join(','), '/usr/sbin/nginx', '-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(url, 5000);
+  return {
+    url,
+    stop: () => new Promise<void>((resolve) => {
+      child.once('exit', () => { rmSync(dir, { recursive: true, force: true }); resolve(); });
+      child.kill('SIGTERM');
+    }),
+  };
+}

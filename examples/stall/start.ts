@@ -1,0 +1,29 @@
+/** Starts examples/stall/server.ts as a child process (optionally pinned) and resolves its URL. */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export interface StallServer { url: string; pid: number; stop(): Promise<void> }
+
+const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
+
+export function startStallServer(o: { stallMs: number; periodMs: number; cpus?: number[] }): Promise<StallServer> {
+  const args = [SERVER, '--stall', String(o.stallMs), '--period', String(o.periodMs)];
+  const child = o.cpus === undefined
+    ? spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
+    : spawn('taskset', ['-c', o.cpus.join(','), process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.once('exit', (code) => reject(new Error(`stall server exited early (${code})`)));
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening (\S+)/.exec(out);
+      if (m === null) return;
+      child.removeAllListeners('exit');
+      resolve({
+        url: m[1]!,
+        pid: child.pid!,
+        stop: () => new Promise<void>((r) => { child.once('exit', () => r()); child.kill('SIGTERM'); }),
+      });
+    });
+  });
+}

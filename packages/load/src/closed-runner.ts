@@ -1,0 +1,49 @@
+import type { ErrorKind } from '@headroom/core';
+import type { Connection } from './connection.ts';
+import type { EngineContext } from './engine.ts';
+import { PoolRunner } from './pool-runner.ts';
+
+/**
+ * The closed model: each connection loops send → response → think time → send. The
+ * intended send time is the actual one, so latency and service time coincide. After a
+ * failed connect a connection backs off (20 ms doubling to 500 ms) so a refused target
+ * is retried without spinning.
+ */
+export class ClosedRunner extends PoolRunner {
+  constructor(ctx: EngineContext) {
+    super(ctx);
+    for (const c of this.conns) this.#next(c);
+  }
+
+  #next(conn: Connection): void {
+    conn.timer = null;
+    if (this.finishing) return;
+    this.sendOn(conn, performance.now());
+  }
+
+  #later(conn: Connection, ms: number): void {
+    conn.timer = setTimeout(() => { this.#next(conn); this.checkDrained(); }, ms);
+  }
+
+  protected afterResponse(conn: Connection): void {
+    if (this.finishing) return;
+    const think = this.ctx.unit.thinkTimeMs;
+    if (think > 0) this.#later(conn, think);
+    else this.sendOn(conn, performance.now());
+  }
+
+  protected afterFailure(conn: Connection, _kind: ErrorKind): void {
+    if (this.finishing) return;
+    const wait = conn.backoffMs();
+    if (wait > 0) this.#later(conn, wait);
+    else this.sendOn(conn, performance.now());
+  }
+
+  protected onFinish(): void {
+    for (const c of this.conns) if (c.timer !== null) { clearTimeout(c.timer); c.timer = null; }
+  }
+
+  protected pending(): boolean {
+    return false;
+  }
+}

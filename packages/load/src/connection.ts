@@ -1,0 +1,169 @@
+import net from 'node:net';
+import type { ErrorKind } from '@headroom/core';
+import { ResponseParser } from './response-parser.ts';
+
+/** Who a connection reports to. Calls are synchronous, from socket callbacks. */
+export interface ConnectionOwner {
+  /** The response is complete: read `conn.parser.status` / `conn.parser.bytes`. */
+  onResponse(conn: Connection, doneMs: number): void;
+  /** The request failed without a response; the socket is gone and the next send reconnects. */
+  onFailure(conn: Connection, kind: ErrorKind): void;
+}
+
+/** Where to connect. */
+export interface Address { host: string; port: number }
+
+export function addressOf(target: string): Address {
+  const url = new URL(target);
+  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  return { host, port: url.port === '' ? 80 : Number(url.port) };
+}
+
+// Reads land in one shared buffer: every read is parsed synchronously inside the
+// callback, so no two sockets ever need it at once and reads allocate nothing.
+const READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
+
+const BACKOFF_FIRST_MS = 20;
+const BACKOFF_MAX_MS = 500;
+
+/**
+ * One keep-alive HTTP/1.1 connection with at most one request in flight. It connects
+ * lazily on the first send, reconnects after the server closes it, and reports
+ * failures by kind instead of throwing.
+ */
+export class Connection {
+  readonly parser = new ResponseParser();
+  readonly #address: Address;
+  readonly #owner: ConnectionOwner;
+  #socket: net.Socket | null = null;
+  #connected = false;
+  /** A request is in flight. */
+  busy = false;
+  /** performance.now() of the intended and actual send of the request in flight. */
+  intendedMs = 0;
+  sentMs = 0;
+  /** Index of the request in flight, in the worker's encoded requests. */
+  request = 0;
+  /** Trace ids when the request in flight carries traceparent. */
+  traceId: string | null = null;
+  spanId: string | null = null;
+  /** Consecutive failures to connect: drives the backoff. */
+  connectFailures = 0;
+  /** Free slot for the owner (e.g. a think-time timer). */
+  timer: NodeJS.Timeout | null = null;
+
+  constructor(address: Address, owner: ConnectionOwner) {
+    this.#address = address;
+    this.#owner = owner;
+  }
+
+  /** How long to wait before the next send after connecting failed (0 when it did not). */
+  backoffMs(): number {
+    return this.connectFailures === 0 ? 0 : Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** (this.connectFailures - 1));
+  }
+
+  /** Sends bytes now; the response or failure comes back through the owner. */
+  send(bytes: Buffer, noBody: boolean, sentMs: number): void {
+    const socket = this.#socket ?? this.#open();
+    this.busy = true;
+    this.sentMs = sentMs;
+    this.parser.reset(noBody);
+    socket.write(bytes);
+  }
+
+  /** Gives up on the request in flight (timeout): the socket is replaced by a fresh one on the next send. */
+  abort(kind: ErrorKind): void {
+    this.#drop();
+    if (this.busy) this.#fail(kind);
+  }
+
+  /** Closes the socket without reporting anything. */
+  close(): void {
+    this.busy = false;
+    if (this.timer !== null) { clearTimeout(this.timer); this.timer = null; }
+    this.#drop();
+  }
+
+  #open(): net.Socket {
+    const socket = net.connect({
+      host: this.#address.host,
+      port: this.#address.port,
+      noDelay: true,
+      onread: {
+        buffer: READ_BUFFER,
+        callback: (n: number, buf: Uint8Array): boolean => {
+          if (socket === this.#socket) this.#read(buf as Buffer, n);
+          return true;
+        },
+      },
+    });
+    this.#socket = socket;
+    this.#connected = false;
+    socket.on('connect', () => {
+      if (socket !== this.#socket) return;
+      this.#connected = true;
+      this.connectFailures = 0;
+    });
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      if (socket !== this.#socket) return;
+      const wasConnected = this.#connected;
+      this.#drop();
+      if (!wasConnected) this.connectFailures++;
+      if (this.busy) this.#fail(errorKind(err.code, wasConnected));
+    });
+    socket.on('end', () => {
+      if (socket !== this.#socket) return;
+      const complete = this.busy && this.parser.end();
+      this.#drop();
+      if (complete) this.#complete();
+      else if (this.busy) this.#fail('closed');
+    });
+    socket.on('close', () => {
+      if (socket !== this.#socket) return;
+      this.#drop();
+      if (this.busy) this.#fail('closed');
+    });
+    return socket;
+  }
+
+  #read(buf: Buffer, n: number): void {
+    if (!this.busy) return; // stray bytes after a response: ignore
+    let complete: boolean;
+    try {
+      complete = this.parser.feed(buf, 0, n);
+    } catch {
+      this.#drop();
+      this.#fail('other');
+      return;
+    }
+    if (!complete) return;
+    if (this.parser.close) this.#drop();
+    this.#complete();
+  }
+
+  #complete(): void {
+    this.busy = false;
+    this.#owner.onResponse(this, performance.now());
+  }
+
+  #fail(kind: ErrorKind): void {
+    this.busy = false;
+    this.#owner.onFailure(this, kind);
+  }
+
+  #drop(): void {
+    const s = this.#socket;
+    if (s === null) return;
+    this.#socket = null;
+    this.#connected = false;
+    s.destroy();
+  }
+}
+
+/** Maps a socket error to its kind. A connection that never opened and was refused is `refused`. */
+export function errorKind(code: string | undefined, wasConnected: boolean): ErrorKind {
+  if (code === 'ECONNREFUSED') return 'refused';
+  if (code === 'ECONNRESET' || code === 'EPIPE') return wasConnected ? 'reset' : 'refused';
+  if (code === 'ETIMEDOUT') return 'timeout';
+  return 'other';
+}

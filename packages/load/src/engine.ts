@@ -1,0 +1,32 @@
+import type { EncodedRequest } from './encode-request.ts';
+import type { Recorder } from './recorder.ts';
+import type { RequestMix } from './request-mix.ts';
+import type { RunUnit } from './timeline.ts';
+import type { TraceSampler } from './trace-context.ts';
+
+/** Everything an engine needs to drive one unit (phase or step). */
+export interface EngineContext {
+  unit: RunUnit;
+  recorder: Recorder;
+  target: string;
+  requests: readonly EncodedRequest[];
+  mix: RequestMix;
+  traces: TraceSampler;
+  timeoutMs: number;
+  /** performance.now() at which the unit starts; intended send times are relative to it. */
+  startPerf: number;
+  /** Tells the user something they must know (becomes a `warning` message). */
+  warn(message: string): void;
+}
+
+/** A unit being driven. */
+export interface UnitRun {
+  /** Stop starting new requests; requests in flight finish (bounded by the timeout), then `drained` resolves. */
+  finish(): void;
+  /** Stop everything now, dropping requests in flight. */
+  abort(): void;
+  readonly drained: Promise<void>;
+}
+
+/** A load engine: a strategy that drives one unit, registered by name in engines.ts. */
+export type Engine = (ctx: EngineContext) => UnitRun;

@@ -1,0 +1,105 @@
+import { createHistogram, encodeHistogram, recordUs } from '@headroom/core';
+import type { Counts, ErrorCounts, ErrorKind, Histogram } from '@headroom/core';
+
+/** Order of error kinds in the counters array. */
+export const ERROR_KINDS: readonly ErrorKind[] = ['http_1xx', 'http_3xx', 'http_4xx', 'http_5xx', 'timeout', 'refused', 'reset', 'closed', 'other'];
+const KIND_INDEX: Record<ErrorKind, number> = Object.fromEntries(ERROR_KINDS.map((k, i) => [k, i])) as Record<ErrorKind, number>;
+
+/** Counters and the two latency histograms for an interval (a second, or a whole phase). */
+export class Bucket {
+  readonly hist: Histogram = createHistogram();
+  readonly serviceHist: Histogram = createHistogram();
+  requests = 0;
+  ok = 0;
+  readonly errors = new Float64Array(ERROR_KINDS.length);
+  lateSends = 0;
+  maxLagUs = 0;
+  offered = 0;
+  bytesRead = 0;
+
+  /** Adds this interval into `into`, exactly (histograms add bucket by bucket). */
+  addTo(into: Bucket): void {
+    into.hist.add(this.hist);
+    into.serviceHist.add(this.serviceHist);
+    into.requests += this.requests;
+    into.ok += this.ok;
+    for (let k = 0; k < this.errors.length; k++) into.errors[k] = (into.errors[k] ?? 0) + (this.errors[k] ?? 0);
+    into.lateSends += this.lateSends;
+    into.maxLagUs = Math.max(into.maxLagUs, this.maxLagUs);
+    into.offered += this.offered;
+    into.bytesRead += this.bytesRead;
+  }
+
+  reset(): void {
+    this.hist.reset();
+    this.serviceHist.reset();
+    this.requests = this.ok = this.lateSends = this.maxLagUs = this.offered = this.bytesRead = 0;
+    this.errors.fill(0);
+  }
+
+  counts(): Counts {
+    const errors: ErrorCounts = {};
+    for (let k = 0; k < ERROR_KINDS.length; k++) {
+      const n = this.errors[k] ?? 0;
+      if (n > 0) errors[ERROR_KINDS[k] as ErrorKind] = n;
+    }
+    return {
+      requests: this.requests, ok: this.ok, errors, lateSends: this.lateSends,
+      maxLagUs: Math.round(this.maxLagUs), offered: this.offered, bytesRead: this.bytesRead,
+    };
+  }
+
+  encoded(): { hist: Uint8Array; serviceHist: Uint8Array } {
+    return { hist: encodeHistogram(this.hist), serviceHist: encodeHistogram(this.serviceHist) };
+  }
+}
+
+/**
+ * What the engines report into: one per (sub-)phase. Outcomes land in the current
+ * second's bucket; the worker folds each second into the phase total when it ticks, so
+ * memory stays two buckets per phase however long the run.
+ */
+export class Recorder {
+  readonly second = new Bucket();
+  readonly total = new Bucket();
+
+  /** A response arrived. Times in performance.now() ms; latency counts from the intended send. */
+  response(intendedMs: number, sentMs: number, doneMs: number, status: number, bytes: number): void {
+    const b = this.second;
+    recordUs(b.hist, (doneMs - intendedMs) * 1000);
+    recordUs(b.serviceHist, (doneMs - sentMs) * 1000);
+    b.requests++;
+    b.bytesRead += bytes;
+    if (status >= 200 && status < 300) b.ok++;
+    else b.errors[statusKindIndex(status)]!++;
+  }
+
+  /** A request failed without a response; it counts as a completed request with an error. */
+  failure(kind: ErrorKind): void {
+    this.second.requests++;
+    this.second.errors[KIND_INDEX[kind]]!++;
+  }
+
+  /** A send left `lagMs` after its intended time (open model). */
+  sent(lagMs: number): void {
+    if (lagMs > 1) this.second.lateSends++;
+    const us = lagMs * 1000;
+    if (us > this.second.maxLagUs) this.second.maxLagUs = us;
+  }
+
+  /** Closes the current second: folds it into the total and returns its counters and histograms. */
+  closeSecond(): Counts & { hist: Uint8Array; serviceHist: Uint8Array } {
+    const out = { ...this.second.counts(), ...this.second.encoded() };
+    this.second.addTo(this.total);
+    this.second.reset();
+    return out;
+  }
+}
+
+function statusKindIndex(status: number): number {
+  if (status < 200) return KIND_INDEX.http_1xx;
+  if (status < 400) return KIND_INDEX.http_3xx;
+  if (status < 500) return KIND_INDEX.http_4xx;
+  if (status < 600) return KIND_INDEX.http_5xx;
+  return KIND_INDEX.other;
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { ResponseParser } from './response-parser.ts';
+
+/** Feeds `text` cut at every possible point into two reads, and in one read. */
+function parseSplit(text: string, noBody = false): ResponseParser[] {
+  const buf = Buffer.from(text, 'latin1');
+  const out: ResponseParser[] = [];
+  for (let cut = 0; cut <= buf.length; cut++) {
+    const p = new ResponseParser();
+    p.reset(noBody);
+    const first = p.feed(buf, 0, cut);
+    const done = first || p.feed(buf, cut, buf.length);
+    expect(done, `cut at ${cut}`).toBe(true);
+    out.push(p);
+  }
+  return out;
+}
+
+describe('ResponseParser', () => {
+  it('parses content-length bodies wherever the reads split', () => {
+    for (const p of parseSplit('HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX: y\r\n\r\nhello')) {
+      expect(p.status).toBe(200);
+      expect(p.close).toBe(false);
+    }
+  });
+
+  it('parses chunked bodies with extensions and trailers wherever the reads split', () => {
+    const text = 'HTTP/1.1 503 Busy\r\ntransfer-encoding: chunked\r\n\r\n5;x=1\r\nhello\r\nA\r\n0123456789\r\n0\r\nX-T: 1\r\n\r\n';
+    for (const p of parseSplit(text)) expect(p.status).toBe(503);
+  });
+
+  it('is not done before the last byte', () => {
+    const buf = Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n');
+    const p = new ResponseParser();
+    p.reset(false);
+    expect(p.feed(buf, 0, buf.length - 1)).toBe(false);
+    expect(p.feed(buf, buf.length - 1, buf.length)).toBe(true);
+  });
+
+  it('sees connection: close and HTTP/1.0, and bodies delimited by the end of the connection', () => {
+    expect(parseSplit('HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')[0]!.close).toBe(true);
+    expect(parseSplit('HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n')[0]!.close).toBe(true);
+    const p = new ResponseParser();
+    p.reset(false);
+    const b = Buffer.from('HTTP/1.1 200 OK\r\n\r\nuntil close');
+    expect(p.feed(b, 0, b.length)).toBe(false);
+    expect(p.end()).toBe(true);
+    expect(p.close).toBe(true);
+  });
+
+  it('skips interim 1xx responses, and bodies of HEAD, 204 and 304', () => {
+    expect(parseSplit('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok')[0]!.status).toBe(201);
+    expect(parseSplit('HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n', true)[0]!.status).toBe(200);
+    expect(parseSplit('HTTP/1.1 204 No Content\r\n\r\n')[0]!.status).toBe(204);
+    expect(parseSplit('HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\n')[0]!.status).toBe(304);
+  });
+
+  it('rejects what is not HTTP', () => {
+    const p = new ResponseParser();
+    p.reset(false);
+    const b = Buffer.from('SSH-2.0-OpenSSH\r\n\r\n');
+    expect(() => p.feed(b, 0, b.length)).toThrow();
+  });
+});

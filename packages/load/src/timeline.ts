@@ -1,0 +1,61 @@
+import { stepRates, subPhaseName } from '@headroom/core';
+import type { Phase } from '@headroom/core';
+import { arrivalSchedule } from './arrival-schedule.ts';
+import type { ArrivalSchedule } from './arrival-schedule.ts';
+
+/** One stretch of load with a single model: a phase, or one step of a step phase. */
+export interface RunUnit {
+  /** Reported name: the phase, or `steps@500` for a step. */
+  name: string;
+  /** The phase it belongs to (its own name unless it is a step). */
+  parent: string;
+  /** Start, ms after plan.startAt. */
+  startMs: number;
+  durationMs: number;
+  /** This worker's connections. */
+  connections: number;
+  model: 'closed' | 'open';
+  thinkTimeMs: number;
+  /** Open model: this worker's arrivals. */
+  schedule: ArrivalSchedule | null;
+  /** Open model: the whole run's offered rate, req/s (mean for a ramp). */
+  offeredRate: number | null;
+  /** Open model: the whole run's rate at the start and end of the unit (equal unless a ramp). */
+  rateFrom: number;
+  rateTo: number;
+  /** The last step of a step phase: its end also ends the parent phase. */
+  closesParent: boolean;
+}
+
+/** Lays a worker's phases out back to back from plan.startAt, steps expanded into sub-phases. */
+export function timeline(phases: readonly Phase[], worker: number, workers: number): RunUnit[] {
+  const units: RunUnit[] = [];
+  let at = 0;
+  for (const p of phases) {
+    const base = { parent: p.name, connections: p.connections, thinkTimeMs: 0, closesParent: false };
+    if (p.model === 'closed') {
+      units.push({ ...base, name: p.name, startMs: at, durationMs: p.durationMs, model: 'closed', thinkTimeMs: p.thinkTimeMs, schedule: null, offeredRate: null, rateFrom: 0, rateTo: 0 });
+      at += p.durationMs;
+    } else if (p.model === 'steps') {
+      const rates = stepRates(p);
+      rates.forEach((rate, k) => {
+        units.push({
+          ...base, name: subPhaseName(p.name, rate), startMs: at, durationMs: p.stepDurationMs, model: 'open',
+          schedule: arrivalSchedule({ from: rate, to: rate, durationMs: p.stepDurationMs, worker, workers }),
+          offeredRate: rate, rateFrom: rate, rateTo: rate, closesParent: k === rates.length - 1,
+        });
+        at += p.stepDurationMs;
+      });
+    } else {
+      const from = p.model === 'ramp' ? p.from : p.rate;
+      const to = p.model === 'ramp' ? p.to : p.rate;
+      units.push({
+        ...base, name: p.name, startMs: at, durationMs: p.durationMs, model: 'open',
+        schedule: arrivalSchedule({ from, to, durationMs: p.durationMs, worker, workers }),
+        offeredRate: (from + to) / 2, rateFrom: from, rateTo: to,
+      });
+      at += p.durationMs;
+    }
+  }
+  return units;
+}

@@ -1,0 +1,54 @@
+/**
+ * Entry of a load worker process. The runner spawns it under taskset with an IPC
+ * channel (serialization 'advanced'), sends `start`, and may send `stop`. The worker
+ * exits as soon as the channel closes, so a dead runner leaves no orphans.
+ */
+import type { RunnerToWorker, WorkerToRunner } from '@headroom/core';
+import { runWorker } from './worker.ts';
+import type { WorkerHandle } from './worker.ts';
+
+let handle: WorkerHandle | null = null;
+let worker = -1;
+
+let pending = 0;
+let exitCode: number | null = null;
+const send = (m: WorkerToRunner): void => {
+  if (!process.connected) return;
+  pending++;
+  process.send!(m, () => {
+    pending--;
+    if (exitCode !== null && pending === 0) process.exit(exitCode);
+  });
+};
+
+const fatal = (err: unknown): void => {
+  const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  if (process.connected) process.send!({ type: 'fatal', worker, message } satisfies WorkerToRunner, () => process.exit(1));
+  else process.exit(1);
+};
+
+if (!process.send) {
+  process.stderr.write('headroom load worker: run me through the runner (needs an IPC channel)\n');
+  process.exit(1);
+}
+
+process.on('disconnect', () => process.exit(0));
+process.on('uncaughtException', fatal);
+process.on('unhandledRejection', fatal);
+
+process.on('message', (m: RunnerToWorker) => {
+  if (m.type === 'start' && handle === null) {
+    worker = m.plan.index;
+    send({ type: 'ready', worker, pid: process.pid });
+    handle = runWorker(m.plan, send);
+    void handle.done.then(() => exitWhenFlushed(0));
+  } else if (m.type === 'stop') {
+    if (handle === null) { send({ type: 'done', worker }); exitWhenFlushed(0); } else handle.stop(m.reason);
+  }
+});
+
+/** Exits once every queued IPC message has been handed to the runner. */
+function exitWhenFlushed(code: number): void {
+  exitCode = code;
+  if (!process.connected || pending === 0) process.exit(code);
+}

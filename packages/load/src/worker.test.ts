@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Request, WorkerPhaseEnd } from '@headroom/core';
+import { decodeHistogram } from '@headroom/core';
+import { collect, httpServer, phaseEnds, plan, ticks } from './test-servers.ts';
+import type { TestServer } from './test-servers.ts';
+
+let srv: TestServer;
+beforeAll(async () => { srv = await httpServer((_req, res) => res.end('ok')); });
+afterAll(async () => { await srv.close(); });
+
+const end = (ms: Awaited<ReturnType<typeof collect>>, phase: string): WorkerPhaseEnd => phaseEnds(ms).find((m) => m.phase === phase)!;
+
+describe('load models (headroom engine, real local server)', () => {
+  it('closed model: each connection loops with its think time', async () => {
+    const ms = await collect(plan(srv.url, [{ name: 'c', model: 'closed', warmup: false, durationMs: 1500, connections: 4, thinkTimeMs: 50 }]));
+    const e = end(ms, 'c');
+    // 4 connections × 1500 ms / (50 ms think + service) ≈ 120, minus the last partial loop.
+    expect(e.requests).toBeGreaterThan(70);
+    expect(e.requests).toBeLessThanOrEqual(124);
+    expect(e.ok).toBe(e.requests);
+    expect(e.offeredRate).toBeNull();
+    expect(ticks(ms).map((t) => t.second)).toEqual([0, 1]);
+    const h = decodeHistogram(e.hist);
+    const s = decodeHistogram(e.serviceHist);
+    expect(h.totalCount).toBe(e.requests);
+    expect(h.getValueAtPercentile(99)).toBe(s.getValueAtPercentile(99)); // closed: latency is service time
+    expect(ms.at(-1)).toEqual({ type: 'done', worker: 0 });
+  });
+
+  it('open model at a constant rate sends every arrival on the even schedule', async () => {
+    const ms = await collect(plan(srv.url, [{ name: 'o', model: 'constant', warmup: false, durationMs: 2000, connections: 8, rate: 200 }], { traceSample: 1 }));
+    const e = end(ms, 'o');
+    expect(e).toMatchObject({ requests: 400, ok: 400, offered: 400, offeredRate: 200 });
+    const ts = ticks(ms);
+    expect(ts.map((t) => [t.second, t.offered])).toEqual([[0, 200], [1, 200]]);
+    for (const t of ts) expect(Math.abs(t.requests - 200)).toBeLessThan(30);
+    // Traced requests carry their intended send time: exactly 5 ms apart.
+    const samples = ms.flatMap((m) => (m.type === 'traces' ? m.samples : [])).sort((a, b) => a.startedAt - b.startedAt);
+    expect(samples).toHaveLength(400);
+    for (let k = 1; k < samples.length; k++) expect(samples[k]!.startedAt - samples[k - 1]!.startedAt).toBeCloseTo(5, 3);
+    expect(samples[0]!.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(samples[0]!.spanId).toMatch(/^[0-9a-f]{16}$/);
+    expect(e.lateSends / e.requests).toBeLessThan(0.5); // generous: CI boxes are noisy
+  });
+
+  it('linear ramp: arrivals per second follow the integral of the rate', async () => {
+    const ms = await collect(plan(srv.url, [{ name: 'r', model: 'ramp', warmup: false, durationMs: 2000, connections: 8, from: 0, to: 400 }]));
+    // N(t) = 100·t² ⇒ 100 arrivals in the first second, 300 in the second.
+    expect(ticks(ms).map((t) => t.offered)).toEqual([100, 300]);
+    expect(end(ms, 'r')).toMatchObject({ requests: 400, offered: 400, offeredRate: 200 });
+  });
+
+  it('steps: each step is its own sub-phase, and the step phase ends with their sum', async () => {
+    const ms = await collect(plan(srv.url, [{ name: 's', model: 'steps', warmup: false, durationMs: 3000, connections: 8, from: 100, to: 300, step: 100, stepDurationMs: 1000 }]));
+    const ends = phaseEnds(ms);
+    expect(ends.map((m) => [m.phase, m.parent, m.requests, m.offeredRate])).toEqual([
+      ['s@100', 's', 100, 100], ['s@200', 's', 200, 200], ['s@300', 's', 300, 300], ['s', 's', 600, 200],
+    ]);
+    expect(ticks(ms).map((t) => [t.second, t.phase, t.offered])).toEqual([[0, 's@100', 100], [1, 's@200', 200], [2, 's@300', 300]]);
+    expect(decodeHistogram(end(ms, 's').hist).totalCount).toBe(600);
+  });
+
+  it('request mix: weights are honoured exactly by smooth weighted round-robin', async () => {
+    const seen = new Map<string, number>();
+    const s = await httpServer((req, res) => { seen.set(req.url!, (seen.get(req.url!) ?? 0) + 1); res.end(); });
+    const requests: Request[] = [
+      { name: 'a', method: 'GET', path: '/a', headers: {}, body: null, weight: 3 },
+      { name: 'b', method: 'POST', path: '/b', headers: { 'content-type': 'application/json' }, body: '{"x":1}', weight: 1 },
+    ];
+    await collect(plan(s.url, [{ name: 'o', model: 'constant', warmup: false, durationMs: 1000, connections: 4, rate: 400 }], { requests }));
+    await s.close();
+    expect([seen.get('/a'), seen.get('/b')]).toEqual([300, 100]);
+  });
+
+  it('stop: flushes the partial tick and phase-end, then done', async () => {
+    const p = plan(srv.url, [{ name: 'long', model: 'constant', warmup: false, durationMs: 10_000, connections: 4, rate: 100 }]);
+    const t0 = Date.now();
+    const ms = await collect(p, 600);
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(ms.map((m) => m.type).filter((t) => t !== 'warning')).toEqual(['tick', 'phase-end', 'done']);
+    expect(end(ms, 'long').requests).toBeGreaterThan(30);
+    expect(end(ms, 'long').requests).toBeLessThan(100);
+  });
+});

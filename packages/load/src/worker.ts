@@ -1,0 +1,180 @@
+import type { WorkerPlan, WorkerToRunner } from '@headroom/core';
+import { encodeRequest } from './encode-request.ts';
+import { engineFor } from './engines.ts';
+import type { UnitRun } from './engine.ts';
+import { Bucket, Recorder } from './recorder.ts';
+import { RequestMix } from './request-mix.ts';
+import { timeline } from './timeline.ts';
+import type { RunUnit } from './timeline.ts';
+import { TraceSampler } from './trace-context.ts';
+
+/** A fraction of sends later than 1 ms above which the generator warns that it could not keep its schedule. */
+const LATE_WARN_FRACTION = 0.01;
+/** Worker CPU (fraction of one core) above which a second counts as saturated. */
+const CPU_SATURATED = 0.9;
+
+interface Active { unit: RunUnit; recorder: Recorder; run: UnitRun; lastSecond: number; offeredSoFar: number; closed: boolean }
+
+/** A running worker: `stop` ends it early; `done` resolves after the `done` message was sent. */
+export interface WorkerHandle {
+  stop(reason: string): void;
+  readonly done: Promise<void>;
+}
+
+/**
+ * Runs a plan: waits for plan.startAt, drives each phase (and step) at its scheduled
+ * time with the plan's engine, and reports through `send`: a tick per second per
+ * phase, a phase-end per phase and step (and one for a whole step phase), trace
+ * batches, warnings, then `done`.
+ *
+ * Attribution: a request belongs to the phase in which it was sent and to the second in
+ * which it completed; requests still in flight when their phase ends complete into that
+ * phase's last second, so each phase has exactly one tick per second it spans.
+ */
+export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): WorkerHandle {
+  const worker = plan.index;
+  const requests = plan.requests.map((r) => encodeRequest(plan.target, r));
+  const mix = new RequestMix(plan.requests);
+  const traces = new TraceSampler(plan.traceSample);
+  const units = timeline(plan.phases, worker, plan.count);
+  const engine = engineFor(plan.engine);
+  const base = plan.startAt - performance.timeOrigin; // performance.now() of the run's second 0
+  const active = new Set<Active>();
+  const parents = new Map<string, { total: Bucket; startedAt: number; rates: number[] }>();
+  const timers = new Set<NodeJS.Timeout>();
+  let stopped = false;
+  let cpuPrev = process.cpuUsage();
+  let wallPrev = performance.now();
+  let resolveDone!: () => void;
+  const done = new Promise<void>((r) => { resolveDone = r; });
+  const warned = new Set<string>();
+  const warn = (message: string): void => {
+    if (warned.has(message)) return;
+    warned.add(message);
+    send({ type: 'warning', worker, message });
+  };
+  const at = (relMs: number, fn: () => void): void => {
+    const t = setTimeout(() => { timers.delete(t); if (!stopped) fn(); }, Math.max(0, base + relMs - performance.now()));
+    timers.add(t);
+  };
+
+  const cpuSince = (): number => {
+    const now = performance.now();
+    const c = process.cpuUsage(cpuPrev);
+    const frac = now > wallPrev ? (c.user + c.system) / 1000 / (now - wallPrev) : 0;
+    cpuPrev = process.cpuUsage();
+    wallPrev = now;
+    return Math.min(1, frac);
+  };
+
+  const tick = (a: Active, second: number, cpu: number): void => {
+    const s = a.unit.schedule;
+    if (s !== null) {
+      const upTo = s.before(Math.min(a.unit.durationMs, (second + 1) * 1000 - a.unit.startMs));
+      a.recorder.second.offered = upTo - a.offeredSoFar;
+      a.offeredSoFar = upTo;
+    }
+    const c = a.recorder.closeSecond();
+    send({ type: 'tick', worker, second, phase: a.unit.name, cpu, ...c });
+    if (cpu > CPU_SATURATED) warn(`generator CPU saturated in phase ${a.unit.parent} (worker ${worker} at ${Math.round(cpu * 100)}% of a core): measured limits may be the generator's, add workers or CPUs`);
+  };
+
+  const endUnit = (a: Active, endedAt: number): void => {
+    if (a.closed) return;
+    a.closed = true;
+    active.delete(a);
+    const lastSecond = Math.floor((a.unit.startMs + a.unit.durationMs - 1e-6) / 1000);
+    const nowSecond = Math.floor((performance.now() - base) / 1000);
+    tick(a, Math.max(a.lastSecond, Math.min(nowSecond, lastSecond)), cpuSince());
+    const t = a.recorder.total;
+    const u = a.unit;
+    send({
+      type: 'phase-end', worker, phase: u.name, parent: u.parent, offeredRate: u.offeredRate,
+      startedAt: plan.startAt + u.startMs, endedAt, ...t.counts(), ...t.encoded(),
+    });
+    if (u.model === 'open') {
+      const sends = Math.max(1, t.requests);
+      if (t.lateSends / sends > LATE_WARN_FRACTION) {
+        warn(`generator could not keep schedule in ${u.name}: ${((100 * t.lateSends) / sends).toFixed(1)}% of sends late by >1ms (max lag ${(t.maxLagUs / 1000).toFixed(1)}ms)`);
+      }
+    }
+    if (u.name !== u.parent) {
+      const p = parents.get(u.parent)!;
+      t.addTo(p.total);
+      if (u.closesParent || stopped) {
+        parents.delete(u.parent);
+        const rate = p.rates.reduce((x, y) => x + y, 0) / p.rates.length;
+        send({
+          type: 'phase-end', worker, phase: u.parent, parent: u.parent, offeredRate: rate,
+          startedAt: p.startedAt, endedAt, ...p.total.counts(), ...p.total.encoded(),
+        });
+      }
+    }
+  };
+
+  const startUnit = (u: RunUnit): void => {
+    const recorder = new Recorder();
+    if (u.name !== u.parent) {
+      const p = parents.get(u.parent) ?? { total: new Bucket(), startedAt: plan.startAt + u.startMs, rates: [] };
+      p.rates.push(u.offeredRate ?? 0);
+      parents.set(u.parent, p);
+    }
+    const run = engine({
+      unit: u, recorder, target: plan.target, requests, mix, traces, timeoutMs: plan.timeoutMs,
+      startPerf: base + u.startMs, warn,
+    });
+    const a: Active = { unit: u, recorder, run, lastSecond: Math.floor(u.startMs / 1000), offeredSoFar: 0, closed: false };
+    active.add(a);
+    at(u.startMs + u.durationMs, () => {
+      run.finish();
+      void run.drained.then(() => { if (!stopped) { endUnit(a, Date.now()); maybeDone(); } });
+    });
+  };
+
+  // Second boundaries: every phase running across boundary T ticks the second that just ended.
+  const runEndMs = units.reduce((m, u) => Math.max(m, u.startMs + u.durationMs), 0);
+  const onSecond = (T: number): void => {
+    const cpu = cpuSince();
+    for (const a of active) {
+      if (a.unit.startMs < T && a.unit.startMs + a.unit.durationMs > T) {
+        tick(a, T / 1000 - 1, cpu);
+        a.lastSecond = T / 1000;
+      }
+    }
+    flushTraces();
+    if (T + 1000 < runEndMs) at(T + 1000, () => onSecond(T + 1000));
+  };
+
+  const flushTraces = (): void => {
+    const samples = traces.drain();
+    if (samples.length > 0) send({ type: 'traces', worker, samples });
+  };
+
+  let scheduledAll = false;
+  const maybeDone = (): void => {
+    if (!scheduledAll || active.size > 0 || stopped) return;
+    finishRun();
+  };
+  const finishRun = (): void => {
+    for (const t of timers) clearTimeout(t);
+    timers.clear();
+    flushTraces();
+    send({ type: 'done', worker });
+    resolveDone();
+  };
+
+  for (const u of units) at(u.startMs, () => startUnit(u));
+  if (runEndMs > 1000) at(1000, () => onSecond(1000));
+  at(runEndMs, () => { scheduledAll = true; maybeDone(); });
+
+  return {
+    done,
+    stop(_reason: string): void {
+      if (stopped) return;
+      stopped = true;
+      const endedAt = Date.now();
+      for (const a of [...active]) { a.run.abort(); endUnit(a, endedAt); }
+      finishRun();
+    },
+  };
+}
