@@ -14,8 +14,8 @@ export default defineScenario({
   },
   target: 'http://127.0.0.1:3100',
   requests: [
-    { name: 'list', method: 'GET', path: '/orders?limit=10', weight: 6 },
-    { name: 'create', method: 'POST', path: '/orders', json: { sku: 'a1', qty: 2 }, weight: 3 },
+    { name: 'list', method: 'GET', path: '/orders?limit=10', weight: 12 },
+    { name: 'create', method: 'POST', path: '/orders', json: { sku: 'a1', qty: 2 }, weight: 7 },
     { name: 'report', method: 'GET', path: '/report', weight: 1 },
   ],
   workers: { cpus: [1] },

@@ -19,7 +19,7 @@ interface Order {
 const CATALOG: Record<string, number> = { a1: 9.99, b2: 24.5, c3: 3.25, d4: 120, e5: 0.99, f6: 42 };
 const SKUS = Object.keys(CATALOG);
 /** Orders kept in memory; a ring so a long load test cannot grow the heap without bound. */
-const MAX_ORDERS = 20_000;
+const MAX_ORDERS = 5_000;
 const MAX_BODY = 64 * 1024;
 
 const orders: Order[] = [];

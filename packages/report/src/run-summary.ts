@@ -79,8 +79,9 @@ export function formatRunSummary(run: RunJson, options: RunSummaryOptions): stri
     }
   }
   if (run.pinning.length > 0) out.push('', c('dim', `pinning: ${run.pinning.map((p) => `${p.role} pid ${p.pid} → CPUs ${p.allowed.join(',')}${p.verified ? '' : ' (unverified)'}`).join('; ')}`));
-  for (const w of run.warnings) out.push(c('yellow', `warning: ${w}`));
-  if (run.error) out.push(c('red', `error: ${run.error}`));
+  // Warnings and the error went to stderr as they happened; the summary only counts them.
+  if (run.warnings.length > 0) out.push(c('yellow', `${run.warnings.length} warning${run.warnings.length === 1 ? '' : 's'} (printed above, and in runs show)`));
+  if (run.error) out.push(c('red', `run ${run.status}: see the error above`));
   out.push(c('dim', `stored in ${run.db} as ${run.runId}`));
   return out.join('\n');
 }

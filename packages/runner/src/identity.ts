@@ -16,13 +16,15 @@ export interface RunIdentity {
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-/** Reads git state of the directory holding `file` (the scenario), and the machine's identity. */
+/** Reads git state (the scenario's checkout, else the working directory's) and the machine's identity. */
 export function runIdentity(file: string): RunIdentity {
-  const cwd = dirname(file);
-  const git = (args: string[]): string | null => {
+  const gitIn = (cwd: string) => (args: string[]): string | null => {
     try { return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { return null; }
   };
-  const sha = git(['rev-parse', 'HEAD']);
+  // The scenario's repository if it has one, else the one headroom runs in.
+  let git = gitIn(dirname(file));
+  let sha = git(['rev-parse', 'HEAD']);
+  if (sha === null) { git = gitIn(process.cwd()); sha = git(['rev-parse', 'HEAD']); }
   const status = sha === null ? null : git(['status', '--porcelain', '--untracked-files=no']);
   return {
     gitSha: sha, gitDirty: status === null ? null : status.length > 0, version: VERSION, host: hostname(),

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError, ValidationError, validateScenario, type Scenario } from '@headroom/core';
+import { UsageError, ValidationError, allowHeadroomImports, validateScenario, type Scenario } from '@headroom/core';
 
 /**
  * Imports a scenario file (TypeScript, default export, run by Node's type stripping:
@@ -10,6 +10,7 @@ import { UsageError, ValidationError, validateScenario, type Scenario } from '@h
 export async function loadScenario(file: string): Promise<Scenario> {
   const path = resolve(file);
   if (!existsSync(path)) throw new UsageError(`scenario file ${file} does not exist; try scenarios/quickstart.ts`);
+  allowHeadroomImports();
   let mod: { default?: unknown };
   try {
     mod = (await import(pathToFileURL(path).href)) as { default?: unknown };

@@ -28,7 +28,11 @@ export class WorkerPool {
     for (const plan of options.plans) {
       const cpus = workerCpus(options.cpus, options.plans.length, plan.index);
       const argv = pinned(cpus, [process.execPath, options.entry]);
-      const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+      const child = spawn(argv[0] as string, argv.slice(1), {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced',
+        // Own process group: a terminal's Ctrl-C reaches headroom, which stops workers in order; they exit when the IPC channel closes.
+        detached: true,
+      });
       child.on('message', (m) => {
         const msg = m as WorkerToRunner;
         if (msg.type === 'done') this.finished.add(plan.index);

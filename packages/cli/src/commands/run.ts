@@ -8,6 +8,7 @@ export async function runCommand(file: string, store: Store, out: Output, signal
   const scenario = await loadScenario(file);
   const outcome = await runScenario(scenario, { store, progress: out.tty && !out.json, signal, log: out.log });
   const json = toRunJson(outcome, store.path);
+  if (outcome.error) out.log(`headroom: ${outcome.error}`);
   if (out.json) out.resultJson(json);
   else out.result(formatRunSummary(json, { color: out.color }));
   return outcome.exitCode;

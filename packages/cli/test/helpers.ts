@@ -1,0 +1,59 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Store } from '@headroom/store';
+
+export const REPO = resolve(import.meta.dirname, '../../..');
+export const BIN = join(REPO, 'packages/cli/bin/headroom.js');
+
+export interface CliResult { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+
+/** Runs the real `headroom` command. */
+export function headroom(args: string[], options: { cwd?: string; env?: Record<string, string>; onSpawn?(c: ChildProcess): void } = {}): Promise<CliResult> {
+  return new Promise((res) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? REPO, env: { ...process.env, NO_COLOR: '1', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    options.onSpawn?.(child);
+    child.on('exit', (code, signal) => res({ code, signal, stdout, stderr }));
+  });
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'headroom-e2e-'));
+}
+
+/** A TCP port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((res) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+export function writeScenario(dir: string, name: string, body: string): string {
+  const file = join(dir, `${name}.ts`);
+  writeFileSync(file, `import { defineScenario } from '@headroom/core';\nexport default defineScenario(${body});\n`);
+  return file;
+}
+
+export async function query<T = Record<string, unknown>>(db: string, sql: string): Promise<T[]> {
+  const store = await Store.open(db);
+  try { return await store.query<T>(sql); } finally { store.close(); }
+}
+
+export function alive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch { return false; }
+}
+
+/** Pids of the processes a run recorded (service and workers), from the store. */
+export async function runPids(db: string, runId: string): Promise<number[]> {
+  const [row] = await query<{ pinning: string | null }>(db, `SELECT pinning FROM runs WHERE id = '${runId}'`);
+  return (JSON.parse(row?.pinning ?? '[]') as { pid: number }[]).map((p) => p.pid);
+}
