@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkerToRunner } from '@headroom/core';
+import { WORKER_ENTRY } from './index.ts';
+import { httpServer, plan } from './test-servers.ts';
+import type { TestServer } from './test-servers.ts';
+
+let srv: TestServer;
+beforeAll(async () => { srv = await httpServer((_q, res) => res.end('ok')); });
+afterAll(async () => { await srv.close(); });
+
+/** Spawns the real worker the way the runner does (minus taskset, which the bench harness covers). */
+function spawnWorker() {
+  const child = spawn(process.execPath, [WORKER_ENTRY], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+  const messages: WorkerToRunner[] = [];
+  child.on('message', (m: WorkerToRunner) => messages.push(m));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, messages, exited };
+}
+
+describe('worker process (IPC protocol)', () => {
+  it('replies ready, ticks, ends phases, sends done and exits 0; histograms arrive as bytes', async () => {
+    const w = spawnWorker();
+    w.child.send({ type: 'start', plan: plan(srv.url, [{ name: 'p', model: 'constant', warmup: false, durationMs: 1200, connections: 2, rate: 100 }], { startAt: Date.now() + 400, index: 3, count: 4 }) });
+    expect(await w.exited).toBe(0);
+    const types = w.messages.map((m) => m.type).filter((t) => t !== 'warning');
+    expect(types).toEqual(['ready', 'tick', 'tick', 'phase-end', 'done']);
+    const ready = w.messages[0]!;
+    expect(ready).toMatchObject({ type: 'ready', worker: 3, pid: w.child.pid });
+    const end = w.messages.find((m) => m.type === 'phase-end')!;
+    expect(end.hist).toBeInstanceOf(Uint8Array);
+    // Worker 3 of 4 takes arrivals 3, 7, 11 …: 120 global arrivals ⇒ 30 for it.
+    expect(end).toMatchObject({ worker: 3, requests: 30, offered: 30 });
+  });
+
+  it('on stop: flushes what it measured, sends done, exits 0', async () => {
+    const w = spawnWorker();
+    w.child.send({ type: 'start', plan: plan(srv.url, [{ name: 'p', model: 'closed', warmup: false, durationMs: 30_000, connections: 2, thinkTimeMs: 10 }]) });
+    await new Promise((r) => setTimeout(r, 700));
+    w.child.send({ type: 'stop', reason: 'test' });
+    expect(await w.exited).toBe(0);
+    expect(w.messages.map((m) => m.type).filter((t) => t !== 'warning')).toEqual(['ready', 'tick', 'phase-end', 'done']);
+  });
+
+  it('exits at once when the runner goes away (IPC channel closed)', async () => {
+    const w = spawnWorker();
+    w.child.send({ type: 'start', plan: plan(srv.url, [{ name: 'p', model: 'closed', warmup: false, durationMs: 30_000, connections: 1, thinkTimeMs: 10 }]) });
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = Date.now();
+    w.child.disconnect();
+    expect(await w.exited).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
+});
