@@ -100,11 +100,12 @@ export function rankSumDistribution(n1: number, groups: readonly { size: number;
   let dp = new Float64Array((n1 + 1) * width);
   dp[0] = 1;
   let taken = 0;
+  let hi = 0; // largest sum reachable so far: the loops skip the empty tail
   for (const g of groups) {
     const next = new Float64Array(dp.length);
     const reach = Math.min(n1, taken);
     for (let k = 0; k <= reach; k++) {
-      for (let s = 0; s < width; s++) {
+      for (let s = 0; s <= hi; s++) {
         const c = dp[k * width + s] as number;
         if (c === 0) continue;
         let ways = 1; // C(size, j), built incrementally
@@ -117,6 +118,7 @@ export function rankSumDistribution(n1: number, groups: readonly { size: number;
     }
     dp = next;
     taken += g.size;
+    hi = Math.min(maxS, hi + g.size * g.rank2);
   }
   return dp.slice(n1 * width, (n1 + 1) * width);
 }

@@ -48,11 +48,17 @@ export async function measure(job: MeasureJob): Promise<Measurement> {
   const hooks: Record<string, BenchFn> = {};
   for (const h of ['beforeAll', 'beforeEach', 'afterEach', 'afterAll'] as const) if (spec[h]) hooks[h] = spec[h];
   tiny.add(job.task, spec.fn, hooks);
+  const cpu0 = process.threadCpuUsage();
+  const wall0 = process.hrtime.bigint();
+  const switches0 = process.resourceUsage().involuntaryContextSwitches;
   try {
     await tiny.run();
   } catch (e) {
     return { status: 'failed', error: describeError(e) };
   }
+  const cpu = process.threadCpuUsage(cpu0);
+  const wallUs = Number(process.hrtime.bigint() - wall0) / 1000;
+  const involuntarySwitches = threadId === 0 ? process.resourceUsage().involuntaryContextSwitches - switches0 : 0;
   const result = tiny.tasks[0]?.result;
   if (!result) return { status: 'failed', error: 'tinybench produced no result' };
   if (result.state === 'errored') return { status: 'failed', error: describeError(result.error) };
@@ -73,5 +79,7 @@ export async function measure(job: MeasureJob): Promise<Measurement> {
     samples,
     thinned: samples.length < sorted.length,
     threadId,
+    cpuShare: wallUs > 0 ? Math.min(1, (cpu.user + cpu.system) / wallUs) : 1,
+    involuntarySwitches,
   };
 }

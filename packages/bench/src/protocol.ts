@@ -35,6 +35,13 @@ export type Measurement =
       thinned: boolean;
       /** Worker thread id in thread isolation; 0 for the main thread. */
       threadId: number;
+      /**
+       * CPU time of the measuring thread / wall time, over warm-up + measurement. Near 1 when the
+       * task had its CPU to itself; lower when something else ran on the bench CPU (preemption).
+       */
+      cpuShare: number;
+      /** Involuntary context switches of the worker process during the measurement (0 in thread isolation: not per thread). */
+      involuntarySwitches: number;
     }
   | { status: 'failed'; error: string };
 

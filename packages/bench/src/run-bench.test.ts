@@ -51,6 +51,9 @@ describe('runBench, process isolation (real pinned processes)', () => {
       expect(r.medianNs).toBeLessThanOrEqual(r.maxNs);
       expect(r.opsPerSec).toBeCloseTo(1e9 / r.meanNs, 6);
       expect(r.samples.length).toBe(Math.min(r.iterations, 10_000));
+      expect(r.cpuShare).toBeGreaterThan(0);
+      expect(r.cpuShare).toBeLessThanOrEqual(1);
+      expect(r.involuntarySwitches).toBeGreaterThanOrEqual(0);
     }
     expect(new Set(reps.map((r) => r.pid)).size).toBe(6);
 

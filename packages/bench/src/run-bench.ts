@@ -25,6 +25,9 @@ export interface RunBenchOptions {
 
 export const RUN_BENCH_DEFAULTS = { sampleCap: 10_000 } as const;
 
+/** Below this CPU share a repetition was evidently preempted; warn (tinybench's timer loop itself keeps it near 1 otherwise). */
+const CPU_SHARE_WARNING = 0.9;
+
 export interface RepetitionResult {
   status: 'ok';
   task: string;
@@ -48,6 +51,10 @@ export interface RepetitionResult {
   /** Per-iteration latencies in ns, sorted ascending, at most sampleCap (thinned evenly by rank). */
   samples: Float64Array;
   thinned: boolean;
+  /** CPU time / wall time of the measuring thread: below ~0.9 the task shared its CPU with something else. */
+  cpuShare: number;
+  /** Involuntary context switches of the worker process while measuring (process isolation). */
+  involuntarySwitches: number;
   /** The .cpuprofile written for this repetition, when profiling. */
   profile?: string;
 }
@@ -128,6 +135,9 @@ export async function runBench(bench: Bench, options: RunBenchOptions = {}): Pro
           outcome = { status: 'ok', task, repetition: rep, pid: worker.pid, cpus: unionCpus(threads), threads, pinned: pinnedTo(threads, bench.cpus), ...stats };
           const profile = options.profile && !host ? join(options.profile.dir, profileName) : undefined;
           if (profile && existsSync(profile)) outcome.profile = profile;
+          if (outcome.cpuShare < CPU_SHARE_WARNING) {
+            emit({ type: 'warning', message: `${task} #${rep}: the worker got only ${(outcome.cpuShare * 100).toFixed(0)}% of a CPU while measuring: something else ran on CPUs [${bench.cpus.join(',')}] (or the task waits on I/O or timers), so this repetition is noisy` });
+          }
           if (!outcome.pinned) {
             emit({ type: 'warning', message: `${task} #${rep}: worker ${worker.pid} threads were allowed CPUs ${JSON.stringify(threads.map((t) => t.cpus))}, not exactly [${bench.cpus.join(',')}]` });
           }
