@@ -5,6 +5,7 @@
 export { loadBench } from './load-bench.ts';
 export type { LoadBenchOptions } from './load-bench.ts';
 export { runBench, RUN_BENCH_DEFAULTS } from './run-bench.ts';
+export { benchEvents } from './bench-events.ts';
 export type { RunBenchOptions, BenchEvent, BenchRunResult, RepetitionOutcome, RepetitionResult, RepetitionFailure } from './run-bench.ts';
 export { benchRepRows, benchSampleRows } from './rows.ts';
 export type { BenchRepRow, BenchSampleRow } from './rows.ts';

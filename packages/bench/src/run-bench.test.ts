@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ValidationError } from '@headroom/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { benchRepRows, benchSampleRows, loadBench, runBench, type BenchEvent, type RepetitionResult } from './index.ts';
+import { benchEvents, benchRepRows, benchSampleRows, loadBench, runBench, type BenchEvent, type RepetitionResult } from './index.ts';
 
 const CORE = fileURLToPath(new URL('../../core/src/index.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'headroom-bench-'));
@@ -118,6 +118,16 @@ describe('runBench, thread isolation', () => {
     expect(new Set(reps.map((r) => r.threadId)).size).toBe(4);
     expect(reps.every((r) => r.threadId > 0 && r.pinned && r.cpus.join() === String(CPU))).toBe(true);
   }, 60_000);
+});
+
+describe('benchEvents', () => {
+  it('yields the same events as onEvent, ending with done', async () => {
+    const file = benchFile('iter.bench.ts', `{ name: 'iter', cpus: [${CPU}], runs: 2, time: '10ms', warmup: '0ms', tasks: { x: () => payload.length } }`);
+    const types: string[] = [];
+    for await (const e of benchEvents(await loadBench(file))) types.push(e.type);
+    // warnings (e.g. "the worker got only 40% of a CPU") depend on what else runs on the machine
+    expect(types.filter((t) => t !== 'warning')).toEqual(['start', 'progress', 'repetition', 'progress', 'repetition', 'done']);
+  }, 30_000);
 });
 
 describe('loadBench', () => {
