@@ -7,6 +7,7 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +27,14 @@ const log = (m: string) => process.stderr.write(`${m}\n`);
 // This script hosts the receivers: keep it off the service's CPU.
 execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
 
-interface Measure { mode: 'off' | 'on'; rps: number; p99: number; errors: number }
+interface Measure { mode: 'off' | 'on'; rps: number; p99: number; errors: number; cpuUsPerReq: number }
+
+/** utime + stime of a process in µs, from /proc/<pid>/stat (fields 14 and 15, clock ticks of 1/100 s). */
+function cpuUs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10_000;
+}
 
 function startServer(nodeArgs: string[], env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn('taskset', ['-c', '0', process.execPath, ...nodeArgs, SERVER], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -36,11 +44,11 @@ function startServer(nodeArgs: string[], env: Record<string, string>): Promise<{
   });
 }
 
-function load(port: number, seconds: number): { rps: number; p99: number; errors: number } {
+function load(port: number, seconds: number): { rps: number; p99: number; errors: number; requests: number } {
   const out = execFileSync('taskset', ['-c', '1', process.execPath, AUTOCANNON, '-j', '-c', args.connections!, '-d', String(seconds),
     `http://127.0.0.1:${port}/orders?limit=10`], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
-  const r = JSON.parse(out) as { requests: { average: number }; latency: { p99: number }; errors: number; non2xx: number };
-  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx };
+  const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p99: number }; errors: number; non2xx: number };
+  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx, requests: r.requests.total };
 }
 
 async function once(mode: 'off' | 'on'): Promise<Measure> {
@@ -56,13 +64,15 @@ async function once(mode: 'off' | 'on'): Promise<Measure> {
     await session?.setPhase('warmup', false);
     load(port, Number(args.warmup));
     await session?.setPhase('steady', true);
+    const cpu0 = cpuUs(child.pid!);
     const m = load(port, Number(args.duration));
+    const cpuUsPerReq = (cpuUs(child.pid!) - cpu0) / Math.max(1, m.requests);
     await session?.setPhase(null, false);
     if (session) {
       const r = await session.finish();
       log(`  capture: ${r.profiles.length} profile rows, ${r.spans.length} spans, ${r.runtime.length} runtime samples`);
     }
-    return { mode, ...m };
+    return { mode, rps: m.rps, p99: m.p99, errors: m.errors, cpuUsPerReq };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
@@ -78,21 +88,24 @@ for (let i = 0; i < REPS; i++) {
   for (const mode of (i % 2 === 0 ? ['off', 'on'] : ['on', 'off']) as ('off' | 'on')[]) {
     const m = await once(mode);
     results.push(m);
-    log(`rep ${i + 1} ${mode.padEnd(3)} ${m.rps.toFixed(0).padStart(7)} req/s  p99 ${m.p99.toFixed(2)} ms  errors ${m.errors}`);
+    log(`rep ${i + 1} ${mode.padEnd(3)} ${m.rps.toFixed(0).padStart(7)} req/s  p99 ${m.p99.toFixed(2)} ms  ${m.cpuUsPerReq.toFixed(1)} µs CPU/req  errors ${m.errors}`);
   }
 }
 const summary = (['off', 'on'] as const).map((mode) => {
   const rs = results.filter((r) => r.mode === mode);
-  return { mode, rps: median(rs.map((r) => r.rps)), p99: median(rs.map((r) => r.p99)), runs: rs.length };
+  return { mode, rps: median(rs.map((r) => r.rps)), p99: median(rs.map((r) => r.p99)), cpuUsPerReq: median(rs.map((r) => r.cpuUsPerReq)), runs: rs.length };
 });
 const [off, on] = summary as [typeof summary[0], typeof summary[0]];
 const report = {
   reps: REPS, parts: [...parts], durationS: Number(args.duration), connections: Number(args.connections), traceSample: Number(args.sample),
-  off, on, throughputChangePct: (on.rps / off.rps - 1) * 100, p99ChangePct: (on.p99 / off.p99 - 1) * 100, runs: results,
+  off, on, throughputChangePct: (on.rps / off.rps - 1) * 100, p99ChangePct: (on.p99 / off.p99 - 1) * 100,
+  cpuPerRequestChangePct: (on.cpuUsPerReq / off.cpuUsPerReq - 1) * 100, runs: results,
 };
 if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 else {
+  process.stdout.write(`parts: ${[...parts].join(',')}, trace sample ${args.sample}, ${REPS}×${args.duration}s each, ${args.connections} connections\n`);
   process.stdout.write(`capture off: median ${off.rps.toFixed(0)} req/s, p99 ${off.p99.toFixed(2)} ms (${off.runs} runs)\n`);
   process.stdout.write(`capture on:  median ${on.rps.toFixed(0)} req/s, p99 ${on.p99.toFixed(2)} ms (${on.runs} runs)\n`);
-  process.stdout.write(`change: throughput ${report.throughputChangePct.toFixed(2)}%, p99 ${report.p99ChangePct.toFixed(2)}%\n`);
+  process.stdout.write(`change: throughput ${report.throughputChangePct.toFixed(2)}%, p99 ${report.p99ChangePct.toFixed(2)}%, `
+    + `service CPU per request ${report.cpuPerRequestChangePct.toFixed(2)}% (${off.cpuUsPerReq.toFixed(1)} → ${on.cpuUsPerReq.toFixed(1)} µs)\n`);
 }

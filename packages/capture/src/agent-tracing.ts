@@ -9,9 +9,10 @@ import { createRequire } from 'node:module';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, ParentBasedSampler } from '@opentelemetry/sdk-trace';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { SpanLabellingContextManager } from './span-labels.ts';
+import { GatedSampler, installGate } from './agent-http-gate.ts';
 import type { AgentConfig } from './types.ts';
 
 /** A started tracer: flush before the run ends. */
@@ -30,11 +31,14 @@ export function startTracing(config: AgentConfig, sample: number): AgentTracing 
     resource: resourceFromAttributes({ 'service.name': config.serviceName, 'headroom.run_id': config.runId }),
     autoDetectResources: false,
     contextManager,
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(sample) }),
+    sampler: new ParentBasedSampler({ root: new GatedSampler(sample) }),
     spanProcessors: [processor],
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: [new HttpInstrumentation({
+      // Outgoing calls are traced inside a traced request only: an unsampled request skipped
+      // instrumentation (see agent-http-gate.ts), so its calls must not start traces of their own.
+      requireParentforOutgoingSpans: true,
       ignoreOutgoingRequestHook: (req) => `${req.hostname ?? req.host ?? ''}:${req.port ?? ''}` === receiverHost
         || `${req.host ?? ''}` === receiverHost,
     })],
@@ -44,7 +48,9 @@ export function startTracing(config: AgentConfig, sample: number): AgentTracing 
   // does not go through require, so load it once here (the patch is on Server.prototype.emit,
   // shared by every importer).
   const require = createRequire(import.meta.url);
-  require('node:http');
-  require('node:https');
+  const http = require('node:http') as { Server: { prototype: { emit: never } } };
+  const https = require('node:https') as { Server: { prototype: { emit: never } } };
+  installGate(http.Server.prototype, sample);
+  installGate(https.Server.prototype, sample);
   return { contextManager, flush: () => processor.forceFlush() };
 }

@@ -64,7 +64,7 @@ describe('receivers', () => {
     const s = await session(warnings);
     await s.setPhase('steady', true);
     const url = s.receivers.otlp;
-    const post = (path: string, body: BodyInit, type: string) => fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
+    const post = (path: string, body: string | Uint8Array, type: string) => fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
     expect((await post('/v1/traces', new Uint8Array([0x0a, 0xff, 0xff, 0xff]), 'application/x-protobuf')).status).toBe(400);
     expect((await post('/v1/traces', '{"resourceSpans": 3', 'application/json')).status).toBe(400);
     expect((await post('/v1/traces', 'hello', 'text/plain')).status).toBe(415);
