@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError, ValidationError, validateBench, type Bench } from '@headroom/core';
+import { UsageError, ValidationError, allowHeadroomImports, validateBench, type Bench } from '@headroom/core';
 
 export interface LoadBenchOptions {
   /** CPUs of this machine, for validating `cpus`. @default os.availableParallelism() */
@@ -17,6 +17,7 @@ export async function loadBench(file: string, options: LoadBenchOptions = {}): P
   const path = resolve(file);
   if (!existsSync(path)) throw new UsageError(`bench file not found: ${file}`);
   let mod: { default?: unknown };
+  allowHeadroomImports(); // bench files outside this checkout can still import '@headroom/core'
   try {
     mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
   } catch (e) {

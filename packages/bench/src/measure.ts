@@ -6,6 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { threadId } from 'node:worker_threads';
 import { Bench as TinyBench } from 'tinybench';
 import type { BenchFn, TaskInput } from '@headroom/core';
+// Only the hook, not core's index: workers should not pay for modules the bench file never uses.
+import { allowHeadroomImports } from '@headroom/core/resolve-hook.ts';
 import type { Measurement, MeasureJob } from './protocol.ts';
 
 /** tinybench's minimum iterations per phase; its defaults (64 / 16) would stretch slow tasks far past `time`. */
@@ -28,6 +30,7 @@ function describeError(e: unknown): string {
 /** Imports the bench file, runs `job.task` once (warm-up + measurement) and summarises it in ns. */
 export async function measure(job: MeasureJob): Promise<Measurement> {
   let input: TaskInput | undefined;
+  allowHeadroomImports(); // per thread: module hooks are in-thread
   try {
     const mod = (await import(pathToFileURL(job.file).href)) as { default?: { tasks?: Record<string, TaskInput> } };
     input = mod.default?.tasks?.[job.task];

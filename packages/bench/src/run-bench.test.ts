@@ -1,19 +1,18 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ValidationError } from '@headroom/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { benchEvents, benchRepRows, benchSampleRows, loadBench, runBench, type BenchEvent, type RepetitionResult } from './index.ts';
 
-const CORE = fileURLToPath(new URL('../../core/src/index.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'headroom-bench-'));
 const CPU = availableParallelism() - 1;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function benchFile(name: string, body: string): string {
   const file = join(dir, name);
-  writeFileSync(file, `import { defineBench } from ${JSON.stringify(CORE)};\nconst payload: string = JSON.stringify({ id: 7, tags: ['a', 'b'], n: 3.5 });\nexport default defineBench(${body});\n`);
+  // A temp dir has no node_modules: '@headroom/core' resolves through core's module hook, as for users' files anywhere.
+  writeFileSync(file, `import { defineBench } from '@headroom/core';\nconst payload: string = JSON.stringify({ id: 7, tags: ['a', 'b'], n: 3.5 });\nexport default defineBench(${body});\n`);
   return file;
 }
 
