@@ -28,7 +28,6 @@ export async function main(argv: string[]): Promise<number> {
         'fail-on': { type: 'string' },
         markdown: { type: 'boolean', default: false },
         profile: { type: 'boolean', default: false },
-        runs: { type: 'string' },
       },
     });
   } catch (err) {
@@ -57,8 +56,9 @@ export async function main(argv: string[]): Promise<number> {
   let store: Store | null = null;
   try {
     if (command.store !== 'none') {
-      if (command.store === 'read' && !existsSync(values.db)) throw new UsageError(`no store at ${values.db} yet; run something first (headroom run scenarios/quickstart.ts) or pass --db <file>`);
-      store = await Store.open(values.db, { readOnly: false });
+      const exists = existsSync(values.db);
+      if (command.store === 'read' && !exists) throw new UsageError(`no store at ${values.db} yet; run something first (headroom run scenarios/quickstart.ts) or pass --db <file>`);
+      if (command.store !== 'optional' || exists) store = await Store.open(values.db);
     }
     return await command.run({ args, values, store, out, signal: controller.signal });
   } catch (err) {

@@ -3,6 +3,8 @@ import type { Store } from '@headroom/store';
 import type { Output } from '../output.ts';
 import { runCommand } from './run.ts';
 import { runsCommand } from './runs.ts';
+import { benchCommand } from './bench.ts';
+import { compareCommand, parseCompareFlags } from './compare.ts';
 
 /** What every command receives. */
 export interface CommandContext {
@@ -14,8 +16,8 @@ export interface CommandContext {
 }
 
 export interface Command {
-  /** Whether the command writes the store, only reads it, or does not use it. */
-  store: 'write' | 'read' | 'none';
+  /** Whether the command writes the store, reads it, uses it when it exists, or does not use it. */
+  store: 'write' | 'read' | 'optional' | 'none';
   run(ctx: CommandContext): Promise<number>;
 }
 
@@ -27,6 +29,17 @@ export const COMMANDS: Record<string, Command> = {
   run: {
     store: 'write',
     run: ({ args, store, out, signal }) => { need(args, 1, 'headroom run <scenario.ts>'); return runCommand(args[0] as string, store as Store, out, signal); },
+  },
+  bench: {
+    store: 'write',
+    run: ({ args, store, out, signal, values }) => { need(args, 1, 'headroom bench <file.bench.ts> [--profile]'); return benchCommand(args[0] as string, store as Store, out, signal, { profile: values['profile'] === true }); },
+  },
+  compare: {
+    store: 'optional',
+    run: ({ args, store, out, values }) => {
+      need(args, 2, 'headroom compare <baseline> <candidate> [--alpha 0.05] [--noise-floor 1%] [--fail-on regression] [--markdown]');
+      return compareCommand(args[0] as string, args[1] as string, store, out, parseCompareFlags(values));
+    },
   },
   runs: {
     store: 'read',
@@ -40,6 +53,11 @@ usage: headroom <command> [options]
 
 commands
   run <scenario.ts>              start the service, load it, store the run
+  bench <file.bench.ts>          microbenchmarks in pinned fresh processes (--profile for CPU profiles)
+  compare <baseline> <candidate> medians, CIs, Mann-Whitney p-values, geomean (benchstat-style)
+                                 sides: run ids, latest~N, lists a,b,c, ranges A..B, or sample
+                                 files (JSON, Go benchmark text); --alpha, --noise-floor,
+                                 --fail-on regression, --markdown
   runs ls                        list stored runs (--limit N)
   runs show <run>                one run: identity, phases, gates, warnings
   runs sql "<query>"             SQL over the store (DuckDB)
