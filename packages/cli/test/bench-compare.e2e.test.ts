@@ -1,0 +1,79 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { headroom, query, tempDir } from './helpers.ts';
+
+/** Go's benchmark text format as `go test -bench . -count 6` prints it. */
+function goBench(nsPerOp: number[], extra = ''): string {
+  return ['goos: linux', 'goarch: amd64', 'pkg: example.com/orders', 'cpu: Intel(R) Xeon(R)',
+    ...nsPerOp.map((v, i) => `BenchmarkEncode-8   \t 1000000\t      ${v} ns/op\t     ${48 + (i % 2)} B/op\t       2 allocs/op`), extra, 'PASS', 'ok  \texample.com/orders\t12.3s'].join('\n');
+}
+
+describe('headroom bench and compare (end to end)', () => {
+  it('runs a bench file in pinned fresh processes, stores reps and raw samples, and compares two bench runs', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'h.duckdb');
+    const file = join(dir, 'tiny.bench.ts');
+    writeFileSync(file, `import { defineBench } from '@headroom/core';
+const data = Array.from({ length: 200 }, (_, i) => (i * 7919) % 1000);
+export default defineBench({
+  name: 'tiny', cpus: [1], runs: 3, time: '50ms', warmup: '10ms',
+  tasks: { sort: () => [...data].sort((a, b) => a - b), sum: () => data.reduce((s, v) => s + v, 0) },
+});\n`);
+    const a = await headroom(['bench', file, '--json', '--db', db]);
+    expect(a.code, a.stderr).toBe(0);
+    const out = JSON.parse(a.stdout);
+    expect(out.status).toBe('completed');
+    expect(out.tasks.map((t: { task: string; runs: number }) => [t.task, t.runs])).toEqual([['sort', 3], ['sum', 3]]);
+    const reps = await query<{ task: string; repetition: number; pid: number; cpus: string }>(db, `SELECT task, repetition, pid, cpus FROM bench_reps WHERE run_id = '${out.runId}' ORDER BY repetition, task`);
+    expect(reps).toHaveLength(6);
+    expect(new Set(reps.map((r) => r.pid)).size).toBe(6); // fresh process per repetition
+    expect(reps.every((r) => r.cpus === '[1]')).toBe(true);
+    const [{ n }] = await query<{ n: number }>(db, `SELECT count(*) AS n FROM bench_samples WHERE run_id = '${out.runId}'`) as [{ n: number }];
+    expect(n).toBeGreaterThan(6 * 16);
+    const [run] = await query<{ kind: string; status: string; git_sha: string }>(db, `SELECT kind, status, git_sha FROM runs WHERE id = '${out.runId}'`);
+    expect(run).toMatchObject({ kind: 'bench', status: 'completed' });
+
+    const b = await headroom(['bench', file, '--json', '--db', db]);
+    expect(b.code).toBe(0);
+    const cmp = await headroom(['compare', 'latest~1', 'latest', '--json', '--db', db]);
+    expect(cmp.code, cmp.stderr).toBe(0);
+    const c = JSON.parse(cmp.stdout);
+    const rows = c.comparisons[0].rows;
+    expect(rows.map((r: { name: string }) => r.name).sort()).toEqual(['sort', 'sum']);
+    // 3 runs per side can never reach p <= 0.05 (smallest exact p is 0.1): headroom must say so instead of guessing.
+    expect(rows.every((r: { verdict: string }) => r.verdict === 'insufficient')).toBe(true);
+  });
+
+  it('compares Go benchmark files like benchstat and fails the regression gate only on a significant slowdown', async () => {
+    const dir = tempDir();
+    const old = join(dir, 'old.txt');
+    const slower = join(dir, 'new.txt');
+    const same = join(dir, 'same.txt');
+    writeFileSync(old, goBench([1000, 1010, 990, 1005, 995, 1002]));
+    writeFileSync(slower, goBench([1200, 1210, 1190, 1205, 1195, 1202]));
+    writeFileSync(same, goBench([1001, 1009, 991, 1004, 996, 1003]));
+    const r1 = await headroom(['compare', old, slower, '--fail-on', 'regression', '--db', join(dir, 'none.duckdb')]);
+    expect(r1.code).toBe(1);
+    // medians 1001 → 1201 ns/op; exact two-sided p for 6 vs 6 fully separated samples = 2/C(12,6) = 0.0022.
+    expect(r1.stdout).toMatch(/Encode\s.*\+19\.98% \(p=0\.002 n=6\+6\)/);
+    expect(r1.stderr).toContain('regression gate failed');
+    const r2 = await headroom(['compare', old, same, '--fail-on', 'regression', '--db', join(dir, 'none.duckdb')]);
+    expect(r2.code).toBe(0);
+    expect(r2.stdout).toMatch(/Encode\s.*~/);
+    const md = await headroom(['compare', old, slower, '--markdown', '--db', join(dir, 'none.duckdb')]);
+    expect(md.stdout).toContain('| Encode |');
+  });
+
+  it('compares sets of load runs with runs as the unit, and bad input exits 2 with the fix', async () => {
+    const dir = tempDir();
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{"unit": "ns/op", "benchmarks": {"x": ["fast"]}}');
+    const r = await headroom(['compare', bad, bad, '--db', join(dir, 'none.duckdb')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/benchmarks/);
+    const r2 = await headroom(['compare', 'latest~1', 'latest', '--db', join(dir, 'none.duckdb')]);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/--db/);
+  });
+});
