@@ -1,9 +1,12 @@
 /**
  * Overhead of capture on a Node HTTP service: the same closed-loop load (autocannon, fixed
  * connections) against bench/capture-server.ts with capture off and on (cpu + heap profiles,
- * traces at sample 0.01, runtime metrics), interleaved off/on/off/on…, the service pinned to
- * CPU 0 and the generator (and this script) to CPU 1. Reports the median throughput and p99
- * of each mode and their change. Run: node bench/capture-overhead.ts [--reps 5] [--duration 10]
+ * traces at sample 0.01, runtime metrics). Each repetition starts a fresh off and on server and
+ * loads them in alternation (off/on/off/on…, first side swapped every rep); the services are
+ * pinned to CPU 0, the generator (and this script, which hosts the receivers) to CPU 1.
+ * Reports medians of throughput, p99 and the service's CPU time per request (from
+ * /proc/<pid>/stat; steadier than throughput on a shared machine).
+ * Run: node bench/capture-overhead.ts [--reps 5] [--slices 2] [--duration 5] [--parts cpu,heap,traces,runtime] [--json]
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,7 +18,8 @@ import { parseArgs } from 'node:util';
 import { startCapture, type CaptureSession } from '../packages/capture/src/index.ts';
 
 const { values: args } = parseArgs({ options: {
-  reps: { type: 'string', default: '5' }, duration: { type: 'string', default: '10' }, warmup: { type: 'string', default: '3' },
+  reps: { type: 'string', default: '5' }, duration: { type: 'string', default: '5' }, warmup: { type: 'string', default: '3' },
+  slices: { type: 'string', default: '2' },
   connections: { type: 'string', default: '16' }, parts: { type: 'string', default: 'cpu,heap,traces,runtime' }, sample: { type: 'string', default: '0.01' }, json: { type: 'boolean', default: false },
 } });
 const REPS = Number(args.reps);
@@ -51,32 +55,54 @@ function load(port: number, seconds: number): { rps: number; p99: number; errors
   return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx, requests: r.requests.total };
 }
 
-async function once(mode: 'off' | 'on'): Promise<Measure> {
+interface Server { mode: 'off' | 'on'; child: ChildProcess; port: number; session: CaptureSession | null; dir: string }
+
+async function startMode(mode: 'off' | 'on'): Promise<Server> {
   let session: CaptureSession | null = null;
   let dir = '';
   if (mode === 'on') {
     dir = await mkdtemp(join(tmpdir(), 'headroom-overhead-'));
     session = await startCapture({ runId: 'overhead', artifactsDir: dir, serviceName: 'bench',
-      capture: { cpu: parts.has('cpu'), heap: parts.has('heap'), traces: parts.has('traces') ? { sample: Number(args.sample) } : null, runtime: parts.has('runtime') }, onWarning: (m) => log(`  warning: ${m}`) });
+      capture: { cpu: parts.has('cpu'), heap: parts.has('heap'), traces: parts.has('traces') ? { sample: Number(args.sample) } : null, runtime: parts.has('runtime') },
+      onWarning: (m) => log(`  warning: ${m}`) });
   }
   const { child, port } = await startServer(session?.nodeArgs ?? [], session?.env ?? {});
+  return { mode, child, port, session, dir };
+}
+
+async function stopMode(s: Server): Promise<void> {
+  if (s.session) {
+    const r = await s.session.finish();
+    log(`  capture: ${r.profiles.length} profile rows, ${r.functions.length} function rows, ${r.spans.length} spans, ${r.runtime.length} runtime samples`);
+  }
+  s.child.kill('SIGTERM');
+  await new Promise((r) => s.child.once('exit', r));
+  if (s.dir) await rm(s.dir, { recursive: true, force: true });
+}
+
+function measure(s: Server): Measure {
+  const cpu0 = cpuUs(s.child.pid!);
+  const m = load(s.port, Number(args.duration));
+  return { mode: s.mode, rps: m.rps, p99: m.p99, errors: m.errors, cpuUsPerReq: (cpuUs(s.child.pid!) - cpu0) / Math.max(1, m.requests) };
+}
+
+/**
+ * One repetition: a fresh off server and a fresh on server, both alive, loaded one at a time in
+ * alternation, so that whatever else the machine does at that moment hits both sides alike.
+ */
+async function rep(i: number): Promise<Measure[]> {
+  const order: ('off' | 'on')[] = i % 2 === 0 ? ['off', 'on'] : ['on', 'off'];
+  const servers: Server[] = [];
+  for (const mode of order) servers.push(await startMode(mode));
   try {
-    await session?.setPhase('warmup', false);
-    load(port, Number(args.warmup));
-    await session?.setPhase('steady', true);
-    const cpu0 = cpuUs(child.pid!);
-    const m = load(port, Number(args.duration));
-    const cpuUsPerReq = (cpuUs(child.pid!) - cpu0) / Math.max(1, m.requests);
-    await session?.setPhase(null, false);
-    if (session) {
-      const r = await session.finish();
-      log(`  capture: ${r.profiles.length} profile rows, ${r.spans.length} spans, ${r.runtime.length} runtime samples`);
-    }
-    return { mode, rps: m.rps, p99: m.p99, errors: m.errors, cpuUsPerReq };
+    for (const s of servers) { await s.session?.setPhase('warmup', false); load(s.port, Number(args.warmup)); }
+    for (const s of servers) await s.session?.setPhase('steady', true);
+    const out: Measure[] = [];
+    for (let k = 0; k < Number(args.slices); k++) for (const s of servers) out.push(measure(s));
+    for (const s of servers) await s.session?.setPhase(null, false);
+    return out;
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    if (dir) await rm(dir, { recursive: true, force: true });
+    for (const s of servers) await stopMode(s);
   }
 }
 
@@ -84,11 +110,9 @@ const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); cons
 
 const results: Measure[] = [];
 for (let i = 0; i < REPS; i++) {
-  // Alternate which mode goes first so drift (thermal, page cache) does not favour one side.
-  for (const mode of (i % 2 === 0 ? ['off', 'on'] : ['on', 'off']) as ('off' | 'on')[]) {
-    const m = await once(mode);
+  for (const m of await rep(i)) {
     results.push(m);
-    log(`rep ${i + 1} ${mode.padEnd(3)} ${m.rps.toFixed(0).padStart(7)} req/s  p99 ${m.p99.toFixed(2)} ms  ${m.cpuUsPerReq.toFixed(1)} µs CPU/req  errors ${m.errors}`);
+    log(`rep ${i + 1} ${m.mode.padEnd(3)} ${m.rps.toFixed(0).padStart(7)} req/s  p99 ${m.p99.toFixed(2)} ms  ${m.cpuUsPerReq.toFixed(1)} µs CPU/req  errors ${m.errors}`);
   }
 }
 const summary = (['off', 'on'] as const).map((mode) => {
@@ -103,7 +127,7 @@ const report = {
 };
 if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 else {
-  process.stdout.write(`parts: ${[...parts].join(',')}, trace sample ${args.sample}, ${REPS}×${args.duration}s each, ${args.connections} connections\n`);
+  process.stdout.write(`parts: ${[...parts].join(',')}, trace sample ${args.sample}, ${REPS} reps × ${args.slices} slices × ${args.duration}s per mode, ${args.connections} connections\n`);
   process.stdout.write(`capture off: median ${off.rps.toFixed(0)} req/s, p99 ${off.p99.toFixed(2)} ms (${off.runs} runs)\n`);
   process.stdout.write(`capture on:  median ${on.rps.toFixed(0)} req/s, p99 ${on.p99.toFixed(2)} ms (${on.runs} runs)\n`);
   process.stdout.write(`change: throughput ${report.throughputChangePct.toFixed(2)}%, p99 ${report.p99ChangePct.toFixed(2)}%, `
