@@ -14,7 +14,7 @@ export function sampleTypeNames(p: Profile): string[] {
 
 /** The `<name>` of a `<path>:<name>:<line>` that matches `file`, or the name unchanged. */
 export function demangle(name: string, file: string): string {
-  const m = /^(.*):(\(anonymous[^)]*\)|[^:]*):(\d+)$/.exec(name);
+  const m = /^(.*?):(\(anonymous[^)]*\)|[^:]*):(\d+)$/.exec(name);
   if (!m) return name;
   const prefix = m[1]!;
   const tail = prefix.replace(/^\.(?=[\\/])/, '');
