@@ -37,9 +37,10 @@ async function headroomRun(url: string): Promise<PeerResult & { cpu: number[]; e
   if (res.fatal !== null) throw new Error(res.fatal);
   const h = res.hist.get('load')!;
   const s = summarize(h.hist);
+  const cpu = res.ticks.map((t) => t.cpu);
   return {
     rps: h.end.requests / seconds, p50Ms: s.p50Ms, p95Ms: s.p95Ms, p99Ms: s.p99Ms, p999Ms: s.p999Ms,
-    cpu: res.ticks.map((t) => t.cpu), errors: Object.values(h.end.errors).reduce((a, b) => a + (b ?? 0), 0), warnings: res.warnings,
+    cpuUsPerReq: (cpu.reduce((a, b) => a + b, 0) * 1e6) / h.end.requests, cpu, errors: Object.values(h.end.errors).reduce((a, b) => a + (b ?? 0), 0), warnings: res.warnings,
   };
 }
 
@@ -61,10 +62,11 @@ try {
   const wrkRps = median(all.wrk.map((x) => x.rps));
   const row = (name: string, xs: PeerResult[]): (string | number)[] => {
     const rps = median(xs.map((x) => x.rps));
-    return [name, Math.round(rps), ms(median(xs.map((x) => x.p50Ms))), ms(median(xs.map((x) => x.p99Ms))), (rps / wrkRps).toFixed(2)];
+    return [name, Math.round(rps), ms(median(xs.map((x) => x.p50Ms))), ms(median(xs.map((x) => x.p99Ms))), (rps / wrkRps).toFixed(2),
+      Math.round(Math.max(...xs.map((x) => x.rps))), median(xs.map((x) => x.cpuUsPerReq)).toFixed(1)];
   };
   printTable(`closed model, ${connections} connections, ${seconds}s x ${rounds} rounds (medians), nginx on CPU ${SUT_CPU.join(',')}, generators on CPU ${GEN_CPU.join(',')}`,
-    ['engine', 'req/s', 'p50 ms', 'p99 ms', 'x wrk'], [row('headroom', all.headroom), row('wrk', all.wrk), row('autocannon', all.autocannon)]);
+    ['engine', 'req/s', 'p50 ms', 'p99 ms', 'x wrk', 'best req/s', 'CPU µs/req'], [row('headroom', all.headroom), row('wrk', all.wrk), row('autocannon', all.autocannon)]);
   const ratio = median(all.headroom.map((x) => x.rps)) / wrkRps;
   process.stdout.write(`\ntarget headroom >= 0.9x wrk: ${ratio >= 0.9 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}x)\n`);
 } finally {

@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitForHttp } from './net.ts';
+import { pinned } from './pin.ts';
 
 export interface Nginx { url: string; stop(): Promise<void> }
 
@@ -27,7 +28,8 @@ http {
   }
 }
 `);
-  const child = spawn('taskset', ['-c', cpus.join(','), '/usr/sbin/nginx', '-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const [cmd, args] = pinned(cpus, ['/usr/sbin/nginx', '-p', dir, '-c', join(dir, 'nginx.conf')]);
+  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(url, 5000);
   return {

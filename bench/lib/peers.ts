@@ -1,16 +1,29 @@
 /** The peers headroom is measured against: wrk (Debian `wrk`) and bare autocannon, both pinned. */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { pinned } from './pin.ts';
 
-export interface PeerResult { rps: number; p50Ms: number; p95Ms: number | null; p99Ms: number; p999Ms: number | null }
+export interface PeerResult {
+  rps: number; p50Ms: number; p95Ms: number | null; p99Ms: number; p999Ms: number | null;
+  /** Generator CPU time (user + system) per request, µs: efficiency, robust to other load on the box. */
+  cpuUsPerReq: number;
+}
 
-function run(cmd: string, args: string[]): Promise<string> {
+/** Runs argv pinned, under GNU time for its CPU use; resolves stdout and CPU seconds. */
+function run(cpus: number[], argv: string[]): Promise<{ out: string; cpuS: number }> {
+  const [cmd, args] = pinned(cpus, ['/usr/bin/time', '-f', 'RUSAGE %U %S', ...argv]);
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
+    let err = '';
     child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} exited ${code}: ${out}`))));
+    child.on('exit', (code) => {
+      const m = /RUSAGE ([\d.]+) ([\d.]+)/.exec(err);
+      if (code === 0) resolve({ out, cpuS: m ? Number(m[1]) + Number(m[2]) : NaN });
+      else reject(new Error(`${argv[0]} exited ${code}: ${err}`));
+    });
   });
 }
 
@@ -24,18 +37,20 @@ function wrkMs(v: string): number {
 
 /** `wrk -t1 -cN -dDs --latency url` pinned to `cpus`. */
 export async function runWrk(url: string, connections: number, seconds: number, cpus: number[]): Promise<PeerResult> {
-  const out = await run('taskset', ['-c', cpus.join(','), 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url]);
+  const { out, cpuS } = await run(cpus, ['wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url]);
   const pct = (p: string) => wrkMs(new RegExp(`^\\s*${p}%\\s+(\\S+)`, 'm').exec(out)?.[1] ?? '');
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
-  return { rps, p50Ms: pct('50'), p95Ms: null, p99Ms: pct('99'), p999Ms: null };
+  const total = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
+  return { rps, p50Ms: pct('50'), p95Ms: null, p99Ms: pct('99'), p999Ms: null, cpuUsPerReq: (cpuS * 1e6) / total };
 }
 
 const BARE = fileURLToPath(new URL('./autocannon-bare.ts', import.meta.url));
 
 /** Bare autocannon (its API, nothing of headroom's) in its own process pinned to `cpus`. */
 export async function runAutocannon(opts: { url: string; connections: number; seconds: number; overallRate?: number }, cpus: number[]): Promise<PeerResult> {
-  const out = await run('taskset', ['-c', cpus.join(','), process.execPath, BARE, JSON.stringify(opts)]);
+  const { out, cpuS } = await run(cpus, [process.execPath, BARE, JSON.stringify(opts)]);
   const r = JSON.parse(out) as { requests: { average: number; total: number }; duration: number; latency: Record<string, number> };
   const l = r.latency;
-  return { rps: r.requests.total / r.duration, p50Ms: l['p50'] ?? NaN, p95Ms: null, p99Ms: l['p99'] ?? NaN, p999Ms: l['p99_9'] ?? NaN };
+  // Includes node's start-up (~0.1-0.2 s of CPU): a small bias against autocannon in this column.
+  return { rps: r.requests.total / r.duration, p50Ms: l['p50'] ?? NaN, p95Ms: null, p99Ms: l['p99'] ?? NaN, p999Ms: l['p99_9'] ?? NaN, cpuUsPerReq: (cpuS * 1e6) / r.requests.total };
 }

@@ -3,7 +3,8 @@ import { validateScenario } from '@headroom/core';
 import type { ScenarioInput, WorkerPlan } from '@headroom/core';
 import { planWorkers } from '@headroom/load';
 
-export function plansFor(input: ScenarioInput, workers = 1, startInMs = 300): WorkerPlan[] {
+/** `startInMs`: how far ahead the common start is, so workers are up and waiting when it comes (as the runner should). */
+export function plansFor(input: ScenarioInput, workers = 1, startInMs = 2000): WorkerPlan[] {
   const scenario = validateScenario(input, { file: 'bench.ts', cpuCount: 2 });
   return planWorkers(scenario, workers, Date.now() + startInMs);
 }

@@ -1,11 +1,14 @@
 /**
  * Drives load workers exactly as the runner does: spawn WORKER_ENTRY under taskset with
  * an IPC channel (serialization 'advanced'), send `start`, collect messages until `done`.
+ * (Adds the bench's nice prefix, see pin.ts; the pid reported is that of the wrapper chain,
+ * which execs into node, so it is the worker's own pid.)
  */
 import { spawn } from 'node:child_process';
 import { createHistogram, mergeEncoded } from '@headroom/core';
 import type { Histogram, WorkerPhaseEnd, WorkerPlan, WorkerTick, WorkerToRunner } from '@headroom/core';
 import { WORKER_ENTRY } from '@headroom/load';
+import { pinned } from './pin.ts';
 
 export interface HarnessResult {
   ticks: WorkerTick[];
@@ -43,9 +46,8 @@ export function runPlans(plans: WorkerPlan[], o: HarnessOptions): Promise<Harnes
 function runOne(plan: WorkerPlan, o: HarnessOptions, res: HarnessResult): Promise<void> {
   const node = process.execPath;
   const argv = [...(o.nodeArgs ?? []), WORKER_ENTRY];
-  const child = o.cpus === null
-    ? spawn(node, argv, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' })
-    : spawn('taskset', ['-c', o.cpus.join(','), node, ...argv], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+  const [cmd, args] = o.cpus === null ? [node, argv] : pinned(o.cpus, [node, ...argv]);
+  const child = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
   if (child.pid !== undefined) o.onSpawn?.(child.pid);
   child.on('message', (m: WorkerToRunner) => {
     if (m.type === 'tick') res.ticks.push(m);

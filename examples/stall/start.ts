@@ -6,11 +6,10 @@ export interface StallServer { url: string; pid: number; stop(): Promise<void> }
 
 const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
 
-export function startStallServer(o: { stallMs: number; periodMs: number; cpus?: number[] }): Promise<StallServer> {
-  const args = [SERVER, '--stall', String(o.stallMs), '--period', String(o.periodMs)];
-  const child = o.cpus === undefined
-    ? spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
-    : spawn('taskset', ['-c', o.cpus.join(','), process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** `prefix`: a command to run it under, e.g. ['nice', '-n', '-15', 'taskset', '-c', '0']. */
+export function startStallServer(o: { stallMs: number; periodMs: number; prefix?: string[] }): Promise<StallServer> {
+  const argv = [...(o.prefix ?? []), process.execPath, SERVER, '--stall', String(o.stallMs), '--period', String(o.periodMs)];
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.once('exit', (code) => reject(new Error(`stall server exited early (${code})`)));

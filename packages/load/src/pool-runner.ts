@@ -38,8 +38,8 @@ export abstract class PoolRunner implements ConnectionOwner, UnitRun {
     this.#end();
   }
 
-  /** Sends the next request of the mix on `conn`; returns the actual send time. */
-  protected sendOn(conn: Connection, intendedMs: number): number {
+  /** Sends the next request of the mix on `conn`; returns the actual send time. Intended `null`: now (closed model). */
+  protected sendOn(conn: Connection, intendedMs: number | null): number {
     const ctx = this.ctx;
     const idx = ctx.mix.next();
     const enc = ctx.requests[idx]!;
@@ -53,8 +53,8 @@ export abstract class PoolRunner implements ConnectionOwner, UnitRun {
       conn.traceId = conn.spanId = null;
     }
     conn.request = idx;
-    conn.intendedMs = intendedMs;
     const now = performance.now();
+    conn.intendedMs = intendedMs ?? now;
     conn.send(bytes, enc.noBody, now);
     return now;
   }

@@ -21,6 +21,10 @@ const LF = 10;
 const CONTENT_LENGTH = Buffer.from('content-length');
 const TRANSFER_ENCODING = Buffer.from('transfer-encoding');
 const CONNECTION = Buffer.from('connection');
+const CHUNKED = Buffer.from('chunked');
+const CLOSE = Buffer.from('close');
+const KEEP_ALIVE = Buffer.from('keep-alive');
+const END_OF_HEAD = Buffer.from('\r\n\r\n');
 
 /** Parse state of one response; reuse it across responses with `reset`. */
 export class ResponseParser {
@@ -137,7 +141,7 @@ export class ResponseParser {
       s = 0;
       e = b.length;
     }
-    const stop = b.indexOf('\r\n\r\n', s, 'latin1');
+    const stop = b.indexOf(END_OF_HEAD, s);
     if (stop < 0 || stop + 4 > e) {
       this.#pending = Buffer.from(b.subarray(s, e));
       return end;
@@ -164,13 +168,11 @@ export class ResponseParser {
       if (first === 99 /* c */ || first === 116 /* t */) {
         const colon = b.indexOf(58, line);
         if (colon > 0 && colon < lineEnd) {
-          const name = b.subarray(line, colon);
-          if (equalsLower(name, CONTENT_LENGTH)) length = parseDecimal(b, colon + 1, lineEnd);
-          else if (equalsLower(name, TRANSFER_ENCODING)) chunked = b.toString('latin1', colon + 1, lineEnd).toLowerCase().includes('chunked');
-          else if (equalsLower(name, CONNECTION)) {
-            const v = b.toString('latin1', colon + 1, lineEnd).toLowerCase();
-            if (v.includes('close')) close = true;
-            else if (v.includes('keep-alive')) close = false;
+          if (equalsLower(b, line, colon, CONTENT_LENGTH)) length = parseDecimal(b, colon + 1, lineEnd);
+          else if (equalsLower(b, line, colon, TRANSFER_ENCODING)) chunked = containsLower(b, colon + 1, lineEnd, CHUNKED);
+          else if (equalsLower(b, line, colon, CONNECTION)) {
+            if (containsLower(b, colon + 1, lineEnd, CLOSE)) close = true;
+            else if (containsLower(b, colon + 1, lineEnd, KEEP_ALIVE)) close = false;
           }
         }
       }
@@ -193,12 +195,23 @@ function hexDigit(c: number): number {
   return -1;
 }
 
-function equalsLower(name: Buffer, lower: Buffer): boolean {
-  let n = name.length;
-  while (n > 0 && (name[n - 1] === 32 || name[n - 1] === 9)) n--;
-  if (n !== lower.length) return false;
-  for (let k = 0; k < n; k++) if (((name[k] ?? 0) | 0x20) !== lower[k]) return false;
+/** Whether b[from, to) (trailing blanks ignored) equals the lower-case ASCII `lower`, ignoring case. */
+function equalsLower(b: Buffer, from: number, to: number, lower: Buffer): boolean {
+  let end = to;
+  while (end > from && (b[end - 1] === 32 || b[end - 1] === 9)) end--;
+  if (end - from !== lower.length) return false;
+  for (let k = 0; k < lower.length; k++) if (((b[from + k] ?? 0) | 0x20) !== lower[k]) return false;
   return true;
+}
+
+/** Whether b[from, to) contains the lower-case ASCII `lower`, ignoring case. */
+function containsLower(b: Buffer, from: number, to: number, lower: Buffer): boolean {
+  const last = to - lower.length;
+  outer: for (let i = from; i <= last; i++) {
+    for (let k = 0; k < lower.length; k++) if (((b[i + k] ?? 0) | 0x20) !== lower[k]) continue outer;
+    return true;
+  }
+  return false;
 }
 
 function parseDecimal(b: Buffer, from: number, to: number): number {

@@ -48,9 +48,10 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => { resolveDone = r; });
   const warned = new Set<string>();
-  const warn = (message: string): void => {
-    if (warned.has(message)) return;
-    warned.add(message);
+  /** Sends a warning once per `key` (default: the message itself). */
+  const warn = (message: string, key: string = message): void => {
+    if (warned.has(key)) return;
+    warned.add(key);
     send({ type: 'warning', worker, message });
   };
   const at = (relMs: number, fn: () => void): void => {
@@ -76,7 +77,7 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
     }
     const c = a.recorder.closeSecond();
     send({ type: 'tick', worker, second, phase: a.unit.name, cpu, ...c });
-    if (cpu > CPU_SATURATED) warn(`generator CPU saturated in phase ${a.unit.parent} (worker ${worker} at ${Math.round(cpu * 100)}% of a core): measured limits may be the generator's, add workers or CPUs`);
+    if (cpu > CPU_SATURATED) warn(`generator CPU saturated in phase ${a.unit.parent} (worker ${worker} at ${Math.round(cpu * 100)}% of a core): measured limits may be the generator's, add workers or CPUs`, `cpu:${a.unit.parent}`);
   };
 
   const endUnit = (a: Active, endedAt: number): void => {
@@ -163,6 +164,11 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
     resolveDone();
   };
 
+  const lateStart = performance.now() - base;
+  if (lateStart > 1) {
+    warn(`worker ${worker} got its plan ${Math.round(lateStart)}ms after the run's start time: its first arrivals left late and count that delay as latency; start workers earlier (plan.startAt further ahead)`);
+  }
+  at(0, () => { cpuPrev = process.cpuUsage(); wallPrev = performance.now(); }); // ticks measure the run, not the wait for it
   for (const u of units) at(u.startMs, () => startUnit(u));
   if (runEndMs > 1000) at(1000, () => onSecond(1000));
   at(runEndMs, () => { scheduledAll = true; maybeDone(); });
