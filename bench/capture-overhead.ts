@@ -4,9 +4,12 @@
  * traces at sample 0.01, runtime metrics). Each repetition starts a fresh off and on server and
  * loads them in alternation (off/on/off/on…, first side swapped every rep); the services are
  * pinned to CPU 0, the generator (and this script, which hosts the receivers) to CPU 1.
+ * With --design paired (default) both servers are loaded at the same time, sharing CPU 0, so
+ * whatever else the machine does hits both alike (throughput is then per half a CPU); with
+ * --design alternate they are loaded one after the other, each with CPU 0 to itself.
  * Reports medians of throughput, p99 and the service's CPU time per request (from
  * /proc/<pid>/stat; steadier than throughput on a shared machine).
- * Run: node bench/capture-overhead.ts [--reps 5] [--slices 2] [--duration 5] [--parts cpu,heap,traces,runtime] [--json]
+ * Run: node bench/capture-overhead.ts [--reps 5] [--slices 2] [--duration 5] [--parts cpu,heap,traces,runtime] [--design paired|alternate] [--json]
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -19,7 +22,7 @@ import { startCapture, type CaptureSession } from '../packages/capture/src/index
 
 const { values: args } = parseArgs({ options: {
   reps: { type: 'string', default: '5' }, duration: { type: 'string', default: '5' }, warmup: { type: 'string', default: '3' },
-  slices: { type: 'string', default: '2' },
+  slices: { type: 'string', default: '2' }, design: { type: 'string', default: 'paired' },
   connections: { type: 'string', default: '16' }, parts: { type: 'string', default: 'cpu,heap,traces,runtime' }, sample: { type: 'string', default: '0.01' }, json: { type: 'boolean', default: false },
 } });
 const REPS = Number(args.reps);
@@ -80,6 +83,29 @@ async function stopMode(s: Server): Promise<void> {
   if (s.dir) await rm(s.dir, { recursive: true, force: true });
 }
 
+function loadAsync(port: number, seconds: number): Promise<{ rps: number; p99: number; errors: number; requests: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('taskset', ['-c', '1', process.execPath, AUTOCANNON, '-j', '-c', args.connections!, '-d', String(seconds),
+      `http://127.0.0.1:${port}/orders?limit=10`], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout!.on('data', (d) => { out += String(d); });
+    child.once('exit', () => {
+      try {
+        const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p99: number }; errors: number; non2xx: number };
+        resolve({ rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx, requests: r.requests.total });
+      } catch (e) { reject(e as Error); }
+    });
+  });
+}
+
+/** Loads every server at once; each gets a fair share of CPU 0, so their CPU costs compare at the same instants. */
+async function measureTogether(servers: Server[]): Promise<Measure[]> {
+  const cpu0 = servers.map((s) => cpuUs(s.child.pid!));
+  const ms = await Promise.all(servers.map((s) => loadAsync(s.port, Number(args.duration))));
+  return servers.map((s, i) => ({ mode: s.mode, rps: ms[i]!.rps, p99: ms[i]!.p99, errors: ms[i]!.errors,
+    cpuUsPerReq: (cpuUs(s.child.pid!) - cpu0[i]!) / Math.max(1, ms[i]!.requests) }));
+}
+
 function measure(s: Server): Measure {
   const cpu0 = cpuUs(s.child.pid!);
   const m = load(s.port, Number(args.duration));
@@ -98,7 +124,10 @@ async function rep(i: number): Promise<Measure[]> {
     for (const s of servers) { await s.session?.setPhase('warmup', false); load(s.port, Number(args.warmup)); }
     for (const s of servers) await s.session?.setPhase('steady', true);
     const out: Measure[] = [];
-    for (let k = 0; k < Number(args.slices); k++) for (const s of servers) out.push(measure(s));
+    for (let k = 0; k < Number(args.slices); k++) {
+      if (args.design === 'paired') out.push(...await measureTogether(servers));
+      else for (const s of servers) out.push(measure(s));
+    }
     for (const s of servers) await s.session?.setPhase(null, false);
     return out;
   } finally {
@@ -121,13 +150,13 @@ const summary = (['off', 'on'] as const).map((mode) => {
 });
 const [off, on] = summary as [typeof summary[0], typeof summary[0]];
 const report = {
-  reps: REPS, parts: [...parts], durationS: Number(args.duration), connections: Number(args.connections), traceSample: Number(args.sample),
+  reps: REPS, design: args.design, parts: [...parts], durationS: Number(args.duration), connections: Number(args.connections), traceSample: Number(args.sample),
   off, on, throughputChangePct: (on.rps / off.rps - 1) * 100, p99ChangePct: (on.p99 / off.p99 - 1) * 100,
   cpuPerRequestChangePct: (on.cpuUsPerReq / off.cpuUsPerReq - 1) * 100, runs: results,
 };
 if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 else {
-  process.stdout.write(`parts: ${[...parts].join(',')}, trace sample ${args.sample}, ${REPS} reps × ${args.slices} slices × ${args.duration}s per mode, ${args.connections} connections\n`);
+  process.stdout.write(`design ${args.design}, parts: ${[...parts].join(',')}, trace sample ${args.sample}, ${REPS} reps × ${args.slices} slices × ${args.duration}s per mode, ${args.connections} connections\n`);
   process.stdout.write(`capture off: median ${off.rps.toFixed(0)} req/s, p99 ${off.p99.toFixed(2)} ms (${off.runs} runs)\n`);
   process.stdout.write(`capture on:  median ${on.rps.toFixed(0)} req/s, p99 ${on.p99.toFixed(2)} ms (${on.runs} runs)\n`);
   process.stdout.write(`change: throughput ${report.throughputChangePct.toFixed(2)}%, p99 ${report.p99ChangePct.toFixed(2)}%, `

@@ -59,6 +59,28 @@ describe('receivers', () => {
     expect(r.functions.find((f) => f.type === 'cpu' && f.function === 'main.main')).toMatchObject({ self: 50_000_000, total: 350_000_000 });
   }, 60_000);
 
+  it('forward what they receive to real servers when configured', async () => {
+    // A second capture's receivers stand in for a real Pyroscope server and OTLP collector.
+    const upstreamWarnings: string[] = [];
+    const upstream = await session(upstreamWarnings);
+    await upstream.setPhase('steady', true);
+    const dir = await mkdtemp(join(tmpdir(), 'headroom-receivers-'));
+    dirs.push(dir);
+    const warnings: string[] = [];
+    const s = await startCapture({ runId: 'r', artifactsDir: dir, serviceName: 'svc', onWarning: (m) => warnings.push(m),
+      capture: { cpu: false, heap: false, traces: null, runtime: false },
+      forward: { pyroscopeUrl: upstream.receivers.pyroscope, otlpEndpoint: upstream.receivers.otlp } });
+    await s.setPhase('steady', true);
+    const traceId = '1af7651916cd43dd8448eb211c80319c';
+    await promisify(execFile)(process.execPath, [CLIENT, s.receivers.otlp, traceId], { timeout: 30_000 });
+    const mine = await s.finish();
+    const theirs = await upstream.finish();
+    expect(warnings).toEqual([]);
+    expect(upstreamWarnings).toEqual([]);
+    expect(theirs.spans.map((x) => x.span_id).sort()).toEqual(mine.spans.map((x) => x.span_id).sort());
+    expect(theirs.functions.find((f) => f.function === 'main.foreignHot')?.self).toBe(300_000_000);
+  }, 60_000);
+
   it('reject garbage and oversized bodies with 4xx and keep working', async () => {
     const warnings: string[] = [];
     const s = await session(warnings);

@@ -59,6 +59,7 @@ describe('capture end to end', () => {
   const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
   const warnings: string[] = [];
   const runtimeSeen: number[] = [];
+  let requests = 0;
 
   it('captures profiles, spans and runtime of a real Node server', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'headroom-capture-'));
@@ -72,10 +73,11 @@ describe('capture end to end', () => {
     expect(session.receivers.otlp).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const { child, port } = await startSut(session.nodeArgs, session.env);
     await session.setPhase('warmup', false);
-    await drive(port, 1000, traceId);
+    const warm = await drive(port, 1000, traceId);
     await session.setPhase('steady', true);
     const n = await drive(port, 3000, traceId);
     expect(n).toBeGreaterThan(30);
+    requests = n + warm;
     await session.setPhase(null, false);
     result = await session.finish();
     child.kill('SIGTERM');
@@ -106,6 +108,12 @@ describe('capture end to end', () => {
       expect(s.parent_span_id).toMatch(/^[0-9a-f]{16}$/);
       expect(JSON.parse(s.attributes)['url.path']).toBe('/report');
     }
+  });
+
+  it('samples requests without a traceparent at the configured ratio', () => {
+    // One request in five carries a sampled traceparent; the rest are kept with p = 0.01.
+    const others = result.spans.filter((s) => s.trace_id !== traceId).length;
+    expect(others).toBeLessThan(Math.max(5, requests * 0.8 * 0.05));
   });
 
   it('sends per-second runtime samples', () => {
