@@ -1,5 +1,6 @@
 import net from 'node:net';
 import type { ErrorKind } from '@headroom/core';
+import { directWrite } from './direct-write.ts';
 import { ResponseParser } from './response-parser.ts';
 
 /** Who a connection reports to. Calls are synchronous, from socket callbacks. */
@@ -68,7 +69,9 @@ export class Connection {
     this.busy = true;
     this.sentMs = sentMs;
     this.parser.reset(noBody);
-    socket.write(bytes);
+    const err = directWrite(socket, bytes);
+    if (err === 1) socket.write(bytes);
+    else if (err < 0) { this.#drop(); this.#fail('reset'); }
   }
 
   /** Gives up on the request in flight (timeout): the socket is replaced by a fresh one on the next send. */

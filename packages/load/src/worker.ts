@@ -180,6 +180,12 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
       stopped = true;
       const endedAt = Date.now();
       for (const a of [...active]) { a.run.abort(); endUnit(a, endedAt); }
+      // A step phase stopped between two steps still reports its whole-phase summary.
+      for (const [name, p] of parents) {
+        const rate = p.rates.reduce((x, y) => x + y, 0) / p.rates.length;
+        send({ type: 'phase-end', worker, phase: name, parent: name, offeredRate: rate, startedAt: p.startedAt, endedAt, ...p.total.counts(), ...p.total.encoded() });
+      }
+      parents.clear();
       finishRun();
     },
   };
