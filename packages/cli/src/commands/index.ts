@@ -5,6 +5,8 @@ import { runCommand } from './run.ts';
 import { runsCommand } from './runs.ts';
 import { benchCommand } from './bench.ts';
 import { compareCommand, parseCompareFlags } from './compare.ts';
+import { profileCommand } from './profile.ts';
+import { tracesCommand } from './traces.ts';
 
 /** What every command receives. */
 export interface CommandContext {
@@ -41,6 +43,14 @@ export const COMMANDS: Record<string, Command> = {
       return compareCommand(args[0] as string, args[1] as string, store, out, parseCompareFlags(values));
     },
   },
+  profile: {
+    store: 'read',
+    run: ({ args, store, out, values }) => profileCommand(args, store as Store, out, values),
+  },
+  traces: {
+    store: 'read',
+    run: ({ args, store, out, values }) => tracesCommand(args, store as Store, out, values),
+  },
   runs: {
     store: 'read',
     run: ({ args, store, out, values }) => runsCommand(args, store as Store, out, Number(values['limit'] ?? 20)),
@@ -58,6 +68,11 @@ commands
                                  sides: run ids, latest~N, lists a,b,c, ranges A..B, or sample
                                  files (JSON, Go benchmark text); --alpha, --noise-floor,
                                  --fail-on regression, --markdown
+  profile top <run>              top functions of a captured profile (--phase, --type cpu|wall|heap, --limit)
+  profile diff <base> <cand>     per-function change, normalised by each side's total, biggest movers first
+  profile export <run>           --format pprof|speedscope [-o file] (go tool pprof, speedscope.app)
+  profile slowest <run>          CPU samples of the slowest server spans as their own profile
+  traces slow <run>              slowest sampled requests with the service's span tree (--limit, --phase)
   runs ls                        list stored runs (--limit N)
   runs show <run>                one run: identity, phases, gates, warnings
   runs sql "<query>"             SQL over the store (DuckDB)
