@@ -41,7 +41,12 @@ describe('worker process (IPC protocol)', () => {
     await new Promise((r) => setTimeout(r, 700));
     w.child.send({ type: 'stop', reason: 'test' });
     expect(await w.exited).toBe(0);
-    expect(w.messages.map((m) => m.type).filter((t) => t !== 'warning')).toEqual(['ready', 'tick', 'phase-end', 'done']);
+    // A slow boot may put the stop in the run's second 1 or later: one or more ticks, then the flush.
+    const types = w.messages.map((m) => m.type).filter((t) => t !== 'warning');
+    expect(types[0]).toBe('ready');
+    expect(types.slice(-2)).toEqual(['phase-end', 'done']);
+    expect(types.slice(1, -2).length).toBeGreaterThanOrEqual(1);
+    expect(new Set(types.slice(1, -2))).toEqual(new Set(['tick']));
   });
 
   it('exits at once when the runner goes away (IPC channel closed)', async () => {
