@@ -8,17 +8,33 @@ import { AgentProfiler } from './agent-profiler.ts';
 import type { AgentConfig, ControlMessage, RuntimeSample } from './types.ts';
 import type { AgentTracing } from './agent-tracing.ts';
 
-/** Starts every part the config asks for; a part that fails is reported and skipped. */
+/**
+ * Starts every part the config asks for; a part that fails is reported and skipped.
+ * OpenTelemetry and the profiler take a few hundred ms of main-thread time to load, so they load
+ * when the runner's first phase message arrives (the SUT is up by then; that phase is normally
+ * the warm-up), or 3 s after start-up without one — never during the SUT's own start-up. The HTTP
+ * patch lands on `Server.prototype`, so servers created earlier are traced from then on.
+ */
 export async function startAgent(config: AgentConfig, warn: (m: string) => void): Promise<void> {
-  let tracing: AgentTracing | null = null;
-  if (config.traceSample !== null) {
-    try {
-      const { startTracing } = await import('./agent-tracing.ts');
-      tracing = startTracing(config, config.traceSample);
-    } catch (e) {
-      warn(`tracing is off, OpenTelemetry failed to start: ${(e as Error).message}`);
-    }
-  }
+  const sample = config.traceSample;
+  let loadTracing!: () => void;
+  const tracingReady = new Promise<AgentTracing | null>((resolve) => {
+    loadTracing = () => {
+      if (sample === null) { resolve(null); return; }
+      resolve(import('./agent-tracing.ts').then((m) => m.startTracing(config, sample)).catch((e: Error) => {
+        warn(`tracing is off, OpenTelemetry failed to start: ${e.message}`);
+        return null;
+      }));
+    };
+  });
+  let loaded = false;
+  const loadAll = () => {
+    if (loaded) return;
+    loaded = true;
+    loadTracing();
+    void profiler?.preload().catch((e: Error) => warn(`profiler failed to load: ${e.message}`));
+  };
+  setTimeout(loadAll, 3_000).unref();
 
   if (config.runtime) {
     let batch: RuntimeSample[] = [];
@@ -33,17 +49,20 @@ export async function startAgent(config: AgentConfig, warn: (m: string) => void)
   }
 
   const profiling = config.cpu || config.heap;
-  const profiler = profiling ? new AgentProfiler(config, tracing?.contextManager ?? null) : null;
+  const profiler = profiling ? new AgentProfiler(config) : null;
+  void tracingReady.then((t) => { if (t && profiler) profiler.attachLabels(t.contextManager); });
   // Phase switches run one after another, in the order the runner sent them.
   let queue: Promise<void> = Promise.resolve();
   const handle = async (m: ControlMessage): Promise<void> => {
     try {
+      // A phase starts with tracing in place (it loads on the first message).
+      if (m.type === 'phase') await tracingReady;
       if (m.type === 'phase' && profiler) {
         await profiler.stop();
         if (m.phase !== null && m.measured) await profiler.start(m.phase);
       } else if (m.type === 'finish') {
         await profiler?.stop();
-        await tracing?.flush();
+        await (await tracingReady)?.flush();
       }
     } catch (e) {
       warn(`${m.type} failed: ${(e as Error).message}`);
@@ -54,7 +73,8 @@ export async function startAgent(config: AgentConfig, warn: (m: string) => void)
   connectControl(config.url, (m) => {
     if (m.seq <= lastSeq) return; // replayed after a reconnect
     lastSeq = m.seq;
+    loadAll();
     queue = queue.then(() => handle(m));
   });
-  void postToRunner(config.url, { type: 'hello', pid: process.pid, node: process.version, profiling, tracing: tracing !== null });
+  void postToRunner(config.url, { type: 'hello', pid: process.pid, node: process.version, profiling, tracing: sample !== null });
 }

@@ -21,14 +21,24 @@ const V8_TO_GO: Record<string, string> = { objects: 'inuse_objects', space: 'inu
 
 export class AgentProfiler {
   private readonly config: AgentConfig;
-  private readonly labels: SpanLabellingContextManager | null;
+  private labels: SpanLabellingContextManager | null = null;
   private mods: { pprof: Pprof; pyroscope: Pyroscope } | null = null;
   private phase: string | null = null;
   private phaseStartedAt = 0;
 
-  constructor(config: AgentConfig, labels: SpanLabellingContextManager | null) {
+  constructor(config: AgentConfig) {
     this.config = config;
-    this.labels = labels;
+  }
+
+  /** Called once tracing is up: sampled spans label the profile from then on. */
+  attachLabels(cm: SpanLabellingContextManager): void {
+    this.labels = cm;
+    if (this.phase !== null && this.config.cpu && this.mods) cm.profiler = this.mods.pprof.time;
+  }
+
+  /** Loads Pyroscope and @datadog/pprof ahead of the first measured phase. */
+  async preload(): Promise<void> {
+    await this.load();
   }
 
   private async load(): Promise<{ pprof: Pprof; pyroscope: Pyroscope }> {
@@ -75,10 +85,9 @@ export class AgentProfiler {
     const phase = this.phase;
     this.phase = null;
     if (this.labels) this.labels.profiler = null;
-    const work: Promise<unknown>[] = [];
     if (this.config.heap) {
-      work.push(this.pushHeapSnapshot(pprof, phase).catch(() => undefined));
-      await work[0];
+      // Pyroscope's heap profiler pushes nothing when it stops: push the phase's final snapshot first.
+      await this.pushHeapSnapshot(pprof, phase).catch(() => undefined);
       await pyroscope.stopHeapProfiling();
     }
     if (this.config.cpu) await pyroscope.stopWallProfiling();

@@ -138,7 +138,7 @@ export const CAPTURE_DEFAULTS = {
   /** 100 Hz, Pyroscope's default. */
   wallIntervalMicros: 10_000,
   /** How long setPhase waits for the agent to acknowledge. */
-  phaseAckTimeoutMs: 2_000,
+  phaseAckTimeoutMs: 5_000,
   /** How long finish waits for the agent to flush. */
   finishTimeoutMs: 15_000,
 } as const;
