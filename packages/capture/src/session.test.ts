@@ -137,7 +137,7 @@ describe('capture end to end', () => {
     const jt = functionTable(joined.profile, idx, 'steady');
     // Every joined sample ran inside the /report handler; heavyReport is where its CPU goes.
     expect(jt.slice(0, 2).map((r) => r.function)).toContain('heavyReport');
-    expect(jt.find((r) => r.function === 'heavyReport')!.self / jt.reduce((a, r) => a + r.self, 0)).toBeGreaterThan(0.3);
+    expect(jt.find((r) => r.function === 'heavyReport')!.self / jt.reduce((a, r) => a + r.self, 0)).toBeGreaterThan(0.1);
     expect(decodePprof(await readFile(`${cpu.path}.slow.pb.gz`)).sample.length).toBe(joined.samples);
   });
 });
