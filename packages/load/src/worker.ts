@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { WorkerPlan, WorkerToRunner } from '@headroom/core';
 import { encodeRequest } from './encode-request.ts';
 import { engineFor } from './engines.ts';
@@ -13,7 +14,10 @@ const LATE_WARN_FRACTION = 0.01;
 /** Worker CPU (fraction of one core) above which a second counts as saturated. */
 const CPU_SATURATED = 0.9;
 
-interface Active { unit: RunUnit; recorder: Recorder; run: UnitRun; lastSecond: number; offeredSoFar: number; closed: boolean }
+/** Generator event-loop stall (ms) above which a phase's figures get a warning. */
+const LOOP_STALL_WARN_MS = 20;
+
+interface Active { unit: RunUnit; recorder: Recorder; run: UnitRun; lastSecond: number; offeredSoFar: number; closed: boolean; loopMaxMs: number }
 
 /** A running worker: `stop` ends it early; `done` resolves after the `done` message was sent. */
 export interface WorkerHandle {
@@ -43,6 +47,11 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
   const parents = new Map<string, { total: Bucket; startedAt: number; rates: number[] }>();
   const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
+  // The generator watches its own event loop: a stall (descheduled by other load, a long
+  // GC) delays sends and the reading of responses, and the user must know.
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  const loopMaxMs = (): number => { const v = loop.max / 1e6; loop.reset(); return v; };
   let cpuPrev = process.cpuUsage();
   let wallPrev = performance.now();
   let resolveDone!: () => void;
@@ -84,6 +93,10 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
     if (a.closed) return;
     a.closed = true;
     active.delete(a);
+    const stallMs = Math.max(a.loopMaxMs, loopMaxMs());
+    if (stallMs > LOOP_STALL_WARN_MS) {
+      warn(`generator event loop stalled for up to ${stallMs.toFixed(0)}ms in ${a.unit.name} (worker ${worker}; descheduled by other load on its CPUs, or a long GC): sends and response reads were delayed by as much, and latency figures include it`);
+    }
     const lastSecond = Math.floor((a.unit.startMs + a.unit.durationMs - 1e-6) / 1000);
     const nowSecond = Math.floor((performance.now() - base) / 1000);
     tick(a, Math.max(a.lastSecond, Math.min(nowSecond, lastSecond)), cpuSince());
@@ -124,7 +137,7 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
       unit: u, recorder, target: plan.target, requests, mix, traces, timeoutMs: plan.timeoutMs,
       startPerf: base + u.startMs, warn,
     });
-    const a: Active = { unit: u, recorder, run, lastSecond: Math.floor(u.startMs / 1000), offeredSoFar: 0, closed: false };
+    const a: Active = { unit: u, recorder, run, lastSecond: Math.floor(u.startMs / 1000), offeredSoFar: 0, closed: false, loopMaxMs: 0 };
     active.add(a);
     at(u.startMs + u.durationMs, () => {
       run.finish();
@@ -136,7 +149,9 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
   const runEndMs = units.reduce((m, u) => Math.max(m, u.startMs + u.durationMs), 0);
   const onSecond = (T: number): void => {
     const cpu = cpuSince();
+    const stall = loopMaxMs();
     for (const a of active) {
+      a.loopMaxMs = Math.max(a.loopMaxMs, stall);
       if (a.unit.startMs < T && a.unit.startMs + a.unit.durationMs > T) {
         tick(a, T / 1000 - 1, cpu);
         a.lastSecond = T / 1000;
@@ -157,6 +172,7 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
     finishRun();
   };
   const finishRun = (): void => {
+    loop.disable();
     for (const t of timers) clearTimeout(t);
     timers.clear();
     flushTraces();
@@ -168,7 +184,7 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
   if (lateStart > 1) {
     warn(`worker ${worker} got its plan ${Math.round(lateStart)}ms after the run's start time: its first arrivals left late and count that delay as latency; start workers earlier (plan.startAt further ahead)`);
   }
-  at(0, () => { cpuPrev = process.cpuUsage(); wallPrev = performance.now(); }); // ticks measure the run, not the wait for it
+  at(0, () => { cpuPrev = process.cpuUsage(); wallPrev = performance.now(); loop.reset(); }); // ticks measure the run, not the wait for it
   for (const u of units) at(u.startMs, () => startUnit(u));
   if (runEndMs > 1000) at(1000, () => onSecond(1000));
   at(runEndMs, () => { scheduledAll = true; maybeDone(); });
