@@ -9,7 +9,7 @@
  * --design alternate they are loaded one after the other, each with CPU 0 to itself.
  * Reports medians of throughput, p99 and the service's CPU time per request (from
  * /proc/<pid>/stat; steadier than throughput on a shared machine).
- * Run: node bench/capture-overhead.ts [--reps 5] [--slices 2] [--duration 5] [--parts cpu,heap,traces,runtime] [--design paired|alternate] [--json]
+ * Run: node bench/capture-overhead.ts [--reps 5] [--slices 2] [--duration 5] [--parts cpu,heap,traces,runtime] [--design paired|alternate] [--work N] [--json]
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -22,7 +22,7 @@ import { startCapture, type CaptureSession } from '../packages/capture/src/index
 
 const { values: args } = parseArgs({ options: {
   reps: { type: 'string', default: '5' }, duration: { type: 'string', default: '5' }, warmup: { type: 'string', default: '3' },
-  slices: { type: 'string', default: '2' }, design: { type: 'string', default: 'paired' },
+  slices: { type: 'string', default: '2' }, work: { type: 'string', default: '0' }, design: { type: 'string', default: 'paired' },
   connections: { type: 'string', default: '16' }, parts: { type: 'string', default: 'cpu,heap,traces,runtime' }, sample: { type: 'string', default: '0.01' }, json: { type: 'boolean', default: false },
 } });
 const REPS = Number(args.reps);
@@ -44,7 +44,7 @@ function cpuUs(pid: number): number {
 }
 
 function startServer(nodeArgs: string[], env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn('taskset', ['-c', '0', process.execPath, ...nodeArgs, SERVER], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('taskset', ['-c', '0', process.execPath, ...nodeArgs, SERVER], { env: { ...process.env, WORK: args.work!, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (d) => { const m = /listening (\d+)/.exec(String(d)); if (m) resolve({ child, port: Number(m[1]) }); });
     child.once('exit', (c) => reject(new Error(`server exited ${c}`)));
@@ -150,13 +150,13 @@ const summary = (['off', 'on'] as const).map((mode) => {
 });
 const [off, on] = summary as [typeof summary[0], typeof summary[0]];
 const report = {
-  reps: REPS, design: args.design, parts: [...parts], durationS: Number(args.duration), connections: Number(args.connections), traceSample: Number(args.sample),
+  reps: REPS, work: Number(args.work), design: args.design, parts: [...parts], durationS: Number(args.duration), connections: Number(args.connections), traceSample: Number(args.sample),
   off, on, throughputChangePct: (on.rps / off.rps - 1) * 100, p99ChangePct: (on.p99 / off.p99 - 1) * 100,
   cpuPerRequestChangePct: (on.cpuUsPerReq / off.cpuUsPerReq - 1) * 100, runs: results,
 };
 if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 else {
-  process.stdout.write(`design ${args.design}, parts: ${[...parts].join(',')}, trace sample ${args.sample}, ${REPS} reps × ${args.slices} slices × ${args.duration}s per mode, ${args.connections} connections\n`);
+  process.stdout.write(`design ${args.design}, parts: ${[...parts].join(',')}, trace sample ${args.sample}, handler work ${args.work}, ${REPS} reps × ${args.slices} slices × ${args.duration}s per mode, ${args.connections} connections\n`);
   process.stdout.write(`capture off: median ${off.rps.toFixed(0)} req/s, p99 ${off.p99.toFixed(2)} ms (${off.runs} runs)\n`);
   process.stdout.write(`capture on:  median ${on.rps.toFixed(0)} req/s, p99 ${on.p99.toFixed(2)} ms (${on.runs} runs)\n`);
   process.stdout.write(`change: throughput ${report.throughputChangePct.toFixed(2)}%, p99 ${report.p99ChangePct.toFixed(2)}%, `

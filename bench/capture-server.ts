@@ -1,11 +1,20 @@
 /** The service the capture-overhead benchmark loads: node:http, a small JSON body per request. */
 import http from 'node:http';
 
+/** Iterations of busy work per request (WORK env), to model handlers heavier than a JSON echo. */
+const WORK = Number(process.env['WORK'] ?? 0);
+
+function work(n: number): number {
+  let acc = 0;
+  for (let i = 0; i < n; i++) acc = (acc * 31 + i) >>> 0;
+  return acc;
+}
+
 const items = Array.from({ length: 20 }, (_, i) => ({ id: i, sku: `sku-${i}`, qty: i % 7, price: 9.99 + i }));
 
 const server = http.createServer((req, res) => {
   const limit = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('limit') ?? 10);
-  const body = JSON.stringify({ orders: items.slice(0, limit), total: limit });
+  const body = JSON.stringify({ orders: items.slice(0, limit), total: limit, check: WORK > 0 ? work(WORK) : 0 });
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 });
