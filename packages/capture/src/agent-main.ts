@@ -1,6 +1,6 @@
 /**
- * The agent proper (loaded by agent.ts): tracing at start-up, runtime metrics every second,
- * profiling switched on and off by the runner's phase messages, all flushed on `finish`.
+ * The agent proper (loaded by agent.ts): runtime metrics every second, tracing once the runner
+ * talks to it, profiling switched on and off by the runner's phase messages, all flushed on `finish`.
  */
 import { connectControl, postToRunner } from './agent-control.ts';
 import { startRuntimeSampler } from './agent-runtime.ts';
@@ -17,6 +17,8 @@ import type { AgentTracing } from './agent-tracing.ts';
  */
 export async function startAgent(config: AgentConfig, warn: (m: string) => void): Promise<void> {
   const sample = config.traceSample;
+  const profiling = config.cpu || config.heap;
+  const profiler = profiling ? new AgentProfiler(config) : null;
   let loadTracing!: () => void;
   const tracingReady = new Promise<AgentTracing | null>((resolve) => {
     loadTracing = () => {
@@ -48,8 +50,6 @@ export async function startAgent(config: AgentConfig, warn: (m: string) => void)
     });
   }
 
-  const profiling = config.cpu || config.heap;
-  const profiler = profiling ? new AgentProfiler(config) : null;
   void tracingReady.then((t) => { if (t && profiler) profiler.attachLabels(t.contextManager); });
   // Phase switches run one after another, in the order the runner sent them.
   let queue: Promise<void> = Promise.resolve();
