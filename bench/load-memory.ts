@@ -4,18 +4,21 @@
  * nginx. Per-second and per-phase state is two histograms per phase and the arrival
  * queue is an index, so RSS must stay flat however long the run.
  *
- *   node_modules/.bin/node bench/load-memory.ts [--seconds 300] [--rate 10000] [--connections 64]
+ *   node_modules/.bin/node bench/load-memory.ts [--seconds 300] [--rate 10000] [--connections 64] [--bare-node]
+ *
+ * --bare-node spawns the worker without WORKER_NODE_ARGS (V8's default young generation).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { summarize } from '@headroom/core';
+import { WORKER_NODE_ARGS } from '@headroom/load';
 import { startNginx } from './lib/nginx.ts';
 import { plansFor } from './lib/scenario.ts';
 import { printTable } from './lib/table.ts';
 import { runPlans } from './lib/worker-harness.ts';
 
 const { values } = parseArgs({ options: {
-  seconds: { type: 'string', default: '300' }, rate: { type: 'string', default: '10000' }, connections: { type: 'string', default: '64' },
+  seconds: { type: 'string', default: '300' }, 'bare-node': { type: 'boolean', default: false }, rate: { type: 'string', default: '10000' }, connections: { type: 'string', default: '64' },
 } });
 const seconds = Number(values.seconds);
 const rate = Number(values.rate);
@@ -39,6 +42,7 @@ try {
   });
   const res = await runPlans(plans, {
     cpus: [1],
+    bareNode: values['bare-node'],
     onSpawn: (pid) => {
       // Sample from the common start on, once a second.
       setTimeout(() => {
@@ -56,7 +60,7 @@ try {
   const min = Math.min(...body);
   const max = Math.max(...body);
   const afterWarm = body.slice(Math.min(10, body.length - 1));
-  printTable(`headroom worker RSS (MB), open model ${rate} req/s for ${seconds}s against nginx (CPU 0), worker on CPU 1`,
+  printTable(`headroom worker RSS (MB), open model ${rate} req/s for ${seconds}s against nginx (CPU 0), worker on CPU 1, node flags: ${values['bare-node'] ? 'none' : WORKER_NODE_ARGS.join(' ')}`,
     ['start', 'min', 'max', 'end', 'max-min', 'max-min after 10s'],
     [[start.toFixed(1), min.toFixed(1), max.toFixed(1), end.toFixed(1), (max - min).toFixed(1), (Math.max(...afterWarm) - Math.min(...afterWarm)).toFixed(1)]]);
   const errors = Object.values(h.end.errors).reduce((a, b) => a + (b ?? 0), 0);

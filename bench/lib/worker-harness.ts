@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { createHistogram, mergeEncoded } from '@headroom/core';
 import type { Histogram, WorkerPhaseEnd, WorkerPlan, WorkerTick, WorkerToRunner } from '@headroom/core';
-import { WORKER_ENTRY } from '@headroom/load';
+import { WORKER_ENTRY, WORKER_NODE_ARGS } from '@headroom/load';
 import { pinned } from './pin.ts';
 
 export interface HarnessResult {
@@ -28,6 +28,8 @@ export interface HarnessOptions {
   onSpawn?: (pid: number) => void;
   /** Extra node flags, e.g. ['--cpu-prof']. */
   nodeArgs?: string[];
+  /** Leave out WORKER_NODE_ARGS (to measure what they change). @default false */
+  bareNode?: boolean;
 }
 
 export function runPlans(plans: WorkerPlan[], o: HarnessOptions): Promise<HarnessResult> {
@@ -45,7 +47,7 @@ export function runPlans(plans: WorkerPlan[], o: HarnessOptions): Promise<Harnes
 
 function runOne(plan: WorkerPlan, o: HarnessOptions, res: HarnessResult): Promise<void> {
   const node = process.execPath;
-  const argv = [...(o.nodeArgs ?? []), WORKER_ENTRY];
+  const argv = [...(o.bareNode ? [] : WORKER_NODE_ARGS), ...(o.nodeArgs ?? []), WORKER_ENTRY];
   const [cmd, args] = o.cpus === null ? [node, argv] : pinned(o.cpus, [node, ...argv]);
   const child = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
   if (child.pid !== undefined) o.onSpawn?.(child.pid);

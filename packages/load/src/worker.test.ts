@@ -72,6 +72,18 @@ describe('load models (headroom engine, real local server)', () => {
     expect([seen.get('/a'), seen.get('/b')]).toEqual([300, 100]);
   });
 
+  it('warns when its own event loop stalls, and counts the late sends it caused', async () => {
+    const p = plan(srv.url, [{ name: 'o', model: 'constant', warmup: false, durationMs: 1000, connections: 4, rate: 200 }]);
+    setTimeout(() => { const until = performance.now() + 80; while (performance.now() < until); }, p.startAt - Date.now() + 400);
+    const ms = await collect(p);
+    const warnings = ms.flatMap((m) => (m.type === 'warning' ? [m.message] : []));
+    expect(warnings.some((w) => /event loop stalled for up to \d+ms in o/.test(w))).toBe(true);
+    const e = end(ms, 'o');
+    expect(e.lateSends).toBeGreaterThanOrEqual(10); // ~16 arrivals fell inside the 80 ms stall
+    expect(e.maxLagUs).toBeGreaterThan(60_000);
+    expect(decodeHistogram(e.hist).getValueAtPercentile(100)).toBeGreaterThan(60_000);
+  });
+
   it('stop: flushes the partial tick and phase-end, then done', async () => {
     const p = plan(srv.url, [{ name: 'long', model: 'constant', warmup: false, durationMs: 10_000, connections: 4, rate: 100 }]);
     const t0 = Date.now();
