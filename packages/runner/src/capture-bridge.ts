@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import type { Scenario } from '@headroom/core';
 import type { Store } from '@headroom/store';
 import type { SampleBus } from './bus.ts';
@@ -22,6 +23,7 @@ export async function startServiceCapture(
   const c = svc.capture;
   if (!c.cpu && !c.heap && !c.traces && !c.runtime) return null;
   try {
+    mkdirSync(artifactsDir, { recursive: true });
     const { startCapture } = await import('@headroom/capture');
     const session = await startCapture({
       runId, artifactsDir, capture: c, serviceName: scenario.name,

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   ExitCode, HeadroomError, RunFailedError, stepRates, subPhaseName, type ExitCodeValue, type Scenario, type Threshold,
@@ -89,7 +88,6 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
 
   try {
     if (scenario.service) {
-      mkdirSync(artifactsDir, { recursive: true });
       capture = await startServiceCapture(scenario, runId, artifactsDir, bus, warn);
       const svc = scenario.service;
       service = new ServiceProcess(svc, {
