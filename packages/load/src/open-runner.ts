@@ -3,6 +3,7 @@ import type { ArrivalSchedule } from './arrival-schedule.ts';
 import type { Connection } from './connection.ts';
 import type { EngineContext } from './engine.ts';
 import { PoolRunner } from './pool-runner.ts';
+import { wakeAt } from './precise-timer.ts';
 
 /**
  * The open model without coordinated omission. Arrivals follow the even schedule no
@@ -13,34 +14,31 @@ import { PoolRunner } from './pool-runner.ts';
  * a timeout error; when every connection is backing off after failed connects, due
  * arrivals fail at once with that error (a refused target cannot build a backlog).
  */
-/** How long before an arrival the runner stops sleeping and polls (only at modest rates). */
-const POLL_WINDOW_MS = 1.2;
-/** Per-worker arrival spacing from which polling is worth its CPU. */
-const POLL_MIN_SPACING_MS = 2;
+/** Arrivals at least this far away are slept for on the precise timer thread (≤ 500 wakes a second). */
+const PRECISE_FROM_MS = 2;
+
+/** HEADROOM_TIMER=plain: Node timers only, no timer thread. */
+const TIMER_MODE = process.env['HEADROOM_TIMER'] ?? 'precise';
 
 export class OpenRunner extends PoolRunner {
   readonly #schedule: ArrivalSchedule;
   #next = 0;
   readonly #idle: Connection[];
-  readonly #poll: boolean;
   #down = 0;
   #downKind: ErrorKind = 'refused';
   #timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  #cancelWake: (() => void) | null = null;
 
   constructor(ctx: EngineContext) {
     super(ctx);
     this.#schedule = ctx.unit.schedule!;
     this.#idle = [...this.conns].reverse();
-    // Densest spacing of this worker's arrivals: at one end of the (ramped) schedule.
-    const s = this.#schedule;
-    const n = s.total;
-    const spacing = n < 2 ? Infinity : Math.min(s.at(1) - s.at(0), s.at(n - 1) - s.at(n - 2));
-    this.#poll = spacing >= POLL_MIN_SPACING_MS;
     this.#wake();
   }
 
   #wake = (): void => {
     this.#timer = null;
+    this.#cancelWake = null;
     const ctx = this.ctx;
     const s = this.#schedule;
     const rel = performance.now() - ctx.startPerf;
@@ -62,18 +60,18 @@ export class OpenRunner extends PoolRunner {
   };
 
   #arm(): void {
-    if (this.#timer !== null || this.#next >= this.#schedule.total) return;
+    if (this.#timer !== null || this.#cancelWake !== null || this.#next >= this.#schedule.total) return;
     if (this.#idle.length === 0 && this.#down < this.conns.length) return; // a freed connection wakes us
     const due = this.ctx.startPerf + this.#schedule.at(this.#next) - performance.now();
-    // Node's timers have 1 ms granularity and fire up to ~1 ms late. At modest rates the
-    // runner sleeps on a timer until just before the arrival and polls the rest with
-    // setImmediate (a few % of a core), so sends leave within µs. When arrivals are
-    // denser the loop is busy with responses anyway and polling would only burn the
-    // CPU the generator reports about itself; there a send may leave ≤ ~1 ms late, which
-    // costs no truth (latency counts from the intended time) and is counted as lag.
-    if (due <= 0.02) this.#timer = setImmediate(this.#wake);
-    else if (this.#poll && due < POLL_WINDOW_MS) this.#timer = setImmediate(this.#wake);
-    else this.#timer = setTimeout(this.#wake, this.#poll ? Math.floor(due - POLL_WINDOW_MS + 1) : due);
+    // Node's timers have 1 ms granularity and fire up to ~1 ms late. A sparse arrival is
+    // slept for on the precise timer thread (precise-timer.ts), which wakes within tens
+    // of µs but costs a thread hand-off per wake. Dense arrivals use a plain timer: each
+    // wake sends everything that fell due meanwhile, sends may leave up to ~1-2 ms late
+    // (counted as late sends; latency still counts from the intended time), and the CPU
+    // the generator reports stays the CPU its work takes. Polling is never used.
+    if (due <= 0) this.#timer = setImmediate(this.#wake);
+    else if (TIMER_MODE === 'precise' && due >= PRECISE_FROM_MS) this.#cancelWake = wakeAt(performance.now() + due, this.#wake);
+    else this.#timer = setTimeout(this.#wake, due);
   }
 
   protected afterResponse(conn: Connection): void {
@@ -105,6 +103,8 @@ export class OpenRunner extends PoolRunner {
 
   protected override onEnd(): void {
     if (this.#timer !== null) { clearTimeout(this.#timer as NodeJS.Timeout); clearImmediate(this.#timer as NodeJS.Immediate); }
+    this.#cancelWake?.();
+    this.#cancelWake = null;
     this.#timer = null;
   }
 }

@@ -1,0 +1,105 @@
+import { Worker } from 'node:worker_threads';
+
+/**
+ * A one-shot wake-up at a µs-precise performance.now() deadline, without polling.
+ *
+ * Node's timers have 1 ms granularity and fire up to ~1 ms late, and polling with
+ * setImmediate burns the CPU the generator reports about itself. Here a helper thread
+ * sleeps in Atomics.wait (a futex with a fractional-ms timeout) until the deadline and
+ * then posts a message, which wakes the main event loop within tens of µs. The thread
+ * shares the worker's CPU set and sleeps between deadlines, costing a few µs per wake.
+ */
+export class PreciseTimer {
+  readonly #shared = new SharedArrayBuffer(16);
+  readonly #seq = new Int32Array(this.#shared, 0, 1);
+  readonly #deadline = new Float64Array(this.#shared, 8, 1);
+  readonly #thread: Worker;
+  #armed = false;
+  #onFire: () => void;
+
+  constructor(onFire: () => void) {
+    this.#onFire = onFire;
+    this.#deadline[0] = Infinity;
+    this.#thread = new Worker(THREAD, { eval: true, workerData: { shared: this.#shared, origin: performance.timeOrigin } });
+    this.#thread.on('message', (seq: number) => {
+      if (!this.#armed || seq !== Atomics.load(this.#seq, 0)) return; // fired for an older arming
+      this.#armed = false;
+      this.#thread.unref();
+      this.#onFire();
+    });
+    this.#thread.unref();
+  }
+
+  /** Fires `onFire` once at `deadline` (performance.now() ms of this process); replaces any earlier arming. */
+  arm(deadline: number): void {
+    if (!this.#armed) this.#thread.ref(); // an armed timer keeps the process alive, like setTimeout
+    this.#armed = true;
+    this.#deadline[0] = deadline;
+    Atomics.add(this.#seq, 0, 1);
+    Atomics.notify(this.#seq, 0);
+  }
+
+  cancel(): void {
+    if (this.#armed) this.#thread.unref();
+    this.#armed = false;
+    this.#deadline[0] = Infinity;
+    Atomics.add(this.#seq, 0, 1);
+    Atomics.notify(this.#seq, 0);
+  }
+
+  close(): void {
+    this.cancel();
+    void this.#thread.terminate();
+  }
+}
+
+// The thread converts between clocks with both time origins: performance.now() differs per thread.
+// Each arming bumps seq; the thread fires once per seq and then sleeps until it changes.
+const THREAD = `
+const { workerData, parentPort } = require('node:worker_threads');
+const seq = new Int32Array(workerData.shared, 0, 1);
+const deadline = new Float64Array(workerData.shared, 8, 1);
+const shift = workerData.origin - performance.timeOrigin; // main's now = thread's now - shift
+for (;;) {
+  const s = Atomics.load(seq, 0);
+  const d = deadline[0];
+  if (d === Infinity) { Atomics.wait(seq, 0, s); continue; }
+  const left = d - (performance.now() - shift);
+  if (left > 0.02) { Atomics.wait(seq, 0, s, left); continue; }
+  parentPort.postMessage(s);
+  Atomics.wait(seq, 0, s);
+}
+`;
+
+interface Entry { deadline: number; fn: () => void }
+let timer: PreciseTimer | null = null;
+const entries = new Set<Entry>();
+
+function fire(): void {
+  const now = performance.now();
+  for (const e of [...entries]) {
+    if (e.deadline <= now + 0.02) { entries.delete(e); e.fn(); }
+  }
+  rearm();
+}
+
+function rearm(): void {
+  let min = Infinity;
+  for (const e of entries) if (e.deadline < min) min = e.deadline;
+  if (min === Infinity) timer?.cancel();
+  else timer!.arm(min);
+}
+
+/** Starts the shared timer thread ahead of need, so the first deadline is not late by its boot. */
+export function warmPreciseTimer(): void {
+  timer ??= new PreciseTimer(fire);
+}
+
+/** Calls `fn` once at `deadline` (performance.now() ms); returns a cancel function. */
+export function wakeAt(deadline: number, fn: () => void): () => void {
+  warmPreciseTimer();
+  const e: Entry = { deadline, fn };
+  entries.add(e);
+  rearm();
+  return () => { if (entries.delete(e)) rearm(); };
+}
