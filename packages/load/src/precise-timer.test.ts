@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { wakeAt } from './precise-timer.ts';
+import { wakeAt, warmPreciseTimer } from './precise-timer.ts';
 
 describe('precise timer thread', () => {
   it('fires each deadline once, in order, not early; cancelled ones never', async () => {
+    warmPreciseTimer();
+    await new Promise((r) => setTimeout(r, 200)); // thread boot
     const t0 = performance.now();
     const fired: [number, number][] = [];
     const deadlines = [t0 + 30, t0 + 12, t0 + 20.5];

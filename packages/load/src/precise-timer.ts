@@ -77,9 +77,8 @@ const entries = new Set<Entry>();
 
 function fire(): void {
   const now = performance.now();
-  for (const e of [...entries]) {
-    if (e.deadline <= now + 0.02) { entries.delete(e); e.fn(); }
-  }
+  const due = [...entries].filter((e) => e.deadline <= now + 0.02).sort((a, b) => a.deadline - b.deadline);
+  for (const e of due) { entries.delete(e); e.fn(); }
   rearm();
 }
 
