@@ -40,9 +40,13 @@ export class Connection {
   #connected = false;
   /** A request is in flight. */
   busy = false;
-  /** performance.now() of the intended and actual send of the request in flight. */
+  /** performance.now() the latency of the request in flight counts from (see open-runner.ts), and of its actual send. */
   intendedMs = 0;
   sentMs = 0;
+  /** performance.now() of the scheduled send (the open model's intended time; the send itself in the closed model). */
+  scheduledMs = 0;
+  /** performance.now() at which the connection last became free (open model). */
+  freeAt = 0;
   /** Index of the request in flight, in the worker's encoded requests. */
   request = 0;
   /** Trace ids when the request in flight carries traceparent. */

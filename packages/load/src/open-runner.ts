@@ -8,7 +8,12 @@ import { wakeAt } from './precise-timer.ts';
 /**
  * The open model without coordinated omission. Arrivals follow the even schedule no
  * matter how the target responds; an arrival goes out on an idle connection of the pool
- * or waits for one, and its latency counts from its intended time either way. The queue
+ * or waits for one, and the wait counts in its latency: a request that found every
+ * connection busy at its intended time t, and went out when one freed at f, has latency
+ * (f − t) + its service time — the latency a real user arriving at t would have seen.
+ * The generator's own lateness (Node's 1 ms timers, being descheduled) is not charged
+ * to the target: it is counted as send lag (lateSends, maxLagUs) and warned about, so a
+ * slow generator cannot pass itself off as a slow service. The queue
  * is just the index of the next unsent arrival, since intended times are computed from
  * the schedule, so it costs no memory. An arrival that waited longer than the timeout is
  * a timeout error; when every connection is backing off after failed connects, due
@@ -32,7 +37,7 @@ export class OpenRunner extends PoolRunner {
   constructor(ctx: EngineContext) {
     super(ctx);
     this.#schedule = ctx.unit.schedule!;
-    this.#idle = [...this.conns].reverse();
+    this.#idle = [...this.conns];
     this.#wake();
   }
 
@@ -46,14 +51,15 @@ export class OpenRunner extends PoolRunner {
       const t = s.at(this.#next);
       if (t > rel) break;
       if (rel - t > ctx.timeoutMs) { ctx.recorder.failure('timeout'); this.#next++; continue; }
-      const conn = this.#idle.pop();
+      const conn = this.#idle.shift(); // the longest-idle: the one that could have taken this arrival first
       if (conn === undefined) {
         if (this.#down === this.conns.length) { ctx.recorder.failure(this.#downKind); this.#next++; continue; }
         break;
       }
       this.#next++;
       const intended = ctx.startPerf + t;
-      ctx.recorder.sent(this.sendOn(conn, intended) - intended);
+      const queued = Math.max(0, conn.freeAt - intended);
+      ctx.recorder.sent(this.sendOn(conn, intended, queued) - intended);
     }
     this.#arm();
     if (this.finishing) this.checkDrained();
@@ -88,6 +94,7 @@ export class OpenRunner extends PoolRunner {
   }
 
   #free(conn: Connection): void {
+    conn.freeAt = performance.now();
     this.#idle.push(conn);
     if (this.#next < this.#schedule.total && this.ctx.startPerf + this.#schedule.at(this.#next) <= performance.now()) this.#wake();
     else this.#arm();

@@ -38,8 +38,12 @@ export abstract class PoolRunner implements ConnectionOwner, UnitRun {
     this.#end();
   }
 
-  /** Sends the next request of the mix on `conn`; returns the actual send time. Intended `null`: now (closed model). */
-  protected sendOn(conn: Connection, intendedMs: number | null): number {
+  /**
+   * Sends the next request of the mix on `conn`; returns the actual send time.
+   * `scheduledMs`: the intended send time (null: now, the closed model). `queuedMs`: how
+   * long the request waited for a free connection, which its latency includes.
+   */
+  protected sendOn(conn: Connection, scheduledMs: number | null, queuedMs = 0): number {
     const ctx = this.ctx;
     const idx = ctx.mix.next();
     const enc = ctx.requests[idx]!;
@@ -54,7 +58,8 @@ export abstract class PoolRunner implements ConnectionOwner, UnitRun {
     }
     conn.request = idx;
     const now = performance.now();
-    conn.intendedMs = intendedMs ?? now;
+    conn.scheduledMs = scheduledMs ?? now;
+    conn.intendedMs = now - queuedMs;
     conn.send(bytes, enc.noBody, now);
     return now;
   }
@@ -109,7 +114,7 @@ export abstract class PoolRunner implements ConnectionOwner, UnitRun {
     this.ctx.traces.record({
       traceId: conn.traceId!, spanId: conn.spanId!, phase: this.ctx.unit.name,
       request: this.ctx.requests[conn.request]!.name,
-      startedAt: performance.timeOrigin + conn.intendedMs, latencyUs: Math.round(latencyUs), status, error,
+      startedAt: performance.timeOrigin + conn.scheduledMs, latencyUs: Math.round(latencyUs), status, error,
     });
     conn.traceId = conn.spanId = null;
   }

@@ -81,7 +81,8 @@ describe('load models (headroom engine, real local server)', () => {
     const e = end(ms, 'o');
     expect(e.lateSends).toBeGreaterThanOrEqual(10); // ~16 arrivals fell inside the 80 ms stall
     expect(e.maxLagUs).toBeGreaterThan(60_000);
-    expect(decodeHistogram(e.hist).getValueAtPercentile(100)).toBeGreaterThan(60_000);
+    // Connections were idle: the generator's own stall is send lag, not charged to the server as latency.
+    expect(decodeHistogram(e.hist).getValueAtPercentile(90)).toBeLessThan(30_000);
   });
 
   it('stop: flushes the partial tick and phase-end, then done', async () => {
