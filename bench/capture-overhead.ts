@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { startCapture, type CaptureSession } from '../packages/capture/src/index.ts';
 
 const { values: args } = parseArgs({ options: {
-  reps: { type: 'string', default: '5' }, duration: { type: 'string', default: '5' }, warmup: { type: 'string', default: '3' },
+  reps: { type: 'string', default: '5' }, duration: { type: 'string', default: '5' }, warmup: { type: 'string', default: '5' },
   slices: { type: 'string', default: '2' }, work: { type: 'string', default: '0' }, design: { type: 'string', default: 'paired' },
   connections: { type: 'string', default: '16' }, parts: { type: 'string', default: 'cpu,heap,traces,runtime' }, sample: { type: 'string', default: '0.01' }, json: { type: 'boolean', default: false },
 } });
@@ -121,7 +121,10 @@ async function rep(i: number): Promise<Measure[]> {
   const servers: Server[] = [];
   for (const mode of order) servers.push(await startMode(mode));
   try {
-    for (const s of servers) { await s.session?.setPhase('warmup', false); load(s.port, Number(args.warmup)); }
+    // Warm up side by side too, so neither server sits idle while the other warms up.
+    for (const s of servers) await s.session?.setPhase('warmup', false);
+    if (args.design === 'paired') await Promise.all(servers.map((s) => loadAsync(s.port, Number(args.warmup))));
+    else for (const s of servers) load(s.port, Number(args.warmup));
     for (const s of servers) await s.session?.setPhase('steady', true);
     const out: Measure[] = [];
     for (let k = 0; k < Number(args.slices); k++) {

@@ -1,19 +1,17 @@
 /**
- * The agent proper (loaded by agent.ts): runtime metrics every second, tracing once the runner
- * talks to it, profiling switched on and off by the runner's phase messages, all flushed on `finish`.
+ * The agent proper (loaded by agent.ts): runtime metrics every second, tracing, profiling switched on and off by the runner's phase messages, all flushed on `finish`.
  */
 import { connectControl, postToRunner } from './agent-control.ts';
 import { startRuntimeSampler } from './agent-runtime.ts';
 import { AgentProfiler } from './agent-profiler.ts';
+import { installGate } from './agent-http-gate.ts';
+import { createRequire } from 'node:module';
 import type { AgentConfig, ControlMessage, RuntimeSample } from './types.ts';
 import type { AgentTracing } from './agent-tracing.ts';
 
 /**
  * Starts every part the config asks for; a part that fails is reported and skipped.
- * OpenTelemetry and the profiler take a few hundred ms of main-thread time to load, so they load
- * when the runner's first phase message arrives (the SUT is up by then; that phase is normally
- * the warm-up), or 3 s after start-up without one — never during the SUT's own start-up. The HTTP
- * patch lands on `Server.prototype`, so servers created earlier are traced from then on.
+ * OpenTelemetry and the profiler load at once, in the background of the SUT's own start-up.
  */
 export async function startAgent(config: AgentConfig, warn: (m: string) => void): Promise<void> {
   const sample = config.traceSample;
@@ -36,7 +34,15 @@ export async function startAgent(config: AgentConfig, warn: (m: string) => void)
     loadTracing();
     void profiler?.preload().catch((e: Error) => warn(`profiler failed to load: ${e.message}`));
   };
-  setTimeout(loadAll, 3_000).unref();
+  // Loading later (at the first phase message) was tried: the SUT then started faster, but
+  // every request stayed ~20% slower for the whole run once OpenTelemetry had been loaded into
+  // an already-hot process (bench/capture-overhead.ts, --parts traces --sample 0: +23% CPU per
+  // request lazy vs +2% eager). So everything loads now, before the SUT's own code runs.
+  loadAll();
+  if (sample !== null) {
+    const require = createRequire(import.meta.url);
+    for (const mod of ['node:http', 'node:https']) installGate((require(mod) as { Server: { prototype: Parameters<typeof installGate>[0] } }).Server.prototype);
+  }
 
   if (config.runtime) {
     let batch: RuntimeSample[] = [];

@@ -11,8 +11,27 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { BatchSpanProcessor, ParentBasedSampler } from '@opentelemetry/sdk-trace';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { trace } from '@opentelemetry/api';
 import { SpanLabellingContextManager } from './span-labels.ts';
-import { GatedSampler, installGate } from './agent-http-gate.ts';
+import { gate } from './agent-http-gate.ts';
+import { withServerSpan } from './agent-server-spans.ts';
+import { SamplingDecision, TraceIdRatioBasedSampler, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace';
+import { SpanKind, type Attributes, type Context, type Link } from '@opentelemetry/api';
+
+/** Root sampler: the server span of a request the gate admitted is kept; any other root span gets TraceIdRatio. */
+export class GatedSampler implements Sampler {
+  private readonly ratio: TraceIdRatioBasedSampler;
+  constructor(sample: number) {
+    this.ratio = new TraceIdRatioBasedSampler(sample);
+  }
+  shouldSample(ctx: Context, traceId: string, _name: string, kind: SpanKind, _attributes: Attributes, _links: Link[]): SamplingResult {
+    if (gate.admitting && kind === SpanKind.SERVER) return { decision: SamplingDecision.RECORD_AND_SAMPLED };
+    return this.ratio.shouldSample(ctx, traceId);
+  }
+  toString(): string {
+    return `GatedSampler{${this.ratio.toString()}}`;
+  }
+}
 import type { AgentConfig } from './types.ts';
 
 /** A started tracer: flush before the run ends. */
@@ -36,6 +55,8 @@ export function startTracing(config: AgentConfig, sample: number): AgentTracing 
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: [new HttpInstrumentation({
+      // Incoming requests are handled by the gate (agent-http-gate.ts, agent-server-spans.ts).
+      disableIncomingRequestInstrumentation: true,
       // Outgoing calls are traced inside a traced request only: an unsampled request skipped
       // instrumentation (see agent-http-gate.ts), so its calls must not start traces of their own.
       requireParentforOutgoingSpans: true,
@@ -44,13 +65,14 @@ export function startTracing(config: AgentConfig, sample: number): AgentTracing 
     })],
   });
   sdk.start();
-  // The HTTP instrumentation patches `http` when it is first required; ESM `import 'node:http'`
-  // does not go through require, so load it once here (the patch is on Server.prototype.emit,
-  // shared by every importer).
+  // The HTTP instrumentation (outgoing calls) patches `http` when it is first required; ESM
+  // `import 'node:http'` does not go through require, so load it once here.
   const require = createRequire(import.meta.url);
-  const http = require('node:http') as { Server: { prototype: { emit: never } } };
-  const https = require('node:https') as { Server: { prototype: { emit: never } } };
-  installGate(http.Server.prototype, sample);
-  installGate(https.Server.prototype, sample);
+  require('node:http');
+  require('node:https');
+  // Open the gate the agent installed at start-up.
+  const tracer = trace.getTracer('@headroom/capture');
+  gate.sample = sample;
+  gate.wrap = (req, res, handle) => withServerSpan(tracer, req, res, handle);
   return { contextManager, flush: () => processor.forceFlush() };
 }

@@ -9,6 +9,7 @@
  * activates a sampled, recording span. Pyroscope's own label generator reads `labels` from
  * that context, so its pushes carry `span_id` labels like Pyroscope's span-profiles integration.
  */
+import { EventEmitter } from 'node:events';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { trace, TraceFlags, type Context } from '@opentelemetry/api';
 
@@ -21,6 +22,21 @@ export interface LabelRunner {
 export class SpanLabellingContextManager extends AsyncLocalStorageContextManager {
   /** Set while a measured phase is profiled; null otherwise (no overhead). */
   profiler: LabelRunner | null = null;
+
+  /**
+   * Binding an EventEmitter (the HTTP instrumentation binds every traced request and response)
+   * adds own `on`/`addListener`/… properties to that one object. A few differently-shaped
+   * IncomingMessage/ServerResponse objects are enough to turn Node's hot HTTP paths polymorphic,
+   * slowing every request, traced or not. With AsyncContextFrame (Node 24) listeners added inside
+   * the handler already run in its context when the emit happens within it, so emitters are left
+   * as they are unless `bindEmitters` is set.
+   */
+  bindEmitters = process.env['HEADROOM_CAPTURE_BIND_EMITTERS'] === '1';
+
+  override bind<T>(context: Context, target: T): T {
+    if (!this.bindEmitters && target instanceof EventEmitter) return target;
+    return super.bind(context, target);
+  }
 
   override with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
     context: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F> {
