@@ -23,7 +23,7 @@
  *
  * Stall server on CPU 0, generators on CPU 1. headroom runs through its real worker
  * process twice: with the default pool (64 connections, sends leave on time) and with a
- * small pool (4 connections, arrivals queue in the generator during a stall — latency
+ * small pool (16 connections, arrivals queue in the generator during a stall — latency
  * still counts from the intended time). Bare autocannon runs with overallRate.
  *
  *   node_modules/.bin/node bench/load-latency-truth.ts [--seconds 20] [--rate 500] [--stall 100] [--period 1000]
@@ -94,7 +94,7 @@ const server = await startStallServer({ stallMs: S, periodMs: P, prefix: [cmd, .
 let stopped = false;
 try {
   const big = await headroom(server.url, 64);
-  const small = await headroom(server.url, 4);
+  const small = await headroom(server.url, 16);
   const ac = await runAutocannon({ url: server.url, connections: 10, seconds, overallRate: rate }, [1]);
   await server.stop();
   stopped = true;
@@ -111,8 +111,8 @@ try {
       ['truth (analytic)', ...t.map((v) => v.toFixed(2))],
       ['headroom 64 conns, corrected', ...fmt(big.corrected)],
       ['headroom 64 conns, service', ...fmt(big.service)],
-      ['headroom 4 conns, corrected', ...fmt(small.corrected)],
-      ['headroom 4 conns, service', ...fmt(small.service)],
+      ['headroom 16 conns, corrected', ...fmt(small.corrected)],
+      ['headroom 16 conns, service', ...fmt(small.service)],
       ['autocannon (overallRate)', ...fmt(acRow)],
     ]);
   const blockedMs = report.blocked.reduce((a, [x, y]) => a + (y - x), 0);
@@ -121,8 +121,8 @@ try {
     ['', 'p50', 'p95', 'p99', 'p99.9'], [
       ['observed truth, 64-conn run', ...tBig.map((v) => v.toFixed(2))],
       ['headroom 64 conns, corrected', ...fmt(big.corrected, tBig)],
-      ['observed truth, 4-conn run', ...tSmall.map((v) => v.toFixed(2))],
-      ['headroom 4 conns, corrected', ...fmt(small.corrected, tSmall)],
+      ['observed truth, 16-conn run', ...tSmall.map((v) => v.toFixed(2))],
+      ['headroom 16 conns, corrected', ...fmt(small.corrected, tSmall)],
     ]);
   process.stdout.write(`\nrequests: headroom ${big.requests} / ${small.requests}, autocannon ${Math.round(ac.rps * seconds)}; late sends: ${big.late} / ${small.late}\n`);
   for (const w of [...big.warnings, ...small.warnings]) process.stdout.write(`warning: ${w}\n`);
