@@ -5,6 +5,12 @@ import type { EngineContext } from './engine.ts';
 import { PoolRunner } from './pool-runner.ts';
 import { wakeAt } from './precise-timer.ts';
 
+/** Arrivals at least this far away are slept for on the precise timer thread (≤ 500 wakes a second). */
+const PRECISE_FROM_MS = 2;
+
+/** HEADROOM_TIMER=plain: Node timers only, no timer thread. */
+const TIMER_MODE = process.env['HEADROOM_TIMER'] ?? 'precise';
+
 /**
  * The open model without coordinated omission. Arrivals follow the even schedule no
  * matter how the target responds; an arrival goes out on an idle connection of the pool
@@ -19,12 +25,6 @@ import { wakeAt } from './precise-timer.ts';
  * a timeout error; when every connection is backing off after failed connects, due
  * arrivals fail at once with that error (a refused target cannot build a backlog).
  */
-/** Arrivals at least this far away are slept for on the precise timer thread (≤ 500 wakes a second). */
-const PRECISE_FROM_MS = 2;
-
-/** HEADROOM_TIMER=plain: Node timers only, no timer thread. */
-const TIMER_MODE = process.env['HEADROOM_TIMER'] ?? 'precise';
-
 export class OpenRunner extends PoolRunner {
   readonly #schedule: ArrivalSchedule;
   #next = 0;
