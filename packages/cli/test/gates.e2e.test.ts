@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, freePort, headroom, query, tempDir, writeScenario } from './helpers.ts';
+import { freePort, headroom, ordersService, query, tempDir, writeScenario } from './helpers.ts';
 
-const ORDERS = join(REPO, 'examples/orders/server.ts');
 
 describe('step loads and gates (end to end)', () => {
   it('reports each step as its own sub-phase and gates a single step', async () => {
@@ -11,7 +10,7 @@ describe('step loads and gates (end to end)', () => {
     const port = await freePort();
     const file = writeScenario(dir, 'steps', `{
       name: 'steps',
-      service: { command: ['node', ${JSON.stringify(ORDERS)}], env: { PORT: '${port}' }, ready: 'http://127.0.0.1:${port}/health', cpus: [0] },
+      ${ordersService(port)},
       target: 'http://127.0.0.1:${port}', requests: [{ path: '/health' }], workers: { cpus: [1] },
       phases: [{ name: 'steps', rate: { from: 100, to: 300, step: 100 }, stepDuration: '1s' }],
       slo: { p99: '1s' }, expectedPeak: 100,
@@ -41,7 +40,7 @@ describe('step loads and gates (end to end)', () => {
     const port = await freePort();
     const file = writeScenario(dir, 'abort', `{
       name: 'abort',
-      service: { command: ['node', ${JSON.stringify(ORDERS)}], env: { PORT: '${port}' }, ready: 'http://127.0.0.1:${port}/health', cpus: [0] },
+      ${ordersService(port)},
       target: 'http://127.0.0.1:${port}', requests: [{ path: '/nope' }], workers: { cpus: [1] },
       phases: [{ name: 'steady', duration: '30s', rate: 100 }],
       thresholds: { 'steady.errorRate': { threshold: '< 1%', abortOnFail: true, delayAbortEval: '2s' } },

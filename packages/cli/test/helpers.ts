@@ -57,3 +57,9 @@ export async function runPids(db: string, runId: string): Promise<number[]> {
   const [row] = await query<{ pinning: string | null }>(db, `SELECT pinning FROM runs WHERE id = '${runId}'`);
   return (JSON.parse(row?.pinning ?? '[]') as { pid: number }[]).map((p) => p.pid);
 }
+
+/** The `service` block of a scenario that runs the bundled orders example on `port`, pinned to CPU 0. */
+export function ordersService(port: number, extra = ''): string {
+  const orders = join(REPO, 'examples/orders/server.ts');
+  return `service: { command: ['node', ${JSON.stringify(orders)}], env: { PORT: '${port}' }, ready: 'http://127.0.0.1:${port}/health', cpus: [0] ${extra} }`;
+}

@@ -2,14 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { REPO, alive, freePort, headroom, query, runPids, tempDir, writeScenario } from './helpers.ts';
+import { REPO, alive, freePort, headroom, ordersService, query, runPids, tempDir, writeScenario } from './helpers.ts';
 
-const ORDERS = join(REPO, 'examples/orders/server.ts');
 const FIXTURES = join(REPO, 'packages/cli/test/fixtures');
-
-function ordersService(port: number, extra = ''): string {
-  return `service: { command: ['node', ${JSON.stringify(ORDERS)}], env: { PORT: '${port}' }, ready: 'http://127.0.0.1:${port}/health', cpus: [0] ${extra} }`;
-}
 
 describe('headroom run (end to end, real service, real DuckDB)', () => {
   it('runs the quickstart shape: closed then open phase, JSON result, rows in DuckDB, identity and verified pinning', async () => {

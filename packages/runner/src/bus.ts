@@ -1,18 +1,11 @@
+import type { RuntimeSample } from '@headroom/capture';
 import type { Scenario, TraceSample } from '@headroom/core';
 import type { PhaseResult, SecondSample } from './aggregate.ts';
 import type { Pinning } from './cpus.ts';
 import type { GateOutcome } from './gates.ts';
 
-/** Per-second runtime metrics of the service, from the capture agent. */
-export interface RuntimeSample {
-  second_epoch: number;
-  cpu: number;
-  rss_mb: number;
-  heap_used_mb: number;
-  elu: number;
-  eld_p99_ms: number;
-  gc_ms: number;
-}
+/** Per-second runtime metrics of the service, as the capture agent reports them. */
+export type { RuntimeSample };
 
 export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted' | 'aborted';
 
