@@ -55,6 +55,8 @@ describe('headroom run (end to end, real service, real DuckDB)', () => {
     const pins = JSON.parse(String(run?.['pinning'])) as { role: string; allowed: number[]; verified: boolean }[];
     expect(pins.find((p) => p.role === 'service')?.allowed).toEqual([0]);
     expect(pins.find((p) => p.role === 'worker-0')?.allowed).toEqual([1]);
+    // headroom itself (receivers, merging, DuckDB) stays off the service's CPU.
+    expect(pins.find((p) => p.role === 'orchestrator')?.allowed).toEqual([1]);
     expect(pins.every((p) => p.verified)).toBe(true);
     const phases = await query<{ phase: string; requests: number; hist: Uint8Array }>(db, `SELECT phase, requests, hist FROM phases WHERE run_id = '${out.runId}' ORDER BY ordinal`);
     expect(phases.map((p) => p.phase)).toEqual(['warmup', 'steady']);

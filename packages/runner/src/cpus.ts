@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 
 /** The CPUs each thread of a process may run on, read back from /proc (pinning is verified, not assumed). */
@@ -46,6 +47,20 @@ export function readPinning(role: string, pid: number, requested: number[]): Pin
   return { role, pid, requested, allowed: [...all].sort((a, b) => a - b), threads, verified: verified && threads > 0 };
 }
 
+/**
+ * Pins this process (every existing thread, and so every later one) to `cpus`. The
+ * orchestrator hosts receivers, merges histograms and writes the store: on the service's
+ * CPU it would steal from what is being measured. Returns false when taskset refused.
+ */
+export function pinSelf(cpus: number[]): boolean {
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', cpus.join(','), String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Wraps argv so the process and every thread it creates starts pinned to `cpus`. */
 export function pinned(cpus: number[], argv: string[]): string[] {
   return ['taskset', '-c', cpus.join(','), ...argv];
@@ -58,7 +73,7 @@ export function pinningWarnings(pins: Pinning[]): string[] {
     if (!p.verified) warnings.push(`${p.role} (pid ${p.pid}) threads may run on CPUs ${p.allowed.join(',')}, not only the requested ${p.requested.join(',')}`);
   }
   const service = pins.filter((p) => p.role === 'service').flatMap((p) => p.allowed);
-  const gen = new Set(pins.filter((p) => p.role.startsWith('worker')).flatMap((p) => p.allowed));
+  const gen = new Set(pins.filter((p) => p.role !== 'service').flatMap((p) => p.allowed));
   const shared = [...new Set(service)].filter((c) => gen.has(c));
   if (shared.length > 0) warnings.push(`service and load generator share CPU ${shared.join(',')}: latency and throughput include contention between them`);
   return warnings;

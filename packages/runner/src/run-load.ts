@@ -7,7 +7,7 @@ import { WORKER_ENTRY, planWorkers } from '@headroom/load';
 import { newRunId, type Store } from '@headroom/store';
 import { PhaseMerger, SecondMerger, type PhaseResult } from './aggregate.ts';
 import { SampleBus, type RunStatus } from './bus.ts';
-import { pinningWarnings, readPinning, type Pinning } from './cpus.ts';
+import { pinSelf, pinningWarnings, readPinning, type Pinning } from './cpus.ts';
 import { evaluateThresholds, type GateOutcome } from './gates.ts';
 import { redact, runIdentity } from './identity.ts';
 import { startServiceCapture, type ServiceCapture } from './capture-bridge.ts';
@@ -88,6 +88,12 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
 
   try {
     if (scenario.service) {
+      // Keep headroom itself (receivers, merging, DuckDB) off the service's CPUs: with the generator.
+      const own = scenario.workers.cpus.filter((c) => !scenario.service?.cpus.includes(c));
+      if (own.length > 0 && pinSelf(own)) {
+        const pin = readPinning('orchestrator', process.pid, own);
+        if (pin) pins.push(pin);
+      }
       capture = await startServiceCapture(scenario, runId, artifactsDir, bus, warn);
       const svc = scenario.service;
       service = new ServiceProcess(svc, {
