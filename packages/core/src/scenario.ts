@@ -52,7 +52,7 @@ export interface CaptureInput {
   cpu?: boolean;
   /** Heap (allocation) profile. @default false */
   heap?: boolean;
-  /** Server traces through OpenTelemetry; `sample` is the fraction of traces kept. */
+  /** Server traces through OpenTelemetry; `sample` is the fraction of requests traced. `true` = `{ sample: 0.01 }`. Requests sent with a sampled traceparent are always traced. */
   traces?: boolean | { sample?: number };
   /** Per-second runtime metrics (CPU, RSS, heap, event loop, GC). @default true when any capture is on */
   runtime?: boolean;

@@ -16,6 +16,8 @@ export const SCENARIO_DEFAULTS = {
   timeout: '10s',
   openConnections: 64,
   serviceCpus: [0],
+  /** Fraction of requests the service traces on its own; requests the generator sends with traceparent are always traced. */
+  traceSample: 0.01,
 } as const;
 
 export interface ValidateScenarioOptions {
@@ -96,12 +98,12 @@ function checkCapture(c: Checker, raw: unknown): Capture {
   const heap = c.boolean(o['heap'], 'service.capture.heap') ?? false;
   let traces: Capture['traces'] = null;
   const t = o['traces'];
-  if (t === true) traces = { sample: 1 };
+  if (t === true) traces = { sample: SCENARIO_DEFAULTS.traceSample };
   else if (t !== undefined && t !== false) {
     const to = c.object(t, 'service.capture.traces');
     if (to) {
       c.known(to, 'service.capture.traces', ['sample']);
-      const sample = to['sample'] === undefined ? 1 : c.number(to['sample'], 'service.capture.traces.sample', { min: 0, max: 1 });
+      const sample = to['sample'] === undefined ? SCENARIO_DEFAULTS.traceSample : c.number(to['sample'], 'service.capture.traces.sample', { min: 0, max: 1 });
       if (sample !== undefined) traces = { sample };
     }
   }
