@@ -6,7 +6,8 @@
  *
  *   node_modules/.bin/node bench/load-memory.ts [--seconds 300] [--rate 10000] [--connections 64] [--bare-node]
  *
- * --bare-node spawns the worker without WORKER_NODE_ARGS (V8's default young generation).
+ * --bare-node spawns the worker without WORKER_NODE_ARGS (V8's default young generation);
+ * --node-args="<flags>" replaces them.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -18,7 +19,7 @@ import { printTable } from './lib/table.ts';
 import { runPlans } from './lib/worker-harness.ts';
 
 const { values } = parseArgs({ options: {
-  seconds: { type: 'string', default: '300' }, 'bare-node': { type: 'boolean', default: false }, rate: { type: 'string', default: '10000' }, connections: { type: 'string', default: '64' },
+  seconds: { type: 'string', default: '300' }, 'bare-node': { type: 'boolean', default: false }, 'node-args': { type: 'string' }, rate: { type: 'string', default: '10000' }, connections: { type: 'string', default: '64' },
 } });
 const seconds = Number(values.seconds);
 const rate = Number(values.rate);
@@ -43,6 +44,7 @@ try {
   const res = await runPlans(plans, {
     cpus: [1],
     bareNode: values['bare-node'],
+    ...(values['node-args'] !== undefined ? { workerNodeArgs: values['node-args'].split(' ').filter(Boolean) } : {}),
     onSpawn: (pid) => {
       // Sample from the common start on, once a second.
       setTimeout(() => {
@@ -60,7 +62,7 @@ try {
   const min = Math.min(...body);
   const max = Math.max(...body);
   const afterWarm = body.slice(Math.min(10, body.length - 1));
-  printTable(`headroom worker RSS (MB), open model ${rate} req/s for ${seconds}s against nginx (CPU 0), worker on CPU 1, node flags: ${values['bare-node'] ? 'none' : WORKER_NODE_ARGS.join(' ')}`,
+  printTable(`headroom worker RSS (MB), open model ${rate} req/s for ${seconds}s against nginx (CPU 0), worker on CPU 1, node flags: ${values['bare-node'] ? 'none' : (values['node-args'] ?? WORKER_NODE_ARGS.join(' '))}`,
     ['start', 'min', 'max', 'end', 'max-min', 'max-min after 10s'],
     [[start.toFixed(1), min.toFixed(1), max.toFixed(1), end.toFixed(1), (max - min).toFixed(1), (Math.max(...afterWarm) - Math.min(...afterWarm)).toFixed(1)]]);
   const errors = Object.values(h.end.errors).reduce((a, b) => a + (b ?? 0), 0);

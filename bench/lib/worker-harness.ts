@@ -30,6 +30,8 @@ export interface HarnessOptions {
   nodeArgs?: string[];
   /** Leave out WORKER_NODE_ARGS (to measure what they change). @default false */
   bareNode?: boolean;
+  /** Node flags instead of WORKER_NODE_ARGS. */
+  workerNodeArgs?: readonly string[];
 }
 
 export function runPlans(plans: WorkerPlan[], o: HarnessOptions): Promise<HarnessResult> {
@@ -47,7 +49,7 @@ export function runPlans(plans: WorkerPlan[], o: HarnessOptions): Promise<Harnes
 
 function runOne(plan: WorkerPlan, o: HarnessOptions, res: HarnessResult): Promise<void> {
   const node = process.execPath;
-  const argv = [...(o.bareNode ? [] : WORKER_NODE_ARGS), ...(o.nodeArgs ?? []), WORKER_ENTRY];
+  const argv = [...(o.bareNode ? [] : (o.workerNodeArgs ?? WORKER_NODE_ARGS)), ...(o.nodeArgs ?? []), WORKER_ENTRY];
   const [cmd, args] = o.cpus === null ? [node, argv] : pinned(o.cpus, [node, ...argv]);
   const child = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
   if (child.pid !== undefined) o.onSpawn?.(child.pid);
