@@ -9,13 +9,14 @@ export const WORKER_ENTRY: string = fileURLToPath(new URL('./worker-main.ts', im
 
 /**
  * Node flags to spawn the worker with: `taskset -c <cpus> node ...WORKER_NODE_ARGS WORKER_ENTRY`.
- * A small young generation keeps the generator's RSS flat over long runs: with V8's
- * defaults the semi-spaces grow under the worker's steady allocation (one write request
- * object per send) and RSS swings by ~100 MB; capped at 2 MB it stays within a few MB, at
- * no measurable cost in throughput (bench/load-memory.ts, bench/load-throughput.ts).
- * The flag must be given at spawn: V8 sizes its heap before any code runs.
+ * A fixed 8 MB young generation keeps the generator's RSS flat over long runs: with V8's
+ * defaults the semi-spaces grow and shrink under the worker's steady allocation and RSS
+ * swings by ~100 MB (bench/load-memory.ts: 101 → 205 MB at 10k req/s); with a 2 MB cap,
+ * per-second buffers get promoted and RSS still drifted 30-40 MB; fixed at 8 MB it stayed
+ * within 6 MB over 5 minutes. The flags must be given at spawn: V8 sizes its heap before
+ * any code runs.
  */
-export const WORKER_NODE_ARGS: readonly string[] = ['--max-semi-space-size=2'];
+export const WORKER_NODE_ARGS: readonly string[] = ['--min-semi-space-size=8', '--max-semi-space-size=8'];
 
 export { planWorkers } from './plan-workers.ts';
 export { runWorker } from './worker.ts';
