@@ -3,7 +3,7 @@ import {
   ExitCode, HeadroomError, RunFailedError, stepRates, subPhaseName, type ExitCodeValue, type Scenario, type Threshold,
   type WorkerToRunner,
 } from '@headroom/core';
-import { WORKER_ENTRY, planWorkers } from '@headroom/load';
+import { WORKER_ENTRY, WORKER_NODE_ARGS, planWorkers } from '@headroom/load';
 import { newRunId, type Store } from '@headroom/store';
 import { PhaseMerger, SecondMerger, type PhaseResult } from './aggregate.ts';
 import { SampleBus, type RunStatus } from './bus.ts';
@@ -152,7 +152,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       }
     };
     pool = new WorkerPool({
-      entry: WORKER_ENTRY, plans, cpus: scenario.workers.cpus, onMessage,
+      entry: WORKER_ENTRY, nodeArgs: WORKER_NODE_ARGS, plans, cpus: scenario.workers.cpus, onMessage,
       onCrash: (w, code, sig) => {
         if (status === 'running') status = 'failed';
         failure ??= new RunFailedError('E_WORKER_CRASHED', `load worker ${w} exited (${sig ?? `code ${code}`}) before finishing`);

@@ -10,6 +10,8 @@ export function workerCpus(cpus: number[], count: number, i: number): number[] {
 
 export interface WorkerPoolOptions {
   entry: string;
+  /** Node flags for the worker (the load package's WORKER_NODE_ARGS). @default [] */
+  nodeArgs?: readonly string[];
   plans: WorkerPlan[];
   cpus: number[];
   onMessage(msg: WorkerToRunner): void;
@@ -27,7 +29,7 @@ export class WorkerPool {
     const exits: Promise<void>[] = [];
     for (const plan of options.plans) {
       const cpus = workerCpus(options.cpus, options.plans.length, plan.index);
-      const argv = pinned(cpus, [process.execPath, options.entry]);
+      const argv = pinned(cpus, [process.execPath, ...(options.nodeArgs ?? []), options.entry]);
       const child = spawn(argv[0] as string, argv.slice(1), {
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced',
         // Own process group: a terminal's Ctrl-C reaches headroom, which stops workers in order; they exit when the IPC channel closes.
