@@ -5,8 +5,8 @@ import type { EngineContext } from './engine.ts';
 import { PoolRunner } from './pool-runner.ts';
 import { wakeAt } from './precise-timer.ts';
 
-/** Arrivals at least this far away are slept for on the precise timer thread (≤ 500 wakes a second). */
-const PRECISE_FROM_MS = 2;
+/** Arrivals at least this far away are slept for on the precise timer thread (≤ 1000 wakes a second). */
+const PRECISE_FROM_MS = 1;
 
 /** HEADROOM_TIMER=plain: Node timers only, no timer thread. */
 const TIMER_MODE = process.env['HEADROOM_TIMER'] ?? 'precise';
