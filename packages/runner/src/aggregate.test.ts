@@ -12,12 +12,14 @@ function tick(worker: number, second: number, values: number[], phase = 'steady'
 }
 
 describe('SecondMerger', () => {
-  it('emits a second only when every live worker reported it, merged exactly', () => {
+  it('emits a second only when every live worker moved past it, merged exactly', () => {
     const m = new SecondMerger([0, 1]);
     const a = [100, 200, 300, 5000];
     const b = [150, 250, 10_000];
     expect(m.add(tick(0, 0, a))).toEqual([]);
-    const [s] = m.add(tick(1, 0, b));
+    expect(m.add(tick(1, 0, b))).toEqual([]);
+    expect(m.add(tick(0, 1, [1]))).toEqual([]);
+    const [s] = m.add(tick(1, 1, [1]));
     const all = createHistogram();
     for (const v of [...a, ...b]) recordUs(all, v);
     expect(s?.latency).toEqual(summarize(all));
@@ -27,11 +29,21 @@ describe('SecondMerger', () => {
     expect(s?.genCpu).toBeCloseTo(0.3);
   });
 
+  it('merges two ticks of one worker for the same second (a phase boundary inside it) into one second', () => {
+    const m = new SecondMerger([0]);
+    expect(m.add(tick(0, 3, [100, 200], 'warmup'))).toEqual([]);
+    expect(m.add(tick(0, 3, [300], 'steady'))).toEqual([]);
+    const out = m.add(tick(0, 4, [1], 'steady'));
+    expect(out.map((s) => [s.second, s.counts.requests])).toEqual([[3, 3]]);
+    expect(out[0]?.phase).toBe('warmup');
+  });
+
   it('stops waiting for a retired worker, and flushes partial seconds at the end', () => {
     const m = new SecondMerger([0, 1]);
     m.add(tick(0, 0, [1]));
     m.add(tick(0, 1, [1]));
-    expect(m.retire(1).map((s) => s.second)).toEqual([0, 1]);
+    expect(m.retire(1).map((s) => s.second)).toEqual([0]);
+    expect(m.retire(0).map((s) => s.second)).toEqual([1]);
     const m2 = new SecondMerger([0, 1]);
     m2.add(tick(0, 5, [1]));
     expect(m2.flush().map((s) => s.second)).toEqual([5]);

@@ -54,13 +54,19 @@ export function errorTotal(e: ErrorCounts): number {
   return n;
 }
 
-/** Merges per-worker ticks into seconds; a second is complete when every live worker sent it. */
+/**
+ * Merges per-worker ticks into seconds. A worker may send several ticks for one second
+ * (a phase boundary inside it), so a second is complete only once every live worker has
+ * sent a tick for a later second, or has ended.
+ */
 export class SecondMerger {
   private readonly pending = new Map<number, { ticks: WorkerTick[]; hist: Histogram }>();
-  private live: Set<number>;
+  private readonly latest = new Map<number, number>();
+  private readonly live: Set<number>;
 
   constructor(workers: number[]) {
     this.live = new Set(workers);
+    for (const w of workers) this.latest.set(w, -1);
   }
 
   /** Adds a tick; returns seconds that became complete, in order. */
@@ -69,6 +75,7 @@ export class SecondMerger {
     if (!p) { p = { ticks: [], hist: createHistogram() }; this.pending.set(tick.second, p); }
     p.ticks.push(tick);
     mergeEncoded(p.hist, tick.hist);
+    this.latest.set(tick.worker, Math.max(this.latest.get(tick.worker) ?? -1, tick.second));
     return this.drain(false);
   }
 
@@ -85,10 +92,10 @@ export class SecondMerger {
 
   private drain(all: boolean): SecondSample[] {
     const out: SecondSample[] = [];
+    const horizon = Math.min(...[...this.live].map((w) => this.latest.get(w) ?? -1));
     for (const second of [...this.pending.keys()].sort((a, b) => a - b)) {
+      if (!all && this.live.size > 0 && second >= horizon) break;
       const p = this.pending.get(second)!;
-      const reported = new Set(p.ticks.map((t) => t.worker));
-      if (!all && ![...this.live].every((w) => reported.has(w))) break;
       this.pending.delete(second);
       out.push(mergeSecond(second, p.ticks, p.hist));
     }

@@ -43,8 +43,8 @@ export interface RunOutcome {
   artifactsDir: string;
 }
 
-/** Milliseconds from the common start to the first send, time for workers to boot. */
-const START_DELAY_MS = 1000;
+/** Milliseconds from the common start to the first send: time for workers to boot, even on a busy machine. */
+const START_DELAY_MS = 2000;
 /** Generator CPU above this for 3 seconds in a row means the generator, not the service, is the limit. */
 const GEN_CPU_LIMIT = 0.9;
 
