@@ -19,31 +19,32 @@ export interface MeasureJob {
   sampleCap: number;
 }
 
-export type Measurement =
-  | {
-      status: 'ok';
-      iterations: number;
-      meanNs: number;
-      medianNs: number;
-      minNs: number;
-      maxNs: number;
-      sdNs: number;
-      opsPerSec: number;
-      /** Per-iteration latencies in ns, sorted ascending (tinybench keeps them sorted), thinned to sampleCap. */
-      samples: Float64Array;
-      /** True when samples were thinned from `iterations` values. */
-      thinned: boolean;
-      /** Worker thread id in thread isolation; 0 for the main thread. */
-      threadId: number;
-      /**
-       * CPU time of the measuring thread / wall time, over warm-up + measurement. Near 1 when the
-       * task had its CPU to itself; lower when something else ran on the bench CPU (preemption).
-       */
-      cpuShare: number;
-      /** Involuntary context switches of the worker process during the measurement (0 in thread isolation: not per thread). */
-      involuntarySwitches: number;
-    }
-  | { status: 'failed'; error: string };
+/** What a worker measured in one repetition (the orchestrator adds pid and pinning to it). */
+export interface MeasuredStats {
+  status: 'ok';
+  iterations: number;
+  meanNs: number;
+  medianNs: number;
+  minNs: number;
+  maxNs: number;
+  sdNs: number;
+  opsPerSec: number;
+  /** Per-iteration latencies in ns, sorted ascending (tinybench keeps them sorted), thinned to sampleCap. */
+  samples: Float64Array;
+  /** True when samples were thinned from `iterations` values. */
+  thinned: boolean;
+  /** Worker thread id in thread isolation; 0 for the main thread. */
+  threadId: number;
+  /**
+   * CPU time of the measuring thread / wall time, over warm-up + measurement. Near 1 when the
+   * task had its CPU to itself; lower when something else ran on the bench CPU (preemption).
+   */
+  cpuShare: number;
+  /** Involuntary context switches of the worker process during the measurement (0 in thread isolation: not per thread). */
+  involuntarySwitches: number;
+}
+
+export type Measurement = MeasuredStats | { status: 'failed'; error: string };
 
 export type ParentToBenchWorker = { type: 'run'; job: MeasureJob } | { type: 'release' } | { type: 'exit' };
 

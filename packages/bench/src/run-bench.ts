@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Bench } from '@headroom/core';
 import { pinnedTo, unionCpus, type ThreadAffinity } from './affinity.ts';
 import { BenchWorkerProcess } from './bench-worker-process.ts';
+import type { MeasuredStats } from './protocol.ts';
 
 export interface RunBenchOptions {
   /** Called synchronously for every event, in order. */
@@ -28,33 +29,17 @@ export const RUN_BENCH_DEFAULTS = { sampleCap: 10_000 } as const;
 /** Below this CPU share a repetition was evidently preempted; warn (tinybench's timer loop itself keeps it near 1 otherwise). */
 const CPU_SHARE_WARNING = 0.9;
 
-export interface RepetitionResult {
-  status: 'ok';
+/** One successful repetition: what the worker measured, plus who measured it and where it ran. */
+export interface RepetitionResult extends MeasuredStats {
   task: string;
   /** 1-based. */
   repetition: number;
   pid: number;
-  /** Worker thread id (thread isolation), 0 for a process's main thread. */
-  threadId: number;
   /** Union of the CPUs any thread of the worker was allowed, read from /proc. */
   cpus: number[];
   threads: ThreadAffinity[];
   /** Every thread was allowed exactly bench.cpus. */
   pinned: boolean;
-  iterations: number;
-  meanNs: number;
-  medianNs: number;
-  minNs: number;
-  maxNs: number;
-  sdNs: number;
-  opsPerSec: number;
-  /** Per-iteration latencies in ns, sorted ascending, at most sampleCap (thinned evenly by rank). */
-  samples: Float64Array;
-  thinned: boolean;
-  /** CPU time / wall time of the measuring thread: below ~0.9 the task shared its CPU with something else. */
-  cpuShare: number;
-  /** Involuntary context switches of the worker process while measuring (process isolation). */
-  involuntarySwitches: number;
   /** The .cpuprofile written for this repetition, when profiling. */
   profile?: string;
 }
