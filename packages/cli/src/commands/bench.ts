@@ -52,6 +52,7 @@ export async function benchCommand(file: string, store: Store, out: Output, sign
     result.failedTasks.length ? `tasks failed: ${result.failedTasks.join(', ')}` : null, runId,
   ]);
   const tasks = summarizeTasks(bench.tasks, result.repetitions);
+  if (options.profile) out.log(`CPU profiles (V8 .cpuprofile: Chrome DevTools, speedscope) in ${join(artifactsDir, 'profiles')}`);
   if (out.json) out.resultJson({ runId, bench: bench.name, status, cpus: bench.cpus, tasks, warnings, db: store.path });
   else out.result(formatBenchTable(runId, bench.name, status, tasks, store.path));
   if (status === 'interrupted') return ExitCode.interrupted;
