@@ -5,6 +5,8 @@ export type { Parsed } from './units.ts';
 export { Checker, join as joinPath } from './checker.ts';
 export { defineScenario, stepRates, subPhaseName } from './scenario.ts';
 export { allowHeadroomImports } from './resolve-hook.ts';
+export { importDefault } from './import-default.ts';
+export type { ImportDefaultOptions } from './import-default.ts';
 export type {
   ScenarioInput, RequestInput, PhaseInput, RateInput, ServiceInput, WorkersInput, CaptureInput, ThresholdInput,
   Scenario, Request, Phase, ClosedPhase, ConstantPhase, RampPhase, StepsPhase, LoadModel, Service, Capture,

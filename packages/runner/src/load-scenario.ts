@@ -1,23 +1,7 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { UsageError, ValidationError, allowHeadroomImports, validateScenario, type Scenario } from '@headroom/core';
+import { importDefault, validateScenario, type Scenario } from '@headroom/core';
 
-/**
- * Imports a scenario file (TypeScript, default export, run by Node's type stripping:
- * no build step) and validates it. Every problem is reported at once; nothing starts.
- */
+/** Imports a scenario file and validates it: every problem reported at once, nothing started. */
 export async function loadScenario(file: string): Promise<Scenario> {
-  const path = resolve(file);
-  if (!existsSync(path)) throw new UsageError(`scenario file ${file} does not exist; try scenarios/quickstart.ts`);
-  allowHeadroomImports();
-  let mod: { default?: unknown };
-  try {
-    mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
-  } catch (err) {
-    const e = err as Error;
-    throw new ValidationError(file, [{ path: '', message: `could not load the file: ${e.message.split('\n')[0]}`, hint: 'a scenario is a .ts file with `export default defineScenario({...})`' }]);
-  }
-  if (mod.default === undefined) throw new ValidationError(file, [{ path: '', message: 'has no default export', hint: 'write `export default defineScenario({...})`' }]);
-  return validateScenario(mod.default, { file: path });
+  const { path, value } = await importDefault(file, { kind: 'scenario', example: 'export default defineScenario({...})', missingHint: 'try scenarios/quickstart.ts' });
+  return validateScenario(value, { file: path });
 }
