@@ -1,4 +1,4 @@
-import { createHistogram, isLatencyMetric, mergeEncoded, summarize, type Scenario, type Threshold, type ThresholdMetric } from '@headroom/core';
+import { createHistogram, isLatencyMetric, mergeEncoded, summarize, type Histogram, type Scenario, type Threshold, type ThresholdMetric } from '@headroom/core';
 import { addCounts, emptyCounts, errorTotal, type PhaseResult } from './aggregate.ts';
 
 /** The verdict of one threshold: data, not an exception. */
@@ -17,20 +17,22 @@ export interface GateOutcome {
   reason: string | null;
 }
 
-/** Values a threshold can read: one phase, or several merged. */
+/** Values a threshold can read: one phase, several merged, or a live running total. */
 export interface MetricSource {
   requests: number;
   errors: number;
   lateSends: number;
   durationS: number;
-  hists: Uint8Array[];
+  /** Latency histogram (µs) of all the requests counted. */
+  hist: Histogram;
 }
 
 export function sourceOf(results: PhaseResult[]): MetricSource {
   const counts = emptyCounts();
   let durationS = 0;
-  for (const r of results) { addCounts(counts, r.counts); durationS += r.durationS; }
-  return { requests: counts.requests, errors: errorTotal(counts.errors), lateSends: counts.lateSends, durationS, hists: results.map((r) => r.hist) };
+  const hist = createHistogram();
+  for (const r of results) { addCounts(counts, r.counts); durationS += r.durationS; mergeEncoded(hist, r.hist); }
+  return { requests: counts.requests, errors: errorTotal(counts.errors), lateSends: counts.lateSends, durationS, hist };
 }
 
 /** Reads a metric from merged data; latency in ms, error rate as a fraction, rate in req/s. */
@@ -45,9 +47,7 @@ export function metricValue(metric: ThresholdMetric, src: MetricSource): number 
     case 'headroom': return null;
     default: break;
   }
-  const h = createHistogram();
-  for (const b of src.hists) mergeEncoded(h, b);
-  const s = summarize(h);
+  const s = summarize(src.hist);
   const map: Record<string, number> = { p50: s.p50Ms, p75: s.p75Ms, p90: s.p90Ms, p95: s.p95Ms, p99: s.p99Ms, p999: s.p999Ms, max: s.maxMs, mean: s.meanMs };
   return isLatencyMetric(metric) ? (map[metric] ?? null) : null;
 }

@@ -80,7 +80,12 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   let capture: ServiceCapture | null = null;
   let pool: WorkerPool | null = null;
   const results: PhaseResult[] = [];
-  const pins: Pinning[] = [];
+  // The CPUs each process's threads may use, by role; a later read-back replaces an earlier one.
+  const pins = new Map<string, Pinning>();
+  const readBack = (role: string, pid: number, cpus: number[]) => {
+    const pin = readPinning(role, pid, cpus);
+    if (pin) pins.set(role, pin);
+  };
   const timers: NodeJS.Timeout[] = [];
   const stopAll = (reason: string) => { pool?.stop(reason); };
   const onAbort = () => { if (status === 'running') { status = 'interrupted'; stopAll('interrupted'); } };
@@ -91,8 +96,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       // Keep headroom itself (receivers, merging, DuckDB) off the service's CPUs: with the generator.
       const own = scenario.workers.cpus.filter((c) => !scenario.service?.cpus.includes(c));
       if (own.length > 0 && pinSelf(own)) {
-        const pin = readPinning('orchestrator', process.pid, own);
-        if (pin) pins.push(pin);
+        readBack('orchestrator', process.pid, own);
       }
       capture = await startServiceCapture(scenario, runId, artifactsDir, bus, warn);
       const svc = scenario.service;
@@ -121,11 +125,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     let warnedCpu = false;
     const onMessage = (msg: WorkerToRunner) => {
       switch (msg.type) {
-        case 'ready': {
-          const pin = readPinning(`worker-${msg.worker}`, msg.pid, pool?.procs.find((p) => p.index === msg.worker)?.cpus ?? []);
-          if (pin) pins.push(pin);
-          break;
-        }
+        case 'ready': readBack(`worker-${msg.worker}`, msg.pid, pool?.procs.find((p) => p.index === msg.worker)?.cpus ?? []); break;
         case 'tick':
           for (const s of seconds.add(msg)) {
             bus.publish({ type: 'second', sample: s, startAt });
@@ -167,7 +167,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       warn(`threshold ${t.key} ${t.expression} failed (value ${round(value)}) with abortOnFail: stopping the run`);
       stopAll(`threshold ${t.key} failed`);
     }));
-    if (service) pins.push(...[readPinning('service', service.pid, scenario.service?.cpus ?? [])].filter((p) => p !== null));
+    if (service) readBack('service', service.pid, scenario.service?.cpus ?? []);
     schedulePhases(scenario, startAt, (name, index, durationMs, measured) => {
       if (status !== 'running') return;
       bus.publish({ type: 'phase-start', phase: name, index, startedAt: Date.now(), durationMs, measured });
@@ -175,14 +175,10 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     }, timers);
     // Pinning is read back once workers have started their threads.
     timers.push(setTimeout(() => {
-      for (const p of pool?.procs ?? []) {
-        const pin = readPinning(`worker-${p.index}`, p.child.pid ?? -1, p.cpus);
-        const i = pins.findIndex((x) => x.role === `worker-${p.index}`);
-        if (pin) { if (i >= 0) pins[i] = pin; else pins.push(pin); }
-      }
-      if (service) { const sp = readPinning('service', service.pid, scenario.service?.cpus ?? []); const i = pins.findIndex((x) => x.role === 'service'); if (sp && i >= 0) pins[i] = sp; }
-      bus.publish({ type: 'pinning', pins: [...pins] });
-      for (const w of pinningWarnings(pins)) warn(w);
+      for (const p of pool?.procs ?? []) readBack(`worker-${p.index}`, p.child.pid ?? -1, p.cpus);
+      if (service) readBack('service', service.pid, scenario.service?.cpus ?? []);
+      bus.publish({ type: 'pinning', pins: [...pins.values()] });
+      for (const w of pinningWarnings([...pins.values()])) warn(w);
     }, START_DELAY_MS + 500));
 
     const deadline = setTimeout(() => { warn('workers did not finish 30s after the planned end; killing them'); pool?.kill(); }, START_DELAY_MS + totalMs + 30_000);
@@ -216,11 +212,11 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const endedAt = Date.now();
   const gateStatus = gates.length === 0 ? null : gates.every((g) => g.status === 'passed') ? 'passed' : 'failed';
   await store.run('UPDATE runs SET status = $1, ended_at = make_timestamp($2::BIGINT), error = $3, warnings = $4, gates = $5, pinning = $6 WHERE id = $7', [
-    status, BigInt(endedAt * 1000), error, JSON.stringify(warnings), gateStatus, JSON.stringify(pins), runId,
+    status, BigInt(endedAt * 1000), error, JSON.stringify(warnings), gateStatus, JSON.stringify([...pins.values()]), runId,
   ]);
   return {
     runId, scenario: scenario.name, status, exitCode: exitCodeOf(status, gateStatus), startedAt, endedAt,
-    phases: results, gates, pins, warnings, error, artifactsDir,
+    phases: results, gates, pins: [...pins.values()], warnings, error, artifactsDir,
   };
 }
 

@@ -1,8 +1,9 @@
-import { createHistogram, mergeEncoded, summarize, type Histogram, type Scenario, type Threshold } from '@headroom/core';
+import { createHistogram, mergeEncoded, type Scenario, type Threshold } from '@headroom/core';
 import type { BusEvent, Sink } from '../bus.ts';
-import { compareOp } from '../gates.ts';
+import { compareOp, metricValue, type MetricSource } from '../gates.ts';
 
-interface Running { requests: number; errors: number; lateSends: number; seconds: number; hist: Histogram; startedAt: number }
+/** A scope's running total: one second of data per `durationS`. */
+interface Running extends MetricSource { startedAt: number }
 
 /**
  * Live evaluation of thresholds marked `abortOnFail` (k6's semantics): once a scope has
@@ -32,42 +33,22 @@ export class GateSink implements Sink {
     const now = e.startAt + (e.sample.second + 1) * 1000;
     for (const scope of scopes) {
       let r = this.running.get(scope);
-      if (!r) { r = { requests: 0, errors: 0, lateSends: 0, seconds: 0, hist: createHistogram(), startedAt: now - 1000 }; this.running.set(scope, r); }
+      if (!r) { r = { requests: 0, errors: 0, lateSends: 0, durationS: 0, hist: createHistogram(), startedAt: now - 1000 }; this.running.set(scope, r); }
       r.requests += e.sample.counts.requests;
       r.errors += e.sample.errors;
       r.lateSends += e.sample.counts.lateSends;
-      r.seconds += 1;
+      r.durationS += 1;
       mergeEncoded(r.hist, e.sample.hist);
     }
     for (const t of this.watched) {
       const r = this.running.get(t.scope);
       if (!r || !scopes.has(t.scope) || now - r.startedAt < t.delayAbortEvalMs || r.requests === 0) continue;
-      const value = this.value(t, r);
+      const value = metricValue(t.metric, r);
       if (value !== null && !compareOp(value, t.op, t.value)) {
         this.fired = true;
         this.onAbort(t, value);
         return;
       }
-    }
-  }
-
-  private value(t: Threshold, r: Running): number | null {
-    const s = summarize(r.hist);
-    switch (t.metric) {
-      case 'rate': return r.requests / r.seconds;
-      case 'requests': return r.requests;
-      case 'errors': return r.errors;
-      case 'errorRate': return r.errors / r.requests;
-      case 'lateSends': return r.lateSends;
-      case 'p50': return s.p50Ms;
-      case 'p75': return s.p75Ms;
-      case 'p90': return s.p90Ms;
-      case 'p95': return s.p95Ms;
-      case 'p99': return s.p99Ms;
-      case 'p999': return s.p999Ms;
-      case 'max': return s.maxMs;
-      case 'mean': return s.meanMs;
-      default: return null;
     }
   }
 }

@@ -100,8 +100,8 @@ export class StoreSink implements Sink {
   }
 
   async close(): Promise<void> {
-    // Runtime samples for seconds with no load tick (e.g. after the last request) still land.
-    for (const [k, r] of this.runtime) if (!this.series.has(k) && k >= 0) this.series.set(k, { run_id: this.runId, second: k, phase: null, sut_cpu: r.cpu } as Partial<Row<'series'>>);
+    // Runtime samples for seconds with no load tick (e.g. after the last request) still land; flushSeries joins them.
+    for (const k of this.runtime.keys()) if (!this.series.has(k) && k >= 0) this.series.set(k, { run_id: this.runId, second: k, phase: null });
     this.flushSeries(Number.POSITIVE_INFINITY);
     await this.queue;
     if (this.failure) throw this.failure;
