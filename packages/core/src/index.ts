@@ -17,7 +17,7 @@ export type { ValidateScenarioOptions } from './validate-scenario.ts';
 export { parseThresholdKey, parseThresholdExpression, isLatencyMetric } from './threshold.ts';
 export { defineBench, validateBench, BENCH_DEFAULTS } from './bench.ts';
 export type { BenchInput, Bench, BenchFn, TaskInput, ValidateBenchOptions } from './bench.ts';
-export { createHistogram, recordUs, encodeHistogram, decodeHistogram, mergeEncoded, summarize } from './histogram.ts';
+export { createHistogram, recordUs, LatencyCounts, encodeHistogram, decodeHistogram, mergeEncoded, summarize } from './histogram.ts';
 export type { Histogram, LatencySummary } from './histogram.ts';
 export type {
   ErrorKind, ErrorCounts, WorkerPlan, RunnerToWorker, WorkerToRunner, WorkerTick, WorkerPhaseEnd, Counts, TraceSample,

@@ -1,4 +1,4 @@
-import { createHistogram, encodeHistogram, recordUs } from '@headroom/core';
+import { createHistogram, encodeHistogram, LatencyCounts } from '@headroom/core';
 import type { Counts, ErrorCounts, ErrorKind, Histogram } from '@headroom/core';
 
 /** Order of error kinds in the counters array. */
@@ -62,12 +62,15 @@ export class Bucket {
 export class Recorder {
   readonly second = new Bucket();
   readonly total = new Bucket();
+  // The hot path counts into these; closeSecond drains them into `second`'s histograms.
+  readonly #latency = new LatencyCounts();
+  readonly #service = new LatencyCounts();
 
   /** A response arrived. Times in performance.now() ms; latency counts from the intended send. */
   response(intendedMs: number, sentMs: number, doneMs: number, status: number, bytes: number): void {
     const b = this.second;
-    recordUs(b.hist, (doneMs - intendedMs) * 1000);
-    recordUs(b.serviceHist, (doneMs - sentMs) * 1000);
+    this.#latency.record((doneMs - intendedMs) * 1000);
+    this.#service.record((doneMs - sentMs) * 1000);
     b.requests++;
     b.bytesRead += bytes;
     if (status >= 200 && status < 300) b.ok++;
@@ -89,6 +92,8 @@ export class Recorder {
 
   /** Closes the current second: folds it into the total and returns its counters and histograms. */
   closeSecond(): Counts & { hist: Uint8Array; serviceHist: Uint8Array } {
+    this.#latency.drainInto(this.second.hist);
+    this.#service.drainInto(this.second.serviceHist);
     const out = { ...this.second.counts(), ...this.second.encoded() };
     this.second.addTo(this.total);
     this.second.reset();

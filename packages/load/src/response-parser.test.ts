@@ -61,4 +61,24 @@ describe('ResponseParser', () => {
     const b = Buffer.from('SSH-2.0-OpenSSH\r\n\r\n');
     expect(() => p.feed(b, 0, b.length)).toThrow();
   });
+
+  it('finds every line end whatever the alignment of the read in memory (heads are scanned a word at a time)', () => {
+    // Header lines of every length 1..12 put each LF at every position within a 4-byte word.
+    let head = 'HTTP/1.1 200 OK\r\n';
+    for (let n = 1; n <= 12; n++) head += `X-${'a'.repeat(n)}: ${'b'.repeat(n)}\r\n`;
+    const text = `${head}Content-Length: 3\r\nConnection: close\r\n\r\nabc`;
+    for (let offset = 0; offset < 8; offset++) {
+      const mem = Buffer.alloc(offset + text.length + 8, 0x0a); // LFs all around: a scan that strays out of range finds one
+      mem.write(text, offset, 'latin1');
+      const b = mem.subarray(offset, offset + text.length);
+      for (let cut = 0; cut <= b.length; cut++) {
+        const p = new ResponseParser();
+        p.reset(false);
+        const done = p.feed(b, 0, cut) || p.feed(b, cut, b.length);
+        expect(done, `offset ${offset}, cut at ${cut}`).toBe(true);
+        expect(p.close).toBe(true);
+        expect(p.bytes).toBe(text.length);
+      }
+    }
+  });
 });

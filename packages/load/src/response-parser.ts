@@ -16,6 +16,7 @@ const BODY_EOF = 7;
 const DONE = 8;
 
 const CR = 13;
+const MAX_HEAD_BYTES = 64 * 1024;
 const LF = 10;
 
 const CONTENT_LENGTH = Buffer.from('content-length');
@@ -132,56 +133,65 @@ export class ResponseParser {
 
   /** Parses a head starting at i; returns where parsing stops. Keeps a split head until it is whole. */
   #head(buf: Buffer, i: number, end: number): number {
-    let b = buf;
-    let s = i;
-    let e = end;
-    if (this.#pending !== null) {
-      b = Buffer.concat([this.#pending, buf.subarray(i, end)]);
-      s = 0;
-      e = b.length;
-    }
-    const stop = endOfHead(b, s, e);
-    if (stop < 0) {
-      this.#pending = Buffer.from(b.subarray(s, e));
+    const pending = this.#pending;
+    if (pending === null) {
+      const stop = this.#parseHead(buf, i, end);
+      if (stop >= 0) return stop;
+      this.#pending = Buffer.from(buf.subarray(i, end));
       return end;
     }
-    const consumedFromBuf = this.#pending === null ? stop + 4 - i : stop + 4 - (b.length - (end - i));
+    const b = Buffer.concat([pending, buf.subarray(i, end)]);
+    const stop = this.#parseHead(b, 0, b.length);
+    if (stop < 0) {
+      if (b.length > MAX_HEAD_BYTES) throw new Error(`response head longer than ${MAX_HEAD_BYTES} bytes`);
+      this.#pending = b;
+      return end;
+    }
     this.#pending = null;
-    this.#parseHead(b, s, stop);
-    return i + consumedFromBuf;
+    return i + stop - pending.length;
   }
 
-  #parseHead(b: Buffer, s: number, stop: number): void {
+  /**
+   * Parses the head at b[s, e) in one pass, line by line; returns the index just past the
+   * blank line that ends it, or −1 (with nothing changed) when b does not hold all of it yet.
+   */
+  #parseHead(b: Buffer, s: number, e: number): number {
+    const words = wordsOf(b);
+    let eol = indexOfLF(b, words, s, e);
+    if (eol < 0) return -1;
     // "HTTP/1.1 200 OK": status digits at s+9..s+11
     if (b[s] !== 72 /* H */ || b[s + 4] !== 47 /* / */) throw new Error('response is not HTTP/1.x');
     const status = ((b[s + 9] ?? 0) - 48) * 100 + ((b[s + 10] ?? 0) - 48) * 10 + ((b[s + 11] ?? 0) - 48);
-    const http10 = b[s + 7] === 48; /* '0' in HTTP/1.0 */
     let length = -1;
     let chunked = false;
-    let close = http10;
+    let close = b[s + 7] === 48; /* HTTP/1.0 */
     // Plain byte loops: for the ~100-byte heads of a load test they beat native indexOf calls.
-    let line = s;
-    while (line < stop && b[line] !== LF) line++;
-    line++;
-    while (line < stop) {
-      let eol = line;
-      while (eol < stop && b[eol] !== LF) eol++;
-      const lineEnd = eol;
-      const first = (b[line] ?? 0) | 0x20;
-      if (first === 99 /* c */ || first === 116 /* t */) {
-        let colon = line;
-        while (colon < lineEnd && b[colon] !== 58) colon++;
-        if (colon < lineEnd) {
-          if (equalsLower(b, line, colon, CONTENT_LENGTH)) length = parseDecimal(b, colon + 1, lineEnd);
-          else if (equalsLower(b, line, colon, TRANSFER_ENCODING)) chunked = containsLower(b, colon + 1, lineEnd, CHUNKED);
-          else if (equalsLower(b, line, colon, CONNECTION)) {
-            if (containsLower(b, colon + 1, lineEnd, CLOSE)) close = true;
-            else if (containsLower(b, colon + 1, lineEnd, KEEP_ALIVE)) close = false;
-          }
-        }
+    for (;;) {
+      const line = eol + 1;
+      if (line >= e) return -1;
+      const first = b[line]!;
+      if (first === CR || first === LF) { // the blank line (RFC 9112 §2.2 lets a bare LF end a line)
+        if (first === CR && (line + 1 >= e)) return -1;
+        this.#finishHead(status, length, chunked, close);
+        return first === CR ? line + 2 : line + 1;
       }
-      line = eol + 1;
+      eol = indexOfLF(b, words, line, e);
+      if (eol < 0) return -1;
+      const lower = first | 0x20;
+      if (lower !== 99 /* c */ && lower !== 116 /* t */) continue;
+      let colon = line;
+      while (colon < eol && b[colon] !== 58) colon++;
+      if (colon === eol) continue;
+      if (equalsLower(b, line, colon, CONTENT_LENGTH)) length = parseDecimal(b, colon + 1, eol);
+      else if (equalsLower(b, line, colon, TRANSFER_ENCODING)) chunked = containsLower(b, colon + 1, eol, CHUNKED);
+      else if (equalsLower(b, line, colon, CONNECTION)) {
+        if (containsLower(b, colon + 1, eol, CLOSE)) close = true;
+        else if (containsLower(b, colon + 1, eol, KEEP_ALIVE)) close = false;
+      }
     }
+  }
+
+  #finishHead(status: number, length: number, chunked: boolean, close: boolean): void {
     if (status >= 100 && status < 200) return; // interim response: the final one follows (state stays HEAD)
     this.status = status;
     this.close = close;
@@ -192,11 +202,38 @@ export class ResponseParser {
   }
 }
 
-/** Index of the CRLFCRLF ending a head that starts at s, or −1 if b[s, e) does not hold it yet. */
-function endOfHead(b: Buffer, s: number, e: number): number {
-  for (let k = s + 3; k < e; k++) {
-    if (b[k] === LF && b[k - 2] === LF && b[k - 1] === CR && b[k - 3] === CR) return k - 3;
+// The head is scanned for line ends four bytes at a time, through an Int32Array view of
+// the read buffer's memory: a word holds an LF byte iff (w ^ 0x0a0a0a0a) has a zero byte,
+// which (x - 0x01010101) & ~x & 0x80808080 detects (the "haszero" test from Sean
+// Anderson's Bit Twiddling Hacks). Reads land in one shared buffer, so its view is made once.
+let viewOf: ArrayBufferLike | null = null;
+let view = new Int32Array(0);
+
+function wordsOf(b: Buffer): Int32Array {
+  if (b.buffer !== viewOf) {
+    viewOf = b.buffer;
+    view = new Int32Array(b.buffer, 0, b.buffer.byteLength >> 2);
   }
+  return view;
+}
+
+/** Index of the first LF in b[from, to), or −1. `words` is the Int32Array view of b's memory. */
+function indexOfLF(b: Buffer, words: Int32Array, from: number, to: number): number {
+  const off = b.byteOffset;
+  let i = from;
+  while (i < to && ((off + i) & 3) !== 0) {
+    if (b[i] === LF) return i;
+    i++;
+  }
+  if (i >= to) return -1;
+  let w = (off + i) >> 2;
+  const wordsEnd = (off + to) >> 2;
+  while (w < wordsEnd) {
+    const x = words[w]! ^ 0x0a0a0a0a;
+    if (((x - 0x01010101) & ~x & 0x80808080) !== 0) break;
+    w++;
+  }
+  for (i = (w << 2) - off; i < to; i++) if (b[i] === LF) return i;
   return -1;
 }
 
