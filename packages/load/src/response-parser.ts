@@ -207,9 +207,9 @@ export class ResponseParser {
 // which (x - 0x01010101) & ~x & 0x80808080 detects (the "haszero" test from Sean
 // Anderson's Bit Twiddling Hacks). Reads land in one shared buffer, so its view is made once.
 let viewOf: ArrayBufferLike | null = null;
-let view = new Int32Array(0);
+let view: Int32Array<ArrayBufferLike> = new Int32Array(0);
 
-function wordsOf(b: Buffer): Int32Array {
+function wordsOf(b: Buffer): Int32Array<ArrayBufferLike> {
   if (b.buffer !== viewOf) {
     viewOf = b.buffer;
     view = new Int32Array(b.buffer, 0, b.buffer.byteLength >> 2);
@@ -218,7 +218,7 @@ function wordsOf(b: Buffer): Int32Array {
 }
 
 /** Index of the first LF in b[from, to), or −1. `words` is the Int32Array view of b's memory. */
-function indexOfLF(b: Buffer, words: Int32Array, from: number, to: number): number {
+function indexOfLF(b: Buffer, words: Int32Array<ArrayBufferLike>, from: number, to: number): number {
   const off = b.byteOffset;
   let i = from;
   while (i < to && ((off + i) & 3) !== 0) {
