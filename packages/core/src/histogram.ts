@@ -55,14 +55,21 @@ export class LatencyCounts {
     this.#recorded++;
   }
 
-  /** Adds everything recorded since the last drain into `h`, and starts over. */
-  drainInto(h: Histogram): void {
+  /**
+   * Adds everything recorded since the last drain into `h`, and starts over. With `carry`,
+   * the same counts are also added to it (a running total kept as counters, so folding
+   * a second into a phase costs no histogram merge).
+   */
+  drainInto(h: Histogram, carry?: LatencyCounts): void {
     if (this.#recorded === 0) return;
     const counts = this.#counts;
+    const into = carry === undefined ? null : carry.#counts;
+    if (carry !== undefined) carry.#recorded += this.#recorded;
     for (let i = 0; i < COUNTS_LENGTH; i++) {
       const n = counts[i]!;
       if (n === 0) continue;
       counts[i] = 0;
+      if (into !== null) into[i]! += n;
       let bucket = (i >> HALF_MAGNITUDE) - 1;
       let sub = (i & ((1 << HALF_MAGNITUDE) - 1)) + (1 << HALF_MAGNITUDE);
       if (bucket < 0) { sub -= 1 << HALF_MAGNITUDE; bucket = 0; }

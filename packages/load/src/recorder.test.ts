@@ -11,10 +11,12 @@ describe('histograms across the process boundary', () => {
     const merged = createHistogram();
     for (let worker = 0; worker < 3; worker++) {
       const rec = new Recorder();
+      const perWorker = createHistogram();
       for (let second = 0; second < 4; second++) {
         for (let k = 0; k < 5000; k++) {
           const us = Math.exp(rnd() * Math.log(5e6)); // log-uniform 1µs..5s
           recordUs(reference, us);
+          recordUs(perWorker, us);
           rec.response(0, 0, us / 1000, 200, 10);
         }
         const tick = rec.closeSecond();
@@ -23,6 +25,7 @@ describe('histograms across the process boundary', () => {
       // The phase total carried by phase-end is the exact sum of its seconds.
       const total = decodeHistogram(rec.total.encoded().hist);
       expect(total.totalCount).toBe(20000);
+      for (const p of [0, 50, 99, 99.99, 100]) expect(total.getValueAtPercentile(p)).toBe(perWorker.getValueAtPercentile(p));
     }
     expect(merged.totalCount).toBe(reference.totalCount);
     for (const p of [0, 1, 10, 50, 90, 99, 99.9, 99.99, 100]) expect(merged.getValueAtPercentile(p)).toBe(reference.getValueAtPercentile(p));

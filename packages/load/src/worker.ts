@@ -4,7 +4,7 @@ import { encodeRequest } from './encode-request.ts';
 import { engineFor } from './engines.ts';
 import type { UnitRun } from './engine.ts';
 import { warmPreciseTimer } from './precise-timer.ts';
-import { Bucket, Recorder } from './recorder.ts';
+import { Bucket, Recorder, warmUpRecorder } from './recorder.ts';
 import { RequestMix } from './request-mix.ts';
 import { timeline } from './timeline.ts';
 import type { RunUnit } from './timeline.ts';
@@ -186,6 +186,7 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
   };
 
   if (units.some((u) => u.model === 'open') && plan.engine === 'headroom') warmPreciseTimer();
+  warmUpRecorder();
   const lateStart = performance.now() - base;
   if (lateStart > 1) {
     warn(`worker ${worker} got its plan ${Math.round(lateStart)}ms after the run's start time: its first arrivals left late and count that delay as latency; start workers earlier (plan.startAt further ahead)`);
