@@ -1,7 +1,7 @@
 /**
  * The agent proper (loaded by agent.ts): runtime metrics every second, tracing, profiling switched on and off by the runner's phase messages, all flushed on `finish`.
  */
-import { connectControl, postToRunner } from './agent-control.ts';
+import { AgentIO } from './agent-io.ts';
 import { startRuntimeSampler } from './agent-runtime.ts';
 import { AgentProfiler } from './agent-profiler.ts';
 import { installGate } from './agent-http-gate.ts';
@@ -13,15 +13,18 @@ import type { AgentTracing } from './agent-tracing.ts';
  * Starts every part the config asks for; a part that fails is reported and skipped.
  * OpenTelemetry and the profiler load at once, in the background of the SUT's own start-up.
  */
-export async function startAgent(config: AgentConfig, warn: (m: string) => void): Promise<void> {
+export async function startAgent(config: AgentConfig): Promise<void> {
   const sample = config.traceSample;
   const profiling = config.cpu || config.heap;
-  const profiler = profiling ? new AgentProfiler(config) : null;
+  let onControl: (m: ControlMessage) => void = () => undefined;
+  const io = new AgentIO(config.url, (m) => onControl(m));
+  const warn = (message: string): void => { void io.send({ type: 'warning', message }); };
+  const profiler = profiling ? new AgentProfiler(config, io) : null;
   let loadTracing!: () => void;
   const tracingReady = new Promise<AgentTracing | null>((resolve) => {
     loadTracing = () => {
       if (sample === null) { resolve(null); return; }
-      resolve(import('./agent-tracing.ts').then((m) => m.startTracing(config, sample)).catch((e: Error) => {
+      resolve(import('./agent-tracing.ts').then((m) => m.startTracing(config, sample, io)).catch((e: Error) => {
         warn(`tracing is off, OpenTelemetry failed to start: ${e.message}`);
         return null;
       }));
@@ -50,7 +53,7 @@ export async function startAgent(config: AgentConfig, warn: (m: string) => void)
       batch.push(s);
       const samples = batch;
       batch = [];
-      void postToRunner(config.url, { type: 'runtime', samples }).then((ok) => {
+      void io.send({ type: 'runtime', samples }).then((ok) => {
         if (!ok && batch.length < 600) batch.unshift(...samples); // keep up to 10 minutes while the runner is unreachable
       });
     });
@@ -73,14 +76,14 @@ export async function startAgent(config: AgentConfig, warn: (m: string) => void)
     } catch (e) {
       warn(`${m.type} failed: ${(e as Error).message}`);
     }
-    await postToRunner(config.url, { type: 'ack', seq: m.seq });
+    await io.send({ type: 'ack', seq: m.seq });
   };
   let lastSeq = 0;
-  connectControl(config.url, (m) => {
+  onControl = (m) => {
     if (m.seq <= lastSeq) return; // replayed after a reconnect
     lastSeq = m.seq;
     loadAll();
     queue = queue.then(() => handle(m));
-  });
-  void postToRunner(config.url, { type: 'hello', pid: process.pid, node: process.version, profiling, tracing: sample !== null });
+  };
+  void io.send({ type: 'hello', pid: process.pid, node: process.version, profiling, tracing: sample !== null });
 }

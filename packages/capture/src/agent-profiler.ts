@@ -7,10 +7,20 @@
  * same /ingest format. Pyroscope and @datadog/pprof load lazily, at the first measured phase.
  */
 import type { AgentConfig } from './types.ts';
+import type { AgentIO } from './agent-io.ts';
 import type { SpanLabellingContextManager } from './span-labels.ts';
 
 type Pprof = typeof import('@datadog/pprof');
 type Pyroscope = typeof import('@pyroscope/nodejs').default;
+
+/** What the agent touches of Pyroscope 0.6.4's internals: the profiler `init` made, and its exporters. */
+interface ProfileExport { profile: unknown; startedAt: Date; stoppedAt: Date; sampleRate?: number }
+interface PyroscopeExporter { export(e: ProfileExport): Promise<void> }
+interface ApiExporter extends PyroscopeExporter {
+  buildUploadProfileBody(profile: unknown): Promise<Uint8Array>;
+  buildEndpointUrl(e: ProfileExport): URL;
+}
+interface PyroscopeInternals { getProfiler(): { wallProfiler: { exporter: PyroscopeExporter }; heapProfiler: { exporter: PyroscopeExporter } } }
 
 /** Tag values may not hold Pyroscope's separators; the receiver decodes them back. */
 export function encodeTag(v: string): string {
@@ -21,13 +31,15 @@ const V8_TO_GO: Record<string, string> = { objects: 'inuse_objects', space: 'inu
 
 export class AgentProfiler {
   private readonly config: AgentConfig;
+  private readonly io: AgentIO;
   private labels: SpanLabellingContextManager | null = null;
-  private mods: { pprof: Pprof; pyroscope: Pyroscope } | null = null;
+  private mods: { pprof: Pprof; pyroscope: Pyroscope; internals: PyroscopeInternals } | null = null;
   private phase: string | null = null;
   private phaseStartedAt = 0;
 
-  constructor(config: AgentConfig) {
+  constructor(config: AgentConfig, io: AgentIO) {
     this.config = config;
+    this.io = io;
   }
 
   /** Called once tracing is up: sampled spans label the profile from then on. */
@@ -41,13 +53,35 @@ export class AgentProfiler {
     await this.load();
   }
 
-  private async load(): Promise<{ pprof: Pprof; pyroscope: Pyroscope }> {
+  private async load(): Promise<{ pprof: Pprof; pyroscope: Pyroscope; internals: PyroscopeInternals }> {
     if (!this.mods) {
       const pprof = (await import('@datadog/pprof')).default as unknown as Pprof;
       const pyroscope = (await import('@pyroscope/nodejs')).default;
-      this.mods = { pprof, pyroscope };
+      // Not in the package's exports: imported by file URL, next to the entry point it belongs to.
+      const entry = import.meta.resolve('@pyroscope/nodejs');
+      const internals = await import(new URL('./utils/pyroscope-profiler.js', entry).href) as PyroscopeInternals;
+      this.mods = { pprof, pyroscope, internals };
     }
     return this.mods;
+  }
+
+  /**
+   * Pyroscope pushes with the global fetch from the SUT's main thread; its exporters are
+   * swapped for one that encodes the same request (Pyroscope's own body and URL builders)
+   * and hands it to the agent's I/O thread (see agent-io.ts for why).
+   */
+  private routeExportsThroughIo(internals: PyroscopeInternals): void {
+    const p = internals.getProfiler();
+    const api = p.wallProfiler.exporter as ApiExporter;
+    if (typeof api.buildUploadProfileBody !== 'function' || typeof api.buildEndpointUrl !== 'function') return; // another Pyroscope: leave it be
+    const viaIo: PyroscopeExporter = {
+      export: async (e) => {
+        const body = await api.buildUploadProfileBody(e.profile);
+        await this.io.post(api.buildEndpointUrl(e).toString(), 'application/octet-stream', body, 10_000);
+      },
+    };
+    p.wallProfiler.exporter = viaIo;
+    p.heapProfiler.exporter = viaIo;
   }
 
   private appName(): string {
@@ -56,7 +90,7 @@ export class AgentProfiler {
 
   /** Starts profiling for a measured phase. */
   async start(phase: string): Promise<void> {
-    const { pprof, pyroscope } = await this.load();
+    const { pprof, pyroscope, internals } = await this.load();
     delete process.env['PYROSCOPE_ADHOC_SERVER_ADDRESS'];
     pyroscope.init({
       appName: this.appName(),
@@ -65,6 +99,7 @@ export class AgentProfiler {
       tags: { phase: encodeTag(phase), run_id: encodeTag(this.config.runId) },
       wall: { samplingIntervalMicros: this.config.wallIntervalMicros, samplingDurationMs: this.config.flushIntervalMs, collectCpuTime: true },
     });
+    this.routeExportsThroughIo(internals);
     this.phase = phase;
     this.phaseStartedAt = Date.now();
     if (this.config.cpu) {
@@ -106,7 +141,6 @@ export class AgentProfiler {
       from: String(Math.floor(this.phaseStartedAt / 1000)), until: String(Math.ceil(Date.now() / 1000)),
       format: 'pprof', spyName: 'nodespy',
     });
-    await fetch(`${this.config.url}/ingest?${q}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' },
-      body: new Uint8Array(body), signal: AbortSignal.timeout(10_000) });
+    await this.io.post(`${this.config.url}/ingest?${q}`, 'application/octet-stream', new Uint8Array(body), 10_000);
   }
 }

@@ -8,8 +8,9 @@
 import { createRequire } from 'node:module';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { BatchSpanProcessor, ParentBasedSampler } from '@opentelemetry/sdk-trace';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { BatchSpanProcessor, ParentBasedSampler, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { trace } from '@opentelemetry/api';
 import { SpanLabellingContextManager } from './span-labels.ts';
@@ -33,6 +34,29 @@ export class GatedSampler implements Sampler {
   }
 }
 import type { AgentConfig } from './types.ts';
+import type { AgentIO } from './agent-io.ts';
+
+/**
+ * OTLP/HTTP protobuf export, encoded here by OpenTelemetry's own serializer (what
+ * OTLPTraceExporter sends) and posted from the agent's I/O thread (see agent-io.ts).
+ */
+class IoSpanExporter implements SpanExporter {
+  readonly #io: AgentIO;
+  readonly #url: string;
+  constructor(io: AgentIO, url: string) {
+    this.#io = io;
+    this.#url = url;
+  }
+  export(spans: ReadableSpan[], done: (r: ExportResult) => void): void {
+    const body = ProtobufTraceSerializer.serializeRequest(spans);
+    if (body === undefined) { done({ code: ExportResultCode.FAILED, error: new Error('spans could not be encoded') }); return; }
+    void this.#io.post(this.#url, 'application/x-protobuf', body, 10_000)
+      .then((ok) => done(ok ? { code: ExportResultCode.SUCCESS } : { code: ExportResultCode.FAILED, error: new Error(`export to ${this.#url} failed`) }));
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
 
 /** A started tracer: flush before the run ends. */
 export interface AgentTracing {
@@ -41,9 +65,9 @@ export interface AgentTracing {
 }
 
 /** Starts OpenTelemetry tracing; the receiver's own host:port is never traced. */
-export function startTracing(config: AgentConfig, sample: number): AgentTracing {
+export function startTracing(config: AgentConfig, sample: number, io: AgentIO): AgentTracing {
   const receiverHost = new URL(config.url).host;
-  const exporter = new OTLPTraceExporter({ url: `${config.url}/v1/traces` });
+  const exporter = new IoSpanExporter(io, `${config.url}/v1/traces`);
   const processor = new BatchSpanProcessor({ exporter, scheduledDelayMillis: 1000, maxQueueSize: 8192, maxExportBatchSize: 1024 });
   const contextManager = new SpanLabellingContextManager();
   const sdk = new NodeSDK({

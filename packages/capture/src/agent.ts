@@ -5,6 +5,7 @@
  */
 import type { AgentConfig } from './types.ts';
 
+/** Reports that the agent could not start (once it runs, warnings go through its I/O thread). */
 async function warn(url: string, message: string): Promise<void> {
   try {
     await fetch(`${url}/agent`, { method: 'POST', headers: { 'content-type': 'application/json' },
@@ -27,7 +28,7 @@ if (raw) {
   if (config) {
     try {
       const { startAgent } = await import('./agent-main.ts');
-      await startAgent(config, (m) => void warn(config.url, m));
+      await startAgent(config);
     } catch (e) {
       await warn(config.url, `agent failed to start, the SUT runs without capture: ${(e as Error).stack ?? e}`);
     }
