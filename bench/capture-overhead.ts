@@ -34,7 +34,7 @@ const log = (m: string) => process.stderr.write(`${m}\n`);
 // This script hosts the receivers: keep it off the service's CPU.
 execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
 
-interface Measure { mode: 'off' | 'on'; rps: number; p99: number; errors: number; cpuUsPerReq: number }
+interface Measure { mode: 'off' | 'on'; rps: number; p99: number; errors: number; cpuUsPerReq: number; slice: number }
 
 /** utime + stime of a process in µs, from /proc/<pid>/stat (fields 14 and 15, clock ticks of 1/100 s). */
 function cpuUs(pid: number): number {
@@ -102,14 +102,18 @@ function loadAsync(port: number, seconds: number): Promise<{ rps: number; p99: n
 async function measureTogether(servers: Server[]): Promise<Measure[]> {
   const cpu0 = servers.map((s) => cpuUs(s.child.pid!));
   const ms = await Promise.all(servers.map((s) => loadAsync(s.port, Number(args.duration))));
+  const slice = nextSlice++;
   return servers.map((s, i) => ({ mode: s.mode, rps: ms[i]!.rps, p99: ms[i]!.p99, errors: ms[i]!.errors,
-    cpuUsPerReq: (cpuUs(s.child.pid!) - cpu0[i]!) / Math.max(1, ms[i]!.requests) }));
+    cpuUsPerReq: (cpuUs(s.child.pid!) - cpu0[i]!) / Math.max(1, ms[i]!.requests), slice }));
 }
 
-function measure(s: Server): Measure {
+/** Slices measured together share a number: off and on of one slice form a pair. */
+let nextSlice = 0;
+
+function measure(s: Server, slice: number): Measure {
   const cpu0 = cpuUs(s.child.pid!);
   const m = load(s.port, Number(args.duration));
-  return { mode: s.mode, rps: m.rps, p99: m.p99, errors: m.errors, cpuUsPerReq: (cpuUs(s.child.pid!) - cpu0) / Math.max(1, m.requests) };
+  return { mode: s.mode, rps: m.rps, p99: m.p99, errors: m.errors, cpuUsPerReq: (cpuUs(s.child.pid!) - cpu0) / Math.max(1, m.requests), slice };
 }
 
 /**
@@ -129,7 +133,7 @@ async function rep(i: number): Promise<Measure[]> {
     const out: Measure[] = [];
     for (let k = 0; k < Number(args.slices); k++) {
       if (args.design === 'paired') out.push(...await measureTogether(servers));
-      else for (const s of servers) out.push(measure(s));
+      else { const slice = nextSlice++; for (const s of servers) out.push(measure(s, slice)); }
     }
     for (const s of servers) await s.session?.setPhase(null, false);
     return out;
@@ -152,10 +156,19 @@ const summary = (['off', 'on'] as const).map((mode) => {
   return { mode, rps: median(rs.map((r) => r.rps)), p99: median(rs.map((r) => r.p99)), cpuUsPerReq: median(rs.map((r) => r.cpuUsPerReq)), runs: rs.length };
 });
 const [off, on] = summary as [typeof summary[0], typeof summary[0]];
+// Paired: on/off of the same slice, measured at the same time (paired) or back to back
+// (alternate), so drift in the host's speed cancels out of each ratio.
+const pairs = [...new Set(results.map((r) => r.slice))].map((k) => {
+  const a = results.find((r) => r.slice === k && r.mode === 'off')!;
+  const b = results.find((r) => r.slice === k && r.mode === 'on')!;
+  return { rps: b.rps / a.rps, cpu: b.cpuUsPerReq / a.cpuUsPerReq };
+});
+const pairedRps = (median(pairs.map((x) => x.rps)) - 1) * 100;
+const pairedCpu = (median(pairs.map((x) => x.cpu)) - 1) * 100;
 const report = {
   reps: REPS, work: Number(args.work), design: args.design, parts: [...parts], durationS: Number(args.duration), connections: Number(args.connections), traceSample: Number(args.sample),
   off, on, throughputChangePct: (on.rps / off.rps - 1) * 100, p99ChangePct: (on.p99 / off.p99 - 1) * 100,
-  cpuPerRequestChangePct: (on.cpuUsPerReq / off.cpuUsPerReq - 1) * 100, runs: results,
+  cpuPerRequestChangePct: (on.cpuUsPerReq / off.cpuUsPerReq - 1) * 100, pairedThroughputChangePct: pairedRps, pairedCpuPerRequestChangePct: pairedCpu, runs: results,
 };
 if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 else {
@@ -164,4 +177,5 @@ else {
   process.stdout.write(`capture on:  median ${on.rps.toFixed(0)} req/s, p99 ${on.p99.toFixed(2)} ms (${on.runs} runs)\n`);
   process.stdout.write(`change: throughput ${report.throughputChangePct.toFixed(2)}%, p99 ${report.p99ChangePct.toFixed(2)}%, `
     + `service CPU per request ${report.cpuPerRequestChangePct.toFixed(2)}% (${off.cpuUsPerReq.toFixed(1)} → ${on.cpuUsPerReq.toFixed(1)} µs)\n`);
+  process.stdout.write(`median of ${pairs.length} paired on/off ratios: throughput ${pairedRps.toFixed(2)}%, service CPU per request ${pairedCpu >= 0 ? '+' : ''}${pairedCpu.toFixed(2)}%\n`);
 }
