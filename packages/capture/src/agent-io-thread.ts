@@ -13,15 +13,24 @@ const port = parentPort!;
 const url = (workerData as { url: string }).url;
 const send = (m: IoToAgent): void => port.postMessage(m);
 
-async function post(m: Extract<AgentToIo, { type: 'post' }>): Promise<boolean> {
-  try {
-    const r = await fetch(m.url, { method: 'POST', headers: { 'content-type': m.contentType }, body: m.body,
-      signal: AbortSignal.timeout(m.timeoutMs) });
-    await r.arrayBuffer();
-    return r.ok;
-  } catch {
-    return false;
-  }
+// node:http on one kept-alive connection rather than fetch: the thread posts a few times a
+// second for the whole run, and fetch (undici) costs several times more CPU per post.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+
+function post(m: Extract<AgentToIo, { type: 'post' }>): Promise<boolean> {
+  return new Promise((resolve) => {
+    const body = typeof m.body === 'string' ? Buffer.from(m.body) : m.body;
+    const req = http.request(m.url, { method: 'POST', agent, timeout: m.timeoutMs,
+      headers: { 'content-type': m.contentType, 'content-length': body.byteLength } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300));
+      res.on('error', () => resolve(false));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', () => resolve(false));
+    req.on('socket', (s) => s.unref());
+    req.end(body);
+  });
 }
 
 port.on('message', (m: AgentToIo) => {
