@@ -37,6 +37,18 @@ function onFinish(message: unknown): void {
   span.end();
 }
 
+/**
+ * The client's address, asked of the socket's handle. `socket.remoteAddress` caches it on
+ * the socket (`_peername`), so traced connections would get a different shape from all
+ * the others, which V8's caches in Node's socket code then see on every request.
+ */
+function peerAddress(socket: IncomingMessage['socket']): string | undefined {
+  const handle = (socket as unknown as { _handle?: { getpeername?: (out: { address?: string }) => number } | null })._handle;
+  if (typeof handle?.getpeername !== 'function') return undefined;
+  const out: { address?: string } = {};
+  return handle.getpeername(out) === 0 ? out.address : undefined;
+}
+
 /** Runs `handle` inside a new server span for `req`. */
 export function withServerSpan<R>(tracer: Tracer, req: IncomingMessage, res: ServerResponse, handle: () => R): R {
   const parent = propagation.extract(ROOT_CONTEXT, req.headers);
@@ -53,7 +65,8 @@ export function withServerSpan<R>(tracer: Tracer, req: IncomingMessage, res: Ser
   if (q >= 0) attributes['url.query'] = url.slice(q + 1);
   if (host) attributes['server.address'] = colon > 0 && !host.endsWith(']') ? host.slice(0, colon) : host;
   if (colon > 0 && !host.endsWith(']')) attributes['server.port'] = Number(host.slice(colon + 1));
-  if (req.socket.remoteAddress) attributes['client.address'] = req.socket.remoteAddress;
+  const peer = peerAddress(req.socket);
+  if (peer) attributes['client.address'] = peer;
   const ua = req.headers['user-agent'];
   if (ua) attributes['user_agent.original'] = ua;
   const span = tracer.startSpan(req.method ?? 'GET', { kind: SpanKind.SERVER, attributes }, parent);
