@@ -21,6 +21,7 @@ export class AgentIO {
   readonly #thread: Worker;
   readonly #pending = new Map<number, (ok: boolean) => void>();
   #next = 1;
+  #dead = false;
 
   /** Starts the I/O thread; control messages from the runner arrive at `onControl`. */
   constructor(url: string, onControl: (m: ControlMessage) => void) {
@@ -35,12 +36,19 @@ export class AgentIO {
       done?.(m.ok);
     });
     this.#thread.on('error', (e) => process.emitWarning(`headroom capture agent: I/O thread failed: ${e.message}`));
+    // A thread that is gone answers nothing: every post in flight, and every later one, fails at once.
+    this.#thread.on('exit', () => {
+      this.#dead = true;
+      for (const done of this.#pending.values()) done(false);
+      this.#pending.clear();
+    });
     // Like the sockets it replaces, the thread never keeps the SUT alive on its own.
     this.#thread.unref();
   }
 
   /** POSTs `body` to `url` from the I/O thread; resolves whether the server took it (never rejects). */
   post(url: string, contentType: string, body: Uint8Array | string, timeoutMs = 5_000): Promise<boolean> {
+    if (this.#dead) return Promise.resolve(false);
     const id = this.#next++;
     if (this.#pending.size === 0) this.#thread.ref(); // a post in flight keeps the process alive, as a fetch would
     return new Promise((resolve) => {
