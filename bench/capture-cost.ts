@@ -9,7 +9,9 @@
  * garbage collection and megamorphic inline-cache lookups.
  *
  * Needs Debian's linux-perf (`perf`). Service on CPU 0, load generator and this script on CPU 1.
- *   node_modules/.bin/node bench/capture-cost.ts [--parts cpu,heap,traces,runtime] [--seconds 8] [--work 0]
+ *   node_modules/.bin/node bench/capture-cost.ts [--parts cpu,heap,traces,runtime] [--seconds 8] [--work 0] [--detail] [--keep dir]
+ * --detail lists where each category's samples were called from; --keep leaves off.perf.data
+ * and on.perf.data in dir for `perf report -i`.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -23,6 +25,7 @@ import { printTable } from './lib/table.ts';
 const { values: args } = parseArgs({ options: {
   parts: { type: 'string', default: 'cpu,heap,traces,runtime' }, seconds: { type: 'string', default: '8' },
   work: { type: 'string', default: '0' }, sample: { type: 'string', default: '0.01' }, detail: { type: 'boolean', default: false },
+  keep: { type: 'string' },
 } });
 const parts = new Set(args.parts!.split(','));
 const SERVER = fileURLToPath(new URL('./capture-server.ts', import.meta.url));
@@ -106,7 +109,7 @@ async function measure(on: boolean): Promise<{ counts: Map<string, number>; tota
       `http://127.0.0.1:${port}/orders?limit=10`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
     load(3);
     await session?.setPhase('steady', true);
-    const data = join(dir, 'perf.data');
+    const data = args.keep !== undefined ? join(args.keep, `${on ? 'on' : 'off'}.perf.data`) : join(dir, 'perf.data');
     const seconds = Number(args.seconds);
     const perf = spawn('perf', ['record', '-q', '-e', 'cpu-clock', '-F', '1999', '-g', '-p', String(child.pid), '-o', data, '--', 'sleep', String(seconds - 1)], { stdio: 'ignore' });
     const r = load(seconds);

@@ -15,26 +15,34 @@ import { context, propagation, trace, SpanKind, SpanStatusCode, ROOT_CONTEXT, ty
 // rather than through `res.once('finish' | 'close')`: listeners added to 1% of responses
 // give those a different listener table from the rest, the kind of difference that turns
 // Node's hot HTTP paths polymorphic for every request (see agent-io.ts). The agent leaves
-// the SUT's objects as they are. (Measured with bench/capture-cost.ts, the change is within
-// its run-to-run noise of ±0.3 points.) A response that never finishes (its connection
-// closed first) ends its span when the response is collected, marked as such.
-const open = new WeakMap<ServerResponse, Span>();
-const unfinished = new FinalizationRegistry<Span>((span) => {
-  span.setStatus({ code: SpanStatusCode.ERROR, message: 'connection closed before the response finished (span ended when noticed)' });
-  span.end();
-});
+// the SUT's objects as they are. Open traced responses sit in a plain list (a handful at a
+// time: a WeakMap plus a FinalizationRegistry per span cost an eighth of a traced request).
+// A response destroyed before it finished (its connection closed) ends its span, marked as
+// such, at the next traced request or at the next flush, whichever comes first.
+const open: { res: ServerResponse; span: Span }[] = [];
 let subscribed = false;
 
 function onFinish(message: unknown): void {
+  if (open.length === 0) return;
   const res = (message as { response?: ServerResponse }).response;
-  if (res === undefined) return;
-  const span = open.get(res);
-  if (span === undefined) return;
-  open.delete(res);
-  unfinished.unregister(res);
-  span.setAttribute('http.response.status_code', res.statusCode);
-  if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+  const i = open.findIndex((o) => o.res === res);
+  if (i < 0) return;
+  const { span } = open[i]!;
+  open.splice(i, 1);
+  span.setAttribute('http.response.status_code', res!.statusCode);
+  if (res!.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
   span.end();
+}
+
+/** Ends the spans of responses whose connection closed before they finished. */
+export function endAbandonedSpans(): void {
+  for (let i = open.length - 1; i >= 0; i--) {
+    const { res, span } = open[i]!;
+    if (!res.destroyed || res.writableFinished) continue;
+    open.splice(i, 1);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: 'connection closed before the response finished' });
+    span.end();
+  }
 }
 
 /**
@@ -71,7 +79,7 @@ export function withServerSpan<R>(tracer: Tracer, req: IncomingMessage, res: Ser
   if (ua) attributes['user_agent.original'] = ua;
   const span = tracer.startSpan(req.method ?? 'GET', { kind: SpanKind.SERVER, attributes }, parent);
   if (!subscribed) { diagnostics_channel.subscribe('http.server.response.finish', onFinish); subscribed = true; }
-  open.set(res, span);
-  unfinished.register(res, span, res);
+  if (open.length > 0) endAbandonedSpans();
+  open.push({ res, span });
   return context.with(trace.setSpan(parent, span), handle);
 }

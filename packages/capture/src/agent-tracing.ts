@@ -15,7 +15,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { trace } from '@opentelemetry/api';
 import { SpanLabellingContextManager } from './span-labels.ts';
 import { gate } from './agent-http-gate.ts';
-import { withServerSpan } from './agent-server-spans.ts';
+import { endAbandonedSpans, withServerSpan } from './agent-server-spans.ts';
 import { SamplingDecision, TraceIdRatioBasedSampler, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace';
 import { SpanKind, type Attributes, type Context, type Link } from '@opentelemetry/api';
 
@@ -98,5 +98,5 @@ export function startTracing(config: AgentConfig, sample: number, io: AgentIO): 
   const tracer = trace.getTracer('@headroom/capture');
   gate.sample = sample;
   gate.wrap = (req, res, handle) => withServerSpan(tracer, req, res, handle);
-  return { contextManager, flush: () => processor.forceFlush() };
+  return { contextManager, flush: () => { endAbandonedSpans(); return processor.forceFlush(); } };
 }

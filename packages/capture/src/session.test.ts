@@ -54,9 +54,20 @@ async function drive(port: number, ms: number, traceId: string): Promise<number>
   return n;
 }
 
+/** A traced request to a route that never answers, given up by the client after 100 ms. */
+async function abandon(port: number, traceId: string): Promise<void> {
+  const ac = new AbortController();
+  const gone = fetch(`http://127.0.0.1:${port}/hang`, { signal: ac.signal, headers: { traceparent: `00-${traceId}-00000000000000aa-01` } }).catch(() => undefined);
+  await new Promise((r) => setTimeout(r, 100));
+  ac.abort();
+  await gone;
+  await new Promise((r) => setTimeout(r, 100)); // the server sees the connection close
+}
+
 describe('capture end to end', () => {
   let result: CaptureResult;
   const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+  const abandonedTraceId = '0af7651916cd43dd8448eb211c80319c';
   const warnings: string[] = [];
   const runtimeSeen: number[] = [];
   let requests = 0;
@@ -77,6 +88,7 @@ describe('capture end to end', () => {
     await session.setPhase('steady', true);
     const n = await drive(port, 3000, traceId);
     expect(n).toBeGreaterThan(30);
+    await abandon(port, abandonedTraceId);
     requests = n + warm;
     await session.setPhase(null, false);
     result = await session.finish();
@@ -108,6 +120,13 @@ describe('capture end to end', () => {
       expect(s.parent_span_id).toMatch(/^[0-9a-f]{16}$/);
       expect(JSON.parse(s.attributes)['url.path']).toBe('/report');
     }
+  });
+
+  it('ends the span of a request whose client went away before the response, as an error', () => {
+    const gone = result.spans.filter((s) => s.trace_id === abandonedTraceId);
+    expect(gone).toHaveLength(1);
+    expect(gone[0]!.status_code).toBe('error');
+    expect(JSON.parse(gone[0]!.attributes)['url.path']).toBe('/hang');
   });
 
   it('samples requests without a traceparent at the configured ratio', () => {
