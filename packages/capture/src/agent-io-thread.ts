@@ -17,7 +17,7 @@ const send = (m: IoToAgent): void => port.postMessage(m);
 // second for the whole run, and fetch (undici) costs several times more CPU per post.
 const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 
-function post(m: Extract<AgentToIo, { type: 'post' }>): Promise<boolean> {
+function post(m: Extract<AgentToIo, { type: 'post' }>, retried = false): Promise<boolean> {
   return new Promise((resolve) => {
     const body = typeof m.body === 'string' ? Buffer.from(m.body) : m.body;
     const req = http.request(m.url, { method: 'POST', agent, timeout: m.timeoutMs,
@@ -27,7 +27,12 @@ function post(m: Extract<AgentToIo, { type: 'post' }>): Promise<boolean> {
       res.on('error', () => resolve(false));
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', () => resolve(false));
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      // A kept-alive connection the receiver closed just as it was reused: try once more on a
+      // fresh one (the retry Node's docs describe for `request.reusedSocket`).
+      if (!retried && req.reusedSocket && e.code === 'ECONNRESET') resolve(post(m, true));
+      else resolve(false);
+    });
     req.on('socket', (s) => s.unref());
     req.end(body);
   });
