@@ -1,7 +1,8 @@
 /**
  * Tracing inside the SUT: @opentelemetry/sdk-node with the HTTP instrumentation, W3C
  * traceparent propagation (the SDK default), sampler ParentBased(TraceIdRatio(sample)) — a
- * sampled incoming parent is always kept — and OTLP/HTTP protobuf export to the receiver.
+ * sampled incoming parent is always kept — and OTLP/HTTP protobuf export to the receiver,
+ * posted from the agent's I/O thread.
  * The context manager also tags profiler samples with the span id of sampled spans, so CPU
  * samples can be joined to spans (see span-labels.ts).
  */
@@ -10,14 +11,17 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { BatchSpanProcessor, ParentBasedSampler, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
+import {
+  BatchSpanProcessor, ParentBasedSampler, SamplingDecision, TraceIdRatioBasedSampler,
+  type ReadableSpan, type Sampler, type SamplingResult, type SpanExporter,
+} from '@opentelemetry/sdk-trace';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { trace } from '@opentelemetry/api';
+import { trace, SpanKind, type Attributes, type Context, type Link } from '@opentelemetry/api';
 import { SpanLabellingContextManager } from './span-labels.ts';
 import { gate } from './agent-http-gate.ts';
 import { endAbandonedSpans, withServerSpan } from './agent-server-spans.ts';
-import { SamplingDecision, TraceIdRatioBasedSampler, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace';
-import { SpanKind, type Attributes, type Context, type Link } from '@opentelemetry/api';
+import type { AgentConfig } from './types.ts';
+import type { AgentIO } from './agent-io.ts';
 
 /** Root sampler: the server span of a request the gate admitted is kept; any other root span gets TraceIdRatio. */
 export class GatedSampler implements Sampler {
@@ -33,8 +37,6 @@ export class GatedSampler implements Sampler {
     return `GatedSampler{${this.ratio.toString()}}`;
   }
 }
-import type { AgentConfig } from './types.ts';
-import type { AgentIO } from './agent-io.ts';
 
 /**
  * OTLP/HTTP protobuf export, encoded here by OpenTelemetry's own serializer (what
