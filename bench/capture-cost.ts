@@ -13,14 +13,14 @@
  * --detail lists where each category's samples were called from; --keep leaves off.perf.data
  * and on.perf.data in dir for `perf report -i`.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startCapture } from '../packages/capture/src/index.ts';
 import { printTable } from './lib/table.ts';
+import { captureOf, load, pinScriptToCpu1, startService } from './lib/capture-service.ts';
 
 const { values: args } = parseArgs({ options: {
   parts: { type: 'string', default: 'cpu,heap,traces,runtime' }, seconds: { type: 'string', default: '8' },
@@ -28,9 +28,7 @@ const { values: args } = parseArgs({ options: {
   keep: { type: 'string' },
 } });
 const parts = new Set(args.parts!.split(','));
-const SERVER = fileURLToPath(new URL('./capture-server.ts', import.meta.url));
-const AUTOCANNON = fileURLToPath(new URL('../node_modules/autocannon/autocannon.js', import.meta.url));
-execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+pinScriptToCpu1();
 
 /**
  * Categories, first match wins; each tests the sample's thread name and either its whole
@@ -96,28 +94,20 @@ function framesAbove(frames: string[], stop: RegExp): string[] {
 async function measure(on: boolean): Promise<{ counts: Map<string, number>; total: number; rps: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'headroom-cost-'));
   const session = on ? await startCapture({ runId: 'cost', artifactsDir: dir, serviceName: 'bench',
-    capture: { cpu: parts.has('cpu'), heap: parts.has('heap'), traces: parts.has('traces') ? { sample: Number(args.sample) } : null, runtime: parts.has('runtime') },
-    onWarning: (m) => process.stderr.write(`warning: ${m}\n`) }) : null;
-  const child: ChildProcess = spawn('taskset', ['-c', '0', process.execPath, '--perf-basic-prof', ...(session?.nodeArgs ?? []), SERVER],
-    { env: { ...process.env, WORK: args.work!, ...(session?.env ?? {}) }, stdio: ['ignore', 'pipe', 'inherit'] });
+    capture: captureOf(parts, Number(args.sample)), onWarning: (m) => process.stderr.write(`warning: ${m}\n`) }) : null;
+  const { child, port } = await startService(['--perf-basic-prof', ...(session?.nodeArgs ?? [])], session?.env ?? {}, args.work!);
   try {
-    const port = await new Promise<number>((resolve, reject) => {
-      child.stdout!.on('data', (d) => { const m = /listening (\d+)/.exec(String(d)); if (m) resolve(Number(m[1])); });
-      child.once('exit', (c) => reject(new Error(`server exited ${c}`)));
-    });
-    const load = (s: number): { requests: { average: number } } => JSON.parse(execFileSync('taskset', ['-c', '1', process.execPath, AUTOCANNON, '-j', '-c', '16', '-d', String(s),
-      `http://127.0.0.1:${port}/orders?limit=10`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
-    load(3);
+    load(port, 3, '16');
     await session?.setPhase('steady', true);
     const data = args.keep !== undefined ? join(args.keep, `${on ? 'on' : 'off'}.perf.data`) : join(dir, 'perf.data');
     const seconds = Number(args.seconds);
     const perf = spawn('perf', ['record', '-q', '-e', 'cpu-clock', '-F', '1999', '-g', '-p', String(child.pid), '-o', data, '--', 'sleep', String(seconds - 1)], { stdio: 'ignore' });
-    const r = load(seconds);
+    const r = load(port, seconds, '16');
     await new Promise((res) => perf.once('exit', res));
     await session?.setPhase(null, false);
     await session?.finish();
     const samples = parseScript(execFileSync('perf', ['script', '-i', data, '-F', 'comm,ip,sym'], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] }));
-    return { counts: categorize(samples), total: samples.length, rps: r.requests.average };
+    return { counts: categorize(samples), total: samples.length, rps: r.rps };
   } finally {
     child.kill('SIGTERM');
     await rm(dir, { recursive: true, force: true });

@@ -11,14 +11,14 @@
  * /proc/<pid>/stat; steadier than throughput on a shared machine).
  * Run: node bench/capture-overhead.ts [--reps 5] [--slices 2] [--duration 5] [--parts cpu,heap,traces,runtime] [--design paired|alternate] [--work N] [--json]
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startCapture, type CaptureSession } from '../packages/capture/src/index.ts';
+import { captureOf, load as loadSync, loadAsync as loadAsyncOn, pinScriptToCpu1, startService } from './lib/capture-service.ts';
 
 const { values: args } = parseArgs({ options: {
   reps: { type: 'string', default: '5' }, duration: { type: 'string', default: '5' }, warmup: { type: 'string', default: '5' },
@@ -27,12 +27,10 @@ const { values: args } = parseArgs({ options: {
 } });
 const REPS = Number(args.reps);
 const parts = new Set(args.parts!.split(','));
-const SERVER = fileURLToPath(new URL('./capture-server.ts', import.meta.url));
-const AUTOCANNON = fileURLToPath(new URL('../node_modules/autocannon/autocannon.js', import.meta.url));
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
 // This script hosts the receivers: keep it off the service's CPU.
-execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+pinScriptToCpu1();
 
 interface Measure { mode: 'off' | 'on'; rps: number; p99: number; errors: number; cpuUsPerReq: number; slice: number }
 
@@ -43,20 +41,8 @@ function cpuUs(pid: number): number {
   return (Number(f[11]) + Number(f[12])) * 10_000;
 }
 
-function startServer(nodeArgs: string[], env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn('taskset', ['-c', '0', process.execPath, ...nodeArgs, SERVER], { env: { ...process.env, WORK: args.work!, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d) => { const m = /listening (\d+)/.exec(String(d)); if (m) resolve({ child, port: Number(m[1]) }); });
-    child.once('exit', (c) => reject(new Error(`server exited ${c}`)));
-  });
-}
-
-function load(port: number, seconds: number): { rps: number; p99: number; errors: number; requests: number } {
-  const out = execFileSync('taskset', ['-c', '1', process.execPath, AUTOCANNON, '-j', '-c', args.connections!, '-d', String(seconds),
-    `http://127.0.0.1:${port}/orders?limit=10`], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
-  const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p99: number }; errors: number; non2xx: number };
-  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx, requests: r.requests.total };
-}
+const load = (port: number, seconds: number) => loadSync(port, seconds, args.connections!);
+const loadAsync = (port: number, seconds: number) => loadAsyncOn(port, seconds, args.connections!);
 
 interface Server { mode: 'off' | 'on'; child: ChildProcess; port: number; session: CaptureSession | null; dir: string }
 
@@ -66,10 +52,9 @@ async function startMode(mode: 'off' | 'on'): Promise<Server> {
   if (mode === 'on') {
     dir = await mkdtemp(join(tmpdir(), 'headroom-overhead-'));
     session = await startCapture({ runId: 'overhead', artifactsDir: dir, serviceName: 'bench',
-      capture: { cpu: parts.has('cpu'), heap: parts.has('heap'), traces: parts.has('traces') ? { sample: Number(args.sample) } : null, runtime: parts.has('runtime') },
-      onWarning: (m) => log(`  warning: ${m}`) });
+      capture: captureOf(parts, Number(args.sample)), onWarning: (m) => log(`  warning: ${m}`) });
   }
-  const { child, port } = await startServer(session?.nodeArgs ?? [], session?.env ?? {});
+  const { child, port } = await startService(session?.nodeArgs ?? [], session?.env ?? {}, args.work!);
   return { mode, child, port, session, dir };
 }
 
@@ -81,21 +66,6 @@ async function stopMode(s: Server): Promise<void> {
   s.child.kill('SIGTERM');
   await new Promise((r) => s.child.once('exit', r));
   if (s.dir) await rm(s.dir, { recursive: true, force: true });
-}
-
-function loadAsync(port: number, seconds: number): Promise<{ rps: number; p99: number; errors: number; requests: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('taskset', ['-c', '1', process.execPath, AUTOCANNON, '-j', '-c', args.connections!, '-d', String(seconds),
-      `http://127.0.0.1:${port}/orders?limit=10`], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    child.stdout!.on('data', (d) => { out += String(d); });
-    child.once('exit', () => {
-      try {
-        const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p99: number }; errors: number; non2xx: number };
-        resolve({ rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx, requests: r.requests.total });
-      } catch (e) { reject(e as Error); }
-    });
-  });
 }
 
 /** Loads every server at once; each gets a fair share of CPU 0, so their CPU costs compare at the same instants. */

@@ -1,0 +1,59 @@
+/**
+ * What the capture benchmarks (capture-overhead.ts, capture-cost.ts) share: the service
+ * from bench/capture-server.ts started on CPU 0, autocannon loading its JSON route from
+ * CPU 1, and the capture parts chosen on the command line.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { CaptureOptions } from '../../packages/capture/src/index.ts';
+
+const SERVER = fileURLToPath(new URL('../capture-server.ts', import.meta.url));
+const AUTOCANNON = fileURLToPath(new URL('../../node_modules/autocannon/autocannon.js', import.meta.url));
+
+/** Pins this script (it hosts the capture receivers) off the service's CPU. */
+export function pinScriptToCpu1(): void {
+  execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+}
+
+/** The capture config for `--parts cpu,heap,traces,runtime` and `--sample`. */
+export function captureOf(parts: Set<string>, sample: number): CaptureOptions['capture'] {
+  return { cpu: parts.has('cpu'), heap: parts.has('heap'), traces: parts.has('traces') ? { sample } : null, runtime: parts.has('runtime') };
+}
+
+/** Starts the service on CPU 0 with `nodeArgs` and `env` (capture's), `work` busy-loop rounds per request. */
+export function startService(nodeArgs: string[], env: Record<string, string>, work: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn('taskset', ['-c', '0', process.execPath, ...nodeArgs, SERVER], { env: { ...process.env, WORK: work, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d) => { const m = /listening (\d+)/.exec(String(d)); if (m) resolve({ child, port: Number(m[1]) }); });
+    child.once('exit', (c) => reject(new Error(`server exited ${c}`)));
+  });
+}
+
+export interface LoadResult { rps: number; p99: number; errors: number; requests: number }
+
+function autocannonArgs(port: number, seconds: number, connections: string): string[] {
+  return ['-c', '1', process.execPath, AUTOCANNON, '-j', '-c', connections, '-d', String(seconds), `http://127.0.0.1:${port}/orders?limit=10`];
+}
+
+function parseResult(out: string): LoadResult {
+  const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p99: number }; errors: number; non2xx: number };
+  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx, requests: r.requests.total };
+}
+
+/** Closed-loop load for `seconds` from CPU 1, waiting for it. */
+export function load(port: number, seconds: number, connections: string): LoadResult {
+  return parseResult(execFileSync('taskset', autocannonArgs(port, seconds, connections),
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] }));
+}
+
+/** The same load, without blocking (to load several services at once). */
+export function loadAsync(port: number, seconds: number, connections: string): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('taskset', autocannonArgs(port, seconds, connections), { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout!.on('data', (d) => { out += String(d); });
+    child.once('exit', () => {
+      try { resolve(parseResult(out)); } catch (e) { reject(e as Error); }
+    });
+  });
+}
