@@ -72,17 +72,13 @@ export class ResponseParser {
           break;
         }
         case BODY_LENGTH: {
-          const n = Math.min(this.#remaining, end - i);
-          this.#remaining -= n;
-          i += n;
-          if (this.#remaining === 0) this.#state = DONE;
+          i = this.#skipBody(i, end, DONE);
           break;
         }
         case CHUNK_SIZE: {
           const c = buf[i++] ?? 0;
-          if (c === LF) {
-            if (this.#remaining === 0) { this.#state = TRAILER; this.#lineLen = 0; } else this.#state = CHUNK_DATA;
-          } else if (c === 59 /* ; */) this.#state = CHUNK_EXT;
+          if (c === LF) this.#chunkSizeLineDone();
+          else if (c === 59 /* ; */) this.#state = CHUNK_EXT;
           else if (c !== CR && c !== 32 && c !== 9) {
             const d = hexDigit(c);
             if (d < 0) throw new Error(`bad chunk size byte ${c}`);
@@ -91,16 +87,11 @@ export class ResponseParser {
           break;
         }
         case CHUNK_EXT: {
-          if (buf[i++] === LF) {
-            if (this.#remaining === 0) { this.#state = TRAILER; this.#lineLen = 0; } else this.#state = CHUNK_DATA;
-          }
+          if (buf[i++] === LF) this.#chunkSizeLineDone();
           break;
         }
         case CHUNK_DATA: {
-          const n = Math.min(this.#remaining, end - i);
-          this.#remaining -= n;
-          i += n;
-          if (this.#remaining === 0) this.#state = CHUNK_DATA_END;
+          i = this.#skipBody(i, end, CHUNK_DATA_END);
           break;
         }
         case CHUNK_DATA_END: {
@@ -123,6 +114,19 @@ export class ResponseParser {
       if (this.#state === DONE) return true;
     }
     return this.#state === DONE;
+  }
+
+  /** Skips up to `#remaining` body bytes of [i, end) (the parser never copies a body); moves to `next` once none remain. */
+  #skipBody(i: number, end: number, next: number): number {
+    const n = Math.min(this.#remaining, end - i);
+    this.#remaining -= n;
+    if (this.#remaining === 0) this.#state = next;
+    return i + n;
+  }
+
+  /** A chunk-size line ended: its data follows, or, for the last chunk (size 0), the trailer. */
+  #chunkSizeLineDone(): void {
+    if (this.#remaining === 0) { this.#state = TRAILER; this.#lineLen = 0; } else this.#state = CHUNK_DATA;
   }
 
   /** The connection ended: completes a body delimited by close; false if the response was cut short. */
