@@ -41,7 +41,7 @@ const CATEGORIES: [string, RegExp, 'stack' | 'leaf'][] = [
   ['heap profiler', /SamplingHeapProfiler/, 'stack'],
   ['tracing (traced requests)', /@opentelemetry|agent-tracing|agent-server-spans|span-labels|runWithContext/, 'stack'],
   ['runtime metrics', /agent-runtime|EventLoopDelay|ELDHistogram|PerformanceObserver/, 'stack'],
-  ['sampling gate', /gatedEmit|rawTraceparent|traceparentSampled/, 'leaf'],
+  ['sampling gate', /gatedEmit|rawHeader|traceparentSampled/, 'leaf'],
   ['garbage collection', /^V8Worker$|Heap::CollectGarbage|Scavenger|MarkCompact|ConcurrentMarking/, 'stack'],
   ['megamorphic IC lookups', /^Builtins_\w*IC\w*Megamorphic/, 'leaf'],
 ];

@@ -3,8 +3,7 @@
  * dropped, so the sampling decision for incoming requests is taken first, here: a request with
  * a W3C traceparent follows its sampled flag (ParentBased), one without is kept with
  * probability `sample` (the TraceIdRatio share). Requests not kept go straight to the original
- * `Server.prototype.emit`; kept ones run inside a server span (agent-server-spans.ts), which the
- * tracer's GatedSampler records, so the root share stays `sample` instead of `sample²`.
+ * `Server.prototype.emit`; kept ones run inside a server span (agent-server-spans.ts).
  *
  * The gate is installed on `Server.prototype` as soon as the agent starts, before the SUT serves
  * anything, and stays closed until tracing is loaded: changing that prototype once the SUT's
@@ -17,13 +16,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export interface GateState {
   /** Share of requests without a traceparent to trace. */
   sample: number;
-  /** True while the server span of an admitted request is being started. */
-  admitting: boolean;
-  /** Runs `handle` inside a server span; null until tracing is up (the gate is then closed). */
-  wrap: (<R>(req: IncomingMessage, res: ServerResponse, handle: () => R) => R) | null;
+  /**
+   * Runs `handle` inside a server span, the child of `traceparent` when the request had a
+   * sampled one; null until tracing is up (the gate is then closed).
+   */
+  wrap: (<R>(req: IncomingMessage, res: ServerResponse, traceparent: string | undefined, handle: () => R) => R) | null;
 }
 
-export const gate: GateState = { sample: 0, admitting: false, wrap: null };
+export const gate: GateState = { sample: 0, wrap: null };
 
 type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
 
@@ -35,16 +35,16 @@ export function traceparentSampled(header: unknown): boolean | null {
 }
 
 /**
- * The traceparent header of a request, read from `rawHeaders` (names as sent, values beside
- * them). `req.headers` is built lazily by Node on first access, lower-casing every name
- * into a fresh object; a gate that touched it would pay that for every request of a
- * service that never reads its headers, and did: +4% CPU per request in the overhead
- * benchmark, most of it in megamorphic property stores.
+ * The first value of header `name` (lower case) of a request, read from `rawHeaders` (names
+ * as sent, values beside them). `req.headers` is built lazily by Node on first access,
+ * lower-casing every name into a fresh object; a gate that touched it would pay that for
+ * every request of a service that never reads its headers, and did: +4% CPU per request in
+ * the overhead benchmark, most of it in megamorphic property stores.
  */
-export function rawTraceparent(raw: readonly string[]): string | undefined {
+export function rawHeader(raw: readonly string[], name: string): string | undefined {
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (name.length === 11 && name.toLowerCase() === 'traceparent') return raw[i + 1];
+    const n = raw[i]!;
+    if (n.length === name.length && n.toLowerCase() === name) return raw[i + 1];
   }
   return undefined;
 }
@@ -56,16 +56,10 @@ export function installGate(proto: { emit: Emit }): void {
     if (event !== 'request') return original.apply(this, arguments as unknown as [string]);
     const wrap = gate.wrap;
     if (wrap === null) return original.call(this, event, req, res);
-    const parent = traceparentSampled(rawTraceparent((req as IncomingMessage).rawHeaders));
+    const traceparent = rawHeader((req as IncomingMessage).rawHeaders, 'traceparent');
+    const parent = traceparentSampled(traceparent);
     if (!(parent ?? Math.random() < gate.sample)) return original.call(this, event, req, res);
-    gate.admitting = true;
-    try {
-      return wrap(req as IncomingMessage, res as ServerResponse, () => {
-        gate.admitting = false;
-        return original.call(this, event, req, res);
-      });
-    } finally {
-      gate.admitting = false;
-    }
+    return wrap(req as IncomingMessage, res as ServerResponse, parent === null ? undefined : traceparent,
+      () => original.call(this, event, req, res));
   };
 }

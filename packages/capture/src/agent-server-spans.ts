@@ -1,15 +1,16 @@
 /**
- * Server spans for the requests the gate admits (see agent-http-gate.ts), made directly with
- * the OpenTelemetry API: extract the W3C context from the headers, start a SERVER span with
- * the stable HTTP semantic-convention attributes, run the request's handlers inside it, end it
- * when the response finishes or the connection closes. It does the incoming half of
- * @opentelemetry/instrumentation-http's job (that instrumentation still handles outgoing calls)
- * with far less work per request and without rebinding request/response emitters, whose
- * changed object shapes measurably slowed every request, traced or not.
+ * Server spans for the requests the gate admits (see agent-http-gate.ts): take the parent from
+ * the request's W3C traceparent, start a SERVER span (server-span.ts) with the stable HTTP
+ * semantic-convention attributes, run the request's handlers inside it, end it when the
+ * response finishes. It does the incoming half of @opentelemetry/instrumentation-http's job
+ * (that instrumentation still handles outgoing calls) with far less work per request and
+ * without rebinding request/response emitters, whose changed object shapes measurably slowed
+ * every request, traced or not.
  */
 import diagnostics_channel from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { context, propagation, trace, SpanKind, SpanStatusCode, ROOT_CONTEXT, type Span, type Tracer } from '@opentelemetry/api';
+import { context, propagation, SpanStatusCode, ROOT_CONTEXT, type Attributes } from '@opentelemetry/api';
+import { parseTraceparent, ServerSpan, withSpanActive, type ServerSpanSink } from './server-span.ts';
 
 // A traced response's span ends when Node publishes `http.server.response.finish` for it,
 // rather than through `res.once('finish' | 'close')`: listeners added to 1% of responses
@@ -19,7 +20,7 @@ import { context, propagation, trace, SpanKind, SpanStatusCode, ROOT_CONTEXT, ty
 // time: a WeakMap plus a FinalizationRegistry per span cost an eighth of a traced request).
 // A response destroyed before it finished (its connection closed) ends its span, marked as
 // such, at the next traced request or at the next flush, whichever comes first.
-const open: { res: ServerResponse; span: Span }[] = [];
+const open: { res: ServerResponse; span: ServerSpan }[] = [];
 let subscribed = false;
 
 function onFinish(message: unknown): void {
@@ -46,25 +47,44 @@ export function endAbandonedSpans(): void {
 }
 
 /**
- * The client's address, asked of the socket's handle. `socket.remoteAddress` caches it on
- * the socket (`_peername`), so traced connections would get a different shape from all
- * the others, which V8's caches in Node's socket code then see on every request.
+ * The client's address, asked of the socket's handle once per connection. `socket.remoteAddress`
+ * caches it on the socket (`_peername`), so traced connections would get a different shape
+ * from all the others, which V8's caches in Node's socket code then see on every request.
  */
+const peers = new WeakMap<object, string | undefined>();
+
 function peerAddress(socket: IncomingMessage['socket']): string | undefined {
+  if (peers.has(socket)) return peers.get(socket);
   const handle = (socket as unknown as { _handle?: { getpeername?: (out: { address?: string }) => number } | null })._handle;
   if (typeof handle?.getpeername !== 'function') return undefined;
   const out: { address?: string } = {};
-  return handle.getpeername(out) === 0 ? out.address : undefined;
+  const address = handle.getpeername(out) === 0 ? out.address : undefined;
+  peers.set(socket, address);
+  return address;
 }
 
-/** Runs `handle` inside a new server span for `req`. */
-export function withServerSpan<R>(tracer: Tracer, req: IncomingMessage, res: ServerResponse, handle: () => R): R {
-  const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+/** The headers a server span reads, from `rawHeaders` in one pass (see rawHeader in agent-http-gate.ts). */
+function spanHeaders(raw: readonly string[]): { host?: string; ua?: string; tracestate?: string; baggage?: boolean } {
+  const out: { host?: string; ua?: string; tracestate?: string; baggage?: boolean } = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (name === 'host') out.host ??= raw[i + 1];
+    else if (name === 'user-agent') out.ua ??= raw[i + 1];
+    else if (name === 'tracestate') out.tracestate ??= raw[i + 1];
+    else if (name === 'baggage') out.baggage = true;
+  }
+  return out;
+}
+
+/** Runs `handle` inside a new server span for `req`, the child of `traceparent` when given. */
+export function withServerSpan<R>(sink: ServerSpanSink, req: IncomingMessage, res: ServerResponse,
+  traceparent: string | undefined, handle: () => R): R {
+  const h = spanHeaders(req.rawHeaders);
   const url = req.url ?? '/';
   const q = url.indexOf('?');
-  const host = req.headers.host ?? '';
+  const host = h.host ?? '';
   const colon = host.lastIndexOf(':');
-  const attributes: Record<string, string | number> = {
+  const attributes: Attributes = {
     'http.request.method': req.method ?? 'GET',
     'url.path': q >= 0 ? url.slice(0, q) : url,
     'url.scheme': (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http',
@@ -75,11 +95,14 @@ export function withServerSpan<R>(tracer: Tracer, req: IncomingMessage, res: Ser
   if (colon > 0 && !host.endsWith(']')) attributes['server.port'] = Number(host.slice(colon + 1));
   const peer = peerAddress(req.socket);
   if (peer) attributes['client.address'] = peer;
-  const ua = req.headers['user-agent'];
-  if (ua) attributes['user_agent.original'] = ua;
-  const span = tracer.startSpan(req.method ?? 'GET', { kind: SpanKind.SERVER, attributes }, parent);
+  if (h.ua) attributes['user_agent.original'] = h.ua;
+  const parent = traceparent === undefined ? null : parseTraceparent(traceparent, h.tracestate);
+  const span = new ServerSpan(sink, req.method ?? 'GET', parent, attributes);
   if (!subscribed) { diagnostics_channel.subscribe('http.server.response.finish', onFinish); subscribed = true; }
   if (open.length > 0) endAbandonedSpans();
   open.push({ res, span });
-  return context.with(trace.setSpan(parent, span), handle);
+  // Baggage is rare; only then does the request go through the configured propagators.
+  const base = h.baggage ? propagation.extract(ROOT_CONTEXT, req.headers) : ROOT_CONTEXT;
+  const ctx = withSpanActive(base, span);
+  return context.with(ctx, handle);
 }

@@ -1,8 +1,9 @@
 /**
- * Tracing inside the SUT: @opentelemetry/sdk-node with the HTTP instrumentation, W3C
- * traceparent propagation (the SDK default), sampler ParentBased(TraceIdRatio(sample)) — a
- * sampled incoming parent is always kept — and OTLP/HTTP protobuf export to the receiver,
- * posted from the agent's I/O thread.
+ * Tracing inside the SUT: @opentelemetry/sdk-node with the HTTP instrumentation for outgoing
+ * calls, W3C traceparent propagation (the SDK default), sampler ParentBased(TraceIdRatio(sample))
+ * — a sampled incoming parent is always kept — and OTLP/HTTP protobuf export to the receiver,
+ * posted from the agent's I/O thread. Incoming requests are sampled at the gate
+ * (agent-http-gate.ts) and get their server spans from agent-server-spans.ts.
  * The context manager also tags profiler samples with the span id of sampled spans, so CPU
  * samples can be joined to spans (see span-labels.ts).
  */
@@ -12,31 +13,14 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import {
-  BatchSpanProcessor, ParentBasedSampler, SamplingDecision, TraceIdRatioBasedSampler,
-  type ReadableSpan, type Sampler, type SamplingResult, type SpanExporter,
+  BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, type ReadableSpan, type SpanExporter,
 } from '@opentelemetry/sdk-trace';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { trace, SpanKind, type Attributes, type Context, type Link } from '@opentelemetry/api';
 import { SpanLabellingContextManager } from './span-labels.ts';
 import { gate } from './agent-http-gate.ts';
 import { endAbandonedSpans, withServerSpan } from './agent-server-spans.ts';
 import type { AgentConfig } from './types.ts';
 import type { AgentIO } from './agent-io.ts';
-
-/** Root sampler: the server span of a request the gate admitted is kept; any other root span gets TraceIdRatio. */
-export class GatedSampler implements Sampler {
-  private readonly ratio: TraceIdRatioBasedSampler;
-  constructor(sample: number) {
-    this.ratio = new TraceIdRatioBasedSampler(sample);
-  }
-  shouldSample(ctx: Context, traceId: string, _name: string, kind: SpanKind, _attributes: Attributes, _links: Link[]): SamplingResult {
-    if (gate.admitting && kind === SpanKind.SERVER) return { decision: SamplingDecision.RECORD_AND_SAMPLED };
-    return this.ratio.shouldSample(ctx, traceId);
-  }
-  toString(): string {
-    return `GatedSampler{${this.ratio.toString()}}`;
-  }
-}
 
 /**
  * OTLP/HTTP protobuf export, encoded here by OpenTelemetry's own serializer (what
@@ -72,11 +56,12 @@ export function startTracing(config: AgentConfig, sample: number, io: AgentIO): 
   const exporter = new IoSpanExporter(io, `${config.url}/v1/traces`);
   const processor = new BatchSpanProcessor({ exporter, scheduledDelayMillis: 1000, maxQueueSize: 8192, maxExportBatchSize: 1024 });
   const contextManager = new SpanLabellingContextManager();
+  const resource = resourceFromAttributes({ 'service.name': config.serviceName, 'headroom.run_id': config.runId });
   const sdk = new NodeSDK({
-    resource: resourceFromAttributes({ 'service.name': config.serviceName, 'headroom.run_id': config.runId }),
+    resource,
     autoDetectResources: false,
     contextManager,
-    sampler: new ParentBasedSampler({ root: new GatedSampler(sample) }),
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(sample) }),
     spanProcessors: [processor],
     metricReaders: [],
     logRecordProcessors: [],
@@ -97,8 +82,8 @@ export function startTracing(config: AgentConfig, sample: number, io: AgentIO): 
   require('node:http');
   require('node:https');
   // Open the gate the agent installed at start-up.
-  const tracer = trace.getTracer('@headroom/capture');
+  const sink = { processor, resource, scope: { name: '@headroom/capture' } };
   gate.sample = sample;
-  gate.wrap = (req, res, handle) => withServerSpan(tracer, req, res, handle);
+  gate.wrap = (req, res, traceparent, handle) => withServerSpan(sink, req, res, traceparent, handle);
   return { contextManager, flush: () => { endAbandonedSpans(); return processor.forceFlush(); } };
 }
