@@ -95,7 +95,7 @@ async function measure(on: boolean): Promise<{ counts: Map<string, number>; tota
   const dir = await mkdtemp(join(tmpdir(), 'headroom-cost-'));
   const session = on ? await startCapture({ runId: 'cost', artifactsDir: dir, serviceName: 'bench',
     capture: captureOf(parts, Number(args.sample)), onWarning: (m) => process.stderr.write(`warning: ${m}\n`) }) : null;
-  const { child, port } = await startService(['--perf-basic-prof', ...(session?.nodeArgs ?? [])], session?.env ?? {}, args.work!);
+  const { child, port } = await startService(['--perf-basic-prof', '--no-logfile-per-isolate', '--logfile=/dev/null', ...(session?.nodeArgs ?? [])], session?.env ?? {}, args.work!);
   try {
     load(port, 3, '16');
     await session?.setPhase('steady', true);

@@ -32,11 +32,16 @@ const log = (m: string) => process.stderr.write(`${m}\n`);
 // This script hosts the receivers: keep it off the service's CPU.
 pinScriptToCpu1();
 
-interface Measure { mode: 'off' | 'on'; rps: number; p99: number; errors: number; cpuUsPerReq: number; slice: number }
+interface Measure { mode: 'off' | 'on'; rps: number; p99: number; errors: number; cpuUsPerReq: number; mainUsPerReq: number; slice: number }
 
-/** utime + stime of a process in µs, from /proc/<pid>/stat (fields 14 and 15, clock ticks of 1/100 s). */
-function cpuUs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/**
+ * utime + stime in µs, from /proc/<pid>/stat (fields 14 and 15, clock ticks of 1/100 s): of the
+ * whole process, or with `main` of its main thread only (/proc/<pid>/task/<pid>/stat). A Node
+ * service's throughput is bound by its main thread; the profiler's and the agent's own threads
+ * run beside it, on other cores where the host has them (here they share CPU 0).
+ */
+function cpuUs(pid: number, main = false): number {
+  const stat = readFileSync(main ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(f[11]) + Number(f[12])) * 10_000;
 }
@@ -71,10 +76,12 @@ async function stopMode(s: Server): Promise<void> {
 /** Loads every server at once; each gets a fair share of CPU 0, so their CPU costs compare at the same instants. */
 async function measureTogether(servers: Server[]): Promise<Measure[]> {
   const cpu0 = servers.map((s) => cpuUs(s.child.pid!));
+  const main0 = servers.map((s) => cpuUs(s.child.pid!, true));
   const ms = await Promise.all(servers.map((s) => loadAsync(s.port, Number(args.duration))));
   const slice = nextSlice++;
   return servers.map((s, i) => ({ mode: s.mode, rps: ms[i]!.rps, p99: ms[i]!.p99, errors: ms[i]!.errors,
-    cpuUsPerReq: (cpuUs(s.child.pid!) - cpu0[i]!) / Math.max(1, ms[i]!.requests), slice }));
+    cpuUsPerReq: (cpuUs(s.child.pid!) - cpu0[i]!) / Math.max(1, ms[i]!.requests),
+    mainUsPerReq: (cpuUs(s.child.pid!, true) - main0[i]!) / Math.max(1, ms[i]!.requests), slice }));
 }
 
 /** Slices measured together share a number: off and on of one slice form a pair. */
@@ -82,8 +89,11 @@ let nextSlice = 0;
 
 function measure(s: Server, slice: number): Measure {
   const cpu0 = cpuUs(s.child.pid!);
+  const main0 = cpuUs(s.child.pid!, true);
   const m = load(s.port, Number(args.duration));
-  return { mode: s.mode, rps: m.rps, p99: m.p99, errors: m.errors, cpuUsPerReq: (cpuUs(s.child.pid!) - cpu0) / Math.max(1, m.requests), slice };
+  const per = (us: number) => us / Math.max(1, m.requests);
+  return { mode: s.mode, rps: m.rps, p99: m.p99, errors: m.errors, cpuUsPerReq: per(cpuUs(s.child.pid!) - cpu0),
+    mainUsPerReq: per(cpuUs(s.child.pid!, true) - main0), slice };
 }
 
 /**
@@ -118,12 +128,13 @@ const results: Measure[] = [];
 for (let i = 0; i < REPS; i++) {
   for (const m of await rep(i)) {
     results.push(m);
-    log(`rep ${i + 1} ${m.mode.padEnd(3)} ${m.rps.toFixed(0).padStart(7)} req/s  p99 ${m.p99.toFixed(2)} ms  ${m.cpuUsPerReq.toFixed(1)} µs CPU/req  errors ${m.errors}`);
+    log(`rep ${i + 1} ${m.mode.padEnd(3)} ${m.rps.toFixed(0).padStart(7)} req/s  p99 ${m.p99.toFixed(2)} ms  ${m.cpuUsPerReq.toFixed(1)} µs CPU/req (main thread ${m.mainUsPerReq.toFixed(1)})  errors ${m.errors}`);
   }
 }
 const summary = (['off', 'on'] as const).map((mode) => {
   const rs = results.filter((r) => r.mode === mode);
-  return { mode, rps: median(rs.map((r) => r.rps)), p99: median(rs.map((r) => r.p99)), cpuUsPerReq: median(rs.map((r) => r.cpuUsPerReq)), runs: rs.length };
+  return { mode, rps: median(rs.map((r) => r.rps)), p99: median(rs.map((r) => r.p99)), cpuUsPerReq: median(rs.map((r) => r.cpuUsPerReq)),
+    mainUsPerReq: median(rs.map((r) => r.mainUsPerReq)), runs: rs.length };
 });
 const [off, on] = summary as [typeof summary[0], typeof summary[0]];
 // Paired: on/off of the same slice, measured at the same time (paired) or back to back
@@ -131,14 +142,16 @@ const [off, on] = summary as [typeof summary[0], typeof summary[0]];
 const pairs = [...new Set(results.map((r) => r.slice))].map((k) => {
   const a = results.find((r) => r.slice === k && r.mode === 'off')!;
   const b = results.find((r) => r.slice === k && r.mode === 'on')!;
-  return { rps: b.rps / a.rps, cpu: b.cpuUsPerReq / a.cpuUsPerReq };
+  return { rps: b.rps / a.rps, cpu: b.cpuUsPerReq / a.cpuUsPerReq, main: b.mainUsPerReq / a.mainUsPerReq };
 });
 const pairedRps = (median(pairs.map((x) => x.rps)) - 1) * 100;
 const pairedCpu = (median(pairs.map((x) => x.cpu)) - 1) * 100;
+const pairedMain = (median(pairs.map((x) => x.main)) - 1) * 100;
 const report = {
   reps: REPS, work: Number(args.work), design: args.design, parts: [...parts], durationS: Number(args.duration), connections: Number(args.connections), traceSample: Number(args.sample),
   off, on, throughputChangePct: (on.rps / off.rps - 1) * 100, p99ChangePct: (on.p99 / off.p99 - 1) * 100,
-  cpuPerRequestChangePct: (on.cpuUsPerReq / off.cpuUsPerReq - 1) * 100, pairedThroughputChangePct: pairedRps, pairedCpuPerRequestChangePct: pairedCpu, runs: results,
+  cpuPerRequestChangePct: (on.cpuUsPerReq / off.cpuUsPerReq - 1) * 100, pairedThroughputChangePct: pairedRps, pairedCpuPerRequestChangePct: pairedCpu,
+  mainThreadCpuPerRequestChangePct: (on.mainUsPerReq / off.mainUsPerReq - 1) * 100, pairedMainThreadCpuPerRequestChangePct: pairedMain, runs: results,
 };
 if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 else {
@@ -146,6 +159,7 @@ else {
   process.stdout.write(`capture off: median ${off.rps.toFixed(0)} req/s, p99 ${off.p99.toFixed(2)} ms (${off.runs} runs)\n`);
   process.stdout.write(`capture on:  median ${on.rps.toFixed(0)} req/s, p99 ${on.p99.toFixed(2)} ms (${on.runs} runs)\n`);
   process.stdout.write(`change: throughput ${report.throughputChangePct.toFixed(2)}%, p99 ${report.p99ChangePct.toFixed(2)}%, `
-    + `service CPU per request ${report.cpuPerRequestChangePct.toFixed(2)}% (${off.cpuUsPerReq.toFixed(1)} → ${on.cpuUsPerReq.toFixed(1)} µs)\n`);
-  process.stdout.write(`median of ${pairs.length} paired on/off ratios: throughput ${pairedRps.toFixed(2)}%, service CPU per request ${pairedCpu >= 0 ? '+' : ''}${pairedCpu.toFixed(2)}%\n`);
+    + `service CPU per request ${report.cpuPerRequestChangePct.toFixed(2)}% (${off.cpuUsPerReq.toFixed(1)} → ${on.cpuUsPerReq.toFixed(1)} µs), `
+    + `main thread ${report.mainThreadCpuPerRequestChangePct.toFixed(2)}% (${off.mainUsPerReq.toFixed(1)} → ${on.mainUsPerReq.toFixed(1)} µs)\n`);
+  process.stdout.write(`median of ${pairs.length} paired on/off ratios: throughput ${pairedRps.toFixed(2)}%, service CPU per request ${pairedCpu >= 0 ? '+' : ''}${pairedCpu.toFixed(2)}%, main thread ${pairedMain >= 0 ? '+' : ''}${pairedMain.toFixed(2)}%\n`);
 }
