@@ -67,7 +67,7 @@ function hrAt(now: number): HrTime {
   return [sec, ns];
 }
 
-
+/** One traced request's SERVER span; ends (and is handed to the processor) once. */
 export class ServerSpan implements Span, ReadableSpan {
   readonly kind = SpanKind.SERVER;
   readonly parentSpanContext: SpanContext | undefined;
