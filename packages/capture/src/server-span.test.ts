@@ -45,6 +45,7 @@ describe('ServerSpan', () => {
     exporter.reset();
     const span = new ServerSpan(sink, 'GET', parseTraceparent(`00-${TRACE}-${PARENT}-01`, undefined), { 'url.path': '/orders' });
     span.setAttribute('http.response.status_code', 503);
+    span.setAttributes({ 'not.a.value': { nested: true } as never, '': 'no key', 'mixed.array': [1, 'a'] as never });
     span.setStatus({ code: SpanStatusCode.ERROR, message: 'overloaded' });
     span.setStatus({ code: SpanStatusCode.UNSET });
     expect(span.isRecording()).toBe(true);

@@ -12,7 +12,7 @@
 import { randomFillSync } from 'node:crypto';
 import { trace, SpanKind, SpanStatusCode, TraceFlags, type Attributes, type Context, type AttributeValue, type Exception, type HrTime, type Link,
   type Span, type SpanContext, type SpanStatus, type TimeInput } from '@opentelemetry/api';
-import { hrTimeDuration, isTimeInput, millisToHrTime, timeInputToHrTime, TraceState, type InstrumentationScope } from '@opentelemetry/core';
+import { hrTimeDuration, isAttributeValue, isTimeInput, millisToHrTime, timeInputToHrTime, TraceState, type InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanProcessor, TimedEvent } from '@opentelemetry/sdk-trace';
 
@@ -108,8 +108,9 @@ export class ServerSpan implements Span, ReadableSpan {
     return this.context;
   }
 
+  /** Like the SDK: an empty key or a value that is not an attribute value (e.g. an object) is dropped. */
   setAttribute(key: string, value: AttributeValue | undefined): this {
-    if (this.ended || value === undefined || value === null) return this;
+    if (this.ended || key.length === 0 || !isAttributeValue(value)) return this;
     if (!(key in this.attributes) && Object.keys(this.attributes).length >= LIMIT) this.droppedAttributesCount++;
     else this.attributes[key] = value;
     return this;
