@@ -84,20 +84,23 @@ export function withServerSpan<R>(sink: ServerSpanSink, req: IncomingMessage, re
   const q = url.indexOf('?');
   const host = h.host ?? '';
   const colon = host.lastIndexOf(':');
+  // A colon inside `[...]` belongs to an IPv6 literal, not a port.
+  const hasPort = colon > 0 && !host.endsWith(']');
+  const method = req.method ?? 'GET';
   const attributes: Attributes = {
-    'http.request.method': req.method ?? 'GET',
+    'http.request.method': method,
     'url.path': q >= 0 ? url.slice(0, q) : url,
     'url.scheme': (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http',
     'network.protocol.version': req.httpVersion,
   };
   if (q >= 0) attributes['url.query'] = url.slice(q + 1);
-  if (host) attributes['server.address'] = colon > 0 && !host.endsWith(']') ? host.slice(0, colon) : host;
-  if (colon > 0 && !host.endsWith(']')) attributes['server.port'] = Number(host.slice(colon + 1));
+  if (host) attributes['server.address'] = hasPort ? host.slice(0, colon) : host;
+  if (hasPort) attributes['server.port'] = Number(host.slice(colon + 1));
   const peer = peerAddress(req.socket);
   if (peer) attributes['client.address'] = peer;
   if (h.ua) attributes['user_agent.original'] = h.ua;
   const parent = traceparent === undefined ? null : parseTraceparent(traceparent, h.tracestate);
-  const span = new ServerSpan(sink, req.method ?? 'GET', parent, attributes);
+  const span = new ServerSpan(sink, method, parent, attributes);
   if (!subscribed) { diagnostics_channel.subscribe('http.server.response.finish', onFinish); subscribed = true; }
   if (open.length > 0) endAbandonedSpans();
   open.push({ res, span });

@@ -12,7 +12,10 @@
 import { randomFillSync } from 'node:crypto';
 import { trace, SpanKind, SpanStatusCode, TraceFlags, type Attributes, type Context, type AttributeValue, type Exception, type HrTime, type Link,
   type Span, type SpanContext, type SpanStatus, type TimeInput } from '@opentelemetry/api';
-import { hrTimeDuration, isAttributeValue, isTimeInput, millisToHrTime, timeInputToHrTime, TraceState, type InstrumentationScope } from '@opentelemetry/core';
+import {
+  addHrTimes, hrTimeDuration, isAttributeValue, isTimeInput, millisToHrTime, parseTraceParent, timeInputToHrTime, TraceState,
+  type InstrumentationScope,
+} from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanProcessor, TimedEvent } from '@opentelemetry/sdk-trace';
 
@@ -26,15 +29,14 @@ export interface ServerSpanSink {
   scope: InstrumentationScope;
 }
 
-/** A W3C traceparent's ids, or null when it is not a valid version-00-compatible header (W3C Trace Context §3.2). */
+/**
+ * A W3C traceparent's ids, or null when it is not a valid header (W3C Trace Context §3.2),
+ * parsed by OpenTelemetry's own W3C propagator; `tracestate` is carried along as it does.
+ */
 export function parseTraceparent(header: string, tracestate: string | undefined): SpanContext | null {
-  const m = /^([\da-f]{2})-([\da-f]{32})-([\da-f]{16})-([\da-f]{2})(-.*)?$/.exec(header);
-  if (m === null || m[1] === 'ff' || (m[1] === '00' && m[5] !== undefined)) return null;
-  const traceId = m[2]!;
-  const spanId = m[3]!;
-  if (/^0+$/.test(traceId) || /^0+$/.test(spanId)) return null;
-  return { traceId, spanId, traceFlags: Number.parseInt(m[4]!, 16) & 0xff, isRemote: true,
-    traceState: tracestate === undefined ? undefined : new TraceState(tracestate) };
+  const sc = parseTraceParent(header);
+  if (sc === null) return null;
+  return { ...sc, isRemote: true, traceState: tracestate === undefined ? undefined : new TraceState(tracestate) };
 }
 
 /**
@@ -56,16 +58,9 @@ function randomId(bytes: number): string {
   }
 }
 
-/** Wall-clock time of a `performance.now()` reading as HrTime, exact to the nanosecond like the SDK's hrTime. */
+/** Wall-clock time of a `performance.now()` reading as HrTime, as the SDK's hrTime computes it, with the origin split once. */
 const ORIGIN = millisToHrTime(performance.timeOrigin);
-
-function hrAt(now: number): HrTime {
-  const s = Math.trunc(now / 1000);
-  let ns = ORIGIN[1] + Math.round((now - s * 1000) * 1e6);
-  let sec = ORIGIN[0] + s;
-  if (ns >= 1e9) { ns -= 1e9; sec += 1; }
-  return [sec, ns];
-}
+const hrAt = (now: number): HrTime => addHrTimes(ORIGIN, millisToHrTime(now));
 
 /** One traced request's SERVER span; ends (and is handed to the processor) once. */
 export class ServerSpan implements Span, ReadableSpan {
@@ -160,7 +155,7 @@ export class ServerSpan implements Span, ReadableSpan {
     if (endTime === undefined) {
       const now = performance.now();
       this.endTime = hrAt(now);
-      this.duration = millisToDuration(now - this.start);
+      this.duration = millisToHrTime(now - this.start);
     } else {
       this.endTime = timeInputToHrTime(endTime);
       this.duration = hrTimeDuration(this.startTime, this.endTime);
@@ -183,11 +178,6 @@ export class ServerSpan implements Span, ReadableSpan {
     }
     this.addEvent('exception', attributes, time);
   }
-}
-
-function millisToDuration(ms: number): HrTime {
-  const s = Math.trunc(ms / 1000);
-  return [s, Math.round((ms - s * 1000) * 1e6)];
 }
 
 /** The API's key for the active span, learnt through `trace.setSpan` itself. */
