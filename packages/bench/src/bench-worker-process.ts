@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { RunFailedError } from '@headroom/core';
-import { mergeAffinity, readThreadAffinity, type ThreadAffinity } from './affinity.ts';
+import { mergeAffinity, readThreadAffinity, type ThreadAffinity } from '@headroom/internal';
 import type { BenchWorkerToParent, Measurement, MeasureJob, ParentToBenchWorker } from './protocol.ts';
 
 export interface StartBenchWorkerOptions {

@@ -9,6 +9,4 @@ export { benchEvents } from './bench-events.ts';
 export type { RunBenchOptions, BenchEvent, BenchRunResult, RepetitionOutcome, RepetitionResult, RepetitionFailure } from './run-bench.ts';
 export { benchRepRows, benchSampleRows } from './rows.ts';
 export type { BenchRepRow, BenchSampleRow } from './rows.ts';
-export { readThreadAffinity, parseCpuList, pinnedTo, unionCpus } from './affinity.ts';
-export type { ThreadAffinity } from './affinity.ts';
 export { thinSorted } from './measure.ts';

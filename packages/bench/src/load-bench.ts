@@ -2,7 +2,8 @@
  * Loads a bench file (TypeScript, `export default defineBench({...})`) with Node's native type
  * stripping, and validates it with core's validateBench: every problem at once, exit 2.
  */
-import { importDefault, validateBench, type Bench } from '@headroom/core';
+import { validateBench, type Bench } from '@headroom/core';
+import { importDefault } from '@headroom/internal';
 
 export interface LoadBenchOptions {
   /** CPUs of this machine, for validating `cpus`. @default os.availableParallelism() */

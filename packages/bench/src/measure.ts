@@ -7,7 +7,7 @@ import { threadId } from 'node:worker_threads';
 import { Bench as TinyBench } from 'tinybench';
 import type { BenchFn, TaskInput } from '@headroom/core';
 // Only the hook, not core's index: workers should not pay for modules the bench file never uses.
-import { allowHeadroomImports } from '@headroom/core/resolve-hook.ts';
+import { allowHeadroomImports } from '@headroom/internal/hooks';
 import type { Measurement, MeasureJob } from './protocol.ts';
 
 /** tinybench's minimum iterations per phase; its defaults (64 / 16) would stretch slow tasks far past `time`. */

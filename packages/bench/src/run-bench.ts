@@ -9,7 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Bench } from '@headroom/core';
-import { pinnedTo, unionCpus, type ThreadAffinity } from './affinity.ts';
+import { pinnedTo, unionCpus, type ThreadAffinity } from '@headroom/internal';
 import { BenchWorkerProcess } from './bench-worker-process.ts';
 import type { MeasuredStats } from './protocol.ts';
 

@@ -4,9 +4,6 @@ export { parseDuration, parseCount, parsePercent, formatMs, formatDuration } fro
 export type { Parsed } from './units.ts';
 export { Checker, join as joinPath } from './checker.ts';
 export { defineScenario, stepRates, subPhaseName } from './scenario.ts';
-export { allowHeadroomImports } from './resolve-hook.ts';
-export { importDefault } from './import-default.ts';
-export type { ImportDefaultOptions } from './import-default.ts';
 export type {
   ScenarioInput, RequestInput, PhaseInput, RateInput, ServiceInput, WorkersInput, CaptureInput, ThresholdInput,
   Scenario, Request, Phase, ClosedPhase, ConstantPhase, RampPhase, StepsPhase, LoadModel, Service, Capture,
@@ -17,8 +14,3 @@ export type { ValidateScenarioOptions } from './validate-scenario.ts';
 export { parseThresholdKey, parseThresholdExpression, isLatencyMetric } from './threshold.ts';
 export { defineBench, validateBench, BENCH_DEFAULTS } from './bench.ts';
 export type { BenchInput, Bench, BenchFn, TaskInput, ValidateBenchOptions } from './bench.ts';
-export { createHistogram, recordUs, LatencyCounts, encodeHistogram, decodeHistogram, mergeEncoded, summarize } from './histogram.ts';
-export type { Histogram, LatencySummary } from './histogram.ts';
-export type {
-  ErrorKind, ErrorCounts, WorkerPlan, RunnerToWorker, WorkerToRunner, WorkerTick, WorkerPhaseEnd, Counts, TraceSample,
-} from './protocol.ts';

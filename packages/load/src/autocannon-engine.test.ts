@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeHistogram } from '@headroom/core';
+import { decodeHistogram } from '@headroom/internal';
 import { collect, httpServer, phaseEnds, plan, ticks } from './test-servers.ts';
 import type { TestServer } from './test-servers.ts';
 

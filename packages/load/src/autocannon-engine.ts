@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { ErrorKind } from '@headroom/core';
+import type { ErrorKind } from '@headroom/internal';
 import type { Engine, EngineContext, UnitRun } from './engine.ts';
 import { errorKind } from './connection.ts';
 

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import type { ErrorKind } from '@headroom/core';
+import type { ErrorKind } from '@headroom/internal';
 import { directWrite } from './direct-write.ts';
 import { ResponseParser } from './response-parser.ts';
 

@@ -1,4 +1,4 @@
-import type { WorkerPlan } from '@headroom/core';
+import type { WorkerPlan } from '@headroom/internal';
 import { autocannonEngine } from './autocannon-engine.ts';
 import type { Engine } from './engine.ts';
 import { headroomEngine } from './headroom-engine.ts';

@@ -1,4 +1,4 @@
-import type { ErrorKind } from '@headroom/core';
+import type { ErrorKind } from '@headroom/internal';
 import type { ArrivalSchedule } from './arrival-schedule.ts';
 import type { Connection } from './connection.ts';
 import type { EngineContext } from './engine.ts';

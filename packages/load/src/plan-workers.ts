@@ -1,4 +1,5 @@
-import type { Phase, Scenario, WorkerPlan } from '@headroom/core';
+import type { Phase, Scenario } from '@headroom/core';
+import type { WorkerPlan } from '@headroom/internal';
 
 /**
  * Splits a scenario into one plan per load worker.

@@ -1,4 +1,4 @@
-import type { ErrorKind } from '@headroom/core';
+import type { ErrorKind } from '@headroom/internal';
 import { addressOf, Connection } from './connection.ts';
 import type { ConnectionOwner } from './connection.ts';
 import type { EngineContext, UnitRun } from './engine.ts';

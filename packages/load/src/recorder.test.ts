@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createHistogram, decodeHistogram, mergeEncoded, recordUs } from '@headroom/core';
+import { createHistogram, decodeHistogram, mergeEncoded, recordUs } from '@headroom/internal';
 import { Recorder } from './recorder.ts';
 
 describe('histograms across the process boundary', () => {

@@ -1,5 +1,5 @@
-import { createHistogram, encodeHistogram, LatencyCounts } from '@headroom/core';
-import type { Counts, ErrorCounts, ErrorKind, Histogram } from '@headroom/core';
+import { createHistogram, encodeHistogram, LatencyCounts } from '@headroom/internal';
+import type { Counts, ErrorCounts, ErrorKind, Histogram } from '@headroom/internal';
 
 /**
  * Dense arrivals wake on Node's timers, which fire on 1 ms ticks of the loop's clock: a send

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeHistogram } from '@headroom/core';
+import { decodeHistogram } from '@headroom/internal';
 import { startStallServer } from '../../../examples/stall/start.ts';
 import type { StallServer } from '../../../examples/stall/start.ts';
 import { collect, phaseEnds, plan } from './test-servers.ts';

@@ -1,7 +1,8 @@
 /** Real local HTTP servers for the package's tests (127.0.0.1, random ports). */
 import http from 'node:http';
 import net from 'node:net';
-import type { WorkerPlan, WorkerToRunner, Phase, Request } from '@headroom/core';
+import type { Phase, Request } from '@headroom/core';
+import type { WorkerPlan, WorkerToRunner } from '@headroom/internal';
 import { runWorker } from './worker.ts';
 
 export interface TestServer { url: string; close(): Promise<void> }

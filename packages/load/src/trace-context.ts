@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { TraceSample } from '@headroom/core';
+import type { TraceSample } from '@headroom/internal';
 
 /**
  * W3C Trace Context for a sampled fraction of requests. Sampling is deterministic: an

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkerToRunner } from '@headroom/core';
+import type { WorkerToRunner } from '@headroom/internal';
 import { WORKER_ENTRY } from './index.ts';
 import { httpServer, plan } from './test-servers.ts';
 import type { TestServer } from './test-servers.ts';

@@ -3,7 +3,7 @@
  * channel (serialization 'advanced'), sends `start`, and may send `stop`. The worker
  * exits as soon as the channel closes, so a dead runner leaves no orphans.
  */
-import type { RunnerToWorker, WorkerToRunner } from '@headroom/core';
+import type { RunnerToWorker, WorkerToRunner } from '@headroom/internal';
 import { runWorker } from './worker.ts';
 import type { WorkerHandle } from './worker.ts';
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Request, WorkerPhaseEnd } from '@headroom/core';
-import { decodeHistogram } from '@headroom/core';
+import type { Request } from '@headroom/core';
+import type { WorkerPhaseEnd } from '@headroom/internal';
+import { decodeHistogram } from '@headroom/internal';
 import { collect, httpServer, phaseEnds, plan, ticks } from './test-servers.ts';
 import type { TestServer } from './test-servers.ts';
 

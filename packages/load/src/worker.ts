@@ -1,5 +1,5 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { WorkerPlan, WorkerToRunner } from '@headroom/core';
+import type { WorkerPlan, WorkerToRunner } from '@headroom/internal';
 import { encodeRequest } from './encode-request.ts';
 import { engineFor } from './engines.ts';
 import type { UnitRun } from './engine.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createHistogram, encodeHistogram, recordUs, summarize, type WorkerPhaseEnd, type WorkerTick } from '@headroom/core';
+import { createHistogram, encodeHistogram, recordUs, summarize, type WorkerPhaseEnd, type WorkerTick } from '@headroom/internal';
 import { PhaseMerger, SecondMerger } from './aggregate.ts';
 
 function tick(worker: number, second: number, values: number[], phase = 'steady'): WorkerTick {

@@ -1,7 +1,4 @@
-import {
-  createHistogram, encodeHistogram, mergeEncoded, summarize,
-  type Counts, type ErrorCounts, type Histogram, type LatencySummary, type WorkerPhaseEnd, type WorkerTick,
-} from '@headroom/core';
+import { createHistogram, encodeHistogram, mergeEncoded, summarize, type Counts, type ErrorCounts, type Histogram, type LatencySummary, type WorkerPhaseEnd, type WorkerTick } from '@headroom/internal';
 
 /** One second of the run, merged exactly across workers. */
 export interface SecondSample {

@@ -1,7 +1,8 @@
 import type { RuntimeSample } from '@headroom/capture';
-import type { Scenario, TraceSample } from '@headroom/core';
+import type { Scenario } from '@headroom/core';
+import type { TraceSample } from '@headroom/internal';
 import type { PhaseResult, SecondSample } from './aggregate.ts';
-import type { Pinning } from './cpus.ts';
+import type { Pinning } from '@headroom/internal';
 import type { GateOutcome } from './gates.ts';
 
 /** Per-second runtime metrics of the service, as the capture agent reports them. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createHistogram, encodeHistogram, recordUs, summarize, validateScenario, type Scenario } from '@headroom/core';
+import { validateScenario, type Scenario } from '@headroom/core';
+import { createHistogram, encodeHistogram, recordUs, summarize } from '@headroom/internal';
 import type { PhaseResult } from './aggregate.ts';
 import { evaluateThresholds, sloCapacity } from './gates.ts';
 

@@ -1,4 +1,5 @@
-import { createHistogram, isLatencyMetric, mergeEncoded, summarize, type Histogram, type Scenario, type Threshold, type ThresholdMetric } from '@headroom/core';
+import { isLatencyMetric, type Scenario, type Threshold, type ThresholdMetric } from '@headroom/core';
+import { createHistogram, mergeEncoded, summarize, type Histogram } from '@headroom/internal';
 import { addCounts, emptyCounts, errorTotal, type PhaseResult } from './aggregate.ts';
 
 /** The verdict of one threshold: data, not an exception. */

@@ -6,7 +6,5 @@ export type { BusEvent, Sink, RunStatus, RuntimeSample } from './bus.ts';
 export type { PhaseResult, SecondSample } from './aggregate.ts';
 export { evaluateThresholds, sloCapacity } from './gates.ts';
 export type { GateOutcome } from './gates.ts';
-export { readPinning, parseCpuList, pinningWarnings } from './cpus.ts';
-export type { Pinning } from './cpus.ts';
 export { runIdentity, redact } from './identity.ts';
 export type { RunIdentity } from './identity.ts';

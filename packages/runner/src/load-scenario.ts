@@ -1,4 +1,5 @@
-import { importDefault, validateScenario, type Scenario } from '@headroom/core';
+import { validateScenario, type Scenario } from '@headroom/core';
+import { importDefault } from '@headroom/internal';
 
 /** Imports a scenario file and validates it: every problem reported at once, nothing started. */
 export async function loadScenario(file: string): Promise<Scenario> {

@@ -1,13 +1,11 @@
 import { dirname, join } from 'node:path';
-import {
-  ExitCode, HeadroomError, RunFailedError, stepRates, subPhaseName, type ExitCodeValue, type Scenario, type Threshold,
-  type WorkerToRunner,
-} from '@headroom/core';
+import { ExitCode, HeadroomError, RunFailedError, stepRates, subPhaseName, type ExitCodeValue, type Scenario, type Threshold } from '@headroom/core';
+import { type WorkerToRunner } from '@headroom/internal';
 import { WORKER_ENTRY, WORKER_NODE_ARGS, planWorkers } from '@headroom/load';
 import { newRunId, type Store } from '@headroom/store';
 import { PhaseMerger, SecondMerger, type PhaseResult } from './aggregate.ts';
 import { SampleBus, type RunStatus } from './bus.ts';
-import { pinSelf, pinningWarnings, readPinning, type Pinning } from './cpus.ts';
+import { pinSelf, pinningWarnings, readPinning, type Pinning } from '@headroom/internal';
 import { evaluateThresholds, type GateOutcome } from './gates.ts';
 import { redact, runIdentity } from './identity.ts';
 import { startServiceCapture, type ServiceCapture } from './capture-bridge.ts';

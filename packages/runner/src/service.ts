@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { basename } from 'node:path';
 import { RunFailedError, formatMs, type Service } from '@headroom/core';
-import { pinned } from './cpus.ts';
+import { pinned } from '@headroom/internal';
 
 /** Options for starting the service under test. */
 export interface StartServiceOptions {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { RunnerToWorker, WorkerPlan, WorkerToRunner } from '@headroom/core';
-import { pinned } from './cpus.ts';
+import type { RunnerToWorker, WorkerPlan, WorkerToRunner } from '@headroom/internal';
+import { pinned } from '@headroom/internal';
 
 /** The CPU set of worker `i` of `count` over `cpus`: one CPU each when there are enough, else shared round-robin. */
 export function workerCpus(cpus: number[], count: number, i: number): number[] {

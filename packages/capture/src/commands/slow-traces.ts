@@ -2,7 +2,7 @@
  * `headroom traces slow`: the slowest sampled requests as the load generator measured them,
  * each with the span tree the SUT reported for the same trace id.
  */
-import type { TraceSample } from '@headroom/core';
+import type { TraceSample } from '@headroom/internal';
 import type { SpanRow } from '../types.ts';
 
 /** A trace sample as the generator sends it (camelCase) or as the store keeps it (snake_case). */

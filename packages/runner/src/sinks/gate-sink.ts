@@ -1,4 +1,5 @@
-import { createHistogram, mergeEncoded, type Scenario, type Threshold } from '@headroom/core';
+import { type Scenario, type Threshold } from '@headroom/core';
+import { createHistogram, mergeEncoded } from '@headroom/internal';
 import type { BusEvent, Sink } from '../bus.ts';
 import { compareOp, metricValue, type MetricSource } from '../gates.ts';
 

@@ -1,7 +1,7 @@
 import type { Row, Store } from '@headroom/store';
 import type { PhaseResult, SecondSample } from '../aggregate.ts';
 import type { BusEvent, RuntimeSample, Sink } from '../bus.ts';
-import type { Pinning } from '../cpus.ts';
+import type { Pinning } from '@headroom/internal';
 
 /** How many seconds a series row waits for late runtime metrics before it is written. */
 const SERIES_LAG_S = 3;

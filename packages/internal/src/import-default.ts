@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError, ValidationError } from './errors.ts';
+import { UsageError, ValidationError } from '@headroom/core';
 import { allowHeadroomImports } from './resolve-hook.ts';
 
 export interface ImportDefaultOptions {

@@ -10,7 +10,7 @@ let registered = false;
 export function allowHeadroomImports(): void {
   if (registered) return;
   registered = true;
-  const core = new URL('./index.ts', import.meta.url).href;
+  const core = import.meta.resolve('@headroom/core');
   registerHooks({
     resolve(specifier, context, nextResolve) {
       if (specifier === '@headroom/core') return { url: core, format: 'module-typescript', shortCircuit: true };

@@ -4,7 +4,7 @@
  * (see histogram.ts). Workers run under `taskset`, talk over Node's IPC channel with
  * `serialization: 'advanced'` so Uint8Array survives intact.
  */
-import type { Phase, Request } from './scenario.ts';
+import type { Phase, Request } from '@headroom/core';
 
 /** Errors by kind: non-2xx by status class, and transport failures. */
 export type ErrorKind = 'http_1xx' | 'http_3xx' | 'http_4xx' | 'http_5xx' | 'timeout' | 'refused' | 'reset' | 'closed' | 'other';

@@ -1,0 +1,17 @@
+/**
+ * @headroom/internal: the contracts between headroom's own processes and packages, which
+ * users never import: the orchestrator ↔ load-worker protocol, the HDR histogram codec,
+ * CPU pinning and its read-back, and loading of user files (scenario and bench modules).
+ */
+export { createHistogram, recordUs, LatencyCounts, encodeHistogram, decodeHistogram, mergeEncoded, summarize } from './histogram.ts';
+export type { Histogram, LatencySummary } from './histogram.ts';
+export type {
+  ErrorKind, ErrorCounts, WorkerPlan, RunnerToWorker, WorkerToRunner, WorkerTick, WorkerPhaseEnd, Counts, TraceSample,
+} from './protocol.ts';
+export {
+  parseCpuList, readThreadAffinity, mergeAffinity, unionCpus, pinnedTo, readPinning, pinSelf, pinned, pinningWarnings,
+} from './pinning.ts';
+export type { ThreadAffinity, Pinning } from './pinning.ts';
+export { allowHeadroomImports } from './resolve-hook.ts';
+export { importDefault } from './import-default.ts';
+export type { ImportDefaultOptions } from './import-default.ts';
