@@ -19,3 +19,5 @@ export { parseSampleFile } from './parse-sample-file.ts';
 export { parseGoBench } from './parse-go-bench.ts';
 export { loadRunSamples, benchRepSamples } from './load-run-samples.ts';
 export type { LoadPhaseRow, BenchRepSampleRow } from './load-run-samples.ts';
+export { summarizeBenchTasks } from './bench-summary.ts';
+export type { BenchRepetitionInput, BenchTaskSummary } from './bench-summary.ts';

@@ -7,6 +7,4 @@ export type { LoadBenchOptions } from './load-bench.ts';
 export { runBench, RUN_BENCH_DEFAULTS } from './run-bench.ts';
 export { benchEvents } from './bench-events.ts';
 export type { RunBenchOptions, BenchEvent, BenchRunResult, RepetitionOutcome, RepetitionResult, RepetitionFailure } from './run-bench.ts';
-export { benchRepRows, benchSampleRows } from './rows.ts';
-export type { BenchRepRow, BenchSampleRow } from './rows.ts';
 export { thinSorted } from './measure.ts';

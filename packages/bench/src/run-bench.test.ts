@@ -3,7 +3,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ValidationError } from '@headroom/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { benchEvents, benchRepRows, benchSampleRows, loadBench, runBench, type BenchEvent, type RepetitionResult } from './index.ts';
+import { benchEvents, loadBench, runBench, type BenchEvent, type RepetitionResult } from './index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'headroom-bench-'));
 const CPU = availableParallelism() - 1;
@@ -52,16 +52,10 @@ describe('runBench, process isolation (real pinned processes)', () => {
       expect(r.samples.length).toBe(Math.min(r.iterations, 10_000));
       expect(r.cpuShare).toBeGreaterThan(0);
       expect(r.cpuShare).toBeLessThanOrEqual(1);
-      expect(r.involuntarySwitches).toBeGreaterThanOrEqual(0);
+      // Read from /proc/<pid>/status: a count, so an integer (a parse slip gives NaN or undefined).
+      expect(Number.isInteger(r.involuntarySwitches)).toBe(true);
     }
     expect(new Set(reps.map((r) => r.pid)).size).toBe(6);
-
-    const repRows = benchRepRows('run-1', result.repetitions);
-    expect(repRows).toHaveLength(6);
-    expect(repRows[0]).toMatchObject({ run_id: 'run-1', task: 'parse', repetition: 1, cpus: `[${CPU}]` });
-    const sampleRows = benchSampleRows('run-1', result.repetitions);
-    expect(sampleRows.length).toBe(reps.reduce((s, r) => s + r.samples.length, 0));
-    expect(sampleRows.length).toBeLessThanOrEqual(6 * 10_000);
   }, 60_000);
 
   it('reports a throwing task as failed data and keeps running the others', async () => {

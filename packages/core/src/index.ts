@@ -1,6 +1,6 @@
 export { ExitCode, HeadroomError, ValidationError, UsageError, RunFailedError, InterruptedError } from './errors.ts';
 export type { ExitCodeValue, ValidationIssue } from './errors.ts';
-export { parseDuration, parseCount, parsePercent, formatMs, formatDuration } from './units.ts';
+export { parseDuration, parseCount, parsePercent, formatDuration } from './units.ts';
 export type { Parsed } from './units.ts';
 export { Checker, join as joinPath } from './checker.ts';
 export { defineScenario, stepRates, subPhaseName } from './scenario.ts';

@@ -50,15 +50,6 @@ export function parsePercent(input: unknown): Parsed<number> {
   return { ok: true, value: v };
 }
 
-/** Formats milliseconds for people: "850µs", "12.3ms", "4.20s". */
-export function formatMs(ms: number): string {
-  if (!Number.isFinite(ms)) return String(ms);
-  if (ms < 1) return `${Math.round(ms * 1000)}µs`;
-  if (ms < 100) return `${ms.toFixed(ms < 10 ? 2 : 1)}ms`;
-  if (ms < 10_000) return `${Math.round(ms)}ms`;
-  return `${(ms / 1000).toFixed(2)}s`;
-}
-
 /** Formats a duration in ms as the shortest unit string that parses back ("30s", "2m"). */
 export function formatDuration(ms: number): string {
   if (ms % 3_600_000 === 0 && ms > 0) return `${ms / 3_600_000}h`;

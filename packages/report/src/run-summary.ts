@@ -1,4 +1,4 @@
-import { formatMs } from '@headroom/core';
+import { formatMs, formatRate } from './units.ts';
 import { formatTable, painter } from './table.ts';
 
 /** The machine-readable result of a load run: what `headroom run --json` prints. */
@@ -59,8 +59,8 @@ export function formatRunSummary(run: RunJson, options: RunSummaryOptions): stri
   if (run.phases.length > 0) {
     const rows = run.phases.map((p) => [
       p.parent !== p.phase ? `  ${p.phase}` : p.phase,
-      p.offeredRate === null ? 'closed' : fmtRate(p.offeredRate),
-      fmtRate(p.achievedRate),
+      p.offeredRate === null ? 'closed' : formatRate(p.offeredRate),
+      formatRate(p.achievedRate),
       p.requests.toLocaleString('en-US'),
       p.errors === 0 ? '0' : c('red', `${p.errors} (${(p.errorRate * 100).toFixed(2)}%)`),
       formatMs(p.latencyMs.p50), formatMs(p.latencyMs.p90), formatMs(p.latencyMs.p99), formatMs(p.latencyMs.p999), formatMs(p.latencyMs.max),
@@ -84,10 +84,6 @@ export function formatRunSummary(run: RunJson, options: RunSummaryOptions): stri
   if (run.error) out.push(c('red', `run ${run.status}: see the error above`));
   out.push(c('dim', `stored in ${run.db} as ${run.runId}`));
   return out.join('\n');
-}
-
-function fmtRate(r: number): string {
-  return `${r >= 100 ? Math.round(r).toLocaleString('en-US') : r.toFixed(1)}/s`;
 }
 
 function fmtValue(key: string, v: number): string {

@@ -1,4 +1,5 @@
-import type { RuntimeSample } from '@headroom/capture';
+import type { FunctionRow, ProfileRow, RuntimeSample, SpanRow } from '@headroom/capture';
+import type { RepetitionOutcome } from '@headroom/bench';
 import type { Scenario } from '@headroom/core';
 import type { TraceSample } from '@headroom/internal';
 import type { PhaseResult, SecondSample } from './aggregate.ts';
@@ -19,6 +20,9 @@ export type BusEvent =
   | { type: 'phase'; result: PhaseResult }
   | { type: 'traces'; samples: TraceSample[] }
   | { type: 'runtime'; sample: RuntimeSample }
+  | { type: 'profiles'; profiles: ProfileRow[]; functions: FunctionRow[] }
+  | { type: 'spans'; spans: SpanRow[] }
+  | { type: 'bench-rep'; outcome: RepetitionOutcome }
   | { type: 'warning'; message: string }
   | { type: 'gates'; outcomes: GateOutcome[] }
   | { type: 'run-end'; status: RunStatus; error: string | null };
@@ -26,6 +30,8 @@ export type BusEvent =
 /** A consumer of bus events: store, live progress, gates, exporters. */
 export interface Sink {
   readonly name: string;
+  /** True when this sink shows warnings to the user itself (live progress), so the runner does not log them again. */
+  readonly drawsWarnings?: boolean;
   onEvent(event: BusEvent): void;
   /** Finish pending work (flush writes). Called once at the end of the run. */
   close?(): Promise<void>;

@@ -1,14 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import type { Scenario } from '@headroom/core';
-import type { Store } from '@headroom/store';
 import type { SampleBus } from './bus.ts';
 
-/** The runner's view of a capture session: what the SUT needs, phase marks, and the store hand-off. */
+/** The runner's view of a capture session: what the SUT needs, phase marks, and the results at the end. */
 export interface ServiceCapture {
   nodeArgs: string[];
   env: Record<string, string>;
   setPhase(phase: string | null, measured: boolean): Promise<void>;
-  finish(store: Store, runId: string): Promise<void>;
+  /** Stops the receivers and publishes profiles and spans on the bus. */
+  finish(): Promise<void>;
 }
 
 /**
@@ -36,12 +36,11 @@ export async function startServiceCapture(
       nodeArgs: isNode ? session.nodeArgs : [],
       env: session.env,
       setPhase: (phase, measured) => session.setPhase(phase, measured),
-      finish: async (store, id) => {
+      finish: async () => {
         const r = await session.finish();
         for (const w of r.warnings) warn(`capture: ${w}`);
-        await store.append('profiles', r.profiles.map((p) => ({ ...p, run_id: id })));
-        await store.append('profile_functions', r.functions.map((f) => ({ ...f, run_id: id })));
-        await store.append('spans', r.spans.map((s) => ({ ...s, run_id: id })));
+        bus.publish({ type: 'profiles', profiles: r.profiles, functions: r.functions });
+        bus.publish({ type: 'spans', spans: r.spans });
       },
     };
   } catch (err) {

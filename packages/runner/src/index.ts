@@ -8,3 +8,7 @@ export { evaluateThresholds, sloCapacity } from './gates.ts';
 export type { GateOutcome } from './gates.ts';
 export { runIdentity, redact } from './identity.ts';
 export type { RunIdentity } from './identity.ts';
+export { runBenchFile } from './run-bench.ts';
+export type { RunBenchFileOptions, BenchOutcome } from './run-bench.ts';
+export { openRun, closeRun } from './run-record.ts';
+export type { OpenRunOptions, OpenRun, CloseRunOptions } from './run-record.ts';

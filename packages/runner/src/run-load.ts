@@ -1,24 +1,22 @@
-import { dirname, join } from 'node:path';
 import { ExitCode, HeadroomError, RunFailedError, stepRates, subPhaseName, type ExitCodeValue, type Scenario, type Threshold } from '@headroom/core';
 import { type WorkerToRunner } from '@headroom/internal';
 import { WORKER_ENTRY, WORKER_NODE_ARGS, planWorkers } from '@headroom/load';
-import { newRunId, type Store } from '@headroom/store';
+import type { Store } from '@headroom/store';
 import { PhaseMerger, SecondMerger, type PhaseResult } from './aggregate.ts';
-import { SampleBus, type RunStatus } from './bus.ts';
+import { SampleBus, type RunStatus, type Sink } from './bus.ts';
 import { pinSelf, pinningWarnings, readPinning, type Pinning } from '@headroom/internal';
 import { evaluateThresholds, type GateOutcome } from './gates.ts';
-import { redact, runIdentity } from './identity.ts';
+import { closeRun, openRun } from './run-record.ts';
 import { startServiceCapture, type ServiceCapture } from './capture-bridge.ts';
 import { ServiceProcess } from './service.ts';
 import { GateSink } from './sinks/gate-sink.ts';
-import { ProgressSink } from './sinks/progress-sink.ts';
 import { StoreSink } from './sinks/store-sink.ts';
 import { WorkerPool } from './workers.ts';
 
 export interface RunScenarioOptions {
   store: Store;
-  /** Draw live progress on stderr (TTY). @default false */
-  progress?: boolean;
+  /** More sinks to attach after the store (live progress, exporters). @default [] */
+  sinks?: readonly Sink[];
   /** Aborting stores the partial run as interrupted. */
   signal?: AbortSignal;
   /** Log line sink for warnings and status (stderr in the CLI). @default no-op */
@@ -50,26 +48,20 @@ const GEN_CPU_LIMIT = 0.9;
 export async function runScenario(scenario: Scenario, options: RunScenarioOptions): Promise<RunOutcome> {
   const { store } = options;
   const log = options.log ?? (() => {});
-  const runId = newRunId();
-  const startedAt = Date.now();
-  const artifactsDir = join(store.path === ':memory:' ? 'results' : dirname(store.path), runId);
-  const identity = runIdentity(scenario.file);
+  const record = await openRun(store, {
+    kind: 'load', name: scenario.name, file: scenario.file, config: scenario,
+    serviceCpus: scenario.service?.cpus ?? null, workerCpus: scenario.workers.cpus,
+  });
+  const { id: runId, startedAt, artifactsDir } = record;
   const warnings: string[] = [];
-  await store.upsert('runs', [{
-    id: runId, kind: 'load', scenario: scenario.name, file: scenario.file, status: 'running', started_at: startedAt,
-    git_sha: identity.gitSha, git_dirty: identity.gitDirty, version: identity.version, host: identity.host,
-    cpu_model: identity.cpuModel, cpu_count: identity.cpuCount, node_version: identity.nodeVersion,
-    service_cpus: JSON.stringify(scenario.service?.cpus ?? null), worker_cpus: JSON.stringify(scenario.workers.cpus),
-    config: JSON.stringify(redact(scenario)),
-  }]);
 
   const bus = new SampleBus((sink, err) => { const m = `output ${sink} failed and was detached: ${(err as Error).message}`; warnings.push(m); log(`warning: ${m}`); });
   const phaseMeta = new Map<string, { model: string; warmup: boolean }>();
   for (const p of scenario.phases) phaseMeta.set(p.name, { model: p.model, warmup: p.warmup });
   const storeSink = new StoreSink(store, runId, phaseMeta);
   bus.attach(storeSink);
-  if (options.progress) bus.attach(new ProgressSink());
-  const warn = (message: string) => { warnings.push(message); bus.publish({ type: 'warning', message }); if (!options.progress) log(`warning: ${message}`); };
+  for (const sink of options.sinks ?? []) bus.attach(sink);
+  const warn = (message: string) => { warnings.push(message); bus.publish({ type: 'warning', message }); if (!options.sinks?.some((x) => x.drawsWarnings)) log(`warning: ${message}`); };
 
   let status: RunStatus = 'running';
   let failure: HeadroomError | null = null;
@@ -201,17 +193,14 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const gates = status === 'failed' ? [] : evaluateThresholds(scenario, results, (abortedBy as Threshold | null)?.key ?? null);
   if (gates.length > 0) bus.publish({ type: 'gates', outcomes: gates });
   if (capture) {
-    try { await capture.finish(store, runId); } catch (err) { warn(`capture could not be stored: ${(err as Error).message}`); }
+    try { await capture.finish(); } catch (err) { warn(`capture could not be stored: ${(err as Error).message}`); }
   }
   if (service) await service.stop(scenario.service?.stopTimeoutMs ?? 5000);
   const error = (failure as HeadroomError | null)?.message ?? null;
   bus.publish({ type: 'run-end', status, error });
   await bus.close();
-  const endedAt = Date.now();
   const gateStatus = gates.length === 0 ? null : gates.every((g) => g.status === 'passed') ? 'passed' : 'failed';
-  await store.run('UPDATE runs SET status = $1, ended_at = make_timestamp($2::BIGINT), error = $3, warnings = $4, gates = $5, pinning = $6 WHERE id = $7', [
-    status, BigInt(endedAt * 1000), error, JSON.stringify(warnings), gateStatus, JSON.stringify([...pins.values()]), runId,
-  ]);
+  const endedAt = await closeRun(store, record, { status, error, warnings, gates: gateStatus, pinning: [...pins.values()] });
   return {
     runId, scenario: scenario.name, status, exitCode: exitCodeOf(status, gateStatus), startedAt, endedAt,
     phases: results, gates, pins: [...pins.values()], warnings, error, artifactsDir,

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { basename } from 'node:path';
-import { RunFailedError, formatMs, type Service } from '@headroom/core';
+import { RunFailedError, formatDuration, type Service } from '@headroom/core';
 import { pinned } from '@headroom/internal';
 
 /** Options for starting the service under test. */
@@ -95,7 +95,7 @@ export class ServiceProcess {
       }
       await new Promise((r) => setTimeout(r, 50));
     }
-    throw new RunFailedError('E_SERVICE_NOT_READY', `the service was not ready at ${url} within ${formatMs(timeoutMs)} (last: ${last}); raise service.readyTimeout or fix the readiness URL\n  ${this.describeExit()}`);
+    throw new RunFailedError('E_SERVICE_NOT_READY', `the service was not ready at ${url} within ${formatDuration(timeoutMs)} (last: ${last}); raise service.readyTimeout or fix the readiness URL\n  ${this.describeExit()}`);
   }
 
   /** SIGTERM to the process group, SIGKILL after the grace period. */

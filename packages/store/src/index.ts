@@ -6,3 +6,10 @@ export { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
 export type { Migration } from './migrations.ts';
 export { newRunId, resolveRunRef } from './run-ref.ts';
 export type { ResolveRunOptions } from './run-ref.ts';
+export { beginRun, finishRun, setRunPinning } from './writers/run-record.ts';
+export type { RunBegin, RunEnd } from './writers/run-record.ts';
+export {
+  listRuns, readRun, readPhases, readGates, readSeries, readBenchAggregates, readBenchRepetitions, readMeasuredPhases,
+  readRunKinds, runsBetween,
+} from './readers/runs.ts';
+export type { RunListing, StoredRun, StoredPhase, StoredGate, BenchTaskAggregate } from './readers/runs.ts';

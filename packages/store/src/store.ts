@@ -76,19 +76,20 @@ export class Store {
     return v;
   }
 
-  /** Runs SQL and returns rows as plain JS objects (BIGINT as number, timestamps as Date). */
+  /** Runs SQL and returns rows as plain JS objects (BIGINT as number, timestamps as Date). Only this package's readers and writers call it. */
   async query<T = Record<string, unknown>>(sql: string, params: DuckDBValue[] = []): Promise<T[]> {
     const reader = await this.conn.runAndReadAll(sql, params);
     return reader.getRowObjectsJS().map((r) => normalise(r) as T);
   }
 
-  /** Like query, but values as JSON-safe (for `runs sql --json`). */
-  async queryJson(sql: string): Promise<{ columns: string[]; rows: Record<string, JsonValue>[] }> {
+  /** The user's own SQL (`runs sql`), passed through as written; values JSON-safe. */
+  async userQuery(sql: string): Promise<{ columns: string[]; rows: Record<string, JsonValue>[] }> {
     const reader = await this.conn.runAndReadAll(sql);
     return { columns: reader.columnNames(), rows: reader.getRowObjectsJson() as Record<string, JsonValue>[] };
   }
 
-  async run(sql: string, params: DuckDBValue[] = []): Promise<void> {
+  /** Runs a statement that returns no rows. */
+  async exec(sql: string, params: DuckDBValue[] = []): Promise<void> {
     await this.conn.run(sql, params);
   }
 

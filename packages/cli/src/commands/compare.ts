@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { ExitCode, UsageError, parsePercent } from '@headroom/core';
 import { benchRepSamples, compareSets, loadRunSamples, parseSampleFile, regressionGate, type SampleSet } from '@headroom/analysis';
 import { formatCompareMarkdown, formatCompareText } from '@headroom/report';
-import { resolveRunRef, type Store } from '@headroom/store';
+import { readBenchRepetitions, readMeasuredPhases, readRunKinds, resolveRunRef, runsBetween, type Store } from '@headroom/store';
 import type { Output } from '../output.ts';
 
 export interface CompareCommandOptions {
@@ -50,18 +50,16 @@ async function side(spec: string, store: Store | null): Promise<Side> {
   if (existsSync(spec)) return { kind: 'file', label: basename(spec), sets: parseSampleFile(readFileSync(spec, 'utf8'), basename(spec)) };
   if (!store) throw new UsageError(`"${spec}" is not a file, and there is no store to look runs up in; pass --db <file>`);
   const ids = await resolveRuns(store, spec);
-  const quoted = ids.map((i) => `'${i.replaceAll("'", "''")}'`).join(', ');
-  const kinds = await store.query<{ kind: string; scenario: string }>(`SELECT DISTINCT kind, scenario FROM runs WHERE id IN (${quoted})`);
+  const kinds = await readRunKinds(store, ids);
   if (kinds.length > 1) throw new UsageError(`"${spec}" mixes ${kinds.map((k) => `${k.kind} ${k.scenario}`).join(' and ')}; a side must be runs of one scenario or bench`);
   const kind = kinds[0]?.kind === 'bench' ? 'bench' : 'load';
   const label = ids.length === 1 ? (ids[0] as string) : `${ids.length} runs`;
   if (kind === 'bench') {
-    const rows = await store.query<{ task: string; median_ns: number; mean_ns: number }>(`SELECT task, median_ns, mean_ns FROM bench_reps WHERE run_id IN (${quoted}) AND coalesce(status, 'ok') = 'ok'`);
-    return { kind, label, sets: [benchRepSamples(rows, label)] };
+    const rows = await readBenchRepetitions(store, ids);
+    return { kind, label, sets: [benchRepSamples(rows.map((r) => ({ task: r.task as string, median_ns: r.median_ns as number, mean_ns: r.mean_ns as number })), label)] };
   }
-  const rows = await store.query<{ run_id: string; phase: string; achieved_rate: number; p50_ms: number; p99_ms: number }>(
-    `SELECT run_id, phase, achieved_rate, p50_ms, p99_ms FROM phases WHERE run_id IN (${quoted}) AND NOT coalesce(warmup, false) ORDER BY run_id, ordinal`);
-  return { kind, label, sets: loadRunSamples(rows, label) };
+  const rows = await readMeasuredPhases(store, ids);
+  return { kind, label, sets: loadRunSamples(rows.map((r) => ({ run_id: r.run_id as string, phase: r.phase as string, achieved_rate: r.achieved_rate as number, p50_ms: r.p50_ms as number, p99_ms: r.p99_ms as number })), label) };
 }
 
 /** `a,b,c` → each; `A..B` → every run of A's kind and scenario from A to B inclusive. */
@@ -70,10 +68,7 @@ async function resolveRuns(store: Store, spec: string): Promise<string[]> {
   const range = spec.split('..');
   if (range.length === 2) {
     const [from, to] = await Promise.all(range.map((s) => resolveRunRef(store, s)));
-    const rows = await store.query<{ id: string }>(
-      `SELECT r.id FROM runs r, runs a, runs b WHERE a.id = $1 AND b.id = $2 AND r.kind = a.kind AND r.scenario = a.scenario
-       AND r.started_at BETWEEN least(a.started_at, b.started_at) AND greatest(a.started_at, b.started_at) ORDER BY r.started_at`, [from as string, to as string]);
-    return rows.map((r) => r.id);
+    return runsBetween(store, from as string, to as string);
   }
   return [await resolveRunRef(store, spec)];
 }

@@ -1,32 +1,16 @@
-import { loadScenario, runScenario, type RunOutcome } from '@headroom/runner';
-import { formatRunSummary, type RunJson } from '@headroom/report';
+import { ProgressSink, formatRunSummary, toRunJson } from '@headroom/report';
+import { loadScenario, runScenario } from '@headroom/runner';
 import type { Store } from '@headroom/store';
 import type { Output } from '../output.ts';
 
 /** `headroom run <scenario>`: validate, start the service, load it, store the run. */
 export async function runCommand(file: string, store: Store, out: Output, signal: AbortSignal): Promise<number> {
   const scenario = await loadScenario(file);
-  const outcome = await runScenario(scenario, { store, progress: out.tty && !out.json, signal, log: out.log });
+  const sinks = out.tty && !out.json ? [new ProgressSink()] : [];
+  const outcome = await runScenario(scenario, { store, sinks, signal, log: out.log });
   const json = toRunJson(outcome, store.path);
   if (outcome.error) out.log(`headroom: ${outcome.error}`);
   if (out.json) out.resultJson(json);
   else out.result(formatRunSummary(json, { color: out.color }));
   return outcome.exitCode;
-}
-
-export function toRunJson(o: RunOutcome, db: string): RunJson {
-  return {
-    runId: o.runId, scenario: o.scenario, status: o.status, exitCode: o.exitCode,
-    startedAt: new Date(o.startedAt).toISOString(), endedAt: new Date(o.endedAt).toISOString(), durationS: (o.endedAt - o.startedAt) / 1000,
-    phases: o.phases.map((p) => ({
-      phase: p.phase, parent: p.parent, durationS: p.durationS, requests: p.counts.requests, errors: p.errors,
-      errorsByKind: p.counts.errors as Record<string, number>, errorRate: p.errorRate, offeredRate: p.offeredRate,
-      achievedRate: p.achievedRate, lateSends: p.counts.lateSends, maxLagMs: p.counts.maxLagUs / 1000,
-      latencyMs: { p50: p.latency.p50Ms, p90: p.latency.p90Ms, p95: p.latency.p95Ms, p99: p.latency.p99Ms, p999: p.latency.p999Ms, max: p.latency.maxMs, mean: p.latency.meanMs },
-      serviceTimeMs: { p50: p.service.p50Ms, p90: p.service.p90Ms, p95: p.service.p95Ms, p99: p.service.p99Ms, p999: p.service.p999Ms, max: p.service.maxMs, mean: p.service.meanMs },
-    })),
-    gates: o.gates.map((g) => ({ key: g.key, expression: g.expression, value: g.value, status: g.status, aborted: g.aborted })),
-    pinning: o.pins.map((p) => ({ role: p.role, pid: p.pid, requested: p.requested, allowed: p.allowed, verified: p.verified })),
-    warnings: o.warnings, error: o.error, db,
-  };
 }

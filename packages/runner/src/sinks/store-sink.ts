@@ -1,15 +1,16 @@
-import type { Row, Store } from '@headroom/store';
+import { setRunPinning, type Row, type Store } from '@headroom/store';
+import type { RepetitionOutcome } from '@headroom/bench';
 import type { PhaseResult, SecondSample } from '../aggregate.ts';
 import type { BusEvent, RuntimeSample, Sink } from '../bus.ts';
-import type { Pinning } from '@headroom/internal';
 
 /** How many seconds a series row waits for late runtime metrics before it is written. */
 const SERIES_LAG_S = 3;
 
 /**
  * Writes the run as it happens: phases when they end, the per-second series a few
- * seconds behind (so runtime metrics can join), trace samples, gates, and the final
- * status. Writes are serialised; a run that dies midway keeps what was written.
+ * seconds behind (so runtime metrics can join), trace samples, gates, pinning, profiles,
+ * spans and bench repetitions. Writes are serialised; a run that dies midway keeps what
+ * was written. The run record itself is begun and finished in run-record.ts.
  */
 export class StoreSink implements Sink {
   readonly name = 'store';
@@ -19,12 +20,10 @@ export class StoreSink implements Sink {
   private readonly series = new Map<number, Partial<Row<'series'>>>();
   private readonly runtime = new Map<number, RuntimeSample>();
   private startSecondEpoch = 0;
-  private readonly warnings: string[] = [];
-  private pins: Pinning[] = [];
   private readonly phaseMeta = new Map<string, { model: string; warmup: boolean }>();
   private failure: unknown = null;
 
-  constructor(store: Store, runId: string, phaseMeta: Map<string, { model: string; warmup: boolean }>) {
+  constructor(store: Store, runId: string, phaseMeta: Map<string, { model: string; warmup: boolean }> = new Map()) {
     this.store = store;
     this.runId = runId;
     this.phaseMeta = phaseMeta;
@@ -33,7 +32,7 @@ export class StoreSink implements Sink {
   onEvent(e: BusEvent): void {
     switch (e.type) {
       case 'run-start': this.startSecondEpoch = Math.floor(e.startAt / 1000); break;
-      case 'pinning': this.pins = e.pins; this.write(() => this.store.run('UPDATE runs SET pinning = $1 WHERE id = $2', [JSON.stringify(e.pins), this.runId])); break;
+      case 'pinning': this.write(() => setRunPinning(this.store, this.runId, e.pins)); break;
       case 'second': this.addSecond(e.sample); break;
       case 'runtime': this.addRuntime(e.sample); break;
       case 'phase': { const row = this.phaseRow(e.result); this.write(() => this.store.upsert('phases', [row])); break; }
@@ -45,7 +44,12 @@ export class StoreSink implements Sink {
         run_id: this.runId, key: g.key, scope: g.scope, metric: g.metric, expression: g.expression, op: g.op,
         threshold: g.threshold, value: g.value, passed: g.status === 'passed', aborted: g.aborted, reason: g.reason,
       })))); break;
-      case 'warning': this.warnings.push(e.message); break;
+      case 'profiles':
+        this.write(() => this.store.append('profiles', e.profiles.map((p) => ({ ...p, run_id: this.runId }))));
+        this.write(() => this.store.append('profile_functions', e.functions.map((f) => ({ ...f, run_id: this.runId }))));
+        break;
+      case 'spans': this.write(() => this.store.append('spans', e.spans.map((x) => ({ ...x, run_id: this.runId })))); break;
+      case 'bench-rep': { const o = e.outcome; this.write(() => this.writeRepetition(o)); break; }
       default: break;
     }
   }
@@ -94,9 +98,21 @@ export class StoreSink implements Sink {
     };
   }
 
-  /** Warnings collected during the run (the runner writes them with the final status). */
-  collectedWarnings(): string[] {
-    return [...this.warnings];
+  /**
+   * A bench repetition as it finishes (a bench that dies midway keeps what it measured).
+   * Samples were thinned by the worker to at most the bench's sample cap.
+   */
+  private async writeRepetition(o: RepetitionOutcome): Promise<void> {
+    const base = { run_id: this.runId, task: o.task, repetition: o.repetition, pid: o.pid };
+    if (o.status === 'failed') {
+      await this.store.append('bench_reps', [{ ...base, status: 'failed', error: o.error }]);
+      return;
+    }
+    await this.store.append('bench_reps', [{
+      ...base, cpus: JSON.stringify(o.cpus), iterations: o.iterations, mean_ns: o.meanNs, median_ns: o.medianNs,
+      min_ns: o.minNs, max_ns: o.maxNs, sd_ns: o.sdNs, ops_per_s: o.opsPerSec, status: 'ok',
+    }]);
+    await this.store.append('bench_samples', Array.from(o.samples, (ns, i) => ({ ...base, sample_index: i, ns })));
   }
 
   async close(): Promise<void> {

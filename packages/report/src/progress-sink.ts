@@ -1,5 +1,5 @@
-import { formatMs } from '@headroom/core';
-import type { BusEvent, Sink } from '../bus.ts';
+import type { BusEvent, Sink } from '@headroom/runner';
+import { formatMs } from './units.ts';
 
 export interface ProgressSinkOptions {
   /** Where to draw. @default process.stderr */
@@ -11,6 +11,7 @@ export interface ProgressSinkOptions {
 /** Live progress on a TTY: one line redrawn each second (phase, elapsed/total, req/s, errors, p99). */
 export class ProgressSink implements Sink {
   readonly name = 'progress';
+  readonly drawsWarnings = true;
   private readonly stream: NodeJS.WriteStream;
   private readonly color: boolean;
   private totalMs = 0;

@@ -1,0 +1,52 @@
+/** Terminal text of `headroom runs ls` and `headroom runs show`. */
+import type { BenchTaskAggregate, RunListing, StoredGate, StoredPhase, StoredRun } from '@headroom/store';
+import { formatTable } from './table.ts';
+import { formatMs } from './units.ts';
+
+/** The run list, newest first. */
+export function formatRunList(rows: readonly RunListing[], db: string): string {
+  if (rows.length === 0) return `no runs in ${db} yet; start one with: headroom run scenarios/quickstart.ts`;
+  return formatTable(['id', 'kind', 'scenario', 'status', 'gates', 'started', 'took', 'git'], rows.map((r) => [
+    r.id, r.kind, r.scenario, r.status, r.gates ?? '-', r.startedAt.toISOString().replace('T', ' ').slice(0, 19),
+    r.seconds === null ? '-' : `${Math.round(r.seconds)}s`, r.gitSha ? `${r.gitSha.slice(0, 8)}${r.gitDirty ? '+dirty' : ''}` : '-',
+  ]), { rightAlign: [false, false, false, false, false, false, true, false] });
+}
+
+/** What `runs show` shows of one run. */
+export interface RunShowInput {
+  run: StoredRun;
+  phases: readonly StoredPhase[];
+  gates: readonly StoredGate[];
+  bench: readonly BenchTaskAggregate[];
+}
+
+/** One run: identity, phases, bench tasks, gates, warnings. */
+export function formatRunShow({ run: r, phases, gates, bench }: RunShowInput): string {
+  const lines = [
+    `run ${r.id}  ${r.kind}  ${r.scenario}  ${r.status}${r.gates ? `  gates ${r.gates}` : ''}`,
+    `started ${r.startedAt.toISOString()}  git ${r.gitSha ?? '-'}${r.gitDirty ? ' (dirty)' : ''}  headroom ${r.version ?? '-'}  node ${r.nodeVersion ?? '-'}`,
+    `host ${r.host ?? '-'}  ${r.cpuModel ?? '-'} ×${r.cpuCount ?? '-'}  service CPUs ${JSON.stringify(r.serviceCpus)}  worker CPUs ${JSON.stringify(r.workerCpus)}`,
+  ];
+  if (r.error) lines.push(`error: ${r.error}`);
+  const ms = (v: number | null) => (v === null ? '-' : formatMs(v));
+  if (phases.length > 0) {
+    lines.push('', formatTable(['phase', 'offered', 'achieved', 'requests', 'errors', 'p50', 'p99', 'p99.9', 'svc p99', 'late'], phases.map((p) => [
+      String(p.phase), p.offered_rate === null ? 'closed' : `${Math.round(p.offered_rate)}/s`, `${Math.round(p.achieved_rate ?? 0)}/s`,
+      String(p.requests ?? 0), String(p.errors ?? 0), ms(p.p50_ms), ms(p.p99_ms), ms(p.p999_ms), ms(p.svc_p99_ms), String(p.late_sends ?? 0),
+    ])));
+  }
+  if (bench.length > 0) {
+    lines.push('', formatTable(['task', 'reps', 'median ns', 'min', 'max'], bench.map((b) => [
+      b.task, String(b.repetitions), b.medianNs.toFixed(1), b.minNs.toFixed(1), b.maxNs.toFixed(1),
+    ])));
+  }
+  for (const g of gates) lines.push(`${g.passed ? '✓' : '✗'} ${g.key} ${g.expression} (value ${g.value ?? 'no data'})`);
+  for (const w of r.warnings) lines.push(`warning: ${w}`);
+  return lines.join('\n');
+}
+
+/** Rows of the user's own SQL as a table. */
+export function formatSqlRows(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
+  const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  return formatTable([...columns], rows.map((r) => columns.map((c) => cell(r[c]))));
+}
