@@ -1,46 +1,47 @@
+/**
+ * The `headroom` command: finds the command, parses its own options, opens the store when
+ * the command uses one, runs it, and maps errors to exit codes. Heavy modules (DuckDB, the
+ * runner, analysis) load only inside the command that needs them.
+ */
 import { existsSync, readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { ExitCode, HeadroomError, UsageError, ValidationError } from '@headroom/core';
-import { DEFAULT_DB, Store } from '@headroom/store';
-import { COMMANDS, HELP } from './commands/index.ts';
-import { createOutput } from './output.ts';
+import { ExitCode, HeadroomError, InterruptedError, UsageError, ValidationError } from '@headroom/core';
+import type { Store } from '@headroom/store';
+import { COMMANDS, findCommand } from './commands/index.ts';
+import { commandHelp, overviewHelp } from './help.ts';
+import { createOutput, type Output } from './output.ts';
+import { parseCommandLine } from './spec.ts';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+/** The store when neither --db nor $HEADROOM_DB says otherwise (the store package's default too). */
+const DEFAULT_DB = 'results/headroom.duckdb';
+
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv, allowPositionals: true, strict: true,
-      options: {
-        db: { type: 'string', default: process.env['HEADROOM_DB'] ?? DEFAULT_DB },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-        version: { type: 'boolean', short: 'v', default: false },
-        limit: { type: 'string', default: '20' },
-        phase: { type: 'string' },
-        type: { type: 'string' },
-        format: { type: 'string' },
-        output: { type: 'string', short: 'o' },
-        alpha: { type: 'string' },
-        'noise-floor': { type: 'string' },
-        'fail-on': { type: 'string' },
-        markdown: { type: 'boolean', default: false },
-        profile: { type: 'boolean', default: false },
-      },
-    });
-  } catch (err) {
-    process.stderr.write(`headroom: ${(err as Error).message}\n${HELP}\n`);
-    return ExitCode.badInput;
+  const wantsJson = argv.includes('--json');
+  const early = createOutput(wantsJson);
+  if (argv.length === 0) { process.stdout.write(`${overviewHelp(COMMANDS)}\n`); return ExitCode.badInput; }
+  if (argv[0] === '--version' || argv[0] === '-v') { process.stdout.write(`${version()}\n`); return ExitCode.ok; }
+  if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    const target = argv[1] ? findCommand(argv.slice(1)) : null;
+    process.stdout.write(`${target && 'spec' in target ? commandHelp(target.spec) : overviewHelp(COMMANDS)}\n`);
+    return ExitCode.ok;
   }
-  const { values, positionals } = parsed;
-  if (values.version) { process.stdout.write(`${VERSION}\n`); return 0; }
-  const [name, ...args] = positionals;
-  if (values.help || !name) { process.stdout.write(`${HELP}\n`); return name || values.help ? 0 : ExitCode.badInput; }
-  const out = createOutput(values.json);
-  const command = COMMANDS[name];
-  if (!command) { out.log(`headroom: unknown command "${name}"\n${HELP}`); return ExitCode.badInput; }
+  const found = findCommand(argv);
+  if (!found) return reportError(new UsageError(`unknown command "${argv[0]}"; commands: ${[...new Set(COMMANDS.map((c) => c.name.split(' ')[0]))].join(', ')} (headroom --help)`, 'E_UNKNOWN_COMMAND'), early);
+  if ('group' in found) {
+    const wanted = argv[1];
+    if (wanted === '--help' || wanted === '-h' || wanted === undefined) { process.stdout.write(`${found.subcommands.map(commandHelp).join('\n\n')}\n`); return wanted === undefined ? ExitCode.badInput : ExitCode.ok; }
+    return reportError(new UsageError(`unknown ${found.group} subcommand "${wanted}"; use ${found.subcommands.map((c) => c.name.split(' ')[1]).join(', ')}`), early);
+  }
+  const { spec, rest } = found;
+  let parsed;
+  try { parsed = parseCommandLine(spec, rest); } catch (err) { return reportError(err, early); }
+  if (parsed.options['help'] === true) { process.stdout.write(`${commandHelp(spec)}\n`); return ExitCode.ok; }
+  const out = createOutput(parsed.options['json'] === true);
+  const db = (parsed.options['db'] as string | undefined) ?? process.env['HEADROOM_DB'] ?? DEFAULT_DB;
 
   const controller = new AbortController();
   let interrupts = 0;
@@ -48,19 +49,23 @@ export async function main(argv: string[]): Promise<number> {
     interrupts++;
     if (interrupts > 1) process.exit(ExitCode.interrupted);
     out.log(`\n${sig}: stopping the load and storing what was measured (again to quit at once)`);
-    controller.abort(new HeadroomError('E_INTERRUPTED', `interrupted by ${sig}`, ExitCode.interrupted));
+    controller.abort(new InterruptedError(sig));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
   let store: Store | null = null;
   try {
-    if (command.store !== 'none') {
-      const exists = existsSync(values.db);
-      if (command.store === 'read' && !exists) throw new UsageError(`no store at ${values.db} yet; run something first (headroom run scenarios/quickstart.ts) or pass --db <file>`);
-      if (command.store !== 'optional' || exists) store = await Store.open(values.db);
+    const impl = await spec.load();
+    if (spec.store !== 'none') {
+      const exists = existsSync(db);
+      if (spec.store === 'read' && !exists) throw new UsageError(`no store at ${db} yet; run something first (headroom run scenarios/quickstart.ts) or pass --db <file>`, 'E_NO_STORE');
+      if (spec.store !== 'optional' || exists) {
+        const { Store: StoreClass } = await import('@headroom/store');
+        store = await StoreClass.open(db);
+      }
     }
-    return await command.run({ args, values, store, out, signal: controller.signal });
+    return await impl({ args: parsed.args, options: parsed.options, store, out, signal: controller.signal });
   } catch (err) {
     return reportError(err, out);
   } finally {
@@ -70,7 +75,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-function reportError(err: unknown, out: ReturnType<typeof createOutput>): number {
+function reportError(err: unknown, out: Output): number {
   if (err instanceof HeadroomError) {
     out.log(`headroom: ${err.message}`);
     if (out.json) out.resultJson({ error: { code: err.code, message: err.message, ...(err instanceof ValidationError ? { issues: err.issues } : {}) } });

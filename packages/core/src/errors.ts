@@ -8,6 +8,49 @@ export const ExitCode = {
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
+/**
+ * Every error code headroom raises, with the exit code it maps to and what it means. Codes
+ * are stable for scripts (`--json` prints `error.code`); the README lists this catalog.
+ */
+export const ERROR_CODES = {
+  // Bad input or usage: exit 2, nothing started.
+  E_USAGE: { exit: ExitCode.badInput, meaning: 'a missing argument or an unknown subcommand' },
+  E_UNKNOWN_COMMAND: { exit: ExitCode.badInput, meaning: 'no such command' },
+  E_UNKNOWN_OPTION: { exit: ExitCode.badInput, meaning: 'an option the command does not take' },
+  E_OPTION_VALUE: { exit: ExitCode.badInput, meaning: 'an option value of the wrong type or out of range' },
+  E_VALIDATION: { exit: ExitCode.badInput, meaning: 'a scenario or bench file with problems (all listed, with paths)' },
+  E_FILE_NOT_FOUND: { exit: ExitCode.badInput, meaning: 'a scenario, bench or data file that does not exist' },
+  E_NO_STORE: { exit: ExitCode.badInput, meaning: 'no store at the --db path yet' },
+  E_NOT_A_STORE: { exit: ExitCode.badInput, meaning: 'the --db file is not a DuckDB store' },
+  E_STORE_NEWER: { exit: ExitCode.badInput, meaning: 'the store was written by a newer headroom' },
+  E_RUN_NOT_FOUND: { exit: ExitCode.badInput, meaning: 'no run matches the id, prefix or latest~N' },
+  E_RUN_AMBIGUOUS: { exit: ExitCode.badInput, meaning: 'a run id prefix that matches several runs' },
+  E_NO_PROFILE: { exit: ExitCode.badInput, meaning: 'the run has no profile of that type or phase' },
+  E_NO_TRACES: { exit: ExitCode.badInput, meaning: 'the run has no sampled requests or spans' },
+  E_SQL: { exit: ExitCode.badInput, meaning: 'the SQL given to runs sql failed' },
+  E_COMPARE_MISMATCH: { exit: ExitCode.badInput, meaning: 'the two sides of a comparison cannot be compared' },
+  // The run could not be carried out: exit 3, what was measured is stored.
+  E_STORE_LOCKED: { exit: ExitCode.runFailed, meaning: 'another headroom process is writing the store' },
+  E_STORE_OPEN: { exit: ExitCode.runFailed, meaning: 'the store file could not be opened' },
+  E_STORE_MIGRATION: { exit: ExitCode.runFailed, meaning: 'the store could not be migrated to the current schema' },
+  E_TASKSET: { exit: ExitCode.runFailed, meaning: 'taskset (util-linux) is missing, so nothing can be pinned' },
+  E_SERVICE_EXITED: { exit: ExitCode.runFailed, meaning: 'the service exited before it was ready' },
+  E_SERVICE_NOT_READY: { exit: ExitCode.runFailed, meaning: 'the service was not ready within service.readyTimeout' },
+  E_SERVICE_CRASHED: { exit: ExitCode.runFailed, meaning: 'the service died during the run' },
+  E_NOT_STARTED: { exit: ExitCode.runFailed, meaning: 'the run stopped before load started' },
+  E_TARGET_UNREACHABLE: { exit: ExitCode.runFailed, meaning: 'every request failed to connect' },
+  E_WORKER_FATAL: { exit: ExitCode.runFailed, meaning: 'a load worker reported a fatal error' },
+  E_WORKER_CRASHED: { exit: ExitCode.runFailed, meaning: 'a load worker exited before finishing' },
+  E_BENCH_WORKER: { exit: ExitCode.runFailed, meaning: 'a bench worker could not start or exited early' },
+  E_RUN: { exit: ExitCode.runFailed, meaning: 'the run failed for another reason (the message says which)' },
+  E_INTERNAL: { exit: ExitCode.runFailed, meaning: 'a bug in headroom: please report it with the stack trace' },
+  // The user stopped it.
+  E_INTERRUPTED: { exit: ExitCode.interrupted, meaning: 'interrupted by a signal; the partial run was stored' },
+} as const satisfies Record<string, { exit: ExitCodeValue; meaning: string }>;
+
+/** One of the codes in {@link ERROR_CODES}. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
 /** One problem found while validating user input, located by its path (`phases[2].rate.step`). */
 export interface ValidationIssue {
   path: string;
@@ -18,16 +61,16 @@ export interface ValidationIssue {
 
 /**
  * Base of every error headroom raises on purpose. `code` is stable for scripts,
- * `message` says what to do, `exitCode` is what the CLI exits with.
+ * `message` says what to do, `exitCode` (from the catalog) is what the CLI exits with.
  */
 export class HeadroomError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly exitCode: ExitCodeValue;
-  constructor(code: string, message: string, exitCode: ExitCodeValue, options?: ErrorOptions) {
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'HeadroomError';
     this.code = code;
-    this.exitCode = exitCode;
+    this.exitCode = ERROR_CODES[code].exit;
   }
 }
 
@@ -37,37 +80,36 @@ export class ValidationError extends HeadroomError {
   readonly source: string;
   constructor(source: string, issues: readonly ValidationIssue[]) {
     const lines = issues.map((i) => `  ${i.path || '(root)'}: ${i.message}${i.hint ? ` (${i.hint})` : ''}`);
-    super(
-      'E_VALIDATION',
-      `${source}: ${issues.length} problem${issues.length === 1 ? '' : 's'}\n${lines.join('\n')}`,
-      ExitCode.badInput,
-    );
+    super('E_VALIDATION', `${source}: ${issues.length} problem${issues.length === 1 ? '' : 's'}\n${lines.join('\n')}`);
     this.name = 'ValidationError';
     this.issues = issues;
     this.source = source;
   }
 }
 
-/** Wrong command line: unknown command, missing argument, unknown run id. */
+/** Codes of wrong command lines and missing things (exit 2). */
+export type UsageCode = { [K in ErrorCode]: (typeof ERROR_CODES)[K]['exit'] extends 2 ? K : never }[ErrorCode];
+
+/** Wrong command line or input that names something missing: unknown command, bad flag value, unknown run id. */
 export class UsageError extends HeadroomError {
-  constructor(message: string) {
-    super('E_USAGE', message, ExitCode.badInput);
+  constructor(message: string, code: UsageCode = 'E_USAGE') {
+    super(code, message);
     this.name = 'UsageError';
   }
 }
 
 /** The run could not be carried out: SUT crashed or never got ready, target unreachable. */
 export class RunFailedError extends HeadroomError {
-  constructor(code: string, message: string, options?: ErrorOptions) {
-    super(code, message, ExitCode.runFailed, options);
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
+    super(code, message, options);
     this.name = 'RunFailedError';
   }
 }
 
-/** The user asked to stop (SIGINT/SIGTERM): what was measured is stored as interrupted. */
+/** The user asked to stop (SIGINT/SIGTERM/SIGHUP): what was measured is stored as interrupted. */
 export class InterruptedError extends HeadroomError {
   constructor(signal: string) {
-    super('E_INTERRUPTED', `interrupted by ${signal}; the partial run was stored`, ExitCode.interrupted);
+    super('E_INTERRUPTED', `interrupted by ${signal}; the partial run was stored`);
     this.name = 'InterruptedError';
   }
 }

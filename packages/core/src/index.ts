@@ -1,5 +1,5 @@
-export { ExitCode, HeadroomError, ValidationError, UsageError, RunFailedError, InterruptedError } from './errors.ts';
-export type { ExitCodeValue, ValidationIssue } from './errors.ts';
+export { ExitCode, ERROR_CODES, HeadroomError, ValidationError, UsageError, RunFailedError, InterruptedError } from './errors.ts';
+export type { ExitCodeValue, ErrorCode, UsageCode, ValidationIssue } from './errors.ts';
 export { parseDuration, parseCount, parsePercent, formatDuration } from './units.ts';
 export type { Parsed } from './units.ts';
 export { Checker, join as joinPath } from './checker.ts';

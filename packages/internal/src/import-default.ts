@@ -21,7 +21,7 @@ export interface ImportDefaultOptions {
  */
 export async function importDefault(file: string, options: ImportDefaultOptions): Promise<{ path: string; value: unknown }> {
   const path = resolve(file);
-  if (!existsSync(path)) throw new UsageError(`${options.kind} file not found: ${file}${options.missingHint ? `; ${options.missingHint}` : ''}`);
+  if (!existsSync(path)) throw new UsageError(`${options.kind} file not found: ${file}${options.missingHint ? `; ${options.missingHint}` : ''}`, 'E_FILE_NOT_FOUND');
   allowHeadroomImports();
   let mod: { default?: unknown };
   try {

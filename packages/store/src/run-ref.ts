@@ -33,14 +33,14 @@ export async function resolveRunRef(store: Store, ref: string, options: ResolveR
     const rows = await store.query<{ id: string }>(
       `SELECT id FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT 1 OFFSET ${offset}`, params,
     );
-    if (!rows[0]) throw new UsageError(`no run matches "${ref}"${describe(options)} in ${store.path}; list runs with: headroom runs ls`);
+    if (!rows[0]) throw new UsageError(`no run matches "${ref}"${describe(options)} in ${store.path}; list runs with: headroom runs ls`, 'E_RUN_NOT_FOUND');
     return rows[0].id;
   }
   params.push(`${ref}%`);
   where.push(`id LIKE $${params.length}`);
   const rows = await store.query<{ id: string }>(`SELECT id FROM runs WHERE ${where.join(' AND ')} ORDER BY id LIMIT 3`, params);
-  if (rows.length === 0) throw new UsageError(`no run "${ref}"${describe(options)} in ${store.path}; list runs with: headroom runs ls`);
-  if (rows.length > 1 && rows[0]?.id !== ref) throw new UsageError(`"${ref}" matches several runs (${rows.map((r) => r.id).join(', ')}…); give more of the id`);
+  if (rows.length === 0) throw new UsageError(`no run "${ref}"${describe(options)} in ${store.path}; list runs with: headroom runs ls`, 'E_RUN_NOT_FOUND');
+  if (rows.length > 1 && rows[0]?.id !== ref) throw new UsageError(`"${ref}" matches several runs (${rows.map((r) => r.id).join(', ')}…); give more of the id`, 'E_RUN_AMBIGUOUS');
   return (rows[0] as { id: string }).id;
 }
 

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import {
   DuckDBConnection, DuckDBInstance, DuckDBTimestampValue, type DuckDBAppender, type DuckDBValue,
 } from '@duckdb/node-api';
-import { HeadroomError, ExitCode, UsageError } from '@headroom/core';
+import { HeadroomError, UsageError } from '@headroom/core';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
 import { TABLES, quote, type ColumnType, type Row, type TableName } from './schema.ts';
 
@@ -60,7 +60,7 @@ export class Store {
         await this.conn.run('COMMIT');
       } catch (err) {
         await this.conn.run('ROLLBACK');
-        throw new HeadroomError('E_STORE_MIGRATION', `could not migrate ${this.path} to schema ${m.version}: ${(err as Error).message}`, ExitCode.runFailed, { cause: err });
+        throw new HeadroomError('E_STORE_MIGRATION', `could not migrate ${this.path} to schema ${m.version}: ${(err as Error).message}`, { cause: err });
       }
     }
   }
@@ -71,7 +71,7 @@ export class Store {
     ).catch(() => [{ v: 0 }]);
     const v = Number(rows[0]?.v ?? 0);
     if (v > SCHEMA_VERSION) {
-      throw new HeadroomError('E_STORE_NEWER', `${this.path} has schema ${v}, newer than this headroom (${SCHEMA_VERSION}); upgrade headroom or use another --db`, ExitCode.badInput);
+      throw new HeadroomError('E_STORE_NEWER', `${this.path} has schema ${v}, newer than this headroom (${SCHEMA_VERSION}); upgrade headroom or use another --db`);
     }
     return v;
   }
@@ -130,10 +130,10 @@ export class Store {
 function openError(file: string, err: unknown): HeadroomError {
   const msg = (err as Error).message ?? String(err);
   if (/lock/i.test(msg)) {
-    return new HeadroomError('E_STORE_LOCKED', `${file} is being written by another headroom process; wait for it to finish or pass --db <other file>\n  (${msg.split('\n')[0]})`, ExitCode.runFailed, { cause: err });
+    return new HeadroomError('E_STORE_LOCKED', `${file} is being written by another headroom process; wait for it to finish or pass --db <other file>\n  (${msg.split('\n')[0]})`, { cause: err });
   }
-  if (/not a valid DuckDB|invalid|Corrupt/i.test(msg)) return new UsageError(`${file} is not a headroom DuckDB store: ${msg.split('\n')[0]}`);
-  return new HeadroomError('E_STORE_OPEN', `cannot open ${file}: ${msg.split('\n')[0]}`, ExitCode.runFailed, { cause: err });
+  if (/not a valid DuckDB|invalid|Corrupt/i.test(msg)) return new UsageError(`${file} is not a headroom DuckDB store: ${msg.split('\n')[0]}`, 'E_NOT_A_STORE');
+  return new HeadroomError('E_STORE_OPEN', `cannot open ${file}: ${msg.split('\n')[0]}`, { cause: err });
 }
 
 function toMicros(v: Date | number): bigint {

@@ -26,13 +26,13 @@ export async function compareCommand(baseSpec: string, candSpec: string, store: 
   const base = await side(baseSpec, store);
   const cand = await side(candSpec, store);
   if (base.kind !== cand.kind && base.kind !== 'file' && cand.kind !== 'file') {
-    throw new UsageError(`cannot compare a ${base.kind} run with a ${cand.kind} run; pick two bench runs or two sets of load runs`);
+    throw new UsageError(`cannot compare a ${base.kind} run with a ${cand.kind} run; pick two bench runs or two sets of load runs`, 'E_COMPARE_MISMATCH');
   }
   const comparisons = compareSets(base.sets, cand.sets, {
     ...(options.alpha !== undefined ? { alpha: options.alpha } : {}),
     ...(options.noiseFloor !== undefined ? { noiseFloor: options.noiseFloor } : {}),
   });
-  if (comparisons.length === 0) throw new UsageError(`nothing in common to compare: baseline units ${units(base.sets)}, candidate units ${units(cand.sets)}`);
+  if (comparisons.length === 0) throw new UsageError(`nothing in common to compare: baseline units ${units(base.sets)}, candidate units ${units(cand.sets)}`, 'E_COMPARE_MISMATCH');
   const gate = options.failOn === 'regression' ? regressionGate(comparisons, options.noiseFloor !== undefined ? { noiseFloor: options.noiseFloor } : {}) : null;
   if (out.json) out.resultJson({ baseline: base.label, candidate: cand.label, comparisons, gate });
   else if (options.markdown) out.result(formatCompareMarkdown(comparisons));
@@ -48,10 +48,10 @@ interface Side { kind: 'bench' | 'load' | 'file'; label: string; sets: SampleSet
 
 async function side(spec: string, store: Store | null): Promise<Side> {
   if (existsSync(spec)) return { kind: 'file', label: basename(spec), sets: parseSampleFile(readFileSync(spec, 'utf8'), basename(spec)) };
-  if (!store) throw new UsageError(`"${spec}" is not a file, and there is no store to look runs up in; pass --db <file>`);
+  if (!store) throw new UsageError(`"${spec}" is not a file, and there is no store to look runs up in; pass --db <file>`, 'E_NO_STORE');
   const ids = await resolveRuns(store, spec);
   const kinds = await readRunKinds(store, ids);
-  if (kinds.length > 1) throw new UsageError(`"${spec}" mixes ${kinds.map((k) => `${k.kind} ${k.scenario}`).join(' and ')}; a side must be runs of one scenario or bench`);
+  if (kinds.length > 1) throw new UsageError(`"${spec}" mixes ${kinds.map((k) => `${k.kind} ${k.scenario}`).join(' and ')}; a side must be runs of one scenario or bench`, 'E_COMPARE_MISMATCH');
   const kind = kinds[0]?.kind === 'bench' ? 'bench' : 'load';
   const label = ids.length === 1 ? (ids[0] as string) : `${ids.length} runs`;
   if (kind === 'bench') {
@@ -77,25 +77,9 @@ function units(sets: SampleSet[]): string {
   return sets.map((s) => s.unit).join(', ') || 'none';
 }
 
-/** Parses `--alpha 0.01` and `--noise-floor 2%` (or 0.02). */
-export function parseCompareFlags(values: Record<string, string | boolean | undefined>): CompareCommandOptions {
-  const o: CompareCommandOptions = {};
-  if (typeof values['alpha'] === 'string') {
-    const a = Number(values['alpha']);
-    if (!(a > 0 && a < 1)) throw new UsageError(`--alpha must be between 0 and 1, e.g. 0.05; got ${values['alpha']}`);
-    o.alpha = a;
-  }
-  const nf = values['noise-floor'];
-  if (typeof nf === 'string') {
-    const p = nf.endsWith('%') ? parsePercent(nf) : { ok: true as const, value: Number(nf) };
-    if (!p.ok || !(p.value >= 0 && p.value < 1)) throw new UsageError(`--noise-floor must be a percentage like 1% (or a fraction like 0.01); got ${nf}`);
-    o.noiseFloor = p.value;
-  }
-  const fail = values['fail-on'];
-  if (fail !== undefined) {
-    if (fail !== 'regression') throw new UsageError(`--fail-on takes "regression"; got ${String(fail)}`);
-    o.failOn = 'regression';
-  }
-  if (values['markdown'] === true) o.markdown = true;
-  return o;
+/** Parses `--noise-floor 2%` (or 0.02) into a fraction. */
+export function parseNoiseFloor(nf: string): number {
+  const p = nf.endsWith('%') ? parsePercent(nf) : { ok: true as const, value: Number(nf) };
+  if (!p.ok || !(p.value >= 0 && p.value < 1)) throw new UsageError(`headroom compare: --noise-floor must be a percentage like 1% (or a fraction like 0.01); got ${nf}`, 'E_OPTION_VALUE');
+  return p.value;
 }

@@ -1,87 +1,111 @@
-import { UsageError } from '@headroom/core';
+/**
+ * Every command's declaration: arguments, options with types and defaults, help text and
+ * examples. The implementation modules load only when their command runs, so `--help`,
+ * `--version` and light commands never pay for DuckDB, the load engine or the analysis code.
+ */
 import type { Store } from '@headroom/store';
-import type { Output } from '../output.ts';
-import { runCommand } from './run.ts';
-import { runsCommand } from './runs.ts';
-import { benchCommand } from './bench.ts';
-import { compareCommand, parseCompareFlags } from './compare.ts';
-import { profileCommand } from './profile.ts';
-import { tracesCommand } from './traces.ts';
+import type { CommandSpec, OptionValues } from '../spec.ts';
 
-/** What every command receives. */
-export interface CommandContext {
-  args: string[];
-  values: Record<string, string | boolean | undefined>;
-  store: Store | null;
-  out: Output;
-  signal: AbortSignal;
-}
+const runRef = { name: 'run' };
+const limit = (dflt: number, what: string) => ({ type: 'integer', placeholder: 'n', default: dflt, min: 1, description: what }) as const;
+const phase = { type: 'string', placeholder: 'name', description: 'only this phase (or step, e.g. steps@300)' } as const;
+const profileType = { type: 'string', placeholder: 'type', description: 'profile type: cpu, wall, heap (or a pprof sample type)' } as const;
+const strings = (o: OptionValues): Record<string, string | boolean | undefined> =>
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'number' ? String(v) : v]));
 
-export interface Command {
-  /** Whether the command writes the store, reads it, uses it when it exists, or does not use it. */
-  store: 'write' | 'read' | 'optional' | 'none';
-  run(ctx: CommandContext): Promise<number>;
-}
-
-function need(args: string[], n: number, usage: string): void {
-  if (args.length < n) throw new UsageError(`usage: ${usage}`);
-}
-
-export const COMMANDS: Record<string, Command> = {
-  run: {
-    store: 'write',
-    run: ({ args, store, out, signal }) => { need(args, 1, 'headroom run <scenario.ts>'); return runCommand(args[0] as string, store as Store, out, signal); },
+/** The command table, in the order help lists it. */
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'run', summary: 'start the service, load it, store the run', args: [{ name: 'scenario.ts' }], store: 'write',
+    description: 'Validates the scenario (every problem at once, exit 2), starts the service pinned to service.cpus, polls its\nreadiness URL, runs the phases from pinned load workers, prints a summary and stores the run.',
+    options: {},
+    examples: ['headroom run scenarios/quickstart.ts', 'headroom run scenarios/quickstart.ts --json > result.json'],
+    load: async () => { const m = await import('./run.ts'); return ({ args, store, out, signal }) => m.runCommand(args[0] as string, store as Store, out, signal); },
   },
-  bench: {
-    store: 'write',
-    run: ({ args, store, out, signal, values }) => { need(args, 1, 'headroom bench <file.bench.ts> [--profile]'); return benchCommand(args[0] as string, store as Store, out, signal, { profile: values['profile'] === true }); },
+  {
+    name: 'bench', summary: 'microbenchmarks in pinned fresh processes', args: [{ name: 'file.bench.ts' }], store: 'write',
+    options: { profile: { type: 'boolean', description: 'write a V8 CPU profile of every bench worker to results/<run-id>/profiles' } },
+    examples: ['headroom bench scenarios/quickstart.bench.ts', 'headroom bench scenarios/quickstart.bench.ts --profile'],
+    load: async () => { const m = await import('./bench.ts'); return ({ args, store, out, signal, options }) => m.benchCommand(args[0] as string, store as Store, out, signal, { profile: options['profile'] === true }); },
   },
-  compare: {
-    store: 'optional',
-    run: ({ args, store, out, values }) => {
-      need(args, 2, 'headroom compare <baseline> <candidate> [--alpha 0.05] [--noise-floor 1%] [--fail-on regression] [--markdown]');
-      return compareCommand(args[0] as string, args[1] as string, store, out, parseCompareFlags(values));
+  {
+    name: 'compare', summary: 'medians, CIs, Mann-Whitney p-values, geomean (benchstat-style)', args: [{ name: 'baseline' }, { name: 'candidate' }], store: 'optional',
+    description: 'A side is a run (latest, latest~1, an id or prefix), a list a,b,c, a range A..B of one scenario, or a sample file\n(JSON {"unit", "benchmarks"} or Go benchmark text).',
+    options: {
+      alpha: { type: 'number', placeholder: 'p', default: 0.05, min: 0, max: 1, exclusive: true, description: 'significance level' },
+      'noise-floor': { type: 'string', placeholder: 'pct', default: '1%', description: 'changes smaller than this never fail the gate' },
+      'fail-on': { type: 'string', placeholder: 'what', choices: ['regression'], description: 'exit 1 when something got significantly worse' },
+      markdown: { type: 'boolean', description: 'Markdown instead of the terminal table' },
+    },
+    examples: ['headroom compare latest~1 latest', 'headroom compare latest~9..latest~5 latest~4..latest', 'headroom compare old.txt new.txt --fail-on regression'],
+    load: async () => {
+      const m = await import('./compare.ts');
+      return ({ args, store, out, options }) => m.compareCommand(args[0] as string, args[1] as string, store, out, {
+        alpha: options['alpha'] as number, noiseFloor: m.parseNoiseFloor(options['noise-floor'] as string),
+        ...(options['fail-on'] === 'regression' ? { failOn: 'regression' as const } : {}), markdown: options['markdown'] === true,
+      });
     },
   },
-  profile: {
-    store: 'read',
-    run: ({ args, store, out, values }) => profileCommand(args, store as Store, out, values),
+  {
+    name: 'profile top', summary: 'top functions of a captured profile', args: [runRef], store: 'read',
+    options: { phase, type: profileType, limit: limit(20, 'rows to show') },
+    examples: ['headroom profile top latest', 'headroom profile top latest --type wall --phase steady'],
+    load: async () => { const m = await import('./profile.ts'); return ({ args, store, out, options }) => m.profileCommand(['top', ...args], store as Store, out, strings(options)); },
   },
-  traces: {
-    store: 'read',
-    run: ({ args, store, out, values }) => tracesCommand(args, store as Store, out, values),
+  {
+    name: 'profile diff', summary: "per-function change, normalised by each side's total", args: [{ name: 'baseline-run' }, { name: 'candidate-run' }], store: 'read',
+    options: { phase, type: profileType, limit: limit(20, 'rows to show') },
+    examples: ['headroom profile diff latest~1 latest'],
+    load: async () => { const m = await import('./profile.ts'); return ({ args, store, out, options }) => m.profileCommand(['diff', ...args], store as Store, out, strings(options)); },
   },
-  runs: {
-    store: 'read',
-    run: ({ args, store, out, values }) => runsCommand(args, store as Store, out, Number(values['limit'] ?? 20)),
+  {
+    name: 'profile export', summary: 'a captured profile as pprof or speedscope', args: [runRef], store: 'read',
+    options: {
+      format: { type: 'string', placeholder: 'format', choices: ['pprof', 'speedscope'], default: 'pprof', description: 'output format' },
+      phase, type: profileType, output: { type: 'string', short: 'o', placeholder: 'file', description: 'where to write (default: a name from the run id in the current folder)' },
+    },
+    examples: ['headroom profile export latest --format speedscope -o profile.json'],
+    load: async () => { const m = await import('./profile.ts'); return ({ args, store, out, options }) => m.profileCommand(['export', ...args], store as Store, out, strings(options)); },
   },
-};
+  {
+    name: 'profile slowest', summary: 'CPU samples of the slowest server spans as their own profile', args: [runRef], store: 'read',
+    options: { limit: limit(10, 'how many of the slowest spans'), phase, output: { type: 'string', short: 'o', placeholder: 'file', description: 'where to write the pprof file' } },
+    examples: ['headroom profile slowest latest --limit 5'],
+    load: async () => { const m = await import('./profile.ts'); return ({ args, store, out, options }) => m.profileCommand(['slowest', ...args], store as Store, out, strings(options)); },
+  },
+  {
+    name: 'traces slow', summary: "slowest sampled requests with the service's span tree", args: [runRef], store: 'read',
+    options: { limit: limit(10, 'how many requests'), phase },
+    examples: ['headroom traces slow latest --limit 3'],
+    load: async () => { const m = await import('./traces.ts'); return ({ args, store, out, options }) => m.tracesCommand(['slow', ...args], store as Store, out, strings(options)); },
+  },
+  {
+    name: 'runs ls', summary: 'list stored runs, newest first', args: [], store: 'read',
+    options: { limit: limit(20, 'how many runs') },
+    examples: ['headroom runs ls --limit 10'],
+    load: async () => { const m = await import('./runs.ts'); return ({ store, out, options }) => m.runsCommand(['ls'], store as Store, out, options['limit'] as number); },
+  },
+  {
+    name: 'runs show', summary: 'one run: identity, phases, gates, warnings', args: [runRef], store: 'read', options: {},
+    examples: ['headroom runs show latest', 'headroom runs show 20261121-2212 --json'],
+    load: async () => { const m = await import('./runs.ts'); return ({ args, store, out }) => m.runsCommand(['show', ...args], store as Store, out, 1); },
+  },
+  {
+    name: 'runs sql', summary: 'SQL over the store (DuckDB)', args: [{ name: 'query', variadic: true }], store: 'read', options: {},
+    examples: ['headroom runs sql "select id, status from runs"', `headroom runs sql "copy (select * from series) to 'series.parquet' (format parquet)"`],
+    load: async () => { const m = await import('./runs.ts'); return ({ args, store, out }) => m.runsCommand(['sql', ...args], store as Store, out, 1); },
+  },
+];
 
-export const HELP = `headroom — load tests, microbenchmarks, profiles and honest comparisons
-
-usage: headroom <command> [options]
-
-commands
-  run <scenario.ts>              start the service, load it, store the run
-  bench <file.bench.ts>          microbenchmarks in pinned fresh processes (--profile for CPU profiles)
-  compare <baseline> <candidate> medians, CIs, Mann-Whitney p-values, geomean (benchstat-style)
-                                 sides: run ids, latest~N, lists a,b,c, ranges A..B, or sample
-                                 files (JSON, Go benchmark text); --alpha, --noise-floor,
-                                 --fail-on regression, --markdown
-  profile top <run>              top functions of a captured profile (--phase, --type cpu|wall|heap, --limit)
-  profile diff <base> <cand>     per-function change, normalised by each side's total, biggest movers first
-  profile export <run>           --format pprof|speedscope [-o file] (go tool pprof, speedscope.app)
-  profile slowest <run>          CPU samples of the slowest server spans as their own profile
-  traces slow <run>              slowest sampled requests with the service's span tree (--limit, --phase)
-  runs ls                        list stored runs (--limit N)
-  runs show <run>                one run: identity, phases, gates, warnings
-  runs sql "<query>"             SQL over the store (DuckDB)
-
-runs are named by id, id prefix, latest or latest~N
-
-options
-  --db <file>    the store (default results/headroom.duckdb, or $HEADROOM_DB)
-  --json         machine-readable result on stdout, logs on stderr
-  -h, --help     this help          -v, --version   headroom's version
-
-exit codes: 0 ok · 1 threshold/gate failed · 2 bad input · 3 run failed · 130 interrupted`;
+/** Finds the command `argv` names ('runs ls' before 'runs'); `runs` alone means `runs ls`. */
+export function findCommand(argv: readonly string[]): { spec: CommandSpec; rest: string[] } | { group: string; subcommands: CommandSpec[] } | null {
+  const [a, b] = argv;
+  const two = COMMANDS.find((c) => c.name === `${a} ${b}`);
+  if (two) return { spec: two, rest: argv.slice(2) };
+  const one = COMMANDS.find((c) => c.name === a);
+  if (one) return { spec: one, rest: argv.slice(1) };
+  const group = COMMANDS.filter((c) => c.name.startsWith(`${a} `));
+  if (group.length === 0) return null;
+  if (a === 'runs' && (b === undefined || b.startsWith('-'))) return { spec: group[0] as CommandSpec, rest: argv.slice(1) };
+  return { group: a as string, subcommands: group };
+}

@@ -17,7 +17,7 @@ export async function runsCommand(args: string[], store: Store, out: Output, lim
       if (!rest[0]) throw new UsageError('headroom runs show <run-id|latest|latest~N>');
       const id = await resolveRunRef(store, rest[0]);
       const run = await readRun(store, id);
-      if (!run) throw new UsageError(`run ${id} disappeared from ${store.path}`);
+      if (!run) throw new UsageError(`run ${id} disappeared from ${store.path}`, 'E_RUN_NOT_FOUND');
       const [phases, gates, bench] = await Promise.all([readPhases(store, id), readGates(store, id), readBenchAggregates(store, id)]);
       if (out.json) out.resultJson({ run: { ...run, config: undefined }, phases, gates, bench });
       else out.result(formatRunShow({ run, phases, gates, bench }));
@@ -27,7 +27,7 @@ export async function runsCommand(args: string[], store: Store, out: Output, lim
       if (!rest[0]) throw new UsageError('headroom runs sql "<query>", e.g. headroom runs sql "select id, status from runs"');
       let res: Awaited<ReturnType<Store['userQuery']>>;
       try { res = await store.userQuery(rest.join(' ')); } catch (err) {
-        throw new UsageError(`SQL error: ${(err as Error).message.split('\n')[0]}\n  tables: runs, phases, series, gates, bench_reps, bench_samples, profiles, profile_functions, spans, trace_samples`);
+        throw new UsageError(`SQL error: ${(err as Error).message.split('\n')[0]}\n  tables: runs, phases, series, gates, bench_reps, bench_samples, profiles, profile_functions, spans, trace_samples`, 'E_SQL');
       }
       if (out.json) out.resultJson(res.rows);
       else out.result(formatSqlRows(res.columns, res.rows));
