@@ -4,12 +4,14 @@
  * Minimises ½·Σ(yᵢ − f(xᵢ; p))². Each iteration solves (JᵀJ + μ·diag(JᵀJ))·δ = Jᵀr, Marquardt's
  * scaled damping, so parameters of very different sizes (κ ≈ 1e-4 next to λ ≈ 1e3) are handled
  * alike (Marquardt 1963, J. SIAM 11(2):431; Nocedal & Wright, Numerical Optimization, §10.3).
- * Bounds are kept by an active set plus projection: a parameter sitting on a bound whose
- * gradient points out of the box is frozen for that iteration, and every trial point is
- * projected into the box (the projected-LM scheme of Kanzow, Yamashita & Fukushima 2004,
- * J. Comput. Appl. Math. 172:375). A step is accepted only when it lowers the cost.
+ * Bounds are kept by an active set plus projection: a parameter sitting on a bound is frozen
+ * for that iteration when its gradient, or the step solved for it, points out of the box (the
+ * step is then solved again without it), and every trial point is projected into the box
+ * (cf. the projected LM of Kanzow, Yamashita & Fukushima 2004, J. Comput. Appl. Math. 172:375).
+ * A step is accepted only when it lowers the cost. The damped normal equations are solved after
+ * Jacobi scaling, so a badly scaled JᵀJ is not mistaken for a singular one.
  */
-import { normalEquations, solveLinear } from './small-matrix.ts';
+import { normalEquations, solveScaled } from './small-matrix.ts';
 
 /** A model to fit: predictions and their derivatives with respect to each parameter. */
 export interface LeastSquaresProblem {
@@ -52,6 +54,26 @@ export interface LevenbergMarquardtResult {
 
 const MU_MAX = 1e16;
 
+/**
+ * Solves the damped system over the free parameters; a free parameter on a bound whose step
+ * would leave the box is frozen and the system solved again. Returns the full step (0 for
+ * frozen parameters), or null when the system is singular.
+ */
+function dampedStep(jtj: number[][], jtr: number[], mu: number, free: boolean[], p: readonly number[], lower: readonly number[], upper: readonly number[]): number[] | null {
+  for (;;) {
+    const idx = free.flatMap((f, j) => (f ? [j] : []));
+    const full = new Array<number>(p.length).fill(0);
+    if (idx.length === 0) return full;
+    const a = idx.map((j) => idx.map((k) => jtj[j]![k]! + (j === k ? mu * Math.max(jtj[j]![j]!, 1e-300) : 0)));
+    const d = solveScaled(a, idx.map((j) => jtr[j]!));
+    if (!d) return null;
+    idx.forEach((j, q) => (full[j] = d[q]!));
+    const leaving = idx.filter((j) => (p[j]! <= lower[j]! && full[j]! < 0) || (p[j]! >= upper[j]! && full[j]! > 0));
+    if (leaving.length === 0) return full;
+    leaving.forEach((j) => (free[j] = false));
+  }
+}
+
 /** Runs bounded LM from `start` (projected into the bounds first). */
 export function levenbergMarquardt(problem: LeastSquaresProblem, start: readonly number[], options: LevenbergMarquardtOptions = {}): LevenbergMarquardtResult {
   const opt = { ...LEVENBERG_MARQUARDT_DEFAULTS, ...options };
@@ -69,19 +91,15 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, start: readonly
     const { jtj, jtr } = normalEquations(problem.jacobian(p), r);
     // jtr is −½∇cost: a positive entry means increasing that parameter lowers the cost.
     const free = p.map((v, j) => !((v <= problem.lower[j]! && jtr[j]! <= 0) || (v >= problem.upper[j]! && jtr[j]! >= 0)));
-    const idx = free.flatMap((f, j) => (f ? [j] : []));
-    if (idx.length === 0) return { params: p, rss, iterations: iter, converged: true, reason: 'small-step' };
+    if (!free.some(Boolean)) return { params: p, rss, iterations: iter, converged: true, reason: 'small-step' };
     let accepted = false;
     while (mu <= MU_MAX) {
-      const a = idx.map((j) => idx.map((k) => jtj[j]![k]! + (j === k ? mu * Math.max(jtj[j]![j]!, 1e-300) : 0)));
-      const d = solveLinear(a, idx.map((j) => jtr[j]!));
-      if (!d) {
+      const step = dampedStep(jtj, jtr, mu, [...free], p, problem.lower, problem.upper);
+      if (!step) {
         mu *= 10;
         continue;
       }
-      const trial = [...p];
-      idx.forEach((j, q) => (trial[j] = p[j]! + d[q]!));
-      const next = project(trial);
+      const next = project(p.map((v, j) => v + step[j]!));
       const rNext = residuals(next);
       const rssNext = sumSq(rNext);
       if (Number.isFinite(rssNext) && rssNext < rss) {

@@ -32,13 +32,24 @@ export function solveLinear(a: readonly (readonly number[])[], b: readonly numbe
   return x;
 }
 
-/** A⁻¹, column by column; null when A is singular. */
+/**
+ * Solves A·x = b for a symmetric positive (semi)definite A after Jacobi scaling,
+ * D^-½·A·D^-½ with D = diag(A), so that parameters of very different magnitudes (JᵀJ of the
+ * USL spans 20 orders of magnitude between κ and λ) do not look singular. Null when singular.
+ */
+export function solveScaled(a: readonly (readonly number[])[], b: readonly number[]): number[] | null {
+  const d = a.map((row, i) => Math.sqrt(row[i]! > 0 ? row[i]! : 1));
+  const y = solveLinear(a.map((row, i) => row.map((v, j) => v / (d[i]! * d[j]!))), b.map((v, i) => v / d[i]!));
+  return y && y.map((v, i) => v / d[i]!);
+}
+
+/** A⁻¹ of a symmetric positive definite A, column by column with {@link solveScaled}; null when singular. */
 export function invert(a: readonly (readonly number[])[]): number[][] | null {
   const n = a.length;
   const cols: number[][] = [];
   for (let j = 0; j < n; j++) {
     const e = Array.from({ length: n }, (_, i) => (i === j ? 1 : 0));
-    const x = solveLinear(a, e);
+    const x = solveScaled(a, e);
     if (!x) return null;
     cols.push(x);
   }

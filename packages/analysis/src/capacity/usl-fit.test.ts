@@ -2,6 +2,7 @@ import { ValidationError } from '@headroom/core';
 import { describe, expect, it } from 'vitest';
 import { fitUsl, uslThroughput, type UslFitted, type UslPoint } from './usl-fit.ts';
 import { studentTQuantile } from './student-t.ts';
+import { xoshiro128 } from './xoshiro128.ts';
 
 const pts = (n: readonly number[], x: readonly number[]): UslPoint[] => n.map((v, i) => ({ n: v, x: x[i]! }));
 const sig3 = (v: number) => Number(v.toPrecision(3));
@@ -143,6 +144,39 @@ describe('fitUsl by construction', () => {
     expect(f.sigma.se).toBeNull();
     expect(f.residualStandardError).toBeNull();
     expect(f.notes.join(' ')).toMatch(/no standard errors/);
+  });
+});
+
+describe('fitUsl robustness', () => {
+  it('finds the exact curve when the optimum has σ on its bound and concurrency starts at 4 (ill-scaled JᵀJ)', () => {
+    // Regression: κ's Jacobian column is ~1e9 times λ's here; an unscaled pivot test called JᵀJ
+    // singular and the solver stopped at σ = κ = 0 claiming convergence.
+    const n = [4, 8, 16, 24, 32, 48];
+    const f = fitted(pts(n, n.map((v) => uslThroughput(v, 0, 0.00016222656, 7482.4516))));
+    expect(f.sigma.value).toBe(0);
+    expect(f.kappa.value / 0.00016222656).toBeCloseTo(1, 8);
+    expect(f.lambda.value / 7482.4516).toBeCloseTo(1, 8);
+  });
+
+  it('fits 300 random USL curves with noise no worse than their true parameters do', () => {
+    // The least-squares optimum can only have a lower RSS than the parameters that generated the
+    // data; a higher one means a start got stuck. Seeded, so the same 300 cases every run.
+    const g = xoshiro128(5);
+    const u = () => g.nextUniform();
+    for (let c = 0; c < 300; c++) {
+      const sigma = u() < 0.2 ? 0 : u() ** 2 * 0.3;
+      const kappa = u() < 0.2 ? 0 : 10 ** (-6 + 4 * u());
+      const lambda = 10 ** (4 * u());
+      const noise = [0, 0.01, 0.05, 0.2][c % 4]!;
+      const n = [[1, 2, 4, 8, 16, 32, 64, 128], [1, 2, 3, 4, 5], [4, 8, 16, 24, 32, 48]][c % 3]!;
+      const data = pts(n, n.map((v) => Math.max(0, uslThroughput(v, sigma, kappa, lambda) * (1 + noise * (2 * u() - 1)))));
+      const f = fitUsl(data);
+      const where = `case ${c}: σ=${sigma} κ=${kappa} λ=${lambda} noise=${noise}`;
+      expect(f.status, where).toBe('fitted');
+      if (f.status !== 'fitted') continue;
+      const rss = (s: number, k: number, l: number) => data.reduce((a, p) => a + (p.x - uslThroughput(p.n, s, k, l)) ** 2, 0);
+      expect(rss(f.sigma.value, f.kappa.value, f.lambda.value), where).toBeLessThanOrEqual(rss(sigma, kappa, lambda) * (1 + 1e-9) + 1e-12);
+    }
   });
 });
 
