@@ -43,3 +43,5 @@ export { createPoissonArrivals, poissonGaps, poissonSchedule } from './capacity/
 export type { PoissonArrivals, PoissonArrivalsOptions } from './capacity/poisson-arrivals.ts';
 export { xoshiro128 } from './capacity/xoshiro128.ts';
 export type { Xoshiro128 } from './capacity/xoshiro128.ts';
+export { analyzeCapacity, uslPointsFromSteps } from './capacity/capacity-analysis.ts';
+export type { CapacityAnalysis, CapacityAnalysisOptions, UslSummary } from './capacity/capacity-analysis.ts';

@@ -17,7 +17,11 @@ export interface CapacityStep {
   cpuUtil?: number;
   /** Service CPU time per completed request, µs. */
   cpuPerRequestUs?: number;
-  /** The generator, not the service, saturated or fell behind its own schedule during the step. */
+  /**
+   * The generator itself was the bottleneck during the step: its CPU saturated or it sent late
+   * because of its own timers/event loop. Time spent waiting for a free connection while every
+   * connection is busy on the service is the service's doing and must NOT set this.
+   */
   generatorLimited?: boolean;
   /** Mean requests in flight (Little's law N = X·R), for a USL fit of open-model steps. */
   concurrency?: number;
