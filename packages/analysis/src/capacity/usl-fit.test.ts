@@ -185,9 +185,10 @@ describe('fitUsl bad input', () => {
     const f = fitUsl(pts([1, 2, 2, 1], [10, 19, 18, 11]));
     expect(f.status).toBe('too-few-points');
     if (f.status === 'too-few-points') {
-      expect(f.message).toMatch(/at least 3 distinct concurrency levels; got 2/);
+      expect(f.message).toMatch(/at least 3 distinct concurrency levels with throughput > 0; got 2/);
       expect(f.points).toHaveLength(4);
     }
+    expect(fitUsl(pts([1, 2, 3, 4], [0, 0, 0, 5])).status).toBe('too-few-points');
   });
 
   it('reports not-converged with the data when the solver is given no room', () => {

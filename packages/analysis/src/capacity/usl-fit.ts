@@ -136,9 +136,10 @@ export function fitUsl(points: readonly UslPoint[], options: FitUslOptions = {})
   }
   if (issues.length > 0) throw new ValidationError('USL points', issues);
   const data = [...points];
-  const distinct = new Set(data.map((p) => p.n)).size;
+  // A level where nothing completed says nothing about how throughput scales.
+  const distinct = new Set(data.filter((p) => p.x > 0).map((p) => p.n)).size;
   if (distinct < 3) {
-    return { status: 'too-few-points', points: data, message: `the USL has 3 parameters and needs at least 3 distinct concurrency levels; got ${distinct}` };
+    return { status: 'too-few-points', points: data, message: `the USL has 3 parameters and needs at least 3 distinct concurrency levels with throughput > 0; got ${distinct}` };
   }
   const problem = {
     observed: data.map((p) => p.x),
