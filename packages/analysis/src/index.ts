@@ -1,7 +1,8 @@
 /**
  * @headroom/analysis — pure statistics for comparing runs: exact Mann-Whitney U with ties,
  * order-statistic median intervals, benchstat-style comparisons, the regression gate, and
- * sample-file parsing. No I/O.
+ * sample-file parsing; capacity models: the USL fit, SLO-bounded and CPU-budget capacity,
+ * headroom, the breakpoint stop rule, queueing formulas and seeded Poisson arrivals. No I/O.
  */
 export { mannWhitneyU, minAchievableP, rankSumDistribution, MANN_WHITNEY_DEFAULTS } from './mann-whitney.ts';
 export type { MannWhitneyOptions, MannWhitneyResult } from './mann-whitney.ts';
@@ -21,3 +22,28 @@ export { loadRunSamples, benchRepSamples } from './load-run-samples.ts';
 export type { LoadPhaseRow, BenchRepSampleRow } from './load-run-samples.ts';
 export { summarizeBenchTasks } from './bench-summary.ts';
 export type { BenchRepetitionInput, BenchTaskSummary } from './bench-summary.ts';
+export { fitUsl, uslThroughput, FIT_USL_DEFAULTS } from './capacity/usl-fit.ts';
+export type { FitUslOptions, UslFit, UslFitted, UslNotConverged, UslParameter, UslPoint, UslTooFewPoints } from './capacity/usl-fit.ts';
+export { levenbergMarquardt, LEVENBERG_MARQUARDT_DEFAULTS } from './capacity/levenberg-marquardt.ts';
+export type { LeastSquaresProblem, LevenbergMarquardtOptions, LevenbergMarquardtResult } from './capacity/levenberg-marquardt.ts';
+export { studentTCdf, studentTQuantile } from './capacity/student-t.ts';
+export { judgeStep, STEP_VERDICT_DEFAULTS } from './capacity/step-verdict.ts';
+export type { CapacitySlo, CapacityStep, StepFailure, StepVerdict, StepVerdictOptions } from './capacity/step-verdict.ts';
+export { sloCapacity, SLO_CAPACITY_DEFAULTS } from './capacity/slo-capacity.ts';
+export type { LimitedBy, SloCapacity, SloCapacityOptions } from './capacity/slo-capacity.ts';
+export { cpuBudgetCapacity } from './capacity/cpu-budget.ts';
+export type { CpuBudgetCapacity, CpuBudgetOptions } from './capacity/cpu-budget.ts';
+export { headroom } from './capacity/headroom.ts';
+export type { Headroom } from './capacity/headroom.ts';
+export { breakpointDecision, STOP_WHEN_DEFAULTS } from './capacity/breakpoint-stop.ts';
+export type { BreakpointDecision, StopWhen } from './capacity/breakpoint-stop.ts';
+export { parsePointsCsv } from './capacity/parse-points-csv.ts';
+export type { CapacityPoint } from './capacity/parse-points-csv.ts';
+export { md1, mg1, mm1 } from './capacity/queueing.ts';
+export type { QueueFigures } from './capacity/queueing.ts';
+export { createPoissonArrivals, poissonGaps, poissonSchedule } from './capacity/poisson-arrivals.ts';
+export type { PoissonArrivals, PoissonArrivalsOptions } from './capacity/poisson-arrivals.ts';
+export { xoshiro128 } from './capacity/xoshiro128.ts';
+export type { Xoshiro128 } from './capacity/xoshiro128.ts';
+export { analyzeCapacity, uslPointsFromSteps } from './capacity/capacity-analysis.ts';
+export type { CapacityAnalysis, CapacityAnalysisOptions, UslSummary } from './capacity/capacity-analysis.ts';
