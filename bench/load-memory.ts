@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { summarize } from '@headroom/core';
+import { summarize } from '@headroom/internal';
 import { WORKER_NODE_ARGS } from '@headroom/load';
 import { startNginx } from './lib/nginx.ts';
 import { plansFor } from './lib/scenario.ts';

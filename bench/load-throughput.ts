@@ -12,7 +12,7 @@
  *   node_modules/.bin/node bench/load-throughput.ts [--seconds 5] [--connections 10] [--rounds 6] [--cpu-prof]
  */
 import { parseArgs } from 'node:util';
-import { summarize } from '@headroom/core';
+import { summarize } from '@headroom/internal';
 import { startNginx } from './lib/nginx.ts';
 import { runAutocannon, runWrk } from './lib/peers.ts';
 import type { PeerResult } from './lib/peers.ts';

@@ -5,8 +5,8 @@
  * which execs into node, so it is the worker's own pid.)
  */
 import { spawn } from 'node:child_process';
-import { createHistogram, mergeEncoded } from '@headroom/core';
-import type { Histogram, WorkerPhaseEnd, WorkerPlan, WorkerTick, WorkerToRunner } from '@headroom/core';
+import { createHistogram, mergeEncoded } from '@headroom/internal';
+import type { Histogram, WorkerPhaseEnd, WorkerPlan, WorkerTick, WorkerToRunner } from '@headroom/internal';
 import { WORKER_ENTRY, WORKER_NODE_ARGS } from '@headroom/load';
 import { pinned } from './pin.ts';
 
