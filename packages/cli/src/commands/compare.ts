@@ -59,7 +59,10 @@ async function side(spec: string, store: Store | null): Promise<Side> {
     return { kind, label, sets: [benchRepSamples(rows.map((r) => ({ task: r.task as string, median_ns: r.median_ns as number, mean_ns: r.mean_ns as number })), label)] };
   }
   const rows = await readMeasuredPhases(store, ids);
-  return { kind, label, sets: loadRunSamples(rows.map((r) => ({ run_id: r.run_id as string, phase: r.phase as string, achieved_rate: r.achieved_rate as number, p50_ms: r.p50_ms as number, p99_ms: r.p99_ms as number })), label) };
+  const samples = rows.map((r) => ({
+    run_id: r.run_id as string, phase: r.phase as string, achieved_rate: r.achieved_rate as number, p50_ms: r.p50_ms as number, p99_ms: r.p99_ms as number,
+  }));
+  return { kind, label, sets: loadRunSamples(samples, label) };
 }
 
 /** `a,b,c` → each; `A..B` → every run of A's kind and scenario from A to B inclusive. */

@@ -9,7 +9,12 @@ export async function runsCommand(args: string[], store: Store, out: Output, lim
   switch (sub) {
     case 'ls': {
       const rows = await listRuns(store, limit);
-      if (out.json) out.resultJson(rows.map((r) => ({ id: r.id, kind: r.kind, scenario: r.scenario, status: r.status, gates: r.gates, started_at: r.startedAt.toISOString(), secs: r.seconds, git_sha: r.gitSha, git_dirty: r.gitDirty })));
+      if (out.json) {
+        out.resultJson(rows.map((r) => ({
+          id: r.id, kind: r.kind, scenario: r.scenario, status: r.status, gates: r.gates, started_at: r.startedAt.toISOString(),
+          secs: r.seconds, git_sha: r.gitSha, git_dirty: r.gitDirty,
+        })));
+      }
       else out.result(formatRunList(rows, store.path));
       return 0;
     }

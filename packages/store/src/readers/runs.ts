@@ -54,7 +54,8 @@ export interface BenchTaskAggregate { task: string; repetitions: number; medianN
 
 /** The most recent runs first. */
 export async function listRuns(store: Store, limit: number): Promise<RunListing[]> {
-  const rows = await store.query<{ id: string; kind: string; scenario: string; status: string; gates: string | null; started_at: Date; secs: number | null; git_sha: string | null; git_dirty: boolean | null }>(
+  type Listed = Pick<Row<'runs'>, 'gates' | 'git_sha' | 'git_dirty'> & { id: string; kind: string; scenario: string; status: string; started_at: Date; secs: number | null };
+  const rows = await store.query<Listed>(
     'SELECT id, kind, scenario, status, gates, started_at, epoch(ended_at) - epoch(started_at) AS secs, git_sha, git_dirty FROM runs ORDER BY started_at DESC, id DESC LIMIT $1',
     [Math.max(1, Math.floor(limit))],
   );
