@@ -1,4 +1,4 @@
-/** Exit codes of the `headroom` command, as DESIGN.md promises them to users. */
+/** Exit codes of the `headroom` command: the README lists them, and scripts rely on them. */
 export const ExitCode = {
   ok: 0,
   gateFailed: 1,
