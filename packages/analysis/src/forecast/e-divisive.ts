@@ -20,6 +20,10 @@
  * A single outlier is not a change point: every segment must hold `minSegment` points (3 by
  * default), so one wild point cannot form a segment of its own, and with α = 1 a single point
  * inside a segment adds about as much to the cross term as to the within term of Ê.
+ *
+ * Points inside a segment are treated as exchangeable, so a steady trend is itself a change of
+ * distribution and gets cut into stairs (level-shift.ts tells those apart), and a step against
+ * a trend that brings the series back to levels it had before is not seen at all.
  */
 import { EnergyScanner, denseRanks } from './energy-scan.ts';
 import { seededRandom, shuffleInPlace } from './seeded-random.ts';
