@@ -77,13 +77,17 @@ export function levelShiftP(
 export function keepLevelShifts(xs: readonly number[], ys: readonly number[], indices: readonly number[], options: LevelShiftOptions = {}): number[] {
   const o = { ...LEVEL_SHIFT_DEFAULTS, ...options };
   const kept = [...indices].sort((a, b) => a - b);
+  // A p-value depends only on (start, c, end): after a drop only the neighbours need new ones.
+  const memo = new Map<string, number>();
   for (;;) {
     let weakest = -1;
     let weakestP = o.alpha / kept.length;
     for (let k = 0; k < kept.length; k++) {
       const start = k === 0 ? 0 : (kept[k - 1] as number);
       const end = k === kept.length - 1 ? ys.length : (kept[k + 1] as number);
-      const p = levelShiftP(xs, ys, start, kept[k] as number, end, o);
+      const key = `${start},${kept[k]},${end}`;
+      let p = memo.get(key);
+      if (p === undefined) memo.set(key, (p = levelShiftP(xs, ys, start, kept[k] as number, end, o)));
       if (p > weakestP) {
         weakestP = p;
         weakest = k;
