@@ -12,7 +12,7 @@
  * Run it under `flock /tmp/headroom-measure.lock` so that nothing else competes for the CPU.
  */
 import { execFileSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DAY_MS, eDivisive, forecastSeries, seededRandom } from '@headroom/analysis';
 import type { SeriesPoint } from '@headroom/analysis';
@@ -59,6 +59,7 @@ function time(fn: () => void): { median: number; min: number; max: number } {
 }
 
 console.log(`host: ${host()}`);
+console.log(`load average at start (1 min): ${loadavg()[0]?.toFixed(2)} — other work on the machine widens min–max`);
 const rows: string[][] = [];
 for (const shape of ['steps', 'noise', 'trend'] as const) {
   for (const n of sizes) {
@@ -77,5 +78,6 @@ for (const shape of ['steps', 'noise', 'trend'] as const) {
     ]);
   }
 }
+console.log(`load average at end (1 min): ${loadavg()[0]?.toFixed(2)}`);
 printTable(`forecastSeries on synthetic histories (199 permutations per test, ${reps} timed runs after a warm-up; ms)`,
   ['history', 'points', 'E-Divisive cps', 'reported cps', 'whole median', 'min–max', 'E-Divisive alone'], rows);
