@@ -7,9 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { Collector } from './collector.ts';
 import { ControlChannel } from './control.ts';
 import { startReceivers, type ForwardTargets } from './receivers.ts';
-import { CAPTURE_DEFAULTS, type AgentConfig, type CaptureOptions, type CaptureResult, type CaptureSession } from './types.ts';
+import type { AgentConfig } from '../protocol.ts';
+import { CAPTURE_DEFAULTS, type CaptureOptions, type CaptureResult, type CaptureSession } from './types.ts';
 
-const AGENT_PATH = fileURLToPath(new URL('./agent.ts', import.meta.url));
+const AGENT_PATH = fileURLToPath(new URL('../agent/agent.ts', import.meta.url));
 
 /** Forward targets from options, else from the runner's OTEL_* / PYROSCOPE_* environment. */
 export function resolveForward(opts: CaptureOptions['forward'], env: NodeJS.ProcessEnv = process.env): ForwardTargets {

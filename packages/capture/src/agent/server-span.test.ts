@@ -6,7 +6,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   InMemorySpanExporter, ParentBasedSampler, SimpleSpanProcessor, TraceIdRatioBasedSampler, TracerProvider,
 } from '@opentelemetry/sdk-trace';
-import { decodeTracesProto } from './otlp-decode.ts';
+import { decodeTracesProto } from '../receive/otlp-decode.ts';
 import { parseTraceparent, ServerSpan, withSpanActive } from './server-span.ts';
 
 const TRACE = '0af7651916cd43dd8448eb211c80319c';

@@ -11,13 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCapture } from './session.ts';
-import { decodePprof } from './profile-io.ts';
-import { profileTop } from './commands/profile-top.ts';
-import { slowSpanProfile, slowestSpanIds } from './commands/slow-span-profile.ts';
-import { functionTable } from './function-table.ts';
+import { decodePprof } from '../profile/io.ts';
+import { profileOfSpans } from '../profile/span-labels.ts';
+import { functionTable } from '../profile/function-table.ts';
 import type { CaptureResult } from './types.ts';
 
-const FIXTURE = fileURLToPath(new URL('../test/fixtures/heavy-server.ts', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../../test/fixtures/heavy-server.ts', import.meta.url));
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 afterAll(async () => {
@@ -106,7 +105,8 @@ describe('capture end to end', () => {
     const profile = decodePprof(bytes);
     const top = functionTable(profile, profile.sampleType.findIndex((t) => profile.stringTable.strings[Number(t.type)] === 'cpu'), 'steady');
     expect(top.slice(0, 3).map((r) => r.function)).toContain('heavyReport');
-    expect(profileTop(result.functions, { type: 'cpu', limit: 3 }).rows.map((r) => r.function)).toContain('heavyReport');
+    const rows = result.functions.filter((r) => r.type === 'cpu' && r.phase === 'steady').sort((a, b) => b.self - a.self);
+    expect(rows.slice(0, 3).map((r) => r.function)).toContain('heavyReport');
     expect(result.profiles.some((p) => p.type === 'wall')).toBe(true);
     expect(result.profiles.some((p) => p.type === 'heap' && p.total > 0)).toBe(true);
   });
@@ -148,8 +148,8 @@ describe('capture end to end', () => {
   it('joins the slowest spans to their CPU samples through span_id labels', async () => {
     const cpu = result.profiles.find((p) => p.type === 'cpu')!;
     // Each request takes a few ms of CPU and samples come every 10 ms, so join enough spans to have samples.
-    const ids = slowestSpanIds(result.spans.filter((s) => s.trace_id === traceId), 1000);
-    const joined = await slowSpanProfile({ profilePath: cpu.path, spanIds: ids, outPath: `${cpu.path}.slow.pb.gz` });
+    const ids = result.spans.filter((s) => s.trace_id === traceId).map((s) => s.span_id);
+    const joined = profileOfSpans(decodePprof(await readFile(cpu.path)), ids);
     expect(joined.status).toBe('ok');
     if (joined.status !== 'ok') return;
     const idx = joined.profile.sampleType.findIndex((t) => joined.profile.stringTable.strings[Number(t.type)] === 'cpu');
@@ -157,6 +157,9 @@ describe('capture end to end', () => {
     // Every joined sample ran inside the /report handler; heavyReport is where its CPU goes.
     expect(jt.slice(0, 2).map((r) => r.function)).toContain('heavyReport');
     expect(jt.find((r) => r.function === 'heavyReport')!.self / jt.reduce((a, r) => a + r.self, 0)).toBeGreaterThan(0.1);
-    expect(decodePprof(await readFile(`${cpu.path}.slow.pb.gz`)).sample.length).toBe(joined.samples);
+    // Every kept sample carries the span_id of one of the trace's spans.
+    const st = joined.profile.stringTable.strings;
+    const wanted = new Set(ids);
+    expect(joined.profile.sample.every((smp) => smp.label.some((l) => st[Number(l.key)] === 'span_id' && wanted.has(st[Number(l.str)] ?? '')))).toBe(true);
   });
 });

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCapture } from './session.ts';
 
-const FIXTURE = fileURLToPath(new URL('../test/fixtures/heavy-server.ts', import.meta.url));
-const RUNNER = fileURLToPath(new URL('../test/fixtures/runner-proc.ts', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../../test/fixtures/heavy-server.ts', import.meta.url));
+const RUNNER = fileURLToPath(new URL('../../test/fixtures/runner-proc.ts', import.meta.url));
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 afterAll(async () => {
@@ -47,7 +47,7 @@ describe('robustness', () => {
       capture: { cpu: true, heap: false, traces: { sample: 1 }, runtime: true }, onWarning: (m) => warnings.push(m) });
     // The entry point alone, without the modules it imports: the dynamic import fails.
     const lonely = join(await tempDir(), 'agent.ts');
-    await copyFile(fileURLToPath(new URL('./agent.ts', import.meta.url)), lonely);
+    await copyFile(fileURLToPath(new URL('../agent/agent.ts', import.meta.url)), lonely);
     const port = await startSut(['--import', lonely], session.env);
     expect(await get(port)).toBe(200);
     await waitFor(() => warnings.length > 0);

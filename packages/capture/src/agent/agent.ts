@@ -3,7 +3,7 @@
  * stop the SUT from starting: configuration comes from HEADROOM_CAPTURE, the real agent is
  * imported dynamically, and any failure becomes a warning posted to the runner.
  */
-import type { AgentConfig } from './types.ts';
+import type { AgentConfig } from '../protocol.ts';
 
 /** Reports that the agent could not start (once it runs, warnings go through its I/O thread). */
 async function warn(url: string, message: string): Promise<void> {
@@ -27,7 +27,7 @@ if (raw) {
   delete process.env['HEADROOM_CAPTURE'];
   if (config) {
     try {
-      const { startAgent } = await import('./agent-main.ts');
+      const { startAgent } = await import('./main.ts');
       await startAgent(config);
     } catch (e) {
       await warn(config.url, `agent failed to start, the SUT runs without capture: ${(e as Error).stack ?? e}`);

@@ -6,9 +6,9 @@
  * pushes nothing at stop, so the agent pushes a final in-use heap snapshot itself, in the
  * same /ingest format. Pyroscope and @datadog/pprof load lazily, at the first measured phase.
  */
-import type { AgentConfig } from './types.ts';
-import type { AgentIO } from './agent-io.ts';
-import type { SpanLabellingContextManager } from './span-labels.ts';
+import type { AgentConfig } from '../protocol.ts';
+import type { AgentIO } from './io.ts';
+import type { SpanLabellingContextManager } from './span-label-context.ts';
 
 type Pprof = typeof import('@datadog/pprof');
 type Pyroscope = typeof import('@pyroscope/nodejs').default;

@@ -5,7 +5,7 @@
  * and GC pause time (PerformanceObserver 'gc' entries). Timers are unref'd.
  */
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
-import type { RuntimeSample } from './types.ts';
+import type { RuntimeSample } from '../protocol.ts';
 
 const MB = 1024 * 1024;
 

@@ -5,6 +5,7 @@
  * plain function name, since the file and line are already fields of the pprof Function.
  * pprof field semantics: github.com/google/pprof/blob/main/proto/profile.proto.
  */
+import { HeadroomError, ExitCode } from '@headroom/core';
 import { Profile, StringTable, Function as PFunction, Location, Line, Sample, Label, ValueType } from 'pprof-format';
 
 /** The sample type names of a profile, in order. */
@@ -112,3 +113,22 @@ export class ProfileMerger {
   }
 }
 
+
+/**
+ * Merges profiles of the same sample types into one: equal functions, locations and strings
+ * are stored once, samples with equal stacks and labels are summed, the time span covers all.
+ * Throws E_PROFILE_MISMATCH when the list is empty or the sample types differ.
+ */
+export function mergeProfiles(profiles: readonly Profile[]): Profile {
+  const [first] = profiles;
+  if (first === undefined) throw new HeadroomError('E_PROFILE_MISMATCH', 'no profiles to merge', ExitCode.badInput);
+  const merger = new ProfileMerger(first);
+  for (const p of profiles) {
+    if (!merger.accepts(p)) {
+      throw new HeadroomError('E_PROFILE_MISMATCH',
+        `cannot merge a profile of sample types [${sampleTypeNames(p).join(', ')}] into [${sampleTypeNames(first).join(', ')}]`, ExitCode.badInput);
+    }
+    merger.add(p);
+  }
+  return merger.out;
+}

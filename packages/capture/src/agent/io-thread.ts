@@ -6,8 +6,8 @@
  */
 import http from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ControlMessage } from './types.ts';
-import type { AgentToIo, IoToAgent } from './agent-io.ts';
+import type { ControlMessage } from '../protocol.ts';
+import type { AgentToIo, IoToAgent } from './io.ts';
 
 const port = parentPort!;
 const url = (workerData as { url: string }).url;

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { startCapture } from './session.ts';
 import type { CaptureSession } from './types.ts';
 
-const CLIENT = fileURLToPath(new URL('../test/fixtures/foreign-client.ts', import.meta.url));
+const CLIENT = fileURLToPath(new URL('../../test/fixtures/foreign-client.ts', import.meta.url));
 const dirs: string[] = [];
 afterAll(async () => { for (const d of dirs) await rm(d, { recursive: true, force: true }); });
 

@@ -7,8 +7,9 @@
  */
 import { Profile, StringTable, ValueType, Function as PFunction, Location, Line, Sample } from 'pprof-format';
 import { BadRequest, parseMultipart } from './http-body.ts';
-import { decodePprof } from './profile-io.ts';
+import { decodePprof } from '../profile/io.ts';
 import type { PushMeta } from './collector.ts';
+import { CAPTURE_DEFAULTS } from './types.ts';
 
 /** A decoded push: its profile and what tells which phase it belongs to. */
 export interface IngestPush { app: string; tags: Record<string, string>; meta: PushMeta; profile: Profile }
@@ -80,7 +81,7 @@ export function decodeIngest(url: URL, contentType: string, body: Buffer): Inges
   let profile: Profile;
   if (format === 'pprof') {
     try {
-      profile = decodePprof(payload);
+      profile = decodePprof(payload, CAPTURE_DEFAULTS.maxInflatedBytes);
     } catch (e) {
       throw new BadRequest(400, `profile is not a valid pprof: ${(e as Error).message}`);
     }

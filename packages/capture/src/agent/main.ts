@@ -1,13 +1,13 @@
 /**
  * The agent proper (loaded by agent.ts): runtime metrics every second, tracing, profiling switched on and off by the runner's phase messages, all flushed on `finish`.
  */
-import { AgentIO } from './agent-io.ts';
-import { startRuntimeSampler } from './agent-runtime.ts';
-import { AgentProfiler } from './agent-profiler.ts';
-import { installGate } from './agent-http-gate.ts';
+import { AgentIO } from './io.ts';
+import { startRuntimeSampler } from './runtime.ts';
+import { AgentProfiler } from './profiler.ts';
+import { installGate } from './http-gate.ts';
 import { createRequire } from 'node:module';
-import type { AgentConfig, ControlMessage, RuntimeSample } from './types.ts';
-import type { AgentTracing } from './agent-tracing.ts';
+import type { AgentConfig, ControlMessage, RuntimeSample } from '../protocol.ts';
+import type { AgentTracing } from './tracing.ts';
 
 /**
  * Starts every part the config asks for; a part that fails is reported and skipped.
@@ -24,7 +24,7 @@ export async function startAgent(config: AgentConfig): Promise<void> {
   const tracingReady = new Promise<AgentTracing | null>((resolve) => {
     loadTracing = () => {
       if (sample === null) { resolve(null); return; }
-      resolve(import('./agent-tracing.ts').then((m) => m.startTracing(config, sample, io)).catch((e: Error) => {
+      resolve(import('./tracing.ts').then((m) => m.startTracing(config, sample, io)).catch((e: Error) => {
         warn(`tracing is off, OpenTelemetry failed to start: ${e.message}`);
         return null;
       }));

@@ -1,8 +1,11 @@
+/** Reading and writing pprof files (gzipped protobuf, github.com/google/pprof/blob/main/proto/profile.proto). */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Profile } from 'pprof-format';
-import { CAPTURE_DEFAULTS } from './types.ts';
+
+/** Largest decompressed profile decodePprof accepts by default: 128 MiB. */
+export const MAX_INFLATED_PPROF_BYTES = 128 * 1024 * 1024;
 
 /** True when the bytes start with the gzip magic number (RFC 1952 §2.3.1). */
 export function isGzip(b: Uint8Array): boolean {
@@ -10,7 +13,7 @@ export function isGzip(b: Uint8Array): boolean {
 }
 
 /** Decodes a pprof, gzipped or not; inflation is capped so a zip bomb fails instead of eating memory. */
-export function decodePprof(bytes: Uint8Array, maxInflated: number = CAPTURE_DEFAULTS.maxInflatedBytes): Profile {
+export function decodePprof(bytes: Uint8Array, maxInflated: number = MAX_INFLATED_PPROF_BYTES): Profile {
   const raw = isGzip(bytes) ? gunzipSync(bytes, { maxOutputLength: maxInflated }) : bytes;
   const p = Profile.decode(raw);
   if (p.sampleType.length === 0) throw new Error('pprof has no sample types');

@@ -16,11 +16,11 @@ import {
   BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, type ReadableSpan, type SpanExporter,
 } from '@opentelemetry/sdk-trace';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { SpanLabellingContextManager } from './span-labels.ts';
-import { gate } from './agent-http-gate.ts';
-import { endAbandonedSpans, withServerSpan } from './agent-server-spans.ts';
-import type { AgentConfig } from './types.ts';
-import type { AgentIO } from './agent-io.ts';
+import { SpanLabellingContextManager } from './span-label-context.ts';
+import { gate } from './http-gate.ts';
+import { endAbandonedSpans, withServerSpan } from './server-spans.ts';
+import type { AgentConfig } from '../protocol.ts';
+import type { AgentIO } from './io.ts';
 
 /**
  * OTLP/HTTP protobuf export, encoded here by OpenTelemetry's own serializer (what

@@ -4,10 +4,12 @@
  */
 import { join } from 'node:path';
 import type { Profile } from 'pprof-format';
-import { ProfileMerger, sampleTypeNames } from './profile-merge.ts';
-import { writePprof } from './profile-io.ts';
-import { functionTable, interestingTypes, profileTotal, profileTypeName } from './function-table.ts';
-import { CAPTURE_DEFAULTS, type CaptureResult, type ProfileRow, type RuntimeSample, type SpanRow } from './types.ts';
+import { ProfileMerger, sampleTypeNames } from '../profile/merge.ts';
+import { writePprof } from '../profile/io.ts';
+import { functionTable, interestingTypes, profileTotal, profileTypeName } from '../profile/function-table.ts';
+import type { ProfileRow } from '../profile/rows.ts';
+import type { RuntimeSample } from '../protocol.ts';
+import { CAPTURE_DEFAULTS, type CaptureResult, type SpanRow } from './types.ts';
 
 interface PhaseWindow { phase: string; measured: boolean; startMs: number; endMs: number | null }
 

@@ -1,4 +1,7 @@
+/** The runner-facing types of a capture session and the rows it hands back. */
 import type { Capture } from '@headroom/core';
+import type { RuntimeSample } from '../protocol.ts';
+import type { FunctionRow, ProfileRow } from '../profile/rows.ts';
 
 /** What the runner asks for when it starts capturing for one run. */
 export interface CaptureOptions {
@@ -42,30 +45,6 @@ export interface CaptureResult {
   warnings: string[];
 }
 
-/** One merged profile of one phase, one sample type. */
-export interface ProfileRow {
-  phase: string;
-  /** 'cpu' | 'wall' | 'heap', or the pprof sample type name for other types. */
-  type: string;
-  /** Gzipped pprof file under artifactsDir. */
-  path: string;
-  sample_type: string;
-  unit: string;
-  total: number;
-}
-
-/** Self and total of one function in one profile (phase × type). */
-export interface FunctionRow {
-  phase: string;
-  type: string;
-  function: string;
-  file: string;
-  line: number;
-  self: number;
-  total: number;
-  unit: string;
-}
-
 /** One span as received over OTLP. */
 export interface SpanRow {
   trace_id: string;
@@ -83,47 +62,6 @@ export interface SpanRow {
   /** JSON object of the span's attributes. */
   attributes: string;
   source: 'otlp';
-}
-
-/** One second of the SUT's runtime, measured inside the SUT by the agent. */
-export interface RuntimeSample {
-  second_epoch: number;
-  /** Fraction of one core. */
-  cpu: number;
-  rss_mb: number;
-  heap_used_mb: number;
-  /** Event-loop utilisation, 0..1. */
-  elu: number;
-  eld_p99_ms: number;
-  gc_ms: number;
-}
-
-/** What the runner's session sends the agent over the control stream. */
-export type ControlMessage =
-  | { type: 'phase'; seq: number; phase: string | null; measured: boolean }
-  | { type: 'finish'; seq: number };
-
-/** What the agent posts back to the receiver. */
-export type AgentMessage =
-  | { type: 'hello'; pid: number; node: string; profiling: boolean; tracing: boolean }
-  | { type: 'ack'; seq: number }
-  | { type: 'runtime'; samples: RuntimeSample[] }
-  | { type: 'warning'; message: string };
-
-/** Configuration handed to the agent through HEADROOM_CAPTURE (JSON). */
-export interface AgentConfig {
-  url: string;
-  runId: string;
-  serviceName: string;
-  cpu: boolean;
-  heap: boolean;
-  /** Trace sample ratio, or null when tracing is off. */
-  traceSample: number | null;
-  runtime: boolean;
-  /** Pyroscope flush interval while a measured phase runs. */
-  flushIntervalMs: number;
-  /** Wall sampling interval, µs. */
-  wallIntervalMicros: number;
 }
 
 /** Defaults resolved in one place. */

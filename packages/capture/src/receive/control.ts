@@ -5,7 +5,7 @@
  * simply reconnects when it drops; nothing here blocks the SUT.
  */
 import type { ServerResponse } from 'node:http';
-import type { ControlMessage } from './types.ts';
+import type { ControlMessage } from '../protocol.ts';
 
 type Payload = { type: 'phase'; phase: string | null; measured: boolean } | { type: 'finish' };
 

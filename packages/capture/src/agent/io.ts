@@ -9,7 +9,7 @@
  * hands it bytes through a MessagePort.
  */
 import { Worker } from 'node:worker_threads';
-import type { AgentMessage, ControlMessage } from './types.ts';
+import type { AgentMessage, ControlMessage } from '../protocol.ts';
 
 /** Main thread → I/O thread. */
 export type AgentToIo = { type: 'post'; id: number; url: string; contentType: string; body: Uint8Array | string; timeoutMs: number };
@@ -27,7 +27,7 @@ export class AgentIO {
   constructor(url: string, onControl: (m: ControlMessage) => void) {
     this.#url = url;
     // No execArgv: the thread must not preload the agent (or anything else the SUT preloads).
-    this.#thread = new Worker(new URL('./agent-io-thread.ts', import.meta.url), { workerData: { url }, execArgv: [] });
+    this.#thread = new Worker(new URL('./io-thread.ts', import.meta.url), { workerData: { url }, execArgv: [] });
     this.#thread.on('message', (m: IoToAgent) => {
       if (m.type === 'control') { onControl(m.message); return; }
       const done = this.#pending.get(m.id);

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { demangle } from './profile-merge.ts';
+import { demangle } from './merge.ts';
 
 describe('demangle', () => {
   // Names as @pyroscope/nodejs 0.6.4 processProfile rewrites them: `${path relative to cwd}:${name}:${line}`.

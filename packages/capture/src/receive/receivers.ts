@@ -11,7 +11,8 @@ import { decodeIngest } from './pyroscope-ingest.ts';
 import { decodeTracesJson, decodeTracesProto } from './otlp-decode.ts';
 import type { Collector } from './collector.ts';
 import type { ControlChannel } from './control.ts';
-import { CAPTURE_DEFAULTS, type AgentMessage } from './types.ts';
+import type { AgentMessage } from '../protocol.ts';
+import { CAPTURE_DEFAULTS } from './types.ts';
 
 /** Where to forward what is received, as well as keeping it. */
 export interface ForwardTargets { pyroscopeUrl?: string; otlpTracesUrl?: string }

@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AgentIO } from './agent-io.ts';
-import type { ControlMessage } from './types.ts';
+import { AgentIO } from './io.ts';
+import type { ControlMessage } from '../protocol.ts';
 
 let server: http.Server | null = null;
 afterEach(async () => {

@@ -4,8 +4,8 @@
  * every distinct function on its stack (so recursion is not double-counted).
  */
 import type { Profile } from 'pprof-format';
-import { sampleTypeNames } from './profile-merge.ts';
-import type { FunctionRow } from './types.ts';
+import { sampleTypeNames } from './merge.ts';
+import type { FunctionRow } from './rows.ts';
 
 /** headroom's name for a pprof sample type: 'cpu', 'wall', 'heap' (in-use bytes), else the type name. */
 export function profileTypeName(sampleType: string): string {
