@@ -5,3 +5,7 @@ export { formatCompareText } from './compare-text.ts';
 export type { FormatCompareTextOptions } from './compare-text.ts';
 export { formatCompareMarkdown } from './compare-markdown.ts';
 export { formatCompareValue, formatMedianCell, formatDeltaCell, formatPct, formatP } from './compare-values.ts';
+export { formatProfileTop } from './profile/profile-top-text.ts';
+export { formatProfileDiff } from './profile/profile-diff-text.ts';
+export { formatSlowTraces } from './profile/slow-traces-text.ts';
+export { formatProfileValue, formatShare, formatLocation } from './profile/profile-values.ts';

@@ -6,3 +6,8 @@ export { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
 export type { Migration } from './migrations.ts';
 export { newRunId, resolveRunRef } from './run-ref.ts';
 export type { ResolveRunOptions } from './run-ref.ts';
+export { readProfiles, readFunctionRows } from './readers/profiles.ts';
+export type { ProfileFilter } from './readers/profiles.ts';
+export { readSpans } from './readers/spans.ts';
+export type { SpanFilter } from './readers/spans.ts';
+export { readTraceSamples } from './readers/trace-samples.ts';

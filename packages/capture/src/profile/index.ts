@@ -9,3 +9,4 @@ export { functionTable, interestingTypes, profileTotal, profileTypeName } from '
 export { profileOfSpans, SPAN_ID_LABEL } from './span-labels.ts';
 export type { SpanSubProfile } from './span-labels.ts';
 export type { ProfileRow, FunctionRow } from './rows.ts';
+export type { Profile } from 'pprof-format';
