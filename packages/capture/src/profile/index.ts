@@ -6,6 +6,7 @@
 export { readPprof, writePprof, decodePprof, isGzip, MAX_INFLATED_PPROF_BYTES } from './io.ts';
 export { ProfileMerger, mergeProfiles, sampleTypeNames, demangle } from './merge.ts';
 export { functionTable, interestingTypes, profileTotal, profileTypeName } from './function-table.ts';
+export { restoreIdleWall, IDLE_FRAME } from './idle-wall.ts';
 export { profileOfSpans, SPAN_ID_LABEL } from './span-labels.ts';
 export type { SpanSubProfile } from './span-labels.ts';
 export type { ProfileRow, FunctionRow } from './rows.ts';

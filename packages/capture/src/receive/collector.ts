@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Profile } from 'pprof-format';
 import { ProfileMerger, sampleTypeNames } from '../profile/merge.ts';
 import { writePprof } from '../profile/io.ts';
+import { restoreIdleWall } from '../profile/idle-wall.ts';
 import { functionTable, interestingTypes, profileTotal, profileTypeName } from '../profile/function-table.ts';
 import type { ProfileRow } from '../profile/rows.ts';
 import type { RuntimeSample } from '../protocol.ts';
@@ -108,6 +109,7 @@ export class Collector {
     for (const [key, m] of this.groups) {
       const phase = key.split('\0')[0]!;
       const p = m.out;
+      restoreIdleWall(p);
       const names = sampleTypeNames(p);
       const types = interestingTypes(p);
       const kinds = types.map((i) => profileTypeName(names[i]!));

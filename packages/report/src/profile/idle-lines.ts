@@ -1,8 +1,10 @@
 /**
- * The lines that state idle apart from the ranking. A wall profile samples the main thread at
- * a fixed rate whatever it does, so its `(idle)` share is the time the event loop waited; a cpu
- * profile weighs each sample by the CPU time used, so its `(idle)` holds CPU spent while no
- * JavaScript ran (polling for I/O, system calls). Neither is work a function did.
+ * The lines that state idle apart from the ranking. A wall profile weighs every sample by the
+ * sampling interval, whatever the main thread does, so its `(idle)` share is the time the event
+ * loop waited with no JavaScript to run. A cpu profile weighs each sample by the CPU time the
+ * process used since the previous sample, charged to the stack seen at the sample; its
+ * `(idle)` is CPU of intervals that ended with no JavaScript on the stack (native I/O work,
+ * system calls, or JavaScript that ran between two samples): real CPU, but no function's.
  */
 import type { IdleShare } from '@headroom/analysis';
 import { formatProfileValue, formatShare } from './profile-values.ts';
@@ -17,13 +19,13 @@ export interface IdleLinesInput {
   wallIdle: IdleShare | null;
 }
 
-/** One to three lines, or none when the profile has no idle samples and no wall profile. */
+/** Up to three lines, or none when the profile has no idle samples and no wall idle is known. */
 export function idleLines(r: IdleLinesInput): string[] {
   const lines: string[] = [];
-  if (r.wallIdle) lines.push(`wall idle ${formatShare(r.wallIdle.share)}: the main thread waited in the event loop (not ranked)`);
+  if (r.wallIdle && r.wallIdle.self > 0) lines.push(`wall idle ${formatShare(r.wallIdle.share)}: the event loop waited with no JavaScript to run (not ranked)`);
   if (r.type !== 'wall' && r.idle.self > 0) {
-    lines.push(`${r.type} in (idle) ${formatShare(r.idle.share)}: used while no JavaScript ran, e.g. polling for I/O (not ranked)`);
+    lines.push(`${r.type} not in any function ${formatShare(r.idle.share)}: sampled as (idle), e.g. native I/O work between JavaScript (not ranked)`);
   }
-  if (lines.length > 0) lines.push(`shares below are of the busy ${r.type} total, ${formatProfileValue(r.busyTotal, r.unit)}`);
+  if (lines.length > 0) lines.push(`shares below are of the ${r.type} spent in functions, ${formatProfileValue(r.busyTotal, r.unit)}`);
   return lines;
 }
