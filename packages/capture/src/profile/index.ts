@@ -7,6 +7,8 @@ export { readPprof, writePprof, decodePprof, isGzip, MAX_INFLATED_PPROF_BYTES } 
 export { ProfileMerger, mergeProfiles, sampleTypeNames, demangle } from './merge.ts';
 export { functionTable, interestingTypes, profileTotal, profileTypeName } from './function-table.ts';
 export { restoreIdleWall, IDLE_FRAME } from './idle-wall.ts';
+export { cpuProfileToPprof, parseCpuProfile } from './cpuprofile.ts';
+export type { V8CpuProfile, V8ProfileNode, V8CallFrame } from './cpuprofile.ts';
 export { profileOfSpans, SPAN_ID_LABEL } from './span-labels.ts';
 export type { SpanSubProfile } from './span-labels.ts';
 export type { ProfileRow, FunctionRow } from './rows.ts';
