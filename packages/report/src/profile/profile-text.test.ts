@@ -15,7 +15,7 @@ describe('formatProfileTop', () => {
     const rows = [row('(idle)', 630e6, 'wall'), row('handler', 370e6, 'wall'), row('(idle)', 10e6), row('handler', 300e6), row('parse', 100e6)];
     const text = formatProfileTop(profileTop(rows));
     const lines = text.split('\n');
-    expect(lines[0]).toBe('wall idle 63.00%: the event loop waited with no JavaScript to run (not ranked)');
+    expect(lines[0]).toBe('wall idle 63.00%: no JavaScript on the main thread (waiting for I/O, or native work such as socket writes; not ranked)');
     expect(lines[1]).toMatch(/^cpu not in any function 2\.44%/); // 10 / (10 + 400)
     expect(lines[2]).toBe('shares below are of the cpu spent in functions, 400ms');
     expect(text).not.toMatch(/\(idle\)\s+\/src/);
