@@ -46,6 +46,7 @@ export class SpanLabellingContextManager extends AsyncLocalStorageContextManager
       if (span !== undefined && span.isRecording()) {
         const sc = span.spanContext();
         if ((sc.traceFlags & TraceFlags.SAMPLED) !== 0 && trace.getSpan(this.active()) !== span && profiler.isStarted()) {
+          // The key is profile/span-labels.ts SPAN_ID_LABEL, written out so the agent loads no profile code.
           return profiler.runWithContext({ labels: { span_id: sc.spanId } },
             () => super.with(context, fn, thisArg, ...args));
         }
