@@ -8,8 +8,8 @@ import tseslint from 'typescript-eslint';
 const ALLOWED = {
   core: [],
   internal: ['core'],
-  analysis: ['core', 'internal'],
-  store: ['core', 'internal'],
+  analysis: ['core', 'internal', 'capture'],
+  store: ['core', 'internal', 'capture'],
   load: ['core', 'internal'],
   bench: ['core', 'internal'],
   capture: ['core', 'internal'],
@@ -26,7 +26,7 @@ const boundaries = Object.entries(ALLOWED).map(([pkg, allowed]) => ({
       patterns: [
         ...ALL.filter((p) => p !== pkg && !allowed.includes(p)).map((p) => ({
           group: [`@headroom/${p}`, `@headroom/${p}/*`],
-          message: `${pkg} may not import ${p}: data flows one way (core → internal → analysis/store/load/bench/capture → runner → report → cli)`,
+          message: `${pkg} may not import ${p}: data flows one way (core → internal → load/bench/capture → store/analysis → runner → report → cli)`,
         })),
         { group: ['../../*/src/*', '../../../packages/*'], message: 'import another package by its name, not by a relative path' },
       ],

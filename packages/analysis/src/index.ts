@@ -5,6 +5,7 @@
  * headroom, the breakpoint stop rule, queueing formulas and seeded Poisson arrivals. No I/O.
  * sample-file parsing) and for forecasting across runs (E-Divisive change points, trends with
  * prediction intervals, budget crossings, traffic growth, leak slopes). No I/O.
+ * sample-file parsing; profile and trace aggregation (top, diff, slow traces). No I/O.
  */
 export { mannWhitneyU, minAchievableP, rankSumDistribution, MANN_WHITNEY_DEFAULTS } from './mann-whitney.ts';
 export type { MannWhitneyOptions, MannWhitneyResult } from './mann-whitney.ts';
@@ -79,3 +80,23 @@ export { studentTCdf, studentTQuantile, studentTCritical } from './stats/student
 export { seededRandom } from './stats/seeded-random.ts';
 export { DAY_MS, isoDate } from './forecast/series.ts';
 export type { SeriesPoint, Projection, Bounds } from './forecast/series.ts';
+export { profileTop, PROFILE_TOP_DEFAULTS } from './profile/profile-top.ts';
+export type { ProfileTopOptions, ProfileTopResult } from './profile/profile-top.ts';
+export { profileDiff } from './profile/profile-diff.ts';
+export type { ProfileDiffOptions, ProfileDiffResult, DiffRow } from './profile/profile-diff.ts';
+export { aggregateFunctions } from './profile/aggregate-functions.ts';
+export type { AggregateFunctionsOptions, AggregatedFunctions, FunctionShare, IdleShare } from './profile/aggregate-functions.ts';
+export { frameKind } from './profile/pseudo-frames.ts';
+export type { FrameKind } from './profile/pseudo-frames.ts';
+export { pickProfile } from './profile/pick-profile.ts';
+export type { PickProfileOptions, PickedProfile } from './profile/pick-profile.ts';
+export { slowSpanProfile, slowestSpanIds } from './profile/slow-span-profile.ts';
+export type { SlowSpanProfileOptions, SlowSpanProfileResult } from './profile/slow-span-profile.ts';
+export { exportProfile, toSpeedscope } from './profile/export-profile.ts';
+export type { ExportFormat, ExportProfileResult } from './profile/export-profile.ts';
+export { slowTraces } from './traces/slow-traces.ts';
+export type { SlowTracesOptions, SlowTracesResult, SlowTrace } from './traces/slow-traces.ts';
+export { spanTree } from './traces/span-tree.ts';
+export type { SpanNode } from './traces/span-tree.ts';
+export { comparabilityProblems } from './comparable.ts';
+export type { RunFacts, ComparabilityProblem } from './comparable.ts';

@@ -13,3 +13,7 @@ export { ProgressSink } from './progress-sink.ts';
 export type { ProgressSinkOptions } from './progress-sink.ts';
 export { formatRunList, formatRunShow, formatSqlRows } from './runs-text.ts';
 export type { RunShowInput } from './runs-text.ts';
+export { formatProfileTop } from './profile/profile-top-text.ts';
+export { formatProfileDiff } from './profile/profile-diff-text.ts';
+export { formatSlowTraces } from './profile/slow-traces-text.ts';
+export { formatProfileValue, formatShare, formatLocation } from './profile/profile-values.ts';

@@ -10,6 +10,11 @@ export { beginRun, finishRun, setRunPinning } from './writers/run-record.ts';
 export type { RunBegin, RunEnd } from './writers/run-record.ts';
 export {
   listRuns, readRun, readPhases, readGates, readSeries, readBenchAggregates, readBenchRepetitions, readMeasuredPhases,
-  readRunKinds, runsBetween,
+  readRunKinds, readRunChecks, runsBetween,
 } from './readers/runs.ts';
-export type { RunListing, StoredRun, StoredPhase, StoredGate, BenchTaskAggregate } from './readers/runs.ts';
+export type { RunListing, StoredRun, StoredPhase, StoredGate, BenchTaskAggregate, RunCheck } from './readers/runs.ts';
+export { readProfiles, readFunctionRows } from './readers/profiles.ts';
+export type { ProfileFilter } from './readers/profiles.ts';
+export { readSpans } from './readers/spans.ts';
+export type { SpanFilter } from './readers/spans.ts';
+export { readTraceSamples } from './readers/trace-samples.ts';

@@ -36,13 +36,21 @@ export const COMMANDS: readonly CommandSpec[] = [
       'noise-floor': { type: 'string', placeholder: 'pct', default: '1%', description: 'changes smaller than this never fail the gate' },
       'fail-on': { type: 'string', placeholder: 'what', choices: ['regression'], description: 'exit 1 when something got significantly worse' },
       markdown: { type: 'boolean', description: 'Markdown instead of the terminal table' },
+      'max-change': { type: 'string', placeholder: 'pct', description: 'fail a worsening beyond this (e.g. 20%) even where one run a side cannot be judged; not a significance test' },
+      scenario: { type: 'string', placeholder: 'name', description: 'resolve latest, latest~N and ranges within this scenario or bench (or write latest:<name>)' },
+      force: { type: 'boolean', description: 'compare runs of different scenarios or phase sets anyway (never failed or empty runs)' },
     },
-    examples: ['headroom compare latest~1 latest', 'headroom compare latest~9..latest~5 latest~4..latest', 'headroom compare old.txt new.txt --fail-on regression'],
+    examples: [
+      'headroom compare latest~1 latest', 'headroom compare latest~1:quickstart latest:quickstart --max-change 20%',
+      'headroom compare latest~9..latest~5 latest~4..latest', 'headroom compare old.txt new.txt --fail-on regression',
+    ],
     load: async () => {
       const m = await import('./compare.ts');
       return ({ args, store, out, options }) => m.compareCommand(args[0] as string, args[1] as string, store, out, {
-        alpha: options['alpha'] as number, noiseFloor: m.parseNoiseFloor(options['noise-floor'] as string),
+        alpha: options['alpha'] as number, noiseFloor: m.parsePercentOption('noise-floor', options['noise-floor'] as string),
         ...(options['fail-on'] === 'regression' ? { failOn: 'regression' as const } : {}), markdown: options['markdown'] === true,
+        ...(typeof options['max-change'] === 'string' ? { maxChange: m.parsePercentOption('max-change', options['max-change']) } : {}),
+        ...(typeof options['scenario'] === 'string' ? { scenario: options['scenario'] } : {}), force: options['force'] === true,
       });
     },
   },

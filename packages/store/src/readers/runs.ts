@@ -113,6 +113,24 @@ export async function readMeasuredPhases(store: Store, ids: readonly string[]): 
   return store.query<StoredPhase>('SELECT * EXCLUDE (hist, service_hist) FROM phases WHERE list_contains($1, run_id) AND NOT coalesce(warmup, false) ORDER BY run_id, ordinal', [list(ids)]);
 }
 
+/** What a comparison checks of each run: kind, scenario, status, and how much it measured. */
+export interface RunCheck { id: string; kind: string; scenario: string; status: string; measuredPhases: string[]; requests: number; benchReps: number }
+
+/** Kind, scenario, status, measured phase names and request / repetition counts of each run, in the order given. */
+export async function readRunChecks(store: Store, ids: readonly string[]): Promise<RunCheck[]> {
+  const rows = await store.query<{ id: string; kind: string; scenario: string; status: string; phases: string[] | null; requests: number | null; reps: number | null }>(
+    `SELECT r.id, r.kind, r.scenario, r.status,
+       (SELECT list(p.phase ORDER BY p.phase) FROM phases p WHERE p.run_id = r.id AND NOT coalesce(p.warmup, false) AND p.phase = p.parent) AS phases,
+       (SELECT sum(p.requests) FROM phases p WHERE p.run_id = r.id AND NOT coalesce(p.warmup, false) AND p.phase = p.parent) AS requests,
+       (SELECT count(*) FROM bench_reps b WHERE b.run_id = r.id AND coalesce(b.status, 'ok') = 'ok') AS reps
+     FROM runs r WHERE list_contains($1, r.id)`, [list(ids)]);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => {
+    const r = byId.get(id);
+    return r ? [{ id, kind: r.kind, scenario: r.scenario, status: r.status, measuredPhases: r.phases ?? [], requests: r.requests ?? 0, benchReps: r.reps ?? 0 }] : [];
+  });
+}
+
 /** The distinct (kind, scenario) pairs among the given runs. */
 export async function readRunKinds(store: Store, ids: readonly string[]): Promise<{ kind: string; scenario: string }[]> {
   return store.query<{ kind: string; scenario: string }>('SELECT DISTINCT kind, scenario FROM runs WHERE list_contains($1, id) ORDER BY kind, scenario', [list(ids)]);
