@@ -11,7 +11,7 @@ export type { BenchSummaryInput } from './bench-table.ts';
 export { toRunJson } from './run-json.ts';
 export { ProgressSink } from './progress-sink.ts';
 export type { ProgressSinkOptions } from './progress-sink.ts';
-export { formatRunList, formatRunShow, formatSqlRows } from './runs-text.ts';
+export { formatRunList, formatRunShow, formatSqlRows, formatTransfer } from './runs-text.ts';
 export type { RunShowInput } from './runs-text.ts';
 export { formatProfileTop } from './profile/profile-top-text.ts';
 export { formatProfileDiff } from './profile/profile-diff-text.ts';

@@ -103,6 +103,18 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['headroom runs sql "select id, status from runs"', `headroom runs sql "copy (select * from series) to 'series.parquet' (format parquet)"`],
     load: async () => { const m = await import('./runs.ts'); return ({ args, store, out }) => m.runsCommand(['sql', ...args], store as Store, out, 1); },
   },
+  {
+    name: 'runs export', summary: 'runs with every row they have, as a folder of Parquet files (for CI artifacts)', args: [{ name: 'runs|scenario' }], store: 'read',
+    description: 'A scenario (or bench) name exports all its runs; otherwise give run refs, comma-separated (ids, latest, latest~N, latest:<name>).',
+    options: { output: { type: 'string', short: 'o', placeholder: 'folder', default: 'headroom-runs', description: 'the folder to write' } },
+    examples: ['headroom runs export quickstart -o base-runs', 'headroom runs export latest~2,latest -o base-runs'],
+    load: async () => { const m = await import('./runs-transfer.ts'); return ({ args, store, out, options }) => m.runsExportCommand(args[0] as string, options['output'] as string, store as Store, out); },
+  },
+  {
+    name: 'runs import', summary: 'runs exported from another store (idempotent)', args: [{ name: 'folder' }], store: 'write', options: {},
+    examples: ['headroom runs import base-runs'],
+    load: async () => { const m = await import('./runs-transfer.ts'); return ({ args, store, out }) => m.runsImportCommand(args[0] as string, store as Store, out); },
+  },
 ];
 
 /** Finds the command `argv` names ('runs ls' before 'runs'); `runs` alone means `runs ls`. */

@@ -136,6 +136,11 @@ export async function readRunKinds(store: Store, ids: readonly string[]): Promis
   return store.query<{ kind: string; scenario: string }>('SELECT DISTINCT kind, scenario FROM runs WHERE list_contains($1, id) ORDER BY kind, scenario', [list(ids)]);
 }
 
+/** Ids of every run of a scenario or bench, oldest first ([] when there is none). */
+export async function runsOfScenario(store: Store, scenario: string): Promise<string[]> {
+  return (await store.query<{ id: string }>('SELECT id FROM runs WHERE scenario = $1 ORDER BY started_at', [scenario])).map((r) => r.id);
+}
+
 /** Every run of `from`'s kind and scenario started between `from` and `to` (inclusive), oldest first. */
 export async function runsBetween(store: Store, from: string, to: string): Promise<string[]> {
   const rows = await store.query<{ id: string }>(
