@@ -91,9 +91,21 @@ function buildSalesReport(): unknown {
   return { generatedAt: new Date().toISOString(), skus: rows.sort((a, b) => b.revenue - a.revenue), checksum };
 }
 
+/**
+ * ORDERS_EXTRA_WORK_US: microseconds of CPU spent on every request except /health, to play a
+ * release that made every request slower (the regression tests of `headroom check`). 0 = off.
+ */
+const EXTRA_WORK_US = Number(process.env['ORDERS_EXTRA_WORK_US'] ?? 0);
+
+function burnCpu(us: number): void {
+  const until = process.hrtime.bigint() + BigInt(Math.round(us * 1000));
+  while (process.hrtime.bigint() < until) { /* spin: CPU time, as real work would take */ }
+}
+
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const path = url.pathname;
+  if (EXTRA_WORK_US > 0 && path !== '/health') burnCpu(EXTRA_WORK_US);
   if (req.method === 'GET' && path === '/health') return send(res, 200, { ok: true, orders: orders.length });
   if (req.method === 'GET' && path === '/orders') return send(res, 200, listOrders(url));
   if (req.method === 'GET' && path.startsWith('/orders/')) {

@@ -17,3 +17,6 @@ export { formatProfileTop } from './profile/profile-top-text.ts';
 export { formatProfileDiff } from './profile/profile-diff-text.ts';
 export { formatSlowTraces } from './profile/slow-traces-text.ts';
 export { formatProfileValue, formatShare, formatLocation } from './profile/profile-values.ts';
+export { checkSummary } from './check/check-summary.ts';
+export { formatCheckText, formatCheckMarkdown, formatCheckValue } from './check/check-text.ts';
+export { formatCheckJUnit, xmlEscape } from './check/junit.ts';

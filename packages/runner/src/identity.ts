@@ -32,6 +32,15 @@ export function runIdentity(file: string): RunIdentity {
   };
 }
 
+/** The merge base of HEAD and `ref` in the repository holding `dir` (`git merge-base HEAD main`), or null. */
+export function gitMergeBase(dir: string, ref: string): string | null {
+  try {
+    return execFileSync('git', ['merge-base', 'HEAD', ref], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
 const SECRET_KEY = /authorization|cookie|token|secret|password|passwd|api[-_]?key|credential/i;
 
 /** Copies a resolved config with secret-looking header and env values replaced. */

@@ -12,3 +12,5 @@ export { runBenchFile } from './run-bench.ts';
 export type { RunBenchFileOptions, BenchOutcome } from './run-bench.ts';
 export { openRun, closeRun } from './run-record.ts';
 export type { OpenRunOptions, OpenRun, CloseRunOptions } from './run-record.ts';
+export { runCheck } from './run-check.ts';
+export type { RunCheckOptions, CheckOutcome, CheckEvidence } from './run-check.ts';

@@ -10,7 +10,7 @@ export { beginRun, finishRun, setRunPinning } from './writers/run-record.ts';
 export type { RunBegin, RunEnd } from './writers/run-record.ts';
 export {
   listRuns, readRun, readPhases, readGates, readSeries, readBenchAggregates, readBenchRepetitions, readMeasuredPhases,
-  readRunKinds, readRunChecks, runsBetween, runsOfScenario,
+  readRunKinds, readRunChecks, runsBetween, runsOfScenario, runsAtCommit,
 } from './readers/runs.ts';
 export type { RunListing, StoredRun, StoredPhase, StoredGate, BenchTaskAggregate, RunCheck } from './readers/runs.ts';
 export { readProfiles, readFunctionRows } from './readers/profiles.ts';

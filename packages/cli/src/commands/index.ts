@@ -55,6 +55,37 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
+    name: 'check', summary: 'the pre-release check: thresholds, SLO at the expected peak, regressions vs a git baseline', args: [{ name: 'scenario.ts' }], store: 'write',
+    description: 'Runs the scenario (--repeat N times: repeated runs are the unit of comparison) or judges stored runs (--runs), then evaluates\neach check with value, limit and verdict. Exit 0 all passed, 1 a check failed, 2 bad input, 3 a run failed (stored).\nWith $GITHUB_STEP_SUMMARY set, the Markdown report is appended to it.',
+    options: {
+      baseline: { type: 'string', placeholder: 'ref', description: 'git ref (runs at its merge base with HEAD), a sha, a run id or latest~N' },
+      repeat: { type: 'integer', placeholder: 'n', default: 1, min: 1, max: 50, description: 'run the scenario n times' },
+      runs: { type: 'string', placeholder: 'ids', description: 'judge these stored runs (comma-separated refs) instead of running' },
+      'require-baseline': { type: 'boolean', description: 'a missing baseline fails the check instead of being a note' },
+      'max-change': { type: 'string', placeholder: 'pct|off', default: '20%', description: 'fail a worsening beyond this where too few runs allow no significance test' },
+      'noise-floor': { type: 'string', placeholder: 'pct', default: '1%', description: 'significant changes smaller than this never fail' },
+      alpha: { type: 'number', placeholder: 'p', default: 0.05, min: 0, max: 1, exclusive: true, description: 'significance level of the regression tests' },
+      markdown: { type: 'boolean', description: 'Markdown instead of the terminal table' },
+      junit: { type: 'string', placeholder: 'file', description: 'write JUnit XML (one testcase per check) for Jenkins, GitLab, GitHub' },
+    },
+    examples: [
+      'headroom check scenarios/release-check.ts --baseline main --repeat 6 --junit results/check.xml',
+      'headroom check scenarios/release-check.ts --runs latest~2,latest~1,latest --baseline latest~5',
+    ],
+    load: async () => {
+      const m = await import('./check.ts');
+      const c = await import('./compare.ts');
+      return ({ args, store, out, signal, options }) => m.checkCommand(args[0] as string, store as Store, out, signal, {
+        repeat: options['repeat'] as number, requireBaseline: options['require-baseline'] === true, markdown: options['markdown'] === true,
+        maxChange: options['max-change'] === 'off' ? null : c.parsePercentOption('max-change', options['max-change'] as string),
+        noiseFloor: c.parsePercentOption('noise-floor', options['noise-floor'] as string), alpha: options['alpha'] as number,
+        ...(typeof options['baseline'] === 'string' ? { baseline: options['baseline'] } : {}),
+        ...(typeof options['runs'] === 'string' ? { runs: options['runs'].split(',').map((r) => r.trim()) } : {}),
+        ...(typeof options['junit'] === 'string' ? { junit: options['junit'] } : {}),
+      });
+    },
+  },
+  {
     name: 'profile top', summary: 'top functions of a captured profile', args: [runRef], store: 'read',
     options: { phase, type: profileType, limit: limit(20, 'rows to show') },
     examples: ['headroom profile top latest', 'headroom profile top latest --type wall --phase steady'],

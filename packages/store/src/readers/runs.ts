@@ -141,6 +141,14 @@ export async function runsOfScenario(store: Store, scenario: string): Promise<st
   return (await store.query<{ id: string }>('SELECT id FROM runs WHERE scenario = $1 ORDER BY started_at', [scenario])).map((r) => r.id);
 }
 
+/** Completed runs of a scenario made from a clean tree at a commit (sha or sha prefix), oldest first. */
+export async function runsAtCommit(store: Store, scenario: string, sha: string): Promise<string[]> {
+  const rows = await store.query<{ id: string }>(
+    "SELECT id FROM runs WHERE scenario = $1 AND starts_with(git_sha, $2) AND status IN ('completed', 'aborted') AND NOT coalesce(git_dirty, false) ORDER BY started_at",
+    [scenario, sha]);
+  return rows.map((r) => r.id);
+}
+
 /** Every run of `from`'s kind and scenario started between `from` and `to` (inclusive), oldest first. */
 export async function runsBetween(store: Store, from: string, to: string): Promise<string[]> {
   const rows = await store.query<{ id: string }>(
