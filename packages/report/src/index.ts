@@ -5,3 +5,12 @@ export { formatCompareText } from './compare-text.ts';
 export type { FormatCompareTextOptions } from './compare-text.ts';
 export { formatCompareMarkdown } from './compare-markdown.ts';
 export { formatCompareValue, formatMedianCell, formatDeltaCell, formatPct, formatP } from './compare-values.ts';
+export type {
+  ReportData, ReportRun, ReportPinning, ReportGate, ReportPhase, ReportLatency, PhaseBand, RedSeries, SpectrumCurve, LatencySpectrum,
+  CapacityStep, CapacityData, UslFit, ResourceSeries, TrendPoint, TrendData, FlameGraph, WaterfallSpan, SlowRequest, BenchTask,
+} from './data/report-data.ts';
+export { buildReportData, BUILD_REPORT_DATA_DEFAULTS } from './data/build-report-data.ts';
+export type { BuildReportDataOptions } from './data/build-report-data.ts';
+export { renderHtmlReport, reportCsp } from './html/render-html.ts';
+export { renderMarkdownReport, escapeMarkdown } from './markdown/render-markdown.ts';
+export { escapeHtml, jsonForScript } from './html/escape.ts';
