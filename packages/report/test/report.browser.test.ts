@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportRows } from '@headroom/store/readers/report-data.ts';
-import { buildReportData, renderHtmlReport, type ReportData } from '../src/index.ts';
+import { buildReportData, renderHtmlReport, type FlameGraph, type ReportData } from '../src/index.ts';
 import { chartSpecs } from '../src/html/client/specs.ts';
 import { openReport, SKIP_REASON, type OpenedReport } from './browser.ts';
 import { captureRunRows } from './capture-run.ts';
@@ -16,6 +16,17 @@ interface Registry {
   flames: Record<string, { frames: number; drawn: number; zoomedTo: string | null; matches: number; highlighted: number }>;
   waterfalls: Record<string, number>;
   errors: string[];
+}
+
+/** Frame indices drawn by default: the "(idle)" root and its subtree are hidden (a checkbox shows them). */
+function visible(g: FlameGraph): number[] {
+  const out: number[] = [];
+  let inIdle = false;
+  g.name.forEach((k, i) => {
+    if (g.depth[i] === 0) inIdle = g.names[k] === '(idle)';
+    if (!inIdle) out.push(i);
+  });
+  return out;
 }
 
 const registryOf = (r: OpenedReport) => r.page.evaluate(() => (window as unknown as { __headroomReport: Registry }).__headroomReport);
@@ -71,7 +82,7 @@ describe.skipIf(SKIP_REASON !== null)(`HTML report in chromium${SKIP_REASON ? ` 
     // Row 1 starts with the widest child of "all" at x = 0: the graph's first frame.
     await report.page.mouse.click(box.x + 3, box.y + 18 + 9);
     let state = (await registryOf(report)).flames[g.id]!;
-    expect(state.zoomedTo).toBe(g.names[g.name[0]!]);
+    expect(state.zoomedTo).toBe(g.names[g.name[visible(g)[0]!]!]);
     const before = state.drawn;
     await report.page.locator(`[data-flame="${g.id}"] button`).click();
     state = (await registryOf(report)).flames[g.id]!;
@@ -82,13 +93,13 @@ describe.skipIf(SKIP_REASON !== null)(`HTML report in chromium${SKIP_REASON ? ` 
   it('highlights the frames a search matches', async () => {
     const g = data.flameGraphs!.find((x) => x.type === 'cpu')!;
     const name = g.names[g.name[g.name.length - 1]!]!;
-    const expected = g.name.filter((k) => g.names[k]!.toLowerCase().includes(name.toLowerCase())).length;
-    await report.page.locator(`[data-flame="${g.id}"] input`).fill(name);
+    const expected = visible(g).filter((i) => g.names[g.name[i]!]!.toLowerCase().includes(name.toLowerCase())).length;
+    await report.page.locator(`[data-flame="${g.id}"] input[type=search]`).fill(name);
     const state = (await registryOf(report)).flames[g.id]!;
     expect(state.matches).toBe(expected);
     expect(state.highlighted).toBeGreaterThan(0);
     expect(await report.page.locator(`[data-flame="${g.id}"] .flame-status`).textContent()).toMatch(/match/);
-    await report.page.locator(`[data-flame="${g.id}"] input`).fill('');
+    await report.page.locator(`[data-flame="${g.id}"] input[type=search]`).fill('');
     expect((await registryOf(report)).flames[g.id]!.highlighted).toBe(0);
   });
 

@@ -30,7 +30,8 @@ ul.warnings { margin: 4px 0; padding-left: 20px; color: var(--warn); }
 .grid3 { display: grid; grid-template-columns: 1fr 1fr 1fr; gap: 0 14px; }
 .flame { position: relative; margin: 4px 0 16px; }
 .flame-bar { display: flex; gap: 8px; align-items: center; margin: 4px 0; }
-.flame-bar input { width: 320px; padding: 3px 6px; font: inherit; }
+.flame-bar input[type=search] { width: 320px; padding: 3px 6px; font: inherit; }
+.flame-idle { color: var(--muted); font-size: 12.5px; display: flex; gap: 4px; align-items: center; }
 .flame-bar button { font: inherit; padding: 2px 10px; }
 .flame-status { color: var(--muted); font-size: 12.5px; }
 .flame-canvas { display: block; cursor: pointer; }

@@ -32,7 +32,6 @@ export interface ChartSpec {
   xLabel: string;
   yLabel: string;
   y2Label?: string;
-  xLog?: boolean;
   yLog?: boolean;
   xTime?: boolean;
   xValues?: (v: number) => string;
@@ -46,6 +45,12 @@ export interface ChartSpec {
   /** Fill between two lines (indices into `lines`): the forecast's interval. */
   fills?: { upper: number; lower: number; color: string }[];
   height?: number;
+}
+
+/** True for 10^k: on a log axis only decades get a label, so labels never overlap. */
+function isDecade(v: number): boolean {
+  const e = Math.log10(v);
+  return Math.abs(e - Math.round(e)) < 1e-6;
 }
 
 function dpr(): number { return window.devicePixelRatio || 1; }
@@ -121,13 +126,13 @@ export function drawChart(el: HTMLElement, spec: ChartSpec): uPlot {
     });
   });
   const scales: uPlot.Scales = {
-    x: { time: Boolean(spec.xTime), ...(spec.xLog ? { distr: 3, log: 10 } : {}) },
+    x: { time: Boolean(spec.xTime) },
     y: spec.yLog ? { distr: 3, log: 10 } : {},
   };
   const axes: uPlot.Axis[] = [
     { label: spec.xLabel, ...(spec.xValues ? { values: (_u: uPlot, splits: number[]) => splits.map((v) => spec.xValues!(v)) } : {}),
       ...(spec.xSplits ? { splits: () => spec.xSplits! } : {}) },
-    { label: spec.yLabel, size: 60, ...(spec.yValues ? { values: (_u: uPlot, splits: number[]) => splits.map((v) => spec.yValues!(v)) } : {}) },
+    { label: spec.yLabel, size: 60, ...(spec.yValues ? { values: (_u: uPlot, splits: number[]) => splits.map((v) => (spec.yLog && !isDecade(v) ? '' : spec.yValues!(v))) } : {}) },
   ];
   if (spec.y2Label) {
     scales['y2'] = {};

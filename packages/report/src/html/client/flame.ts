@@ -47,10 +47,13 @@ function hue(name: string): number {
 
 /** Mounts an interactive flame graph of `g` into `el`. */
 export function mountFlame(el: HTMLElement, g: FlameGraph): void {
-  const L = layout(g);
-  const n = g.name.length + 1;
-  const nameOf = (j: number) => (j === 0 ? 'all' : g.names[g.name[j - 1]!] ?? '');
-  const state: FlameState = { frames: g.name.length, drawn: 0, zoomedTo: null, matches: 0, highlighted: 0 };
+  const idle = idleRoot(g);
+  let hideIdle = idle >= 0;
+  let G = hideIdle ? without(g, idle) : g;
+  let L = layout(G);
+  let n = G.name.length + 1;
+  const nameOf = (j: number) => (j === 0 ? 'all' : G.names[G.name[j - 1]!] ?? '');
+  const state: FlameState = { frames: G.name.length, drawn: 0, zoomedTo: null, matches: 0, highlighted: 0 };
   registry.flames[g.id] = state;
 
   const bar = document.createElement('div');
@@ -64,7 +67,25 @@ export function mountFlame(el: HTMLElement, g: FlameGraph): void {
   reset.textContent = 'Reset zoom';
   const status = document.createElement('span');
   status.className = 'flame-status';
-  bar.append(search, reset, status);
+  bar.append(search, reset);
+  if (idle >= 0) {
+    const label = document.createElement('label');
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.checked = hideIdle;
+    box.addEventListener('change', () => {
+      hideIdle = box.checked;
+      G = hideIdle ? without(g, idle) : g;
+      L = layout(G); n = G.name.length + 1; zoom = 0; matched = new Uint8Array(n); searching = false; search.value = '';
+      status.textContent = '';
+      state.frames = G.name.length;
+      draw();
+    });
+    label.append(box, ` hide (idle): ${fmtPct(g.total[idle]! / g.sum)} of the samples, the process waiting`);
+    label.className = 'flame-idle';
+    bar.append(label);
+  }
+  bar.append(status);
   const canvas = document.createElement('canvas');
   canvas.className = 'flame-canvas';
   const tip = document.createElement('div');
@@ -76,8 +97,8 @@ export function mountFlame(el: HTMLElement, g: FlameGraph): void {
   let matched = new Uint8Array(n);
   let searching = false;
   let diffScale = 0.01;
-  if (g.baseline) {
-    for (let i = 0; i < g.name.length; i++) diffScale = Math.max(diffScale, Math.abs(g.total[i]! / g.sum - g.baseline.total[i]! / g.baseline.sum));
+  if (G.baseline) {
+    for (let i = 0; i < G.name.length; i++) diffScale = Math.max(diffScale, Math.abs(G.total[i]! / G.sum - G.baseline.total[i]! / G.baseline.sum));
   }
 
   const isAncestorOfZoom = (j: number): boolean => {
@@ -88,15 +109,15 @@ export function mountFlame(el: HTMLElement, g: FlameGraph): void {
   const colour = (j: number): string => {
     if (searching) return matched[j] ? '#d81b9a' : '#d9d9d9';
     if (j === 0) return '#b0b7c3';
-    if (g.baseline) {
+    if (G.baseline) {
       const i = j - 1;
-      const d = g.total[i]! / g.sum - g.baseline.total[i]! / g.baseline.sum;
+      const d = G.total[i]! / G.sum - G.baseline.total[i]! / G.baseline.sum;
       const t = Math.min(1, Math.abs(d) / diffScale);
       const c = Math.round(235 - 170 * t);
       return d >= 0 ? `rgb(240,${c},${c})` : `rgb(${c},${c},240)`;
     }
     const h = hue(nameOf(j));
-    const file = g.files[g.name[j - 1]!] ?? '';
+    const file = G.files[G.name[j - 1]!] ?? '';
     if (file.startsWith('node:') || file === '' ) return `hsl(${200 + (h % 30)},35%,${70 + (h % 10)}%)`;
     return `hsl(${(h % 45) + 5},${70 + (h % 20)}%,${58 + (h % 12)}%)`;
   };
@@ -153,13 +174,13 @@ export function mountFlame(el: HTMLElement, g: FlameGraph): void {
   };
 
   const describe = (j: number): string => {
-    if (j === 0) return `all: ${fmtUnit(g.sum, g.unit)}`;
+    if (j === 0) return `all: ${fmtUnit(G.sum, G.unit)}`;
     const i = j - 1;
-    const lines = [nameOf(j), g.files[g.name[i]!] ?? '',
-      `total ${fmtUnit(g.total[i]!, g.unit)} (${fmtPct(g.total[i]! / g.sum)})  self ${fmtUnit(g.self[i]!, g.unit)} (${fmtPct(g.self[i]! / g.sum)})`];
-    if (g.baseline) {
-      const b = g.baseline;
-      lines.push(`baseline total ${fmtPct(b.total[i]! / b.sum)} → ${fmtPct(g.total[i]! / g.sum)}, self ${fmtPct(b.self[i]! / b.sum)} → ${fmtPct(g.self[i]! / g.sum)}`);
+    const lines = [nameOf(j), G.files[G.name[i]!] ?? '',
+      `total ${fmtUnit(G.total[i]!, G.unit)} (${fmtPct(G.total[i]! / G.sum)})  self ${fmtUnit(G.self[i]!, G.unit)} (${fmtPct(G.self[i]! / G.sum)})`];
+    if (G.baseline) {
+      const b = G.baseline;
+      lines.push(`baseline total ${fmtPct(b.total[i]! / b.sum)} → ${fmtPct(G.total[i]! / G.sum)}, self ${fmtPct(b.self[i]! / b.sum)} → ${fmtPct(G.self[i]! / G.sum)}`);
     }
     return lines.filter(Boolean).join('\n');
   };
@@ -198,7 +219,7 @@ export function mountFlame(el: HTMLElement, g: FlameGraph): void {
       count++;
       let k = L.parent[j]!, nested = false;
       for (; k > 0; k = L.parent[k]!) if (matched[k]) { nested = true; break; }
-      if (!nested) share += g.total[j - 1]! / g.sum;
+      if (!nested) share += G.total[j - 1]! / G.sum;
     }
     state.matches = count;
     status.textContent = searching ? `${count} frame${count === 1 ? '' : 's'} match, ${fmtPct(share)} of the total` : '';
@@ -206,4 +227,20 @@ export function mountFlame(el: HTMLElement, g: FlameGraph): void {
   });
   window.addEventListener('resize', draw);
   draw();
+}
+
+/** Index of the root frame "(idle)" (V8's name for time the thread waited), or -1. */
+function idleRoot(g: FlameGraph): number {
+  for (let i = 0; i < g.name.length; i++) if (g.depth[i] === 0 && g.names[g.name[i]!] === '(idle)') return i;
+  return -1;
+}
+
+/** `g` without the subtree of root frame `root`; shares are then of the remaining total. */
+function without(g: FlameGraph, root: number): FlameGraph {
+  let end = root + 1;
+  while (end < g.name.length && g.depth[end]! > 0) end++;
+  const cut = <T>(a: T[]) => [...a.slice(0, root), ...a.slice(end)];
+  const out: FlameGraph = { ...g, name: cut(g.name), depth: cut(g.depth), total: cut(g.total), self: cut(g.self), sum: g.sum - g.total[root]! };
+  if (g.baseline) out.baseline = { ...g.baseline, total: cut(g.baseline.total), self: cut(g.baseline.self), sum: g.baseline.sum - g.baseline.total[root]! };
+  return out;
 }

@@ -38,8 +38,9 @@ export function chartSpecs(d: ReportData): ChartSpec[] {
     const lines: Line[] = [];
     if (s.corrected) lines.push({ label: 'corrected (from intended send)', values: s.corrected.ms, color: '#d62728', width: 2 });
     if (s.serviceTime) lines.push({ label: 'service time (from actual send)', values: s.serviceTime.ms, color: '#1f77b4', width: 2, dash: [6, 3] });
-    out.push({ id: `spectrum-${i}`, x: curve.x, xLabel: 'percentile', yLabel: 'latency', xLog: true, yLog: true, xValues: percentileLabel,
-      xSplits: [1, 2, 10, 100, 1000, 10000], yValues: fmtMsAxis, lines, hLines: sloLine(d) });
+    // x is drawn as log10(1/(1−q)) on a linear scale: the same picture as a log axis, with exact percentile ticks.
+    out.push({ id: `spectrum-${i}`, x: curve.x.map((v) => Math.log10(v)), xLabel: 'percentile', yLabel: 'latency', yLog: true,
+      xValues: (v) => percentileLabel(10 ** v), xSplits: [0, Math.log10(2), 1, 2, 3, 4], yValues: fmtMsAxis, lines, hLines: sloLine(d) });
   });
   if (d.capacity) {
     const c = d.capacity;
