@@ -34,8 +34,11 @@ export const BUILD_REPORT_DATA_DEFAULTS = { profileTypes: ['cpu', 'heap'] } as c
 export async function buildReportData(rows: ReportRows, options: BuildReportDataOptions = {}): Promise<ReportData> {
   const baseline = options.baseline ?? null;
   const phases = phasesOf(rows.phases);
+  const config = typeof rows.run.config === 'string' ? safeJson(rows.run.config) : null;
+  const slo = (config?.['slo'] ?? null) as { p99Ms?: number | null; errorRate?: number | null } | null;
   const data: ReportData = {
     format: 1, generatedAt: (options.now ?? new Date()).toISOString(), run: runOf(rows.run), baselineRunId: baseline?.run.id ?? null,
+    ...(slo && (slo.p99Ms || slo.errorRate) ? { slo: { p99: slo.p99Ms ?? null, errorRate: slo.errorRate ?? null } } : {}),
     pinning: pinningOf(rows.run), warnings: warningsOf(rows.run), gates: gatesOf(rows.gates), phases,
     spectra: spectraOf(rows), capacity: capacityOf(rows), red: redOf(rows.series), resources: resourcesOf(rows.series),
     trend: trendOf(rows.history), bench: benchOf(rows.benchReps, baseline?.benchReps),

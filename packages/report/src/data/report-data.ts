@@ -191,6 +191,8 @@ export interface ReportData {
   run: ReportRun;
   baselineRunId?: string | null;
   summary?: string;
+  /** The scenario's SLO, drawn as a line on latency charts. */
+  slo?: { p99: number | null; errorRate: number | null };
   pinning?: ReportPinning[];
   warnings?: string[];
   gates?: ReportGate[];

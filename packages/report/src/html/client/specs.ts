@@ -104,6 +104,6 @@ export function chartSpecs(d: ReportData): ChartSpec[] {
 }
 
 function sloLine(d: ReportData): ChartSpec['hLines'] {
-  const slo = d.capacity?.sloP99;
+  const slo = d.slo?.p99 ?? d.capacity?.sloP99;
   return slo ? [{ value: slo, label: `SLO p99 ${fmtMsAxis(slo)}`, color: '#d62728' }] : [];
 }
