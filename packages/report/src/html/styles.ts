@@ -41,14 +41,14 @@ ul.warnings { margin: 4px 0; padding-left: 20px; color: var(--warn); }
 .legend-diff span { display: inline-block; padding: 0 8px; margin-right: 6px; border-radius: 3px; font-size: 12px; }
 details.req { border: 1px solid var(--line); border-radius: 4px; margin: 6px 0; padding: 4px 8px; }
 details.req summary { cursor: pointer; font-size: 13px; }
-.wf-row { display: grid; grid-template-columns: 360px 1fr; gap: 8px; align-items: center; font-size: 12px; min-height: 18px; }
+.wf-row { display: grid; grid-template-columns: 340px 1fr 150px; gap: 8px; align-items: center; font-size: 12px; min-height: 18px; }
 .wf-name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-family: ui-monospace, Menlo, Consolas, monospace; }
 .wf-track { position: relative; height: 14px; background: var(--panel); }
 .wf-bar { position: absolute; top: 2px; height: 10px; border-radius: 2px; }
 .wf-request { background: #9aa5b8; }
 .wf-span { background: #3f6fd8; }
 .wf-error { background: var(--bad); }
-.wf-time { position: absolute; right: 4px; top: -1px; font-size: 11px; color: var(--muted); }
+.wf-time { font-size: 11px; color: var(--muted); text-align: right; font-variant-numeric: tabular-nums; }
 code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12.5px; }
 @media (max-width: 900px) { .grid2, .grid3 { grid-template-columns: 1fr; } dl.identity { grid-template-columns: max-content 1fr; } }
 @media print {

@@ -20,6 +20,8 @@ export interface Line {
   scale?: string;
   /** Points only (measured steps), no line. */
   points?: boolean;
+  /** A line with a marker at each point (few points, e.g. one per run). */
+  markers?: boolean;
   dash?: number[];
   width?: number;
 }
@@ -121,7 +123,7 @@ export function drawChart(el: HTMLElement, spec: ChartSpec): uPlot {
     series.push({
       label: l.label, stroke: color, width: l.width ?? (l.points ? 0 : 1.5), scale: l.scale ?? 'y',
       ...(l.dash ? { dash: l.dash } : {}),
-      ...(l.points ? { paths: () => null, points: { show: true, size: 7, stroke: color, fill: color } } : { points: { show: false } }),
+      ...(l.points ? { paths: () => null, points: { show: true, size: 7, stroke: color, fill: color } } : { points: { show: Boolean(l.markers), size: 7, stroke: color, fill: color } }),
       value: (_u: uPlot, v: number | null) => (v === null || v === undefined ? '–' : spec.yValues && (l.scale ?? 'y') === 'y' ? spec.yValues(v) : String(+v.toPrecision(4))),
     });
   });

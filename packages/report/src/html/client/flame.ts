@@ -81,7 +81,7 @@ export function mountFlame(el: HTMLElement, g: FlameGraph): void {
       state.frames = G.name.length;
       draw();
     });
-    label.append(box, ` hide (idle): ${fmtPct(g.total[idle]! / g.sum)} of the samples, the process waiting`);
+    label.append(box, ` hide (idle): ${fmtPct(g.total[idle]! / g.sum)} of the total, time the JS thread was waiting`);
     label.className = 'flame-idle';
     bar.append(label);
   }

@@ -89,7 +89,7 @@ export function chartSpecs(d: ReportData): ChartSpec[] {
     const fx = f ? f.time.map((s) => Date.parse(s) / 1000) : [];
     const x = [...xs, ...fx];
     const pad = (v: (number | null)[], before: boolean) => (before ? [...xs.map(() => null), ...v] : [...v, ...fx.map(() => null)]);
-    const lines: Line[] = [{ label: t.metric, values: pad(t.points.map((p) => p.value), false), color: '#1f77b4', width: 2 }];
+    const lines: Line[] = [{ label: t.metric, values: pad(t.points.map((p) => p.value), false), color: '#1f77b4', width: 2, markers: true }];
     if (f) {
       lines.push({ label: 'forecast', values: pad(f.value, true), color: '#9467bd', dash: [6, 3] },
         { label: 'forecast high', values: pad(f.high, true), color: 'rgba(148,103,189,0.4)' },

@@ -26,8 +26,8 @@ function row(label: string, title: string, fromMs: number, durMs: number, totalM
   const t = document.createElement('span');
   t.className = 'wf-time';
   t.textContent = `+${fmtMs(fromMs)} · ${fmtMs(durMs)}`;
-  track.append(b, t);
-  r.append(name, track);
+  track.append(b);
+  r.append(name, track, t);
   return r;
 }
 
