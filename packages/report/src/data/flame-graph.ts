@@ -44,12 +44,12 @@ export interface FlameGraphOptions {
   phase: string;
   /** headroom's name of the sample type ('cpu', 'wall', 'heap'). */
   type: string;
-  /** Frames under this share of the total are left out (their time stays in the parent's width). @default 0.0005 */
+  /** Frames under this share of the total are left out (their time stays in the parent's width). @default 0.0001 */
   minShare?: number;
 }
 
 /** Defaults of {@link FlameGraphOptions}. */
-export const FLAME_GRAPH_DEFAULTS = { minShare: 0.0005 } as const;
+export const FLAME_GRAPH_DEFAULTS = { minShare: 0.0001 } as const;
 
 function newNode(key: number): Node {
   return { key, total: 0, self: 0, bTotal: 0, bSelf: 0, children: new Map() };

@@ -8,7 +8,7 @@
  * postinstall. Bundling takes ~50 ms once; later reports read the cache.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,6 +71,8 @@ export function clientBundle(): ClientBundle {
       const tmp = `${file}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify(b));
       renameSync(tmp, file);
+      // Bundles of earlier sources are never read again.
+      for (const old of readdirSync(dir)) if (old.startsWith('client-') && join(dir, old) !== file && old.endsWith('.json')) rmSync(join(dir, old), { force: true });
     } catch { /* a read-only node_modules only costs the bundling time on every run */ }
   }
   return memo = { ...b, cached: false };

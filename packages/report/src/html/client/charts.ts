@@ -64,6 +64,8 @@ function overlays(spec: ChartSpec): uPlot.Plugin {
         const ctx = u.ctx;
         const r = dpr();
         ctx.save();
+        ctx.textAlign = 'left';
+        ctx.textBaseline = 'alphabetic';
         (spec.bands ?? []).forEach((b, i) => {
           const x0 = u.valToPos(b.from, 'x', true);
           const x1 = u.valToPos(b.to, 'x', true);
@@ -86,6 +88,9 @@ function overlays(spec: ChartSpec): uPlot.Plugin {
         const ctx = u.ctx;
         const r = dpr();
         ctx.save();
+        // uPlot leaves its axis text alignment on the context; labels here start at their x.
+        ctx.textAlign = 'left';
+        ctx.textBaseline = 'alphabetic';
         ctx.font = `${11 * r}px system-ui, sans-serif`;
         ctx.setLineDash([6 * r, 4 * r]);
         ctx.lineWidth = 1.5 * r;
