@@ -37,7 +37,7 @@ export async function buildReportData(rows: ReportRows, options: BuildReportData
   const config = typeof rows.run.config === 'string' ? safeJson(rows.run.config) : null;
   const slo = (config?.['slo'] ?? null) as { p99Ms?: number | null; errorRate?: number | null } | null;
   const data: ReportData = {
-    format: 1, generatedAt: (options.now ?? new Date()).toISOString(), run: runOf(rows.run), baselineRunId: baseline?.run.id ?? null,
+    format: 1, generatedAt: (options.now ?? new Date()).toISOString(), run: runOf(rows.run), ...(baseline ? { baselineRunId: baseline.run.id } : {}),
     ...(slo && (slo.p99Ms || slo.errorRate) ? { slo: { p99: slo.p99Ms ?? null, errorRate: slo.errorRate ?? null } } : {}),
     pinning: pinningOf(rows.run), warnings: warningsOf(rows.run), gates: gatesOf(rows.gates), phases,
     spectra: spectraOf(rows), capacity: capacityOf(rows), red: redOf(rows.series), resources: resourcesOf(rows.series),
@@ -54,7 +54,7 @@ export async function buildReportData(rows: ReportRows, options: BuildReportData
     ? flameGraphOf(cpuSources, { id: 'flame-slow-requests', title: 'CPU of the slowest traced requests', phase: 'all', type: 'cpu', minShare: 0 })
     : null;
   if (joined) data.flameGraphs.push(joined);
-  data.slowRequestsFlameId = joined?.id ?? null;
+  if (joined) data.slowRequestsFlameId = joined.id;
   data.summary = summarySentence(data);
   return prune(data);
 }
