@@ -72,6 +72,11 @@ describe.skipIf(SKIP_REASON !== null)(`HTML report in chromium${SKIP_REASON ? ` 
     for (const g of data.flameGraphs ?? []) expect(reg.flames[g.id]?.drawn, g.id).toBeGreaterThan(0);
     expect(Object.keys(reg.flames).length).toBeGreaterThanOrEqual(1);
     (data.slowRequests ?? []).forEach((r, i) => expect(reg.waterfalls[`waterfall-${i}`]).toBe(r.spans.length + 1));
+    if (data.slowRequestsFlameId) {
+      // The link from the slowest requests to their spans' CPU samples leads to a drawn flame graph.
+      expect(await report.page.locator(`#traces a[href="#${data.slowRequestsFlameId}"]`).count()).toBe(1);
+      expect(reg.flames[data.slowRequestsFlameId]?.drawn).toBeGreaterThan(0);
+    }
   });
 
   it('zooms into a flame graph frame on click and back out with Reset', async () => {
