@@ -56,5 +56,8 @@ code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12.5px;
   header.top nav, .flame-bar input, .flame-bar button { display: none; }
   main { max-width: none; padding: 0; }
   section { break-inside: avoid; }
+  /* Charts were drawn for the screen's width; paper scales them down instead of cutting them off. */
+  .chart canvas, .flame-canvas { max-width: 100% !important; height: auto !important; }
+  .uplot, .chart { width: auto !important; max-width: 100%; }
 }
 `;

@@ -18,8 +18,12 @@ describe('renderMarkdownReport', () => {
 
   it('escapes user strings so they cannot add markup or table cells', () => {
     expect(md).not.toContain('<img');
-    expect(md).toContain('&lt;img src=x onerror=alert\\(1\\)&gt; \\| x');
+    expect(md).toContain('&lt;img src=x onerror=alert(1)&gt; \\| x');
     expect(md).toContain('| parse \\| json |');
     expect(escapeMarkdown('a\nb')).toBe('a b');
+    const d = fullReportData();
+    delete d.flameGraphs![0]!.baseline;
+    d.flameGraphs![0]!.names[2] = 'a|b`c';
+    expect(renderMarkdownReport(d)).toContain("| `a\\|b'c` |");
   });
 });

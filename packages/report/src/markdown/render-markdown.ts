@@ -9,10 +9,12 @@ import type { FlameGraph, ReportData } from '../data/report-data.ts';
 
 /** Escapes Markdown (and the HTML GitHub renders inside it) in table cells and text. */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+!|<>&~]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`)).replace(/\r?\n/g, ' ');
+  return text.replace(/[\\`*_[\]|<>&~]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`)).replace(/\r?\n/g, ' ');
 }
 
 const e = escapeMarkdown;
+/** A code span in a table cell: backticks cannot close it and `|` cannot split the cell (GitHub reads `\|` there). */
+const code = (text: string) => `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')}\``;
 const ms = (v: number | null) => (v === null ? '–' : formatMs(v));
 const int = (v: number | null) => (v === null ? '–' : Math.round(v).toLocaleString('en-US'));
 
@@ -21,12 +23,12 @@ function table(head: string[], rows: string[][], right: number[] = []): string {
   return [head, align, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
 
-/** The ten functions with the most self time (or bytes) of a flame graph, merged across stacks. */
+/** The ten functions with the most self time (or bytes) of a flame graph, merged across stacks; `(idle)` is not a function. */
 function hottest(g: FlameGraph, n = 10): string[][] {
   const self = new Map<number, number>();
-  g.name.forEach((k, i) => self.set(k, (self.get(k) ?? 0) + g.self[i]!));
+  g.name.forEach((k, i) => { if (g.names[k] !== '(idle)') self.set(k, (self.get(k) ?? 0) + g.self[i]!); });
   return [...self].sort((a, b) => b[1] - a[1]).slice(0, n).filter(([, v]) => v > 0)
-    .map(([k, v]) => [`\`${(g.names[k] ?? '').replace(/`/g, "'")}\``, e(g.files[k] ?? ''), `${((v / g.sum) * 100).toFixed(1)}%`]);
+    .map(([k, v]) => [code(g.names[k] ?? ''), e(g.files[k] ?? ''), `${((v / g.sum) * 100).toFixed(1)}%`]);
 }
 
 /** The report as Markdown. */
@@ -39,7 +41,7 @@ export function renderMarkdownReport(d: ReportData): string {
   if (r.error) out.push(`**Error:** ${e(r.error)}`, '');
   if (d.warnings?.length) out.push('### Warnings', '', ...d.warnings.map((w) => `- ${e(w)}`), '');
   if (d.gates?.length) {
-    out.push('### Gates', '', table(['gate', 'limit', 'value', 'verdict'], d.gates.map((g) => [`\`${g.key.replace(/`/g, "'")}\``, e(g.expression), g.value === null ? '–' : String(+g.value.toPrecision(4)), g.passed ? '✅ pass' : '❌ **fail**'])), '');
+    out.push('### Gates', '', table(['gate', 'limit', 'value', 'verdict'], d.gates.map((g) => [code(g.key), e(g.expression), g.value === null ? '–' : String(+g.value.toPrecision(4)), g.passed ? '✅ pass' : '❌ **fail**'])), '');
   }
   if (d.phases?.length) {
     out.push('### Phases', '', table(['phase', 'offered', 'achieved', 'requests', 'errors', 'p50', 'p90', 'p99', 'p99.9', 'max', 'service p99'],
@@ -62,11 +64,13 @@ export function renderMarkdownReport(d: ReportData): string {
   }
   for (const g of (d.flameGraphs ?? []).filter((x) => !x.baseline)) {
     const rows = hottest(g);
-    if (rows.length) out.push(`### Hottest functions: ${e(g.title)}`, '', table(['function', 'file', 'self'], rows, [2]), '');
+    const idle = g.name.reduce((a, k, i) => a + (g.names[k] === '(idle)' ? g.self[i]! : 0), 0);
+    const note = idle > 0 ? ` ((idle), time the JS thread waited, is ${((idle / g.sum) * 100).toFixed(1)}% of the total and left out)` : '';
+    if (rows.length) out.push(`### Hottest functions: ${e(g.title)}${note}`, '', table(['function', 'file', 'self'], rows, [2]), '');
   }
   if (d.slowRequests?.length) {
     out.push('### Slowest traced requests', '', table(['latency', 'request', 'phase', 'status', 'trace', 'spans'], d.slowRequests.map((s) => [ms(s.latencyMs), e(s.request), e(s.phase ?? '–'),
-      e(s.error ?? String(s.status ?? '–')), `\`${s.traceId.replace(/`/g, '')}\``, String(s.spans.length)]), [0, 5]), '');
+      e(s.error ?? String(s.status ?? '–')), code(s.traceId), String(s.spans.length)]), [0, 5]), '');
   }
   if (d.bench?.length) {
     out.push('### Benchmarks', '', table(['task', 'runs', 'median', '95% CI', 'vs baseline'], d.bench.map((b) => [e(b.task), String(b.repetitions), `${+(b.medianNs).toPrecision(4)} ns`,
