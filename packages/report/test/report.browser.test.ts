@@ -95,6 +95,19 @@ describe.skipIf(SKIP_REASON !== null)(`HTML report in chromium${SKIP_REASON ? ` 
     expect(state.drawn).toBeGreaterThanOrEqual(before);
   });
 
+  it('shows a frame’s self and total on hover', async () => {
+    const g = data.flameGraphs!.find((x) => x.type === 'cpu')!;
+    const canvas = report.page.locator(`[data-flame="${g.id}"] canvas`);
+    await canvas.scrollIntoViewIfNeeded();
+    const box = (await canvas.boundingBox())!;
+    await report.page.mouse.move(box.x + 3, box.y + 18 + 9);
+    const tip = report.page.locator(`[data-flame="${g.id}"] .flame-tip`);
+    await expect.poll(() => tip.isVisible()).toBe(true);
+    const text = (await tip.textContent())!;
+    expect(text).toContain(g.names[g.name[visible(g)[0]!]!]!);
+    expect(text).toMatch(/total .+ \(\d+(\.\d+)?%\)\s+self .+ \(\d+(\.\d+)?%\)/);
+  });
+
   it('highlights the frames a search matches', async () => {
     const g = data.flameGraphs!.find((x) => x.type === 'cpu')!;
     const name = g.names[g.name[g.name.length - 1]!]!;

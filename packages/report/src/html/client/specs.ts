@@ -9,6 +9,7 @@ import type { ChartSpec, Line } from './charts.ts';
 const pct = (v: number | null) => (v === null ? null : v * 100);
 
 function fmtMsAxis(v: number): string {
+  if (v === 0) return '0';
   if (v < 1) return `${+(v * 1000).toPrecision(3)}µs`;
   if (v < 1000) return `${+v.toPrecision(3)}ms`;
   return `${+(v / 1000).toPrecision(3)}s`;
