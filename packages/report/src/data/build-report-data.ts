@@ -13,7 +13,7 @@ import { spectrumOf } from './latency-spectrum.ts';
 import type { CapacityData, FlameGraph, LatencySpectrum, ReportData } from './report-data.ts';
 import {
   benchOf, gatesOf, phasesOf, pinningOf, redOf, resourcesOf, runOf, trendOf, warningsOf,
-} from './run-sections.ts';
+} from './sections-from-rows.ts';
 import { slowRequestsOf } from './slow-requests.ts';
 import { summarySentence } from './summary.ts';
 

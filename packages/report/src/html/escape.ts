@@ -19,6 +19,7 @@ export class SafeHtml {
   toString(): string { return this.value; }
 }
 
+/** What `html` accepts between its literal parts. */
 export type Interpolation = SafeHtml | string | number | boolean | null | undefined | readonly Interpolation[];
 
 function part(v: Interpolation): string {

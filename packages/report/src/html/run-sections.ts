@@ -15,6 +15,7 @@ export function section(id: string, title: string, body: Interpolation): SafeHtm
   return html`<section id="${id}"><h2>${title}</h2>${body}</section>`;
 }
 
+/** The summary, the run's identity and its verified pinning. */
 export function identitySection(d: ReportData): SafeHtml {
   const r = d.run;
   const sha = r.gitSha ? `${r.gitSha.slice(0, 12)}${r.gitDirty ? ' (dirty tree)' : ''}` : '–';
@@ -37,11 +38,13 @@ ${d.pinning.map((p) => html`<tr><td>${p.role}</td><td class="num">${p.pid}</td><
   ]);
 }
 
+/** The run's warnings; null when there are none. */
 export function warningsSection(d: ReportData): SafeHtml | null {
   if (!d.warnings?.length) return null;
   return section('warnings', `Warnings (${d.warnings.length})`, html`<ul class="warnings">${d.warnings.map((w) => html`<li>${w}</li>`)}</ul>`);
 }
 
+/** Gates with limit, value and verdict; null when none ran. */
 export function gatesSection(d: ReportData): SafeHtml | null {
   if (!d.gates?.length) return null;
   return section('gates', 'Gates', html`<table><thead><tr><th>gate</th><th>limit</th><th class="num">value</th><th>verdict</th><th>note</th></tr></thead><tbody>
@@ -53,6 +56,7 @@ function lat(l: ReportLatency): SafeHtml[] {
   return [l.p50, l.p90, l.p99, l.p999, l.max].map((v) => html`<td class="num">${ms(v)}</td>`);
 }
 
+/** The phases table; null without phases. */
 export function phasesTable(d: ReportData): SafeHtml | null {
   if (!d.phases?.length) return null;
   return html`<table><thead><tr><th>phase</th><th class="num">offered</th><th class="num">achieved</th><th class="num">requests</th><th class="num">errors</th><th class="num">late sends</th>

@@ -9,6 +9,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { PhaseBand } from '../../data/report-data.ts';
 import { registry } from './registry.ts';
 
+/** Line colours, in the order lines get them. */
 export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
 
 /** One line of a chart. */

@@ -21,6 +21,7 @@ export function fmtUnit(v: number, unit: string): string {
   return v.toLocaleString('en-US');
 }
 
+/** A share (0..1) as a percentage with sensible precision. */
 export function fmtPct(share: number): string {
   const p = share * 100;
   return `${p < 0.1 && p > 0 ? p.toFixed(3) : p.toFixed(p < 10 ? 2 : 1)}%`;

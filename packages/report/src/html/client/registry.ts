@@ -20,6 +20,7 @@ export interface FlameState {
   highlighted: number;
 }
 
+/** Everything the page drew; `ready` turns true once all of it is drawn. */
 export interface Registry {
   ready: boolean;
   charts: Record<string, ChartState>;
@@ -32,5 +33,6 @@ declare global {
   interface Window { __headroomReport: Registry }
 }
 
+/** The page's registry, also on `window.__headroomReport`. */
 export const registry: Registry = { ready: false, charts: {}, flames: {}, waterfalls: {}, errors: [] };
 window.__headroomReport = registry;

@@ -31,7 +31,7 @@ function row(label: string, title: string, fromMs: number, durMs: number, totalM
   return r;
 }
 
-/** Draws the waterfall of request `index` into `el`. */
+/** Draws the waterfall of one slow request into `el`, recorded under `id`. */
 export function mountWaterfall(el: HTMLElement, req: SlowRequest, id: string): void {
   const total = Math.max(req.latencyMs, ...req.spans.map((s) => s.offsetMs + s.durationMs));
   const what = req.source === 'generator' ? 'request (from its intended send)' : 'request (server span)';

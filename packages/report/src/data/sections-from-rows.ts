@@ -39,20 +39,24 @@ export function runOf(r: Rows['run']): ReportRun {
   };
 }
 
+/** The verified pinning of each process. */
 export function pinningOf(r: Rows['run']): ReportPinning[] {
   return json<ReportPinning[]>(r.pinning, []).map((p) => ({ role: String(p.role), pid: Number(p.pid),
     requested: (p.requested ?? []).map(Number), allowed: (p.allowed ?? []).map(Number), verified: Boolean(p.verified) }));
 }
 
+/** The run's warnings, as stored. */
 export function warningsOf(r: Rows['run']): string[] {
   return json<unknown[]>(r.warnings, []).map(String);
 }
 
+/** Gates with value, limit and verdict. */
 export function gatesOf(rows: Rows['gates']): ReportGate[] {
   return rows.map((g) => ({ key: g.key ?? '', expression: g.expression ?? '', value: g.value, threshold: g.threshold,
     passed: Boolean(g.passed), reason: g.reason }));
 }
 
+/** Each phase's figures, corrected and service time. */
 export function phasesOf(rows: Rows['phases']): ReportPhase[] {
   return rows.map((p) => ({
     name: p.phase ?? '', parent: p.parent, model: p.model, warmup: Boolean(p.warmup), durationS: p.duration_s,
@@ -76,6 +80,7 @@ export function bandsOf(series: Rows['series']): PhaseBand[] {
   return bands;
 }
 
+/** Requests, errors by kind and p50/p90/p99 per second; undefined without series. */
 export function redOf(series: Rows['series']): RedSeries | undefined {
   if (series.length === 0) return undefined;
   const kinds = new Set<string>();
@@ -91,6 +96,7 @@ export function redOf(series: Rows['series']): RedSeries | undefined {
   };
 }
 
+/** The service's resources per second; undefined when nothing was sampled. */
 export function resourcesOf(series: Rows['series']): ResourceSeries | undefined {
   if (!series.some((s) => s.sut_cpu !== null || s.sut_rss_mb !== null)) return undefined;
   return {
