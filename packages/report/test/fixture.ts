@@ -33,7 +33,7 @@ export function fullReportData(scenario = 'orders-api'): ReportData {
     trend: { metric: 'headroom', unit: '×', points: [0, 1, 2, 3, 4].map((i) => ({ runId: `r${i}`, time: `2026-11-0${i + 1}T00:00:00.000Z`, sha: `abc${i}`, value: 1.6 - i * 0.05 })),
       changePoints: [{ index: 2, changePct: -6.2 }], forecast: { time: ['2026-11-10T00:00:00.000Z', '2026-11-20T00:00:00.000Z'], value: [1.3, 1.2], low: [1.2, 1.05], high: [1.4, 1.35] },
       budget: 1.3, summary: 'Capacity headroom went from 1.60x to 1.40x; at the current trend it falls below the 1.3x budget on 2026-11-10.' },
-    flameGraphs: [{ id: 'flame-0', title: 'cpu · steady', phase: 'steady', type: 'cpu', unit: 'nanoseconds', names: ['main', 'handle', 'sort'],
+    flameGraphs: [{ id: 'flame-0', title: 'steady vs base', phase: 'steady', type: 'cpu', unit: 'nanoseconds', names: ['main', 'handle', 'sort'],
       files: ['/app/main.ts:1', '/app/handle.ts:2', '/app/sort.ts:3'], name: [0, 1, 2], depth: [0, 1, 2], total: [100, 80, 50], self: [20, 30, 50], sum: 100,
       baseline: { total: [100, 60, 20], self: [40, 40, 20], sum: 100, runId: 'base' } }],
     slowRequests: [{ traceId: 'abc', phase: 'steady', request: 'GET /orders', latencyMs: 30, status: 200, error: null, source: 'generator',

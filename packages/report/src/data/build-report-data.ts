@@ -51,7 +51,7 @@ export async function buildReportData(rows: ReportRows, options: BuildReportData
   const spanIds = new Set(slow.flatMap((s) => s.spanIds));
   const cpuSources = rows.profiles.filter((p) => p.type === 'cpu').flatMap((p) => source(profiles, p.path, p.sample_type, spanIds));
   const joined = spanIds.size > 0 && cpuSources.length > 0
-    ? flameGraphOf(cpuSources, { id: 'flame-slow-requests', title: 'CPU of the slowest traced requests', phase: 'all', type: 'cpu', minShare: 0 })
+    ? flameGraphOf(cpuSources, { id: 'flame-slow-requests', title: 'the slowest traced requests (their spans’ samples)', phase: 'all', type: 'cpu', minShare: 0 })
     : null;
   if (joined) data.flameGraphs.push(joined);
   if (joined) data.slowRequestsFlameId = joined.id;
@@ -111,13 +111,13 @@ function flameGraphsOf(rows: ReportRows, profiles: Map<string, Profile>, baselin
   rows.profiles.filter((p) => types.includes(p.type ?? '')).forEach((p, i) => {
     const src = source(profiles, p.path, p.sample_type)[0];
     if (!src) return;
-    const opts = { id: `flame-${i}`, title: `${p.type} · ${p.phase}`, phase: p.phase ?? '', type: p.type ?? '' };
+    const opts = { id: `flame-${i}`, title: p.phase ?? '', phase: p.phase ?? '', type: p.type ?? '' };
     const g = flameGraphOf(src, opts);
     if (g) out.push(g);
     const b = baseline?.profiles.find((q) => q.phase === p.phase && q.type === p.type);
     const bsrc = b ? source(baseProfiles, b.path, b.sample_type)[0] : undefined;
     if (bsrc && baseline) {
-      const d = diffFlameGraphOf(src, bsrc, baseline.run.id ?? '', { ...opts, id: `flame-${i}-diff`, title: `${p.type} · ${p.phase} vs ${baseline.run.id}` });
+      const d = diffFlameGraphOf(src, bsrc, baseline.run.id ?? '', { ...opts, id: `flame-${i}-diff`, title: `${p.phase} vs ${baseline.run.id}` });
       if (d) out.push(d);
     }
   });

@@ -67,7 +67,7 @@ export function detailSections(d: ReportData): SafeHtml[] {
   if (graphs.length) {
     out.push(section('flames', 'Flame graphs', [
       html`<p class="note">Click a frame to zoom into it, click an ancestor or "Reset zoom" to zoom out; search highlights matching functions and gives their share of the total; hover for self and total.</p>`,
-      graphs.map((g) => html`<div id="${g.id}"><h3>${g.title} · ${g.type === 'heap' ? 'in-use memory' : g.type} profile${g.baseline ? html` <span class="legend-diff"><span class="diff-up">share grew (slower)</span><span class="diff-down">share shrank (faster)</span></span>` : ''}</h3><div class="flame" data-flame="${g.id}"></div></div>`),
+      graphs.map((g) => html`<div id="${g.id}"><h3>${g.type === 'heap' ? 'in-use memory' : g.type} profile · ${g.title}${g.baseline ? html` <span class="legend-diff"><span class="diff-up">share grew (slower)</span><span class="diff-down">share shrank (faster)</span></span>` : ''}</h3><div class="flame" data-flame="${g.id}"></div></div>`),
     ]));
   }
   if (d.slowRequests?.length) {

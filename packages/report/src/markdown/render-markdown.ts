@@ -66,7 +66,7 @@ export function renderMarkdownReport(d: ReportData): string {
     const rows = hottest(g);
     const idle = g.name.reduce((a, k, i) => a + (g.names[k] === '(idle)' ? g.self[i]! : 0), 0);
     const note = idle > 0 ? ` ((idle), time the JS thread waited, is ${((idle / g.sum) * 100).toFixed(1)}% of the total and left out)` : '';
-    if (rows.length) out.push(`### Hottest functions: ${e(g.title)}${note}`, '', table(['function', 'file', 'self'], rows, [2]), '');
+    if (rows.length) out.push(`### Hottest functions: ${e(g.type)} profile · ${e(g.title)}${note}`, '', table(['function', 'file', 'self'], rows, [2]), '');
   }
   if (d.slowRequests?.length) {
     out.push('### Slowest traced requests', '', table(['latency', 'request', 'phase', 'status', 'trace', 'spans'], d.slowRequests.map((s) => [ms(s.latencyMs), e(s.request), e(s.phase ?? '–'),
