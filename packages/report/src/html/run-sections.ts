@@ -23,13 +23,18 @@ export function identitySection(d: ReportData): SafeHtml {
     ['scenario', r.scenario], ['run', r.id], ['status', r.status + (r.gates ? `, gates ${r.gates}` : '')], ['kind', r.kind],
     ['started', r.startedAt ?? '–'], ['duration', r.durationS === null ? '–' : `${r.durationS.toFixed(1)} s`],
     ['git', sha], ['headroom', r.version ?? '–'], ['host', r.host ?? '–'], ['CPU', `${r.cpuModel ?? '–'}${r.cpuCount ? ` × ${r.cpuCount}` : ''}`],
-    ['Node', r.nodeVersion ?? '–'], ['CPU sets', `service ${cpus(r.serviceCpus)} · generator ${cpus(r.workerCpus)}`],
+    ['Node', r.nodeVersion ?? '–'], ['CPU sets', r.kind === 'bench' ? `bench workers ${cpus(r.workerCpus)}` : `service ${cpus(r.serviceCpus)} · generator ${cpus(r.workerCpus)}`],
   ];
   if (d.baselineRunId) items.push(['baseline', d.baselineRunId]);
-  const pin = d.pinning && d.pinning.length > 0 ? html`<h3>Pinning (verified from the kernel's allowed CPU lists)</h3>
-<table><thead><tr><th>process</th><th class="num">pid</th><th>requested</th><th>allowed</th><th>verified</th></tr></thead><tbody>
-${d.pinning.map((p) => html`<tr><td>${p.role}</td><td class="num">${p.pid}</td><td>${p.requested.join(',')}</td><td>${p.allowed.join(',')}</td><td class="${p.verified ? 'pass' : 'fail'}">${p.verified ? 'yes' : 'NO'}</td></tr>`)}
-</tbody></table>` : html``;
+  const pins = d.pinning ?? [];
+  const table = html`<table><thead><tr><th>process</th><th class="num">pid</th><th>requested</th><th>allowed</th><th>verified</th></tr></thead><tbody>
+${pins.map((p) => html`<tr><td>${p.role}</td><td class="num">${p.pid}</td><td>${p.requested.join(',')}</td><td>${p.allowed.join(',')}</td><td class="${p.verified ? 'pass' : 'fail'}">${p.verified ? 'yes' : 'NO'}</td></tr>`)}
+</tbody></table>`;
+  const unverified = pins.filter((p) => !p.verified).length;
+  // Bench runs pin a fresh process per repetition: dozens of rows say less than one line.
+  const pin = pins.length === 0 ? html``
+    : pins.length <= 6 ? html`<h3>Pinning (verified from the kernel's allowed CPU lists)</h3>${table}`
+    : html`<h3>Pinning</h3><details><summary>${pins.length} processes, ${unverified === 0 ? 'all verified' : `${unverified} NOT verified`}</summary>${table}</details>`;
   return section('run', 'Run', [
     d.summary ? html`<p class="summary">${d.summary}</p>` : html``,
     html`<dl class="identity">${items.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`,
@@ -41,7 +46,11 @@ ${d.pinning.map((p) => html`<tr><td>${p.role}</td><td class="num">${p.pid}</td><
 /** The run's warnings; null when there are none. */
 export function warningsSection(d: ReportData): SafeHtml | null {
   if (!d.warnings?.length) return null;
-  return section('warnings', `Warnings (${d.warnings.length})`, html`<ul class="warnings">${d.warnings.map((w) => html`<li>${w}</li>`)}</ul>`);
+  const list = (ws: string[]) => html`<ul class="warnings">${ws.map((w) => html`<li>${w}</li>`)}</ul>`;
+  const shown = 5;
+  if (d.warnings.length <= shown + 1) return section('warnings', `Warnings (${d.warnings.length})`, list(d.warnings));
+  return section('warnings', `Warnings (${d.warnings.length})`, [list(d.warnings.slice(0, shown)),
+    html`<details><summary>${d.warnings.length - shown} more</summary>${list(d.warnings.slice(shown))}</details>`]);
 }
 
 /** Gates with limit, value and verdict; null when none ran. */
