@@ -6,49 +6,13 @@
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { PhaseBand } from '../../data/report-data.ts';
+import type { ChartSpec } from './chart-spec.ts';
 import { registry } from './registry.ts';
+
+export type { ChartSpec, Line } from './chart-spec.ts';
 
 /** Line colours, in the order lines get them. */
 export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
-
-/** One line of a chart. */
-export interface Line {
-  label: string;
-  values: (number | null)[];
-  color?: string;
-  /** Axis scale the line is drawn on. @default 'y' */
-  scale?: string;
-  /** Points only (measured steps), no line. */
-  points?: boolean;
-  /** A line with a marker at each point (few points, e.g. one per run). */
-  markers?: boolean;
-  dash?: number[];
-  width?: number;
-}
-
-/** A chart to draw into an element. */
-export interface ChartSpec {
-  id: string;
-  x: number[];
-  lines: Line[];
-  xLabel: string;
-  yLabel: string;
-  y2Label?: string;
-  yLog?: boolean;
-  xTime?: boolean;
-  xValues?: (v: number) => string;
-  xSplits?: number[];
-  yValues?: (v: number) => string;
-  bands?: PhaseBand[];
-  /** Horizontal reference lines (SLO, budget) on the y scale. */
-  hLines?: { value: number; label: string; color: string; scale?: string }[];
-  /** Vertical markers (capacity, change points) with an optional shaded range. */
-  vLines?: { value: number; label: string; color: string; from?: number; to?: number }[];
-  /** Fill between two lines (indices into `lines`): the forecast's interval. */
-  fills?: { upper: number; lower: number; color: string }[];
-  height?: number;
-}
 
 /** True for 10^k: on a log axis only decades get a label, so labels never overlap. */
 function isDecade(v: number): boolean {

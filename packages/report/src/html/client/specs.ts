@@ -4,7 +4,7 @@
  * container never lacks its data and no data lacks a container.
  */
 import type { ReportData } from '../../data/report-data.ts';
-import type { ChartSpec, Line } from './charts.ts';
+import type { ChartSpec, Line } from './chart-spec.ts';
 
 const pct = (v: number | null) => (v === null ? null : v * 100);
 
