@@ -20,3 +20,12 @@ export { formatProfileValue, formatShare, formatLocation } from './profile/profi
 export { checkSummary } from './check/check-summary.ts';
 export { formatCheckText, formatCheckMarkdown, formatCheckValue } from './check/check-text.ts';
 export { formatCheckJUnit, xmlEscape } from './check/junit.ts';
+export type {
+  ReportData, ReportRun, ReportPinning, ReportGate, ReportPhase, ReportLatency, PhaseBand, RedSeries, SpectrumCurve, LatencySpectrum,
+  CapacityStep, CapacityData, UslFit, ResourceSeries, TrendPoint, TrendData, FlameGraph, WaterfallSpan, SlowRequest, BenchTask,
+} from './data/report-data.ts';
+export { buildReportData, BUILD_REPORT_DATA_DEFAULTS } from './data/build-report-data.ts';
+export type { BuildReportDataOptions } from './data/build-report-data.ts';
+export { renderHtmlReport, reportCsp } from './html/render-html.ts';
+export { renderMarkdownReport, escapeMarkdown } from './markdown/render-markdown.ts';
+export { escapeHtml, jsonForScript } from './html/escape.ts';

@@ -20,3 +20,5 @@ export type { SpanFilter } from './readers/spans.ts';
 export { readTraceSamples } from './readers/trace-samples.ts';
 export { exportRuns, importRuns } from './writers/transfer.ts';
 export type { TransferResult } from './writers/transfer.ts';
+export { readReportRows, READ_REPORT_ROWS_DEFAULTS } from './readers/report-data.ts';
+export type { ReadReportRowsOptions, ReportRows, HistoryRow, SlowRequestRow } from './readers/report-data.ts';

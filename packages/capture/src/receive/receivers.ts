@@ -52,7 +52,7 @@ export async function startReceivers(opts: ReceiversOptions): Promise<Receivers>
       const v = req.headers[h];
       if (typeof v === 'string') headers[h] = v;
     }
-    const p = fetch(target, { method: 'POST', headers, body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength), signal: AbortSignal.timeout(10_000) })
+    const p = fetch(target, { method: 'POST', headers, body: new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength), signal: AbortSignal.timeout(10_000) })
       .then((r) => { if (!r.ok) collector.warn(`forwarding ${what} to ${target} failed: HTTP ${r.status}`, `fwd-${what}-${r.status}`); })
       .catch((e: Error) => collector.warn(`forwarding ${what} to ${target} failed: ${e.message}`, `fwd-${what}`))
       .finally(() => inflight.delete(p));

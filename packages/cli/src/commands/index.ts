@@ -18,9 +18,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'run', summary: 'start the service, load it, store the run', args: [{ name: 'scenario.ts' }], store: 'write',
     description: 'Validates the scenario (every problem at once, exit 2), starts the service pinned to service.cpus, polls its\nreadiness URL, runs the phases from pinned load workers, prints a summary and stores the run.',
-    options: {},
-    examples: ['headroom run scenarios/quickstart.ts', 'headroom run scenarios/quickstart.ts --json > result.json'],
-    load: async () => { const m = await import('./run.ts'); return ({ args, store, out, signal }) => m.runCommand(args[0] as string, store as Store, out, signal); },
+    options: { report: { type: 'boolean', description: 'also write the HTML report to results/<run-id>/report.html and print its path' } },
+    examples: ['headroom run scenarios/quickstart.ts', 'headroom run scenarios/quickstart.ts --report', 'headroom run scenarios/quickstart.ts --json > result.json'],
+    load: async () => { const m = await import('./run.ts'); return ({ args, store, out, signal, options }) => m.runCommand(args[0] as string, store as Store, out, signal, { report: options['report'] === true }); },
   },
   {
     name: 'bench', summary: 'microbenchmarks in pinned fresh processes', args: [{ name: 'file.bench.ts' }], store: 'write',
@@ -82,6 +82,23 @@ export const COMMANDS: readonly CommandSpec[] = [
         ...(typeof options['baseline'] === 'string' ? { baseline: options['baseline'] } : {}),
         ...(typeof options['runs'] === 'string' ? { runs: options['runs'].split(',').map((r) => r.trim()) } : {}),
         ...(typeof options['junit'] === 'string' ? { junit: options['junit'] } : {}),
+      });
+    },
+  },
+  {
+    name: 'report', summary: 'one self-contained HTML file (or Markdown) of a run: charts, flame graphs, traces, history', args: [{ name: 'run|scenario' }], store: 'read',
+    description: 'A scenario name means its latest run. The HTML file has all script, styles and data inline and makes no network request:\nit opens from file://, attaches to a CI job, and prints.',
+    options: {
+      output: { type: 'string', short: 'o', placeholder: 'file', description: 'where to write (default <run-id>.html)' },
+      format: { type: 'string', placeholder: 'format', choices: ['html', 'md'], default: 'html', description: 'html, or md for a pull request or wiki' },
+      baseline: { type: 'string', placeholder: 'run', description: 'a run to diff against: differential flame graphs, bench comparison' },
+    },
+    examples: ['headroom report latest -o report.html', 'headroom report quickstart --baseline latest~1:quickstart', 'headroom report latest --format md >> "$GITHUB_STEP_SUMMARY"'],
+    load: async () => {
+      const m = await import('./report.ts');
+      return ({ args, store, out, options }) => m.reportCommand(args[0] as string, store as Store, out, {
+        format: options['format'] as 'html' | 'md',
+        ...(typeof options['output'] === 'string' ? { output: options['output'] } : {}), ...(typeof options['baseline'] === 'string' ? { baseline: options['baseline'] } : {}),
       });
     },
   },

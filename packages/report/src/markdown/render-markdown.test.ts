@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { fullReportData } from '../../test/fixture.ts';
+import { escapeMarkdown, renderMarkdownReport } from './render-markdown.ts';
+
+describe('renderMarkdownReport', () => {
+  const data = fullReportData('<img src=x onerror=alert(1)> | x');
+  delete data.flameGraphs![0]!.baseline; // hottest functions are listed for plain (not differential) graphs
+  const md = renderMarkdownReport(data);
+
+  it('has the summary sentence and the numbers of each section', () => {
+    expect(md).toContain('completed and passed its 1 gate.');
+    expect(md).toMatch(/\| steady \| 1,000\/s \| 999\/s \| 15,000 \| 3 \| 1\.20ms \| 3\.40ms \| 9\.90ms \| 20\.0ms \| 31\.0ms \| 5\.00ms \|/);
+    expect(md).toContain('SLO-bounded capacity **4,200 req/s** (bracket 4,000 … 5,000), limited by latency SLO.');
+    expect(md).toContain('Headroom **1.33×**');
+    expect(md).toContain('| `sort` | /app/sort.ts:3 | 50.0% |');
+    expect(md).toContain('+23.4% (p=0.001)');
+  });
+
+  it('escapes user strings so they cannot add markup or table cells', () => {
+    expect(md).not.toContain('<img');
+    expect(md).toContain('&lt;img src=x onerror=alert(1)&gt; \\| x');
+    expect(md).toContain('| parse \\| json |');
+    expect(escapeMarkdown('a\nb')).toBe('a b');
+    const d = fullReportData();
+    delete d.flameGraphs![0]!.baseline;
+    d.flameGraphs![0]!.names[2] = 'a|b`c';
+    expect(renderMarkdownReport(d)).toContain("| `a\\|b'c` |");
+  });
+});
