@@ -1,3 +1,5 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { ExitCode, HeadroomError, RunFailedError, stepRates, subPhaseName, type ExitCodeValue, type Scenario, type Threshold } from '@headroom/core';
 import { type WorkerToRunner } from '@headroom/internal';
 import { WORKER_ENTRY, WORKER_NODE_ARGS, planWorkers } from '@headroom/load';
@@ -82,6 +84,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   try {
+    await resolveTarget(scenario.target);
     if (scenario.service) {
       // Keep headroom itself (receivers, merging, DuckDB) off the service's CPUs: with the generator.
       const own = scenario.workers.cpus.filter((c) => !scenario.service?.cpus.includes(c));
@@ -177,9 +180,12 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     for (const s of seconds.flush()) bus.publish({ type: 'second', sample: s, startAt });
     for (const r of phases.flush()) { results.push(r); bus.publish({ type: 'phase', result: r }); }
     if (status === 'running') status = 'completed';
-    if (status === 'completed' && unreachable(results)) {
+    const dead = status === 'completed' ? deadPhase(results, scenario) : null;
+    if (dead !== null) {
       status = 'failed';
-      failure = new RunFailedError('E_TARGET_UNREACHABLE', `every request to ${scenario.target} failed to connect (${describeErrors(results)}); is the service listening there?`);
+      failure = unreachable(results)
+        ? new RunFailedError('E_TARGET_UNREACHABLE', `every request to ${scenario.target} failed to connect (${describeErrors(results)}); is the service listening there?`)
+        : new RunFailedError('E_ALL_REQUESTS_FAILED', `every request of phase ${dead} failed (${describeErrors(results.filter((r) => r.phase === dead))}); the service at ${scenario.target} answered no request successfully`);
     }
   } catch (err) {
     if (status === 'running' || status === 'completed') status = options.signal?.aborted ? 'interrupted' : 'failed';
@@ -190,7 +196,9 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     pool?.kill();
   }
 
-  const gates = status === 'failed' ? [] : evaluateThresholds(scenario, results, (abortedBy as Threshold | null)?.key ?? null);
+  // A run whose requests all failed still shows its gates (latency ones as no-data), so nobody reads a pass into it.
+  const deadRun = ['E_ALL_REQUESTS_FAILED', 'E_TARGET_UNREACHABLE'].includes((failure as HeadroomError | null)?.code ?? '');
+  const gates = status === 'failed' && !deadRun ? [] : evaluateThresholds(scenario, results, (abortedBy as Threshold | null)?.key ?? null);
   if (gates.length > 0) bus.publish({ type: 'gates', outcomes: gates });
   if (capture) {
     try { await capture.finish(); } catch (err) { warn(`capture could not be stored: ${(err as Error).message}`); }
@@ -231,6 +239,13 @@ function schedulePhases(scenario: Scenario, startAt: number, onPhase: (name: str
   });
 }
 
+/** The first measured phase in which requests were made and none succeeded, else null. */
+function deadPhase(results: PhaseResult[], scenario: Scenario): string | null {
+  const warmups = new Set(scenario.phases.filter((p) => p.warmup).map((p) => p.name));
+  const dead = results.find((r) => r.parent === r.phase && !warmups.has(r.phase) && r.counts.requests > 0 && r.counts.ok === 0);
+  return dead?.phase ?? null;
+}
+
 function unreachable(results: PhaseResult[]): boolean {
   const top = results.filter((r) => r.parent === r.phase);
   const requests = top.reduce((s, r) => s + r.counts.requests, 0);
@@ -242,6 +257,18 @@ function describeErrors(results: PhaseResult[]): string {
   const all: Record<string, number> = {};
   for (const r of results.filter((x) => x.parent === x.phase)) for (const [k, v] of Object.entries(r.counts.errors)) all[k] = (all[k] ?? 0) + (v ?? 0);
   return Object.entries(all).map(([k, v]) => `${v} ${k}`).join(', ');
+}
+
+/** A target whose host does not resolve fails the run before anything starts, naming the host. */
+async function resolveTarget(target: string): Promise<void> {
+  const host = new URL(target).hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host) !== 0) return;
+  const timeout = new Promise<never>((_, reject) => { setTimeout(() => reject(new Error('no answer within 5s')), 5000).unref(); });
+  try {
+    await Promise.race([lookup(host), timeout]);
+  } catch (err) {
+    throw new RunFailedError('E_HOST_UNRESOLVED', `the target host "${host}" (${target}) does not resolve: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; check the target URL`);
+  }
 }
 
 function round(v: number): number {

@@ -95,6 +95,7 @@ export class StoreSink implements Sink {
       p999_ms: p.latency.p999Ms, max_ms: p.latency.maxMs, mean_ms: p.latency.meanMs,
       svc_p50_ms: p.service.p50Ms, svc_p90_ms: p.service.p90Ms, svc_p99_ms: p.service.p99Ms, svc_p999_ms: p.service.p999Ms, svc_max_ms: p.service.maxMs,
       hist: p.hist, service_hist: p.serviceHist,
+      failed_p50_ms: p.failed?.p50Ms ?? null, failed_p99_ms: p.failed?.p99Ms ?? null, failed_max_ms: p.failed?.maxMs ?? null, failed_hist: p.failedHist,
     };
   }
 
