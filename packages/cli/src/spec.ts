@@ -33,10 +33,18 @@ export type OptionValues = Record<string, string | number | boolean | undefined>
 export interface CommandContext {
   args: string[];
   options: OptionValues;
-  /** Open when the command declares a store use and the file exists (or is created for writers). */
+  /**
+   * Open (read-only) for commands that read the store and when an optional store exists.
+   * Writers get null: they write through their run's spool and fold it in at the end (`db`).
+   */
   store: Store | null;
+  /** The store file (--db, $HEADROOM_DB or the default). */
+  db: string;
   out: Output;
+  /** Aborted by the first SIGINT/SIGTERM/SIGHUP (or when headroom's parent died): stop in order, store as interrupted. */
   signal: AbortSignal;
+  /** Aborted by a second signal: stop at once. */
+  urgent: AbortSignal;
 }
 
 /** A command's implementation, loaded only when the command runs. */

@@ -7,7 +7,7 @@ import { stepRates, subPhaseName } from './scenario.ts';
 import { checkThresholds } from './threshold.ts';
 
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
-const SCENARIO_KEYS = ['name', 'service', 'target', 'requests', 'workers', 'phases', 'timeout', 'slo', 'expectedPeak', 'thresholds', 'trace'];
+const SCENARIO_KEYS = ['name', 'service', 'target', 'requests', 'workers', 'phases', 'timeout', 'slo', 'expectedPeak', 'thresholds', 'trace', 'redact'];
 
 /** Defaults applied when a scenario leaves a field out; README documents each. */
 export const SCENARIO_DEFAULTS = {
@@ -51,12 +51,24 @@ export function validateScenario(raw: unknown, options: ValidateScenarioOptions)
   const thresholds = checkThresholds(c, o['thresholds'], 'thresholds', scopes);
   if (thresholds.some((t) => t.metric === 'headroom') && expectedPeak === null) c.add('thresholds.headroom', 'needs expectedPeak', 'set expectedPeak: <req/s in production>');
   const trace = checkTrace(c, o['trace']);
+  const redact = checkRedact(c, o['redact']);
 
   if (c.issues.length > 0) throw new ValidationError(options.file, c.issues);
   return {
     name: name as string, file: resolve(options.file), service, target: target as string, requests, workers,
-    phases, timeoutMs: timeoutMs as number, slo, expectedPeak: expectedPeak ?? null, thresholds, trace,
+    phases, timeoutMs: timeoutMs as number, slo, expectedPeak: expectedPeak ?? null, thresholds, trace, redact,
   };
+}
+
+function checkRedact(c: Checker, raw: unknown): string[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) { c.add('redact', 'must be a list of names', "e.g. redact: ['X-Tenant', 'ssn']"); return []; }
+  const out: string[] = [];
+  raw.forEach((v, i) => {
+    if (typeof v !== 'string' || v.trim() === '') c.add(`redact[${i}]`, 'must be a non-empty name');
+    else out.push(v.trim().toLowerCase());
+  });
+  return out;
 }
 
 function checkUrl(c: Checker, v: unknown, path: string): string | undefined {

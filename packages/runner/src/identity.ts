@@ -31,10 +31,3 @@ export function runIdentity(file: string): RunIdentity {
     cpuModel: cpus()[0]?.model ?? 'unknown', cpuCount: cpus().length, nodeVersion: process.version,
   };
 }
-
-const SECRET_KEY = /authorization|cookie|token|secret|password|passwd|api[-_]?key|credential/i;
-
-/** Copies a resolved config with secret-looking header and env values replaced. */
-export function redact<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value, (k, v) => (typeof v === 'string' && SECRET_KEY.test(k) ? '[redacted]' : v))) as T;
-}

@@ -3,24 +3,28 @@ import { isIP } from 'node:net';
 import { ExitCode, HeadroomError, RunFailedError, stepRates, subPhaseName, type ExitCodeValue, type Scenario, type Threshold } from '@headroom/core';
 import { type WorkerToRunner } from '@headroom/internal';
 import { WORKER_ENTRY, WORKER_NODE_ARGS, planWorkers } from '@headroom/load';
-import type { Store } from '@headroom/store';
 import { PhaseMerger, SecondMerger, type PhaseResult } from './aggregate.ts';
 import { SampleBus, type RunStatus, type Sink } from './bus.ts';
 import { pinSelf, pinningWarnings, readPinning, type Pinning } from '@headroom/internal';
 import { evaluateThresholds, type GateOutcome } from './gates.ts';
-import { closeRun, openRun } from './run-record.ts';
+import { closeRun, markRun, openRun } from './run-record.ts';
+import { diskError } from './disk-error.ts';
 import { startServiceCapture, type ServiceCapture } from './capture-bridge.ts';
-import { ServiceProcess } from './service.ts';
+import { portOwner } from './service/port-owner.ts';
+import { ServiceProcess } from './service/service-process.ts';
 import { GateSink } from './sinks/gate-sink.ts';
 import { StoreSink } from './sinks/store-sink.ts';
 import { WorkerPool } from './workers.ts';
 
 export interface RunScenarioOptions {
-  store: Store;
+  /** The store file; the run writes its own spool beside it and is folded in at the end. */
+  db: string;
   /** More sinks to attach after the store (live progress, exporters). @default [] */
   sinks?: readonly Sink[];
   /** Aborting stores the partial run as interrupted. */
   signal?: AbortSignal;
+  /** Aborting (after `signal`) kills the workers and the service at once instead of stopping them in order. */
+  urgent?: AbortSignal;
   /** Log line sink for warnings and status (stderr in the CLI). @default no-op */
   log?(line: string): void;
 }
@@ -48,11 +52,10 @@ const GEN_CPU_LIMIT = 0.9;
 
 /** Runs a validated scenario end to end and stores it; never throws for an outcome that is data. */
 export async function runScenario(scenario: Scenario, options: RunScenarioOptions): Promise<RunOutcome> {
-  const { store } = options;
   const log = options.log ?? (() => {});
-  const record = await openRun(store, {
+  const record = openRun(options.db, {
     kind: 'load', name: scenario.name, file: scenario.file, config: scenario,
-    serviceCpus: scenario.service?.cpus ?? null, workerCpus: scenario.workers.cpus,
+    serviceCpus: scenario.service?.cpus ?? null, workerCpus: scenario.workers.cpus, redact: scenario.redact,
   });
   const { id: runId, startedAt, artifactsDir } = record;
   const warnings: string[] = [];
@@ -60,7 +63,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const bus = new SampleBus((sink, err) => { const m = `output ${sink} failed and was detached: ${(err as Error).message}`; warnings.push(m); log(`warning: ${m}`); });
   const phaseMeta = new Map<string, { model: string; warmup: boolean }>();
   for (const p of scenario.phases) phaseMeta.set(p.name, { model: p.model, warmup: p.warmup });
-  const storeSink = new StoreSink(store, runId, phaseMeta);
+  const storeSink = new StoreSink(record.spool, runId, phaseMeta, scenario.redact);
   bus.attach(storeSink);
   for (const sink of options.sinks ?? []) bus.attach(sink);
   const warn = (message: string) => { warnings.push(message); bus.publish({ type: 'warning', message }); if (!options.sinks?.some((x) => x.drawsWarnings)) log(`warning: ${message}`); };
@@ -80,8 +83,17 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   };
   const timers: NodeJS.Timeout[] = [];
   const stopAll = (reason: string) => { pool?.stop(reason); };
-  const onAbort = () => { if (status === 'running') { status = 'interrupted'; stopAll('interrupted'); } };
+  const onAbort = () => {
+    if (status !== 'running') return;
+    status = 'interrupted';
+    // Recorded at once: if the user insists (a second Ctrl-C) and headroom exits now, the run still says interrupted.
+    markRun(record, 'interrupted', 'interrupted by a signal');
+    stopAll('interrupted');
+  };
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  // A second signal: no orderly stop, kill the workers and the service now and record what arrived.
+  const onUrgent = () => { pool?.kill(); void service?.stop(0); };
+  options.urgent?.addEventListener('abort', onUrgent, { once: true });
 
   try {
     await resolveTarget(scenario.target);
@@ -91,6 +103,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       if (own.length > 0 && pinSelf(own)) {
         readBack('orchestrator', process.pid, own);
       }
+      assertPortFree(scenario.service.ready);
       capture = await startServiceCapture(scenario, runId, artifactsDir, bus, warn);
       const svc = scenario.service;
       service = new ServiceProcess(svc, {
@@ -102,6 +115,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
           stopAll('service crashed');
         },
       });
+      await service.started();
       log(`service: ${service.argv.join(' ')} (pid ${service.pid}, CPUs ${svc.cpus.join(',')})`);
       const readyMs = await service.waitReady(svc.ready, svc.readyTimeoutMs, options.signal);
       log(`service ready in ${Math.round(readyMs)}ms`);
@@ -193,6 +207,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   } finally {
     for (const t of timers) clearTimeout(t);
     options.signal?.removeEventListener('abort', onAbort);
+    options.urgent?.removeEventListener('abort', onUrgent);
     pool?.kill();
   }
 
@@ -208,10 +223,22 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   bus.publish({ type: 'run-end', status, error });
   await bus.close();
   const gateStatus = gates.length === 0 ? null : gates.every((g) => g.status === 'passed') ? 'passed' : 'failed';
-  const endedAt = await closeRun(store, record, { status, error, warnings, gates: gateStatus, pinning: [...pins.values()] });
+  let finalStatus = status;
+  let finalError = error;
+  // The spool could not be written (a full disk): the run is failed, with what could be kept.
+  const spoolFailure = record.spool.failure;
+  if (spoolFailure) {
+    finalStatus = 'failed';
+    finalError = diskError(spoolFailure, record.spool.path).message;
+  }
+  const closed = await closeRun(record, { status: finalStatus, error: finalError, warnings, gates: gateStatus, pinning: [...pins.values()] });
+  if (closed.storeError) {
+    if (!spoolFailure) { finalStatus = 'failed'; finalError = closed.storeError.message; }
+    log(`headroom: ${closed.storeError.message}`);
+  }
   return {
-    runId, scenario: scenario.name, status, exitCode: exitCodeOf(status, gateStatus), startedAt, endedAt,
-    phases: results, gates, pins: [...pins.values()], warnings, error, artifactsDir,
+    runId, scenario: scenario.name, status: finalStatus, exitCode: exitCodeOf(finalStatus, gateStatus), startedAt, endedAt: closed.endedAt,
+    phases: results, gates, pins: [...pins.values()], warnings, error: finalError, artifactsDir,
   };
 }
 
@@ -257,6 +284,16 @@ function describeErrors(results: PhaseResult[]): string {
   const all: Record<string, number> = {};
   for (const r of results.filter((x) => x.parent === x.phase)) for (const [k, v] of Object.entries(r.counts.errors)) all[k] = (all[k] ?? 0) + (v ?? 0);
   return Object.entries(all).map(([k, v]) => `${v} ${k}`).join(', ');
+}
+
+/** Before a service starts, its readiness port must be free: load on an orphan or another process measures the wrong thing. */
+function assertPortFree(ready: string): void {
+  const url = new URL(ready);
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  const owner = portOwner(port);
+  if (owner === null) return;
+  const who = owner.pid === null ? 'a process /proc does not show (another user or namespace)' : `pid ${owner.pid}${owner.command ? ` (${owner.command})` : ''}`;
+  throw new RunFailedError('E_PORT_IN_USE', `port ${port} of service.ready (${ready}) is already in use by ${who}; stop it (an orphan of an earlier run?) or give the service another port`);
 }
 
 /** A target whose host does not resolve fails the run before anything starts, naming the host. */

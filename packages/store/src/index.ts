@@ -13,3 +13,9 @@ export {
   readRunKinds, runsBetween,
 } from './readers/runs.ts';
 export type { RunListing, StoredRun, StoredPhase, StoredGate, BenchTaskAggregate } from './readers/runs.ts';
+export { RunSpool, spoolDir } from './spool/run-spool.ts';
+export type { RowWriter } from './spool/run-spool.ts';
+export { foldSpools, readSpools } from './spool/fold.ts';
+export type { FoldResult, ReadSpool } from './spool/fold.ts';
+export { readLiveRuns, liveListing } from './readers/live-runs.ts';
+export type { LiveRun } from './readers/live-runs.ts';

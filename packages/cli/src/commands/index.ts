@@ -20,13 +20,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     description: 'Validates the scenario (every problem at once, exit 2), starts the service pinned to service.cpus, polls its\nreadiness URL, runs the phases from pinned load workers, prints a summary and stores the run.',
     options: {},
     examples: ['headroom run scenarios/quickstart.ts', 'headroom run scenarios/quickstart.ts --json > result.json'],
-    load: async () => { const m = await import('./run.ts'); return ({ args, store, out, signal }) => m.runCommand(args[0] as string, store as Store, out, signal); },
+    load: async () => { const m = await import('./run.ts'); return ({ args, db, out, signal, urgent }) => m.runCommand(args[0] as string, db, out, signal, urgent); },
   },
   {
     name: 'bench', summary: 'microbenchmarks in pinned fresh processes', args: [{ name: 'file.bench.ts' }], store: 'write',
     options: { profile: { type: 'boolean', description: 'write a V8 CPU profile of every bench worker to results/<run-id>/profiles' } },
     examples: ['headroom bench scenarios/quickstart.bench.ts', 'headroom bench scenarios/quickstart.bench.ts --profile'],
-    load: async () => { const m = await import('./bench.ts'); return ({ args, store, out, signal, options }) => m.benchCommand(args[0] as string, store as Store, out, signal, { profile: options['profile'] === true }); },
+    load: async () => { const m = await import('./bench.ts'); return ({ args, db, out, signal, options }) => m.benchCommand(args[0] as string, db, out, signal, { profile: options['profile'] === true }); },
   },
   {
     name: 'compare', summary: 'medians, CIs, Mann-Whitney p-values, geomean (benchstat-style)', args: [{ name: 'baseline' }, { name: 'candidate' }], store: 'optional',
