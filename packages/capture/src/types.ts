@@ -40,6 +40,8 @@ export interface CaptureResult {
   spans: SpanRow[];
   runtime: RuntimeSample[];
   warnings: string[];
+  /** The first profile file that could not be written (disk full, unwritable folder); its rows are kept. */
+  artifactError?: { code: string; path: string; message: string };
 }
 
 /** One merged profile of one phase, one sample type. */
@@ -113,6 +115,8 @@ export type AgentMessage =
 /** Configuration handed to the agent through HEADROOM_CAPTURE (JSON). */
 export interface AgentConfig {
   url: string;
+  /** This run's secret for the control endpoints (GET /control, POST /agent): other local processes cannot post into the run. */
+  token: string;
   runId: string;
   serviceName: string;
   cpu: boolean;
@@ -130,6 +134,8 @@ export interface AgentConfig {
 export const CAPTURE_DEFAULTS = {
   /** Largest request body the receivers accept. */
   maxBodyBytes: 32 * 1024 * 1024,
+  /** Bytes all receivers together may be receiving at once; beyond it a request gets 503 with Retry-After. */
+  maxReceivingBytes: 64 * 1024 * 1024,
   /** Largest decompressed body. */
   maxInflatedBytes: 128 * 1024 * 1024,
   /** Spans kept in memory before new ones are dropped with a warning. */
