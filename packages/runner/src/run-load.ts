@@ -8,7 +8,7 @@ import { SampleBus, type RunStatus, type Sink } from './bus.ts';
 import { pinSelf, pinningWarnings, readPinning, type Pinning } from '@headroom/internal';
 import { evaluateThresholds, type GateOutcome } from './gates.ts';
 import { closeRun, markRun, openRun } from './run-record.ts';
-import { diskError } from './disk-error.ts';
+import { writeError } from '@headroom/store';
 import { startServiceCapture, type ServiceCapture } from './capture-bridge.ts';
 import { portOwner } from './service/port-owner.ts';
 import { ServiceProcess } from './service/service-process.ts';
@@ -216,7 +216,13 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const gates = status === 'failed' && !deadRun ? [] : evaluateThresholds(scenario, results, (abortedBy as Threshold | null)?.key ?? null);
   if (gates.length > 0) bus.publish({ type: 'gates', outcomes: gates });
   if (capture) {
-    try { await capture.finish(); } catch (err) { warn(`capture could not be stored: ${(err as Error).message}`); }
+    try {
+      const artifactError = await capture.finish();
+      if (artifactError && status !== 'failed') {
+        status = 'failed';
+        failure = writeError(artifactError, artifactError.path);
+      }
+    } catch (err) { warn(`capture could not be stored: ${(err as Error).message}`); }
   }
   if (service) await service.stop(scenario.service?.stopTimeoutMs ?? 5000);
   const error = (failure as HeadroomError | null)?.message ?? null;
@@ -229,7 +235,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const spoolFailure = record.spool.failure;
   if (spoolFailure) {
     finalStatus = 'failed';
-    finalError = diskError(spoolFailure, record.spool.path).message;
+    finalError = writeError(spoolFailure, record.spool.path).message;
   }
   const closed = await closeRun(record, { status: finalStatus, error: finalError, warnings, gates: gateStatus, pinning: [...pins.values()] });
   if (closed.storeError) {

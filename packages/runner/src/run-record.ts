@@ -86,7 +86,7 @@ export async function closeRun(run: OpenRun, o: CloseRunOptions): Promise<Closed
   const final: Partial<Row<'runs'>> = {
     status: o.status, ended_at: endedAt, error: o.error, warnings: JSON.stringify(o.warnings), gates: o.gates, pinning: JSON.stringify(o.pinning),
   };
-  run.spool.updateRun(final);
+  run.spool.finish(final);
   run.spool.sync();
   let storeError: HeadroomError | null = null;
   try {

@@ -19,3 +19,4 @@ export { foldSpools, readSpools } from './spool/fold.ts';
 export type { FoldResult, ReadSpool } from './spool/fold.ts';
 export { readLiveRuns, liveListing } from './readers/live-runs.ts';
 export type { LiveRun } from './readers/live-runs.ts';
+export { writeError } from './spool/write-error.ts';

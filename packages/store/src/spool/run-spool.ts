@@ -5,11 +5,15 @@
  * ends, its spool is folded into the store (fold.ts); a spool whose process died is folded
  * by the next headroom that opens the store, and its run marked `abandoned`.
  */
-import { appendFileSync, mkdirSync, openSync, closeSync, fsyncSync } from 'node:fs';
+import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Row, TableName } from '../schema.ts';
 import { encodeOp, type SpoolOp } from './codec.ts';
 import { thisProcess } from './owner.ts';
+import { writeError } from './write-error.ts';
+
+/** Space set aside beside each spool, freed when the disk fills so the run's final status can still be written. */
+const RESERVE_BYTES = 64 * 1024;
 
 /** Where the spools of the store at `db` live. */
 export function spoolDir(db: string): string {
@@ -42,10 +46,25 @@ export class RunSpool implements RowWriter {
     const dir = spoolDir(db);
     mkdirSync(dir, { recursive: true });
     const spool = new RunSpool(join(dir, `${run.id as string}.jsonl`), run);
+    try {
+      writeFileSync(spool.reservePath, Buffer.alloc(RESERVE_BYTES));
+    } catch (err) {
+      rmSync(spool.reservePath, { force: true });
+      throw writeError(err as NodeJS.ErrnoException, spool.path);
+    }
     spool.write({ op: 'owner', owner: thisProcess() });
     spool.write({ op: 'upsert', table: 'runs', rows: [run] });
-    if (spool.failure) throw spool.failure;
+    if (spool.failure) throw writeError(spool.failure, spool.path);
     return spool;
+  }
+
+  private get reservePath(): string {
+    return `${this.path}.reserve`;
+  }
+
+  /** Frees the reserved space (the end of the run, or a full disk). */
+  release(): void {
+    rmSync(this.reservePath, { force: true });
   }
 
   async append<T extends TableName>(table: T, rows: readonly Partial<Row<T>>[]): Promise<void> {
@@ -60,6 +79,17 @@ export class RunSpool implements RowWriter {
   updateRun(change: Partial<Row<'runs'>>): void {
     this.run = { ...this.run, ...change };
     this.write({ op: 'upsert', table: 'runs', rows: [this.run] });
+  }
+
+  /**
+   * Writes the run's final row even after a write failed: on a full disk the reserved space
+   * is freed for it, and a newline first ends the line the failed write left torn.
+   */
+  finish(change: Partial<Row<'runs'>>): void {
+    this.run = { ...this.run, ...change };
+    if (this.failure === null) { this.write({ op: 'upsert', table: 'runs', rows: [this.run] }); this.release(); return; }
+    this.release();
+    try { appendFileSync(this.path, `\n${encodeOp({ op: 'upsert', table: 'runs', rows: [this.run] })}`); } catch { /* the fold uses currentRun() */ }
   }
 
   /** The run's `runs` row as the writer knows it (even when the last update could not be written). */
