@@ -69,7 +69,7 @@ export async function main(argv: string[]): Promise<number> {
   // A parent that dies without signalling us (kill -9 of npx or of the Node-24 re-run wrapper, CI cancelling one process):
   // a run must not go on orphaned, holding on to the service and its CPUs.
   const parent = process.ppid;
-  const watchParent = spec.store === 'write' ? setInterval(() => { if (process.ppid !== parent) onSignal('parent-exit'); }, 500) : null;
+  const watchParent = spec.store === 'run' ? setInterval(() => { if (process.ppid !== parent) onSignal('parent-exit'); }, 500) : null;
   watchParent?.unref();
 
   let store: Store | null = null;
@@ -79,9 +79,11 @@ export async function main(argv: string[]): Promise<number> {
       const exists = existsSync(db);
       if (spec.store === 'read' && !exists) throw new UsageError(`no store at ${db} yet; run something first (headroom run scenarios/quickstart.ts) or pass --db <file>`, 'E_NO_STORE');
       const { Store: StoreClass } = await import('@headroom/store');
-      if (spec.store === 'write') {
+      if (spec.store === 'run') {
         // Checked, migrated and cleaned of dead runs' spools now; the run itself writes its own spool.
         (await StoreClass.open(db, { waitMs: STORE_WAIT_MS })).close();
+      } else if (spec.store === 'write') {
+        store = await StoreClass.open(db, { waitMs: STORE_WAIT_MS });
       } else if (exists) {
         store = await StoreClass.open(db, { readOnly: true, waitMs: STORE_WAIT_MS });
       }

@@ -34,8 +34,8 @@ export interface CommandContext {
   args: string[];
   options: OptionValues;
   /**
-   * Open (read-only) for commands that read the store and when an optional store exists.
-   * Writers get null: they write through their run's spool and fold it in at the end (`db`).
+   * Open for `write` commands, read-only for `read` ones and when an optional store exists;
+   * null for `run` commands, which write through their run's spool and fold it in at the end (`db`).
    */
   store: Store | null;
   /** The store file (--db, $HEADROOM_DB or the default). */
@@ -60,8 +60,12 @@ export interface CommandSpec {
   args: readonly ArgSpec[];
   options: Readonly<Record<string, OptionSpec>>;
   examples: readonly string[];
-  /** Whether the command writes the store, reads it, uses it when it exists, or does not use it. */
-  store: 'write' | 'read' | 'optional' | 'none';
+  /**
+   * How the command uses the store: `run` begins a run that writes its own spool (the store is
+   * only checked at start and folded into at the end, never held), `write` holds it open for
+   * writing, `read` opens it read-only, `optional` read-only when it exists, `none` not at all.
+   */
+  store: 'run' | 'write' | 'read' | 'optional' | 'none';
   load(): Promise<CommandImpl>;
 }
 

@@ -16,14 +16,14 @@ const strings = (o: OptionValues): Record<string, string | boolean | undefined> 
 /** The command table, in the order help lists it. */
 export const COMMANDS: readonly CommandSpec[] = [
   {
-    name: 'run', summary: 'start the service, load it, store the run', args: [{ name: 'scenario.ts' }], store: 'write',
+    name: 'run', summary: 'start the service, load it, store the run', args: [{ name: 'scenario.ts' }], store: 'run',
     description: 'Validates the scenario (every problem at once, exit 2), starts the service pinned to service.cpus, polls its\nreadiness URL, runs the phases from pinned load workers, prints a summary and stores the run.',
     options: {},
     examples: ['headroom run scenarios/quickstart.ts', 'headroom run scenarios/quickstart.ts --json > result.json'],
     load: async () => { const m = await import('./run.ts'); return ({ args, db, out, signal, urgent }) => m.runCommand(args[0] as string, db, out, signal, urgent); },
   },
   {
-    name: 'bench', summary: 'microbenchmarks in pinned fresh processes', args: [{ name: 'file.bench.ts' }], store: 'write',
+    name: 'bench', summary: 'microbenchmarks in pinned fresh processes', args: [{ name: 'file.bench.ts' }], store: 'run',
     options: { profile: { type: 'boolean', description: 'write a V8 CPU profile of every bench worker to results/<run-id>/profiles' } },
     examples: ['headroom bench scenarios/quickstart.bench.ts', 'headroom bench scenarios/quickstart.bench.ts --profile'],
     load: async () => { const m = await import('./bench.ts'); return ({ args, db, out, signal, options }) => m.benchCommand(args[0] as string, db, out, signal, { profile: options['profile'] === true }); },
