@@ -1,5 +1,3 @@
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
 import { ExitCode, HeadroomError, RunFailedError, stepRates, subPhaseName, type ExitCodeValue, type Scenario, type Threshold } from '@headroom/core';
 import { type WorkerToRunner } from '@headroom/internal';
 import { WORKER_ENTRY, WORKER_NODE_ARGS, planWorkers } from '@headroom/load';
@@ -10,7 +8,7 @@ import { evaluateThresholds, type GateOutcome } from './gates.ts';
 import { closeRun, markRun, openRun } from './run-record.ts';
 import { writeError } from '@headroom/store';
 import { startServiceCapture, type ServiceCapture } from './capture-bridge.ts';
-import { portOwner } from './service/port-owner.ts';
+import { assertPortFree, resolveTarget } from './preflight.ts';
 import { ServiceProcess } from './service/service-process.ts';
 import { GateSink } from './sinks/gate-sink.ts';
 import { StoreSink } from './sinks/store-sink.ts';
@@ -290,28 +288,6 @@ function describeErrors(results: PhaseResult[]): string {
   const all: Record<string, number> = {};
   for (const r of results.filter((x) => x.parent === x.phase)) for (const [k, v] of Object.entries(r.counts.errors)) all[k] = (all[k] ?? 0) + (v ?? 0);
   return Object.entries(all).map(([k, v]) => `${v} ${k}`).join(', ');
-}
-
-/** Before a service starts, its readiness port must be free: load on an orphan or another process measures the wrong thing. */
-function assertPortFree(ready: string): void {
-  const url = new URL(ready);
-  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-  const owner = portOwner(port);
-  if (owner === null) return;
-  const who = owner.pid === null ? 'a process /proc does not show (another user or namespace)' : `pid ${owner.pid}${owner.command ? ` (${owner.command})` : ''}`;
-  throw new RunFailedError('E_PORT_IN_USE', `port ${port} of service.ready (${ready}) is already in use by ${who}; stop it (an orphan of an earlier run?) or give the service another port`);
-}
-
-/** A target whose host does not resolve fails the run before anything starts, naming the host. */
-async function resolveTarget(target: string): Promise<void> {
-  const host = new URL(target).hostname.replace(/^\[|\]$/g, '');
-  if (isIP(host) !== 0) return;
-  const timeout = new Promise<never>((_, reject) => { setTimeout(() => reject(new Error('no answer within 5s')), 5000).unref(); });
-  try {
-    await Promise.race([lookup(host), timeout]);
-  } catch (err) {
-    throw new RunFailedError('E_HOST_UNRESOLVED', `the target host "${host}" (${target}) does not resolve: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; check the target URL`);
-  }
 }
 
 function round(v: number): number {
