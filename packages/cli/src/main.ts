@@ -15,6 +15,8 @@ import { parseCommandLine } from './spec.ts';
 const DEFAULT_DB = 'results/headroom.duckdb';
 /** How long a command waits for another process's brief hold on the store (a run folding its spool in). */
 const STORE_WAIT_MS = 10_000;
+/** How long a run waits at its start for the store before going on without checking it. */
+const RUN_START_WAIT_MS = 2_000;
 
 function version(): string {
   return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -81,7 +83,13 @@ export async function main(argv: string[]): Promise<number> {
       const { Store: StoreClass } = await import('@headroom/store');
       if (spec.store === 'run') {
         // Checked, migrated and cleaned of dead runs' spools now; the run itself writes its own spool.
-        (await StoreClass.open(db, { waitMs: STORE_WAIT_MS })).close();
+        // A reader holding the file (a long runs sql) does not stop a run: it is folded in when it ends.
+        try {
+          (await StoreClass.open(db, { waitMs: RUN_START_WAIT_MS })).close();
+        } catch (err) {
+          if ((err as HeadroomError).code !== 'E_STORE_LOCKED' || !exists) throw err;
+          out.log(`headroom: ${db} is busy (another process reads it); the run goes on and is stored when it ends`);
+        }
       } else if (spec.store === 'write') {
         store = await StoreClass.open(db, { waitMs: STORE_WAIT_MS });
       } else if (exists) {
