@@ -130,4 +130,18 @@ describe('regressionGate', () => {
     expect(regressionGate(c, { noiseFloor: 0.001 }).status).toBe('failed');
     expect(regressionGate(compare(set('a', { f: base }), set('b', { f: base.map((v) => v * 0.8) }))).status).toBe('passed');
   });
+  it('max-change guard: one run a side cannot be significant, but p99 6.7 ms -> 4.68 s fails the guard; an improvement of any size passes', () => {
+    const one = compare(set('a', { p99: [6.7] }, 'ms'), set('b', { p99: [4680] }, 'ms'));
+    expect(one.rows[0]?.verdict).toBe('insufficient');
+    const unguarded = regressionGate(one);
+    expect(unguarded).toMatchObject({ status: 'passed', unjudged: 1 });
+    const guarded = regressionGate(one, { maxChange: 0.2 });
+    expect(guarded.status).toBe('failed');
+    expect(guarded.regressions[0]).toMatchObject({ name: 'p99', reason: 'max-change', p: 1 }); // exact U with 1+1 runs: p = 1, never significant
+    expect(guarded.regressions[0]?.deltaPct).toBeCloseTo(((4680 - 6.7) / 6.7) * 100, 6);
+    // Higher is better for throughput: a 30% drop in req/s is a worsening, a 30% rise is not.
+    expect(regressionGate(compare(set('a', { rate: [1000] }, 'req/s'), set('b', { rate: [700] }, 'req/s')), { maxChange: 0.2 }).status).toBe('failed');
+    expect(regressionGate(compare(set('a', { rate: [1000] }, 'req/s'), set('b', { rate: [1300] }, 'req/s')), { maxChange: 0.2 }).status).toBe('passed');
+    expect(regressionGate(compare(set('a', { p99: [10] }, 'ms'), set('b', { p99: [11.9] }, 'ms')), { maxChange: 0.2 }).status).toBe('passed');
+  });
 });

@@ -9,23 +9,38 @@ import type { BenchmarkComparison, Comparison } from './compare.ts';
 export interface RegressionGateOptions {
   /** Relative worsening that is tolerated. @default the comparison's own noiseFloor */
   noiseFloor?: number;
+  /**
+   * A non-statistical guard: a worsening larger than this fraction fails even where
+   * significance cannot be judged (one run a side). Off unless given. @default undefined
+   */
+  maxChange?: number;
 }
 
 export interface Regression {
   name: string;
   unit: string;
   deltaPct: number;
-  p: number;
+  /** The test's p (for a max-change failure on one run a side it is 1: never significant; null when untestable). */
+  p: number | null;
+  /** 'significant': p <= alpha and beyond the noise floor; 'max-change': worse by more than the guard. */
+  reason: 'significant' | 'max-change';
   baselineMedian: number;
   candidateMedian: number;
 }
 
 export type RegressionGateResult =
-  | { status: 'passed'; regressions: [] ; checked: number }
-  | { status: 'failed'; regressions: Regression[]; checked: number };
+  | { status: 'passed'; regressions: []; checked: number; unjudged: number }
+  | { status: 'failed'; regressions: Regression[]; checked: number; unjudged: number };
 
 function isRegression(r: BenchmarkComparison, alpha: number, noiseFloor: number): boolean {
   return r.verdict === 'slower' && r.p !== null && r.p <= alpha && r.deltaPct !== null && Math.abs(r.deltaPct) / 100 > noiseFloor;
+}
+
+/** The change in the worse direction, as a fraction (0 when it got better or is unknown). */
+function worsening(r: BenchmarkComparison): number {
+  if (r.deltaPct === null) return 0;
+  const worse = r.higherIsBetter ? -r.deltaPct : r.deltaPct;
+  return Math.max(0, worse / 100);
 }
 
 /** Applies the gate to one comparison or several (e.g. one per unit). */
@@ -33,16 +48,21 @@ export function regressionGate(comparison: Comparison | readonly Comparison[], o
   const list: readonly Comparison[] = Array.isArray(comparison) ? comparison : [comparison as Comparison];
   const regressions: Regression[] = [];
   let checked = 0;
+  let unjudged = 0;
   for (const c of list) {
     const floor = options.noiseFloor ?? c.noiseFloor;
     for (const r of c.rows) {
       checked++;
-      if (!isRegression(r, c.alpha, floor)) continue;
+      if (r.verdict === 'insufficient') unjudged++;
+      const significant = isRegression(r, c.alpha, floor);
+      const guard = options.maxChange !== undefined && worsening(r) > options.maxChange;
+      if (!significant && !guard) continue;
       regressions.push({
-        name: r.name, unit: r.unit, deltaPct: r.deltaPct as number, p: r.p as number,
+        name: r.name, unit: r.unit, deltaPct: r.deltaPct as number, p: significant ? (r.p as number) : r.p,
+        reason: significant ? 'significant' : 'max-change',
         baselineMedian: (r.baseline as { median: number }).median, candidateMedian: (r.candidate as { median: number }).median,
       });
     }
   }
-  return regressions.length === 0 ? { status: 'passed', regressions: [], checked } : { status: 'failed', regressions, checked };
+  return regressions.length === 0 ? { status: 'passed', regressions: [], checked, unjudged } : { status: 'failed', regressions, checked, unjudged };
 }

@@ -76,4 +76,45 @@ export default defineBench({
     expect(r2.code).toBe(2);
     expect(r2.stderr).toMatch(/--db/);
   });
+
+  it('checks what it compares: other scenarios need --force (or latest:<name>), failed runs never compare, one run a side fails only the labelled --max-change guard', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'h.duckdb');
+    const bench = (name: string, body: string) => {
+      const file = join(dir, `${name}.bench.ts`);
+      writeFileSync(file, `import { defineBench } from '@headroom/core';\nexport default defineBench({ name: '${name}', cpus: [1], runs: 2, time: '20ms', warmup: '5ms', tasks: { ${body} } });\n`);
+      return file;
+    };
+    const tiny = bench('tiny', 'sum: () => [1, 2, 3].reduce((a, b) => a + b, 0)');
+    expect((await headroom(['bench', tiny, '--db', db])).code).toBe(0);
+    expect((await headroom(['bench', bench('other', 'max: () => Math.max(1, 2, 3)'), '--db', db])).code).toBe(0);
+    const mixed = await headroom(['compare', 'latest~1', 'latest', '--json', '--db', db]);
+    expect(mixed.code).toBe(2);
+    expect(JSON.parse(mixed.stdout).error.code).toBe('E_COMPARE_MISMATCH');
+    expect(mixed.stderr).toContain('different scenarios (tiny, other)');
+    expect((await headroom(['compare', 'latest~1', 'latest', '--force', '--db', db])).code).toBe(0);
+    expect((await headroom(['bench', tiny, '--db', db])).code).toBe(0);
+    const scoped = await headroom(['compare', 'latest~1:tiny', 'latest:tiny', '--json', '--db', db]);
+    expect(scoped.code, scoped.stderr).toBe(0);
+    expect(JSON.parse(scoped.stdout).comparisons[0].rows[0].name).toBe('sum');
+
+    const broken = bench('broken', "boom: () => { throw new Error('boom'); }");
+    expect((await headroom(['bench', broken, '--db', db])).code).toBe(3);
+    const failed = await headroom(['compare', 'latest~1', 'latest', '--scenario', 'tiny', '--db', db]);
+    expect(failed.code).toBe(0); // --scenario scopes latest: both sides are tiny runs
+    const withFailed = await headroom(['compare', 'latest:tiny', 'latest:broken', '--force', '--db', db]);
+    expect(withFailed.code).toBe(2);
+    expect(withFailed.stderr).toMatch(/run \S+ is failed, not completed/);
+
+    const a = join(dir, 'a.json');
+    const b = join(dir, 'b.json');
+    writeFileSync(a, JSON.stringify({ unit: 'ms', benchmarks: { p99: [6.7] } }));
+    writeFileSync(b, JSON.stringify({ unit: 'ms', benchmarks: { p99: [4680] } }));
+    const unguarded = await headroom(['compare', a, b, '--fail-on', 'regression', '--db', db]);
+    expect(unguarded.code).toBe(0);
+    expect(unguarded.stderr).toContain('too few runs to judge significance');
+    const guarded = await headroom(['compare', a, b, '--fail-on', 'regression', '--max-change', '20%', '--db', db]);
+    expect(guarded.code).toBe(1);
+    expect(guarded.stderr).toMatch(/p99 \+69\d{3}\.\d% \(beyond --max-change 20%, not a significance test\)/);
+  });
 });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,8 +23,15 @@ export function headroom(args: string[], options: { cwd?: string; env?: Record<s
   });
 }
 
+const made: string[] = [];
+// Removed when the test process exits, whatever the outcome: no /tmp/headroom-e2e-* left behind.
+process.on('exit', () => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
+
+/** A fresh folder for one test's store, scenarios and artifacts; removed when the test process exits. */
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'headroom-e2e-'));
+  const dir = mkdtempSync(join(tmpdir(), 'headroom-e2e-'));
+  made.push(dir);
+  return dir;
 }
 
 /** A TCP port nothing listens on right now. */

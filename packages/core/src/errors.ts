@@ -1,4 +1,4 @@
-/** Exit codes of the `headroom` command, as DESIGN.md promises them to users. */
+/** Exit codes of the `headroom` command: the README lists them, and scripts rely on them. */
 export const ExitCode = {
   ok: 0,
   gateFailed: 1,
@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   E_RUN_NOT_FOUND: { exit: ExitCode.badInput, meaning: 'no run matches the id, prefix or latest~N' },
   E_RUN_AMBIGUOUS: { exit: ExitCode.badInput, meaning: 'a run id prefix that matches several runs' },
   E_NO_PROFILE: { exit: ExitCode.badInput, meaning: 'the run has no profile of that type or phase' },
+  E_PROFILE_FORMAT: { exit: ExitCode.badInput, meaning: 'a file given as a profile is not a V8 .cpuprofile or pprof profile' },
+  E_PROFILE_MISMATCH: { exit: ExitCode.badInput, meaning: 'profiles to merge or diff have no sample types in common' },
   E_NO_TRACES: { exit: ExitCode.badInput, meaning: 'the run has no sampled requests or spans' },
   E_SQL: { exit: ExitCode.badInput, meaning: 'the SQL given to runs sql failed' },
   E_COMPARE_MISMATCH: { exit: ExitCode.badInput, meaning: 'the two sides of a comparison cannot be compared' },

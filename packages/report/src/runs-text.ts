@@ -53,3 +53,9 @@ export function formatSqlRows(columns: readonly string[], rows: readonly Record<
   const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
   return formatTable([...columns], rows.map((r) => columns.map((c) => cell(r[c]))));
 }
+
+/** One line per table of a runs export or import. */
+export function formatTransfer(verb: 'exported' | 'imported', r: { dir: string; runs: readonly string[]; rows: Readonly<Record<string, number | undefined>> }): string {
+  const tables = Object.entries(r.rows).map(([t, n]) => `  ${t.padEnd(18)} ${String(n ?? 0).padStart(9)} rows`);
+  return [`${verb} ${r.runs.length} run${r.runs.length === 1 ? '' : 's'} ${verb === 'exported' ? 'to' : 'from'} ${r.dir}`, ...tables].join('\n');
+}

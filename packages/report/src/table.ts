@@ -7,7 +7,6 @@ export function formatTable(header: string[], rows: string[][], options: { right
 }
 
 function visible(s: string): number {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/\x1b\[[0-9;]*m/g, '').length;
 }
 

@@ -11,7 +11,8 @@ function result(phase: string, latenciesUs: number[], opts: { parent?: string; o
   const errors = opts.errors ?? 0;
   const durationS = opts.durationS ?? 1;
   return {
-    phase, parent: opts.parent ?? phase, ordinal: 0, counts: { requests, ok: requests - errors, errors: errors ? { http_5xx: errors } : {}, lateSends: 0, maxLagUs: 0, offered: requests, bytesRead: 0 },
+    phase, parent: opts.parent ?? phase, ordinal: 0,
+    counts: { requests, ok: requests - errors, errors: errors ? { http_5xx: errors } : {}, lateSends: 0, maxLagUs: 0, offered: requests, bytesRead: 0 },
     errors, errorRate: errors / requests, offeredRate: opts.offered === undefined ? null : opts.offered, achievedRate: requests / durationS,
     startedAt: 0, endedAt: durationS * 1000, durationS, latency: summarize(h), service: summarize(h), hist: encodeHistogram(h), serviceHist: encodeHistogram(h),
     failed: null, failedHist: null,

@@ -10,9 +10,16 @@ export { beginRun, finishRun, setRunPinning } from './writers/run-record.ts';
 export type { RunBegin, RunEnd } from './writers/run-record.ts';
 export {
   listRuns, readRun, readPhases, readGates, readSeries, readBenchAggregates, readBenchRepetitions, readMeasuredPhases,
-  readRunKinds, runsBetween,
+  readRunKinds, readRunChecks, runsBetween, runsOfScenario,
 } from './readers/runs.ts';
-export type { RunListing, StoredRun, StoredPhase, StoredGate, BenchTaskAggregate } from './readers/runs.ts';
+export type { RunListing, StoredRun, StoredPhase, StoredGate, BenchTaskAggregate, RunCheck } from './readers/runs.ts';
+export { readProfiles, readFunctionRows } from './readers/profiles.ts';
+export type { ProfileFilter } from './readers/profiles.ts';
+export { readSpans } from './readers/spans.ts';
+export type { SpanFilter } from './readers/spans.ts';
+export { readTraceSamples } from './readers/trace-samples.ts';
+export { exportRuns, importRuns } from './writers/transfer.ts';
+export type { TransferResult } from './writers/transfer.ts';
 export { RunSpool, spoolDir } from './spool/run-spool.ts';
 export type { RowWriter } from './spool/run-spool.ts';
 export { foldSpools, readSpools } from './spool/fold.ts';

@@ -16,13 +16,16 @@ export interface ResolveRunOptions {
   scenario?: string;
 }
 
-const LATEST_RE = /^latest(?:~(\d+))?$/;
+const LATEST_RE = /^latest(?:~(\d+))?(?::(.+))?$/;
 
 /**
- * Resolves `latest`, `latest~N` (N runs before the latest), a full id or a unique id
- * prefix to a run id. Unknown refs are usage errors that say how to list runs.
+ * Resolves `latest`, `latest~N` (N runs before the latest), either scoped to one scenario or
+ * bench (`latest:quickstart`, `latest~2:quickstart`), a full id or a unique id prefix to a
+ * run id. Unknown refs are usage errors that say how to list runs.
  */
 export async function resolveRunRef(store: Store, ref: string, options: ResolveRunOptions = {}): Promise<string> {
+  const scoped = LATEST_RE.exec(ref)?.[2];
+  if (scoped !== undefined) options = { ...options, scenario: scoped };
   const where: string[] = [];
   const params: string[] = [];
   if (options.kind) { params.push(options.kind); where.push(`kind = $${params.length}`); }

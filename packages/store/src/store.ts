@@ -190,7 +190,17 @@ function appendValue(a: DuckDBAppender, type: ColumnType, v: unknown): void {
   }
 }
 
-type Bindable = { bindNull(i: number): void; bindVarchar(i: number, v: string): void; bindBoolean(i: number, v: boolean): void; bindInteger(i: number, v: number): void; bindBigInt(i: number, v: bigint): void; bindDouble(i: number, v: number): void; bindTimestamp(i: number, v: DuckDBTimestampValue): void; bindBlob(i: number, v: Uint8Array): void };
+/** The binding methods of a prepared statement that the typed upsert uses. */
+interface Bindable {
+  bindNull(i: number): void;
+  bindVarchar(i: number, v: string): void;
+  bindBoolean(i: number, v: boolean): void;
+  bindInteger(i: number, v: number): void;
+  bindBigInt(i: number, v: bigint): void;
+  bindDouble(i: number, v: number): void;
+  bindTimestamp(i: number, v: DuckDBTimestampValue): void;
+  bindBlob(i: number, v: Uint8Array): void;
+}
 
 function bindValue(s: Bindable, i: number, type: ColumnType, v: unknown): void {
   if (v === null || v === undefined) return s.bindNull(i);

@@ -1,7 +1,7 @@
 import { ValidationError } from '@headroom/core';
 import { describe, expect, it } from 'vitest';
 import { fitUsl, uslThroughput, type UslFitted, type UslPoint } from './usl-fit.ts';
-import { studentTQuantile } from './student-t.ts';
+import { studentTQuantile } from '../stats/student-t.ts';
 import { xoshiro128 } from './xoshiro128.ts';
 
 const pts = (n: readonly number[], x: readonly number[]): UslPoint[] => n.map((v, i) => ({ n: v, x: x[i]! }));

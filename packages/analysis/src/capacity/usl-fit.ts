@@ -18,7 +18,7 @@
 import { ValidationError, type ValidationIssue } from '@headroom/core';
 import { levenbergMarquardt, type LevenbergMarquardtOptions } from './levenberg-marquardt.ts';
 import { invert, normalEquations } from './small-matrix.ts';
-import { studentTQuantile } from './student-t.ts';
+import { studentTQuantile } from '../stats/student-t.ts';
 
 /** One measurement: throughput x at concurrency n. */
 export interface UslPoint {

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ExitCode, UsageError, parsePercent } from '@headroom/core';
-import { benchRepSamples, compareSets, loadRunSamples, parseSampleFile, regressionGate, type SampleSet } from '@headroom/analysis';
+import { benchRepSamples, comparabilityProblems, compareSets, loadRunSamples, parseSampleFile, regressionGate, type Regression, type SampleSet } from '@headroom/analysis';
 import { formatCompareMarkdown, formatCompareText } from '@headroom/report';
-import { readBenchRepetitions, readMeasuredPhases, readRunKinds, resolveRunRef, runsBetween, type Store } from '@headroom/store';
+import { readBenchRepetitions, readMeasuredPhases, readRunChecks, resolveRunRef, runsBetween, type RunCheck, type Store } from '@headroom/store';
 import type { Output } from '../output.ts';
 
 export interface CompareCommandOptions {
@@ -15,6 +15,12 @@ export interface CompareCommandOptions {
   failOn?: 'regression';
   /** Markdown instead of the terminal table. @default false */
   markdown?: boolean;
+  /** Fail a worsening larger than this fraction even where significance cannot be judged. @default undefined (off) */
+  maxChange?: number;
+  /** Compare runs of different scenarios or phase sets anyway. @default false */
+  force?: boolean;
+  /** Resolve `latest`, `latest~N` and ranges within this scenario or bench. */
+  scenario?: string;
 }
 
 /**
@@ -23,63 +29,75 @@ export interface CompareCommandOptions {
  * `latest~5..latest~3`. Bench runs compare per repetition; load runs compare per run.
  */
 export async function compareCommand(baseSpec: string, candSpec: string, store: Store | null, out: Output, options: CompareCommandOptions): Promise<number> {
-  const base = await side(baseSpec, store);
-  const cand = await side(candSpec, store);
-  if (base.kind !== cand.kind && base.kind !== 'file' && cand.kind !== 'file') {
-    throw new UsageError(`cannot compare a ${base.kind} run with a ${cand.kind} run; pick two bench runs or two sets of load runs`, 'E_COMPARE_MISMATCH');
+  const base = await side(baseSpec, store, options.scenario);
+  const cand = await side(candSpec, store, options.scenario);
+  const problems = comparabilityProblems(base.runs, cand.runs).filter((p) => !(options.force && p.forcible));
+  if (problems.length > 0) {
+    throw new UsageError(`cannot compare ${baseSpec} with ${candSpec}:\n${problems.map((p) => `  ${p.message}`).join('\n')}`, 'E_COMPARE_MISMATCH');
   }
   const comparisons = compareSets(base.sets, cand.sets, {
     ...(options.alpha !== undefined ? { alpha: options.alpha } : {}),
     ...(options.noiseFloor !== undefined ? { noiseFloor: options.noiseFloor } : {}),
   });
   if (comparisons.length === 0) throw new UsageError(`nothing in common to compare: baseline units ${units(base.sets)}, candidate units ${units(cand.sets)}`, 'E_COMPARE_MISMATCH');
-  const gate = options.failOn === 'regression' ? regressionGate(comparisons, options.noiseFloor !== undefined ? { noiseFloor: options.noiseFloor } : {}) : null;
+  const gate = options.failOn === 'regression' || options.maxChange !== undefined
+    ? regressionGate(comparisons, {
+      ...(options.noiseFloor !== undefined ? { noiseFloor: options.noiseFloor } : {}), ...(options.maxChange !== undefined ? { maxChange: options.maxChange } : {}),
+    })
+    : null;
   if (out.json) out.resultJson({ baseline: base.label, candidate: cand.label, comparisons, gate });
   else if (options.markdown) out.result(formatCompareMarkdown(comparisons));
   else out.result(formatCompareText(comparisons, { color: out.color }));
+  if (gate && gate.unjudged > 0 && options.maxChange === undefined) {
+    out.log(`note: ${gate.unjudged} of ${gate.checked} comparisons have too few runs to judge significance; repeat runs, or add --max-change 20% to fail large changes anyway`);
+  }
   if (gate && gate.status === 'failed') {
-    out.log(`regression gate failed: ${gate.regressions.map((r) => `${r.name} ${r.deltaPct > 0 ? '+' : ''}${r.deltaPct.toFixed(1)}% (p=${r.p.toPrecision(2)})`).join(', ')}`);
+    const why = (r: Regression) => (r.reason === 'significant' ? `p=${(r.p as number).toPrecision(2)}` : `beyond --max-change ${((options.maxChange ?? 0) * 100).toFixed(0)}%, not a significance test`);
+    out.log(`regression gate failed: ${gate.regressions.map((r) => `${r.name} ${r.deltaPct > 0 ? '+' : ''}${r.deltaPct.toFixed(1)}% (${why(r)})`).join(', ')}`);
     return ExitCode.gateFailed;
   }
   return ExitCode.ok;
 }
 
-interface Side { kind: 'bench' | 'load' | 'file'; label: string; sets: SampleSet[] }
+interface Side { kind: 'bench' | 'load' | 'file'; label: string; sets: SampleSet[]; runs: RunCheck[] }
 
-async function side(spec: string, store: Store | null): Promise<Side> {
-  if (existsSync(spec)) return { kind: 'file', label: basename(spec), sets: parseSampleFile(readFileSync(spec, 'utf8'), basename(spec)) };
+async function side(spec: string, store: Store | null, scenario: string | undefined): Promise<Side> {
+  if (existsSync(spec)) return { kind: 'file', label: basename(spec), sets: parseSampleFile(readFileSync(spec, 'utf8'), basename(spec)), runs: [] };
   if (!store) throw new UsageError(`"${spec}" is not a file, and there is no store to look runs up in; pass --db <file>`, 'E_NO_STORE');
-  const ids = await resolveRuns(store, spec);
-  const kinds = await readRunKinds(store, ids);
-  if (kinds.length > 1) throw new UsageError(`"${spec}" mixes ${kinds.map((k) => `${k.kind} ${k.scenario}`).join(' and ')}; a side must be runs of one scenario or bench`, 'E_COMPARE_MISMATCH');
-  const kind = kinds[0]?.kind === 'bench' ? 'bench' : 'load';
+  const ids = await resolveRuns(store, spec, scenario);
+  const runs = await readRunChecks(store, ids);
+  const kind = runs[0]?.kind === 'bench' ? 'bench' : 'load';
   const label = ids.length === 1 ? (ids[0] as string) : `${ids.length} runs`;
   if (kind === 'bench') {
     const rows = await readBenchRepetitions(store, ids);
-    return { kind, label, sets: [benchRepSamples(rows.map((r) => ({ task: r.task as string, median_ns: r.median_ns as number, mean_ns: r.mean_ns as number })), label)] };
+    return { kind, label, runs, sets: [benchRepSamples(rows.map((r) => ({ task: r.task as string, median_ns: r.median_ns as number, mean_ns: r.mean_ns as number })), label)] };
   }
   const rows = await readMeasuredPhases(store, ids);
-  return { kind, label, sets: loadRunSamples(rows.map((r) => ({ run_id: r.run_id as string, phase: r.phase as string, achieved_rate: r.achieved_rate as number, p50_ms: r.p50_ms as number, p99_ms: r.p99_ms as number })), label) };
+  const samples = rows.map((r) => ({
+    run_id: r.run_id as string, phase: r.phase as string, achieved_rate: r.achieved_rate as number, p50_ms: r.p50_ms as number, p99_ms: r.p99_ms as number,
+  }));
+  return { kind, label, runs, sets: loadRunSamples(samples, label) };
 }
 
 /** `a,b,c` → each; `A..B` → every run of A's kind and scenario from A to B inclusive. */
-async function resolveRuns(store: Store, spec: string): Promise<string[]> {
-  if (spec.includes(',')) return Promise.all(spec.split(',').map((s) => resolveRunRef(store, s.trim())));
+async function resolveRuns(store: Store, spec: string, scenario: string | undefined): Promise<string[]> {
+  const scope = scenario === undefined ? {} : { scenario };
+  if (spec.includes(',')) return Promise.all(spec.split(',').map((s) => resolveRunRef(store, s.trim(), scope)));
   const range = spec.split('..');
   if (range.length === 2) {
-    const [from, to] = await Promise.all(range.map((s) => resolveRunRef(store, s)));
+    const [from, to] = await Promise.all(range.map((s) => resolveRunRef(store, s, scope)));
     return runsBetween(store, from as string, to as string);
   }
-  return [await resolveRunRef(store, spec)];
+  return [await resolveRunRef(store, spec, scope)];
 }
 
 function units(sets: SampleSet[]): string {
   return sets.map((s) => s.unit).join(', ') || 'none';
 }
 
-/** Parses `--noise-floor 2%` (or 0.02) into a fraction. */
-export function parseNoiseFloor(nf: string): number {
-  const p = nf.endsWith('%') ? parsePercent(nf) : { ok: true as const, value: Number(nf) };
-  if (!p.ok || !(p.value >= 0 && p.value < 1)) throw new UsageError(`headroom compare: --noise-floor must be a percentage like 1% (or a fraction like 0.01); got ${nf}`, 'E_OPTION_VALUE');
+/** Parses `--noise-floor 2%` or `--max-change 20%` (or a fraction, 0.02) into a fraction. */
+export function parsePercentOption(name: string, v: string): number {
+  const p = v.endsWith('%') ? parsePercent(v) : { ok: true as const, value: Number(v) };
+  if (!p.ok || !(p.value >= 0 && p.value < 1)) throw new UsageError(`headroom compare: --${name} must be a percentage like 1% (or a fraction like 0.01); got ${v}`, 'E_OPTION_VALUE');
   return p.value;
 }

@@ -36,13 +36,21 @@ export const COMMANDS: readonly CommandSpec[] = [
       'noise-floor': { type: 'string', placeholder: 'pct', default: '1%', description: 'changes smaller than this never fail the gate' },
       'fail-on': { type: 'string', placeholder: 'what', choices: ['regression'], description: 'exit 1 when something got significantly worse' },
       markdown: { type: 'boolean', description: 'Markdown instead of the terminal table' },
+      'max-change': { type: 'string', placeholder: 'pct', description: 'fail a worsening beyond this (e.g. 20%) even where one run a side cannot be judged; not a significance test' },
+      scenario: { type: 'string', placeholder: 'name', description: 'resolve latest, latest~N and ranges within this scenario or bench (or write latest:<name>)' },
+      force: { type: 'boolean', description: 'compare runs of different scenarios or phase sets anyway (never failed or empty runs)' },
     },
-    examples: ['headroom compare latest~1 latest', 'headroom compare latest~9..latest~5 latest~4..latest', 'headroom compare old.txt new.txt --fail-on regression'],
+    examples: [
+      'headroom compare latest~1 latest', 'headroom compare latest~1:quickstart latest:quickstart --max-change 20%',
+      'headroom compare latest~9..latest~5 latest~4..latest', 'headroom compare old.txt new.txt --fail-on regression',
+    ],
     load: async () => {
       const m = await import('./compare.ts');
       return ({ args, store, out, options }) => m.compareCommand(args[0] as string, args[1] as string, store, out, {
-        alpha: options['alpha'] as number, noiseFloor: m.parseNoiseFloor(options['noise-floor'] as string),
+        alpha: options['alpha'] as number, noiseFloor: m.parsePercentOption('noise-floor', options['noise-floor'] as string),
         ...(options['fail-on'] === 'regression' ? { failOn: 'regression' as const } : {}), markdown: options['markdown'] === true,
+        ...(typeof options['max-change'] === 'string' ? { maxChange: m.parsePercentOption('max-change', options['max-change']) } : {}),
+        ...(typeof options['scenario'] === 'string' ? { scenario: options['scenario'] } : {}), force: options['force'] === true,
       });
     },
   },
@@ -94,6 +102,18 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'runs sql', summary: 'SQL over the store (DuckDB)', args: [{ name: 'query', variadic: true }], store: 'read', options: {},
     examples: ['headroom runs sql "select id, status from runs"', `headroom runs sql "copy (select * from series) to 'series.parquet' (format parquet)"`],
     load: async () => { const m = await import('./runs.ts'); return ({ args, store, out }) => m.runsCommand(['sql', ...args], store as Store, out, 1); },
+  },
+  {
+    name: 'runs export', summary: 'runs with every row they have, as a folder of Parquet files (for CI artifacts)', args: [{ name: 'runs|scenario' }], store: 'read',
+    description: 'A scenario (or bench) name exports all its runs; otherwise give run refs, comma-separated (ids, latest, latest~N, latest:<name>).',
+    options: { output: { type: 'string', short: 'o', placeholder: 'folder', default: 'headroom-runs', description: 'the folder to write' } },
+    examples: ['headroom runs export quickstart -o base-runs', 'headroom runs export latest~2,latest -o base-runs'],
+    load: async () => { const m = await import('./runs-transfer.ts'); return ({ args, store, out, options }) => m.runsExportCommand(args[0] as string, options['output'] as string, store as Store, out); },
+  },
+  {
+    name: 'runs import', summary: 'runs exported from another store (idempotent)', args: [{ name: 'folder' }], store: 'write', options: {},
+    examples: ['headroom runs import base-runs'],
+    load: async () => { const m = await import('./runs-transfer.ts'); return ({ args, store, out }) => m.runsImportCommand(args[0] as string, store as Store, out); },
   },
 ];
 

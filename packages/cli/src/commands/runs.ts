@@ -12,7 +12,12 @@ export async function runsCommand(args: string[], store: Store, out: Output, lim
       // Runs still going (or not folded in yet) live in their spools: listed too, without waiting for them.
       const live = readLiveRuns(store.path).map(liveListing).filter((l) => !stored.some((r) => r.id === l.id));
       const rows = [...live, ...stored].sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || b.id.localeCompare(a.id)).slice(0, limit);
-      if (out.json) out.resultJson(rows.map((r) => ({ id: r.id, kind: r.kind, scenario: r.scenario, status: r.status, gates: r.gates, started_at: r.startedAt.toISOString(), secs: r.seconds, git_sha: r.gitSha, git_dirty: r.gitDirty })));
+      if (out.json) {
+        out.resultJson(rows.map((r) => ({
+          id: r.id, kind: r.kind, scenario: r.scenario, status: r.status, gates: r.gates, started_at: r.startedAt.toISOString(),
+          secs: r.seconds, git_sha: r.gitSha, git_dirty: r.gitDirty,
+        })));
+      }
       else out.result(formatRunList(rows, store.path));
       return 0;
     }

@@ -54,7 +54,8 @@ export interface BenchTaskAggregate { task: string; repetitions: number; medianN
 
 /** The most recent runs first. */
 export async function listRuns(store: Store, limit: number): Promise<RunListing[]> {
-  const rows = await store.query<{ id: string; kind: string; scenario: string; status: string; gates: string | null; started_at: Date; secs: number | null; git_sha: string | null; git_dirty: boolean | null }>(
+  type Listed = Pick<Row<'runs'>, 'gates' | 'git_sha' | 'git_dirty'> & { id: string; kind: string; scenario: string; status: string; started_at: Date; secs: number | null };
+  const rows = await store.query<Listed>(
     'SELECT id, kind, scenario, status, gates, started_at, epoch(ended_at) - epoch(started_at) AS secs, git_sha, git_dirty FROM runs ORDER BY started_at DESC, id DESC LIMIT $1',
     [Math.max(1, Math.floor(limit))],
   );
@@ -112,9 +113,32 @@ export async function readMeasuredPhases(store: Store, ids: readonly string[]): 
   return store.query<StoredPhase>('SELECT * EXCLUDE (hist, service_hist) FROM phases WHERE list_contains($1, run_id) AND NOT coalesce(warmup, false) ORDER BY run_id, ordinal', [list(ids)]);
 }
 
+/** What a comparison checks of each run: kind, scenario, status, and how much it measured. */
+export interface RunCheck { id: string; kind: string; scenario: string; status: string; measuredPhases: string[]; requests: number; benchReps: number }
+
+/** Kind, scenario, status, measured phase names and request / repetition counts of each run, in the order given. */
+export async function readRunChecks(store: Store, ids: readonly string[]): Promise<RunCheck[]> {
+  const rows = await store.query<{ id: string; kind: string; scenario: string; status: string; phases: string[] | null; requests: number | null; reps: number | null }>(
+    `SELECT r.id, r.kind, r.scenario, r.status,
+       (SELECT list(p.phase ORDER BY p.phase) FROM phases p WHERE p.run_id = r.id AND NOT coalesce(p.warmup, false) AND p.phase = p.parent) AS phases,
+       (SELECT sum(p.requests) FROM phases p WHERE p.run_id = r.id AND NOT coalesce(p.warmup, false) AND p.phase = p.parent) AS requests,
+       (SELECT count(*) FROM bench_reps b WHERE b.run_id = r.id AND coalesce(b.status, 'ok') = 'ok') AS reps
+     FROM runs r WHERE list_contains($1, r.id)`, [list(ids)]);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => {
+    const r = byId.get(id);
+    return r ? [{ id, kind: r.kind, scenario: r.scenario, status: r.status, measuredPhases: r.phases ?? [], requests: r.requests ?? 0, benchReps: r.reps ?? 0 }] : [];
+  });
+}
+
 /** The distinct (kind, scenario) pairs among the given runs. */
 export async function readRunKinds(store: Store, ids: readonly string[]): Promise<{ kind: string; scenario: string }[]> {
   return store.query<{ kind: string; scenario: string }>('SELECT DISTINCT kind, scenario FROM runs WHERE list_contains($1, id) ORDER BY kind, scenario', [list(ids)]);
+}
+
+/** Ids of every run of a scenario or bench, oldest first ([] when there is none). */
+export async function runsOfScenario(store: Store, scenario: string): Promise<string[]> {
+  return (await store.query<{ id: string }>('SELECT id FROM runs WHERE scenario = $1 ORDER BY started_at', [scenario])).map((r) => r.id);
 }
 
 /** Every run of `from`'s kind and scenario started between `from` and `to` (inclusive), oldest first. */

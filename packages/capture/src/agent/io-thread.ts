@@ -1,0 +1,81 @@
+/**
+ * The capture agent's network side, run in a worker thread of the SUT (see agent-io.ts):
+ * it holds the control stream (`GET /control`, server-sent events, reconnecting with
+ * backoff) and makes every POST the agent asks for. Nothing here runs on the SUT's main
+ * thread, so the SUT's own HTTP code never sees the agent's sockets.
+ */
+import http from 'node:http';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ControlMessage } from '../protocol.ts';
+import type { AgentToIo, IoToAgent } from './io.ts';
+
+const port = parentPort!;
+const { url, token } = workerData as { url: string; token: string };
+const send = (m: IoToAgent): void => port.postMessage(m);
+
+// node:http on one kept-alive connection rather than fetch: the thread posts a few times a
+// second for the whole run, and fetch (undici) costs several times more CPU per post.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+
+function post(m: Extract<AgentToIo, { type: 'post' }>, retried = false): Promise<boolean> {
+  return new Promise((resolve) => {
+    const body = typeof m.body === 'string' ? Buffer.from(m.body) : m.body;
+    const req = http.request(m.url, { method: 'POST', agent, timeout: m.timeoutMs,
+      headers: { 'content-type': m.contentType, 'content-length': body.byteLength } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300));
+      res.on('error', () => resolve(false));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      // A kept-alive connection the receiver closed just as it was reused: try once more on a
+      // fresh one (the retry Node's docs describe for `request.reusedSocket`).
+      if (!retried && req.reusedSocket && e.code === 'ECONNRESET') resolve(post(m, true));
+      else resolve(false);
+    });
+    req.on('socket', (s) => s.unref());
+    req.end(body);
+  });
+}
+
+port.on('message', (m: AgentToIo) => {
+  if (m.type === 'post') void post(m).then((ok) => send({ type: 'result', id: m.id, ok }));
+});
+
+/** Opens the control stream and forwards each message, for the life of the process. */
+function connectControl(): void {
+  let delay = 250;
+  const reconnect = () => {
+    delay = Math.min(delay * 2, 5_000);
+    setTimeout(open, delay).unref();
+  };
+  const open = () => {
+    let retried = false;
+    const again = () => { if (!retried) { retried = true; reconnect(); } };
+    const req = http.get(`${url}/control?token=${token}`, { agent: false }, (res) => {
+      if (res.statusCode !== 200) { res.resume(); again(); return; }
+      delay = 250;
+      res.setEncoding('utf8');
+      let buf = '';
+      res.on('data', (chunk: string) => {
+        buf += chunk;
+        let end: number;
+        while ((end = buf.indexOf('\n\n')) >= 0) {
+          const event = buf.slice(0, end);
+          buf = buf.slice(end + 2);
+          for (const line of event.split('\n')) {
+            if (!line.startsWith('data: ')) continue;
+            try { send({ type: 'control', message: JSON.parse(line.slice(6)) as ControlMessage }); } catch { /* ignore a bad event */ }
+          }
+        }
+      });
+      res.on('end', again);
+      res.on('error', () => undefined);
+    });
+    req.on('socket', (s) => s.unref());
+    req.on('error', again);
+  };
+  open();
+}
+
+connectControl();

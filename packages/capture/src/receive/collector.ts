@@ -1,0 +1,142 @@
+/**
+ * What the receivers collected during one run, and how it becomes rows and artifacts:
+ * profiles grouped by (phase, sample types) and merged, spans, runtime samples, warnings.
+ */
+import { join } from 'node:path';
+import type { Profile } from 'pprof-format';
+import { ProfileMerger, sampleTypeNames } from '../profile/merge.ts';
+import { writePprof } from '../profile/io.ts';
+import { restoreIdleWall } from '../profile/idle-wall.ts';
+import { functionTable, interestingTypes, profileTotal, profileTypeName } from '../profile/function-table.ts';
+import type { ProfileRow } from '../profile/rows.ts';
+import type { RuntimeSample } from '../protocol.ts';
+import { CAPTURE_DEFAULTS, type CaptureResult, type SpanRow } from './types.ts';
+
+interface PhaseWindow { phase: string; measured: boolean; startMs: number; endMs: number | null }
+
+/** Where a profile push came from, for attribution to a phase. */
+export interface PushMeta { phase: string | null; fromMs: number | null; untilMs: number | null }
+
+export class Collector {
+  readonly spans: SpanRow[] = [];
+  readonly runtime: RuntimeSample[] = [];
+  readonly warnings: string[] = [];
+  private readonly windows: PhaseWindow[] = [];
+  private readonly groups = new Map<string, ProfileMerger>();
+  private readonly onWarning: ((m: string) => void) | undefined;
+  private readonly onRuntime: ((s: RuntimeSample) => void) | undefined;
+  private readonly warnedOnce = new Set<string>();
+  private droppedSpans = 0;
+  droppedPushes = 0;
+
+  constructor(onWarning?: (m: string) => void, onRuntime?: (s: RuntimeSample) => void) {
+    this.onWarning = onWarning;
+    this.onRuntime = onRuntime;
+  }
+
+  /** Records a problem that does not stop the run. `onceKey` collapses repeats. */
+  warn(message: string, onceKey?: string): void {
+    if (onceKey !== undefined) {
+      if (this.warnedOnce.has(onceKey)) return;
+      this.warnedOnce.add(onceKey);
+    }
+    this.warnings.push(message);
+    try { this.onWarning?.(message); } catch { /* a throwing callback must not break the receiver */ }
+  }
+
+  /** Marks the start of a phase (or of the gap between phases when `phase` is null). */
+  setPhase(phase: string | null, measured: boolean, now = Date.now()): void {
+    const last = this.windows.at(-1);
+    if (last && last.endMs === null) last.endMs = now;
+    if (phase !== null) this.windows.push({ phase, measured, startMs: now, endMs: null });
+  }
+
+  /** The phase currently running, if any. */
+  current(): PhaseWindow | undefined {
+    const last = this.windows.at(-1);
+    return last && last.endMs === null ? last : undefined;
+  }
+
+  /** The measured phase a push belongs to: its phase tag, else the window holding its midpoint, else the current one. */
+  attribute(meta: PushMeta, now = Date.now()): string | null {
+    if (meta.phase) return meta.phase;
+    if (meta.fromMs !== null && meta.untilMs !== null) {
+      const mid = (meta.fromMs + meta.untilMs) / 2;
+      const w = this.windows.find((x) => x.measured && x.startMs <= mid && mid < (x.endMs ?? now + 1));
+      if (w) return w.phase;
+    }
+    const cur = this.current();
+    return cur?.measured ? cur.phase : null;
+  }
+
+  /**
+   * Adds a decoded profile push. In-use heap profiles are snapshots, so the latest one
+   * replaces earlier ones; everything else (cpu, wall, alloc deltas) is summed.
+   */
+  addProfile(phase: string, p: Profile): void {
+    const types = sampleTypeNames(p);
+    const key = `${phase}\0${types.join(',')}`;
+    const snapshot = types.some((t) => t.startsWith('inuse'));
+    let m = this.groups.get(key);
+    if (!m || snapshot) {
+      m = new ProfileMerger(p);
+      this.groups.set(key, m);
+    }
+    m.add(p);
+  }
+
+  addSpans(spans: SpanRow[]): void {
+    const room = CAPTURE_DEFAULTS.maxSpans - this.spans.length;
+    if (spans.length > room) {
+      this.droppedSpans += spans.length - Math.max(0, room);
+      this.warn(`more than ${CAPTURE_DEFAULTS.maxSpans} spans received; later spans are dropped (lower traces.sample)`, 'spans-cap');
+    }
+    for (const s of spans.slice(0, Math.max(0, room))) this.spans.push(s);
+  }
+
+  addRuntime(samples: RuntimeSample[]): void {
+    for (const s of samples) {
+      this.runtime.push(s);
+      try { this.onRuntime?.(s); } catch { /* ignore callback errors */ }
+    }
+  }
+
+  /** Writes one gzipped pprof per (phase, kind) under `<artifactsDir>/profiles/` and builds the rows. */
+  async finalize(artifactsDir: string): Promise<CaptureResult> {
+    const profiles: ProfileRow[] = [];
+    const functions: CaptureResult['functions'] = [];
+    const used = new Set<string>();
+    let artifactError: CaptureResult['artifactError'];
+    for (const [key, m] of this.groups) {
+      const phase = key.split('\0')[0]!;
+      const p = m.out;
+      restoreIdleWall(p);
+      const names = sampleTypeNames(p);
+      const types = interestingTypes(p);
+      const kinds = types.map((i) => profileTypeName(names[i]!));
+      const kind = kinds.includes('cpu') ? 'cpu' : kinds.includes('heap') ? 'heap' : kinds[0] ?? 'profile';
+      let file = `${phase.replace(/[^\w@.=-]+/g, '_')}.${kind}`;
+      for (let i = 2; used.has(file); i++) file = `${file}-${i}`;
+      used.add(file);
+      const path = join(artifactsDir, 'profiles', `${file}.pb.gz`);
+      // A file that cannot be written loses only itself: its function table is still kept.
+      let written = true;
+      try {
+        await writePprof(path, p);
+      } catch (err) {
+        written = false;
+        const e = err as NodeJS.ErrnoException;
+        artifactError ??= { code: e.code ?? 'EIO', path, message: e.message };
+        this.warn(`could not write ${path}: ${e.code ?? e.message}; its function table is kept`);
+      }
+      for (const i of types) {
+        const st = p.sampleType[i]!;
+        if (written) profiles.push({ phase, type: profileTypeName(names[i]!), path, sample_type: names[i]!,
+          unit: p.stringTable.strings[Number(st.unit)] ?? '', total: profileTotal(p, i) });
+        functions.push(...functionTable(p, i, phase));
+      }
+    }
+    if (this.droppedSpans > 0) this.warn(`${this.droppedSpans} spans were dropped over the ${CAPTURE_DEFAULTS.maxSpans} cap`);
+    return { profiles, functions, spans: this.spans, runtime: this.runtime, warnings: this.warnings, ...(artifactError ? { artifactError } : {}) };
+  }
+}

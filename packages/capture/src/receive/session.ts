@@ -1,0 +1,111 @@
+/**
+ * startCapture: the runner's handle on capture for one run. It starts the receivers, tells the
+ * SUT (through nodeArgs and env) where to report, relays phases to the agent, and at the end
+ * turns what arrived into artifacts and rows.
+ */
+import { fileURLToPath } from 'node:url';
+import { Collector } from './collector.ts';
+import { randomBytes } from 'node:crypto';
+import { ControlChannel } from './control.ts';
+import { startReceivers, type ForwardTargets } from './receivers.ts';
+import type { AgentConfig } from '../protocol.ts';
+import { CAPTURE_DEFAULTS, type CaptureOptions, type CaptureResult, type CaptureSession } from './types.ts';
+
+const AGENT_PATH = fileURLToPath(new URL('../agent/agent.ts', import.meta.url));
+
+/** Forward targets from options, else from the runner's OTEL_* / PYROSCOPE_* environment. */
+export function resolveForward(opts: CaptureOptions['forward'], env: NodeJS.ProcessEnv = process.env): ForwardTargets {
+  const out: ForwardTargets = {};
+  const pyro = opts?.pyroscopeUrl ?? env['PYROSCOPE_SERVER_ADDRESS'];
+  if (pyro) out.pyroscopeUrl = pyro;
+  if (opts?.otlpEndpoint) out.otlpTracesUrl = `${opts.otlpEndpoint.replace(/\/$/, '')}/v1/traces`;
+  else if (env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) out.otlpTracesUrl = env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'];
+  else if (env['OTEL_EXPORTER_OTLP_ENDPOINT']) out.otlpTracesUrl = `${env['OTEL_EXPORTER_OTLP_ENDPOINT'].replace(/\/$/, '')}/v1/traces`;
+  return out;
+}
+
+/** Starts the receivers and returns the session the runner drives. */
+export async function startCapture(options: CaptureOptions): Promise<CaptureSession> {
+  const { capture } = options;
+  const collector = new Collector(options.onWarning, options.onRuntimeSample);
+  const control = new ControlChannel();
+  const forward = resolveForward(options.forward);
+  // A per-run secret for the agent's control endpoints, handed to the agent in its environment only.
+  const token = randomBytes(16).toString('hex');
+  const receivers = await startReceivers({ collector, control, serviceName: options.serviceName, forward, token });
+  const url = receivers.url;
+  const traceSample = capture.traces ? capture.traces.sample : null;
+  const agentWanted = capture.cpu || capture.heap || traceSample !== null || capture.runtime;
+  const agentConfig: AgentConfig = {
+    url, token, runId: options.runId, serviceName: options.serviceName, cpu: capture.cpu, heap: capture.heap, traceSample,
+    runtime: capture.runtime, flushIntervalMs: CAPTURE_DEFAULTS.flushIntervalMs, wallIntervalMicros: CAPTURE_DEFAULTS.wallIntervalMicros,
+  };
+  const env: Record<string, string> = {};
+  if (agentWanted) env['HEADROOM_CAPTURE'] = JSON.stringify(agentConfig);
+  // For SUTs in any language: OpenTelemetry and Pyroscope SDKs read these.
+  if (traceSample !== null) {
+    Object.assign(env, {
+      OTEL_SERVICE_NAME: options.serviceName,
+      OTEL_EXPORTER_OTLP_ENDPOINT: url,
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${url}/v1/traces`,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: String(traceSample),
+      OTEL_METRICS_EXPORTER: 'none',
+      OTEL_LOGS_EXPORTER: 'none',
+    });
+  }
+  if (capture.cpu || capture.heap) {
+    Object.assign(env, { PYROSCOPE_SERVER_ADDRESS: url, PYROSCOPE_APPLICATION_NAME: options.serviceName });
+  }
+  const measuredPhases = new Set<string>();
+  let finished: Promise<CaptureResult> | null = null;
+  let agentMissing = false;
+
+  return {
+    receivers: { pyroscope: url, otlp: url },
+    nodeArgs: agentWanted ? ['--import', AGENT_PATH] : [],
+    env,
+    async setPhase(phase, measured) {
+      if (finished) return;
+      collector.setPhase(phase, measured);
+      if (phase !== null && measured) measuredPhases.add(phase);
+      if (!agentWanted) return;
+      // Wait for a late agent only until it has once been found missing, so a non-Node SUT costs one wait.
+      const acked = await control.send({ type: 'phase', phase, measured }, CAPTURE_DEFAULTS.phaseAckTimeoutMs, !agentMissing);
+      if (!acked && control.connected === 0) agentMissing = true;
+      if (!acked && phase !== null && measured && (capture.cpu || capture.heap)) {
+        collector.warn(control.connected === 0
+          ? 'capture agent is not connected: the SUT is not Node started with session.nodeArgs, or the agent failed; only data pushed by the SUT itself is captured'
+          : `capture agent did not confirm phase "${phase}" within ${CAPTURE_DEFAULTS.phaseAckTimeoutMs} ms; its profile may start late`,
+        control.connected === 0 ? 'agent-missing' : undefined);
+      }
+    },
+    finish() {
+      finished ??= (async () => {
+        if (agentWanted && control.connected > 0) {
+          const ok = await control.send({ type: 'finish' }, CAPTURE_DEFAULTS.finishTimeoutMs);
+          if (!ok) collector.warn(`capture agent did not flush within ${CAPTURE_DEFAULTS.finishTimeoutMs} ms; the last profiles or spans may be missing`);
+        }
+        collector.setPhase(null, false);
+        await receivers.pending();
+        let result: CaptureResult;
+        try {
+          result = await collector.finalize(options.artifactsDir);
+        } finally {
+          // Whatever finalize met (a full disk, an unwritable folder), the receivers close: nothing keeps headroom running.
+          await receivers.close();
+        }
+        if (capture.cpu) {
+          for (const phase of measuredPhases) {
+            if (!result.profiles.some((p) => p.phase === phase && p.type === 'cpu')) collector.warn(`no CPU profile was received for phase "${phase}"`);
+          }
+        }
+        if (collector.droppedPushes > 0) collector.warn(`${collector.droppedPushes} profile pushes fell outside any measured phase and were dropped`);
+        return result;
+      })();
+      return finished;
+    },
+  };
+}

@@ -1,0 +1,86 @@
+/** The runner-facing types of a capture session and the rows it hands back. */
+import type { Capture } from '@headroom/core';
+import type { RuntimeSample } from '../protocol.ts';
+import type { FunctionRow, ProfileRow } from '../profile/rows.ts';
+
+/** What the runner asks for when it starts capturing for one run. */
+export interface CaptureOptions {
+  runId: string;
+  /** `results/<run-id>/`; profiles are written under `<artifactsDir>/profiles/`. */
+  artifactsDir: string;
+  capture: Capture;
+  /** Reported as `service.name` in spans and as the Pyroscope application name. */
+  serviceName: string;
+  /**
+   * Real servers to forward the received data to, as well as keeping it.
+   * When unset, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT / OTEL_EXPORTER_OTLP_ENDPOINT and
+   * PYROSCOPE_SERVER_ADDRESS from the runner's environment are used.
+   */
+  forward?: { pyroscopeUrl?: string; otlpEndpoint?: string };
+  /** Called for every problem that does not stop the run (agent failed, garbage received…). */
+  onWarning?(message: string): void;
+  /** Called once a second per runtime sample the agent sends. */
+  onRuntimeSample?(sample: RuntimeSample): void;
+}
+
+/** A live capture: receivers listening, ready to hand the SUT its agent and environment. */
+export interface CaptureSession {
+  receivers: { pyroscope: string; otlp: string };
+  /** Put before the script in a `node` SUT command: `['--import', '<abs>/agent.ts']`. */
+  nodeArgs: string[];
+  /** Environment for the SUT (receiver URLs, sampling, OTEL_* …). */
+  env: Record<string, string>;
+  /** Called at each phase / step start; `null` between phases. Profiles cover measured phases only. */
+  setPhase(phase: string | null, measured: boolean): Promise<void>;
+  /** Flushes agent and receivers, writes artifacts, stops the receivers. */
+  finish(): Promise<CaptureResult>;
+}
+
+/** Everything captured for the run, as rows ready for the store. */
+export interface CaptureResult {
+  profiles: ProfileRow[];
+  functions: FunctionRow[];
+  spans: SpanRow[];
+  runtime: RuntimeSample[];
+  warnings: string[];
+  /** The first profile file that could not be written (disk full, unwritable folder); its rows are kept. */
+  artifactError?: { code: string; path: string; message: string };
+}
+
+/** One span as received over OTLP. */
+export interface SpanRow {
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  name: string;
+  /** 'server' | 'client' | 'internal' | 'producer' | 'consumer' | 'unspecified' */
+  kind: string;
+  service: string;
+  /** Epoch ms. */
+  start_ms: number;
+  duration_ms: number;
+  /** 'unset' | 'ok' | 'error' */
+  status_code: string;
+  /** JSON object of the span's attributes. */
+  attributes: string;
+  source: 'otlp';
+}
+
+/** Defaults resolved in one place. */
+export const CAPTURE_DEFAULTS = {
+  /** Largest request body the receivers accept. */
+  maxBodyBytes: 32 * 1024 * 1024,
+  /** Bytes all receivers together may be receiving at once; beyond it a request gets 503 with Retry-After. */
+  maxReceivingBytes: 64 * 1024 * 1024,
+  /** Largest decompressed body. */
+  maxInflatedBytes: 128 * 1024 * 1024,
+  /** Spans kept in memory before new ones are dropped with a warning. */
+  maxSpans: 1_000_000,
+  flushIntervalMs: 10_000,
+  /** 100 Hz, Pyroscope's default. */
+  wallIntervalMicros: 10_000,
+  /** How long setPhase waits for the agent to acknowledge. */
+  phaseAckTimeoutMs: 5_000,
+  /** How long finish waits for the agent to flush. */
+  finishTimeoutMs: 15_000,
+} as const;
