@@ -236,7 +236,10 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     finalError = writeError(spoolFailure, record.spool.path).message;
   }
   const closed = await closeRun(record, { status: finalStatus, error: finalError, warnings, gates: gateStatus, pinning: [...pins.values()] });
-  if (closed.storeError) {
+  if (closed.storeError?.code === 'E_STORE_LOCKED') {
+    // Kept in its spool: the next headroom that opens the store folds it in. The run itself is fine.
+    log(`headroom: ${closed.storeError.message.split('\n')[0]}: the run stays in ${record.spool.path} and is folded in by the next headroom that opens the store`);
+  } else if (closed.storeError) {
     if (!spoolFailure) { finalStatus = 'failed'; finalError = closed.storeError.message; }
     log(`headroom: ${closed.storeError.message}`);
   }
