@@ -13,9 +13,10 @@ describe('a corrupt store is reported as such, with what to do (end to end)', ()
     const store = await Store.open(db);
     await store.upsert('runs', Array.from({ length: 2000 }, (_, i) => ({ id: `r${i}`, kind: 'load', scenario: `scenario-${i}`.padEnd(80, 'x'), status: 'completed', started_at: Date.now() })));
     store.close();
-    // Overwrite 4 KiB in the middle of the file: a data block whose checksum no longer matches.
+    // Overwrite the start (checksum and first bytes) of every 256 KiB block after the first (DuckDB's
+    // layout: three 4 KiB headers, then blocks), so whatever a command reads no longer matches its checksum.
     const fd = openSync(db, 'r+');
-    writeSync(fd, Buffer.alloc(4096, 0xab), 0, 4096, Math.floor(statSync(db).size / 2));
+    for (let at = 12288 + 262144; at < statSync(db).size; at += 262144) writeSync(fd, Buffer.alloc(4096, 0xab), 0, 4096, at);
     closeSync(fd);
     const file = writeScenario(dir, 's', `{ name: 's', target: 'http://127.0.0.1:9', requests: [{ path: '/' }], workers: { cpus: [1] }, phases: [{ name: 'p', duration: '1s', rate: 1 }] }`);
     for (const args of [['runs', 'ls'], ['runs', 'sql', 'select count(*) from runs'], ['run', file]]) {

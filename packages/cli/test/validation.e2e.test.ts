@@ -21,7 +21,8 @@ describe('bad scenario values are refused before anything starts (end to end)', 
       phases: [
         { name: 'soak', duration: '1000000h', rate: 10 },
         { name: 'fds', duration: '1s', connections: 2000000 },
-        { name: 'steps', rate: { from: 1, to: 100000, step: 1 }, stepDuration: '10ms' },
+        { name: 'steps', rate: { from: 1, to: 100000, step: 1 }, stepDuration: '1s' },
+        { name: 'short', rate: { from: 100, to: 200, step: 50 }, stepDuration: '10ms' },
       ],
     }`);
     const r = await headroom(['run', file, '--json', '--db', db]);
@@ -30,7 +31,7 @@ describe('bad scenario values are refused before anything starts (end to end)', 
     expect(error.code).toBe('E_VALIDATION');
     const paths = (error.issues as { path: string }[]).map((i) => i.path);
     expect(paths).toEqual(expect.arrayContaining([
-      'timeout', 'requests[0].path', 'requests[1].headers["X-Split"]', 'phases[0].duration', 'phases[1].connections', 'phases[2].rate', 'phases[2].stepDuration',
+      'timeout', 'requests[0].path', 'requests[1].headers["X-Split"]', 'phases[0].duration', 'phases[1].connections', 'phases[2].rate', 'phases[3].stepDuration',
     ]));
     expect(r.stderr).toMatch(/CR\/LF would split the request/);
     expect(r.stderr).toMatch(/longer than timers can hold/);
