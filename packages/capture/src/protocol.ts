@@ -31,6 +31,8 @@ export type AgentMessage =
 /** Configuration handed to the agent through HEADROOM_CAPTURE (JSON). */
 export interface AgentConfig {
   url: string;
+  /** This run's secret for the control endpoints (GET /control, POST /agent): other local processes cannot post into the run. */
+  token: string;
   runId: string;
   serviceName: string;
   cpu: boolean;

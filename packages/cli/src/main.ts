@@ -13,6 +13,10 @@ import { parseCommandLine } from './spec.ts';
 
 /** The store when neither --db nor $HEADROOM_DB says otherwise (the store package's default too). */
 const DEFAULT_DB = 'results/headroom.duckdb';
+/** How long a command waits for another process's brief hold on the store (a run folding its spool in). */
+const STORE_WAIT_MS = 10_000;
+/** How long a run waits at its start for the store before going on without checking it. */
+const RUN_START_WAIT_MS = 2_000;
 
 function version(): string {
   return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -44,15 +48,31 @@ export async function main(argv: string[]): Promise<number> {
   const db = (parsed.options['db'] as string | undefined) ?? process.env['HEADROOM_DB'] ?? DEFAULT_DB;
 
   const controller = new AbortController();
+  const urgent = new AbortController();
   let interrupts = 0;
-  const onSignal = (sig: NodeJS.Signals) => {
+  const onSignal = (sig: NodeJS.Signals | 'parent-exit') => {
     interrupts++;
-    if (interrupts > 1) process.exit(ExitCode.interrupted);
-    out.log(`\n${sig}: stopping the load and storing what was measured (again to quit at once)`);
-    controller.abort(new InterruptedError(sig));
+    if (interrupts === 1) {
+      out.log(`\n${sig === 'parent-exit' ? "headroom's parent process exited" : sig}: stopping the load and storing what was measured (again to stop at once)`);
+      controller.abort(new InterruptedError(sig === 'parent-exit' ? 'its parent process exiting' : sig));
+      return;
+    }
+    if (interrupts === 2) {
+      // The run is already recorded as interrupted; stop workers and the service now, and exit soon whatever happens.
+      out.log(`${sig}: stopping at once`);
+      urgent.abort(new InterruptedError(sig));
+      setTimeout(() => process.exit(ExitCode.interrupted), 3000).unref();
+      return;
+    }
+    process.exit(ExitCode.interrupted);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const sig of signals) process.on(sig, onSignal);
+  // A parent that dies without signalling us (kill -9 of npx or of the Node-24 re-run wrapper, CI cancelling one process):
+  // a run must not go on orphaned, holding on to the service and its CPUs.
+  const parent = process.ppid;
+  const watchParent = spec.store === 'run' ? setInterval(() => { if (process.ppid !== parent) onSignal('parent-exit'); }, 500) : null;
+  watchParent?.unref();
 
   let store: Store | null = null;
   try {
@@ -60,18 +80,29 @@ export async function main(argv: string[]): Promise<number> {
     if (spec.store !== 'none') {
       const exists = existsSync(db);
       if (spec.store === 'read' && !exists) throw new UsageError(`no store at ${db} yet; run something first (headroom run scenarios/quickstart.ts) or pass --db <file>`, 'E_NO_STORE');
-      if (spec.store !== 'optional' || exists) {
-        const { Store: StoreClass } = await import('@headroom/store');
-        store = await StoreClass.open(db);
+      const { Store: StoreClass } = await import('@headroom/store');
+      if (spec.store === 'run') {
+        // Checked, migrated and cleaned of dead runs' spools now; the run itself writes its own spool.
+        // A reader holding the file (a long runs sql) does not stop a run: it is folded in when it ends.
+        try {
+          (await StoreClass.open(db, { waitMs: RUN_START_WAIT_MS })).close();
+        } catch (err) {
+          if ((err as HeadroomError).code !== 'E_STORE_LOCKED' || !exists) throw err;
+          out.log(`headroom: ${db} is busy (another process reads it); the run goes on and is stored when it ends`);
+        }
+      } else if (spec.store === 'write') {
+        store = await StoreClass.open(db, { waitMs: STORE_WAIT_MS });
+      } else if (exists) {
+        store = await StoreClass.open(db, { readOnly: true, waitMs: STORE_WAIT_MS });
       }
     }
-    return await impl({ args: parsed.args, options: parsed.options, store, out, signal: controller.signal });
+    return await impl({ args: parsed.args, options: parsed.options, store, db, out, signal: controller.signal, urgent: urgent.signal });
   } catch (err) {
     return reportError(err, out);
   } finally {
     store?.close();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    if (watchParent) clearInterval(watchParent);
+    for (const sig of signals) process.off(sig, onSignal);
   }
 }
 

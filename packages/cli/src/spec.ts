@@ -33,10 +33,18 @@ export type OptionValues = Record<string, string | number | boolean | undefined>
 export interface CommandContext {
   args: string[];
   options: OptionValues;
-  /** Open when the command declares a store use and the file exists (or is created for writers). */
+  /**
+   * Open for `write` commands, read-only for `read` ones and when an optional store exists;
+   * null for `run` commands, which write through their run's spool and fold it in at the end (`db`).
+   */
   store: Store | null;
+  /** The store file (--db, $HEADROOM_DB or the default). */
+  db: string;
   out: Output;
+  /** Aborted by the first SIGINT/SIGTERM/SIGHUP (or when headroom's parent died): stop in order, store as interrupted. */
   signal: AbortSignal;
+  /** Aborted by a second signal: stop at once. */
+  urgent: AbortSignal;
 }
 
 /** A command's implementation, loaded only when the command runs. */
@@ -52,8 +60,12 @@ export interface CommandSpec {
   args: readonly ArgSpec[];
   options: Readonly<Record<string, OptionSpec>>;
   examples: readonly string[];
-  /** Whether the command writes the store, reads it, uses it when it exists, or does not use it. */
-  store: 'write' | 'read' | 'optional' | 'none';
+  /**
+   * How the command uses the store: `run` begins a run that writes its own spool (the store is
+   * only checked at start and folded into at the end, never held), `write` holds it open for
+   * writing, `read` opens it read-only, `optional` read-only when it exists, `none` not at all.
+   */
+  store: 'run' | 'write' | 'read' | 'optional' | 'none';
   load(): Promise<CommandImpl>;
 }
 

@@ -105,6 +105,12 @@ export interface ScenarioInput {
   thresholds?: Record<string, ThresholdInput | ThresholdInput[]>;
   /** W3C trace context: fraction of requests sent with a `traceparent` header. @default 0 */
   trace?: { sample: number };
+  /**
+   * More names whose values are secrets, on top of the built-in ones (token, key, secret,
+   * password, auth, session…): header names, query parameters, env vars and JSON body
+   * fields with these names (case-insensitive) are stored as `[redacted]`. @default []
+   */
+  redact?: string[];
 }
 
 /** Typed identity function: gives editors the schema; validation happens when headroom loads the file. */
@@ -183,6 +189,8 @@ export interface Scenario {
   expectedPeak: number | null;
   thresholds: Threshold[];
   trace: { sample: number };
+  /** Extra secret names (the input's `redact`), lower-cased. */
+  redact: string[];
 }
 
 /** Length of a step phase's steps, as the rates each step offers. */

@@ -83,4 +83,41 @@ describe('validateScenario', () => {
     const found = issues({ ...base, phases: [{ name: 'steady', duration: '1s', rate: 10, thinkTime: '1ms' }], thresholds: { headroom: '>= 1.5' } });
     expect(found.map((i) => i.path)).toEqual(expect.arrayContaining(['phases[0].thinkTime', 'thresholds.headroom']));
   });
+
+  it('refuses request splitting, header injection, timer overflow, zero timeouts, fd-limit and absurd connection counts, huge or sub-second step plans', () => {
+    const raw = {
+      ...base,
+      timeout: '0s',
+      requests: [
+        { path: '/a\r\nHost: evil' },
+        { path: '/b c' },
+        { path: '/ok', headers: { 'X-A': 'v\r\nX-Injected: 1', 'Bad Name': 'x', 'X-Ok': 'tab\tis fine' } },
+      ],
+      phases: [
+        { name: 'long', duration: '1000000h', rate: 10 },
+        { name: 'conns', duration: '1s', connections: 5000 },
+        { name: 'absurd', duration: '1s', connections: 10_000_000 },
+        { name: 'many', rate: { from: 1, to: 5000, step: 1 }, stepDuration: '1s' },
+        { name: 'short', rate: { from: 100, to: 200, step: 50 }, stepDuration: '500ms' },
+      ],
+    };
+    let err: ValidationError | null = null;
+    try { validateScenario(raw, { file: 'x.ts', cpuCount: 2, fdLimit: 1024 }); } catch (e) { err = e as ValidationError; }
+    const by = Object.fromEntries((err?.issues ?? []).map((i) => [i.path, i]));
+    expect(by['timeout']?.message).toBe('must be at least 1ms, got 0s');
+    expect(by['requests[0].path']?.message).toMatch(/control character/);
+    expect(by['requests[1].path']?.hint).toMatch(/%20/);
+    expect(by['requests[2].headers["X-A"]']?.message).toMatch(/CR\/LF would inject headers/);
+    expect(by['requests[2].headers["Bad Name"]']?.message).toMatch(/not a valid header name/);
+    expect(by['requests[2].headers["X-Ok"]']).toBeUndefined();
+    expect(by['phases[0].duration']?.message).toMatch(/longer than timers can hold/);
+    // One worker (2 CPUs, one for the service): 5000 connections need more than 1024 open files.
+    expect(by['phases[1].connections']?.message).toMatch(/ulimit -n = 1024/);
+    expect(by['phases[2].connections']?.message).toMatch(/more than 100000/);
+    expect(by['phases[3].rate']?.message).toBe('makes 5000 steps, more than 1000');
+    expect(by['phases[4].stepDuration']?.message).toBe('must be at least 1s, got 500ms');
+    // Every problem at once, exit 2.
+    expect(err?.exitCode).toBe(2);
+    expect(err?.issues.length).toBe(10);
+  });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Checker, join } from './checker.ts';
@@ -6,8 +7,10 @@ import type { Capture, HttpMethod, Phase, Request, Scenario, Service } from './s
 import { stepRates, subPhaseName } from './scenario.ts';
 import { checkThresholds } from './threshold.ts';
 
+/** An HTTP field name: an RFC 9110 token. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
-const SCENARIO_KEYS = ['name', 'service', 'target', 'requests', 'workers', 'phases', 'timeout', 'slo', 'expectedPeak', 'thresholds', 'trace'];
+const SCENARIO_KEYS = ['name', 'service', 'target', 'requests', 'workers', 'phases', 'timeout', 'slo', 'expectedPeak', 'thresholds', 'trace', 'redact'];
 
 /** Defaults applied when a scenario leaves a field out; README documents each. */
 export const SCENARIO_DEFAULTS = {
@@ -25,6 +28,29 @@ export interface ValidateScenarioOptions {
   file: string;
   /** CPUs on this machine. @default os.availableParallelism() */
   cpuCount?: number;
+  /** Open files a process may have (`ulimit -n`). @default the soft limit from /proc/self/limits, else 1024 */
+  fdLimit?: number;
+}
+
+/** Longest duration Node's timers can hold (2^31 - 1 ms, about 24.8 days); longer ones fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Most steps a step phase may have: each step is a sub-phase with its own rows and histogram. */
+export const MAX_STEPS = 1000;
+/** Shortest step: a step shorter than a second has no whole second of data. */
+export const MIN_STEP_MS = 1000;
+/** Most connections a scenario may open in one phase, whatever the limits say. */
+export const MAX_CONNECTIONS = 100_000;
+/** File descriptors a worker needs beside its connections (stdio, IPC, timers, DNS, modules). */
+const FD_RESERVE = 64;
+
+/** The soft limit on open files of this process (`ulimit -n`), from /proc; 1024 when unknown. */
+export function openFileLimit(): number {
+  try {
+    const m = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    if (m?.[1] === 'unlimited') return Number.MAX_SAFE_INTEGER;
+    if (m?.[1]) return Number(m[1]);
+  } catch { /* not Linux */ }
+  return 1024;
 }
 
 /** Validates a scenario's default export and resolves it; throws ValidationError listing every problem. */
@@ -40,7 +66,8 @@ export function validateScenario(raw: unknown, options: ValidateScenarioOptions)
   const requests = checkRequests(c, o['requests']);
   const workers = checkWorkers(c, o['workers'], service?.cpus ?? [], cpuCount);
   const phases = checkPhases(c, o['phases']);
-  const timeoutMs = c.duration(o['timeout'] ?? SCENARIO_DEFAULTS.timeout, 'timeout');
+  const timeoutMs = timerDuration(c, o['timeout'] ?? SCENARIO_DEFAULTS.timeout, 'timeout', 1);
+  checkLimits(c, phases, o['phases'], workers.count, options.fdLimit ?? openFileLimit());
   const slo = checkSlo(c, o['slo']);
   const expectedPeak = o['expectedPeak'] === undefined ? null : c.count(o['expectedPeak'], 'expectedPeak', { exclusiveMin: 0 });
   const scopes = new Set<string>();
@@ -51,12 +78,24 @@ export function validateScenario(raw: unknown, options: ValidateScenarioOptions)
   const thresholds = checkThresholds(c, o['thresholds'], 'thresholds', scopes);
   if (thresholds.some((t) => t.metric === 'headroom') && expectedPeak === null) c.add('thresholds.headroom', 'needs expectedPeak', 'set expectedPeak: <req/s in production>');
   const trace = checkTrace(c, o['trace']);
+  const redact = checkRedact(c, o['redact']);
 
   if (c.issues.length > 0) throw new ValidationError(options.file, c.issues);
   return {
     name: name as string, file: resolve(options.file), service, target: target as string, requests, workers,
-    phases, timeoutMs: timeoutMs as number, slo, expectedPeak: expectedPeak ?? null, thresholds, trace,
+    phases, timeoutMs: timeoutMs as number, slo, expectedPeak: expectedPeak ?? null, thresholds, trace, redact,
   };
+}
+
+function checkRedact(c: Checker, raw: unknown): string[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) { c.add('redact', 'must be a list of names', "e.g. redact: ['X-Tenant', 'ssn']"); return []; }
+  const out: string[] = [];
+  raw.forEach((v, i) => {
+    if (typeof v !== 'string' || v.trim() === '') c.add(`redact[${i}]`, 'must be a non-empty name');
+    else out.push(v.trim().toLowerCase());
+  });
+  return out;
 }
 
 function checkUrl(c: Checker, v: unknown, path: string): string | undefined {
@@ -79,8 +118,8 @@ function checkService(c: Checker, raw: unknown, file: string, cpuCount: number):
   const env = o['env'] === undefined ? {} : c.object(o['env'], 'service.env');
   if (env) for (const [k, v] of Object.entries(env)) if (typeof v !== 'string') c.add(join('service.env', k), `expected a string, got ${typeof v}`);
   const ready = checkUrl(c, o['ready'], 'service.ready');
-  const readyTimeoutMs = c.duration(o['readyTimeout'] ?? SCENARIO_DEFAULTS.readyTimeout, 'service.readyTimeout');
-  const stopTimeoutMs = c.duration(o['stopTimeout'] ?? SCENARIO_DEFAULTS.stopTimeout, 'service.stopTimeout');
+  const readyTimeoutMs = timerDuration(c, o['readyTimeout'] ?? SCENARIO_DEFAULTS.readyTimeout, 'service.readyTimeout', 1);
+  const stopTimeoutMs = timerDuration(c, o['stopTimeout'] ?? SCENARIO_DEFAULTS.stopTimeout, 'service.stopTimeout');
   const cpus = c.cpus(o['cpus'] ?? SCENARIO_DEFAULTS.serviceCpus, 'service.cpus', cpuCount);
   const capture = checkCapture(c, o['capture']);
   const cwd = c.string(o['cwd'], 'service.cwd', false);
@@ -126,10 +165,14 @@ function checkRequests(c: Checker, raw: unknown): Request[] {
     if (!METHODS.includes(method)) c.add(join(p, 'method'), `unknown method ${JSON.stringify(o['method'])}`, `one of ${METHODS.join(', ')}`);
     const path = c.string(o['path'], join(p, 'path'));
     if (path !== undefined && !path.startsWith('/')) c.add(join(p, 'path'), `"${path}" must start with /`);
+    if (path !== undefined && /[\x00-\x20\x7f]/.test(path)) c.add(join(p, 'path'), `${JSON.stringify(path)} has a space or control character (CR/LF would split the request)`, 'percent-encode it: %20 for a space');
     const headersRaw = o['headers'] === undefined ? {} : c.object(o['headers'], join(p, 'headers'));
     const headers: Record<string, string> = {};
     if (headersRaw) for (const [k, v] of Object.entries(headersRaw)) {
-      if (typeof v !== 'string') c.add(join(join(p, 'headers'), k), 'expected a string');
+      const hp = join(join(p, 'headers'), k);
+      if (!HEADER_NAME.test(k)) c.add(hp, `${JSON.stringify(k)} is not a valid header name`, 'letters, digits and !#$%&\'*+-.^_`|~ only (RFC 9110 token)');
+      if (typeof v !== 'string') c.add(hp, 'expected a string');
+      else if (/[\x00-\x08\x0a-\x1f\x7f]/.test(v)) c.add(hp, `value ${JSON.stringify(v)} has a control character (CR/LF would inject headers)`, 'remove line breaks and control characters');
       else headers[k.toLowerCase()] = v;
     }
     if (o['json'] !== undefined && o['body'] !== undefined) c.add(p, 'has both json and body', 'keep one');
@@ -190,8 +233,8 @@ function checkModel(c: Checker, o: Record<string, unknown>, p: string): PhaseSha
   if (rate === undefined) {
     if (o['connections'] === undefined) return c.add(p, 'needs connections (closed model) or rate (open model)', "e.g. { connections: 8 } or { rate: 1000 }");
     if (o['stepDuration'] !== undefined) c.add(join(p, 'stepDuration'), 'only step phases (rate: {from, to, step}) take stepDuration');
-    const durationMs = c.duration(o['duration'], join(p, 'duration'));
-    const thinkTimeMs = o['thinkTime'] === undefined ? 0 : c.duration(o['thinkTime'], join(p, 'thinkTime'));
+    const durationMs = timerDuration(c, o['duration'], join(p, 'duration'));
+    const thinkTimeMs = o['thinkTime'] === undefined ? 0 : timerDuration(c, o['thinkTime'], join(p, 'thinkTime'));
     if (conns === undefined || durationMs === undefined || thinkTimeMs === undefined) return undefined;
     return { model: 'closed', connections: conns, durationMs, thinkTimeMs };
   }
@@ -204,24 +247,50 @@ function checkModel(c: Checker, o: Record<string, unknown>, p: string): PhaseSha
     const from = c.count(ro['from'], join(rp, 'from'), { min: 0 });
     const to = c.count(ro['to'], join(rp, 'to'), { min: 0 });
     if (ro['step'] === undefined) {
-      const durationMs = c.duration(o['duration'], join(p, 'duration'));
+      const durationMs = timerDuration(c, o['duration'], join(p, 'duration'));
       if (o['stepDuration'] !== undefined) c.add(join(p, 'stepDuration'), 'a ramp has no steps', 'add rate.step for a step load');
       if (from === undefined || to === undefined || durationMs === undefined) return undefined;
       return { model: 'ramp', from, to, durationMs, connections };
     }
     const step = c.count(ro['step'], join(rp, 'step'), { exclusiveMin: 0 });
-    const stepDurationMs = c.duration(o['stepDuration'], join(p, 'stepDuration'));
+    const stepDurationMs = timerDuration(c, o['stepDuration'], join(p, 'stepDuration'), MIN_STEP_MS);
     if (o['duration'] !== undefined) c.add(join(p, 'duration'), 'a step phase lasts steps × stepDuration', 'drop duration, set stepDuration');
     if (from === undefined || to === undefined || step === undefined || stepDurationMs === undefined) return undefined;
     if (from === 0 && to === 0) return c.add(rp, 'from and to are both 0');
     const steps = Math.floor(Math.abs(to - from) / step) + 1;
+    if (steps > MAX_STEPS) return c.add(rp, `makes ${steps} steps, more than ${MAX_STEPS}`, 'use a larger step');
     return { model: 'steps', from, to, step, stepDurationMs, durationMs: steps * stepDurationMs, connections };
   }
   const r = c.count(rate, join(p, 'rate'), { exclusiveMin: 0 });
-  const durationMs = c.duration(o['duration'], join(p, 'duration'));
+  const durationMs = timerDuration(c, o['duration'], join(p, 'duration'));
   if (o['stepDuration'] !== undefined) c.add(join(p, 'stepDuration'), 'a constant rate has no steps', 'use rate: { from, to, step } for steps');
   if (r === undefined || durationMs === undefined) return undefined;
   return { model: 'constant', rate: r, durationMs, connections };
+}
+
+/** A duration Node's timers can hold, at least `minMs` (a duration of 0 is refused where `minMs` > 0). */
+function timerDuration(c: Checker, v: unknown, path: string, minMs = 0): number | undefined {
+  const ms = c.duration(v, path);
+  if (ms === undefined) return undefined;
+  if (ms > MAX_TIMER_MS) return c.add(path, `${String(v)} is longer than timers can hold (about 24.8 days)`, 'split a long soak into several runs');
+  if (ms < minMs) return c.add(path, `must be at least ${minMs >= 1000 ? `${minMs / 1000}s` : `${minMs}ms`}, got ${String(v)}`);
+  return ms;
+}
+
+/** The whole run fits a timer, and each worker's share of connections fits its open-file limit. */
+function checkLimits(c: Checker, phases: Phase[], raw: unknown, workers: number, fdLimit: number): void {
+  // Paths name the phase as written (invalid phases are not in `phases`).
+  const at = (name: string): number => (Array.isArray(raw) ? raw.findIndex((r) => (r as { name?: unknown } | null)?.name === name) : -1);
+  const total = phases.reduce((s, p) => s + p.durationMs, 0);
+  if (total > MAX_TIMER_MS) c.add('phases', `last ${Math.round(total / 86_400_000)} days in total, longer than timers can hold (about 24.8 days)`, 'split the run');
+  phases.forEach((p) => {
+    const path = `phases[${at(p.name)}].connections`;
+    if (p.connections > MAX_CONNECTIONS) { c.add(path, `${p.connections} connections is more than ${MAX_CONNECTIONS}`, 'use fewer connections, or more load generators'); return; }
+    const perWorker = Math.ceil(p.connections / Math.max(1, workers));
+    if (perWorker + FD_RESERVE > fdLimit) {
+      c.add(path, `${perWorker} connections per worker need more open files than the limit (ulimit -n = ${fdLimit})`, `raise it (ulimit -n ${perWorker + FD_RESERVE * 2}) or use fewer connections or more workers`);
+    }
+  });
 }
 
 function checkSlo(c: Checker, raw: unknown): Scenario['slo'] {

@@ -59,6 +59,8 @@ export interface WorkerTick extends Counts {
   hist: Uint8Array;
   /** Latency from actual send (service time), encoded. */
   serviceHist: Uint8Array;
+  /** Time to failure (from the intended send) of requests that got no response, encoded; absent when none failed. */
+  failedHist?: Uint8Array;
   /** Worker process CPU use over the second, 0..1 of one core. */
   cpu: number;
 }
@@ -75,6 +77,8 @@ export interface WorkerPhaseEnd extends Counts {
   endedAt: number;
   hist: Uint8Array;
   serviceHist: Uint8Array;
+  /** Time to failure of requests that got no response, encoded; absent when none failed. */
+  failedHist?: Uint8Array;
 }
 
 /** A request sent with traceparent: its ids and what the generator measured. */

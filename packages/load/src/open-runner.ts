@@ -50,10 +50,10 @@ export class OpenRunner extends PoolRunner {
     while (this.#next < s.total) {
       const t = s.at(this.#next);
       if (t > rel) break;
-      if (rel - t > ctx.timeoutMs) { ctx.recorder.failure('timeout'); this.#next++; continue; }
+      if (rel - t > ctx.timeoutMs) { ctx.recorder.failure('timeout', rel - t); this.#next++; continue; }
       const conn = this.#idle.shift(); // the longest-idle: the one that could have taken this arrival first
       if (conn === undefined) {
-        if (this.#down === this.conns.length) { ctx.recorder.failure(this.#downKind); this.#next++; continue; }
+        if (this.#down === this.conns.length) { ctx.recorder.failure(this.#downKind, rel - t); this.#next++; continue; }
         break;
       }
       this.#next++;

@@ -74,8 +74,9 @@ export abstract class PoolRunner implements ConnectionOwner, UnitRun {
   }
 
   onFailure(conn: Connection, kind: ErrorKind): void {
-    this.ctx.recorder.failure(kind);
-    if (conn.traceId !== null) this.#trace(conn, (performance.now() - conn.intendedMs) * 1000, 0, kind);
+    const elapsedMs = performance.now() - conn.intendedMs;
+    this.ctx.recorder.failure(kind, elapsedMs);
+    if (conn.traceId !== null) this.#trace(conn, elapsedMs * 1000, 0, kind);
     if (this.#ended) return;
     this.afterFailure(conn, kind);
     if (this.finishing) this.checkDrained();

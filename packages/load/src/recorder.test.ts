@@ -49,4 +49,21 @@ describe('histograms across the process boundary', () => {
     expect(rec.total.lateBeyondResolution).toBe(1);
     expect(c.errors).toEqual({ http_3xx: 1, http_4xx: 1, http_5xx: 1, refused: 1 });
   });
+
+  it('keeps the time to failure of requests without a response apart, and sends none when nothing failed', () => {
+    const rec = new Recorder();
+    rec.response(0, 0, 1, 200, 5);
+    expect(rec.closeSecond().failedHist).toBeUndefined();
+    rec.failure('timeout', 2000);
+    rec.failure('reset', 3);
+    const c = rec.closeSecond();
+    const failed = decodeHistogram(c.failedHist as Uint8Array);
+    expect(failed.totalCount).toBe(2);
+    expect(failed.maxValue).toBeGreaterThanOrEqual(1_999_000);
+    // The latency histogram holds only the response.
+    expect(decodeHistogram(c.hist).totalCount).toBe(0);
+    const total = rec.total;
+    expect(total.failedHist?.totalCount).toBe(2);
+    expect(total.hist.totalCount).toBe(1);
+  });
 });

@@ -1,4 +1,4 @@
-import { createHistogram, encodeHistogram, LatencyCounts } from '@headroom/internal';
+import { createHistogram, encodeHistogram, LatencyCounts, recordUs } from '@headroom/internal';
 import type { Counts, ErrorCounts, ErrorKind, Histogram } from '@headroom/internal';
 
 /**
@@ -18,6 +18,12 @@ const KIND_INDEX: Record<ErrorKind, number> = Object.fromEntries(ERROR_KINDS.map
 export class Bucket {
   readonly hist: Histogram = createHistogram();
   readonly serviceHist: Histogram = createHistogram();
+  /**
+   * Time to failure of requests that got no response (µs), kept apart from the latency of
+   * responses as k6 keeps `http_req_failed` beside the durations. Created on the first
+   * failure, so an interval without failures costs nothing.
+   */
+  failedHist: Histogram | null = null;
   requests = 0;
   ok = 0;
   readonly errors = new Float64Array(ERROR_KINDS.length);
@@ -32,7 +38,13 @@ export class Bucket {
   addTo(into: Bucket): void {
     into.hist.add(this.hist);
     into.serviceHist.add(this.serviceHist);
+    this.addFailedTo(into);
     this.addCountersTo(into);
+  }
+
+  /** Adds the failures' histogram, if any. */
+  addFailedTo(into: Bucket): void {
+    if (this.failedHist !== null) (into.failedHist ??= createHistogram()).add(this.failedHist);
   }
 
   /** Adds the counters only. */
@@ -50,6 +62,7 @@ export class Bucket {
   reset(): void {
     this.hist.reset();
     this.serviceHist.reset();
+    this.failedHist?.reset();
     this.requests = this.ok = this.lateSends = this.lateBeyondResolution = this.maxLagUs = this.offered = this.bytesRead = 0;
     this.errors.fill(0);
   }
@@ -66,8 +79,11 @@ export class Bucket {
     };
   }
 
-  encoded(): { hist: Uint8Array; serviceHist: Uint8Array } {
-    return { hist: encodeHistogram(this.hist), serviceHist: encodeHistogram(this.serviceHist) };
+  /** The histograms encoded; `failedHist` only when a request failed in the interval. */
+  encoded(): { hist: Uint8Array; serviceHist: Uint8Array; failedHist?: Uint8Array } {
+    const out: { hist: Uint8Array; serviceHist: Uint8Array; failedHist?: Uint8Array } = { hist: encodeHistogram(this.hist), serviceHist: encodeHistogram(this.serviceHist) };
+    if (this.failedHist !== null && this.failedHist.totalCount > 0) out.failedHist = encodeHistogram(this.failedHist);
+    return out;
   }
 }
 
@@ -105,10 +121,15 @@ export class Recorder {
     else b.errors[statusKindIndex(status)]!++;
   }
 
-  /** A request failed without a response; it counts as a completed request with an error. */
-  failure(kind: ErrorKind): void {
-    this.second.requests++;
-    this.second.errors[KIND_INDEX[kind]]!++;
+  /**
+   * A request failed without a response; it counts as a completed request with an error.
+   * `elapsedMs` is how long it took to fail, from its intended send (omitted when unknown).
+   */
+  failure(kind: ErrorKind, elapsedMs?: number): void {
+    const b = this.second;
+    b.requests++;
+    b.errors[KIND_INDEX[kind]]!++;
+    if (elapsedMs !== undefined) recordUs(b.failedHist ??= createHistogram(), elapsedMs * 1000);
   }
 
   /** A send left `lagMs` after its intended time (open model). */
@@ -120,10 +141,11 @@ export class Recorder {
   }
 
   /** Closes the current second: folds it into the total and returns its counters and histograms. */
-  closeSecond(): Counts & { hist: Uint8Array; serviceHist: Uint8Array } {
+  closeSecond(): Counts & { hist: Uint8Array; serviceHist: Uint8Array; failedHist?: Uint8Array } {
     this.#latency.drainInto(this.second.hist, this.#latencyTotal);
     this.#service.drainInto(this.second.serviceHist, this.#serviceTotal);
     const out = { ...this.second.counts(), ...this.second.encoded() };
+    this.second.addFailedTo(this.#total);
     this.second.addCountersTo(this.#total);
     this.second.reset();
     return out;
@@ -147,7 +169,7 @@ export function warmUpRecorder(): void {
   const r = new Recorder();
   for (let s = 0; s < 5; s++) {
     for (let k = 0; k < 2000; k++) r.response(0, 0, (k % 500) / 100, 200, 100);
-    r.failure('timeout');
+    r.failure('timeout', 1);
     r.sent(s * 0.5);
     r.closeSecond();
   }

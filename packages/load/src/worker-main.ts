@@ -33,6 +33,9 @@ if (!process.send) {
 }
 
 process.on('disconnect', () => process.exit(0));
+// Belt and braces for a runner killed hard: if the channel's close is missed, a new parent (init or a subreaper) is.
+const runnerPid = process.ppid;
+setInterval(() => { if (process.ppid !== runnerPid) process.exit(0); }, 500).unref();
 process.on('uncaughtException', fatal);
 process.on('unhandledRejection', fatal);
 

@@ -34,6 +34,8 @@ export interface PhaseJson {
   latencyMs: LatencyJson;
   /** Latency from the actual send (service time), ms. */
   serviceTimeMs: LatencyJson;
+  /** Time to failure of requests that got no response (refused, reset, timeout): kept apart from latency. */
+  failedMs: { p50: number; p99: number; max: number } | null;
 }
 
 export interface LatencyJson { p50: number; p90: number; p95: number; p99: number; p999: number; max: number; mean: number }

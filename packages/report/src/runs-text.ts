@@ -15,15 +15,18 @@ export function formatRunList(rows: readonly RunListing[], db: string): string {
 /** What `runs show` shows of one run. */
 export interface RunShowInput {
   run: StoredRun;
+  /** Live progress of a run still going (read from its spool). */
+  progress?: { seconds: number; requests: number; errors: number };
   phases: readonly StoredPhase[];
   gates: readonly StoredGate[];
   bench: readonly BenchTaskAggregate[];
 }
 
 /** One run: identity, phases, bench tasks, gates, warnings. */
-export function formatRunShow({ run: r, phases, gates, bench }: RunShowInput): string {
+export function formatRunShow({ run: r, phases, gates, bench, progress }: RunShowInput): string {
   const lines = [
     `run ${r.id}  ${r.kind}  ${r.scenario}  ${r.status}${r.gates ? `  gates ${r.gates}` : ''}`,
+    ...(progress ? [`in progress: ${progress.seconds}s measured so far, ${progress.requests} requests, ${progress.errors} errors (from the run's spool; not in the store until it ends)`] : []),
     `started ${r.startedAt.toISOString()}  git ${r.gitSha ?? '-'}${r.gitDirty ? ' (dirty)' : ''}  headroom ${r.version ?? '-'}  node ${r.nodeVersion ?? '-'}`,
     `host ${r.host ?? '-'}  ${r.cpuModel ?? '-'} ×${r.cpuCount ?? '-'}  service CPUs ${JSON.stringify(r.serviceCpus)}  worker CPUs ${JSON.stringify(r.workerCpus)}`,
   ];

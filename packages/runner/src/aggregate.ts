@@ -29,6 +29,9 @@ export interface PhaseResult {
   service: LatencySummary;
   hist: Uint8Array;
   serviceHist: Uint8Array;
+  /** Time to failure of the requests that got no response; null when none failed that way. */
+  failed: LatencySummary | null;
+  failedHist: Uint8Array | null;
 }
 
 export function emptyCounts(): Counts {
@@ -141,7 +144,12 @@ export class PhaseMerger {
     const counts = emptyCounts();
     const hist = createHistogram();
     const svc = createHistogram();
-    for (const e of ends) { addCounts(counts, e); mergeEncoded(hist, e.hist); mergeEncoded(svc, e.serviceHist); }
+    const failed = createHistogram();
+    for (const e of ends) {
+      addCounts(counts, e); mergeEncoded(hist, e.hist); mergeEncoded(svc, e.serviceHist);
+      if (e.failedHist) mergeEncoded(failed, e.failedHist);
+    }
+    const anyFailed = failed.totalCount > 0;
     const first = ends[0] as WorkerPhaseEnd;
     const startedAt = Math.min(...ends.map((e) => e.startedAt));
     const endedAt = Math.max(...ends.map((e) => e.endedAt));
@@ -152,6 +160,7 @@ export class PhaseMerger {
       errorRate: counts.requests === 0 ? 0 : errors / counts.requests,
       offeredRate: first.offeredRate, achievedRate: counts.requests / durationS, startedAt, endedAt, durationS,
       latency: summarize(hist), service: summarize(svc), hist: encodeHistogram(hist), serviceHist: encodeHistogram(svc),
+      failed: anyFailed ? summarize(failed) : null, failedHist: anyFailed ? encodeHistogram(failed) : null,
     };
   }
 }

@@ -7,8 +7,8 @@ export interface ServiceCapture {
   nodeArgs: string[];
   env: Record<string, string>;
   setPhase(phase: string | null, measured: boolean): Promise<void>;
-  /** Stops the receivers and publishes profiles and spans on the bus. */
-  finish(): Promise<void>;
+  /** Stops the receivers and publishes profiles and spans on the bus; returns the error of an artifact that could not be written. */
+  finish(): Promise<(NodeJS.ErrnoException & { path: string }) | null>;
 }
 
 /**
@@ -41,6 +41,8 @@ export async function startServiceCapture(
         for (const w of r.warnings) warn(`capture: ${w}`);
         bus.publish({ type: 'profiles', profiles: r.profiles, functions: r.functions });
         bus.publish({ type: 'spans', spans: r.spans });
+        if (!r.artifactError) return null;
+        return Object.assign(new Error(r.artifactError.message), { code: r.artifactError.code, path: r.artifactError.path });
       },
     };
   } catch (err) {

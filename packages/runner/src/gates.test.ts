@@ -15,6 +15,7 @@ function result(phase: string, latenciesUs: number[], opts: { parent?: string; o
     counts: { requests, ok: requests - errors, errors: errors ? { http_5xx: errors } : {}, lateSends: 0, maxLagUs: 0, offered: requests, bytesRead: 0 },
     errors, errorRate: errors / requests, offeredRate: opts.offered === undefined ? null : opts.offered, achievedRate: requests / durationS,
     startedAt: 0, endedAt: durationS * 1000, durationS, latency: summarize(h), service: summarize(h), hist: encodeHistogram(h), serviceHist: encodeHistogram(h),
+    failed: null, failedHist: null,
   };
 }
 
@@ -57,6 +58,18 @@ describe('evaluateThresholds', () => {
     const out = evaluateThresholds(s, [result('steady', ramp)], 'steady.p99');
     expect(out[0]?.status).toBe('no-data');
     expect(out[1]?.aborted).toBe(true);
+  });
+
+  it('a latency threshold over a phase where every request failed is no-data, not a pass at 0 µs', () => {
+    const s = scenario({ thresholds: { 'steady.p99': '< 50ms', 'steady.requests': '> 0' } });
+    // 100 requests, all refused: nothing in the latency histogram, ok = 0.
+    const dead = result('steady', []);
+    dead.counts = { ...dead.counts, requests: 100, ok: 0, errors: { refused: 100 } };
+    const [p99, requests] = evaluateThresholds(s, [dead], null);
+    expect(p99?.status).toBe('no-data');
+    expect(p99?.value).toBeNull();
+    expect(p99?.reason).toBe('no successful requests in steady (100 failed)');
+    expect(requests?.status).toBe('passed');
   });
 
   it('computes SLO-bounded capacity from steps and the headroom ratio against expectedPeak', () => {

@@ -21,6 +21,8 @@ export interface GateOutcome {
 /** Values a threshold can read: one phase, several merged, or a live running total. */
 export interface MetricSource {
   requests: number;
+  /** Requests that got a 2xx response: latency figures describe only these. */
+  ok: number;
   errors: number;
   lateSends: number;
   durationS: number;
@@ -33,7 +35,7 @@ export function sourceOf(results: PhaseResult[]): MetricSource {
   let durationS = 0;
   const hist = createHistogram();
   for (const r of results) { addCounts(counts, r.counts); durationS += r.durationS; mergeEncoded(hist, r.hist); }
-  return { requests: counts.requests, errors: errorTotal(counts.errors), lateSends: counts.lateSends, durationS, hist };
+  return { requests: counts.requests, ok: counts.ok, errors: errorTotal(counts.errors), lateSends: counts.lateSends, durationS, hist };
 }
 
 /** Reads a metric from merged data; latency in ms, error rate as a fraction, rate in req/s. */
@@ -48,6 +50,8 @@ export function metricValue(metric: ThresholdMetric, src: MetricSource): number 
     case 'headroom': return null;
     default: break;
   }
+  // A latency figure of a scope where nothing succeeded describes no service at all: no data, never a pass.
+  if (src.ok === 0) return null;
   const s = summarize(src.hist);
   const map: Record<string, number> = { p50: s.p50Ms, p75: s.p75Ms, p90: s.p90Ms, p95: s.p95Ms, p99: s.p99Ms, p999: s.p999Ms, max: s.maxMs, mean: s.meanMs };
   return isLatencyMetric(metric) ? (map[metric] ?? null) : null;
@@ -95,15 +99,18 @@ export function evaluateThresholds(scenario: Scenario, results: PhaseResult[], a
   const warmups = new Set(scenario.phases.filter((p) => p.warmup).map((p) => p.name));
   return scenario.thresholds.map((t) => {
     let value: number | null;
+    let reason: string | null = null;
     if (t.metric === 'headroom') {
       const cap = sloCapacity(results, scenario, warmups);
       value = scenario.expectedPeak ? cap / scenario.expectedPeak : null;
     } else {
       const rs = scopeResults(t.scope, results, warmups);
-      value = rs.length === 0 ? null : metricValue(t.metric, sourceOf(rs));
+      const src = rs.length === 0 ? null : sourceOf(rs);
+      value = src === null ? null : metricValue(t.metric, src);
+      if (value === null && src !== null && src.requests > 0 && src.ok === 0) reason = `no successful requests in ${t.scope} (${src.requests} failed)`;
     }
     const status = value === null ? 'no-data' : compareOp(value, t.op, t.value) ? 'passed' : 'failed';
-    const reason = value === null ? `no measured data for ${t.scope}` : null;
+    reason ??= value === null ? `no measured data for ${t.scope}` : null;
     return {
       key: t.key, scope: t.scope, metric: t.metric, op: t.op, expression: t.expression, threshold: t.value, value,
       status, aborted: abortedBy === t.key, reason,

@@ -40,10 +40,3 @@ export function gitMergeBase(dir: string, ref: string): string | null {
     return null;
   }
 }
-
-const SECRET_KEY = /authorization|cookie|token|secret|password|passwd|api[-_]?key|credential/i;
-
-/** Copies a resolved config with secret-looking header and env values replaced. */
-export function redact<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value, (k, v) => (typeof v === 'string' && SECRET_KEY.test(k) ? '[redacted]' : v))) as T;
-}

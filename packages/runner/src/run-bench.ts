@@ -7,14 +7,14 @@ import { join } from 'node:path';
 import { summarizeBenchTasks, type BenchTaskSummary } from '@headroom/analysis';
 import { loadBench, runBench, type BenchEvent } from '@headroom/bench';
 import { ExitCode, formatDuration, type ExitCodeValue } from '@headroom/core';
-import type { Store } from '@headroom/store';
 import { SampleBus, type RunStatus } from './bus.ts';
 import { closeRun, openRun } from './run-record.ts';
 import { StoreSink } from './sinks/store-sink.ts';
 
 /** Options of {@link runBenchFile}. */
 export interface RunBenchFileOptions {
-  store: Store;
+  /** The store file; the run writes its own spool beside it and is folded in at the end. */
+  db: string;
   /** Capture a V8 CPU profile of every bench worker into results/<run-id>/profiles. @default false */
   profile?: boolean;
   /** Draw a live progress line on stderr. @default false */
@@ -43,13 +43,12 @@ const MAX_LIVE_WARNINGS = 3;
 
 /** Loads and validates a bench file, runs it pinned, stores every repetition, and summarises it. */
 export async function runBenchFile(file: string, options: RunBenchFileOptions): Promise<BenchOutcome> {
-  const { store } = options;
   const log = options.log ?? (() => {});
   const bench = await loadBench(file);
-  const record = await openRun(store, { kind: 'bench', name: bench.name, file: bench.file, config: bench, serviceCpus: null, workerCpus: bench.cpus });
+  const record = openRun(options.db, { kind: 'bench', name: bench.name, file: bench.file, config: bench, serviceCpus: null, workerCpus: bench.cpus });
   const warnings: string[] = [];
   const bus = new SampleBus((sink, err) => warnings.push(`output ${sink} failed and was detached: ${(err as Error).message}`));
-  bus.attach(new StoreSink(store, record.id));
+  bus.attach(new StoreSink(record.spool, record.id));
   const clear = options.progress ? '\r\x1b[2K' : '';
   log(`bench ${bench.name}: ${bench.tasks.length} task(s) × ${bench.runs} runs, ${formatDuration(bench.timeMs)} each, ${bench.isolation} isolation, CPUs ${bench.cpus.join(',')}`);
   const onEvent = (e: BenchEvent) => {
@@ -72,10 +71,11 @@ export async function runBenchFile(file: string, options: RunBenchFileOptions): 
   const pinning = result.repetitions.flatMap((r) => (r.status === 'ok'
     ? [{ role: `${r.task}#${r.repetition}`, pid: r.pid, requested: bench.cpus, allowed: r.cpus, threads: r.threads.length, verified: r.pinned }]
     : []));
-  await closeRun(store, record, {
+  const closed = await closeRun(record, {
     status, warnings, gates: null, pinning,
     error: result.failedTasks.length ? `tasks failed: ${result.failedTasks.join(', ')}` : null,
   });
+  if (closed.storeError) log(`headroom: ${closed.storeError.message}`);
   const tasks = summarizeBenchTasks(bench.tasks, result.repetitions.map((r) => (r.status === 'ok' ? { task: r.task, status: 'ok' as const, medianNs: r.medianNs } : { task: r.task, status: 'failed' as const })));
   const exitCode = status === 'interrupted' ? ExitCode.interrupted : status === 'failed' ? ExitCode.runFailed : ExitCode.ok;
   return { runId: record.id, bench: bench.name, status, exitCode, cpus: bench.cpus, tasks, warnings, profilesDir };

@@ -10,7 +10,7 @@ import {
 } from '@headroom/analysis';
 import { ExitCode, isLatencyMetric, type ExitCodeValue, type Scenario, type ThresholdMetric } from '@headroom/core';
 import {
-  readFunctionRows, readGates, readMeasuredPhases, readRun, resolveRunRef, runsAtCommit, type StoredPhase, type Store,
+  Store, readFunctionRows, readGates, readMeasuredPhases, readRun, resolveRunRef, runsAtCommit, type StoredPhase,
 } from '@headroom/store';
 import type { Sink } from './bus.ts';
 import { gitMergeBase } from './identity.ts';
@@ -19,7 +19,8 @@ import { runScenario } from './run-load.ts';
 
 /** Options of {@link runCheck}. */
 export interface RunCheckOptions {
-  store: Store;
+  /** The store file: runs are folded into it, then the check reads it. */
+  db: string;
   /** Judge these stored runs instead of running the scenario. */
   runs?: readonly string[];
   /** Run the scenario this many times. @default 1 */
@@ -35,6 +36,8 @@ export interface RunCheckOptions {
   /** Significance level. @default 0.05 */
   alpha?: number;
   signal?: AbortSignal;
+  /** Aborting (after `signal`) stops the runs at once. */
+  urgent?: AbortSignal;
   log?(line: string): void;
   /** Sinks for each run (live progress). */
   sinks?: () => readonly Sink[];
@@ -67,22 +70,33 @@ const DEFAULT_MAX_CHANGE = 0.2;
 
 /** Runs (or reads) the candidate, resolves the baseline and evaluates every check. */
 export async function runCheck(file: string, options: RunCheckOptions): Promise<CheckOutcome> {
-  const { store } = options;
   const log = options.log ?? (() => {});
   const scenario = await loadScenario(file);
   const candidateRuns: string[] = [];
   let runError: string | null = null;
-  if (options.runs && options.runs.length > 0) {
-    for (const ref of options.runs) candidateRuns.push(await resolveRunRef(store, ref, { scenario: scenario.name }));
-  } else {
+  if (!options.runs || options.runs.length === 0) {
     const n = options.repeat ?? 1;
     for (let i = 1; i <= n && !options.signal?.aborted; i++) {
       if (n > 1) log(`check: run ${i} of ${n}`);
-      const o = await runScenario(scenario, { store, log, ...(options.signal ? { signal: options.signal } : {}), sinks: options.sinks?.() ?? [] });
+      const o = await runScenario(scenario, {
+        db: options.db, log, sinks: options.sinks?.() ?? [],
+        ...(options.signal ? { signal: options.signal } : {}), ...(options.urgent ? { urgent: options.urgent } : {}),
+      });
       candidateRuns.push(o.runId);
       if (o.status === 'failed' || o.status === 'interrupted') { runError = o.error ?? `run ${o.runId} ${o.status}`; break; }
     }
   }
+  // The runs are folded into the store by now; judging only reads it.
+  const store = await Store.open(options.db, { readOnly: true });
+  try {
+    for (const ref of options.runs ?? []) candidateRuns.push(await resolveRunRef(store, ref, { scenario: scenario.name }));
+    return await judge(store, scenario, candidateRuns, runError, options);
+  } finally {
+    store.close();
+  }
+}
+
+async function judge(store: Store, scenario: Scenario, candidateRuns: string[], runError: string | null, options: RunCheckOptions): Promise<CheckOutcome> {
   const first = await readRun(store, candidateRuns[0] ?? '');
   const base = await resolveBaseline(store, scenario, candidateRuns, options.baseline);
   const candPhases = await readMeasuredPhases(store, candidateRuns);

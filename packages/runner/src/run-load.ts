@@ -1,24 +1,28 @@
 import { ExitCode, HeadroomError, RunFailedError, stepRates, subPhaseName, type ExitCodeValue, type Scenario, type Threshold } from '@headroom/core';
 import { type WorkerToRunner } from '@headroom/internal';
 import { WORKER_ENTRY, WORKER_NODE_ARGS, planWorkers } from '@headroom/load';
-import type { Store } from '@headroom/store';
 import { PhaseMerger, SecondMerger, type PhaseResult } from './aggregate.ts';
 import { SampleBus, type RunStatus, type Sink } from './bus.ts';
 import { pinSelf, pinningWarnings, readPinning, type Pinning } from '@headroom/internal';
 import { evaluateThresholds, type GateOutcome } from './gates.ts';
-import { closeRun, openRun } from './run-record.ts';
+import { closeRun, markRun, openRun } from './run-record.ts';
+import { writeError } from '@headroom/store';
 import { startServiceCapture, type ServiceCapture } from './capture-bridge.ts';
-import { ServiceProcess } from './service.ts';
+import { assertPortFree, resolveTarget } from './preflight.ts';
+import { ServiceProcess } from './service/service-process.ts';
 import { GateSink } from './sinks/gate-sink.ts';
 import { StoreSink } from './sinks/store-sink.ts';
 import { WorkerPool } from './workers.ts';
 
 export interface RunScenarioOptions {
-  store: Store;
+  /** The store file; the run writes its own spool beside it and is folded in at the end. */
+  db: string;
   /** More sinks to attach after the store (live progress, exporters). @default [] */
   sinks?: readonly Sink[];
   /** Aborting stores the partial run as interrupted. */
   signal?: AbortSignal;
+  /** Aborting (after `signal`) kills the workers and the service at once instead of stopping them in order. */
+  urgent?: AbortSignal;
   /** Log line sink for warnings and status (stderr in the CLI). @default no-op */
   log?(line: string): void;
 }
@@ -46,11 +50,10 @@ const GEN_CPU_LIMIT = 0.9;
 
 /** Runs a validated scenario end to end and stores it; never throws for an outcome that is data. */
 export async function runScenario(scenario: Scenario, options: RunScenarioOptions): Promise<RunOutcome> {
-  const { store } = options;
   const log = options.log ?? (() => {});
-  const record = await openRun(store, {
+  const record = openRun(options.db, {
     kind: 'load', name: scenario.name, file: scenario.file, config: scenario,
-    serviceCpus: scenario.service?.cpus ?? null, workerCpus: scenario.workers.cpus,
+    serviceCpus: scenario.service?.cpus ?? null, workerCpus: scenario.workers.cpus, redact: scenario.redact,
   });
   const { id: runId, startedAt, artifactsDir } = record;
   const warnings: string[] = [];
@@ -58,7 +61,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const bus = new SampleBus((sink, err) => { const m = `output ${sink} failed and was detached: ${(err as Error).message}`; warnings.push(m); log(`warning: ${m}`); });
   const phaseMeta = new Map<string, { model: string; warmup: boolean }>();
   for (const p of scenario.phases) phaseMeta.set(p.name, { model: p.model, warmup: p.warmup });
-  const storeSink = new StoreSink(store, runId, phaseMeta);
+  const storeSink = new StoreSink(record.spool, runId, phaseMeta, scenario.redact);
   bus.attach(storeSink);
   for (const sink of options.sinks ?? []) bus.attach(sink);
   const warn = (message: string) => { warnings.push(message); bus.publish({ type: 'warning', message }); if (!options.sinks?.some((x) => x.drawsWarnings)) log(`warning: ${message}`); };
@@ -78,16 +81,27 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   };
   const timers: NodeJS.Timeout[] = [];
   const stopAll = (reason: string) => { pool?.stop(reason); };
-  const onAbort = () => { if (status === 'running') { status = 'interrupted'; stopAll('interrupted'); } };
+  const onAbort = () => {
+    if (status !== 'running') return;
+    status = 'interrupted';
+    // Recorded at once: if the user insists (a second Ctrl-C) and headroom exits now, the run still says interrupted.
+    markRun(record, 'interrupted', 'interrupted by a signal');
+    stopAll('interrupted');
+  };
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  // A second signal: no orderly stop, kill the workers and the service now and record what arrived.
+  const onUrgent = () => { pool?.kill(); void service?.stop(0); };
+  options.urgent?.addEventListener('abort', onUrgent, { once: true });
 
   try {
+    await resolveTarget(scenario.target);
     if (scenario.service) {
       // Keep headroom itself (receivers, merging, DuckDB) off the service's CPUs: with the generator.
       const own = scenario.workers.cpus.filter((c) => !scenario.service?.cpus.includes(c));
       if (own.length > 0 && pinSelf(own)) {
         readBack('orchestrator', process.pid, own);
       }
+      assertPortFree(scenario.service.ready);
       capture = await startServiceCapture(scenario, runId, artifactsDir, bus, warn);
       const svc = scenario.service;
       service = new ServiceProcess(svc, {
@@ -99,6 +113,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
           stopAll('service crashed');
         },
       });
+      await service.started();
       log(`service: ${service.argv.join(' ')} (pid ${service.pid}, CPUs ${svc.cpus.join(',')})`);
       const readyMs = await service.waitReady(svc.ready, svc.readyTimeoutMs, options.signal);
       log(`service ready in ${Math.round(readyMs)}ms`);
@@ -177,9 +192,12 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     for (const s of seconds.flush()) bus.publish({ type: 'second', sample: s, startAt });
     for (const r of phases.flush()) { results.push(r); bus.publish({ type: 'phase', result: r }); }
     if (status === 'running') status = 'completed';
-    if (status === 'completed' && unreachable(results)) {
+    const dead = status === 'completed' ? deadPhase(results, scenario) : null;
+    if (dead !== null) {
       status = 'failed';
-      failure = new RunFailedError('E_TARGET_UNREACHABLE', `every request to ${scenario.target} failed to connect (${describeErrors(results)}); is the service listening there?`);
+      failure = unreachable(results)
+        ? new RunFailedError('E_TARGET_UNREACHABLE', `every request to ${scenario.target} failed to connect (${describeErrors(results)}); is the service listening there?`)
+        : new RunFailedError('E_ALL_REQUESTS_FAILED', `every request of phase ${dead} failed (${describeErrors(results.filter((r) => r.phase === dead))}); the service at ${scenario.target} answered no request successfully`);
     }
   } catch (err) {
     if (status === 'running' || status === 'completed') status = options.signal?.aborted ? 'interrupted' : 'failed';
@@ -187,23 +205,47 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   } finally {
     for (const t of timers) clearTimeout(t);
     options.signal?.removeEventListener('abort', onAbort);
+    options.urgent?.removeEventListener('abort', onUrgent);
     pool?.kill();
   }
 
-  const gates = status === 'failed' ? [] : evaluateThresholds(scenario, results, (abortedBy as Threshold | null)?.key ?? null);
+  // A run whose requests all failed still shows its gates (latency ones as no-data), so nobody reads a pass into it.
+  const deadRun = ['E_ALL_REQUESTS_FAILED', 'E_TARGET_UNREACHABLE'].includes((failure as HeadroomError | null)?.code ?? '');
+  const gates = status === 'failed' && !deadRun ? [] : evaluateThresholds(scenario, results, (abortedBy as Threshold | null)?.key ?? null);
   if (gates.length > 0) bus.publish({ type: 'gates', outcomes: gates });
   if (capture) {
-    try { await capture.finish(); } catch (err) { warn(`capture could not be stored: ${(err as Error).message}`); }
+    try {
+      const artifactError = await capture.finish();
+      if (artifactError && status !== 'failed') {
+        status = 'failed';
+        failure = writeError(artifactError, artifactError.path);
+      }
+    } catch (err) { warn(`capture could not be stored: ${(err as Error).message}`); }
   }
   if (service) await service.stop(scenario.service?.stopTimeoutMs ?? 5000);
   const error = (failure as HeadroomError | null)?.message ?? null;
   bus.publish({ type: 'run-end', status, error });
   await bus.close();
   const gateStatus = gates.length === 0 ? null : gates.every((g) => g.status === 'passed') ? 'passed' : 'failed';
-  const endedAt = await closeRun(store, record, { status, error, warnings, gates: gateStatus, pinning: [...pins.values()] });
+  let finalStatus = status;
+  let finalError = error;
+  // The spool could not be written (a full disk): the run is failed, with what could be kept.
+  const spoolFailure = record.spool.failure;
+  if (spoolFailure) {
+    finalStatus = 'failed';
+    finalError = writeError(spoolFailure, record.spool.path).message;
+  }
+  const closed = await closeRun(record, { status: finalStatus, error: finalError, warnings, gates: gateStatus, pinning: [...pins.values()] });
+  if (closed.storeError?.code === 'E_STORE_LOCKED') {
+    // Kept in its spool: the next headroom that opens the store folds it in. The run itself is fine.
+    log(`headroom: ${closed.storeError.message.split('\n')[0]}: the run stays in ${record.spool.path} and is folded in by the next headroom that opens the store`);
+  } else if (closed.storeError) {
+    if (!spoolFailure) { finalStatus = 'failed'; finalError = closed.storeError.message; }
+    log(`headroom: ${closed.storeError.message}`);
+  }
   return {
-    runId, scenario: scenario.name, status, exitCode: exitCodeOf(status, gateStatus), startedAt, endedAt,
-    phases: results, gates, pins: [...pins.values()], warnings, error, artifactsDir,
+    runId, scenario: scenario.name, status: finalStatus, exitCode: exitCodeOf(finalStatus, gateStatus), startedAt, endedAt: closed.endedAt,
+    phases: results, gates, pins: [...pins.values()], warnings, error: finalError, artifactsDir,
   };
 }
 
@@ -229,6 +271,13 @@ function schedulePhases(scenario: Scenario, startAt: number, onPhase: (name: str
     }
     offset += p.durationMs;
   });
+}
+
+/** The first measured phase in which requests were made and none succeeded, else null. */
+function deadPhase(results: PhaseResult[], scenario: Scenario): string | null {
+  const warmups = new Set(scenario.phases.filter((p) => p.warmup).map((p) => p.name));
+  const dead = results.find((r) => r.parent === r.phase && !warmups.has(r.phase) && r.counts.requests > 0 && r.counts.ok === 0);
+  return dead?.phase ?? null;
 }
 
 function unreachable(results: PhaseResult[]): boolean {

@@ -7,7 +7,14 @@ export interface Migration {
   statements: string[];
 }
 
-const V1_TABLES: Record<string, TableSpec> = TABLES;
+/** Columns added after version 1; a version-1 file gets them from migration 2. */
+const ADDED_IN_V2: Record<string, Record<string, string>> = {
+  phases: { failed_p50_ms: 'DOUBLE', failed_p99_ms: 'DOUBLE', failed_max_ms: 'DOUBLE', failed_hist: 'BLOB' },
+};
+
+const V1_TABLES: Record<string, TableSpec> = Object.fromEntries(Object.entries(TABLES as Record<string, TableSpec>).map(([name, spec]) => [name, {
+  ...spec, columns: Object.fromEntries(Object.entries(spec.columns).filter(([c]) => !(c in (ADDED_IN_V2[name] ?? {})))),
+}]));
 
 /** Every schema version so far. Never edit a shipped one; append a new one. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -18,6 +25,12 @@ export const MIGRATIONS: readonly Migration[] = [
       ...Object.entries(V1_TABLES).map(([name, spec]) => createTableSql(name, spec)),
       'CREATE INDEX IF NOT EXISTS runs_scenario ON runs (scenario, started_at)',
     ],
+  },
+  {
+    version: 2,
+    description: 'phases: time to failure of requests that got no response (failed_*)',
+    statements: Object.entries(ADDED_IN_V2).flatMap(([table, cols]) =>
+      Object.entries(cols).map(([c, t]) => `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${c} ${t}`)),
   },
 ];
 

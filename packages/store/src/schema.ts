@@ -29,6 +29,7 @@ export const TABLES = {
       max_lag_ms: 'DOUBLE', p50_ms: 'DOUBLE', p75_ms: 'DOUBLE', p90_ms: 'DOUBLE', p95_ms: 'DOUBLE', p99_ms: 'DOUBLE',
       p999_ms: 'DOUBLE', max_ms: 'DOUBLE', mean_ms: 'DOUBLE', svc_p50_ms: 'DOUBLE', svc_p90_ms: 'DOUBLE', svc_p99_ms: 'DOUBLE',
       svc_p999_ms: 'DOUBLE', svc_max_ms: 'DOUBLE', hist: 'BLOB', service_hist: 'BLOB',
+      failed_p50_ms: 'DOUBLE', failed_p99_ms: 'DOUBLE', failed_max_ms: 'DOUBLE', failed_hist: 'BLOB',
     },
     primaryKey: ['run_id', 'phase'],
   },

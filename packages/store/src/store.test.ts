@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from './store.ts';
-import { SCHEMA_VERSION } from './migrations.ts';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
 import { newRunId, resolveRunRef } from './run-ref.ts';
 
 let dir: string;
@@ -15,11 +15,27 @@ describe('Store', () => {
     const file = join(dir, 'h.duckdb');
     const s = await Store.open(file);
     const v = await s.query<{ version: number }>('SELECT version FROM headroom_schema ORDER BY version');
-    expect(v.map((r) => r.version)).toEqual([SCHEMA_VERSION]);
+    expect(v.map((r) => r.version)).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
     s.close();
     const again = await Store.open(file);
-    expect((await again.query('SELECT * FROM headroom_schema')).length).toBe(1);
+    expect((await again.query('SELECT * FROM headroom_schema')).length).toBe(SCHEMA_VERSION);
     again.close();
+  });
+
+  it('moves a version-1 file forward: phases gain the failed_* columns, old rows keep their data', async () => {
+    const file = join(dir, 'v1.duckdb');
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const inst = await DuckDBInstance.create(file);
+    const conn = await inst.connect();
+    await conn.run('CREATE TABLE headroom_schema (version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)');
+    for (const st of MIGRATIONS[0]!.statements) await conn.run(st);
+    await conn.run("INSERT INTO headroom_schema VALUES (1, 'v1', now())");
+    await conn.run("INSERT INTO phases (run_id, phase, requests) VALUES ('old', 'steady', 7)");
+    conn.closeSync(); inst.closeSync();
+    const s = await Store.open(file);
+    const rows = await s.query<{ requests: number; failed_p99_ms: number | null }>('SELECT requests, failed_p99_ms FROM phases');
+    expect(rows).toEqual([{ requests: 7, failed_p99_ms: null }]);
+    s.close();
   });
 
   it('round-trips typed rows through the appender: timestamps, JSON, blobs, nulls', async () => {

@@ -5,14 +5,22 @@ import {
 } from '@duckdb/node-api';
 import { HeadroomError, UsageError } from '@headroom/core';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
+import { foldSpools } from './spool/fold.ts';
 import { TABLES, quote, type ColumnType, type Row, type TableName } from './schema.ts';
 
 /** Default store location, relative to the working directory. */
 export const DEFAULT_DB = 'results/headroom.duckdb';
 
 export interface OpenStoreOptions {
-  /** Open without writing (no migrations); several readers may share a file. @default false */
+  /** Open without writing (no migrations, no folding); several readers may share a file. @default false */
   readOnly?: boolean;
+  /**
+   * How long to keep trying while another process holds the file's lock (a reader or a
+   * run folding its spool hold it only briefly). @default 0 (fail at once with E_STORE_LOCKED)
+   */
+  waitMs?: number;
+  /** Fold the spools of finished and dead runs into the store (writable opens only). @default true */
+  fold?: boolean;
 }
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
@@ -35,15 +43,28 @@ export class Store {
   static async open(path: string = DEFAULT_DB, options: OpenStoreOptions = {}): Promise<Store> {
     const file = path === ':memory:' ? path : resolve(path);
     if (file !== ':memory:' && !options.readOnly) mkdirSync(dirname(file), { recursive: true });
+    const deadline = Date.now() + (options.waitMs ?? 0);
     let instance: DuckDBInstance;
-    try {
-      instance = await DuckDBInstance.create(file, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
-    } catch (err) {
-      throw openError(file, err);
+    for (;;) {
+      try {
+        instance = await DuckDBInstance.create(file, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
+        break;
+      } catch (err) {
+        const e = storeError(file, err);
+        if (e.code !== 'E_STORE_LOCKED' || Date.now() >= deadline) throw e;
+        await new Promise((r) => setTimeout(r, 50));
+      }
     }
     const store = new Store(file, instance, await instance.connect());
-    if (!options.readOnly) await store.migrate();
-    else await store.checkVersion();
+    try {
+      if (!options.readOnly) {
+        await store.migrate();
+        if (options.fold !== false && file !== ':memory:') await foldSpools(store);
+      } else await store.checkVersion();
+    } catch (err) {
+      store.close();
+      throw err instanceof HeadroomError ? err : storeError(file, err);
+    }
     return store;
   }
 
@@ -78,19 +99,19 @@ export class Store {
 
   /** Runs SQL and returns rows as plain JS objects (BIGINT as number, timestamps as Date). Only this package's readers and writers call it. */
   async query<T = Record<string, unknown>>(sql: string, params: DuckDBValue[] = []): Promise<T[]> {
-    const reader = await this.conn.runAndReadAll(sql, params);
+    const reader = await this.conn.runAndReadAll(sql, params).catch((err: unknown) => { throw corruptOr(this.path, err); });
     return reader.getRowObjectsJS().map((r) => normalise(r) as T);
   }
 
   /** The user's own SQL (`runs sql`), passed through as written; values JSON-safe. */
   async userQuery(sql: string): Promise<{ columns: string[]; rows: Record<string, JsonValue>[] }> {
-    const reader = await this.conn.runAndReadAll(sql);
+    const reader = await this.conn.runAndReadAll(sql).catch((err: unknown) => { throw corruptOr(this.path, err); });
     return { columns: reader.columnNames(), rows: reader.getRowObjectsJson() as Record<string, JsonValue>[] };
   }
 
   /** Runs a statement that returns no rows. */
   async exec(sql: string, params: DuckDBValue[] = []): Promise<void> {
-    await this.conn.run(sql, params);
+    await this.conn.run(sql, params).catch((err: unknown) => { throw corruptOr(this.path, err); });
   }
 
   /** Appends rows with DuckDB's appender, typed by the table's schema. Missing columns are NULL. */
@@ -127,13 +148,28 @@ export class Store {
   }
 }
 
-function openError(file: string, err: unknown): HeadroomError {
+const LOCKED = /Could not set lock|Conflicting lock/i;
+const CORRUPT = /Corrupt database file|checksum|database file .* is corrupt|INTERNAL Error.*(block|checkpoint)/i;
+
+/** Maps a DuckDB error met while opening `file` to what the user can do about it. */
+function storeError(file: string, err: unknown): HeadroomError {
   const msg = (err as Error).message ?? String(err);
-  if (/lock/i.test(msg)) {
-    return new HeadroomError('E_STORE_LOCKED', `${file} is being written by another headroom process; wait for it to finish or pass --db <other file>\n  (${msg.split('\n')[0]})`, { cause: err });
+  const first = msg.split('\n')[0];
+  if (LOCKED.test(msg)) {
+    return new HeadroomError('E_STORE_LOCKED', `${file} is being written by another headroom process; wait for it to finish or pass --db <other file>\n  (${first})`, { cause: err });
   }
-  if (/not a valid DuckDB|invalid|Corrupt/i.test(msg)) return new UsageError(`${file} is not a headroom DuckDB store: ${msg.split('\n')[0]}`, 'E_NOT_A_STORE');
-  return new HeadroomError('E_STORE_OPEN', `cannot open ${file}: ${msg.split('\n')[0]}`, { cause: err });
+  const corrupt = corruptOr(file, err);
+  if (corrupt !== err) return corrupt as HeadroomError;
+  if (/not a valid DuckDB|invalid|unable to open/i.test(msg)) return new UsageError(`${file} is not a headroom DuckDB store: ${first}`, 'E_NOT_A_STORE');
+  if (/No space left|ENOSPC/i.test(msg)) return new HeadroomError('E_DISK_FULL', `the disk holding ${file} is full: ${first}; free space and run again`, { cause: err });
+  return new HeadroomError('E_STORE_OPEN', `cannot open ${file}: ${first}`, { cause: err });
+}
+
+/** A corrupt-file error from DuckDB becomes E_STORE_CORRUPT with what to do; anything else is returned as it was. */
+function corruptOr(file: string, err: unknown): unknown {
+  const msg = (err as Error).message ?? String(err);
+  if (!CORRUPT.test(msg)) return err;
+  return new HeadroomError('E_STORE_CORRUPT', `${file} is corrupt and cannot be read (${msg.split('\n')[0]}).\n  Restore it from a backup, or move it aside (mv ${file} ${file}.corrupt) and start a new store; or pass --db <other file>.`, { cause: err });
 }
 
 function toMicros(v: Date | number): bigint {

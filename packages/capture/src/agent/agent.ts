@@ -6,9 +6,9 @@
 import type { AgentConfig } from '../protocol.ts';
 
 /** Reports that the agent could not start (once it runs, warnings go through its I/O thread). */
-async function warn(url: string, message: string): Promise<void> {
+async function warn(url: string, message: string, token = ''): Promise<void> {
   try {
-    await fetch(`${url}/agent`, { method: 'POST', headers: { 'content-type': 'application/json' },
+    await fetch(`${url}/agent?token=${token}`, { method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ type: 'warning', message }), signal: AbortSignal.timeout(2_000) });
   } catch {
     process.emitWarning(`headroom capture agent: ${message}`);
@@ -30,7 +30,7 @@ if (raw) {
       const { startAgent } = await import('./main.ts');
       await startAgent(config);
     } catch (e) {
-      await warn(config.url, `agent failed to start, the SUT runs without capture: ${(e as Error).stack ?? e}`);
+      await warn(config.url, `agent failed to start, the SUT runs without capture: ${(e as Error).stack ?? e}`, config.token);
     }
   }
 }

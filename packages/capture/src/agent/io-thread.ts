@@ -10,7 +10,7 @@ import type { ControlMessage } from '../protocol.ts';
 import type { AgentToIo, IoToAgent } from './io.ts';
 
 const port = parentPort!;
-const url = (workerData as { url: string }).url;
+const { url, token } = workerData as { url: string; token: string };
 const send = (m: IoToAgent): void => port.postMessage(m);
 
 // node:http on one kept-alive connection rather than fetch: the thread posts a few times a
@@ -52,7 +52,7 @@ function connectControl(): void {
   const open = () => {
     let retried = false;
     const again = () => { if (!retried) { retried = true; reconnect(); } };
-    const req = http.get(`${url}/control`, { agent: false }, (res) => {
+    const req = http.get(`${url}/control?token=${token}`, { agent: false }, (res) => {
       if (res.statusCode !== 200) { res.resume(); again(); return; }
       delay = 250;
       res.setEncoding('utf8');

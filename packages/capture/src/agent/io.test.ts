@@ -14,7 +14,7 @@ describe('AgentIO (the agent’s I/O thread)', () => {
   it('receives control messages from the SSE stream and posts bodies byte for byte', async () => {
     const posted: { path: string; type: string; body: Buffer }[] = [];
     server = http.createServer((req, res) => {
-      if (req.url === '/control') {
+      if (req.url?.startsWith('/control')) {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
         res.write(`data: ${JSON.stringify({ type: 'phase', seq: 1, phase: 'steady', measured: true })}\n\n`);
         return;

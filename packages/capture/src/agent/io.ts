@@ -18,16 +18,18 @@ export type IoToAgent = { type: 'result'; id: number; ok: boolean } | { type: 'c
 
 export class AgentIO {
   readonly #url: string;
+  readonly #token: string;
   readonly #thread: Worker;
   readonly #pending = new Map<number, (ok: boolean) => void>();
   #next = 1;
   #dead = false;
 
   /** Starts the I/O thread; control messages from the runner arrive at `onControl`. */
-  constructor(url: string, onControl: (m: ControlMessage) => void) {
+  constructor(url: string, onControl: (m: ControlMessage) => void, token = '') {
     this.#url = url;
+    this.#token = token;
     // No execArgv: the thread must not preload the agent (or anything else the SUT preloads).
-    this.#thread = new Worker(new URL('./io-thread.ts', import.meta.url), { workerData: { url }, execArgv: [] });
+    this.#thread = new Worker(new URL('./io-thread.ts', import.meta.url), { workerData: { url, token }, execArgv: [] });
     this.#thread.on('message', (m: IoToAgent) => {
       if (m.type === 'control') { onControl(m.message); return; }
       const done = this.#pending.get(m.id);
@@ -60,6 +62,6 @@ export class AgentIO {
 
   /** Posts one agent message to the runner's `/agent` endpoint. */
   send(msg: AgentMessage): Promise<boolean> {
-    return this.post(`${this.#url}/agent`, 'application/json', JSON.stringify(msg));
+    return this.post(`${this.#url}/agent?token=${this.#token}`, 'application/json', JSON.stringify(msg));
   }
 }

@@ -17,7 +17,7 @@ export async function startAgent(config: AgentConfig): Promise<void> {
   const sample = config.traceSample;
   const profiling = config.cpu || config.heap;
   let onControl: (m: ControlMessage) => void = () => undefined;
-  const io = new AgentIO(config.url, (m) => onControl(m));
+  const io = new AgentIO(config.url, (m) => onControl(m), config.token);
   const warn = (message: string): void => { void io.send({ type: 'warning', message }); };
   const profiler = profiling ? new AgentProfiler(config, io) : null;
   let loadTracing!: () => void;

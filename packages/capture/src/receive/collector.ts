@@ -106,6 +106,7 @@ export class Collector {
     const profiles: ProfileRow[] = [];
     const functions: CaptureResult['functions'] = [];
     const used = new Set<string>();
+    let artifactError: CaptureResult['artifactError'];
     for (const [key, m] of this.groups) {
       const phase = key.split('\0')[0]!;
       const p = m.out;
@@ -118,15 +119,24 @@ export class Collector {
       for (let i = 2; used.has(file); i++) file = `${file}-${i}`;
       used.add(file);
       const path = join(artifactsDir, 'profiles', `${file}.pb.gz`);
-      await writePprof(path, p);
+      // A file that cannot be written loses only itself: its function table is still kept.
+      let written = true;
+      try {
+        await writePprof(path, p);
+      } catch (err) {
+        written = false;
+        const e = err as NodeJS.ErrnoException;
+        artifactError ??= { code: e.code ?? 'EIO', path, message: e.message };
+        this.warn(`could not write ${path}: ${e.code ?? e.message}; its function table is kept`);
+      }
       for (const i of types) {
         const st = p.sampleType[i]!;
-        profiles.push({ phase, type: profileTypeName(names[i]!), path, sample_type: names[i]!,
+        if (written) profiles.push({ phase, type: profileTypeName(names[i]!), path, sample_type: names[i]!,
           unit: p.stringTable.strings[Number(st.unit)] ?? '', total: profileTotal(p, i) });
         functions.push(...functionTable(p, i, phase));
       }
     }
     if (this.droppedSpans > 0) this.warn(`${this.droppedSpans} spans were dropped over the ${CAPTURE_DEFAULTS.maxSpans} cap`);
-    return { profiles, functions, spans: this.spans, runtime: this.runtime, warnings: this.warnings };
+    return { profiles, functions, spans: this.spans, runtime: this.runtime, warnings: this.warnings, ...(artifactError ? { artifactError } : {}) };
   }
 }

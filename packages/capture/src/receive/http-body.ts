@@ -12,13 +12,35 @@ export class BadRequest extends Error {
   }
 }
 
-/** Reads the whole body, answering 413 as soon as it passes `maxBytes`. */
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+/**
+ * Bytes being received by all requests together. A body holds its bytes from its first
+ * chunk until its handler is done (`give` back), so many large bodies at once cannot take
+ * the runner's memory: beyond `max`, a request is refused with 503 and Retry-After.
+ */
+export class ByteBudget {
+  used = 0;
+  readonly max: number;
+  constructor(max: number) { this.max = max; }
+  take(n: number): boolean {
+    if (this.used + n > this.max) return false;
+    this.used += n;
+    return true;
+  }
+  give(n: number): void { this.used = Math.max(0, this.used - n); }
+}
+
+/** Reads the whole body, answering 413 as soon as it passes `maxBytes` and 503 when `budget` is spent; the caller gives the body's bytes back. */
+export function readBody(req: IncomingMessage, maxBytes: number, budget?: ByteBudget): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (declared > maxBytes) {
       req.resume();
       reject(new BadRequest(413, `body of ${declared} bytes exceeds the ${maxBytes}-byte limit`));
+      return;
+    }
+    if (budget && declared > 0 && budget.used + declared > budget.max) {
+      req.resume();
+      reject(new BadRequest(503, `receiving ${budget.used} bytes already; retry later`));
       return;
     }
     const chunks: Buffer[] = [];
@@ -29,13 +51,20 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
       size += c.length;
       if (size > maxBytes) {
         failed = true;
+        budget?.give(size - c.length);
         reject(new BadRequest(413, `body exceeds the ${maxBytes}-byte limit`));
+        return;
+      }
+      if (budget && !budget.take(c.length)) {
+        failed = true;
+        budget.give(size - c.length);
+        reject(new BadRequest(503, `receiving ${budget.used} bytes already; retry later`));
         return;
       }
       chunks.push(c);
     });
     req.on('end', () => { if (!failed) resolve(Buffer.concat(chunks)); });
-    req.on('error', (e) => { if (!failed) { failed = true; reject(e); } });
+    req.on('error', (e) => { if (!failed) { failed = true; budget?.give(size); reject(e); } });
   });
 }
 

@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BadRequest, decodeContentEncoding, readBody } from './http-body.ts';
+import { BadRequest, ByteBudget, decodeContentEncoding, readBody } from './http-body.ts';
 import { decodeIngest } from './pyroscope-ingest.ts';
 import { decodeTracesJson, decodeTracesProto } from './otlp-decode.ts';
 import type { Collector } from './collector.ts';
@@ -24,6 +24,10 @@ export interface ReceiversOptions {
   forward?: ForwardTargets;
   /** @default CAPTURE_DEFAULTS.maxBodyBytes */
   maxBodyBytes?: number;
+  /** @default CAPTURE_DEFAULTS.maxReceivingBytes */
+  maxReceivingBytes?: number;
+  /** Required (as ?token=) by the agent's control endpoints, GET /control and POST /agent. @default none: open */
+  token?: string;
 }
 
 export interface Receivers {
@@ -45,6 +49,14 @@ export async function startReceivers(opts: ReceiversOptions): Promise<Receivers>
   const { collector, control } = opts;
   const maxBody = opts.maxBodyBytes ?? CAPTURE_DEFAULTS.maxBodyBytes;
   const inflight = new Set<Promise<void>>();
+  const budget = new ByteBudget(opts.maxReceivingBytes ?? CAPTURE_DEFAULTS.maxReceivingBytes);
+  // Bodies read through `body()` hold their bytes until the request's handler is done.
+  const held = new WeakMap<IncomingMessage, number>();
+  const body = async (req: IncomingMessage): Promise<Buffer> => {
+    const b = await readBody(req, maxBody, budget);
+    held.set(req, b.length);
+    return b;
+  };
 
   const forward = (target: string, req: IncomingMessage, body: Buffer, what: string): void => {
     const headers: Record<string, string> = {};
@@ -60,9 +72,9 @@ export async function startReceivers(opts: ReceiversOptions): Promise<Receivers>
   };
 
   const ingest = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    const raw = await readBody(req, maxBody);
-    const body = decodeContentEncoding(raw, req.headers['content-encoding'], CAPTURE_DEFAULTS.maxInflatedBytes);
-    const push = decodeIngest(url, req.headers['content-type'] ?? '', body);
+    const raw = await body(req);
+    const decoded = decodeContentEncoding(raw, req.headers['content-encoding'], CAPTURE_DEFAULTS.maxInflatedBytes);
+    const push = decodeIngest(url, req.headers['content-type'] ?? '', decoded);
     const phase = collector.attribute(push.meta);
     if (phase === null) collector.droppedPushes++;
     else collector.addProfile(phase, push.profile);
@@ -71,8 +83,8 @@ export async function startReceivers(opts: ReceiversOptions): Promise<Receivers>
   };
 
   const traces = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const raw = await readBody(req, maxBody);
-    const body = decodeContentEncoding(raw, req.headers['content-encoding'], CAPTURE_DEFAULTS.maxInflatedBytes);
+    const raw = await body(req);
+    const decoded = decodeContentEncoding(raw, req.headers['content-encoding'], CAPTURE_DEFAULTS.maxInflatedBytes);
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     const json = type === 'application/json';
     if (!json && type !== 'application/x-protobuf' && type !== 'application/protobuf') {
@@ -80,7 +92,7 @@ export async function startReceivers(opts: ReceiversOptions): Promise<Receivers>
     }
     let spans;
     try {
-      spans = json ? decodeTracesJson(body.toString('utf8'), opts.serviceName) : decodeTracesProto(body, opts.serviceName);
+      spans = json ? decodeTracesJson(decoded.toString('utf8'), opts.serviceName) : decodeTracesProto(decoded, opts.serviceName);
     } catch (e) {
       throw new BadRequest(400, `malformed ExportTraceServiceRequest: ${(e as Error).message}`);
     }
@@ -92,9 +104,9 @@ export async function startReceivers(opts: ReceiversOptions): Promise<Receivers>
   };
 
   const agent = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const body = await readBody(req, 1024 * 1024);
+    const raw = await readBody(req, 1024 * 1024);
     let msg: AgentMessage;
-    try { msg = JSON.parse(body.toString('utf8')) as AgentMessage; } catch { throw new BadRequest(400, 'agent message is not JSON'); }
+    try { msg = JSON.parse(raw.toString('utf8')) as AgentMessage; } catch { throw new BadRequest(400, 'agent message is not JSON'); }
     if (msg.type === 'hello') control.agent = { pid: msg.pid, node: msg.node, profiling: msg.profiling, tracing: msg.tracing };
     else if (msg.type === 'ack') control.ack(msg.seq);
     else if (msg.type === 'runtime' && Array.isArray(msg.samples)) collector.addRuntime(msg.samples);
@@ -110,7 +122,12 @@ export async function startReceivers(opts: ReceiversOptions): Promise<Receivers>
     else if (route === 'POST /v1/traces') work = traces(req, res);
     else if (route === 'POST /v1/metrics' || route === 'POST /v1/logs') {
       // Accepted and dropped, so SDKs configured with one endpoint for all signals stay quiet.
-      work = readBody(req, maxBody).then(() => send(res, 200, '{}', 'application/json'));
+      work = body(req).then(() => send(res, 200, '{}', 'application/json'));
+    } else if ((route === 'GET /control' || route === 'POST /agent') && opts.token !== undefined && url.searchParams.get('token') !== opts.token) {
+      req.resume();
+      collector.warn(`receiver refused ${route} without this run's token (another local process?)`, `token-${route}`);
+      send(res, 401, 'this endpoint is for the run\'s own capture agent');
+      return;
     } else if (route === 'GET /control') { control.attach(res); return; }
     else if (route === 'POST /agent') work = agent(req, res);
     else if (route === 'GET /health') { send(res, 200, 'ok'); return; }
@@ -118,9 +135,10 @@ export async function startReceivers(opts: ReceiversOptions): Promise<Receivers>
     work.catch((e: Error) => {
       const status = e instanceof BadRequest ? e.status : 500;
       collector.warn(`receiver rejected ${route}: ${status} ${e.message}`, `reject-${route}-${status}`);
-      if (status === 413) res.setHeader('connection', 'close');
+      if (status === 413 || status === 503) res.setHeader('connection', 'close');
+      if (status === 503) res.setHeader('retry-after', '1');
       send(res, status, e.message);
-    });
+    }).finally(() => { budget.give(held.get(req) ?? 0); held.delete(req); });
   });
   server.on('clientError', (_e, socket) => socket.destroy());
   server.keepAliveTimeout = 30_000;

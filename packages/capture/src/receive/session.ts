@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Collector } from './collector.ts';
+import { randomBytes } from 'node:crypto';
 import { ControlChannel } from './control.ts';
 import { startReceivers, type ForwardTargets } from './receivers.ts';
 import type { AgentConfig } from '../protocol.ts';
@@ -29,12 +30,14 @@ export async function startCapture(options: CaptureOptions): Promise<CaptureSess
   const collector = new Collector(options.onWarning, options.onRuntimeSample);
   const control = new ControlChannel();
   const forward = resolveForward(options.forward);
-  const receivers = await startReceivers({ collector, control, serviceName: options.serviceName, forward });
+  // A per-run secret for the agent's control endpoints, handed to the agent in its environment only.
+  const token = randomBytes(16).toString('hex');
+  const receivers = await startReceivers({ collector, control, serviceName: options.serviceName, forward, token });
   const url = receivers.url;
   const traceSample = capture.traces ? capture.traces.sample : null;
   const agentWanted = capture.cpu || capture.heap || traceSample !== null || capture.runtime;
   const agentConfig: AgentConfig = {
-    url, runId: options.runId, serviceName: options.serviceName, cpu: capture.cpu, heap: capture.heap, traceSample,
+    url, token, runId: options.runId, serviceName: options.serviceName, cpu: capture.cpu, heap: capture.heap, traceSample,
     runtime: capture.runtime, flushIntervalMs: CAPTURE_DEFAULTS.flushIntervalMs, wallIntervalMicros: CAPTURE_DEFAULTS.wallIntervalMicros,
   };
   const env: Record<string, string> = {};
@@ -87,8 +90,13 @@ export async function startCapture(options: CaptureOptions): Promise<CaptureSess
         }
         collector.setPhase(null, false);
         await receivers.pending();
-        const result = await collector.finalize(options.artifactsDir);
-        await receivers.close();
+        let result: CaptureResult;
+        try {
+          result = await collector.finalize(options.artifactsDir);
+        } finally {
+          // Whatever finalize met (a full disk, an unwritable folder), the receivers close: nothing keeps headroom running.
+          await receivers.close();
+        }
         if (capture.cpu) {
           for (const phase of measuredPhases) {
             if (!result.profiles.some((p) => p.phase === phase && p.type === 'cpu')) collector.warn(`no CPU profile was received for phase "${phase}"`);

@@ -43,6 +43,8 @@ export interface CaptureResult {
   spans: SpanRow[];
   runtime: RuntimeSample[];
   warnings: string[];
+  /** The first profile file that could not be written (disk full, unwritable folder); its rows are kept. */
+  artifactError?: { code: string; path: string; message: string };
 }
 
 /** One span as received over OTLP. */
@@ -68,6 +70,8 @@ export interface SpanRow {
 export const CAPTURE_DEFAULTS = {
   /** Largest request body the receivers accept. */
   maxBodyBytes: 32 * 1024 * 1024,
+  /** Bytes all receivers together may be receiving at once; beyond it a request gets 503 with Retry-After. */
+  maxReceivingBytes: 64 * 1024 * 1024,
   /** Largest decompressed body. */
   maxInflatedBytes: 128 * 1024 * 1024,
   /** Spans kept in memory before new ones are dropped with a warning. */

@@ -1,6 +1,5 @@
 import { formatBenchSummary } from '@headroom/report';
 import { runBenchFile } from '@headroom/runner';
-import type { Store } from '@headroom/store';
 import type { Output } from '../output.ts';
 
 export interface BenchCommandOptions {
@@ -9,10 +8,10 @@ export interface BenchCommandOptions {
 }
 
 /** `headroom bench <file>`: pinned, interleaved, fresh-process repetitions, stored raw. */
-export async function benchCommand(file: string, store: Store, out: Output, signal: AbortSignal, options: BenchCommandOptions = {}): Promise<number> {
-  const r = await runBenchFile(file, { store, signal, profile: options.profile ?? false, progress: out.tty && !out.json, log: (l) => out.log(l) });
+export async function benchCommand(file: string, db: string, out: Output, signal: AbortSignal, options: BenchCommandOptions = {}): Promise<number> {
+  const r = await runBenchFile(file, { db, signal, profile: options.profile ?? false, progress: out.tty && !out.json, log: (l) => out.log(l) });
   if (r.profilesDir) out.log(`CPU profiles (V8 .cpuprofile: Chrome DevTools, speedscope) in ${r.profilesDir}`);
-  if (out.json) out.resultJson({ runId: r.runId, bench: r.bench, status: r.status, cpus: r.cpus, tasks: r.tasks, warnings: r.warnings, db: store.path });
-  else out.result(formatBenchSummary({ runId: r.runId, name: r.bench, status: r.status, tasks: r.tasks, db: store.path }));
+  if (out.json) out.resultJson({ runId: r.runId, bench: r.bench, status: r.status, cpus: r.cpus, tasks: r.tasks, warnings: r.warnings, db });
+  else out.result(formatBenchSummary({ runId: r.runId, name: r.bench, status: r.status, tasks: r.tasks, db }));
   return r.exitCode;
 }

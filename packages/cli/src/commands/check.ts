@@ -2,7 +2,6 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ProgressSink, formatCheckJUnit, formatCheckMarkdown, formatCheckText } from '@headroom/report';
 import { runCheck } from '@headroom/runner';
-import type { Store } from '@headroom/store';
 import type { Output } from '../output.ts';
 
 /** Options of `headroom check`, already parsed and validated. */
@@ -20,10 +19,10 @@ export interface CheckCommandOptions {
 }
 
 /** `headroom check <scenario>`: the pre-release check a CI pipeline runs. */
-export async function checkCommand(file: string, store: Store, out: Output, signal: AbortSignal, o: CheckCommandOptions): Promise<number> {
+export async function checkCommand(file: string, db: string, out: Output, signal: AbortSignal, urgent: AbortSignal, o: CheckCommandOptions): Promise<number> {
   const started = new Date();
   const outcome = await runCheck(file, {
-    store, signal, log: out.log, repeat: o.repeat, requireBaseline: o.requireBaseline, maxChange: o.maxChange, noiseFloor: o.noiseFloor, alpha: o.alpha,
+    db, signal, urgent, log: out.log, repeat: o.repeat, requireBaseline: o.requireBaseline, maxChange: o.maxChange, noiseFloor: o.noiseFloor, alpha: o.alpha,
     ...(o.baseline === undefined ? {} : { baseline: o.baseline }), ...(o.runs ? { runs: o.runs } : {}),
     sinks: () => (out.tty && !out.json ? [new ProgressSink()] : []),
   });

@@ -16,17 +16,17 @@ const strings = (o: OptionValues): Record<string, string | boolean | undefined> 
 /** The command table, in the order help lists it. */
 export const COMMANDS: readonly CommandSpec[] = [
   {
-    name: 'run', summary: 'start the service, load it, store the run', args: [{ name: 'scenario.ts' }], store: 'write',
+    name: 'run', summary: 'start the service, load it, store the run', args: [{ name: 'scenario.ts' }], store: 'run',
     description: 'Validates the scenario (every problem at once, exit 2), starts the service pinned to service.cpus, polls its\nreadiness URL, runs the phases from pinned load workers, prints a summary and stores the run.',
     options: { report: { type: 'boolean', description: 'also write the HTML report to results/<run-id>/report.html and print its path' } },
     examples: ['headroom run scenarios/quickstart.ts', 'headroom run scenarios/quickstart.ts --report', 'headroom run scenarios/quickstart.ts --json > result.json'],
-    load: async () => { const m = await import('./run.ts'); return ({ args, store, out, signal, options }) => m.runCommand(args[0] as string, store as Store, out, signal, { report: options['report'] === true }); },
+    load: async () => { const m = await import('./run.ts'); return ({ args, db, out, signal, urgent, options }) => m.runCommand(args[0] as string, db, out, signal, urgent, { report: options['report'] === true }); },
   },
   {
-    name: 'bench', summary: 'microbenchmarks in pinned fresh processes', args: [{ name: 'file.bench.ts' }], store: 'write',
+    name: 'bench', summary: 'microbenchmarks in pinned fresh processes', args: [{ name: 'file.bench.ts' }], store: 'run',
     options: { profile: { type: 'boolean', description: 'write a V8 CPU profile of every bench worker to results/<run-id>/profiles' } },
     examples: ['headroom bench scenarios/quickstart.bench.ts', 'headroom bench scenarios/quickstart.bench.ts --profile'],
-    load: async () => { const m = await import('./bench.ts'); return ({ args, store, out, signal, options }) => m.benchCommand(args[0] as string, store as Store, out, signal, { profile: options['profile'] === true }); },
+    load: async () => { const m = await import('./bench.ts'); return ({ args, db, out, signal, options }) => m.benchCommand(args[0] as string, db, out, signal, { profile: options['profile'] === true }); },
   },
   {
     name: 'compare', summary: 'medians, CIs, Mann-Whitney p-values, geomean (benchstat-style)', args: [{ name: 'baseline' }, { name: 'candidate' }], store: 'optional',
@@ -55,7 +55,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
-    name: 'check', summary: 'the pre-release check: thresholds, SLO at the expected peak, regressions vs a git baseline', args: [{ name: 'scenario.ts' }], store: 'write',
+    name: 'check', summary: 'the pre-release check: thresholds, SLO at the expected peak, regressions vs a git baseline', args: [{ name: 'scenario.ts' }], store: 'run',
     description: 'Runs the scenario (--repeat N times: repeated runs are the unit of comparison) or judges stored runs (--runs), then evaluates\neach check with value, limit and verdict. Exit 0 all passed, 1 a check failed, 2 bad input, 3 a run failed (stored).\nWith $GITHUB_STEP_SUMMARY set, the Markdown report is appended to it.',
     options: {
       baseline: { type: 'string', placeholder: 'ref', description: 'git ref (runs at its merge base with HEAD), a sha, a run id or latest~N' },
@@ -75,7 +75,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => {
       const m = await import('./check.ts');
       const c = await import('./compare.ts');
-      return ({ args, store, out, signal, options }) => m.checkCommand(args[0] as string, store as Store, out, signal, {
+      return ({ args, db, out, signal, urgent, options }) => m.checkCommand(args[0] as string, db, out, signal, urgent, {
         repeat: options['repeat'] as number, requireBaseline: options['require-baseline'] === true, markdown: options['markdown'] === true,
         maxChange: options['max-change'] === 'off' ? null : c.parsePercentOption('max-change', options['max-change'] as string),
         noiseFloor: c.parsePercentOption('noise-floor', options['noise-floor'] as string), alpha: options['alpha'] as number,

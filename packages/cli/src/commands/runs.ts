@@ -1,6 +1,6 @@
 import { UsageError } from '@headroom/core';
 import { formatRunList, formatRunShow, formatSqlRows } from '@headroom/report';
-import { listRuns, readBenchAggregates, readGates, readPhases, readRun, resolveRunRef, type Store } from '@headroom/store';
+import { listRuns, liveListing, readBenchAggregates, readGates, readLiveRuns, readPhases, readRun, resolveRunRef, type LiveRun, type Store } from '@headroom/store';
 import type { Output } from '../output.ts';
 
 /** `headroom runs ls|show|sql`: the store, readable. */
@@ -8,7 +8,10 @@ export async function runsCommand(args: string[], store: Store, out: Output, lim
   const [sub = 'ls', ...rest] = args;
   switch (sub) {
     case 'ls': {
-      const rows = await listRuns(store, limit);
+      const stored = await listRuns(store, limit);
+      // Runs still going (or not folded in yet) live in their spools: listed too, without waiting for them.
+      const live = readLiveRuns(store.path).map(liveListing).filter((l) => !stored.some((r) => r.id === l.id));
+      const rows = [...live, ...stored].sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || b.id.localeCompare(a.id)).slice(0, limit);
       if (out.json) {
         out.resultJson(rows.map((r) => ({
           id: r.id, kind: r.kind, scenario: r.scenario, status: r.status, gates: r.gates, started_at: r.startedAt.toISOString(),
@@ -20,6 +23,13 @@ export async function runsCommand(args: string[], store: Store, out: Output, lim
     }
     case 'show': {
       if (!rest[0]) throw new UsageError('headroom runs show <run-id|latest|latest~N>');
+      const live = await liveRun(store, rest[0]);
+      if (live) {
+        const progress = { seconds: live.seconds, requests: live.requests, errors: live.errors };
+        if (out.json) out.resultJson({ run: { ...live.run, config: undefined }, phases: live.phases, gates: [], bench: [], progress });
+        else out.result(formatRunShow({ run: live.run, phases: live.phases, gates: [], bench: [], ...(live.alive ? { progress } : {}) }));
+        return 0;
+      }
       const id = await resolveRunRef(store, rest[0]);
       const run = await readRun(store, id);
       if (!run) throw new UsageError(`run ${id} disappeared from ${store.path}`, 'E_RUN_NOT_FOUND');
@@ -41,3 +51,19 @@ export async function runsCommand(args: string[], store: Store, out: Output, lim
     default: throw new UsageError(`unknown runs subcommand "${sub}"; use ls, show or sql`);
   }
 }
+
+/** The run `ref` names when it is in a spool (running, or not folded in yet), else null. */
+async function liveRun(store: Store, ref: string): Promise<LiveRun | null> {
+  const live = readLiveRuns(store.path);
+  if (live.length === 0) return null;
+  const m = /^latest(?:~(\d+))?$/.exec(ref);
+  if (m) {
+    if (Number(m[1] ?? 0) !== 0) return null;
+    const newest = live[0] as LiveRun;
+    const [stored] = await listRuns(store, 1);
+    return !stored || newest.run.startedAt >= stored.startedAt ? newest : null;
+  }
+  const matches = live.filter((l) => l.run.id.startsWith(ref));
+  return matches.length === 1 ? (matches[0] as LiveRun) : null;
+}
+

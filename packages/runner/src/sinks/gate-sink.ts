@@ -34,8 +34,9 @@ export class GateSink implements Sink {
     const now = e.startAt + (e.sample.second + 1) * 1000;
     for (const scope of scopes) {
       let r = this.running.get(scope);
-      if (!r) { r = { requests: 0, errors: 0, lateSends: 0, durationS: 0, hist: createHistogram(), startedAt: now - 1000 }; this.running.set(scope, r); }
+      if (!r) { r = { requests: 0, ok: 0, errors: 0, lateSends: 0, durationS: 0, hist: createHistogram(), startedAt: now - 1000 }; this.running.set(scope, r); }
       r.requests += e.sample.counts.requests;
+      r.ok += e.sample.counts.ok;
       r.errors += e.sample.errors;
       r.lateSends += e.sample.counts.lateSends;
       r.durationS += 1;

@@ -1,30 +1,37 @@
-import { setRunPinning, type Row, type Store } from '@headroom/store';
+import type { Row, RunSpool } from '@headroom/store';
+import { redact, redactString } from '../redact.ts';
 import type { RepetitionOutcome } from '@headroom/bench';
 import type { PhaseResult, SecondSample } from '../aggregate.ts';
 import type { BusEvent, RuntimeSample, Sink } from '../bus.ts';
 
-/** How many seconds a series row waits for late runtime metrics before it is written. */
+/** How many seconds a series row is kept to join runtime metrics that arrive late. */
 const SERIES_LAG_S = 3;
 
 /**
  * Writes the run as it happens: phases when they end, the per-second series a few
  * seconds behind (so runtime metrics can join), trace samples, gates, pinning, profiles,
- * spans and bench repetitions. Writes are serialised; a run that dies midway keeps what
- * was written. The run record itself is begun and finished in run-record.ts.
+ * spans and bench repetitions, into the run's spool (see run-record.ts). Writes are
+ * serialised; a run that dies midway keeps what was written.
  */
 export class StoreSink implements Sink {
   readonly name = 'store';
-  private readonly store: Store;
+  private readonly store: RunSpool;
   private readonly runId: string;
   private queue: Promise<void> = Promise.resolve();
   private readonly series = new Map<number, Partial<Row<'series'>>>();
   private readonly runtime = new Map<number, RuntimeSample>();
+  /** Seconds that had load ticks (a series row was written for each). */
+  private readonly seconds = new Set<number>();
   private startSecondEpoch = 0;
   private readonly phaseMeta = new Map<string, { model: string; warmup: boolean }>();
   private failure: unknown = null;
 
-  constructor(store: Store, runId: string, phaseMeta: Map<string, { model: string; warmup: boolean }> = new Map()) {
+  /** Extra secret names (the scenario's `redact` list) for what requests leave in spans and samples. */
+  private readonly secrets: readonly string[];
+
+  constructor(store: RunSpool, runId: string, phaseMeta: Map<string, { model: string; warmup: boolean }> = new Map(), secrets: readonly string[] = []) {
     this.store = store;
+    this.secrets = secrets;
     this.runId = runId;
     this.phaseMeta = phaseMeta;
   }
@@ -32,12 +39,12 @@ export class StoreSink implements Sink {
   onEvent(e: BusEvent): void {
     switch (e.type) {
       case 'run-start': this.startSecondEpoch = Math.floor(e.startAt / 1000); break;
-      case 'pinning': this.write(() => setRunPinning(this.store, this.runId, e.pins)); break;
+      case 'pinning': this.store.updateRun({ pinning: JSON.stringify(e.pins) }); break;
       case 'second': this.addSecond(e.sample); break;
       case 'runtime': this.addRuntime(e.sample); break;
       case 'phase': { const row = this.phaseRow(e.result); this.write(() => this.store.upsert('phases', [row])); break; }
       case 'traces': this.write(() => this.store.append('trace_samples', e.samples.map((t) => ({
-        run_id: this.runId, trace_id: t.traceId, span_id: t.spanId, phase: t.phase, request: t.request,
+        run_id: this.runId, trace_id: t.traceId, span_id: t.spanId, phase: t.phase, request: redactString(t.request, this.secrets),
         started_at_ms: t.startedAt, latency_ms: t.latencyUs / 1000, status: t.status, error: t.error,
       })))); break;
       case 'gates': this.write(() => this.store.append('gates', e.outcomes.map((g) => ({
@@ -48,7 +55,9 @@ export class StoreSink implements Sink {
         this.write(() => this.store.append('profiles', e.profiles.map((p) => ({ ...p, run_id: this.runId }))));
         this.write(() => this.store.append('profile_functions', e.functions.map((f) => ({ ...f, run_id: this.runId }))));
         break;
-      case 'spans': this.write(() => this.store.append('spans', e.spans.map((x) => ({ ...x, run_id: this.runId })))); break;
+      case 'spans': this.write(() => this.store.append('spans', e.spans.map((x) => ({
+        ...x, run_id: this.runId, name: redactString(x.name, this.secrets), attributes: redact(x.attributes, this.secrets),
+      })))); break;
       case 'bench-rep': { const o = e.outcome; this.write(() => this.writeRepetition(o)); break; }
       default: break;
     }
@@ -59,29 +68,32 @@ export class StoreSink implements Sink {
   }
 
   private addSecond(s: SecondSample): void {
-    this.series.set(s.second, {
+    const row: Partial<Row<'series'>> = {
       run_id: this.runId, second: s.second, phase: s.phase, requests: s.counts.requests, ok: s.counts.ok, errors: s.errors,
       errors_by_kind: JSON.stringify(s.counts.errors), late_sends: s.counts.lateSends, p50_ms: s.latency.p50Ms,
       p90_ms: s.latency.p90Ms, p99_ms: s.latency.p99Ms, max_ms: s.latency.maxMs, gen_cpu: s.genCpu, hist: s.hist,
-    });
-    this.flushSeries(s.second - SERIES_LAG_S);
+    };
+    // Written at once (a crash loses at most the second in progress); rewritten if its runtime metrics arrive later.
+    this.series.set(s.second, row);
+    this.seconds.add(s.second);
+    this.writeSeries(s.second);
+    for (const k of this.series.keys()) if (k < s.second - SERIES_LAG_S) this.series.delete(k);
   }
 
   private addRuntime(r: RuntimeSample): void {
-    this.runtime.set(r.second_epoch - this.startSecondEpoch, r);
+    const second = r.second_epoch - this.startSecondEpoch;
+    this.runtime.set(second, r);
+    if (this.series.has(second)) this.writeSeries(second);
+    for (const k of this.runtime.keys()) if (k < second - 2 * SERIES_LAG_S && !this.series.has(k)) this.runtime.delete(k);
   }
 
-  private flushSeries(upTo: number): void {
-    const ready = [...this.series.keys()].filter((k) => k <= upTo).sort((a, b) => a - b);
-    if (ready.length === 0) return;
-    const rows = ready.map((k) => {
-      const row = this.series.get(k)!;
-      this.series.delete(k);
-      const r = this.runtime.get(k);
-      this.runtime.delete(k);
-      return r ? { ...row, sut_cpu: r.cpu, sut_rss_mb: r.rss_mb, sut_heap_mb: r.heap_used_mb, sut_elu: r.elu, sut_eld_p99_ms: r.eld_p99_ms, sut_gc_ms: r.gc_ms } : row;
-    });
-    this.write(() => this.store.upsert('series', rows));
+  /** Upserts second `k` with its runtime metrics when they are known. */
+  private writeSeries(k: number): void {
+    const row = this.series.get(k);
+    if (!row) return;
+    const r = this.runtime.get(k);
+    const joined = r ? { ...row, sut_cpu: r.cpu, sut_rss_mb: r.rss_mb, sut_heap_mb: r.heap_used_mb, sut_elu: r.elu, sut_eld_p99_ms: r.eld_p99_ms, sut_gc_ms: r.gc_ms } : row;
+    this.write(() => this.store.upsert('series', [joined]));
   }
 
   private phaseRow(p: PhaseResult): Partial<Row<'phases'>> {
@@ -95,6 +107,7 @@ export class StoreSink implements Sink {
       p999_ms: p.latency.p999Ms, max_ms: p.latency.maxMs, mean_ms: p.latency.meanMs,
       svc_p50_ms: p.service.p50Ms, svc_p90_ms: p.service.p90Ms, svc_p99_ms: p.service.p99Ms, svc_p999_ms: p.service.p999Ms, svc_max_ms: p.service.maxMs,
       hist: p.hist, service_hist: p.serviceHist,
+      failed_p50_ms: p.failed?.p50Ms ?? null, failed_p99_ms: p.failed?.p99Ms ?? null, failed_max_ms: p.failed?.maxMs ?? null, failed_hist: p.failedHist,
     };
   }
 
@@ -116,9 +129,10 @@ export class StoreSink implements Sink {
   }
 
   async close(): Promise<void> {
-    // Runtime samples for seconds with no load tick (e.g. after the last request) still land; flushSeries joins them.
-    for (const k of this.runtime.keys()) if (!this.series.has(k) && k >= 0) this.series.set(k, { run_id: this.runId, second: k, phase: null });
-    this.flushSeries(Number.POSITIVE_INFINITY);
+    // Runtime samples for seconds with no load tick (e.g. after the last request) still land.
+    for (const k of this.runtime.keys()) {
+      if (k >= 0 && !this.seconds.has(k)) { this.series.set(k, { run_id: this.runId, second: k, phase: null }); this.writeSeries(k); }
+    }
     await this.queue;
     if (this.failure) throw this.failure;
   }

@@ -1,7 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { RunFailedError, formatDuration, type Service } from '@headroom/core';
 import { pinned } from '@headroom/internal';
+import type { SupervisorMessage, SupervisorToService } from './supervisor-protocol.ts';
+
+const SUPERVISOR = fileURLToPath(new URL('./supervisor-main.ts', import.meta.url));
 
 /** Options for starting the service under test. */
 export interface StartServiceOptions {
@@ -17,10 +21,18 @@ export interface StartServiceOptions {
 
 const STDERR_LINES = 20;
 
-/** A running service under test, pinned, with the tail of its output kept for error messages. */
+/**
+ * A running service under test, pinned, with the tail of its output kept for error messages.
+ * It runs under a small supervisor (supervisor-main.ts) in a process group of its own: the
+ * supervisor stops the service and everything it started at the end of the run, and on its
+ * own when headroom disappears (kill -9), so nothing is left running.
+ */
 export class ServiceProcess {
   readonly argv: string[];
+  /** The supervisor; the service is its child. */
   readonly child: ChildProcess;
+  private servicePid = -1;
+  private readonly startedPromise: Promise<void>;
   private tail: string[] = [];
   private exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   private readonly exitPromise: Promise<void>;
@@ -31,11 +43,19 @@ export class ServiceProcess {
     const exe = cmd === 'node' ? process.execPath : (cmd as string);
     const args = cmd === 'node' ? [...(options.nodeArgs ?? []), ...rest] : rest;
     this.argv = [exe, ...args];
-    this.child = spawn('taskset', pinned(service.cpus, this.argv).slice(1), {
+    this.child = spawn(process.execPath, [SUPERVISOR, ...pinned(service.cpus, this.argv)], {
       cwd: service.cwd,
       env: { ...process.env, ...service.env, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true, // own process group, so stop() reaches grandchildren too
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      detached: true, // own process group (and session): a terminal's Ctrl-C reaches headroom, which stops the service in order
+    });
+    this.startedPromise = new Promise((resolve) => {
+      this.child.on('message', (m: SupervisorMessage) => {
+        if (m.type === 'started') { this.servicePid = m.pid; resolve(); }
+        if (m.type === 'spawn-error') { this.tail.push(m.message); resolve(); }
+        if (m.type === 'exit') this.exited ??= { code: m.code, signal: m.signal };
+      });
+      this.child.on('exit', () => resolve());
     });
     const keep = (chunk: Buffer) => {
       this.tail.push(...chunk.toString('utf8').split('\n').filter((l) => l.trim() !== ''));
@@ -45,8 +65,9 @@ export class ServiceProcess {
     this.child.stderr?.on('data', keep);
     this.exitPromise = new Promise((resolve) => {
       this.child.on('exit', (code, signal) => {
-        this.exited = { code, signal };
-        options.onExit?.(code, signal);
+        // The supervisor reports the service's own exit; its own exit status is the fallback.
+        this.exited ??= { code, signal };
+        options.onExit?.(this.exited.code, this.exited.signal);
         resolve();
       });
       this.child.on('error', (err) => {
@@ -58,7 +79,18 @@ export class ServiceProcess {
     ALIVE.add(this);
   }
 
+  /** Resolves once the service process exists (its pid is known) or could not start. */
+  started(): Promise<void> {
+    return this.startedPromise;
+  }
+
+  /** The service's own pid (-1 before `started()` resolves). */
   get pid(): number {
+    return this.servicePid;
+  }
+
+  /** The process group the service runs in (the supervisor's pid). */
+  get group(): number {
     return this.child.pid ?? -1;
   }
 
@@ -98,16 +130,20 @@ export class ServiceProcess {
     throw new RunFailedError('E_SERVICE_NOT_READY', `the service was not ready at ${url} within ${formatDuration(timeoutMs)} (last: ${last}); raise service.readyTimeout or fix the readiness URL\n  ${this.describeExit()}`);
   }
 
-  /** SIGTERM to the process group, SIGKILL after the grace period. */
+  /**
+   * Asks the supervisor to stop the service and every process it started (SIGTERM, SIGKILL
+   * after the grace period); kills the whole group if the supervisor does not answer.
+   */
   async stop(graceMs: number): Promise<void> {
-    if (!this.exited) {
-      killGroup(this.pid, 'SIGTERM');
-      const timer = setTimeout(() => killGroup(this.pid, 'SIGKILL'), graceMs);
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      if (this.child.connected) this.child.send({ type: 'stop', graceMs } satisfies SupervisorToService);
+      else killGroup(this.group, 'SIGTERM');
+      const timer = setTimeout(() => killGroup(this.group, 'SIGKILL'), graceMs + 2000);
       await this.exitPromise;
       clearTimeout(timer);
     }
-    // Children the service left behind in its group.
-    killGroup(this.pid, 'SIGKILL');
+    // Anything left in the group.
+    killGroup(this.group, 'SIGKILL');
     ALIVE.delete(this);
   }
 }
@@ -119,4 +155,4 @@ function killGroup(pid: number, sig: NodeJS.Signals): void {
 
 const ALIVE = new Set<ServiceProcess>();
 // Last line of defence against orphans if headroom itself exits abruptly.
-process.on('exit', () => { for (const s of ALIVE) killGroup(s.pid, 'SIGKILL'); });
+process.on('exit', () => { for (const s of ALIVE) killGroup(s.group, 'SIGKILL'); });

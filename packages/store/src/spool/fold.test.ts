@@ -1,0 +1,65 @@
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Store } from '../store.ts';
+import { readLiveRuns } from '../readers/live-runs.ts';
+import { RunSpool } from './run-spool.ts';
+
+let dir: string;
+let db: string;
+beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'headroom-spool-')); db = join(dir, 'h.duckdb'); });
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const run = (id: string) => ({ id, kind: 'load', scenario: 's', status: 'running', started_at: Date.now(), config: '{}' });
+
+describe('run spools', () => {
+  it('a finished run folds into the store with every row, blobs intact, and its spool is removed', async () => {
+    const spool = RunSpool.create(db, run('r1'));
+    await spool.upsert('series', [{ run_id: 'r1', second: 0, requests: 5, hist: new Uint8Array([1, 2, 3]) }]);
+    await spool.upsert('series', [{ run_id: 'r1', second: 0, requests: 7, hist: new Uint8Array([4]) }]); // same key: last wins
+    await spool.append('trace_samples', [{ run_id: 'r1', trace_id: 't', latency_ms: 1.5 }]);
+    spool.updateRun({ status: 'completed', ended_at: Date.now() });
+    const store = await Store.open(db);
+    expect(await store.query('SELECT id, status FROM runs')).toEqual([{ id: 'r1', status: 'completed' }]);
+    const [s] = await store.query<{ requests: number; hist: Uint8Array }>('SELECT requests, hist FROM series');
+    expect(s?.requests).toBe(7);
+    expect([...(s?.hist ?? [])]).toEqual([4]);
+    expect(await store.query('SELECT latency_ms FROM trace_samples')).toEqual([{ latency_ms: 1.5 }]);
+    store.close();
+    expect(existsSync(spool.path)).toBe(false);
+  });
+
+  it('a live run is listed from its spool and left alone by an open; a dead one is folded as abandoned', async () => {
+    const spool = RunSpool.create(db, run('live'));
+    await spool.upsert('series', [{ run_id: 'live', second: 0, requests: 10, errors: 1 }]);
+    (await Store.open(db)).close();
+    expect(existsSync(spool.path)).toBe(true);
+    const [l] = readLiveRuns(db);
+    expect(l).toMatchObject({ alive: true, seconds: 1, requests: 10, errors: 1 });
+    expect(l?.run.status).toBe('running');
+
+    // The same spool, as if written by a process that no longer runs (pid 2^22 + 1 cannot exist), with a torn last line.
+    const text = readFileSync(spool.path, 'utf8').replace(`"pid":${process.pid}`, '"pid":4194305');
+    writeFileSync(spool.path, text);
+    appendFileSync(spool.path, '{"op":"upsert","table":"series","rows":[{"run_id":"live","sec');
+    const store = await Store.open(db);
+    const [r] = await store.query<{ status: string; error: string }>('SELECT status, error FROM runs');
+    expect(r?.status).toBe('abandoned');
+    expect(r?.error).toMatch(/pid 4194305\) ended without finishing/);
+    expect(await store.query('SELECT requests FROM series')).toEqual([{ requests: 10 }]);
+    store.close();
+  });
+
+  it('folding twice (a crash between commit and unlink) does not double rows', async () => {
+    const spool = RunSpool.create(db, run('r2'));
+    await spool.append('gates', [{ run_id: 'r2', key: 'k' }]);
+    spool.updateRun({ status: 'completed' });
+    const copy = readFileSync(spool.path, 'utf8');
+    (await Store.open(db)).close();
+    writeFileSync(spool.path, copy);
+    const store = await Store.open(db);
+    expect(await store.query("SELECT count(*) AS n FROM gates WHERE run_id = 'r2'")).toEqual([{ n: 1 }]);
+    store.close();
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * Folds runs' spools into the store: at the end of a run, and when a store is opened for
+ * writing (a run whose process died is folded then, marked `abandoned`, with everything it
+ * had written). Folding is one transaction that first deletes whatever an interrupted
+ * earlier fold of the same run left, so folding twice never doubles rows.
+ */
+import { readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Row, TableName } from '../schema.ts';
+import { TABLES } from '../schema.ts';
+import type { Store } from '../store.ts';
+import { decodeOps, type SpoolOp, type SpoolOwner } from './codec.ts';
+import { ownerAlive } from './owner.ts';
+import { spoolDir } from './run-spool.ts';
+
+/** A spool read back: its run row as last written, the ops, and whether its process still runs. */
+export interface ReadSpool {
+  path: string;
+  runId: string;
+  owner: SpoolOwner | null;
+  run: Partial<Row<'runs'>> | null;
+  ops: SpoolOp[];
+  alive: boolean;
+  /** When it was last written (epoch ms). */
+  modifiedAt: number;
+}
+
+/** Reads every spool of the store at `db`. */
+export function readSpools(db: string): ReadSpool[] {
+  const dir = spoolDir(db);
+  let names: string[];
+  try { names = readdirSync(dir).filter((n) => n.endsWith('.jsonl')); } catch { return []; }
+  const out: ReadSpool[] = [];
+  for (const name of names) {
+    const path = join(dir, name);
+    let text: string;
+    let modifiedAt: number;
+    try { text = readFileSync(path, 'utf8'); modifiedAt = statSync(path).mtimeMs; } catch { continue; }
+    const ops = decodeOps(text);
+    let owner: SpoolOwner | null = null;
+    let run: Partial<Row<'runs'>> | null = null;
+    for (const op of ops) {
+      if (op.op === 'owner') owner = op.owner;
+      else if (op.table === 'runs') run = op.rows.at(-1) as Partial<Row<'runs'>>;
+    }
+    const finished = run !== null && run.status !== 'running';
+    out.push({ path, runId: name.slice(0, -'.jsonl'.length), owner, run, ops, alive: !finished && owner !== null && ownerAlive(owner), modifiedAt });
+  }
+  return out;
+}
+
+/** What folding did for one run. */
+export interface FoldResult { runId: string; status: string }
+
+/**
+ * Folds every spool whose run finished or whose process is gone into `store`, then removes
+ * the spool. `finalRun` replaces the run row of that run (the writer's view when the spool's
+ * own last line could not be written, e.g. on a full disk).
+ */
+export async function foldSpools(store: Store, finalRun?: Partial<Row<'runs'>>): Promise<FoldResult[]> {
+  const done: FoldResult[] = [];
+  for (const s of readSpools(store.path)) {
+    if (finalRun?.id === s.runId) s.run = finalRun;
+    else if (s.alive) continue;
+    if (s.run === null) { unlinkSync(s.path); continue; } // died before its first row: nothing to keep
+    const run = { ...s.run };
+    if (run.status === 'running') {
+      run.status = 'abandoned';
+      run.ended_at = s.modifiedAt;
+      run.error = `the headroom process (pid ${s.owner?.pid ?? '?'}) ended without finishing the run (killed or crashed); what it wrote until then is kept`;
+    }
+    await foldOne(store, s.runId, s.ops, run);
+    unlinkSync(s.path);
+    done.push({ runId: s.runId, status: run.status as string });
+  }
+  return done;
+}
+
+async function foldOne(store: Store, runId: string, ops: SpoolOp[], run: Partial<Row<'runs'>>): Promise<void> {
+  // Upserted tables keep the last row per key; everything else is appended in order.
+  const latest = new Map<TableName, Map<string, Partial<Row<TableName>>>>();
+  const appended = new Map<TableName, Partial<Row<TableName>>[]>();
+  for (const op of ops) {
+    if (op.op === 'owner' || op.table === 'runs') continue;
+    if (op.op === 'append') { appended.set(op.table, [...(appended.get(op.table) ?? []), ...op.rows]); continue; }
+    const keys: readonly string[] = (TABLES[op.table] as { primaryKey?: readonly string[] }).primaryKey ?? [];
+    const m = latest.get(op.table) ?? new Map<string, Partial<Row<TableName>>>();
+    for (const row of op.rows) m.set(keys.map((k) => String((row as Record<string, unknown>)[k])).join('\u0000'), row);
+    latest.set(op.table, m);
+  }
+  await store.exec('BEGIN TRANSACTION');
+  try {
+    for (const table of Object.keys(TABLES) as TableName[]) {
+      await store.exec(`DELETE FROM ${table} WHERE ${table === 'runs' ? 'id' : 'run_id'} = $1`, [runId]);
+    }
+    await store.append('runs', [run]);
+    for (const [table, rows] of latest) await store.append(table, [...rows.values()]);
+    for (const [table, rows] of appended) await store.append(table, rows);
+    await store.exec('COMMIT');
+  } catch (err) {
+    await store.exec('ROLLBACK').catch(() => {});
+    throw err;
+  }
+}
