@@ -24,7 +24,7 @@ export interface RunShowInput {
 export function formatRunShow({ run: r, phases, gates, bench }: RunShowInput): string {
   const lines = [
     `run ${r.id}  ${r.kind}  ${r.scenario}  ${r.status}${r.gates ? `  gates ${r.gates}` : ''}`,
-    `started ${r.startedAt.toISOString()}  git ${r.gitSha ?? '-'}${r.gitDirty ? ' (dirty)' : ''}  headroom ${r.version ?? '-'}  node ${r.nodeVersion ?? '-'}`,
+    `started ${r.startedAt.toISOString()}  git ${r.gitSha ?? '-'}${r.gitDirty ? ' (dirty)' : ''}${r.gitBranch ? ` on ${r.gitBranch}` : ''}  headroom ${r.version ?? '-'}  node ${r.nodeVersion ?? '-'}`,
     `host ${r.host ?? '-'}  ${r.cpuModel ?? '-'} ×${r.cpuCount ?? '-'}  service CPUs ${JSON.stringify(r.serviceCpus)}  worker CPUs ${JSON.stringify(r.workerCpus)}`,
   ];
   if (r.error) lines.push(`error: ${r.error}`);

@@ -1,4 +1,4 @@
-import { TABLES, createTableSql, type TableSpec } from './schema.ts';
+import { RUN_BRANCH_COLUMNS, TABLES, createTableSql, quote, type TableSpec } from './schema.ts';
 
 /** One schema step. Applied in order, once, inside a transaction; the version is recorded. */
 export interface Migration {
@@ -9,6 +9,9 @@ export interface Migration {
 
 const V1_TABLES: Record<string, TableSpec> = TABLES;
 
+const addColumns = (table: string, cols: Record<string, string>) =>
+  Object.entries(cols).map(([c, t]) => `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${quote(c)} ${t}`);
+
 /** Every schema version so far. Never edit a shipped one; append a new one. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -18,6 +21,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ...Object.entries(V1_TABLES).map(([name, spec]) => createTableSql(name, spec)),
       'CREATE INDEX IF NOT EXISTS runs_scenario ON runs (scenario, started_at)',
     ],
+  },
+  // Version 2 is the capacity table's (built on another branch at the same time); versions
+  // only need to increase, and a file at version 1 gets every later step in order.
+  {
+    version: 3,
+    description: 'runs.git_branch: the branch of every run, for histories and forecasts',
+    statements: addColumns('runs', RUN_BRANCH_COLUMNS),
   },
 ];
 
