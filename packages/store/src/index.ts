@@ -13,3 +13,5 @@ export {
   readRunKinds, runsBetween,
 } from './readers/runs.ts';
 export type { RunListing, StoredRun, StoredPhase, StoredGate, BenchTaskAggregate } from './readers/runs.ts';
+export { readScenarioHistory, readMetricHistory, readScenarioNames, readLatestConfig } from './readers/history.ts';
+export type { HistoryRun, HistoryMetric, HistoryOptions, HistoryPoint, MetricHistory, ScenarioHistory } from './readers/history.ts';
