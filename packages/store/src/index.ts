@@ -15,3 +15,5 @@ export {
 export type { RunListing, StoredRun, StoredPhase, StoredGate, BenchTaskAggregate } from './readers/runs.ts';
 export { readScenarioHistory, readMetricHistory, readScenarioNames, readLatestConfig } from './readers/history.ts';
 export type { HistoryRun, HistoryMetric, HistoryOptions, HistoryPoint, MetricHistory, ScenarioHistory } from './readers/history.ts';
+export { readPhaseMemory, readPhaseNames } from './readers/memory.ts';
+export type { PhaseMemory } from './readers/memory.ts';

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from '../store.ts';
 import { beginRun, finishRun, type RunBegin } from '../writers/run-record.ts';
 import { readLatestConfig, readMetricHistory, readScenarioHistory } from './history.ts';
+import { readPhaseMemory, readPhaseNames } from './memory.ts';
 
 let dir: string;
 let store: Store;
@@ -104,5 +105,29 @@ describe('scenario history', () => {
     const head = await readMetricHistory(store, 'orders', { kind: 'headroom' });
     expect(head.points.map((p) => [p.id, p.value])).toEqual([['r1', 1.33]]);
     expect(head.skipped.map((s) => s.id)).toEqual(['r2']);
+  });
+});
+
+describe('phase memory', () => {
+  it("reads the longest measured phase's RSS and heap per second (a step phase with its steps), or the phase named", async () => {
+    await run('m', 0);
+    await store.append('phases', [
+      { run_id: 'm', phase: 'warmup', parent: 'warmup', ordinal: 0, warmup: true, duration_s: 100 },
+      { run_id: 'm', phase: 'steady', parent: 'steady', ordinal: 1, warmup: false, duration_s: 20 },
+      { run_id: 'm', phase: 'steps@100', parent: 'steps', ordinal: 2, warmup: false, duration_s: 15 },
+      { run_id: 'm', phase: 'steps@200', parent: 'steps', ordinal: 3, warmup: false, duration_s: 15 },
+    ]);
+    await store.append('series', [
+      { run_id: 'm', second: 1, phase: 'steady', sut_rss_mb: 50, sut_heap_mb: 10 },
+      { run_id: 'm', second: 21, phase: 'steps@100', sut_rss_mb: 60, sut_heap_mb: 12 },
+      { run_id: 'm', second: 22, phase: 'steps@100' },
+      { run_id: 'm', second: 40, phase: 'steps@200', sut_rss_mb: 61, sut_heap_mb: 13 },
+    ]);
+    expect(await readPhaseMemory(store, 'm')).toEqual({
+      phase: 'steps', durationS: 30, samples: [{ second: 21, rssMb: 60, heapMb: 12 }, { second: 40, rssMb: 61, heapMb: 13 }],
+    });
+    expect((await readPhaseMemory(store, 'm', 'steady'))?.samples).toEqual([{ second: 1, rssMb: 50, heapMb: 10 }]);
+    expect(await readPhaseMemory(store, 'm', 'nope')).toBeNull();
+    expect(await readPhaseNames(store, 'm')).toEqual(['warmup', 'steady', 'steps']);
   });
 });
