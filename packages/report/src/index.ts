@@ -19,3 +19,5 @@ export type { FormatForecastTextOptions } from './forecast-text.ts';
 export { formatForecastMarkdown } from './forecast-markdown.ts';
 export { FORECAST_REPORT_DEFAULTS } from './forecast-parts.ts';
 export type { ForecastReportInput, ForecastRunInfo } from './forecast-parts.ts';
+export { formatLeakReport } from './leak-text.ts';
+export type { LeakReportInput } from './leak-text.ts';
