@@ -2,6 +2,8 @@
  * The bundled example service: a small orders JSON API that does real work per route.
  * GET /health · GET /orders?limit=N&offset=M · GET /orders/:id · POST /orders · GET /report (heavy).
  * Listens on HOST:PORT (default 127.0.0.1:3000). No dependencies; starts in milliseconds.
+ * ORDERS_EXTRA_CPU_US=150 adds that much busy CPU time to every request: a regression on
+ * demand, which scripts/make-history.ts uses to build a history with a known change point.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createHash } from 'node:crypto';
@@ -91,7 +93,17 @@ function buildSalesReport(): unknown {
   return { generatedAt: new Date().toISOString(), skus: rows.sort((a, b) => b.revenue - a.revenue), checksum };
 }
 
+/** Extra CPU per request in µs (0: none). */
+const EXTRA_CPU_US = Math.max(0, Number(process.env['ORDERS_EXTRA_CPU_US'] ?? 0) || 0);
+
+/** Spins on the CPU for `us` microseconds of wall time (the service is pinned to a CPU of its own, so that is CPU time). */
+function burnCpu(us: number): void {
+  const end = process.hrtime.bigint() + BigInt(Math.round(us * 1000));
+  while (process.hrtime.bigint() < end) { /* busy on purpose */ }
+}
+
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (EXTRA_CPU_US > 0) burnCpu(EXTRA_CPU_US);
   const url = new URL(req.url ?? '/', 'http://localhost');
   const path = url.pathname;
   if (req.method === 'GET' && path === '/health') return send(res, 200, { ok: true, orders: orders.length });

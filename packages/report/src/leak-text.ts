@@ -11,6 +11,8 @@ export interface LeakReportInput {
   durationS: number;
   /** One verdict per memory series: 'RSS', 'heap used'. */
   series: Array<{ name: string; verdict: LeakVerdict | null }>;
+  /** Caveats, e.g. a phase too short to tell a leak from warm-up growth. */
+  notes?: readonly string[];
 }
 
 function verdictText(v: LeakVerdict | null): string {
@@ -26,8 +28,8 @@ export function formatLeakReport(input: LeakReportInput, options: { markdown?: b
   const footer = 'Slope of memory over time (OLS on 60 block means, interval widened for autocorrelation); a leak is an interval above 0 and at least 1 MB/hour.';
   if (options.markdown) {
     return [`#### Memory drift: ${head}`, '', '| series | slope and verdict |', '|---|---|',
-      ...input.series.map((s) => `| ${s.name} | ${verdictText(s.verdict)} |`), '', footer, ''].join('\n');
+      ...input.series.map((s) => `| ${s.name} | ${verdictText(s.verdict)} |`), '', ...(input.notes ?? []).map((n) => `> ${n}`), footer, ''].join('\n');
   }
   const width = Math.max(...input.series.map((s) => s.name.length));
-  return [head, ...input.series.map((s) => `  ${s.name.padEnd(width)}  ${verdictText(s.verdict)}`), '', footer].join('\n');
+  return [head, ...input.series.map((s) => `  ${s.name.padEnd(width)}  ${verdictText(s.verdict)}`), '', ...(input.notes ?? []).map((n) => `note: ${n}`), footer].join('\n');
 }

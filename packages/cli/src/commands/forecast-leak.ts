@@ -12,6 +12,8 @@ import type { Store } from '@headroom/store';
 import type { Output } from '../output.ts';
 
 const MB = 1024 * 1024;
+/** Below this a phase's memory growth is mostly warm-up (heap, JIT and caches filling), not a leak. */
+const SOAK_MIN_S = 600;
 
 /** Options of {@link leakCommand}. */
 export interface LeakCommandOptions {
@@ -40,7 +42,12 @@ export async function leakCommand(ref: string, store: Store | null, out: Output,
     { name: 'RSS', verdict: rss.length === 0 ? null : detectLeak(rss) },
     { name: 'heap used', verdict: heap.length === 0 ? null : detectLeak(heap) },
   ];
-  if (out.json) out.resultJson({ run: id, phase: mem.phase, durationS: mem.durationS, rss: verdicts[0]?.verdict ?? null, heap: verdicts[1]?.verdict ?? null });
-  else out.result(formatLeakReport({ runId: id, phase: mem.phase, durationS: mem.durationS, series: verdicts }, { markdown: o.markdown }));
+  const notes = mem.durationS < SOAK_MIN_S
+    ? [`the phase lasted only ${Math.round(mem.durationS)}s: growth this early is mostly warm-up (heap, JIT, caches), so a slope per hour overstates it; soak for ${SOAK_MIN_S / 60} minutes or more`]
+    : [];
+  if (out.json) {
+    for (const n of notes) out.log(`note: ${n}`);
+    out.resultJson({ run: id, phase: mem.phase, durationS: mem.durationS, rss: verdicts[0]?.verdict ?? null, heap: verdicts[1]?.verdict ?? null });
+  } else out.result(formatLeakReport({ runId: id, phase: mem.phase, durationS: mem.durationS, series: verdicts, notes }, { markdown: o.markdown }));
   return ExitCode.ok;
 }
