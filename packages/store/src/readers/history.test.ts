@@ -67,10 +67,11 @@ describe('scenario history', () => {
     expect(rss.points.map((p) => [p.id, p.value])).toEqual([['r1', 81]]);
     expect(rss.unit).toBe('MB');
     expect((await readMetricHistory(store, 'orders', { kind: 'rss', phase: 'warmup' })).points.map((p) => p.value)).toEqual([60]);
-    // (0.2 + 0.3 + 0.1) CPU seconds over 3000 requests = 200 µs per request; the warm-up second is left out.
+    // The steady phase's middle second: 0.3 CPU seconds over 1000 requests = 300 µs per request (its first and
+    // last second straddle the neighbouring phases and are left out; the warm-up is not a measured phase).
     const cpu = await readMetricHistory(store, 'orders', { kind: 'cpu-per-request' });
     expect(cpu.points.map((p) => p.id)).toEqual(['r1']);
-    expect(cpu.points[0]?.value).toBeCloseTo(200, 9);
+    expect(cpu.points[0]?.value).toBeCloseTo(300, 9);
     expect(cpu.skipped.map((s) => s.id)).toEqual(['r2', 'r3']);
   });
 

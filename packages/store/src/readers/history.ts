@@ -170,10 +170,15 @@ async function cpuPerRequestValues(store: Store, scenario: string, phase: string
        GROUP BY p.run_id`, [scenario, phase ?? null]);
     if (rows.some((r) => r.v !== null)) return { values: toMap(rows), unit: 'us', missing };
   }
+  // The first and last second of a phase straddle its neighbours (a warm-up at another rate, the
+  // idle tail) and are left out; a phase needs three seconds to give a value.
   const rows = await store.query<{ run_id: string; v: number | null }>(
-    `SELECT s.run_id, sum(s.sut_cpu) * 1e6 / nullif(sum(s.requests), 0) AS v ${SERIES_OF_PHASE} AND s.sut_cpu IS NOT NULL GROUP BY s.run_id`,
+    `WITH x AS (SELECT s.run_id, s.sut_cpu, s.requests, s.second,
+       min(s.second) OVER (PARTITION BY s.run_id, s.phase) AS first, max(s.second) OVER (PARTITION BY s.run_id, s.phase) AS last
+       ${SERIES_OF_PHASE} AND s.sut_cpu IS NOT NULL)
+     SELECT run_id, sum(sut_cpu) * 1e6 / nullif(sum(requests), 0) AS v FROM x WHERE second > first AND second < last GROUP BY run_id`,
     [scenario, phase ?? null]);
-  if (rows.length > 0) notes.push("CPU per request from the service's per-second CPU samples over the requests of the same seconds");
+  if (rows.length > 0) notes.push("CPU per request from the service's per-second CPU samples over the requests of the same seconds (a phase's first and last second left out)");
   return { values: toMap(rows), unit: 'us', missing };
 }
 
