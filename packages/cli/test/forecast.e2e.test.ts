@@ -52,10 +52,10 @@ describe('headroom forecast --series (end to end)', () => {
 
     const text = await headroom(['forecast', '--series', file, '--budget', '1.3']);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/31 +2026-04-05 +c406 +1\.\d+ +◀ change/);
+    expect(text.stdout).toMatch(/30 +2026-04-05 +c406 +1\.\d+ +◀ change/);
     expect(text.stdout).toMatch(/crossing +below 1\.3 on 2026-0[78]/);
     const md = await headroom(['forecast', '--series', file, '--budget', '1.3', '--markdown']);
-    expect(md.stdout).toContain('| 31 | 2026-04-05 | `c406` | 1.');
+    expect(md.stdout).toContain('| 30 | 2026-04-05 | `c406` | 1.');
     expect(md.stdout).toMatch(/\*\*change 1\.[23]\d* → 1\.4\d* \(\+1\d\.\d%, p=0\.00\d+\)\*\*/);
   });
 
@@ -133,7 +133,7 @@ describe('headroom forecast <scenario> (end to end, store-backed)', () => {
     expect(out.summary).toMatch(/^p99 of steady went from 5\.\d+ms \(a000bee, 2026-01-05\) to 8\.\d+ms \(a01abee, 2026-01-31\); it changed from 5\.\d+ms to 8\.\d+ms \(\+\d+\.\d%\)/);
 
     const text = await headroom(['forecast', 'orders', '--metric', 'p99:steady', '--db', db]);
-    expect(text.stdout).toMatch(/8 +2026-01-19 +a00ebee +main +\d\.\d\dms +◀ change 5\.\d+ms → 8\.\d+ms/);
+    expect(text.stdout).toMatch(/7 +2026-01-19 +a00ebee +main +\d\.\d\dms +◀ change 5\.\d+ms → 8\.\d+ms/);
     expect(text.stdout).toContain('r07');
 
     const all = await headroom(['forecast', 'orders', '--metric', 'p99:steady', '--include-dirty', '--include-failed', '--json', '--db', db]);

@@ -18,14 +18,14 @@ export function formatForecastMarkdown(input: ForecastReportInput): string {
   const fromRuns = input.runs !== undefined;
   const out = [`#### Forecast: ${cell(input.title)}`, '', `**${cell(r.summary)}**`, ''];
   if (r.points.length > 0) {
-    out.push(`| # | time | sha |${fromRuns ? ' branch |' : ''} value | change |${fromRuns ? ' run |' : ''}`);
+    out.push(`| i | time | sha |${fromRuns ? ' branch |' : ''} value | change |${fromRuns ? ' run |' : ''}`);
     out.push(`|---:|---|---|${fromRuns ? '---|' : ''}---:|---|${fromRuns ? '---|' : ''}`);
     for (const row of historyRows(input)) {
       if (row.kind === 'gap') { out.push(`| | … ${row.count} more | |${fromRuns ? ' |' : ''} | |${fromRuns ? ' |' : ''}`); continue; }
       const p = row.point;
       const change = row.change ? `**change ${cell(changeText(row.change, input.unit))}**` : '';
       const run = row.run ? `\`${row.run.id}\`${row.run.dirty ? ' dirty' : ''}${row.run.status !== 'completed' ? ` ${row.run.status}` : ''}` : '';
-      out.push(`| ${row.index + 1} | ${when(p.time)} | ${p.sha ? `\`${p.sha.slice(0, 7)}\`` : ''} |${fromRuns ? ` ${cell(row.run?.branch ?? '')} |` : ''} ${formatMetric(p.value, input.unit)} | ${change} |${fromRuns ? ` ${run} |` : ''}`);
+      out.push(`| ${row.index} | ${when(p.time)} | ${p.sha ? `\`${p.sha.slice(0, 7)}\`` : ''} |${fromRuns ? ` ${cell(row.run?.branch ?? '')} |` : ''} ${formatMetric(p.value, input.unit)} | ${change} |${fromRuns ? ` ${run} |` : ''}`);
     }
     out.push('');
   }

@@ -1,6 +1,7 @@
 /**
  * The terminal forecast: the history as a compact table with change points marked, the trend,
- * the forecast and the crossing, the notes, and the one summary sentence last.
+ * the forecast and the crossing, the notes, and the one summary sentence last. Rows are numbered
+ * from 0 as the JSON's `index` and the releases of a per-release trend are.
  */
 import { formatTable, painter } from './table.ts';
 import { allNotes, changeText, historyRows, outlookLines, timeFormatter } from './forecast-parts.ts';
@@ -19,19 +20,19 @@ export function formatForecastText(input: ForecastReportInput, options: FormatFo
   const r = input.result;
   const when = timeFormatter(r.points);
   const fromRuns = input.runs !== undefined;
-  const header = ['#', 'time', 'sha', ...(fromRuns ? ['branch'] : []), 'value', 'change', ...(fromRuns ? ['run'] : [])];
+  const header = ['i', 'time', 'sha', ...(fromRuns ? ['branch'] : []), 'value', 'change', ...(fromRuns ? ['run'] : [])];
   const rows = historyRows(input).map((row) => {
     if (row.kind === 'gap') return ['', paint('dim', `… ${row.count} more`), '', ...(fromRuns ? [''] : []), '', '', ...(fromRuns ? [''] : [])];
     const p = row.point;
     const flags = row.run ? `${row.run.dirty ? '+dirty' : ''}${row.run.status !== 'completed' ? ` ${row.run.status}` : ''}` : '';
     const trendStart = r.trend && r.trend.fromIndex === row.index && row.index > 0 && !row.change ? paint('dim', 'trend from here') : '';
     return [
-      String(row.index + 1), when(p.time), p.sha ? p.sha.slice(0, 7) : '-', ...(fromRuns ? [row.run?.branch ?? '-'] : []),
+      String(row.index), when(p.time), p.sha ? p.sha.slice(0, 7) : '-', ...(fromRuns ? [row.run?.branch ?? '-'] : []),
       formatMetric(p.value, input.unit), row.change ? paint('yellow', `◀ change ${changeText(row.change, input.unit)}`) : trendStart,
       ...(fromRuns ? [`${row.run?.id ?? ''}${flags}`] : []),
     ];
   });
-  const right = header.map((h) => h === '#' || h === 'value');
+  const right = header.map((h) => h === 'i' || h === 'value');
   const out = [paint('bold', `${input.title} — ${r.points.length} point${r.points.length === 1 ? '' : 's'}, ${r.changePoints.length} change point${r.changePoints.length === 1 ? '' : 's'}`), ''];
   if (r.points.length > 0) out.push(formatTable(header, rows, { rightAlign: right }), '');
   const outlook = outlookLines(input);
