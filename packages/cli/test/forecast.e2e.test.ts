@@ -81,6 +81,26 @@ describe('headroom forecast --series (end to end)', () => {
     expect(r.stderr).toContain('note: no trend: 3 points, at least 4 are needed');
   });
 
+  it('with --traffic, forecasts headroom = capacity / peak: flat capacity against peaks growing 10%/month runs out when theory says', async () => {
+    const dir = tempDir();
+    const capacity = join(dir, 'capacity.csv');
+    const peaks = join(dir, 'peaks.csv');
+    // Capacity 2000 req/s, unchanged; observed peaks 1000 req/s on 2026-03-01 growing 10% a month
+    // (compounding daily): headroom 2.0 then falls below 1.3 after ln(2/1.3)/ln(1.1) = 4.52 months = 137.6 days.
+    const g = gaussian(5);
+    const day = (d: number) => new Date(Date.UTC(2026, 2, 1) + d * DAY).toISOString().slice(0, 10);
+    writeFileSync(capacity, ['time,value', ...Array.from({ length: 10 }, (_, i) => `${day(6 * i - 54)},${(2000 * (1 + 0.01 * g())).toFixed(1)}`)].join('\n'));
+    const perDay = Math.log(1.1) / (365.25 / 12);
+    writeFileSync(peaks, ['time,rate', ...Array.from({ length: 12 }, (_, i) => `${day(5 * i - 55)},${(1000 * Math.exp(perDay * (5 * i - 55))).toFixed(2)}`)].join('\n'));
+    const r = await headroom(['forecast', '--series', capacity, '--traffic', peaks, '--budget', '1.3', '--horizon', '1y', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.changePoints).toEqual([]);
+    const expected = Date.UTC(2026, 2, 1) + 137.6 * DAY;
+    expect(Math.abs(Date.parse(j.crossing.time) - expected) / DAY).toBeLessThan(10);
+    expect(j.summary).toMatch(/10\.0%\/month traffic growth it falls below the 1\.30 budget/);
+  });
+
   it('turns bad arguments into usage errors (exit 2, E_OPTION_VALUE)', async () => {
     const dir = tempDir();
     const file = join(dir, 'h.csv');
