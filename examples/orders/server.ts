@@ -2,6 +2,8 @@
  * The bundled example service: a small orders JSON API that does real work per route.
  * GET /health · GET /orders?limit=N&offset=M · GET /orders/:id · POST /orders · GET /report (heavy).
  * Listens on HOST:PORT (default 127.0.0.1:3000). No dependencies; starts in milliseconds.
+ * ORDERS_EXTRA_CPU_US=150 adds that much busy CPU time to every request: a regression on
+ * demand, which scripts/make-history.ts uses to build a history with a known change point.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createHash } from 'node:crypto';
@@ -92,10 +94,11 @@ function buildSalesReport(): unknown {
 }
 
 /**
- * ORDERS_EXTRA_WORK_US: microseconds of CPU spent on every request except /health, to play a
- * release that made every request slower (the regression tests of `headroom check`). 0 = off.
+ * ORDERS_EXTRA_CPU_US: microseconds of CPU spent on every request except /health, to play a
+ * release that made every request slower (the history example and `headroom check`'s
+ * regression tests). The service is pinned to a CPU of its own, so spinning is CPU time. 0 = off.
  */
-const EXTRA_WORK_US = Number(process.env['ORDERS_EXTRA_WORK_US'] ?? 0);
+const EXTRA_CPU_US = Math.max(0, Number(process.env['ORDERS_EXTRA_CPU_US'] ?? 0) || 0);
 
 function burnCpu(us: number): void {
   const until = process.hrtime.bigint() + BigInt(Math.round(us * 1000));
@@ -105,7 +108,7 @@ function burnCpu(us: number): void {
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const path = url.pathname;
-  if (EXTRA_WORK_US > 0 && path !== '/health') burnCpu(EXTRA_WORK_US);
+  if (EXTRA_CPU_US > 0 && path !== '/health') burnCpu(EXTRA_CPU_US);
   if (req.method === 'GET' && path === '/health') return send(res, 200, { ok: true, orders: orders.length });
   if (req.method === 'GET' && path === '/orders') return send(res, 200, listOrders(url));
   if (req.method === 'GET' && path.startsWith('/orders/')) {

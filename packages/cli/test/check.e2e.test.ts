@@ -10,7 +10,7 @@ function scenario(dir: string, file: string, port: number, extraUs: number, extr
   writeFileSync(path, `import { defineScenario } from '@headroom/core';
 export default defineScenario({
   name: 'release', target: 'http://127.0.0.1:${port}',
-  service: { command: ['node', ${JSON.stringify(orders)}], env: { PORT: '${port}', ORDERS_EXTRA_WORK_US: '${extraUs}' }, ready: 'http://127.0.0.1:${port}/health', cpus: [0] },
+  service: { command: ['node', ${JSON.stringify(orders)}], env: { PORT: '${port}', ORDERS_EXTRA_CPU_US: '${extraUs}' }, ready: 'http://127.0.0.1:${port}/health', cpus: [0] },
   workers: { cpus: [1] },
   requests: [{ method: 'GET', path: '/orders?limit=5' }],
   phases: [{ name: 'warmup', duration: '2s', rate: 300, warmup: true }, { name: 'steady', duration: '3s', rate: 300 }],

@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   E_PROFILE_MISMATCH: { exit: ExitCode.badInput, meaning: 'profiles to merge or diff have no sample types in common' },
   E_NO_TRACES: { exit: ExitCode.badInput, meaning: 'the run has no sampled requests or spans' },
   E_SQL: { exit: ExitCode.badInput, meaning: 'the SQL given to runs sql failed' },
+  E_NO_RUNS: { exit: ExitCode.badInput, meaning: 'the store has no runs of that scenario (forecast)' },
   E_COMPARE_MISMATCH: { exit: ExitCode.badInput, meaning: 'the two sides of a comparison cannot be compared' },
   // The run could not be carried out: exit 3, what was measured is stored.
   E_STORE_LOCKED: { exit: ExitCode.runFailed, meaning: 'another headroom process is writing the store' },

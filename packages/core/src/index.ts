@@ -5,7 +5,7 @@ export type { Parsed } from './units.ts';
 export { Checker, join as joinPath } from './checker.ts';
 export { defineScenario, stepRates, subPhaseName } from './scenario.ts';
 export type {
-  ScenarioInput, RequestInput, PhaseInput, RateInput, ServiceInput, WorkersInput, CaptureInput, ThresholdInput,
+  ScenarioInput, TrafficInput, GrowthRate, RequestInput, PhaseInput, RateInput, ServiceInput, WorkersInput, CaptureInput, ThresholdInput,
   Scenario, Request, Phase, ClosedPhase, ConstantPhase, RampPhase, StepsPhase, LoadModel, Service, Capture,
   Threshold, ThresholdMetric, Duration, Percent, Count, HttpMethod,
 } from './scenario.ts';

@@ -88,6 +88,15 @@ export type ThresholdInput =
   | string
   | { threshold: string; abortOnFail?: boolean; delayAbortEval?: Duration };
 
+/** Production traffic: the peak now (req/s) and its growth, `'4%/month'`. */
+export interface TrafficInput {
+  peak: Count;
+  growth: GrowthRate;
+}
+
+/** A compounding growth rate: `'4%/month'`, `'0.5%/week'`, `'30%/year'`, `'-1%/month'`. */
+export type GrowthRate = `${number}%/${'day' | 'week' | 'month' | 'year'}`;
+
 export interface ScenarioInput {
   name: string;
   service?: ServiceInput;
@@ -101,6 +110,11 @@ export interface ScenarioInput {
   slo?: { p50?: Duration; p95?: Duration; p99?: Duration; errorRate?: Percent };
   /** Requests per second the service must carry in production. */
   expectedPeak?: Count;
+  /**
+   * Production traffic and how fast it grows, for forecasts: headroom = capacity / peak, with the
+   * peak compounding at `growth` (`'4%/month'`; per day, week, month or year) from the latest run.
+   */
+  traffic?: TrafficInput;
   /** Gates: `'<phase>.<metric>': '<op> <value>'`, e.g. `'steady.p99': '< 50ms'`. */
   thresholds?: Record<string, ThresholdInput | ThresholdInput[]>;
   /** W3C trace context: fraction of requests sent with a `traceparent` header. @default 0 */
@@ -187,6 +201,8 @@ export interface Scenario {
   timeoutMs: number;
   slo: { p50Ms: number | null; p95Ms: number | null; p99Ms: number | null; errorRate: number | null };
   expectedPeak: number | null;
+  /** Peak req/s and its growth as written (`'4%/month'`); null when the scenario has none. */
+  traffic: { peak: number; growth: string } | null;
   thresholds: Threshold[];
   trace: { sample: number };
   /** Extra secret names (the input's `redact`), lower-cased. */

@@ -120,4 +120,14 @@ describe('validateScenario', () => {
     expect(err?.exitCode).toBe(2);
     expect(err?.issues.length).toBe(10);
   });
+
+  it('resolves traffic { peak, growth } for forecasts and reports a bad peak and growth with their paths', () => {
+    const s = validateScenario({ ...base, traffic: { peak: '1.5k', growth: '4%/month' } }, { file: 'x.ts', cpuCount: 2 });
+    expect(s.traffic).toEqual({ peak: 1500, growth: '4%/month' });
+    expect(validateScenario(base, { file: 'x.ts', cpuCount: 2 }).traffic).toBeNull();
+    const bad = issues({ ...base, traffic: { peak: 0, growth: '4% a month', burst: 2 } });
+    expect(bad.map((i) => i.path).sort()).toEqual(['traffic.burst', 'traffic.growth', 'traffic.peak']);
+    expect(bad.find((i) => i.path === 'traffic.growth')?.hint).toContain("'4%/month'");
+    expect(issues({ ...base, traffic: { peak: 100, growth: '-100%/year' } }).map((i) => i.path)).toEqual(['traffic.growth']);
+  });
 });

@@ -10,7 +10,7 @@ import { checkThresholds } from './threshold.ts';
 /** An HTTP field name: an RFC 9110 token. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
-const SCENARIO_KEYS = ['name', 'service', 'target', 'requests', 'workers', 'phases', 'timeout', 'slo', 'expectedPeak', 'thresholds', 'trace', 'redact'];
+const SCENARIO_KEYS = ['name', 'service', 'target', 'requests', 'workers', 'phases', 'timeout', 'slo', 'expectedPeak', 'traffic', 'thresholds', 'trace', 'redact'];
 
 /** Defaults applied when a scenario leaves a field out; README documents each. */
 export const SCENARIO_DEFAULTS = {
@@ -70,6 +70,7 @@ export function validateScenario(raw: unknown, options: ValidateScenarioOptions)
   checkLimits(c, phases, o['phases'], workers.count, options.fdLimit ?? openFileLimit());
   const slo = checkSlo(c, o['slo']);
   const expectedPeak = o['expectedPeak'] === undefined ? null : c.count(o['expectedPeak'], 'expectedPeak', { exclusiveMin: 0 });
+  const traffic = checkTraffic(c, o['traffic']);
   const scopes = new Set<string>();
   for (const p of phases) {
     scopes.add(p.name);
@@ -83,7 +84,7 @@ export function validateScenario(raw: unknown, options: ValidateScenarioOptions)
   if (c.issues.length > 0) throw new ValidationError(options.file, c.issues);
   return {
     name: name as string, file: resolve(options.file), service, target: target as string, requests, workers,
-    phases, timeoutMs: timeoutMs as number, slo, expectedPeak: expectedPeak ?? null, thresholds, trace, redact,
+    phases, timeoutMs: timeoutMs as number, slo, expectedPeak: expectedPeak ?? null, traffic, thresholds, trace, redact,
   };
 }
 
@@ -298,6 +299,21 @@ function checkSlo(c: Checker, raw: unknown): Scenario['slo'] {
   c.known(o, 'slo', ['p50', 'p95', 'p99', 'errorRate']);
   const d = (k: string) => (o[k] === undefined ? null : c.duration(o[k], join('slo', k)) ?? null);
   return { p50Ms: d('p50'), p95Ms: d('p95'), p99Ms: d('p99'), errorRate: o['errorRate'] === undefined ? null : c.percent(o['errorRate'], 'slo.errorRate') ?? null };
+}
+
+/** A growth rate: a percentage per day, week, month or year (analysis' parseGrowth reads the same form). */
+const GROWTH_RE = /^-?\d+(?:\.\d+)?%\s*\/\s*(?:day|week|month|year)$/;
+
+function checkTraffic(c: Checker, raw: unknown): Scenario['traffic'] {
+  const o = c.object(raw, 'traffic', false);
+  if (!o) return null;
+  c.known(o, 'traffic', ['peak', 'growth']);
+  const peak = c.count(o['peak'], 'traffic.peak', { exclusiveMin: 0 });
+  const growth = c.string(o['growth'], 'traffic.growth');
+  if (growth !== undefined && (!GROWTH_RE.test(growth.trim()) || Number.parseFloat(growth) <= -100)) {
+    c.add('traffic.growth', `"${growth}" is not a growth rate`, "write a percentage per day, week, month or year, e.g. '4%/month'");
+  }
+  return peak === undefined || growth === undefined ? null : { peak, growth: growth.trim() };
 }
 
 function checkTrace(c: Checker, raw: unknown): Scenario['trace'] {

@@ -27,7 +27,7 @@ export function formatRunShow({ run: r, phases, gates, bench, progress }: RunSho
   const lines = [
     `run ${r.id}  ${r.kind}  ${r.scenario}  ${r.status}${r.gates ? `  gates ${r.gates}` : ''}`,
     ...(progress ? [`in progress: ${progress.seconds}s measured so far, ${progress.requests} requests, ${progress.errors} errors (from the run's spool; not in the store until it ends)`] : []),
-    `started ${r.startedAt.toISOString()}  git ${r.gitSha ?? '-'}${r.gitDirty ? ' (dirty)' : ''}  headroom ${r.version ?? '-'}  node ${r.nodeVersion ?? '-'}`,
+    `started ${r.startedAt.toISOString()}  git ${r.gitSha ?? '-'}${r.gitDirty ? ' (dirty)' : ''}${r.gitBranch ? ` on ${r.gitBranch}` : ''}  headroom ${r.version ?? '-'}  node ${r.nodeVersion ?? '-'}`,
     `host ${r.host ?? '-'}  ${r.cpuModel ?? '-'} ×${r.cpuCount ?? '-'}  service CPUs ${JSON.stringify(r.serviceCpus)}  worker CPUs ${JSON.stringify(r.workerCpus)}`,
   ];
   if (r.error) lines.push(`error: ${r.error}`);

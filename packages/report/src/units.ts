@@ -36,3 +36,25 @@ export function formatRate(r: number): string {
 export function formatPercent(fraction: number, digits = 1): string {
   return `${(fraction * 100).toFixed(digits)}%`;
 }
+
+/**
+ * A value of a history metric in its unit: 'ms' (latency), 'us' (CPU per request), 'ns' (bench),
+ * 'req/s', 'MB', 'x' (headroom); any other unit is appended to 4 significant digits.
+ */
+export function formatMetric(value: number, unit: string): string {
+  if (!Number.isFinite(value)) return String(value);
+  switch (unit) {
+    case 'ms': return formatMs(value);
+    case 'us': return formatMs(value / 1000);
+    case 'ns': return formatNs(value);
+    case 'req/s': return formatRate(value);
+    case 'MB': return `${value.toFixed(value < 100 ? 1 : 0)} MB`;
+    case 'x': return `${value.toFixed(2)}x`;
+    default: return unit === '' ? String(Number(value.toPrecision(4))) : `${Number(value.toPrecision(4))} ${unit}`;
+  }
+}
+
+/** A change of a metric with its sign: "+1.20ms", "-0.02x", "+0" for zero. */
+export function formatSignedMetric(value: number, unit: string): string {
+  return `${value < 0 ? '-' : '+'}${formatMetric(Math.abs(value), unit)}`;
+}

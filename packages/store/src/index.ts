@@ -29,3 +29,7 @@ export type { FoldResult, ReadSpool } from './spool/fold.ts';
 export { readLiveRuns, liveListing } from './readers/live-runs.ts';
 export type { LiveRun } from './readers/live-runs.ts';
 export { writeError } from './spool/write-error.ts';
+export { readScenarioHistory, readMetricHistory, readScenarioNames, readLatestConfig } from './readers/history.ts';
+export type { HistoryRun, HistoryMetric, HistoryOptions, HistoryPoint, MetricHistory, ScenarioHistory } from './readers/history.ts';
+export { readPhaseMemory, readPhaseNames } from './readers/memory.ts';
+export type { PhaseMemory } from './readers/memory.ts';

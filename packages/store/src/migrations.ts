@@ -1,4 +1,4 @@
-import { TABLES, createTableSql, type TableSpec } from './schema.ts';
+import { RUN_BRANCH_COLUMNS, TABLES, createTableSql, quote, type TableSpec } from './schema.ts';
 
 /** One schema step. Applied in order, once, inside a transaction; the version is recorded. */
 export interface Migration {
@@ -16,6 +16,9 @@ const V1_TABLES: Record<string, TableSpec> = Object.fromEntries(Object.entries(T
   ...spec, columns: Object.fromEntries(Object.entries(spec.columns).filter(([c]) => !(c in (ADDED_IN_V2[name] ?? {})))),
 }]));
 
+const addColumns = (table: string, cols: Record<string, string>) =>
+  Object.entries(cols).map(([c, t]) => `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${quote(c)} ${t}`);
+
 /** Every schema version so far. Never edit a shipped one; append a new one. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -29,8 +32,12 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 2,
     description: 'phases: time to failure of requests that got no response (failed_*)',
-    statements: Object.entries(ADDED_IN_V2).flatMap(([table, cols]) =>
-      Object.entries(cols).map(([c, t]) => `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${c} ${t}`)),
+    statements: Object.entries(ADDED_IN_V2).flatMap(([table, cols]) => addColumns(table, cols)),
+  },
+  {
+    version: 3,
+    description: 'runs.git_branch: the branch of every run, for histories and forecasts',
+    statements: addColumns('runs', RUN_BRANCH_COLUMNS),
   },
 ];
 

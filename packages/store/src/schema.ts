@@ -11,6 +11,9 @@ export interface TableSpec {
   primaryKey?: string[];
 }
 
+/** Schema 3: the git branch a run was made on (null for runs stored before, or outside a branch). */
+export const RUN_BRANCH_COLUMNS = { git_branch: 'VARCHAR' } as const;
+
 export const TABLES = {
   runs: {
     columns: {
@@ -18,6 +21,7 @@ export const TABLES = {
       started_at: 'TIMESTAMP', ended_at: 'TIMESTAMP', git_sha: 'VARCHAR', git_dirty: 'BOOLEAN', version: 'VARCHAR',
       host: 'VARCHAR', cpu_model: 'VARCHAR', cpu_count: 'INTEGER', node_version: 'VARCHAR', service_cpus: 'JSON',
       worker_cpus: 'JSON', pinning: 'JSON', config: 'JSON', error: 'VARCHAR', warnings: 'JSON',
+      ...RUN_BRANCH_COLUMNS,
     },
     primaryKey: ['id'],
   },

@@ -15,10 +15,11 @@ describe('Store', () => {
     const file = join(dir, 'h.duckdb');
     const s = await Store.open(file);
     const v = await s.query<{ version: number }>('SELECT version FROM headroom_schema ORDER BY version');
-    expect(v.map((r) => r.version)).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
+    expect(v.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+    expect(v.at(-1)?.version).toBe(SCHEMA_VERSION);
     s.close();
     const again = await Store.open(file);
-    expect((await again.query('SELECT * FROM headroom_schema')).length).toBe(SCHEMA_VERSION);
+    expect((await again.query('SELECT * FROM headroom_schema')).length).toBe(MIGRATIONS.length);
     again.close();
   });
 
@@ -35,6 +36,27 @@ describe('Store', () => {
     const s = await Store.open(file);
     const rows = await s.query<{ requests: number; failed_p99_ms: number | null }>('SELECT requests, failed_p99_ms FROM phases');
     expect(rows).toEqual([{ requests: 7, failed_p99_ms: null }]);
+    s.close();
+  });
+
+  it('moves a schema-1 file forward: runs gain git_branch (null for the old rows), new runs store it', async () => {
+    const file = join(dir, 'old.duckdb');
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const inst = await DuckDBInstance.create(file);
+    const c = await inst.connect();
+    // Schema 1's other tables, the runs table as schema 1 shipped it (with its index), and one run in it.
+    await c.run('CREATE TABLE headroom_schema (version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)');
+    for (const st of MIGRATIONS[0]!.statements.filter((x) => !/TABLE IF NOT EXISTS runs |ON runs /.test(x))) await c.run(st);
+    await c.run("INSERT INTO headroom_schema VALUES (1, 'v1', now())");
+    await c.run('CREATE TABLE runs (id VARCHAR PRIMARY KEY, kind VARCHAR, scenario VARCHAR, status VARCHAR, started_at TIMESTAMP, git_sha VARCHAR)');
+    await c.run('CREATE INDEX runs_scenario ON runs (scenario, started_at)');
+    await c.run("INSERT INTO runs VALUES ('old', 'load', 's', 'completed', now(), 'abc')");
+    c.closeSync();
+    inst.closeSync();
+    const s = await Store.open(file);
+    const rows = await s.query<{ id: string; git_branch: string | null }>('SELECT id, git_branch FROM runs');
+    expect(rows).toEqual([{ id: 'old', git_branch: null }]);
+    expect((await s.query<{ version: number }>('SELECT max(version) AS version FROM headroom_schema'))[0]?.version).toBe(SCHEMA_VERSION);
     s.close();
   });
 

@@ -3,6 +3,7 @@
  * examples. The implementation modules load only when their command runs, so `--help`,
  * `--version` and light commands never pay for DuckDB, the load engine or the analysis code.
  */
+import { UsageError } from '@headroom/core';
 import type { Store } from '@headroom/store';
 import type { CommandSpec, OptionValues } from '../spec.ts';
 
@@ -100,6 +101,61 @@ export const COMMANDS: readonly CommandSpec[] = [
         format: options['format'] as 'html' | 'md',
         ...(typeof options['output'] === 'string' ? { output: options['output'] } : {}), ...(typeof options['baseline'] === 'string' ? { baseline: options['baseline'] } : {}),
       });
+    },
+  },
+  {
+    name: 'forecast', summary: 'change points, trend and run-out date of a scenario\'s history (or a CSV series)', args: [{ name: 'scenario', required: false }], store: 'optional',
+    description: [
+      'Follows one metric over the stored runs of a scenario (a name, or its .ts file for budgets and traffic), oldest first:',
+      'E-Divisive change points (seeded permutation test), the trend since the last one (OLS or Theil-Sen with prediction',
+      'intervals), the value at the horizon and the date it crosses the budget. Dirty-tree and failed runs are left out',
+      'unless asked for. --series runs the same analysis on a CSV (time,value[,sha]; ISO dates or Unix seconds).',
+      '--leak <run> instead fits the slope of the service\'s RSS and heap over one run\'s longest phase (MB/hour).',
+      '--json prints { points, changePoints, trend, forecast, crossing, summary }; notes go to stderr.',
+    ].join('\n'),
+    options: {
+      metric: {
+        type: 'string', placeholder: 'metric', default: 'headroom',
+        description: 'headroom | capacity | p99:<phase> | p50:<phase> | rate:<phase> | cpu-per-request[:<phase>] | rss[:<phase>] | bench:<task>',
+      },
+      horizon: { type: 'string', placeholder: 'span', description: 'how far ahead: 90d, 12w, 1y, or 10r (releases) with --per release (default 90d, 10r)' },
+      budget: { type: 'number', placeholder: 'value', description: "the budget whose crossing is dated, in the metric's unit (ms, µs, MB, ns, req/s, x); default the scenario's (budgets.headroom, slo.p99, …)" },
+      per: { type: 'string', placeholder: 'unit', choices: ['day', 'release'], default: 'day', description: 'trend per day of wall-clock time, or per run (release)' },
+      method: { type: 'string', placeholder: 'fit', choices: ['ols', 'theil-sen'], default: 'ols', description: 'trend fit: least squares (exact intervals) or Theil-Sen (robust slope)' },
+      'p-value': { type: 'number', placeholder: 'p', default: 0.05, min: 0, max: 1, exclusive: true, description: 'significance level of a change point' },
+      traffic: { type: 'string', placeholder: 'peaks.csv', description: 'observed traffic peaks (time,rate): forecast headroom = capacity trend / peak trend' },
+      series: { type: 'string', placeholder: 'file.csv', description: 'forecast this CSV (time,value[,sha]) instead of a stored history' },
+      leak: { type: 'string', placeholder: 'run', description: "leak and drift within a run: slope of the service's RSS and heap, MB/hour" },
+      phase: { type: 'string', placeholder: 'name', description: 'with --leak: the phase to read (default the longest measured one)' },
+      'include-dirty': { type: 'boolean', description: 'keep runs made from a dirty git tree' },
+      'include-failed': { type: 'boolean', description: 'keep runs that failed, were interrupted or aborted' },
+      markdown: { type: 'boolean', description: 'Markdown instead of the terminal report' },
+    },
+    examples: [
+      'headroom forecast orders-api --budget 1.3',
+      'headroom forecast orders-api --metric p99:steady --budget 50 --horizon 12w',
+      'headroom forecast scenarios/orders-history.ts --metric cpu-per-request --per release',
+      'headroom forecast orders-api --traffic peaks.csv --json',
+      'headroom forecast --series headroom.csv --budget 1.3 --markdown >> $GITHUB_STEP_SUMMARY',
+      'headroom forecast --leak latest',
+    ],
+    load: async () => {
+      const m = await import('./forecast.ts');
+      return async ({ args, store, out, options }) => {
+        const str = (k: string) => options[k] as string | undefined;
+        if (str('leak') !== undefined) {
+          const leak = await import('./forecast-leak.ts');
+          if (args[0] !== undefined || str('series') !== undefined) throw new UsageError('headroom forecast: --leak <run> takes no scenario and no --series');
+          return leak.leakCommand(str('leak') as string, store, out, { ...(str('phase') ? { phase: str('phase') } : {}), markdown: options['markdown'] === true });
+        }
+        return m.forecastCommand(args[0], store, out, {
+          metric: str('metric') as string, ...(str('horizon') ? { horizon: str('horizon') } : {}),
+          ...(options['budget'] === undefined ? {} : { budget: options['budget'] as number }),
+          per: str('per') as 'day' | 'release', method: str('method') as 'ols' | 'theil-sen', pValue: options['p-value'] as number,
+          ...(str('traffic') ? { traffic: str('traffic') } : {}), ...(str('series') ? { series: str('series') } : {}),
+          includeDirty: options['include-dirty'] === true, includeFailed: options['include-failed'] === true, markdown: options['markdown'] === true,
+        });
+      };
     },
   },
   {

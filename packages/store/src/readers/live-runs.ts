@@ -54,7 +54,7 @@ function toStoredRun(r: Partial<Row<'runs'>>, status?: string): StoredRun {
   const date = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(v as number));
   return {
     id: r.id as string, kind: r.kind as string, scenario: r.scenario as string, file: r.file ?? null, status: status ?? (r.status as string),
-    gates: r.gates ?? null, startedAt: date(r.started_at) as Date, endedAt: date(r.ended_at), gitSha: r.git_sha ?? null, gitDirty: r.git_dirty ?? null,
+    gates: r.gates ?? null, startedAt: date(r.started_at) as Date, endedAt: date(r.ended_at), gitSha: r.git_sha ?? null, gitDirty: r.git_dirty ?? null, gitBranch: r.git_branch ?? null,
     version: r.version ?? null, host: r.host ?? null, cpuModel: r.cpu_model ?? null, cpuCount: r.cpu_count ?? null, nodeVersion: r.node_version ?? null,
     serviceCpus: parse(r.service_cpus, null), workerCpus: parse(r.worker_cpus, null), pinning: parse(r.pinning, []), error: r.error ?? null,
     warnings: parse(r.warnings, []), config: parse(r.config, null),

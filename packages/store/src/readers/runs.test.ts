@@ -12,7 +12,7 @@ beforeEach(async () => { dir = mkdtempSync(join(tmpdir(), 'headroom-readers-'));
 afterEach(() => { store.close(); rmSync(dir, { recursive: true, force: true }); });
 
 const begin = (id: string, at: number, o: Partial<RunBegin> = {}): RunBegin => ({
-  id, kind: 'load', scenario: 'orders', file: '/s.ts', startedAt: at, gitSha: 'abc', gitDirty: false, version: '0.1.0',
+  id, kind: 'load', scenario: 'orders', file: '/s.ts', startedAt: at, gitSha: 'abc', gitDirty: false, gitBranch: 'main', version: '0.1.0',
   host: 'h', cpuModel: 'EPYC', cpuCount: 2, nodeVersion: 'v24', serviceCpus: [0], workerCpus: [1], config: { name: 'orders' }, ...o,
 });
 
@@ -24,7 +24,7 @@ describe('run record', () => {
     expect((await readRun(store, 'r1'))?.pinning).toEqual([{ role: 'service', pid: 1 }]);
     await finishRun(store, 'r1', { status: 'failed', endedAt: 1_005_500, error: 'boom', warnings: ['w1'], gates: 'failed', pinning: [] });
     const r = await readRun(store, 'r1');
-    expect(r).toMatchObject({ status: 'failed', error: 'boom', warnings: ['w1'], gates: 'failed', serviceCpus: [0], workerCpus: [1], config: { name: 'orders' } });
+    expect(r).toMatchObject({ gitBranch: 'main', status: 'failed', error: 'boom', warnings: ['w1'], gates: 'failed', serviceCpus: [0], workerCpus: [1], config: { name: 'orders' } });
     expect((r?.endedAt?.getTime() ?? 0) - (r?.startedAt.getTime() ?? 0)).toBe(5500);
     expect(await readRun(store, 'nope')).toBeNull();
   });

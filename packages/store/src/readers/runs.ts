@@ -32,6 +32,7 @@ export interface StoredRun {
   endedAt: Date | null;
   gitSha: string | null;
   gitDirty: boolean | null;
+  gitBranch: string | null;
   version: string | null;
   host: string | null;
   cpuModel: string | null;
@@ -72,7 +73,7 @@ export async function readRun(store: Store, id: string): Promise<StoredRun | nul
   return {
     id: r.id as string, kind: r.kind as string, scenario: r.scenario as string, file: r.file, status: r.status as string,
     gates: r.gates, startedAt: r.started_at as Date, endedAt: (r.ended_at as Date | null) ?? null, gitSha: r.git_sha,
-    gitDirty: r.git_dirty, version: r.version, host: r.host, cpuModel: r.cpu_model, cpuCount: r.cpu_count,
+    gitDirty: r.git_dirty, gitBranch: r.git_branch, version: r.version, host: r.host, cpuModel: r.cpu_model, cpuCount: r.cpu_count,
     nodeVersion: r.node_version, serviceCpus: parse(r.service_cpus, null), workerCpus: parse(r.worker_cpus, null),
     pinning: parse(r.pinning, []), error: r.error, warnings: parse(r.warnings, []), config: parse(r.config, null),
   };

@@ -15,6 +15,8 @@ export interface RunBegin {
   startedAt: number;
   gitSha: string | null;
   gitDirty: boolean | null;
+  /** The branch checked out (or named by $HEADROOM_GIT_BRANCH); null when detached or outside git. */
+  gitBranch: string | null;
   version: string;
   host: string;
   cpuModel: string;
@@ -41,7 +43,7 @@ export interface RunEnd {
 export async function beginRun(store: Store, r: RunBegin): Promise<void> {
   await store.upsert('runs', [{
     id: r.id, kind: r.kind, scenario: r.scenario, file: r.file, status: 'running', started_at: r.startedAt,
-    git_sha: r.gitSha, git_dirty: r.gitDirty, version: r.version, host: r.host, cpu_model: r.cpuModel, cpu_count: r.cpuCount,
+    git_sha: r.gitSha, git_dirty: r.gitDirty, git_branch: r.gitBranch, version: r.version, host: r.host, cpu_model: r.cpuModel, cpu_count: r.cpuCount,
     node_version: r.nodeVersion, service_cpus: JSON.stringify(r.serviceCpus), worker_cpus: JSON.stringify(r.workerCpus),
     config: JSON.stringify(r.config),
   }]);
