@@ -75,7 +75,7 @@ export class OpenRunner extends PoolRunner {
       this.#next++;
       const intended = ctx.startPerf + t;
       const queued = Math.max(0, conn.freeAt - intended);
-      ctx.recorder.sent(this.sendOn(conn, intended, queued) - intended);
+      ctx.recorder.sent(this.sendOn(conn, queued) - intended);
     }
     this.#arm();
     if (this.finishing) this.checkDrained();

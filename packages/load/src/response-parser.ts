@@ -81,7 +81,7 @@ export class ResponseParser {
           else if (c === 59 /* ; */) this.#state = CHUNK_EXT;
           else if (c !== CR && c !== 32 && c !== 9) {
             const d = hexDigit(c);
-            if (d < 0) throw new Error(`bad chunk size byte ${c}`);
+            if (d < 0) throw new Error(`chunk size has a byte that is not a hex digit: ${describeByte(c)}`);
             this.#remaining = this.#remaining * 16 + d;
           }
           break;
@@ -164,7 +164,7 @@ export class ResponseParser {
     let eol = indexOfLF(b, words, s, e);
     if (eol < 0) return -1;
     // "HTTP/1.1 200 OK": status digits at s+9..s+11
-    if (b[s] !== 72 /* H */ || b[s + 4] !== 47 /* / */) throw new Error('response is not HTTP/1.x');
+    if (b[s] !== 72 /* H */ || b[s + 4] !== 47 /* / */) throw new Error(`response is not HTTP/1.x: it starts with ${JSON.stringify(b.toString('latin1', s, Math.min(eol, s + 24)))}`);
     const status = ((b[s + 9] ?? 0) - 48) * 100 + ((b[s + 10] ?? 0) - 48) * 10 + ((b[s + 11] ?? 0) - 48);
     let length = -1;
     let chunked = false;
@@ -239,6 +239,11 @@ function indexOfLF(b: Buffer, words: Int32Array<ArrayBufferLike>, from: number, 
   }
   for (i = (w << 2) - off; i < to; i++) if (b[i] === LF) return i;
   return -1;
+}
+
+/** A byte for an error message: printable ASCII quoted, anything else in hex. */
+function describeByte(c: number): string {
+  return c >= 32 && c < 127 ? `"${String.fromCharCode(c)}"` : `0x${c.toString(16).padStart(2, '0')}`;
 }
 
 function hexDigit(c: number): number {
