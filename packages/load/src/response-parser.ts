@@ -187,10 +187,11 @@ export class ResponseParser {
       while (colon < eol && b[colon] !== 58) colon++;
       if (colon === eol) continue;
       if (equalsLower(b, line, colon, CONTENT_LENGTH)) length = parseDecimal(b, colon + 1, eol);
-      else if (equalsLower(b, line, colon, TRANSFER_ENCODING)) chunked = containsLower(b, colon + 1, eol, CHUNKED);
+      // Chunked only as the final coding (RFC 9112 §6.3); connection options are whole tokens (§9.3).
+      else if (equalsLower(b, line, colon, TRANSFER_ENCODING)) chunked = tokenAt(b, colon + 1, eol, CHUNKED, true);
       else if (equalsLower(b, line, colon, CONNECTION)) {
-        if (containsLower(b, colon + 1, eol, CLOSE)) close = true;
-        else if (containsLower(b, colon + 1, eol, KEEP_ALIVE)) close = false;
+        if (tokenAt(b, colon + 1, eol, CLOSE, false)) close = true;
+        else if (tokenAt(b, colon + 1, eol, KEEP_ALIVE, false)) close = false;
       }
     }
   }
@@ -262,14 +263,26 @@ function equalsLower(b: Buffer, from: number, to: number, lower: Buffer): boolea
   return true;
 }
 
-/** Whether b[from, to) contains the lower-case ASCII `lower`, ignoring case. */
-function containsLower(b: Buffer, from: number, to: number, lower: Buffer): boolean {
-  const last = to - lower.length;
-  outer: for (let i = from; i <= last; i++) {
-    for (let k = 0; k < lower.length; k++) if (((b[i + k] ?? 0) | 0x20) !== lower[k]) continue outer;
-    return true;
+/**
+ * Whether the comma-separated list in b[from, to) has `lower` as one of its tokens (or, with
+ * `last`, as its last one), ignoring case and the blanks around each token.
+ */
+function tokenAt(b: Buffer, from: number, to: number, lower: Buffer, last: boolean): boolean {
+  let found = false;
+  let i = from;
+  while (i <= to) {
+    let e = i;
+    while (e < to && b[e] !== 44 /* , */) e++;
+    let s = i;
+    let f = e;
+    while (s < f && (b[s] === 32 || b[s] === 9)) s++;
+    while (f > s && (b[f - 1] === 32 || b[f - 1] === 9 || b[f - 1] === CR)) f--;
+    const match = f - s === lower.length && equalsLower(b, s, f, lower);
+    if (last) found = match || (f === s && found); // an empty list element does not count (RFC 9110 §5.6.1)
+    else if (match) return true;
+    i = e + 1;
   }
-  return false;
+  return found;
 }
 
 function parseDecimal(b: Buffer, from: number, to: number): number {
