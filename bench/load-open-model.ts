@@ -7,14 +7,17 @@
  *
  * Targets: open-model p50 at 200 and 5,000 req/s within 2x wrk -c1's p50 and p99 within
  * wrk's p99 + 1 ms; CPU per request at 5,000 req/s at most 2x the closed model's at saturation.
- * The generator's measured floor (the `floor` tick field: its own wake-up delay, see
- * packages/load/src/loop-floor.ts) is printed beside the latencies.
+ * Beside the latencies: the generator's own wake-up delay (the ticks' `wakeDelayUs`, the median
+ * lateness of its precise-timer wakes, recorder.ts) and nginx's CPU per request from /proc, a
+ * calibration of the host: what serving a request costs the service when it sleeps between
+ * requests, against the closed model that never lets it sleep.
  *
  *   node_modules/.bin/node bench/load-open-model.ts [--seconds 5] [--rounds 3] [--rates 200,1000,5000,20000] [--connections 64]
  */
 import { parseArgs } from 'node:util';
 import { summarize } from '@headroom/core';
 import { printHost } from './lib/host.ts';
+import { cpuUs } from './lib/proc.ts';
 import { startNginx } from './lib/nginx.ts';
 import { runWrk } from './lib/peers.ts';
 import { plansFor } from './lib/scenario.ts';
@@ -30,24 +33,26 @@ const rounds = Number(values.rounds);
 const rates = values.rates!.split(',').map(Number);
 const GEN = [1];
 
-interface Figures { p50: number; p99: number; sp50: number; sp99: number; usPerReq: number; rps: number; late: number; floorUs: number | null }
+interface Figures { p50: number; p99: number; sp50: number; sp99: number; usPerReq: number; rps: number; late: number; floorUs: number | null; nginxUs: number }
 
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
 
-async function headroom(url: string, rate: number | null): Promise<Figures> {
+async function headroom(url: string, rate: number | null, nginxPid: number): Promise<Figures> {
   const phase = rate === null ? { name: 'p', duration: `${seconds}s`, connections: 10 } : { name: 'p', duration: `${seconds}s`, rate, connections: Number(values.connections) };
   const plans = plansFor({ name: 'open-model', target: url, requests: [{ path: '/' }], phases: [phase], workers: { cpus: GEN, count: 1 } });
-  const res = await runPlans(plans, { cpus: GEN });
+  let n0 = 0;
+  const res = await runPlans(plans, { cpus: GEN, onSpawn: () => { setTimeout(() => { n0 = cpuUs(nginxPid) ?? NaN; }, Math.max(0, plans[0]!.startAt - Date.now())); } });
+  const nginxUs = (cpuUs(nginxPid) ?? NaN) - n0;
   if (res.fatal !== null) throw new Error(res.fatal);
   const h = res.hist.get('p')!;
   const s = summarize(h.hist);
   const sv = summarize(h.serviceHist);
   const cpu = res.ticks.reduce((a, t) => a + t.cpu, 0);
-  const floors = res.ticks.map((t) => (t as { floorUs?: number }).floorUs).filter((x): x is number => typeof x === 'number');
+  const floors = res.ticks.map((t) => (t as { wakeDelayUs?: number }).wakeDelayUs).filter((x): x is number => typeof x === 'number');
   for (const w of res.warnings) process.stderr.write(`warning (${rate ?? 'closed'}): ${w}\n`);
   return {
     p50: s.p50Ms, p99: s.p99Ms, sp50: sv.p50Ms, sp99: sv.p99Ms, usPerReq: (cpu * 1e6) / h.end.requests, rps: h.end.requests / seconds,
-    late: h.end.lateSends / Math.max(1, h.end.requests), floorUs: floors.length ? median(floors) : null,
+    late: h.end.lateSends / Math.max(1, h.end.requests), floorUs: floors.length ? median(floors) : null, nginxUs: nginxUs / h.end.requests,
   };
 }
 
@@ -61,8 +66,8 @@ try {
   for (let r = 0; r < rounds; r++) {
     const steps: (() => Promise<void>)[] = [
       async () => { const w = await runWrk(nginx.url, 1, seconds, GEN); wrk.push({ p50: w.p50Ms, p99: w.p99Ms, usPerReq: w.cpuUsPerReq, rps: w.rps }); },
-      async () => { closed.push(await headroom(nginx.url, null)); },
-      ...rates.map((rate) => async () => { open.get(rate)!.push(await headroom(nginx.url, rate)); }),
+      async () => { closed.push(await headroom(nginx.url, null, nginx.pid)); },
+      ...rates.map((rate) => async () => { open.get(rate)!.push(await headroom(nginx.url, rate, nginx.pid)); }),
     ];
     for (const step of r % 2 === 0 ? steps : steps.reverse()) await step();
   }
@@ -72,14 +77,14 @@ try {
   const closedUs = m(closed, 'usPerReq');
   const floorOf = (xs: Figures[]): string => { const f = xs.map((x) => x.floorUs).filter((x): x is number => x !== null); return f.length ? (median(f) / 1000).toFixed(3) : '-'; };
   printTable(`medians of ${rounds} rounds of ${seconds}s; nginx on CPU 0, generators on CPU 1; latency ms`,
-    ['run', 'req/s', 'p50', 'p99', 'service p50', 'service p99', 'floor', 'late >1ms', 'CPU µs/req', 'x closed'],
+    ['run', 'req/s', 'p50', 'p99', 'service p50', 'service p99', 'wake delay', 'late >1ms', 'CPU µs/req', 'x closed', 'nginx µs/req'],
     [
-      ['wrk -c1', Math.round(median(wrk.map((w) => w.rps))), ms(wp50), ms(wp99), '', '', '', '', median(wrk.map((w) => w.usPerReq)).toFixed(1), ''],
-      ['closed 10c', Math.round(m(closed, 'rps')), ms(m(closed, 'p50')), ms(m(closed, 'p99')), '', '', floorOf(closed), '', closedUs.toFixed(1), '1.00'],
+      ['wrk -c1', Math.round(median(wrk.map((w) => w.rps))), ms(wp50), ms(wp99), '', '', '', '', median(wrk.map((w) => w.usPerReq)).toFixed(1), '', ''],
+      ['closed 10c', Math.round(m(closed, 'rps')), ms(m(closed, 'p50')), ms(m(closed, 'p99')), '', '', floorOf(closed), '', closedUs.toFixed(1), '1.00', m(closed, 'nginxUs').toFixed(1)],
       ...rates.map((rate) => {
         const xs = open.get(rate)!;
         return [`open ${rate}`, Math.round(m(xs, 'rps')), ms(m(xs, 'p50')), ms(m(xs, 'p99')), ms(m(xs, 'sp50')), ms(m(xs, 'sp99')), floorOf(xs),
-          `${(100 * m(xs, 'late')).toFixed(1)}%`, m(xs, 'usPerReq').toFixed(1), (m(xs, 'usPerReq') / closedUs).toFixed(2)];
+          `${(100 * m(xs, 'late')).toFixed(1)}%`, m(xs, 'usPerReq').toFixed(1), (m(xs, 'usPerReq') / closedUs).toFixed(2), m(xs, 'nginxUs').toFixed(1)];
       }),
     ]);
   process.stdout.write(`\nper round p50/p99 ms: wrk ${wrk.map((w) => `${ms(w.p50)}/${ms(w.p99)}`).join(' ')}\n`);

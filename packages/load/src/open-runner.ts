@@ -56,6 +56,12 @@ export class OpenRunner extends PoolRunner {
     this.#wake();
   };
 
+  /** A wake on the precise timer: its lateness is the generator's own wake-up delay (recorder.ts, wakeDelay). */
+  #firedPrecise = (lateMs: number): void => {
+    this.ctx.recorder.wakeDelay(lateMs);
+    this.#fired();
+  };
+
   /** Timer wake-ups so far (a diagnostic: at most about one per arrival). */
   wakes = 0;
 
@@ -92,7 +98,7 @@ export class OpenRunner extends PoolRunner {
     // (counted as late sends; latency still counts from the intended time), and the CPU
     // the generator reports stays the CPU its work takes. Polling is never used.
     if (due <= 0) this.#timer = setImmediate(this.#fired);
-    else if (TIMER_MODE === 'precise' && due >= PRECISE_FROM_MS) this.#cancelWake = wakeAt(performance.now() + due, this.#fired);
+    else if (TIMER_MODE === 'precise' && due >= PRECISE_FROM_MS) this.#cancelWake = wakeAt(performance.now() + due, this.#firedPrecise);
     else this.#timer = setTimeout(this.#fired, due);
   }
 

@@ -71,14 +71,14 @@ for (;;) {
 }
 `;
 
-interface Entry { deadline: number; fn: () => void }
+interface Entry { deadline: number; fn: (lateMs: number) => void }
 let timer: PreciseTimer | null = null;
 const entries = new Set<Entry>();
 
 function fire(): void {
   const now = performance.now();
   const due = [...entries].filter((e) => e.deadline <= now + 0.02).sort((a, b) => a.deadline - b.deadline);
-  for (const e of due) { entries.delete(e); e.fn(); }
+  for (const e of due) { entries.delete(e); e.fn(Math.max(0, now - e.deadline)); }
   rearm();
 }
 
@@ -94,8 +94,12 @@ export function warmPreciseTimer(): void {
   timer ??= new PreciseTimer(fire);
 }
 
-/** Calls `fn` once at `deadline` (performance.now() ms); returns a cancel function. */
-export function wakeAt(deadline: number, fn: () => void): () => void {
+/**
+ * Calls `fn` once at `deadline` (performance.now() ms) with how late it runs (ms, from the
+ * deadline to the moment the timer's message was handled: the thread hand-off and this
+ * thread's own wake-up); returns a cancel function.
+ */
+export function wakeAt(deadline: number, fn: (lateMs: number) => void): () => void {
   warmPreciseTimer();
   const e: Entry = { deadline, fn };
   entries.add(e);

@@ -42,6 +42,8 @@ describe('load models (headroom engine, real local server)', () => {
     expect(samples[0]!.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(samples[0]!.spanId).toMatch(/^[0-9a-f]{16}$/);
     expect(e.lateSends / e.requests).toBeLessThan(0.5); // generous: CI boxes are noisy
+    // Arrivals 5 ms apart sleep on the precise timer: each tick carries the generator's own wake-up delay.
+    for (const t of ts) expect((t as { wakeDelayUs?: number }).wakeDelayUs).toBeGreaterThan(0);
   });
 
   it('a traced request: its client interval [startedAt, startedAt + latency] holds the server handling it', async () => {
