@@ -12,7 +12,10 @@
  * the run verifies it). µs per request divides the worker's CPU time in an interval by the
  * arrivals offered in it; the run's achieved totals are printed after the table as a check.
  *
- *   node_modules/.bin/node bench/load-soak.ts [--minutes 10] [--rate 1000] [--every 60] [--engines headroom,autocannon]
+ * --baseline <checkout> adds a first run of the headroom engine from another checkout of
+ * headroom (its packages/cli and packages/load), for before/after figures from one invocation.
+ *
+ *   node_modules/.bin/node bench/load-soak.ts [--minutes 10] [--rate 1000] [--every 60] [--engines headroom,autocannon] [--baseline <dir>]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,7 +30,7 @@ import { printTable } from './lib/table.ts';
 
 const { values } = parseArgs({ options: {
   minutes: { type: 'string', default: '10' }, rate: { type: 'string', default: '1000' }, every: { type: 'string', default: '60' },
-  engines: { type: 'string', default: 'headroom,autocannon' },
+  engines: { type: 'string', default: 'headroom,autocannon' }, baseline: { type: 'string' },
 } });
 const seconds = Math.round(Number(values.minutes) * 60);
 const rate = Number(values.rate);
@@ -40,9 +43,9 @@ interface Soak { engine: string; rows: Row[]; requests: number; errors: number; 
 
 const sum = (xs: (number | null)[]): number => xs.reduce<number>((a, b) => a + (b ?? 0), 0);
 
-async function soak(engine: string, dir: string): Promise<Soak> {
+async function soak(engine: string, dir: string, cli = CLI, label = engine): Promise<Soak> {
   const port = await freePort();
-  const file = join(dir, `soak-${engine}.ts`);
+  const file = join(dir, `soak-${label.replaceAll(/\W/g, '_')}.ts`);
   writeFileSync(file, `export default ${JSON.stringify({
     name: `soak-${engine}`,
     service: { command: ['node', SERVICE], env: { PORT: String(port) }, ready: `http://127.0.0.1:${port}/health`, cpus: [0], capture: { cpu: true, heap: true, traces: { sample: 0.01 }, runtime: true } },
@@ -51,7 +54,7 @@ async function soak(engine: string, dir: string): Promise<Soak> {
     workers: { cpus: [1], engine },
     phases: [{ name: 'soak', duration: `${seconds}s`, rate }],
   }, null, 2)};\n`);
-  const child = spawn(process.execPath, [CLI, 'run', file, '--db', join(dir, 'soak.duckdb'), '--json'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cli, 'run', file, '--db', join(dir, 'soak.duckdb'), '--json'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
@@ -82,7 +85,7 @@ async function soak(engine: string, dir: string): Promise<Soak> {
   if (code !== 0 && code !== 1) throw new Error(`headroom run exited ${code}: ${err}`);
   const r = JSON.parse(out) as { status: string; warnings: string[]; phases: { requests: number; errors: number; latencyMs: { p99: number } }[] };
   const p = r.phases[0]!;
-  return { engine, rows, requests: p.requests, errors: p.errors, p99Ms: p.latencyMs.p99, status: r.status, warnings: r.warnings };
+  return { engine: label, rows, requests: p.requests, errors: p.errors, p99Ms: p.latencyMs.p99, status: r.status, warnings: r.warnings };
 }
 
 printHost();
@@ -90,6 +93,7 @@ process.stdout.write(`soak: open model ${rate} req/s for ${seconds}s per engine,
 const dir = mkdtempSync(join(tmpdir(), 'headroom-soak-'));
 try {
   const results: Soak[] = [];
+  if (values.baseline !== undefined) results.push(await soak('headroom', dir, join(values.baseline, 'packages/cli/bin/headroom.js'), 'headroom (baseline)'));
   for (const engine of values.engines!.split(',')) results.push(await soak(engine, dir));
   printTable(`per ${every} s`, ['engine', 'at s', 'gen % core', 'gen µs/req', 'RSS headroom MB', 'RSS workers MB', 'RSS service MB'],
     results.flatMap((s) => s.rows.map((r) => [s.engine, r.at, (100 * r.genCpu).toFixed(1), r.genUsPerReq.toFixed(1), r.rssHeadroom.toFixed(0), r.rssWorkers.toFixed(0), r.rssService.toFixed(0)])));
