@@ -12,8 +12,12 @@
  * calibration of the host: what serving a request costs the service when it sleeps between
  * requests, against the closed model that never lets it sleep.
  *
- *   node_modules/.bin/node bench/load-open-model.ts [--seconds 5] [--rounds 3] [--rates 200,1000,5000,20000] [--connections 64]
+ * --baseline <checkout> also runs, in each round, the open model at each rate with another
+ * checkout's load worker (its packages/load/src/worker-main.ts): before/after from one invocation.
+ *
+ *   node_modules/.bin/node bench/load-open-model.ts [--seconds 5] [--rounds 3] [--rates 200,1000,5000,20000] [--connections 64] [--baseline <dir>]
  */
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { summarize } from '@headroom/core';
 import { printHost } from './lib/host.ts';
@@ -26,8 +30,9 @@ import { runPlans } from './lib/worker-harness.ts';
 
 const { values } = parseArgs({ options: {
   seconds: { type: 'string', default: '5' }, rounds: { type: 'string', default: '3' }, rates: { type: 'string', default: '200,1000,5000,20000' },
-  connections: { type: 'string', default: '64' },
+  connections: { type: 'string', default: '64' }, baseline: { type: 'string' },
 } });
+const BASE_ENTRY = values.baseline === undefined ? undefined : join(values.baseline, 'packages/load/src/worker-main.ts');
 const seconds = Number(values.seconds);
 const rounds = Number(values.rounds);
 const rates = values.rates!.split(',').map(Number);
@@ -37,11 +42,11 @@ interface Figures { p50: number; p99: number; sp50: number; sp99: number; usPerR
 
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
 
-async function headroom(url: string, rate: number | null, nginxPid: number): Promise<Figures> {
+async function headroom(url: string, rate: number | null, nginxPid: number, entry?: string): Promise<Figures> {
   const phase = rate === null ? { name: 'p', duration: `${seconds}s`, connections: 10 } : { name: 'p', duration: `${seconds}s`, rate, connections: Number(values.connections) };
   const plans = plansFor({ name: 'open-model', target: url, requests: [{ path: '/' }], phases: [phase], workers: { cpus: GEN, count: 1 } });
   let n0 = 0;
-  const res = await runPlans(plans, { cpus: GEN, onSpawn: () => { setTimeout(() => { n0 = cpuUs(nginxPid) ?? NaN; }, Math.max(0, plans[0]!.startAt - Date.now())); } });
+  const res = await runPlans(plans, { cpus: GEN, ...(entry === undefined ? {} : { entry }), onSpawn: () => { setTimeout(() => { n0 = cpuUs(nginxPid) ?? NaN; }, Math.max(0, plans[0]!.startAt - Date.now())); } });
   const nginxUs = (cpuUs(nginxPid) ?? NaN) - n0;
   if (res.fatal !== null) throw new Error(res.fatal);
   const h = res.hist.get('p')!;
@@ -63,11 +68,13 @@ try {
   const wrk: { p50: number; p99: number; usPerReq: number; rps: number }[] = [];
   const closed: Figures[] = [];
   const open = new Map<number, Figures[]>(rates.map((r) => [r, []]));
+  const base = new Map<number, Figures[]>(rates.map((r) => [r, []]));
   for (let r = 0; r < rounds; r++) {
     const steps: (() => Promise<void>)[] = [
       async () => { const w = await runWrk(nginx.url, 1, seconds, GEN); wrk.push({ p50: w.p50Ms, p99: w.p99Ms, usPerReq: w.cpuUsPerReq, rps: w.rps }); },
       async () => { closed.push(await headroom(nginx.url, null, nginx.pid)); },
       ...rates.map((rate) => async () => { open.get(rate)!.push(await headroom(nginx.url, rate, nginx.pid)); }),
+      ...(BASE_ENTRY === undefined ? [] : rates.map((rate) => async () => { base.get(rate)!.push(await headroom(nginx.url, rate, nginx.pid, BASE_ENTRY)); })),
     ];
     for (const step of r % 2 === 0 ? steps : steps.reverse()) await step();
   }
@@ -81,14 +88,13 @@ try {
     [
       ['wrk -c1', Math.round(median(wrk.map((w) => w.rps))), ms(wp50), ms(wp99), '', '', '', '', median(wrk.map((w) => w.usPerReq)).toFixed(1), '', ''],
       ['closed 10c', Math.round(m(closed, 'rps')), ms(m(closed, 'p50')), ms(m(closed, 'p99')), '', '', floorOf(closed), '', closedUs.toFixed(1), '1.00', m(closed, 'nginxUs').toFixed(1)],
-      ...rates.map((rate) => {
-        const xs = open.get(rate)!;
-        return [`open ${rate}`, Math.round(m(xs, 'rps')), ms(m(xs, 'p50')), ms(m(xs, 'p99')), ms(m(xs, 'sp50')), ms(m(xs, 'sp99')), floorOf(xs),
-          `${(100 * m(xs, 'late')).toFixed(1)}%`, m(xs, 'usPerReq').toFixed(1), (m(xs, 'usPerReq') / closedUs).toFixed(2), m(xs, 'nginxUs').toFixed(1)];
-      }),
+      ...[...rates.map((rate) => [`open ${rate}`, open.get(rate)!] as const), ...rates.filter(() => BASE_ENTRY !== undefined).map((rate) => [`open ${rate} (baseline)`, base.get(rate)!] as const)]
+        .map(([name, xs]) => [name, Math.round(m(xs, 'rps')), ms(m(xs, 'p50')), ms(m(xs, 'p99')), ms(m(xs, 'sp50')), ms(m(xs, 'sp99')), floorOf(xs),
+          `${(100 * m(xs, 'late')).toFixed(1)}%`, m(xs, 'usPerReq').toFixed(1), (m(xs, 'usPerReq') / closedUs).toFixed(2), m(xs, 'nginxUs').toFixed(1)]),
     ]);
   process.stdout.write(`\nper round p50/p99 ms: wrk ${wrk.map((w) => `${ms(w.p50)}/${ms(w.p99)}`).join(' ')}\n`);
   for (const rate of rates) process.stdout.write(`  open ${rate}: ${open.get(rate)!.map((x) => `${ms(x.p50)}/${ms(x.p99)} ${x.usPerReq.toFixed(0)}µs`).join('  ')}\n`);
+  if (BASE_ENTRY !== undefined) for (const rate of rates) process.stdout.write(`  baseline ${rate}: ${base.get(rate)!.map((x) => `${ms(x.p50)}/${ms(x.p99)} ${x.usPerReq.toFixed(0)}µs`).join('  ')}\n`);
   for (const rate of rates.filter((x) => x === 200 || x === 5000)) {
     const xs = open.get(rate)!;
     const p50ok = m(xs, 'p50') <= 2 * wp50;
