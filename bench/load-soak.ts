@@ -3,8 +3,9 @@
  * (orchestrator, pinned worker, the bundled orders service with capture on: cpu + heap
  * profiles, traces at 0.01, runtime metrics) at a constant open-model rate, once per engine
  * (headroom, then autocannon), and prints per interval (a minute by default) the generator's
- * CPU (% of a core, and µs per request at the offered rate) and the RSS of headroom (the
- * orchestrator), the load workers and the service, all read from /proc. Nothing may grow
+ * CPU (% of a core, and µs per request at the offered rate), the orchestrator's CPU (it shares
+ * the worker's CPU), and the RSS of headroom (the orchestrator), the load workers and the
+ * service, all read from /proc. Nothing may grow
  * beyond noise, and at 1,000 req/s the headroom engine's CPU per request must be no higher
  * than autocannon's (issue 16, item 10: it once grew from 36% to 74% of a core in 55 s).
  *
@@ -38,7 +39,7 @@ const every = Number(values.every);
 const CLI = fileURLToPath(new URL('../packages/cli/bin/headroom.js', import.meta.url));
 const SERVICE = fileURLToPath(new URL('../examples/orders/server.ts', import.meta.url));
 
-interface Row { at: number; genCpu: number; genUsPerReq: number; rssHeadroom: number; rssWorkers: number; rssService: number }
+interface Row { at: number; genCpu: number; genUsPerReq: number; headroomCpu: number; rssHeadroom: number; rssWorkers: number; rssService: number }
 interface Soak { engine: string; rows: Row[]; requests: number; errors: number; p99Ms: number; status: string; warnings: string[] }
 
 const sum = (xs: (number | null)[]): number => xs.reduce<number>((a, b) => a + (b ?? 0), 0);
@@ -70,14 +71,18 @@ async function soak(engine: string, dir: string, cli = CLI, label = engine): Pro
   }
   const service = (): number[] => descendants(root).filter((p) => !workers.includes(p) && cmdline(p).includes(SERVICE));
   let prev = sum(workers.map(cpuUs));
+  let prevRoot = cpuUs(root) ?? 0;
   const t0 = Date.now();
   for (let k = 1; k * every <= seconds; k++) {
     await new Promise((r) => setTimeout(r, t0 + k * every * 1000 - Date.now()));
     const cpu = sum(workers.map(cpuUs));
     const used = cpu - prev;
     prev = cpu;
+    const rootCpu = cpuUs(root) ?? prevRoot;
+    const rootUsed = rootCpu - prevRoot;
+    prevRoot = rootCpu;
     rows.push({
-      at: k * every, genCpu: used / (every * 1e6), genUsPerReq: used / (rate * every),
+      at: k * every, genCpu: used / (every * 1e6), genUsPerReq: used / (rate * every), headroomCpu: rootUsed / (every * 1e6),
       rssHeadroom: rssMb(root) ?? NaN, rssWorkers: sum(workers.map(rssMb)), rssService: sum(service().map(rssMb)),
     });
   }
@@ -95,8 +100,8 @@ try {
   const results: Soak[] = [];
   if (values.baseline !== undefined) results.push(await soak('headroom', dir, join(values.baseline, 'packages/cli/bin/headroom.js'), 'headroom (baseline)'));
   for (const engine of values.engines!.split(',')) results.push(await soak(engine, dir));
-  printTable(`per ${every} s`, ['engine', 'at s', 'gen % core', 'gen µs/req', 'RSS headroom MB', 'RSS workers MB', 'RSS service MB'],
-    results.flatMap((s) => s.rows.map((r) => [s.engine, r.at, (100 * r.genCpu).toFixed(1), r.genUsPerReq.toFixed(1), r.rssHeadroom.toFixed(0), r.rssWorkers.toFixed(0), r.rssService.toFixed(0)])));
+  printTable(`per ${every} s`, ['engine', 'at s', 'gen % core', 'gen µs/req', 'headroom % core', 'RSS headroom MB', 'RSS workers MB', 'RSS service MB'],
+    results.flatMap((s) => s.rows.map((r) => [s.engine, r.at, (100 * r.genCpu).toFixed(1), r.genUsPerReq.toFixed(1), (100 * r.headroomCpu).toFixed(1), r.rssHeadroom.toFixed(0), r.rssWorkers.toFixed(0), r.rssService.toFixed(0)])));
   const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
   printTable('summary', ['engine', 'status', 'requests', 'errors', 'p99 ms', 'median µs/req', 'first→last µs/req', 'RSS growth MB h/w/s'],
     results.map((s) => {
