@@ -20,6 +20,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { summarize } from '@headroom/core';
+import type { PhaseInput } from '@headroom/core';
 import { printHost } from './lib/host.ts';
 import { cpuUs } from './lib/proc.ts';
 import { startNginx } from './lib/nginx.ts';
@@ -43,7 +44,8 @@ interface Figures { p50: number; p99: number; sp50: number; sp99: number; usPerR
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
 
 async function headroom(url: string, rate: number | null, nginxPid: number, entry?: string): Promise<Figures> {
-  const phase = rate === null ? { name: 'p', duration: `${seconds}s`, connections: 10 } : { name: 'p', duration: `${seconds}s`, rate, connections: Number(values.connections) };
+  const duration = `${seconds}s` as const;
+  const phase: PhaseInput = rate === null ? { name: 'p', duration, connections: 10 } : { name: 'p', duration, rate, connections: Number(values.connections) };
   const plans = plansFor({ name: 'open-model', target: url, requests: [{ path: '/' }], phases: [phase], workers: { cpus: GEN, count: 1 } });
   let n0 = 0;
   const res = await runPlans(plans, { cpus: GEN, ...(entry === undefined ? {} : { entry }), onSpawn: () => { setTimeout(() => { n0 = cpuUs(nginxPid) ?? NaN; }, Math.max(0, plans[0]!.startAt - Date.now())); } });
