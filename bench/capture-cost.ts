@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { startCapture } from '../packages/capture/src/index.ts';
 import { printTable } from './lib/table.ts';
 import { captureOf, load, pinScriptToCpu1, startService } from './lib/capture-service.ts';
+import { hostLine } from './lib/host.ts';
 
 const { values: args } = parseArgs({ options: {
   parts: { type: 'string', default: 'cpu,heap,traces,runtime' }, seconds: { type: 'string', default: '8' },
@@ -28,6 +29,7 @@ const { values: args } = parseArgs({ options: {
   keep: { type: 'string' },
 } });
 const parts = new Set(args.parts!.split(','));
+process.stderr.write(`${hostLine()}\n`);
 pinScriptToCpu1();
 
 /**

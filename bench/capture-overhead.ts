@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startCapture, type CaptureSession } from '../packages/capture/src/index.ts';
 import { captureOf, load as loadSync, loadAsync as loadAsyncOn, pinScriptToCpu1, startService } from './lib/capture-service.ts';
+import { hostLine } from './lib/host.ts';
 
 const { values: args } = parseArgs({ options: {
   reps: { type: 'string', default: '5' }, duration: { type: 'string', default: '5' }, warmup: { type: 'string', default: '5' },
@@ -30,6 +31,7 @@ const parts = new Set(args.parts!.split(','));
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
 // This script hosts the receivers: keep it off the service's CPU.
+log(hostLine());
 pinScriptToCpu1();
 
 interface Measure { mode: 'off' | 'on'; rps: number; p99: number; errors: number; cpuUsPerReq: number; mainUsPerReq: number; slice: number }

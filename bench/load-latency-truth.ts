@@ -45,6 +45,7 @@ import { plansFor } from './lib/scenario.ts';
 import { pinned } from './lib/pin.ts';
 import { printTable } from './lib/table.ts';
 import { runPlans } from './lib/worker-harness.ts';
+import { printHost } from './lib/host.ts';
 
 const { values } = parseArgs({ options: {
   seconds: { type: 'string', default: '60' }, rate: { type: 'string', default: '500' },
@@ -93,6 +94,7 @@ async function headroom(url: string, connections: number): Promise<{ corrected: 
   return { corrected: pick(summarize(h.hist)), service: pick(summarize(h.serviceHist)), late: h.end.lateSends, requests: h.end.requests, warnings: res.warnings, startAt: plans[0]!.startAt };
 }
 
+printHost();
 const [cmd, args] = pinned([0], []);
 const reportFile = join(mkdtempSync(join(tmpdir(), 'headroom-stall-')), 'blocked.json');
 const server = await startStallServer({ stallMs: S, periodMs: P, prefix: [cmd, ...args], report: reportFile });

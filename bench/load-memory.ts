@@ -17,6 +17,7 @@ import { startNginx } from './lib/nginx.ts';
 import { plansFor } from './lib/scenario.ts';
 import { printTable } from './lib/table.ts';
 import { runPlans } from './lib/worker-harness.ts';
+import { printHost } from './lib/host.ts';
 
 const { values } = parseArgs({ options: {
   seconds: { type: 'string', default: '300' }, 'bare-node': { type: 'boolean', default: false }, 'node-args': { type: 'string' }, rate: { type: 'string', default: '10000' }, connections: { type: 'string', default: '64' },
@@ -33,6 +34,7 @@ function rssMb(pid: number): number | null {
   }
 }
 
+printHost();
 const nginx = await startNginx([0]);
 try {
   const samples: number[] = [];

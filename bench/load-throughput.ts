@@ -19,6 +19,7 @@ import type { PeerResult } from './lib/peers.ts';
 import { plansFor } from './lib/scenario.ts';
 import { ms, printTable } from './lib/table.ts';
 import { runPlans } from './lib/worker-harness.ts';
+import { printHost } from './lib/host.ts';
 
 const { values } = parseArgs({ options: {
   seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '10' },
@@ -49,6 +50,7 @@ async function headroomRun(url: string): Promise<PeerResult & { cpu: number[]; e
   };
 }
 
+printHost();
 const nginx = await startNginx(SUT_CPU);
 try {
   await runWrk(nginx.url, connections, 1, GEN_CPU); // warm nginx and the kernel's socket paths, unmeasured

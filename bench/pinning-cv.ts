@@ -13,6 +13,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadBench, runBench, type RepetitionResult } from '@headroom/bench';
+import { printHost } from './lib/host.ts';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '4' }, runs: { type: 'string', default: '5' } } });
 const rounds = Number(values.rounds);
@@ -22,6 +23,7 @@ if (cpuCount < 2) throw new Error('needs at least 2 CPUs: one for the load, one 
 const benchCpu = cpuCount - 1;
 const all = Array.from({ length: cpuCount }, (_, i) => i);
 
+printHost();
 const workload = await loadBench(fileURLToPath(new URL('./pinning-workload.ts', import.meta.url)));
 
 function startBusyLoop(): Promise<ChildProcess> {

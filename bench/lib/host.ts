@@ -1,15 +1,20 @@
-/** The host line every benchmark prints, so figures can be compared across machines. */
-import { execFileSync } from 'node:child_process';
-import { cpus, release } from 'node:os';
+/** The host line every benchmark prints first, so figures can be compared across hosts (issue 17 item 5). */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
 
-/** CPU model (lscpu's family/model too), cores, kernel, Node version and date. */
+/** CPU model (with family/model where /proc/cpuinfo has them), cores, kernel, Node version, date. */
 export function hostLine(): string {
-  let family = '';
+  let model = os.cpus()[0]?.model ?? 'unknown CPU';
   try {
-    const l = execFileSync('lscpu', { encoding: 'utf8' });
-    const f = /^CPU family:\s*(.+)$/m.exec(l)?.[1]?.trim();
-    const m = /^Model:\s*(.+)$/m.exec(l)?.[1]?.trim();
-    if (f && m) family = ` (family ${f} model ${m})`;
-  } catch { /* lscpu missing: the model name from os.cpus() still says what it is */ }
-  return `host: ${cpus()[0]?.model ?? 'unknown CPU'}${family}, ${cpus().length} cores, Linux ${release()}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
+    const info = readFileSync('/proc/cpuinfo', 'utf8');
+    const fam = /^cpu family\s*:\s*(\d+)/m.exec(info)?.[1];
+    const mod = /^model\s*:\s*(\d+)/m.exec(info)?.[1];
+    if (fam !== undefined && mod !== undefined) model += ` (family ${fam} model ${mod})`;
+  } catch { /* not Linux: the model name alone */ }
+  return `host: ${model}, ${os.cpus().length} cores, ${os.type()} ${os.release()}, Node ${process.version}, ${new Date().toISOString()}`;
+}
+
+/** Prints the host line. */
+export function printHost(): void {
+  process.stdout.write(`${hostLine()}\n`);
 }

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { freePort, waitForHttp } from './net.ts';
 import { pinned } from './pin.ts';
 
-export interface Nginx { url: string; stop(): Promise<void> }
+/** `pid`: nginx's own (nice and taskset exec into it; master_process is off, so it serves requests itself). */
+export interface Nginx { url: string; pid: number; stop(): Promise<void> }
 
 export async function startNginx(cpus: number[]): Promise<Nginx> {
   const dir = mkdtempSync(join(tmpdir(), 'headroom-nginx-'));
@@ -34,6 +35,7 @@ http {
   await waitForHttp(url, 5000);
   return {
     url,
+    pid: child.pid!,
     stop: () => new Promise<void>((resolve) => {
       child.once('exit', () => { rmSync(dir, { recursive: true, force: true }); resolve(); });
       child.kill('SIGTERM');

@@ -32,6 +32,8 @@ export interface HarnessOptions {
   bareNode?: boolean;
   /** Node flags instead of WORKER_NODE_ARGS. */
   workerNodeArgs?: readonly string[];
+  /** Worker entry file instead of this checkout's WORKER_ENTRY (e.g. another checkout's, for before/after). */
+  entry?: string;
 }
 
 export function runPlans(plans: WorkerPlan[], o: HarnessOptions): Promise<HarnessResult> {
@@ -49,7 +51,7 @@ export function runPlans(plans: WorkerPlan[], o: HarnessOptions): Promise<Harnes
 
 function runOne(plan: WorkerPlan, o: HarnessOptions, res: HarnessResult): Promise<void> {
   const node = process.execPath;
-  const argv = [...(o.bareNode ? [] : (o.workerNodeArgs ?? WORKER_NODE_ARGS)), ...(o.nodeArgs ?? []), WORKER_ENTRY];
+  const argv = [...(o.bareNode ? [] : (o.workerNodeArgs ?? WORKER_NODE_ARGS)), ...(o.nodeArgs ?? []), o.entry ?? WORKER_ENTRY];
   const [cmd, args] = o.cpus === null ? [node, argv] : pinned(o.cpus, [node, ...argv]);
   const child = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
   if (child.pid !== undefined) o.onSpawn?.(child.pid);

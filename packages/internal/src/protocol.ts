@@ -63,6 +63,11 @@ export interface WorkerTick extends Counts {
   failedHist?: Uint8Array;
   /** Worker process CPU use over the second, 0..1 of one core. */
   cpu: number;
+  /**
+   * The generator's own floor this second: the median lateness, in µs, of its precise-timer
+   * wake-ups (open model, arrivals at least 1 ms apart); null when it had none.
+   */
+  wakeDelayUs?: number | null;
 }
 
 export interface WorkerPhaseEnd extends Counts {

@@ -18,7 +18,7 @@ export class ClosedRunner extends PoolRunner {
   #next(conn: Connection): void {
     conn.timer = null;
     if (this.finishing) return;
-    this.sendOn(conn, null);
+    this.sendOn(conn);
   }
 
   #later(conn: Connection, ms: number): void {
@@ -29,14 +29,14 @@ export class ClosedRunner extends PoolRunner {
     if (this.finishing) return;
     const think = this.ctx.unit.thinkTimeMs;
     if (think > 0) this.#later(conn, think);
-    else this.sendOn(conn, null);
+    else this.sendOn(conn);
   }
 
   protected afterFailure(conn: Connection, _kind: ErrorKind): void {
     if (this.finishing) return;
     const wait = conn.backoffMs();
     if (wait > 0) this.#later(conn, wait);
-    else this.sendOn(conn, null);
+    else this.sendOn(conn);
   }
 
   protected onFinish(): void {

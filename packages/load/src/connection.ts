@@ -7,8 +7,11 @@ import { ResponseParser } from './response-parser.ts';
 export interface ConnectionOwner {
   /** The response is complete: read `conn.parser.status` / `conn.parser.bytes`. */
   onResponse(conn: Connection, doneMs: number): void;
-  /** The request failed without a response; the socket is gone and the next send reconnects. */
-  onFailure(conn: Connection, kind: ErrorKind): void;
+  /**
+   * The request failed without a response; the socket is gone and the next send reconnects.
+   * `detail`: why, when the user must see it (the parser's message for a malformed response).
+   */
+  onFailure(conn: Connection, kind: ErrorKind, detail?: string): void;
 }
 
 /** Where to connect. */
@@ -43,8 +46,6 @@ export class Connection {
   /** performance.now() the latency of the request in flight counts from (see open-runner.ts), and of its actual send. */
   intendedMs = 0;
   sentMs = 0;
-  /** performance.now() of the scheduled send (the open model's intended time; the send itself in the closed model). */
-  scheduledMs = 0;
   /** performance.now() at which the connection last became free (open model). */
   freeAt = 0;
   /** Index of the request in flight, in the worker's encoded requests. */
@@ -138,9 +139,9 @@ export class Connection {
     let complete: boolean;
     try {
       complete = this.parser.feed(buf, 0, n);
-    } catch {
+    } catch (err) {
       this.#drop();
-      this.#fail('other');
+      this.#fail('other', err instanceof Error ? err.message : String(err));
       return;
     }
     if (!complete) return;
@@ -153,9 +154,9 @@ export class Connection {
     this.#owner.onResponse(this, performance.now());
   }
 
-  #fail(kind: ErrorKind): void {
+  #fail(kind: ErrorKind, detail?: string): void {
     this.busy = false;
-    this.#owner.onFailure(this, kind);
+    this.#owner.onFailure(this, kind, detail);
   }
 
   #drop(): void {

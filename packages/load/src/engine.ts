@@ -15,8 +15,8 @@ export interface EngineContext {
   timeoutMs: number;
   /** performance.now() at which the unit starts; intended send times are relative to it. */
   startPerf: number;
-  /** Tells the user something they must know (becomes a `warning` message). */
-  warn(message: string): void;
+  /** Tells the user something they must know (becomes a `warning` message, sent once per `key`, by default the message). */
+  warn(message: string, key?: string): void;
 }
 
 /** A unit being driven. */

@@ -59,4 +59,16 @@ describe('errors by kind', () => {
     expect(Object.keys(e.errors)).toEqual(['timeout']);
     expect(connections).toBeGreaterThanOrEqual(e.errors.timeout!);
   });
+
+  it('a response that cannot be parsed counts as `other` and warns once per phase with the parser\'s reason', async () => {
+    const s = await rawServer((sock) => sock.on('data', () => sock.write('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nZZ\r\n')));
+    const ms = await collect(plan(s.url, [open(500, 100)]));
+    await s.close();
+    const e = phaseEnds(ms)[0]!;
+    expect(e.errors).toEqual({ other: 50 });
+    const warnings = ms.flatMap((m) => (m.type === 'warning' ? [m.message] : []));
+    expect(warnings.filter((w) => w.includes('could not be parsed'))).toEqual([
+      `response from ${s.url} could not be parsed in p (GET /): chunk size has a byte that is not a hex digit: "Z"; such responses count as errors of kind "other"`,
+    ]);
+  });
 });

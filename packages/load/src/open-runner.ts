@@ -41,9 +41,31 @@ export class OpenRunner extends PoolRunner {
     this.#wake();
   }
 
-  #wake = (): void => {
+  /**
+   * The armed timer fired: its handle is spent. Only here are the handles cleared. #wake
+   * is also called directly (a connection freed while an arrival is due); clearing the
+   * handles there, with the timer still pending, left that timer to fire later and arm a
+   * second one beside the next: every such call added a wake-up chain that never ended,
+   * and at 1,000 req/s the wakes grew from ~35k to ~300k a second in 10 s, the CPU the
+   * generator reported growing with them (issue 16, item 10).
+   */
+  #fired = (): void => {
     this.#timer = null;
     this.#cancelWake = null;
+    this.wakes++;
+    this.#wake();
+  };
+
+  /** A wake on the precise timer: its lateness is the generator's own wake-up delay (recorder.ts, wakeDelay). */
+  #firedPrecise = (lateMs: number): void => {
+    this.ctx.recorder.wakeDelay(lateMs);
+    this.#fired();
+  };
+
+  /** Timer wake-ups so far (a diagnostic: at most about one per arrival). */
+  wakes = 0;
+
+  #wake(): void {
     const ctx = this.ctx;
     const s = this.#schedule;
     const rel = performance.now() - ctx.startPerf;
@@ -59,11 +81,11 @@ export class OpenRunner extends PoolRunner {
       this.#next++;
       const intended = ctx.startPerf + t;
       const queued = Math.max(0, conn.freeAt - intended);
-      ctx.recorder.sent(this.sendOn(conn, intended, queued) - intended);
+      ctx.recorder.sent(this.sendOn(conn, queued) - intended);
     }
     this.#arm();
     if (this.finishing) this.checkDrained();
-  };
+  }
 
   #arm(): void {
     if (this.#timer !== null || this.#cancelWake !== null || this.#next >= this.#schedule.total) return;
@@ -75,9 +97,9 @@ export class OpenRunner extends PoolRunner {
     // wake sends everything that fell due meanwhile, sends may leave up to ~1-2 ms late
     // (counted as late sends; latency still counts from the intended time), and the CPU
     // the generator reports stays the CPU its work takes. Polling is never used.
-    if (due <= 0) this.#timer = setImmediate(this.#wake);
-    else if (TIMER_MODE === 'precise' && due >= PRECISE_FROM_MS) this.#cancelWake = wakeAt(performance.now() + due, this.#wake);
-    else this.#timer = setTimeout(this.#wake, due);
+    if (due <= 0) this.#timer = setImmediate(this.#fired);
+    else if (TIMER_MODE === 'precise' && due >= PRECISE_FROM_MS) this.#cancelWake = wakeAt(performance.now() + due, this.#firedPrecise);
+    else this.#timer = setTimeout(this.#fired, due);
   }
 
   protected afterResponse(conn: Connection): void {

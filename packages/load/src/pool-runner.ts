@@ -39,11 +39,10 @@ export abstract class PoolRunner implements ConnectionOwner, UnitRun {
   }
 
   /**
-   * Sends the next request of the mix on `conn`; returns the actual send time.
-   * `scheduledMs`: the intended send time (null: now, the closed model). `queuedMs`: how
-   * long the request waited for a free connection, which its latency includes.
+   * Sends the next request of the mix on `conn`; returns the actual send time. `queuedMs`:
+   * how long the request waited for a free connection (open model), which its latency includes.
    */
-  protected sendOn(conn: Connection, scheduledMs: number | null, queuedMs = 0): number {
+  protected sendOn(conn: Connection, queuedMs = 0): number {
     const ctx = this.ctx;
     const idx = ctx.mix.next();
     const enc = ctx.requests[idx]!;
@@ -58,7 +57,6 @@ export abstract class PoolRunner implements ConnectionOwner, UnitRun {
     }
     conn.request = idx;
     const now = performance.now();
-    conn.scheduledMs = scheduledMs ?? now;
     conn.intendedMs = now - queuedMs;
     conn.send(bytes, enc.noBody, now);
     return now;
@@ -73,9 +71,14 @@ export abstract class PoolRunner implements ConnectionOwner, UnitRun {
     if (this.finishing) this.checkDrained();
   }
 
-  onFailure(conn: Connection, kind: ErrorKind): void {
+  onFailure(conn: Connection, kind: ErrorKind, detail?: string): void {
     const elapsedMs = performance.now() - conn.intendedMs;
     this.ctx.recorder.failure(kind, elapsedMs);
+    if (detail !== undefined) {
+      // A malformed response is an error of kind `other`; the user must also see why, once per phase.
+      const phase = this.ctx.unit.name;
+      this.ctx.warn(`response from ${this.ctx.target} could not be parsed in ${phase} (${this.ctx.requests[conn.request]!.name}): ${detail}; such responses count as errors of kind "other"`, `parse:${phase}`);
+    }
     if (conn.traceId !== null) this.#trace(conn, elapsedMs * 1000, 0, kind);
     if (this.#ended) return;
     this.afterFailure(conn, kind);
@@ -115,7 +118,10 @@ export abstract class PoolRunner implements ConnectionOwner, UnitRun {
     this.ctx.traces.record({
       traceId: conn.traceId!, spanId: conn.spanId!, phase: this.ctx.unit.name,
       request: this.ctx.requests[conn.request]!.name,
-      startedAt: performance.timeOrigin + conn.scheduledMs, latencyUs: Math.round(latencyUs), status, error,
+      // The latency's own start (intendedMs, see open-runner.ts), so that startedAt + latency is
+      // when the response was read: from the scheduled time instead, a send the generator made
+      // late put the client's end before the server span's.
+      startedAt: performance.timeOrigin + conn.intendedMs, latencyUs: Math.round(latencyUs), status, error,
     });
     conn.traceId = conn.spanId = null;
   }

@@ -66,4 +66,11 @@ describe('histograms across the process boundary', () => {
     expect(total.failedHist?.totalCount).toBe(2);
     expect(total.hist.totalCount).toBe(1);
   });
+
+  it('reports the median wake-up delay of each second in µs, and null for a second without precise wakes', () => {
+    const rec = new Recorder();
+    for (const ms of [0.01, 0.02, 0.03, 0.5, 0.015]) rec.wakeDelay(ms);
+    expect(rec.closeSecond().wakeDelayUs).toBe(20); // median of 10, 15, 20, 30, 500 µs
+    expect(rec.closeSecond().wakeDelayUs).toBeNull();
+  });
 });

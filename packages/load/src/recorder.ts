@@ -101,6 +101,9 @@ export class Recorder {
   readonly #latency = new LatencyCounts();
   readonly #service = new LatencyCounts();
   readonly #latencyTotal = new LatencyCounts();
+  readonly #wakes = new LatencyCounts();
+  #wakeCount = 0;
+  readonly #wakeHist: Histogram = createHistogram();
   readonly #serviceTotal = new LatencyCounts();
 
   /** Everything closed so far: the seconds already folded in by closeSecond. */
@@ -140,15 +143,35 @@ export class Recorder {
     if (us > this.second.maxLagUs) this.second.maxLagUs = us;
   }
 
+  /**
+   * The generator woke `lateMs` after a precise-timer deadline (open model, sparse arrivals).
+   * That delay is the generator's own: a thread hand-off and its wake from idle, the same
+   * wake-up a response read from an idle loop waits for. Its median per second is reported
+   * as `wakeDelayUs`, the floor under the latencies that belongs to the generator and host.
+   */
+  wakeDelay(lateMs: number): void {
+    this.#wakes.record(lateMs * 1000);
+    this.#wakeCount++;
+  }
+
   /** Closes the current second: folds it into the total and returns its counters and histograms. */
-  closeSecond(): Counts & { hist: Uint8Array; serviceHist: Uint8Array; failedHist?: Uint8Array } {
+  closeSecond(): Counts & { hist: Uint8Array; serviceHist: Uint8Array; failedHist?: Uint8Array; wakeDelayUs: number | null } {
     this.#latency.drainInto(this.second.hist, this.#latencyTotal);
     this.#service.drainInto(this.second.serviceHist, this.#serviceTotal);
-    const out = { ...this.second.counts(), ...this.second.encoded() };
+    const out = { ...this.second.counts(), ...this.second.encoded(), wakeDelayUs: this.#closeWakes() };
     this.second.addFailedTo(this.#total);
     this.second.addCountersTo(this.#total);
     this.second.reset();
     return out;
+  }
+
+  /** Median wake-up delay (µs) of the second's precise-timer wakes, or null when there were none. */
+  #closeWakes(): number | null {
+    if (this.#wakeCount === 0) return null;
+    this.#wakeCount = 0;
+    this.#wakeHist.reset();
+    this.#wakes.drainInto(this.#wakeHist);
+    return this.#wakeHist.getValueAtPercentile(50);
   }
 }
 
@@ -171,6 +194,7 @@ export function warmUpRecorder(): void {
     for (let k = 0; k < 2000; k++) r.response(0, 0, (k % 500) / 100, 200, 100);
     r.failure('timeout', 1);
     r.sent(s * 0.5);
+    r.wakeDelay(0.05);
     r.closeSecond();
   }
   r.total.encoded();

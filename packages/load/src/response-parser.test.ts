@@ -81,4 +81,15 @@ describe('ResponseParser', () => {
       }
     }
   });
+
+  it('reads connection options and the final transfer coding as whole tokens (RFC 9112 §6.3, §9.3; found by the llhttp fuzz test)', () => {
+    expect(parseSplit('HTTP/1.1 200 OK\r\nConnection: Aclose\r\nContent-Length: 0\r\n\r\n')[0]!.close).toBe(false);
+    expect(parseSplit('HTTP/1.1 200 OK\r\nConnection: upgrade, close\r\nContent-Length: 0\r\n\r\n')[0]!.close).toBe(true);
+    expect(parseSplit('HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n')[0]!.status).toBe(200);
+    const p = new ResponseParser();
+    p.reset(false);
+    const b = Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n');
+    expect(p.feed(b, 0, b.length)).toBe(false); // not chunked last: the body runs to the close
+    expect(p.end()).toBe(true);
+  });
 });

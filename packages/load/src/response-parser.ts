@@ -81,7 +81,7 @@ export class ResponseParser {
           else if (c === 59 /* ; */) this.#state = CHUNK_EXT;
           else if (c !== CR && c !== 32 && c !== 9) {
             const d = hexDigit(c);
-            if (d < 0) throw new Error(`bad chunk size byte ${c}`);
+            if (d < 0) throw new Error(`chunk size has a byte that is not a hex digit: ${describeByte(c)}`);
             this.#remaining = this.#remaining * 16 + d;
           }
           break;
@@ -164,7 +164,7 @@ export class ResponseParser {
     let eol = indexOfLF(b, words, s, e);
     if (eol < 0) return -1;
     // "HTTP/1.1 200 OK": status digits at s+9..s+11
-    if (b[s] !== 72 /* H */ || b[s + 4] !== 47 /* / */) throw new Error('response is not HTTP/1.x');
+    if (b[s] !== 72 /* H */ || b[s + 4] !== 47 /* / */) throw new Error(`response is not HTTP/1.x: it starts with ${JSON.stringify(b.toString('latin1', s, Math.min(eol, s + 24)))}`);
     const status = ((b[s + 9] ?? 0) - 48) * 100 + ((b[s + 10] ?? 0) - 48) * 10 + ((b[s + 11] ?? 0) - 48);
     let length = -1;
     let chunked = false;
@@ -187,10 +187,11 @@ export class ResponseParser {
       while (colon < eol && b[colon] !== 58) colon++;
       if (colon === eol) continue;
       if (equalsLower(b, line, colon, CONTENT_LENGTH)) length = parseDecimal(b, colon + 1, eol);
-      else if (equalsLower(b, line, colon, TRANSFER_ENCODING)) chunked = containsLower(b, colon + 1, eol, CHUNKED);
+      // Chunked only as the final coding (RFC 9112 §6.3); connection options are whole tokens (§9.3).
+      else if (equalsLower(b, line, colon, TRANSFER_ENCODING)) chunked = tokenAt(b, colon + 1, eol, CHUNKED, true);
       else if (equalsLower(b, line, colon, CONNECTION)) {
-        if (containsLower(b, colon + 1, eol, CLOSE)) close = true;
-        else if (containsLower(b, colon + 1, eol, KEEP_ALIVE)) close = false;
+        if (tokenAt(b, colon + 1, eol, CLOSE, false)) close = true;
+        else if (tokenAt(b, colon + 1, eol, KEEP_ALIVE, false)) close = false;
       }
     }
   }
@@ -241,6 +242,11 @@ function indexOfLF(b: Buffer, words: Int32Array<ArrayBufferLike>, from: number, 
   return -1;
 }
 
+/** A byte for an error message: printable ASCII quoted, anything else in hex. */
+function describeByte(c: number): string {
+  return c >= 32 && c < 127 ? `"${String.fromCharCode(c)}"` : `0x${c.toString(16).padStart(2, '0')}`;
+}
+
 function hexDigit(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
   const l = c | 0x20;
@@ -257,14 +263,26 @@ function equalsLower(b: Buffer, from: number, to: number, lower: Buffer): boolea
   return true;
 }
 
-/** Whether b[from, to) contains the lower-case ASCII `lower`, ignoring case. */
-function containsLower(b: Buffer, from: number, to: number, lower: Buffer): boolean {
-  const last = to - lower.length;
-  outer: for (let i = from; i <= last; i++) {
-    for (let k = 0; k < lower.length; k++) if (((b[i + k] ?? 0) | 0x20) !== lower[k]) continue outer;
-    return true;
+/**
+ * Whether the comma-separated list in b[from, to) has `lower` as one of its tokens (or, with
+ * `last`, as its last one), ignoring case and the blanks around each token.
+ */
+function tokenAt(b: Buffer, from: number, to: number, lower: Buffer, last: boolean): boolean {
+  let found = false;
+  let i = from;
+  while (i <= to) {
+    let e = i;
+    while (e < to && b[e] !== 44 /* , */) e++;
+    let s = i;
+    let f = e;
+    while (s < f && (b[s] === 32 || b[s] === 9)) s++;
+    while (f > s && (b[f - 1] === 32 || b[f - 1] === 9 || b[f - 1] === CR)) f--;
+    const match = f - s === lower.length && equalsLower(b, s, f, lower);
+    if (last) found = match || (f === s && found); // an empty list element does not count (RFC 9110 §5.6.1)
+    else if (match) return true;
+    i = e + 1;
   }
-  return false;
+  return found;
 }
 
 function parseDecimal(b: Buffer, from: number, to: number): number {

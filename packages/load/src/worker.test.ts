@@ -35,13 +35,42 @@ describe('load models (headroom engine, real local server)', () => {
     const ts = ticks(ms);
     expect(ts.map((t) => [t.second, t.offered])).toEqual([[0, 200], [1, 200]]);
     for (const t of ts) expect(Math.abs(t.requests - 200)).toBeLessThan(30);
-    // Traced requests carry their intended send time: exactly 5 ms apart.
+    // Traced requests go out on the 5-ms schedule (give or take the generator's own lateness).
     const samples = ms.flatMap((m) => (m.type === 'traces' ? m.samples : [])).sort((a, b) => a.startedAt - b.startedAt);
     expect(samples).toHaveLength(400);
-    for (let k = 1; k < samples.length; k++) expect(samples[k]!.startedAt - samples[k - 1]!.startedAt).toBeCloseTo(5, 3);
+    const gaps = samples.slice(1).map((x, k) => x.startedAt - samples[k]!.startedAt).sort((a, b) => a - b);
+    expect(gaps[200]!).toBeCloseTo(5, 1);
     expect(samples[0]!.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(samples[0]!.spanId).toMatch(/^[0-9a-f]{16}$/);
     expect(e.lateSends / e.requests).toBeLessThan(0.5); // generous: CI boxes are noisy
+    // Arrivals 5 ms apart sleep on the precise timer: each tick carries the generator's own wake-up delay.
+    for (const t of ts) expect((t as { wakeDelayUs?: number }).wakeDelayUs).toBeGreaterThan(0);
+  });
+
+  it('a traced request: its client interval [startedAt, startedAt + latency] holds the server handling it', async () => {
+    // Issue 18 item 9: startedAt was the scheduled time and the latency counted from the actual
+    // send, so a send the generator made late ended the client's interval before the server's span.
+    const seen = new Map<string, { recv: number; sent: number }>();
+    const s = await httpServer((req, res) => {
+      const recv = performance.timeOrigin + performance.now();
+      const busy = recv + 0.3;
+      while (performance.timeOrigin + performance.now() < busy); // a server span of 0.3 ms
+      res.end('ok', () => undefined);
+      seen.set(String(req.headers.traceparent).split('-')[1]!, { recv, sent: performance.timeOrigin + performance.now() });
+    });
+    // Stall the generator's loop now and then, so sends leave late (the case that broke).
+    const p = plan(s.url, [{ name: 'o', model: 'constant', warmup: false, durationMs: 1000, connections: 4, rate: 300 }], { traceSample: 1 });
+    const stalls = [200, 450, 700].map((at) => setTimeout(() => { const until = performance.now() + 15; while (performance.now() < until); }, p.startAt - Date.now() + at));
+    const ms = await collect(p);
+    stalls.forEach(clearTimeout);
+    await s.close();
+    const samples = ms.flatMap((m) => (m.type === 'traces' ? m.samples : []));
+    expect(samples).toHaveLength(300);
+    for (const x of samples) {
+      const srv = seen.get(x.traceId)!;
+      expect(x.startedAt).toBeLessThanOrEqual(srv.recv);
+      expect(srv.sent).toBeLessThanOrEqual(x.startedAt + x.latencyUs / 1000 + 0.001); // latencyUs is rounded to 1 µs
+    }
   });
 
   it('linear ramp: arrivals per second follow the integral of the rate', async () => {

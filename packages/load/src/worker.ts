@@ -89,8 +89,11 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
       a.recorder.second.offered = upTo - a.offeredSoFar;
       a.offeredSoFar = upTo;
     }
-    const c = a.recorder.closeSecond();
-    send({ type: 'tick', worker, second, phase: a.unit.name, cpu, ...c });
+    const { wakeDelayUs, ...c } = a.recorder.closeSecond();
+    const msg: WorkerToRunner = { type: 'tick', worker, second, phase: a.unit.name, cpu, ...c };
+    // wakeDelayUs (µs, when the second had precise-timer wakes) is not in core's WorkerTick
+    // yet: it travels as an extra field until the protocol declares it.
+    send(wakeDelayUs === null ? msg : Object.assign(msg, { wakeDelayUs }));
     if (cpu > CPU_SATURATED) warn(`generator CPU saturated in phase ${a.unit.parent} (worker ${worker} at ${Math.round(cpu * 100)}% of a core): measured limits may be the generator's, add workers or CPUs`, `cpu:${a.unit.parent}`);
   };
 

@@ -36,6 +36,8 @@ export interface PhaseJson {
   serviceTimeMs: LatencyJson;
   /** Time to failure of requests that got no response (refused, reset, timeout): kept apart from latency. */
   failedMs: { p50: number; p99: number; max: number } | null;
+  /** The generator's own wake-up delay in the phase (median over its seconds), in ms: latencies near it are the generator's; null when not measured. */
+  generatorFloorMs: number | null;
 }
 
 export interface LatencyJson { p50: number; p90: number; p95: number; p99: number; p999: number; max: number; mean: number }
@@ -72,6 +74,8 @@ export function formatRunSummary(run: RunJson, options: RunSummaryOptions): stri
     const errKinds = run.phases.filter((p) => p.errors > 0 && p.parent === p.phase);
     for (const p of errKinds) out.push(c('dim', `  ${p.phase} errors: ${Object.entries(p.errorsByKind).map(([k, v]) => `${k} ${v}`).join(', ')}`));
     out.push(c('dim', '  latency from intended send time (open model: coordinated omission corrected); service time is in --json and the store'));
+    const floors = run.phases.filter((p) => p.generatorFloorMs !== null && p.generatorFloorMs !== undefined);
+    if (floors.length > 0) out.push(c('dim', `  generator's own wake-up delay (its latency floor): ${floors.map((p) => `${p.phase} ${formatMs(p.generatorFloorMs as number)}`).join(', ')}`));
   }
   if (run.gates.length > 0) {
     out.push('', c('bold', 'thresholds'));

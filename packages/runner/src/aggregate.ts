@@ -10,6 +10,8 @@ export interface SecondSample {
   hist: Uint8Array;
   /** Highest CPU use of any generator worker in this second (fraction of a core). */
   genCpu: number;
+  /** Largest of the workers' median wake-up delays this second (µs): the generator's own latency floor; null without precise wakes. */
+  genWakeDelayUs: number | null;
 }
 
 /** One phase (or step sub-phase) merged across workers. */
@@ -32,6 +34,12 @@ export interface PhaseResult {
   /** Time to failure of the requests that got no response; null when none failed that way. */
   failed: LatencySummary | null;
   failedHist: Uint8Array | null;
+  /**
+   * The generator's own latency floor in this phase: the median over its seconds of the
+   * workers' wake-up delay (µs), null where it had no precise wakes (closed model, or arrivals
+   * under 1 ms apart). Latencies near it are the generator's, not the service's.
+   */
+  genWakeDelayUs?: number | null;
 }
 
 export function emptyCounts(): Counts {
@@ -106,12 +114,17 @@ export class SecondMerger {
 function mergeSecond(second: number, ticks: WorkerTick[], hist: Histogram): SecondSample {
   const counts = emptyCounts();
   let genCpu = 0;
-  for (const t of ticks) { addCounts(counts, t); genCpu = Math.max(genCpu, t.cpu); }
+  let wake: number | null = null;
+  for (const t of ticks) {
+    addCounts(counts, t);
+    genCpu = Math.max(genCpu, t.cpu);
+    if (typeof t.wakeDelayUs === 'number') wake = Math.max(wake ?? 0, t.wakeDelayUs);
+  }
   // A second that straddles a phase boundary is labelled by the phase most of its requests belong to.
   const byPhase = new Map<string, number>();
   for (const t of ticks) byPhase.set(t.phase, (byPhase.get(t.phase) ?? 0) + t.requests + 1);
   const phase = [...byPhase.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
-  return { second, phase, counts, errors: errorTotal(counts.errors), latency: summarize(hist), hist: encodeHistogram(hist), genCpu };
+  return { second, phase, counts, errors: errorTotal(counts.errors), latency: summarize(hist), hist: encodeHistogram(hist), genCpu, genWakeDelayUs: wake };
 }
 
 /** Merges per-worker phase ends; a phase is complete when every worker that ran it reported. */

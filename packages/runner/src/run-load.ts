@@ -73,6 +73,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   let capture: ServiceCapture | null = null;
   let pool: WorkerPool | null = null;
   const results: PhaseResult[] = [];
+  // Per phase, each second's generator wake-up delay: the floor reported beside the latencies.
+  const wakeDelays = new Map<string, number[]>();
   // The CPUs each process's threads may use, by role; a later read-back replaces an earlier one.
   const pins = new Map<string, Pinning>();
   const readBack = (role: string, pid: number, cpus: number[]) => {
@@ -134,6 +136,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
         case 'tick':
           for (const s of seconds.add(msg)) {
             bus.publish({ type: 'second', sample: s, startAt });
+            if (s.genWakeDelayUs !== null) wakeDelays.set(s.phase, [...(wakeDelays.get(s.phase) ?? []), s.genWakeDelayUs]);
             hotSeconds = s.genCpu > GEN_CPU_LIMIT ? hotSeconds + 1 : 0;
             if (hotSeconds >= 3 && !warnedCpu) {
               warnedCpu = true;
@@ -191,6 +194,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     clearTimeout(deadline);
     for (const s of seconds.flush()) bus.publish({ type: 'second', sample: s, startAt });
     for (const r of phases.flush()) { results.push(r); bus.publish({ type: 'phase', result: r }); }
+    for (const r of results) r.genWakeDelayUs = medianOf(wakeDelays.get(r.phase) ?? []);
     if (status === 'running') status = 'completed';
     const dead = status === 'completed' ? deadPhase(results, scenario) : null;
     if (dead !== null) {
@@ -295,4 +299,11 @@ function describeErrors(results: PhaseResult[]): string {
 
 function round(v: number): number {
   return Math.round(v * 1000) / 1000;
+}
+
+function medianOf(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const v = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 ? (v[mid] as number) : ((v[mid - 1] as number) + (v[mid] as number)) / 2;
 }

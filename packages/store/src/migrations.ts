@@ -39,6 +39,11 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'runs.git_branch: the branch of every run, for histories and forecasts',
     statements: addColumns('runs', RUN_BRANCH_COLUMNS),
   },
+  {
+    version: 4,
+    description: "series.gen_wake_delay_us: the generator's own wake-up delay per second (its latency floor)",
+    statements: addColumns('series', { gen_wake_delay_us: 'DOUBLE' }),
+  },
 ];
 
 export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

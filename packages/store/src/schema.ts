@@ -41,7 +41,7 @@ export const TABLES = {
     columns: {
       run_id: 'VARCHAR', second: 'INTEGER', phase: 'VARCHAR', requests: 'BIGINT', ok: 'BIGINT', errors: 'BIGINT',
       errors_by_kind: 'JSON', late_sends: 'BIGINT', p50_ms: 'DOUBLE', p90_ms: 'DOUBLE', p99_ms: 'DOUBLE', max_ms: 'DOUBLE',
-      gen_cpu: 'DOUBLE', sut_cpu: 'DOUBLE', sut_rss_mb: 'DOUBLE', sut_heap_mb: 'DOUBLE', sut_elu: 'DOUBLE',
+      gen_cpu: 'DOUBLE', gen_wake_delay_us: 'DOUBLE', sut_cpu: 'DOUBLE', sut_rss_mb: 'DOUBLE', sut_heap_mb: 'DOUBLE', sut_elu: 'DOUBLE',
       sut_eld_p99_ms: 'DOUBLE', sut_gc_ms: 'DOUBLE', hist: 'BLOB',
     },
     primaryKey: ['run_id', 'second'],

@@ -71,7 +71,7 @@ export class StoreSink implements Sink {
     const row: Partial<Row<'series'>> = {
       run_id: this.runId, second: s.second, phase: s.phase, requests: s.counts.requests, ok: s.counts.ok, errors: s.errors,
       errors_by_kind: JSON.stringify(s.counts.errors), late_sends: s.counts.lateSends, p50_ms: s.latency.p50Ms,
-      p90_ms: s.latency.p90Ms, p99_ms: s.latency.p99Ms, max_ms: s.latency.maxMs, gen_cpu: s.genCpu, hist: s.hist,
+      p90_ms: s.latency.p90Ms, p99_ms: s.latency.p99Ms, max_ms: s.latency.maxMs, gen_cpu: s.genCpu, gen_wake_delay_us: s.genWakeDelayUs, hist: s.hist,
     };
     // Written at once (a crash loses at most the second in progress); rewritten if its runtime metrics arrive later.
     this.series.set(s.second, row);
