@@ -25,6 +25,8 @@ export class Bucket {
   /** Sends later than twice the generator's timer resolution (see LATE_BEYOND_RESOLUTION_MS); drives its warning. */
   lateBeyondResolution = 0;
   maxLagUs = 0;
+  queuedSends = 0;
+  maxQueueUs = 0;
   offered = 0;
   bytesRead = 0;
 
@@ -43,6 +45,8 @@ export class Bucket {
     into.lateSends += this.lateSends;
     into.lateBeyondResolution += this.lateBeyondResolution;
     into.maxLagUs = Math.max(into.maxLagUs, this.maxLagUs);
+    into.queuedSends += this.queuedSends;
+    into.maxQueueUs = Math.max(into.maxQueueUs, this.maxQueueUs);
     into.offered += this.offered;
     into.bytesRead += this.bytesRead;
   }
@@ -50,7 +54,7 @@ export class Bucket {
   reset(): void {
     this.hist.reset();
     this.serviceHist.reset();
-    this.requests = this.ok = this.lateSends = this.lateBeyondResolution = this.maxLagUs = this.offered = this.bytesRead = 0;
+    this.requests = this.ok = this.lateSends = this.lateBeyondResolution = this.maxLagUs = this.queuedSends = this.maxQueueUs = this.offered = this.bytesRead = 0;
     this.errors.fill(0);
   }
 
@@ -62,7 +66,8 @@ export class Bucket {
     }
     return {
       requests: this.requests, ok: this.ok, errors, lateSends: this.lateSends,
-      maxLagUs: Math.round(this.maxLagUs), offered: this.offered, bytesRead: this.bytesRead,
+      maxLagUs: Math.round(this.maxLagUs), queuedSends: this.queuedSends, maxQueueUs: Math.round(this.maxQueueUs),
+      offered: this.offered, bytesRead: this.bytesRead,
     };
   }
 
@@ -111,12 +116,19 @@ export class Recorder {
     this.second.errors[KIND_INDEX[kind]]!++;
   }
 
-  /** A send left `lagMs` after its intended time (open model). */
-  sent(lagMs: number): void {
+  /**
+   * A send left (open model): `lagMs` is the generator's own lateness, from when the arrival
+   * could first go out; `queuedMs` how long it waited for a free connection (the service's queue).
+   */
+  sent(lagMs: number, queuedMs = 0): void {
     if (lagMs > 1) this.second.lateSends++;
     if (lagMs > LATE_BEYOND_RESOLUTION_MS) this.second.lateBeyondResolution++;
     const us = lagMs * 1000;
     if (us > this.second.maxLagUs) this.second.maxLagUs = us;
+    if (queuedMs > 0) {
+      this.second.queuedSends++;
+      if (queuedMs * 1000 > this.second.maxQueueUs) this.second.maxQueueUs = queuedMs * 1000;
+    }
   }
 
   /** Closes the current second: folds it into the total and returns its counters and histograms. */

@@ -13,3 +13,7 @@ export {
   readRunKinds, runsBetween,
 } from './readers/runs.ts';
 export type { RunListing, StoredRun, StoredPhase, StoredGate, BenchTaskAggregate } from './readers/runs.ts';
+export { writeCapacity } from './writers/capacity.ts';
+export type { CapacityRecord } from './writers/capacity.ts';
+export { readCapacity, readCapacityHistory } from './readers/capacity.ts';
+export type { StoredCapacity } from './readers/capacity.ts';

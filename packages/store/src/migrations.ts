@@ -1,4 +1,4 @@
-import { TABLES, createTableSql, type TableSpec } from './schema.ts';
+import { PHASE_CAPACITY_COLUMNS, SERIES_CAPACITY_COLUMNS, TABLES, createTableSql, quote, type TableSpec } from './schema.ts';
 
 /** One schema step. Applied in order, once, inside a transaction; the version is recorded. */
 export interface Migration {
@@ -9,6 +9,9 @@ export interface Migration {
 
 const V1_TABLES: Record<string, TableSpec> = TABLES;
 
+const addColumns = (table: string, cols: Record<string, string>) =>
+  Object.entries(cols).map(([c, t]) => `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${quote(c)} ${t}`);
+
 /** Every schema version so far. Never edit a shipped one; append a new one. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -17,6 +20,15 @@ export const MIGRATIONS: readonly Migration[] = [
     statements: [
       ...Object.entries(V1_TABLES).map(([name, spec]) => createTableSql(name, spec)),
       'CREATE INDEX IF NOT EXISTS runs_scenario ON runs (scenario, started_at)',
+    ],
+  },
+  {
+    version: 2,
+    description: 'capacity: the capacity table; queue vs generator lateness, concurrency and /proc CPU per phase and second',
+    statements: [
+      ...addColumns('phases', PHASE_CAPACITY_COLUMNS),
+      ...addColumns('series', SERIES_CAPACITY_COLUMNS),
+      createTableSql('capacity', TABLES.capacity),
     ],
   },
 ];

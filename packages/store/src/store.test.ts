@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from './store.ts';
-import { SCHEMA_VERSION } from './migrations.ts';
+import { MIGRATIONS } from './migrations.ts';
 import { newRunId, resolveRunRef } from './run-ref.ts';
 
 let dir: string;
@@ -15,10 +15,10 @@ describe('Store', () => {
     const file = join(dir, 'h.duckdb');
     const s = await Store.open(file);
     const v = await s.query<{ version: number }>('SELECT version FROM headroom_schema ORDER BY version');
-    expect(v.map((r) => r.version)).toEqual([SCHEMA_VERSION]);
+    expect(v.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
     s.close();
     const again = await Store.open(file);
-    expect((await again.query('SELECT * FROM headroom_schema')).length).toBe(1);
+    expect((await again.query('SELECT * FROM headroom_schema')).length).toBe(MIGRATIONS.length);
     again.close();
   });
 
