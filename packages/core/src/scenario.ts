@@ -172,9 +172,10 @@ export interface StopWhen { slo: boolean; after: number }
 /** Open-model arrival spacing, with the Poisson seed. */
 export interface Arrivals { kind: 'even' | 'poisson'; seed: number }
 export interface ClosedPhase extends PhaseBase { model: 'closed'; thinkTimeMs: number }
-export interface ConstantPhase extends PhaseBase { model: 'constant'; rate: number; arrivals: Arrivals }
+/** `arrivals` absent means even (phases built in code rather than validated). */
+export interface ConstantPhase extends PhaseBase { model: 'constant'; rate: number; arrivals?: Arrivals }
 export interface RampPhase extends PhaseBase { model: 'ramp'; from: number; to: number }
-export interface StepsPhase extends PhaseBase { model: 'steps'; from: number; to: number; step: number; stepDurationMs: number; stopWhen: StopWhen | null; arrivals: Arrivals }
+export interface StepsPhase extends PhaseBase { model: 'steps'; from: number; to: number; step: number; stepDurationMs: number; stopWhen?: StopWhen | null; arrivals?: Arrivals }
 /** Closed-model steps: one sub-phase per connection count; `connections` is the smallest (it bounds the worker count). */
 export interface ClosedStepsPhase extends PhaseBase { model: 'closed-steps'; levels: number[]; stepDurationMs: number; thinkTimeMs: number; stopWhen: StopWhen | null }
 /** A validated phase, tagged by its load model. */

@@ -53,6 +53,9 @@ export function validateScenario(raw: unknown, options: ValidateScenarioOptions)
     scopes.add(p.name);
     for (const s of subPhases(p)) scopes.add(s.name);
   }
+  if (workers.engine === 'autocannon' && phases.some((p) => (p.model === 'constant' || p.model === 'steps') && p.arrivals?.kind === 'poisson')) {
+    c.add('arrivals', 'the autocannon engine cannot send Poisson arrivals', "use workers.engine 'headroom' (the default) or arrivals 'even'");
+  }
   const thresholds = checkThresholds(c, o['thresholds'], 'thresholds', scopes);
   if (thresholds.some((t) => t.metric === 'headroom') && expectedPeak === null) c.add('thresholds.headroom', 'needs expectedPeak', 'set expectedPeak: <req/s in production>');
   const trace = checkTrace(c, o['trace']);

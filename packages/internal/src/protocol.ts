@@ -45,6 +45,8 @@ export interface Counts {
    * time, or when a connection freed up if every one was busy then.
    */
   lateSends: number;
+  /** Open model: of those, sends later than twice the generator's timer resolution (2 ms): it was held up, not just ticking. */
+  lateBeyondResolution: number;
   /** Open model: the generator's worst own send lag, µs. */
   maxLagUs: number;
   /**

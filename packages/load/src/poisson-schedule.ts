@@ -57,6 +57,11 @@ export class PoissonSchedule implements ArrivalSchedule {
     return this.#done ? this.#base + this.#len : Number.MAX_SAFE_INTEGER;
   }
 
+  /** Arrivals held in memory now (for tests of the memory bound). */
+  get retained(): number {
+    return this.#len;
+  }
+
   at(j: number): number {
     if (j > this.#atFloor) this.#atFloor = j;
     while (!this.#done && j >= this.#base + this.#len) this.#fill();

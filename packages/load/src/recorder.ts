@@ -65,7 +65,7 @@ export class Bucket {
       if (n > 0) errors[ERROR_KINDS[k] as ErrorKind] = n;
     }
     return {
-      requests: this.requests, ok: this.ok, errors, lateSends: this.lateSends,
+      requests: this.requests, ok: this.ok, errors, lateSends: this.lateSends, lateBeyondResolution: this.lateBeyondResolution,
       maxLagUs: Math.round(this.maxLagUs), queuedSends: this.queuedSends, maxQueueUs: Math.round(this.maxQueueUs),
       offered: this.offered, bytesRead: this.bytesRead,
     };
