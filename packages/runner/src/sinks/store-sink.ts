@@ -2,6 +2,7 @@ import { setRunPinning, type Row, type Store } from '@headroom/store';
 import type { RepetitionOutcome } from '@headroom/bench';
 import type { PhaseResult, SecondSample } from '../aggregate.ts';
 import type { BusEvent, RuntimeSample, Sink } from '../bus.ts';
+import type { ProcSample } from '../proc-sampler.ts';
 
 /** How many seconds a series row waits for late runtime metrics before it is written. */
 const SERIES_LAG_S = 3;
@@ -19,6 +20,7 @@ export class StoreSink implements Sink {
   private queue: Promise<void> = Promise.resolve();
   private readonly series = new Map<number, Partial<Row<'series'>>>();
   private readonly runtime = new Map<number, RuntimeSample>();
+  private readonly proc = new Map<number, ProcSample>();
   private startSecondEpoch = 0;
   private readonly phaseMeta = new Map<string, { model: string; warmup: boolean }>();
   private failure: unknown = null;
@@ -35,6 +37,7 @@ export class StoreSink implements Sink {
       case 'pinning': this.write(() => setRunPinning(this.store, this.runId, e.pins)); break;
       case 'second': this.addSecond(e.sample); break;
       case 'runtime': this.addRuntime(e.sample); break;
+      case 'proc': this.proc.set(e.sample.second, e.sample); break;
       case 'phase': { const row = this.phaseRow(e.result); this.write(() => this.store.upsert('phases', [row])); break; }
       case 'traces': this.write(() => this.store.append('trace_samples', e.samples.map((t) => ({
         run_id: this.runId, trace_id: t.traceId, span_id: t.spanId, phase: t.phase, request: t.request,
@@ -63,6 +66,7 @@ export class StoreSink implements Sink {
       run_id: this.runId, second: s.second, phase: s.phase, requests: s.counts.requests, ok: s.counts.ok, errors: s.errors,
       errors_by_kind: JSON.stringify(s.counts.errors), late_sends: s.counts.lateSends, p50_ms: s.latency.p50Ms,
       p90_ms: s.latency.p90Ms, p99_ms: s.latency.p99Ms, max_ms: s.latency.maxMs, gen_cpu: s.genCpu, hist: s.hist,
+      concurrency: s.concurrency, queued_sends: s.counts.queuedSends,
     });
     this.flushSeries(s.second - SERIES_LAG_S);
   }
@@ -79,7 +83,10 @@ export class StoreSink implements Sink {
       this.series.delete(k);
       const r = this.runtime.get(k);
       this.runtime.delete(k);
-      return r ? { ...row, sut_cpu: r.cpu, sut_rss_mb: r.rss_mb, sut_heap_mb: r.heap_used_mb, sut_elu: r.elu, sut_eld_p99_ms: r.eld_p99_ms, sut_gc_ms: r.gc_ms } : row;
+      const p = this.proc.get(k);
+      this.proc.delete(k);
+      const withProc = p ? { ...row, proc_cpu: p.cpu, proc_rss_mb: p.rssMb, proc_threads: p.threads, proc_vcsw: p.voluntarySwitches, proc_ivcsw: p.involuntarySwitches, proc_count: p.processes } : row;
+      return r ? { ...withProc, sut_cpu: r.cpu, sut_rss_mb: r.rss_mb, sut_heap_mb: r.heap_used_mb, sut_elu: r.elu, sut_eld_p99_ms: r.eld_p99_ms, sut_gc_ms: r.gc_ms } : withProc;
     });
     this.write(() => this.store.upsert('series', rows));
   }
@@ -95,6 +102,10 @@ export class StoreSink implements Sink {
       p999_ms: p.latency.p999Ms, max_ms: p.latency.maxMs, mean_ms: p.latency.meanMs,
       svc_p50_ms: p.service.p50Ms, svc_p90_ms: p.service.p90Ms, svc_p99_ms: p.service.p99Ms, svc_p999_ms: p.service.p999Ms, svc_max_ms: p.service.maxMs,
       hist: p.hist, service_hist: p.serviceHist,
+      queued_sends: p.counts.queuedSends, max_queue_ms: p.counts.maxQueueUs / 1000, gen_late_sends: p.counts.lateBeyondResolution,
+      gen_cpu: p.generator?.cpu ?? null, gen_limited: p.generator?.limited ?? null, concurrency: p.concurrency,
+      cpu_util: p.serviceCpu?.util ?? null, cpu_s: p.serviceCpu?.seconds ?? null, cpu_per_request_us: p.serviceCpu?.perRequestUs ?? null,
+      cut_short: p.cutShort ?? false,
     };
   }
 
@@ -117,7 +128,7 @@ export class StoreSink implements Sink {
 
   async close(): Promise<void> {
     // Runtime samples for seconds with no load tick (e.g. after the last request) still land; flushSeries joins them.
-    for (const k of this.runtime.keys()) if (!this.series.has(k) && k >= 0) this.series.set(k, { run_id: this.runId, second: k, phase: null });
+    for (const k of [...this.runtime.keys(), ...this.proc.keys()]) if (!this.series.has(k) && k >= 0) this.series.set(k, { run_id: this.runId, second: k, phase: null });
     this.flushSeries(Number.POSITIVE_INFINITY);
     await this.queue;
     if (this.failure) throw this.failure;
