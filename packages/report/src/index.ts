@@ -13,3 +13,7 @@ export { ProgressSink } from './progress-sink.ts';
 export type { ProgressSinkOptions } from './progress-sink.ts';
 export { formatRunList, formatRunShow, formatSqlRows } from './runs-text.ts';
 export type { RunShowInput } from './runs-text.ts';
+export { toCapacityJson } from './capacity-json.ts';
+export type { CapacityJson } from './capacity-json.ts';
+export { formatCapacityText } from './capacity-text.ts';
+export type { FormatCapacityOptions } from './capacity-text.ts';

@@ -14,3 +14,6 @@ export { runBenchFile } from './run-bench.ts';
 export type { RunBenchFileOptions, BenchOutcome } from './run-bench.ts';
 export { openRun, closeRun } from './run-record.ts';
 export type { OpenRunOptions, OpenRun, CloseRunOptions } from './run-record.ts';
+export { capacityOfRun, capacityOfPoints } from './capacity-of-run.ts';
+export type { RunCapacity, CapacityStepRow, CapacityOfRunOptions, CapacityOfPointsOptions } from './capacity-of-run.ts';
+export type { ProcSample } from './proc-sampler.ts';
