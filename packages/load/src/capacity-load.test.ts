@@ -41,4 +41,15 @@ describe('capacity load shapes (headroom engine, real local server)', () => {
     expect(e.requests).not.toBe(1000);
     expect(e.offered).toBe(e.requests);
   });
+
+  it('stop while one step drains and the next sends (a breakpoint stop): each ends once, then the step phase with their sum', async () => {
+    const srv = await httpServer((_req, res) => { setTimeout(() => res.end('ok'), 300); });
+    const p = plan(srv.url, [{ name: 's', model: 'steps', warmup: false, from: 50, to: 150, step: 50, stepDurationMs: 200, durationMs: 600, connections: 32 }]);
+    const ms = await collect(p, 350);
+    await srv.close();
+    const ends = phaseEnds(ms);
+    expect(ends.map((e) => e.phase).sort()).toEqual(['s', 's@100', 's@50']);
+    expect(end(ms, 's').requests).toBe(end(ms, 's@50').requests + end(ms, 's@100').requests);
+    expect(ms.filter((m) => m.type === 'fatal')).toEqual([]);
+  });
 });

@@ -23,14 +23,15 @@ export interface PhaseWatchOptions {
   readTree?: () => ProcTreeReading | null;
 }
 
-/** The breakpoint search decided to stop: why, and the steps it skips. */
-export interface BreakpointStop { phase: string; after: string; reason: string; skipped: string[] }
+/** The breakpoint search decided to stop: why, the steps already begun (cut short) and those never run. */
+export interface BreakpointStop { phase: string; after: string; reason: string; cutShort: string[]; notRun: string[] }
 
 export class PhaseWatch {
   readonly #scenario: Scenario;
   readonly #readTree: (() => ProcTreeReading | null) | undefined;
   readonly #cpuCount: number;
   readonly #marks = new Map<string, ProcTreeReading>();
+  readonly #started = new Set<string>();
   readonly #genCpu = new Map<string, { sum: number; n: number }>();
   readonly #parentOf = new Map<string, string>();
   readonly #stepParents = new Set<string>();
@@ -59,6 +60,7 @@ export class PhaseWatch {
 
   /** A phase or step starts now: remember the service's CPU counters (and the parent's at its first step). */
   onPhaseStart(name: string): void {
+    this.#started.add(name);
     const r = this.#readTree?.();
     if (!r) return;
     this.#marks.set(name, r);
@@ -91,7 +93,7 @@ export class PhaseWatch {
     }
     const g = this.#genCpu.get(r.phase);
     const cpu = g && g.n > 0 ? g.sum / g.n : null;
-    const sends = Math.max(1, r.counts.requests);
+    const sends = Math.max(1, r.counts.requests, r.counts.offered);
     const lateShare = r.counts.lateBeyondResolution / sends;
     const reason = cpu !== null && cpu > GEN_CPU_LIMIT ? `generator CPU at ${Math.round(cpu * 100)}% of a core`
       : r.offeredRate !== null && lateShare > GEN_LATE_SHARE ? `the generator itself sent ${(100 * lateShare).toFixed(1)}% of requests more than 2ms late (its timers or CPU, not the service)`
@@ -114,8 +116,9 @@ export class PhaseWatch {
     const stopWhen = phase && (phase.model === 'steps' || phase.model === 'closed-steps') ? phase.stopWhen ?? undefined : undefined;
     const d: BreakpointDecision = breakpointDecision(this.#steps, capacityOptionsOf(this.#scenario).slo, stopWhen);
     if (!d.stop) return null;
-    const at = bp.order.indexOf(r.phase);
-    this.#stopped = { phase: bp.phase, after: r.phase, reason: d.reason, skipped: bp.order.slice(at + 1) };
+    const rest = bp.order.slice(bp.order.indexOf(r.phase) + 1);
+    // A step's result arrives once its requests drained, so later steps may have begun meanwhile.
+    this.#stopped = { phase: bp.phase, after: r.phase, reason: d.reason, cutShort: rest.filter((s) => this.#started.has(s)), notRun: rest.filter((s) => !this.#started.has(s)) };
     return this.#stopped;
   }
 }

@@ -125,10 +125,13 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       const stop = watch.afterStep(r);
       if (stop && status === 'running') {
         breakpointHit = true;
-        const skipped = stop.skipped.length === 0 ? 'that was the last step'
-          : `stopping ${stop.phase} early: ${stop.skipped.length} step${stop.skipped.length === 1 ? '' : 's'} not run (${stop.skipped.join(', ')}); ${stop.skipped[0]} had begun and is stored as cut short, outside the analysis`;
-        warn(`breakpoint search: ${stop.reason} (up to ${stop.after}); ${skipped}`);
-        if (stop.skipped.length > 0) stopAll('breakpoint reached');
+        const list = (names: string[]) => `${names.length} step${names.length === 1 ? '' : 's'} (${names.join(', ')})`;
+        const rest = [
+          stop.cutShort.length > 0 ? `${list(stop.cutShort)} had begun and ${stop.cutShort.length === 1 ? 'is' : 'are'} stored as cut short, outside the analysis` : '',
+          stop.notRun.length > 0 ? `${list(stop.notRun)} not run` : '',
+        ].filter((x) => x !== '');
+        warn(`breakpoint search: ${stop.reason} (up to ${stop.after}); ${rest.length === 0 ? 'that was the last step' : `stopping ${stop.phase} early: ${rest.join('; ')}`}`);
+        if (rest.length > 0) stopAll('breakpoint reached');
       }
     };
     const plans = planWorkers(scenario, scenario.workers.count, startAt);

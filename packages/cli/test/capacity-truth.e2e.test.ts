@@ -1,0 +1,90 @@
+/**
+ * Honesty checks of capacity, end to end with the real CLI against targets whose answer is
+ * known without headroom's analysis. They measure speed, so run them alone and under the
+ * shared lock: `flock /tmp/headroom-measure.lock npx vitest run test/capacity-truth.e2e.test.ts`.
+ */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { md1 } from '@headroom/analysis';
+import { PoissonSchedule } from '@headroom/load';
+import { REPO, freePort, headroom, query, tempDir, writeScenario } from './helpers.ts';
+
+const FIXED_COST = join(REPO, 'packages/cli/test/fixtures/fixed-cost.ts');
+const TWO_CPUS = availableParallelism() >= 2;
+if (!TWO_CPUS) console.warn('capacity truth checks skipped: they pin the service and the generator to separate CPUs and need 2 (this machine has 1)');
+
+function service(port: number, costUs: number): string {
+  return `service: { command: ['node', ${JSON.stringify(FIXED_COST)}], env: { PORT: '${port}', COST_US: '${costUs}' }, ready: 'http://127.0.0.1:${port}/health', cpus: [0] },
+    target: 'http://127.0.0.1:${port}', requests: [{ path: '/work' }], workers: { cpus: [1] }`;
+}
+
+interface PhaseRow { phase: string; achieved_rate: number; mean_ms: number; p99_ms: number; cpu_util: number | null }
+
+async function run(dir: string, db: string, name: string, body: string): Promise<PhaseRow[]> {
+  const file = writeScenario(dir, name, `{ name: '${name}', ${body} }`);
+  const r = await headroom(['run', file, '--json', '--db', db]);
+  expect(r.code, r.stderr).toBe(0);
+  const id = JSON.parse(r.stdout).runId as string;
+  return query<PhaseRow>(db, `SELECT phase, achieved_rate, mean_ms, p99_ms, cpu_util FROM phases WHERE run_id = '${id}' ORDER BY ordinal`);
+}
+
+describe.runIf(TWO_CPUS)('capacity truth (known targets, real CLI)', () => {
+  it('finds the ceiling of a service that spends 1 ms of CPU per request, within 10%, limited by CPU', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'h.duckdb');
+    const port = await freePort();
+    // The ceiling measured without the analysis: a closed loop of 16 connections keeps the one core saturated.
+    const sat = await run(dir, db, 'ceiling', `${service(port, 1000)}, phases: [{ name: 'warmup', duration: '1s', connections: 2 }, { name: 'sat', duration: '4s', connections: 16 }]`);
+    const ceiling = sat.find((p) => p.phase === 'sat')!.achieved_rate;
+    expect(ceiling).toBeGreaterThan(500); // 1 ms of CPU plus HTTP handling: well under 1000/s, well over 500/s
+    expect(ceiling).toBeLessThan(1000);
+    const step = Math.round(ceiling * 0.05);
+    const from = Math.round(ceiling * 0.6);
+    await run(dir, db, 'breakpoint', `${service(port, 1000)},
+      phases: [{ name: 'warmup', duration: '1s', connections: 2 },
+               { name: 'capacity', rate: { from: ${from}, to: ${from + 14 * step}, step: ${step} }, stepDuration: '2s', stopWhen: 'slo' }],
+      slo: { p99: '30ms' }, expectedPeak: ${Math.round(ceiling / 2)}, budgets: { cpu: '60%' }`);
+    const c = await headroom(['capacity', 'latest', '--json', '--db', db]);
+    expect(c.code, c.stderr).toBe(0);
+    const out = JSON.parse(c.stdout);
+    expect(Math.abs(out.capacity.rate / ceiling - 1), `capacity ${out.capacity.rate} vs ceiling ${ceiling}`).toBeLessThan(0.1);
+    expect(out.capacity.limitedBy).toBe('cpu');
+    // The search stopped itself: fewer than the 15 steps ran.
+    expect(out.steps.length).toBeLessThan(15);
+    // The CPU budget of 60% is ~60% of the ceiling (CPU grows linearly with the rate at a fixed cost per request).
+    expect(Math.abs(out.cpuBudgetCapacity.rate / (0.6 * ceiling) - 1)).toBeLessThan(0.15);
+    expect(out.headroom.value).toBeCloseTo(out.cpuBudgetCapacity.rate / Math.round(ceiling / 2), 6);
+    const [row] = await query<{ limited_by: string; rate: number }>(db, 'SELECT limited_by, rate FROM capacity');
+    expect(row).toEqual({ limited_by: 'cpu', rate: out.capacity.rate });
+  });
+
+  it("Poisson arrivals at utilisation 0.5 and 0.8 wait as long as M/D/1 says (ρ/(2μ(1−ρ)), Kleinrock 1975), within 15%", async () => {
+    const dir = tempDir();
+    const db = join(dir, 'h.duckdb');
+    const port = await freePort();
+    // Calibrate: the service time without queueing (one connection, closed loop) and the service rate μ (saturated).
+    const cal = await run(dir, db, 'calibrate', `${service(port, 2000)}, phases: [{ name: 'warmup', duration: '1s', connections: 2 },
+      { name: 'base', duration: '3s', connections: 1 }, { name: 'sat', duration: '3s', connections: 8 }]`);
+    const base = cal.find((p) => p.phase === 'base')!.mean_ms;
+    const mu = cal.find((p) => p.phase === 'sat')!.achieved_rate;
+    const rates = [0.5, 0.8].map((rho) => Math.round(rho * mu));
+    const durationS = 15;
+    const measured = await run(dir, db, 'poisson', `${service(port, 2000)}, arrivals: 'poisson', seed: 1,
+      phases: [{ name: 'warmup', duration: '1s', connections: 1 }, { name: 'rho50', duration: '${durationS}s', rate: ${rates[0]} }, { name: 'rho80', duration: '${durationS}s', rate: ${rates[1]} }]`);
+    ['rho50', 'rho80'].forEach((name, k) => {
+      const lambda = rates[k]!;
+      const theory = md1(lambda, mu);
+      if (theory.status !== 'stable') throw new Error('unstable');
+      const waitMs = measured.find((p) => p.phase === name)!.mean_ms - base;
+      // The same seeded arrivals through Lindley's recursion w' = max(0, w + 1/μ − gap): how far this one
+      // sample of arrivals sits from the long-run mean, so a miss can be told from sampling noise.
+      const s = new PoissonSchedule({ rate: lambda, durationMs: durationS * 1000, seed: 1, worker: 0, workers: 1, unit: k + 1 });
+      let w = 0, sum = 0, n = 0, prev = s.at(0);
+      for (let j = 1; Number.isFinite(s.at(j)); j++) { w = Math.max(0, w + 1000 / mu - (s.at(j) - prev)); prev = s.at(j); sum += w; n++; }
+      const note = `${name}: λ ${lambda}/s, μ ${mu.toFixed(0)}/s: measured wait ${waitMs.toFixed(3)} ms, M/D/1 ${(theory.meanWait * 1000).toFixed(3)} ms, this arrival sample simulated ${(sum / n).toFixed(3)} ms`;
+      console.log(note);
+      expect(Math.abs(waitMs / (theory.meanWait * 1000) - 1), note).toBeLessThan(0.15);
+    });
+  });
+});
