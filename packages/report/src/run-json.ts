@@ -13,6 +13,8 @@ export function toRunJson(o: RunOutcome, db: string): RunJson {
       achievedRate: p.achievedRate, lateSends: p.counts.lateSends, maxLagMs: p.counts.maxLagUs / 1000,
       latencyMs: { p50: p.latency.p50Ms, p90: p.latency.p90Ms, p95: p.latency.p95Ms, p99: p.latency.p99Ms, p999: p.latency.p999Ms, max: p.latency.maxMs, mean: p.latency.meanMs },
       serviceTimeMs: { p50: p.service.p50Ms, p90: p.service.p90Ms, p95: p.service.p95Ms, p99: p.service.p99Ms, p999: p.service.p999Ms, max: p.service.maxMs, mean: p.service.meanMs },
+      queuedSends: p.counts.queuedSends, maxQueueMs: p.counts.maxQueueUs / 1000, concurrency: p.concurrency,
+      generatorLimited: p.generator?.limited ?? false, generatorLimit: p.generator?.reason ?? null, serviceCpu: p.serviceCpu ?? null, cutShort: p.cutShort ?? false,
     })),
     gates: o.gates.map((g) => ({ key: g.key, expression: g.expression, value: g.value, status: g.status, aborted: g.aborted })),
     pinning: o.pins.map((p) => ({ role: p.role, pid: p.pid, requested: p.requested, allowed: p.allowed, verified: p.verified })),
