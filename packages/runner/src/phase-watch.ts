@@ -32,6 +32,8 @@ export class PhaseWatch {
   readonly #cpuCount: number;
   readonly #marks = new Map<string, ProcTreeReading>();
   readonly #started = new Set<string>();
+  /** Phases and steps in the order they started (parents are not listed). */
+  readonly #order: string[] = [];
   readonly #genCpu = new Map<string, { sum: number; n: number }>();
   readonly #parentOf = new Map<string, string>();
   readonly #stepParents = new Set<string>();
@@ -61,6 +63,7 @@ export class PhaseWatch {
   /** A phase or step starts now: remember the service's CPU counters (and the parent's at its first step). */
   onPhaseStart(name: string): void {
     this.#started.add(name);
+    this.#order.push(name);
     const r = this.#readTree?.();
     if (!r) return;
     this.#marks.set(name, r);
@@ -83,7 +86,12 @@ export class PhaseWatch {
   enrich(r: PhaseResult): string[] {
     const warnings: string[] = [];
     const start = this.#marks.get(r.phase);
-    const now = start ? this.#readTree?.() : null;
+    // CPU is charged from a phase's start to the next one's (a result arrives only after its
+    // requests drained, by when the next step may be running), or to now when none followed.
+    const last = r.phase === r.parent && this.#stepParents.has(r.phase)
+      ? this.#order.findLastIndex((n) => this.#parentOf.get(n) === r.phase) : this.#order.indexOf(r.phase);
+    const next = last >= 0 ? this.#order[last + 1] : undefined;
+    const now = start ? (next !== undefined ? this.#marks.get(next) : undefined) ?? this.#readTree?.() : null;
     if (start && now) {
       const seconds = Math.max(0, now.cpuSeconds - start.cpuSeconds);
       const wallS = (now.atMs - start.atMs) / 1000;
