@@ -21,7 +21,7 @@ export function formatCapacityText(j: CapacityJson, options: FormatCapacityOptio
   out.push(formatTable(
     ['step', 'offered', 'achieved', 'N', 'p50', 'p99', 'svc p50', 'svc p99', 'errors', 'cpu', 'cpu/req', 'verdict'],
     j.steps.map((s) => [
-      s.phase, s.offered === null ? 'closed' : rate(s.offered), rate(s.achieved), s.concurrency === null ? '-' : num(s.concurrency, 3),
+      s.phase, s.offered === null ? (j.runId === null ? '-' : 'closed') : rate(s.offered), rate(s.achieved), s.concurrency === null ? '-' : num(s.concurrency, 3),
       ms(s.p50Ms), ms(s.p99Ms), ms(s.serviceP50Ms), ms(s.serviceP99Ms), formatPercent(s.errorRate, 2),
       s.cpuUtil === null ? '-' : formatPercent(s.cpuUtil, 0), s.cpuPerRequestUs === null ? '-' : formatMs(s.cpuPerRequestUs / 1000),
       (s.pass ? paint('green', 'pass') : paint('red', `fail: ${s.failures.join(', ')}`)) + (s.generatorLimited ? paint('yellow', ' (generator-bound)') : ''),
