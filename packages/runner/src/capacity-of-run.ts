@@ -60,7 +60,7 @@ export async function capacityOfRun(store: Store, ref: string, runOptions: Capac
   const picked = pickCapacityPhases(phases.map((p) => ({ ...p, phase: p.phase as string })));
   if (picked.length === 0) throw new UsageError(`run ${id} has no measured phases to analyse`, 'E_RUN_NOT_FOUND');
   const steps = picked.map(stepOfStored);
-  const options = capacityOptionsOf({ ...config, budgets: config.budgets ?? { cpu: null } as Scenario['budgets'] });
+  const options = capacityOptionsOf(config);
   const analysis = analyzeCapacity(steps, options);
   const cut = all.filter((p) => p.cut_short === true && p.phase !== p.parent);
   if (cut.length > 0) analysis.warnings.push(`${cut.map((p) => p.phase).join(', ')} was cut short by the breakpoint search and is left out`);

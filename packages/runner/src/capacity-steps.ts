@@ -36,8 +36,8 @@ export function stepOfResult(r: PhaseResult): CapacityStep {
   };
 }
 
-/** The capacity options a scenario implies: its SLO, expected peak, CPU budget and CPU set. */
-export function capacityOptionsOf(s: Pick<Scenario, 'slo' | 'expectedPeak' | 'budgets' | 'service'>): Parameters<typeof analyzeCapacity>[1] {
+/** The capacity options a scenario implies: its SLO, expected peak, CPU budget and CPU set (runs stored before budgets existed have none). */
+export function capacityOptionsOf(s: Pick<Scenario, 'slo' | 'expectedPeak' | 'service'> & { budgets?: Scenario['budgets'] }): Parameters<typeof analyzeCapacity>[1] {
   return {
     slo: { ...(s.slo.p99Ms === null ? {} : { p99Ms: s.slo.p99Ms }), ...(s.slo.errorRate === null ? {} : { errorRate: s.slo.errorRate }) },
     ...(s.expectedPeak === null ? {} : { expectedPeak: s.expectedPeak }),
