@@ -101,9 +101,12 @@ describe.runIf(TWO_CPUS)('capacity truth (known targets, real CLI)', () => {
     const dir = tempDir();
     const db = join(dir, 'h.duckdb');
     const port = await freePort();
-    // Calibrate: the service time without queueing (one connection, closed loop) and the service rate μ (saturated).
+    // Calibrate: the time of a request that never queues, arriving at an idle server as Poisson arrivals do
+    // (evenly spaced at 40/s: 25 ms apart, ~12 service times), and the service rate μ (saturated closed loop).
+    // A closed loop of one connection would not do for the first: its server never idles, so it never pays
+    // the wake-up an arrival at an idle server pays (~0.1 ms here).
     const cal = await run(dir, db, 'calibrate', `${service(port, 2000)}, phases: [{ name: 'warmup', duration: '1s', connections: 2 },
-      { name: 'base', duration: '3s', connections: 1 }, { name: 'sat', duration: '3s', connections: 8 }]`);
+      { name: 'base', duration: '3s', rate: 40 }, { name: 'sat', duration: '3s', connections: 8 }]`);
     const base = serviceMean(cal.find((p) => p.phase === 'base')!);
     const mu = cal.find((p) => p.phase === 'sat')!.achieved_rate;
     const rates = [0.5, 0.8].map((rho) => Math.round(rho * mu));
