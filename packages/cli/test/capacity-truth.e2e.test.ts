@@ -22,8 +22,8 @@ const FIXED_COST = join(REPO, 'packages/cli/test/fixtures/fixed-cost.ts');
 const TWO_CPUS = availableParallelism() >= 2;
 if (!TWO_CPUS) console.warn('capacity truth checks skipped: they pin the service and the generator to separate CPUs and need 2 (this machine has 1)');
 
-function service(port: number, costUs: number): string {
-  return `service: { command: ['node', ${JSON.stringify(FIXED_COST)}], env: { PORT: '${port}', COST_US: '${costUs}' }, ready: 'http://127.0.0.1:${port}/health', cpus: [0] },
+function service(port: number, costUs: number, hot = false): string {
+  return `service: { command: ['node', ${JSON.stringify(FIXED_COST)}], env: { PORT: '${port}', COST_US: '${costUs}', HOT: '${hot ? 1 : 0}' }, ready: 'http://127.0.0.1:${port}/health', cpus: [0] },
     target: 'http://127.0.0.1:${port}', requests: [{ path: '/work' }], workers: { cpus: [1] }`;
 }
 
@@ -54,7 +54,7 @@ function boost(child: ChildProcess): void {
   child.on('exit', () => clearInterval(timer));
 }
 
-interface PhaseRow { phase: string; achieved_rate: number; mean_ms: number; p99_ms: number; cpu_util: number | null; cpu_per_request_us: number; service_hist: Uint8Array }
+interface PhaseRow { phase: string; achieved_rate: number; mean_ms: number; p99_ms: number; cpu_util: number | null; service_hist: Uint8Array }
 
 /** Mean time from the actual send to the response, ms: the server's queue and service, without the generator's own send lag. */
 const serviceMean = (p: PhaseRow) => decodeHistogram(p.service_hist).mean / 1000;
@@ -64,7 +64,7 @@ async function run(dir: string, db: string, name: string, body: string): Promise
   const r = await headroom(['run', file, '--json', '--db', db], { onSpawn: boost });
   expect(r.code, r.stderr).toBe(0);
   const id = JSON.parse(r.stdout).runId as string;
-  return query<PhaseRow>(db, `SELECT phase, achieved_rate, mean_ms, p99_ms, cpu_util, cpu_per_request_us, service_hist FROM phases WHERE run_id = '${id}' ORDER BY ordinal`);
+  return query<PhaseRow>(db, `SELECT phase, achieved_rate, mean_ms, p99_ms, cpu_util, service_hist FROM phases WHERE run_id = '${id}' ORDER BY ordinal`);
 }
 
 describe.runIf(TWO_CPUS)('capacity truth (known targets, real CLI)', () => {
@@ -101,38 +101,30 @@ describe.runIf(TWO_CPUS)('capacity truth (known targets, real CLI)', () => {
     const dir = tempDir();
     const db = join(dir, 'h.duckdb');
     const port = await freePort();
-    // Calibrate: the time of a request that never queues, arriving at an idle server as Poisson arrivals do
-    // (evenly spaced at 40/s: 25 ms apart, ~12 service times), and the service rate μ (saturated closed loop).
-    // A closed loop of one connection would not do for the first: its server never idles, so it never pays
-    // the wake-up an arrival at an idle server pays (~0.1 ms here).
-    const cal = await run(dir, db, 'calibrate', `${service(port, 2000)}, phases: [{ name: 'warmup', duration: '1s', connections: 2 },
+    // A fixed-service-time server that never sleeps (HOT: no idle wake-up acting as a setup time, see the fixture).
+    // Calibrate: the time of a request that never queues (evenly spaced arrivals at 40/s, 25 ms apart) and the
+    // service rate μ (a saturated closed loop of 8 connections).
+    const cal = await run(dir, db, 'calibrate', `${service(port, 2000, true)}, phases: [{ name: 'warmup', duration: '1s', connections: 2 },
       { name: 'base', duration: '3s', rate: 40 }, { name: 'sat', duration: '3s', connections: 8 }]`);
-    const baseRow = cal.find((p) => p.phase === 'base')!;
-    // What an unqueued request spends outside the server's CPU (loopback, the client): its time minus its CPU.
-    const transitMs = serviceMean(baseRow) - baseRow.cpu_per_request_us / 1000;
+    const base = serviceMean(cal.find((p) => p.phase === 'base')!);
     const mu = cal.find((p) => p.phase === 'sat')!.achieved_rate;
     const rates = [0.5, 0.8].map((rho) => Math.round(rho * mu));
     const durationS = 15;
-    const measured = await run(dir, db, 'poisson', `${service(port, 2000)}, arrivals: 'poisson', seed: 1,
+    const measured = await run(dir, db, 'poisson', `${service(port, 2000, true)}, arrivals: 'poisson', seed: 1,
       phases: [{ name: 'warmup', duration: '1s', connections: 1 }, { name: 'rho50', duration: '${durationS}s', rate: ${rates[0]} }, { name: 'rho80', duration: '${durationS}s', rate: ${rates[1]} }]`);
     ['rho50', 'rho80'].forEach((name, k) => {
       const lambda = rates[k]!;
-      const row = measured.find((p) => p.phase === name)!;
-      // The service time is the server's CPU per request in this very phase (from /proc; a saturated server
-      // batches work and spends ~5% less per request than one that idles between arrivals, and at ρ = 0.8 the
-      // wait moves 6× as much as μ does).
-      const serviceMs = row.cpu_per_request_us / 1000;
-      const theory = md1(lambda, 1000 / serviceMs);
+      const theory = md1(lambda, mu);
       if (theory.status !== 'stable') throw new Error('unstable');
       // Waiting = time from the actual send (so a send the generator's 1 ms timers let leave late is not
-      // counted: the server saw it arrive then) minus the service and the transit of an unqueued request.
-      const waitMs = serviceMean(row) - serviceMs - transitMs;
+      // counted: the server saw it arrive then) beyond an unqueued request's.
+      const waitMs = serviceMean(measured.find((p) => p.phase === name)!) - base;
       // The same seeded arrivals through Lindley's recursion w' = max(0, w + 1/μ − gap): how far this one
       // sample of arrivals sits from the long-run mean, so a miss can be told from sampling noise.
       const s = new PoissonSchedule({ rate: lambda, durationMs: durationS * 1000, seed: 1, worker: 0, workers: 1, unit: k + 1 });
       let w = 0, sum = 0, n = 0, prev = s.at(0);
-      for (let j = 1; Number.isFinite(s.at(j)); j++) { w = Math.max(0, w + serviceMs - (s.at(j) - prev)); prev = s.at(j); sum += w; n++; }
-      const note = `${name}: λ ${lambda}/s, service ${serviceMs.toFixed(3)} ms (ρ ${(lambda * serviceMs / 1000).toFixed(3)}): measured wait ${waitMs.toFixed(3)} ms, M/D/1 ${(theory.meanWait * 1000).toFixed(3)} ms, this arrival sample simulated ${(sum / n).toFixed(3)} ms`;
+      for (let j = 1; Number.isFinite(s.at(j)); j++) { w = Math.max(0, w + 1000 / mu - (s.at(j) - prev)); prev = s.at(j); sum += w; n++; }
+      const note = `${name}: λ ${lambda}/s, μ ${mu.toFixed(0)}/s: measured wait ${waitMs.toFixed(3)} ms, M/D/1 ${(theory.meanWait * 1000).toFixed(3)} ms, this arrival sample simulated ${(sum / n).toFixed(3)} ms`;
       console.log(note);
       expect(Math.abs(waitMs / (theory.meanWait * 1000) - 1), note).toBeLessThan(0.15);
     });
