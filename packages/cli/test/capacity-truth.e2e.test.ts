@@ -77,12 +77,15 @@ describe.runIf(TWO_CPUS)('capacity truth (known targets, real CLI)', () => {
     const ceiling = sat.find((p) => p.phase === 'sat')!.achieved_rate;
     expect(ceiling).toBeGreaterThan(500); // 1 ms of CPU plus HTTP handling: well under 1000/s, well over 500/s
     expect(ceiling).toBeLessThan(1000);
+    // Below the ceiling, evenly spaced arrivals never queue; above it the backlog grows by (rate − ceiling) a
+    // second, so a step 10% over it waits ~200 ms by its end. A 100 ms SLO leaves room for the odd stall of
+    // a shared machine below the ceiling and still breaks within a step or two above it.
     const step = Math.round(ceiling * 0.05);
     const from = Math.round(ceiling * 0.6);
     await run(dir, db, 'breakpoint', `${service(port, 1000)},
       phases: [{ name: 'warmup', duration: '1s', connections: 2 },
                { name: 'capacity', rate: { from: ${from}, to: ${from + 14 * step}, step: ${step} }, stepDuration: '2s', stopWhen: 'slo' }],
-      slo: { p99: '30ms' }, expectedPeak: ${Math.round(ceiling / 2)}, budgets: { cpu: '60%' }`);
+      slo: { p99: '100ms' }, expectedPeak: ${Math.round(ceiling / 2)}, budgets: { cpu: '60%' }`);
     const c = await headroom(['capacity', 'latest', '--json', '--db', db]);
     expect(c.code, c.stderr).toBe(0);
     const out = JSON.parse(c.stdout);
