@@ -1,7 +1,15 @@
 /**
  * Honesty checks of capacity, end to end with the real CLI against targets whose answer is
  * known without headroom's analysis. They measure speed, so run them alone and under the
- * shared lock: `flock /tmp/headroom-measure.lock npx vitest run test/capacity-truth.e2e.test.ts`.
+ * shared lock, and only when asked:
+ *   HEADROOM_TRUTH=1 flock /tmp/headroom-measure.lock npx vitest run test/capacity-truth.e2e.test.ts
+ * (inside `npm test` they would load the machine while other suites measure, and be disturbed by them).
+ *
+ * Status on the project's 2-core VM (AMD EPYC, Node 24.21.0, 2026-12-02): the known-capacity check
+ * passed in 3 of 3 runs with the service's session raised; the M/D/1 check did not hold: at ρ = 0.5
+ * the measured wait was within 3% of M/D/1 in one run and 32% under it in another, at ρ = 0.8 26%
+ * over. Waking an idle CPU costs ~0.6-0.9 ms on this VM (the server's and the generator's), which
+ * is of the order of the waits themselves; see the helper's report.
  * The known answers assume the service and the generator each have their core to themselves.
  * On a shared machine other sessions can take part of those cores; the service and the workers
  * run in sessions of their own (so Linux's autogroup scheduling shares CPU per session and a
@@ -20,7 +28,9 @@ import { REPO, freePort, headroom, query, tempDir, writeScenario } from './helpe
 
 const FIXED_COST = join(REPO, 'packages/cli/test/fixtures/fixed-cost.ts');
 const TWO_CPUS = availableParallelism() >= 2;
+const ASKED = process.env['HEADROOM_TRUTH'] === '1';
 if (!TWO_CPUS) console.warn('capacity truth checks skipped: they pin the service and the generator to separate CPUs and need 2 (this machine has 1)');
+else if (!ASKED) console.warn('capacity truth checks skipped: they measure; run them alone with HEADROOM_TRUTH=1 under flock /tmp/headroom-measure.lock');
 
 function service(port: number, costUs: number): string {
   return `service: { command: ['node', ${JSON.stringify(FIXED_COST)}], env: { PORT: '${port}', COST_US: '${costUs}' }, ready: 'http://127.0.0.1:${port}/health', cpus: [0] },
@@ -67,7 +77,7 @@ async function run(dir: string, db: string, name: string, body: string): Promise
   return query<PhaseRow>(db, `SELECT phase, achieved_rate, mean_ms, p99_ms, cpu_util, service_hist FROM phases WHERE run_id = '${id}' ORDER BY ordinal`);
 }
 
-describe.runIf(TWO_CPUS)('capacity truth (known targets, real CLI)', () => {
+describe.runIf(TWO_CPUS && ASKED)('capacity truth (known targets, real CLI)', () => {
   it('finds the ceiling of a service that spends 1 ms of CPU per request, within 10%, limited by CPU', async () => {
     const dir = tempDir();
     const db = join(dir, 'h.duckdb');
