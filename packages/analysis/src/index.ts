@@ -2,10 +2,10 @@
  * @headroom/analysis — pure statistics for comparing runs (exact Mann-Whitney U with ties,
  * order-statistic median intervals, benchstat-style comparisons, the regression gate, and
  * sample-file parsing; capacity models: the USL fit, SLO-bounded and CPU-budget capacity,
- * headroom, the breakpoint stop rule, queueing formulas and seeded Poisson arrivals. No I/O.
- * sample-file parsing) and for forecasting across runs (E-Divisive change points, trends with
- * prediction intervals, budget crossings, traffic growth, leak slopes). No I/O.
- * sample-file parsing; profile and trace aggregation (top, diff, slow traces). No I/O.
+ * headroom, the breakpoint stop rule and queueing formulas (the seeded Poisson arrivals the load
+ * generator uses live in @headroom/internal); forecasting across runs (E-Divisive change points,
+ * trends with prediction intervals, budget crossings, traffic growth, leak slopes); profile and
+ * trace aggregation (top, diff, slow traces). No I/O.
  */
 export { mannWhitneyU, minAchievableP, rankSumDistribution, MANN_WHITNEY_DEFAULTS } from './mann-whitney.ts';
 export type { MannWhitneyOptions, MannWhitneyResult } from './mann-whitney.ts';
@@ -43,10 +43,6 @@ export { parsePointsCsv } from './capacity/parse-points-csv.ts';
 export type { CapacityPoint } from './capacity/parse-points-csv.ts';
 export { md1, mg1, mm1 } from './capacity/queueing.ts';
 export type { QueueFigures } from './capacity/queueing.ts';
-export { createPoissonArrivals, poissonGaps, poissonSchedule } from './capacity/poisson-arrivals.ts';
-export type { PoissonArrivals, PoissonArrivalsOptions } from './capacity/poisson-arrivals.ts';
-export { xoshiro128 } from './capacity/xoshiro128.ts';
-export type { Xoshiro128 } from './capacity/xoshiro128.ts';
 export { analyzeCapacity, uslPointsFromSteps } from './capacity/capacity-analysis.ts';
 export type { CapacityAnalysis, CapacityAnalysisOptions, UslSummary } from './capacity/capacity-analysis.ts';
 // Trends, change points and forecasts across runs (issue 11).

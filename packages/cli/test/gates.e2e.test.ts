@@ -29,7 +29,9 @@ describe('step loads and gates (end to end)', () => {
     expect(step('steps@300').requests).toBeLessThanOrEqual(330);
     expect(step('steps').requests).toBe(step('steps@100').requests + step('steps@200').requests + step('steps@300').requests);
     const headroomGate = out.gates.find((g: { key: string }) => g.key === 'headroom');
-    expect(headroomGate.value).toBe(3);
+    // Every step met the SLO: the capacity is at least the last step's achieved rate (~300/s), over expectedPeak 100.
+    expect(headroomGate.value).toBeGreaterThan(2.8);
+    expect(headroomGate.value).toBeLessThanOrEqual(3.01);
     const rows = await query<{ phase: string; parent: string; offered_rate: number }>(db, "SELECT phase, parent, offered_rate FROM phases WHERE phase LIKE 'steps@%' ORDER BY offered_rate");
     expect(rows.map((x) => [x.phase, x.parent, x.offered_rate])).toEqual([['steps@100', 'steps', 100], ['steps@200', 'steps', 200], ['steps@300', 'steps', 300]]);
   });

@@ -3,14 +3,17 @@ export type { ExitCodeValue, ErrorCode, UsageCode, ValidationIssue } from './err
 export { parseDuration, parseCount, parsePercent, formatDuration } from './units.ts';
 export type { Parsed } from './units.ts';
 export { Checker, join as joinPath } from './checker.ts';
-export { defineScenario, stepRates, subPhaseName } from './scenario.ts';
+export { defineScenario, stepRates, subPhaseName, subPhases } from './scenario.ts';
 export type {
-  ScenarioInput, TrafficInput, GrowthRate, RequestInput, PhaseInput, RateInput, ServiceInput, WorkersInput, CaptureInput, ThresholdInput,
+  ScenarioInput, TrafficInput, GrowthRate, RequestInput, PhaseInput, RateInput, ConnectionsInput, StopWhenInput, ArrivalsInput, BudgetsInput,
+  Budgets, StopWhen, Arrivals, ClosedStepsPhase, SubPhase, ServiceInput, WorkersInput, CaptureInput, ThresholdInput,
   Scenario, Request, Phase, ClosedPhase, ConstantPhase, RampPhase, StepsPhase, LoadModel, Service, Capture,
   Threshold, ThresholdMetric, Duration, Percent, Count, HttpMethod,
 } from './scenario.ts';
 export { validateScenario, SCENARIO_DEFAULTS } from './validate-scenario.ts';
 export type { ValidateScenarioOptions } from './validate-scenario.ts';
+export { PHASE_DEFAULTS } from './validate-phases.ts';
+export { BUDGET_FORMS } from './validate-budgets.ts';
 export { parseThresholdKey, parseThresholdExpression, isLatencyMetric } from './threshold.ts';
 export { defineBench, validateBench, BENCH_DEFAULTS } from './bench.ts';
 export type { BenchInput, Bench, BenchFn, TaskInput, ValidateBenchOptions } from './bench.ts';

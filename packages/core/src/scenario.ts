@@ -31,18 +31,50 @@ export interface RequestInput {
 /** Open-model rate: constant, linear ramp `{from, to}` over `duration`, or steps `{from, to, step}`. */
 export type RateInput = Count | { from: Count; to: Count } | { from: Count; to: Count; step: Count };
 
+/** Closed-model connections: a fixed number, or steps `{from, to, step}` or a list `[1, 2, 4, 8]`, one sub-phase each. */
+export type ConnectionsInput = Count | { from: Count; to: Count; step: Count } | Count[];
+
+/**
+ * Breakpoint search: end a step phase once the service is past its limit. `'slo'` is
+ * `{ slo: true, after: 2 }`: stop after the SLO (p99, error rate) or the offered rate
+ * (achieved < 95% of offered) failed in `after` consecutive steps. `slo: false` judges the
+ * offered rate only.
+ */
+export type StopWhenInput = 'slo' | { slo?: boolean; after?: number };
+
+/** How open-model arrivals are spaced: evenly (wrk2's schedule) or as a seeded Poisson process. */
+export type ArrivalsInput = 'even' | 'poisson';
+
+/** Budgets the service must stay within; `headroom check` reads those other than headroom and cpu. */
+export interface BudgetsInput {
+  /** Lowest acceptable headroom over expectedPeak: `'>= 1.3'` or `1.3`. */
+  headroom?: string | number;
+  /** Service CPU at the peak as a share of its CPU set: `'< 60%'` or `'60%'`; gives the CPU-budget capacity. */
+  cpu?: string;
+  /** Service CPU time per request: `'< 120us'` or `'120us'`. */
+  cpuPerRequest?: string;
+  /** Service resident memory: `'< 512MB'` or `'512MB'` (KB, MB, GB). */
+  rss?: string;
+  /** Forecast headroom: at least `min` times the forecast peak `horizon` from now (`'90d'`, `'12w'`). */
+  forecastHeadroom?: { horizon: string; min: number };
+}
+
 export interface PhaseInput {
   name: string;
   /** Required except for step phases, whose length is steps × stepDuration. */
   duration?: Duration;
-  /** Closed model: number of connections each looping send→wait. Open model: connection pool size. */
-  connections?: Count;
+  /** Closed model: number of connections each looping send→wait, or steps of them. Open model: connection pool size. */
+  connections?: ConnectionsInput;
   /** Closed model only: pause between a response and the next send. @default '0ms' */
   thinkTime?: Duration;
   /** Open model arrival rate in requests per second. */
   rate?: RateInput;
   /** Step phases: how long each step lasts. */
   stepDuration?: Duration;
+  /** Step phases: stop once the service is past its limit (breakpoint search). Only on the last phase. @default undefined (run every step) */
+  stopWhen?: StopWhenInput;
+  /** Open model: overrides the scenario's `arrivals` for this phase. */
+  arrivals?: ArrivalsInput;
   /** Leave this phase out of thresholds, comparisons and profiles (e.g. warm-up). @default true when name is 'warmup' */
   warmup?: boolean;
 }
@@ -115,6 +147,12 @@ export interface ScenarioInput {
    * peak compounding at `growth` (`'4%/month'`; per day, week, month or year) from the latest run.
    */
   traffic?: TrafficInput;
+  /** Open-model arrivals: `'even'` (wrk2's schedule) or `'poisson'` (random, as real traffic). @default 'even' */
+  arrivals?: ArrivalsInput;
+  /** Seed of the Poisson arrivals: the same seed offers the same bursts. @default 1 */
+  seed?: number;
+  /** CPU, memory and headroom budgets (`budgets: { cpu: '< 60%', headroom: '>= 1.3' }`). */
+  budgets?: BudgetsInput;
   /** Gates: `'<phase>.<metric>': '<op> <value>'`, e.g. `'steady.p99': '< 50ms'`. */
   thresholds?: Record<string, ThresholdInput | ThresholdInput[]>;
   /** W3C trace context: fraction of requests sent with a `traceparent` header. @default 0 */
@@ -149,12 +187,19 @@ interface PhaseBase {
   durationMs: number;
   connections: number;
 }
+/** The resolved breakpoint rule of a step phase. */
+export interface StopWhen { slo: boolean; after: number }
+/** Open-model arrival spacing, with the Poisson seed. */
+export interface Arrivals { kind: 'even' | 'poisson'; seed: number }
 export interface ClosedPhase extends PhaseBase { model: 'closed'; thinkTimeMs: number }
-export interface ConstantPhase extends PhaseBase { model: 'constant'; rate: number }
+/** `arrivals` absent means even (phases built in code rather than validated). */
+export interface ConstantPhase extends PhaseBase { model: 'constant'; rate: number; arrivals?: Arrivals }
 export interface RampPhase extends PhaseBase { model: 'ramp'; from: number; to: number }
-export interface StepsPhase extends PhaseBase { model: 'steps'; from: number; to: number; step: number; stepDurationMs: number }
+export interface StepsPhase extends PhaseBase { model: 'steps'; from: number; to: number; step: number; stepDurationMs: number; stopWhen?: StopWhen | null; arrivals?: Arrivals }
+/** Closed-model steps: one sub-phase per connection count; `connections` is the smallest (it bounds the worker count). */
+export interface ClosedStepsPhase extends PhaseBase { model: 'closed-steps'; levels: number[]; stepDurationMs: number; thinkTimeMs: number; stopWhen: StopWhen | null }
 /** A validated phase, tagged by its load model. */
-export type Phase = ClosedPhase | ConstantPhase | RampPhase | StepsPhase;
+export type Phase = ClosedPhase | ConstantPhase | RampPhase | StepsPhase | ClosedStepsPhase;
 export type LoadModel = Phase['model'];
 
 export interface Threshold {
@@ -203,10 +248,31 @@ export interface Scenario {
   expectedPeak: number | null;
   /** Peak req/s and its growth as written (`'4%/month'`); null when the scenario has none. */
   traffic: { peak: number; growth: string } | null;
+  budgets: Budgets;
   thresholds: Threshold[];
   trace: { sample: number };
   /** Extra secret names (the input's `redact`), lower-cased. */
   redact: string[];
+}
+
+/** Resolved budgets; null where the scenario sets none. */
+export interface Budgets {
+  headroom: { op: '>=' | '>'; value: number } | null;
+  /** Share of the service's CPU set, 0..1. */
+  cpu: number | null;
+  cpuPerRequestUs: number | null;
+  rssMb: number | null;
+  forecastHeadroom: { horizonDays: number; min: number } | null;
+}
+
+/** One step of a step phase: its sub-phase name and what it offers (a rate, or a number of connections). */
+export interface SubPhase { name: string; rate: number | null; connections: number | null }
+
+/** The steps of a step phase, open or closed, in order; [] for other phases. */
+export function subPhases(p: Phase): SubPhase[] {
+  if (p.model === 'steps') return stepRates(p).map((rate) => ({ name: subPhaseName(p.name, rate), rate, connections: null }));
+  if (p.model === 'closed-steps') return p.levels.map((c) => ({ name: `${p.name}@c${c}`, rate: null, connections: c }));
+  return [];
 }
 
 /** Length of a step phase's steps, as the rates each step offers. */

@@ -1,23 +1,25 @@
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Checker, join } from './checker.ts';
 import { ValidationError } from './errors.ts';
-import type { Capture, HttpMethod, Phase, Request, Scenario, Service } from './scenario.ts';
-import { stepRates, subPhaseName } from './scenario.ts';
+import type { Arrivals, Capture, HttpMethod, Request, Scenario, Service } from './scenario.ts';
+import { subPhases } from './scenario.ts';
+import { checkBudgets } from './validate-budgets.ts';
+import { checkArrivals, checkPhases, PHASE_DEFAULTS } from './validate-phases.ts';
+import { checkLimits, openFileLimit, timerDuration } from './validate-limits.ts';
 import { checkThresholds } from './threshold.ts';
 
 /** An HTTP field name: an RFC 9110 token. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
-const SCENARIO_KEYS = ['name', 'service', 'target', 'requests', 'workers', 'phases', 'timeout', 'slo', 'expectedPeak', 'traffic', 'thresholds', 'trace', 'redact'];
+const SCENARIO_KEYS = ['name', 'service', 'target', 'requests', 'workers', 'phases', 'timeout', 'slo', 'expectedPeak', 'traffic', 'thresholds', 'trace', 'redact', 'arrivals', 'seed', 'budgets'];
 
 /** Defaults applied when a scenario leaves a field out; README documents each. */
 export const SCENARIO_DEFAULTS = {
   readyTimeout: '10s',
   stopTimeout: '5s',
   timeout: '10s',
-  openConnections: 64,
+  openConnections: PHASE_DEFAULTS.openConnections,
   serviceCpus: [0],
   /** Fraction of requests the service traces on its own; requests the generator sends with traceparent are always traced. */
   traceSample: 0.01,
@@ -32,26 +34,6 @@ export interface ValidateScenarioOptions {
   fdLimit?: number;
 }
 
-/** Longest duration Node's timers can hold (2^31 - 1 ms, about 24.8 days); longer ones fire at once. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
-/** Most steps a step phase may have: each step is a sub-phase with its own rows and histogram. */
-export const MAX_STEPS = 1000;
-/** Shortest step: a step shorter than a second has no whole second of data. */
-export const MIN_STEP_MS = 1000;
-/** Most connections a scenario may open in one phase, whatever the limits say. */
-export const MAX_CONNECTIONS = 100_000;
-/** File descriptors a worker needs beside its connections (stdio, IPC, timers, DNS, modules). */
-const FD_RESERVE = 64;
-
-/** The soft limit on open files of this process (`ulimit -n`), from /proc; 1024 when unknown. */
-export function openFileLimit(): number {
-  try {
-    const m = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
-    if (m?.[1] === 'unlimited') return Number.MAX_SAFE_INTEGER;
-    if (m?.[1]) return Number(m[1]);
-  } catch { /* not Linux */ }
-  return 1024;
-}
 
 /** Validates a scenario's default export and resolves it; throws ValidationError listing every problem. */
 export function validateScenario(raw: unknown, options: ValidateScenarioOptions): Scenario {
@@ -65,16 +47,22 @@ export function validateScenario(raw: unknown, options: ValidateScenarioOptions)
   const target = checkUrl(c, o['target'], 'target');
   const requests = checkRequests(c, o['requests']);
   const workers = checkWorkers(c, o['workers'], service?.cpus ?? [], cpuCount);
-  const phases = checkPhases(c, o['phases']);
+  const slo = checkSlo(c, o['slo']);
+  const seed = o['seed'] === undefined ? PHASE_DEFAULTS.seed : c.number(o['seed'], 'seed', { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER }) ?? PHASE_DEFAULTS.seed;
+  const arrivals: Arrivals = checkArrivals(c, o['arrivals'], 'arrivals', { kind: PHASE_DEFAULTS.arrivals, seed });
+  const phases = checkPhases(c, o['phases'], { arrivals, hasSlo: slo.p99Ms !== null || slo.errorRate !== null });
   const timeoutMs = timerDuration(c, o['timeout'] ?? SCENARIO_DEFAULTS.timeout, 'timeout', 1);
   checkLimits(c, phases, o['phases'], workers.count, options.fdLimit ?? openFileLimit());
-  const slo = checkSlo(c, o['slo']);
   const expectedPeak = o['expectedPeak'] === undefined ? null : c.count(o['expectedPeak'], 'expectedPeak', { exclusiveMin: 0 });
   const traffic = checkTraffic(c, o['traffic']);
+  const budgets = checkBudgets(c, o['budgets'], expectedPeak !== undefined && expectedPeak !== null);
   const scopes = new Set<string>();
   for (const p of phases) {
     scopes.add(p.name);
-    if (p.model === 'steps') for (const r of stepRates(p)) scopes.add(subPhaseName(p.name, r));
+    for (const s of subPhases(p)) scopes.add(s.name);
+  }
+  if (workers.engine === 'autocannon' && phases.some((p) => (p.model === 'constant' || p.model === 'steps') && p.arrivals?.kind === 'poisson')) {
+    c.add('arrivals', 'the autocannon engine cannot send Poisson arrivals', "use workers.engine 'headroom' (the default) or arrivals 'even'");
   }
   const thresholds = checkThresholds(c, o['thresholds'], 'thresholds', scopes);
   if (thresholds.some((t) => t.metric === 'headroom') && expectedPeak === null) c.add('thresholds.headroom', 'needs expectedPeak', 'set expectedPeak: <req/s in production>');
@@ -84,7 +72,7 @@ export function validateScenario(raw: unknown, options: ValidateScenarioOptions)
   if (c.issues.length > 0) throw new ValidationError(options.file, c.issues);
   return {
     name: name as string, file: resolve(options.file), service, target: target as string, requests, workers,
-    phases, timeoutMs: timeoutMs as number, slo, expectedPeak: expectedPeak ?? null, traffic, thresholds, trace, redact,
+    phases, timeoutMs: timeoutMs as number, slo, expectedPeak: expectedPeak ?? null, traffic, budgets, thresholds, trace, redact,
   };
 }
 
@@ -198,100 +186,6 @@ function checkWorkers(c: Checker, raw: unknown, serviceCpus: number[], cpuCount:
   const engine = o['engine'] ?? 'headroom';
   if (engine !== 'headroom' && engine !== 'autocannon') c.add('workers.engine', `unknown engine ${JSON.stringify(engine)}`, "use 'headroom' or 'autocannon'");
   return { cpus, count, engine: engine as 'headroom' | 'autocannon' };
-}
-
-function checkPhases(c: Checker, raw: unknown): Phase[] {
-  if (!Array.isArray(raw) || raw.length === 0) {
-    c.add('phases', raw === undefined ? 'is required' : 'expected a non-empty array', "e.g. [{ name: 'steady', duration: '30s', rate: 1000 }]");
-    return [];
-  }
-  const out: Phase[] = [];
-  const names = new Set<string>();
-  raw.forEach((r, i) => {
-    const p = `phases[${i}]`;
-    const o = c.object(r, p);
-    if (!o) return;
-    c.known(o, p, ['name', 'duration', 'connections', 'thinkTime', 'rate', 'stepDuration', 'warmup']);
-    const name = c.string(o['name'], join(p, 'name'));
-    if (name !== undefined) {
-      if (!/^[A-Za-z][\w-]*$/.test(name)) c.add(join(p, 'name'), `"${name}" must start with a letter and hold only letters, digits, _ and -`);
-      if (names.has(name)) c.add(join(p, 'name'), `"${name}" is used by an earlier phase`, 'phase names must be unique');
-      names.add(name);
-    }
-    const warmup = c.boolean(o['warmup'], join(p, 'warmup')) ?? name === 'warmup';
-    const phase = checkModel(c, o, p);
-    if (phase && name !== undefined) out.push({ ...phase, name, warmup } as Phase);
-  });
-  return out;
-}
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-type PhaseShape = DistributiveOmit<Phase, 'name' | 'warmup'>;
-
-function checkModel(c: Checker, o: Record<string, unknown>, p: string): PhaseShape | undefined {
-  const rate = o['rate'];
-  const conns = o['connections'] === undefined ? undefined : c.count(o['connections'], join(p, 'connections'), { integer: true, min: 1 });
-  if (rate === undefined) {
-    if (o['connections'] === undefined) return c.add(p, 'needs connections (closed model) or rate (open model)', "e.g. { connections: 8 } or { rate: 1000 }");
-    if (o['stepDuration'] !== undefined) c.add(join(p, 'stepDuration'), 'only step phases (rate: {from, to, step}) take stepDuration');
-    const durationMs = timerDuration(c, o['duration'], join(p, 'duration'));
-    const thinkTimeMs = o['thinkTime'] === undefined ? 0 : timerDuration(c, o['thinkTime'], join(p, 'thinkTime'));
-    if (conns === undefined || durationMs === undefined || thinkTimeMs === undefined) return undefined;
-    return { model: 'closed', connections: conns, durationMs, thinkTimeMs };
-  }
-  if (o['thinkTime'] !== undefined) c.add(join(p, 'thinkTime'), 'thinkTime is for closed phases', 'drop it, or use connections instead of rate');
-  const connections = conns ?? SCENARIO_DEFAULTS.openConnections;
-  if (typeof rate === 'object' && rate !== null && !Array.isArray(rate)) {
-    const ro = rate as Record<string, unknown>;
-    const rp = join(p, 'rate');
-    c.known(ro, rp, ['from', 'to', 'step']);
-    const from = c.count(ro['from'], join(rp, 'from'), { min: 0 });
-    const to = c.count(ro['to'], join(rp, 'to'), { min: 0 });
-    if (ro['step'] === undefined) {
-      const durationMs = timerDuration(c, o['duration'], join(p, 'duration'));
-      if (o['stepDuration'] !== undefined) c.add(join(p, 'stepDuration'), 'a ramp has no steps', 'add rate.step for a step load');
-      if (from === undefined || to === undefined || durationMs === undefined) return undefined;
-      return { model: 'ramp', from, to, durationMs, connections };
-    }
-    const step = c.count(ro['step'], join(rp, 'step'), { exclusiveMin: 0 });
-    const stepDurationMs = timerDuration(c, o['stepDuration'], join(p, 'stepDuration'), MIN_STEP_MS);
-    if (o['duration'] !== undefined) c.add(join(p, 'duration'), 'a step phase lasts steps × stepDuration', 'drop duration, set stepDuration');
-    if (from === undefined || to === undefined || step === undefined || stepDurationMs === undefined) return undefined;
-    if (from === 0 && to === 0) return c.add(rp, 'from and to are both 0');
-    const steps = Math.floor(Math.abs(to - from) / step) + 1;
-    if (steps > MAX_STEPS) return c.add(rp, `makes ${steps} steps, more than ${MAX_STEPS}`, 'use a larger step');
-    return { model: 'steps', from, to, step, stepDurationMs, durationMs: steps * stepDurationMs, connections };
-  }
-  const r = c.count(rate, join(p, 'rate'), { exclusiveMin: 0 });
-  const durationMs = timerDuration(c, o['duration'], join(p, 'duration'));
-  if (o['stepDuration'] !== undefined) c.add(join(p, 'stepDuration'), 'a constant rate has no steps', 'use rate: { from, to, step } for steps');
-  if (r === undefined || durationMs === undefined) return undefined;
-  return { model: 'constant', rate: r, durationMs, connections };
-}
-
-/** A duration Node's timers can hold, at least `minMs` (a duration of 0 is refused where `minMs` > 0). */
-function timerDuration(c: Checker, v: unknown, path: string, minMs = 0): number | undefined {
-  const ms = c.duration(v, path);
-  if (ms === undefined) return undefined;
-  if (ms > MAX_TIMER_MS) return c.add(path, `${String(v)} is longer than timers can hold (about 24.8 days)`, 'split a long soak into several runs');
-  if (ms < minMs) return c.add(path, `must be at least ${minMs >= 1000 ? `${minMs / 1000}s` : `${minMs}ms`}, got ${String(v)}`);
-  return ms;
-}
-
-/** The whole run fits a timer, and each worker's share of connections fits its open-file limit. */
-function checkLimits(c: Checker, phases: Phase[], raw: unknown, workers: number, fdLimit: number): void {
-  // Paths name the phase as written (invalid phases are not in `phases`).
-  const at = (name: string): number => (Array.isArray(raw) ? raw.findIndex((r) => (r as { name?: unknown } | null)?.name === name) : -1);
-  const total = phases.reduce((s, p) => s + p.durationMs, 0);
-  if (total > MAX_TIMER_MS) c.add('phases', `last ${Math.round(total / 86_400_000)} days in total, longer than timers can hold (about 24.8 days)`, 'split the run');
-  phases.forEach((p) => {
-    const path = `phases[${at(p.name)}].connections`;
-    if (p.connections > MAX_CONNECTIONS) { c.add(path, `${p.connections} connections is more than ${MAX_CONNECTIONS}`, 'use fewer connections, or more load generators'); return; }
-    const perWorker = Math.ceil(p.connections / Math.max(1, workers));
-    if (perWorker + FD_RESERVE > fdLimit) {
-      c.add(path, `${perWorker} connections per worker need more open files than the limit (ulimit -n = ${fdLimit})`, `raise it (ulimit -n ${perWorker + FD_RESERVE * 2}) or use fewer connections or more workers`);
-    }
-  });
 }
 
 function checkSlo(c: Checker, raw: unknown): Scenario['slo'] {

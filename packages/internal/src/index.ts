@@ -1,7 +1,8 @@
 /**
  * @headroom/internal: the contracts between headroom's own processes and packages, which
  * users never import: the orchestrator ↔ load-worker protocol, the HDR histogram codec,
- * CPU pinning and its read-back, and loading of user files (scenario and bench modules).
+ * CPU pinning and its read-back, loading of user files (scenario and bench modules), and the
+ * seeded random streams the load generator's Poisson arrivals draw from.
  */
 export { createHistogram, recordUs, LatencyCounts, encodeHistogram, decodeHistogram, mergeEncoded, summarize } from './histogram.ts';
 export type { Histogram, LatencySummary } from './histogram.ts';
@@ -15,3 +16,7 @@ export type { ThreadAffinity, Pinning } from './pinning.ts';
 export { allowHeadroomImports } from './resolve-hook.ts';
 export { importDefault } from './import-default.ts';
 export type { ImportDefaultOptions } from './import-default.ts';
+export { xoshiro128 } from './random/xoshiro128.ts';
+export type { Xoshiro128 } from './random/xoshiro128.ts';
+export { createPoissonArrivals, poissonGaps, poissonSchedule } from './random/poisson-arrivals.ts';
+export type { PoissonArrivals, PoissonArrivalsOptions } from './random/poisson-arrivals.ts';

@@ -39,10 +39,23 @@ export interface Counts {
   /** 2xx responses. */
   ok: number;
   errors: ErrorCounts;
-  /** Open model: sends that left later than their intended time by more than 1ms. */
+  /**
+   * Open model: sends the generator itself let leave more than 1ms late (its timers, its CPU,
+   * being descheduled), counted from when the arrival could first have gone out: its intended
+   * time, or when a connection freed up if every one was busy then.
+   */
   lateSends: number;
-  /** Open model: the worst send lag, µs. */
+  /** Open model: of those, sends later than twice the generator's timer resolution (2 ms): it was held up, not just ticking. */
+  lateBeyondResolution: number;
+  /** Open model: the generator's worst own send lag, µs. */
   maxLagUs: number;
+  /**
+   * Open model: arrivals that found every pooled connection busy on the service and waited for
+   * one. This is the service's queue, not the generator's lateness; the wait counts in latency.
+   */
+  queuedSends: number;
+  /** Open model: the longest such wait, µs. */
+  maxQueueUs: number;
   /** Open model: arrivals scheduled in the interval. */
   offered: number;
   bytesRead: number;

@@ -31,3 +31,5 @@ export { ResponseParser } from './response-parser.ts';
 export { RequestMix } from './request-mix.ts';
 export { encodeRequest } from './encode-request.ts';
 export type { EncodedRequest } from './encode-request.ts';
+export { PoissonSchedule } from './poisson-schedule.ts';
+export type { PoissonScheduleOptions } from './poisson-schedule.ts';

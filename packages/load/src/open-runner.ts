@@ -81,7 +81,8 @@ export class OpenRunner extends PoolRunner {
       this.#next++;
       const intended = ctx.startPerf + t;
       const queued = Math.max(0, conn.freeAt - intended);
-      ctx.recorder.sent(this.sendOn(conn, queued) - intended);
+      // Waiting for a free connection is the service's queue; only the rest is the generator's lateness.
+      ctx.recorder.sent(this.sendOn(conn, queued) - intended - queued, queued);
     }
     this.#arm();
     if (this.finishing) this.checkDrained();

@@ -32,6 +32,13 @@ export function planWorkers(scenario: Scenario, count: number, startAt: number):
 
 /** Worker i's share of `total`: floor(total/n), plus one for the first total mod n workers. */
 export function shareOf<P extends Phase>(phase: P, i: number, n: number): P {
-  const c = phase.connections;
-  return { ...phase, connections: Math.max(1, Math.floor(c / n) + (i < c % n ? 1 : 0)) };
+  return { ...phase, connections: shareCount(phase.connections, i, n) };
+}
+
+/**
+ * Worker i's share of `total` connections. Closed-model steps keep the whole run's levels in
+ * the plan (they name the sub-phases); the timeline takes each level's share with this.
+ */
+export function shareCount(total: number, i: number, n: number): number {
+  return Math.max(1, Math.floor(total / n) + (i < total % n ? 1 : 0));
 }

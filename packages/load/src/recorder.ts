@@ -31,6 +31,8 @@ export class Bucket {
   /** Sends later than twice the generator's timer resolution (see LATE_BEYOND_RESOLUTION_MS); drives its warning. */
   lateBeyondResolution = 0;
   maxLagUs = 0;
+  queuedSends = 0;
+  maxQueueUs = 0;
   offered = 0;
   bytesRead = 0;
 
@@ -55,6 +57,8 @@ export class Bucket {
     into.lateSends += this.lateSends;
     into.lateBeyondResolution += this.lateBeyondResolution;
     into.maxLagUs = Math.max(into.maxLagUs, this.maxLagUs);
+    into.queuedSends += this.queuedSends;
+    into.maxQueueUs = Math.max(into.maxQueueUs, this.maxQueueUs);
     into.offered += this.offered;
     into.bytesRead += this.bytesRead;
   }
@@ -63,7 +67,7 @@ export class Bucket {
     this.hist.reset();
     this.serviceHist.reset();
     this.failedHist?.reset();
-    this.requests = this.ok = this.lateSends = this.lateBeyondResolution = this.maxLagUs = this.offered = this.bytesRead = 0;
+    this.requests = this.ok = this.lateSends = this.lateBeyondResolution = this.maxLagUs = this.queuedSends = this.maxQueueUs = this.offered = this.bytesRead = 0;
     this.errors.fill(0);
   }
 
@@ -74,8 +78,9 @@ export class Bucket {
       if (n > 0) errors[ERROR_KINDS[k] as ErrorKind] = n;
     }
     return {
-      requests: this.requests, ok: this.ok, errors, lateSends: this.lateSends,
-      maxLagUs: Math.round(this.maxLagUs), offered: this.offered, bytesRead: this.bytesRead,
+      requests: this.requests, ok: this.ok, errors, lateSends: this.lateSends, lateBeyondResolution: this.lateBeyondResolution,
+      maxLagUs: Math.round(this.maxLagUs), queuedSends: this.queuedSends, maxQueueUs: Math.round(this.maxQueueUs),
+      offered: this.offered, bytesRead: this.bytesRead,
     };
   }
 
@@ -135,12 +140,19 @@ export class Recorder {
     if (elapsedMs !== undefined) recordUs(b.failedHist ??= createHistogram(), elapsedMs * 1000);
   }
 
-  /** A send left `lagMs` after its intended time (open model). */
-  sent(lagMs: number): void {
+  /**
+   * A send left (open model): `lagMs` is the generator's own lateness, from when the arrival
+   * could first go out; `queuedMs` how long it waited for a free connection (the service's queue).
+   */
+  sent(lagMs: number, queuedMs = 0): void {
     if (lagMs > 1) this.second.lateSends++;
     if (lagMs > LATE_BEYOND_RESOLUTION_MS) this.second.lateBeyondResolution++;
     const us = lagMs * 1000;
     if (us > this.second.maxLagUs) this.second.maxLagUs = us;
+    if (queuedMs > 0) {
+      this.second.queuedSends++;
+      if (queuedMs * 1000 > this.second.maxQueueUs) this.second.maxQueueUs = queuedMs * 1000;
+    }
   }
 
   /**

@@ -1,7 +1,9 @@
-import { stepRates, subPhaseName } from '@headroom/core';
-import type { Phase } from '@headroom/core';
+import { subPhases } from '@headroom/core';
+import type { Arrivals, Phase } from '@headroom/core';
 import { arrivalSchedule } from './arrival-schedule.ts';
 import type { ArrivalSchedule } from './arrival-schedule.ts';
+import { shareCount } from './plan-workers.ts';
+import { PoissonSchedule } from './poisson-schedule.ts';
 
 /** One stretch of load with a single model: a phase, or one step of a step phase. */
 export interface RunUnit {
@@ -27,6 +29,12 @@ export interface RunUnit {
   closesParent: boolean;
 }
 
+/** A constant rate's schedule: even (computed, no memory) or Poisson (drawn from the seed). */
+function constantSchedule(rate: number, durationMs: number, arrivals: Arrivals | undefined, worker: number, workers: number, unit: number): ArrivalSchedule {
+  if (arrivals?.kind === 'poisson') return new PoissonSchedule({ rate, durationMs, seed: arrivals.seed, worker, workers, unit });
+  return arrivalSchedule({ from: rate, to: rate, durationMs, worker, workers });
+}
+
 /** Lays a worker's phases out back to back from plan.startAt, steps expanded into sub-phases. */
 export function timeline(phases: readonly Phase[], worker: number, workers: number): RunUnit[] {
   const units: RunUnit[] = [];
@@ -36,13 +44,23 @@ export function timeline(phases: readonly Phase[], worker: number, workers: numb
     if (p.model === 'closed') {
       units.push({ ...base, name: p.name, startMs: at, durationMs: p.durationMs, model: 'closed', thinkTimeMs: p.thinkTimeMs, schedule: null, offeredRate: null, rateFrom: 0, rateTo: 0 });
       at += p.durationMs;
-    } else if (p.model === 'steps') {
-      const rates = stepRates(p);
-      rates.forEach((rate, k) => {
+    } else if (p.model === 'closed-steps') {
+      const steps = subPhases(p);
+      steps.forEach((s, k) => {
         units.push({
-          ...base, name: subPhaseName(p.name, rate), startMs: at, durationMs: p.stepDurationMs, model: 'open',
-          schedule: arrivalSchedule({ from: rate, to: rate, durationMs: p.stepDurationMs, worker, workers }),
-          offeredRate: rate, rateFrom: rate, rateTo: rate, closesParent: k === rates.length - 1,
+          ...base, name: s.name, startMs: at, durationMs: p.stepDurationMs, model: 'closed', connections: shareCount(s.connections as number, worker, workers),
+          thinkTimeMs: p.thinkTimeMs, schedule: null, offeredRate: null, rateFrom: 0, rateTo: 0, closesParent: k === steps.length - 1,
+        });
+        at += p.stepDurationMs;
+      });
+    } else if (p.model === 'steps') {
+      const steps = subPhases(p);
+      steps.forEach((s, k) => {
+        const rate = s.rate as number;
+        units.push({
+          ...base, name: s.name, startMs: at, durationMs: p.stepDurationMs, model: 'open',
+          schedule: constantSchedule(rate, p.stepDurationMs, p.arrivals, worker, workers, units.length),
+          offeredRate: rate, rateFrom: rate, rateTo: rate, closesParent: k === steps.length - 1,
         });
         at += p.stepDurationMs;
       });
@@ -51,7 +69,9 @@ export function timeline(phases: readonly Phase[], worker: number, workers: numb
       const to = p.model === 'ramp' ? p.to : p.rate;
       units.push({
         ...base, name: p.name, startMs: at, durationMs: p.durationMs, model: 'open',
-        schedule: arrivalSchedule({ from, to, durationMs: p.durationMs, worker, workers }),
+        schedule: p.model === 'constant'
+          ? constantSchedule(p.rate, p.durationMs, p.arrivals, worker, workers, units.length)
+          : arrivalSchedule({ from, to, durationMs: p.durationMs, worker, workers }),
         offeredRate: (from + to) / 2, rateFrom: from, rateTo: to,
       });
       at += p.durationMs;

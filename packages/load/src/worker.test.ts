@@ -109,7 +109,11 @@ describe('load models (headroom engine, real local server)', () => {
     const warnings = ms.flatMap((m) => (m.type === 'warning' ? [m.message] : []));
     expect(warnings.some((w) => /event loop stalled for up to \d+ms in o/.test(w))).toBe(true);
     const e = end(ms, 'o');
-    expect(e.lateSends).toBeGreaterThanOrEqual(10); // ~16 arrivals fell inside the 80 ms stall
+    // ~16 arrivals fell inside the 80 ms stall. Those that found a connection whose response came in during
+    // the stall, unread, count as waiting for the connection (queuedSends): the generator cannot tell a
+    // response that arrived during its own stall from one that arrived at its end.
+    expect(e.lateSends + e.queuedSends).toBeGreaterThanOrEqual(10);
+    expect(e.lateSends).toBeGreaterThanOrEqual(1); // how the ~16 split between late and queued depends on when responses were read
     expect(e.maxLagUs).toBeGreaterThan(60_000);
     // Connections were idle: the generator's own stall is send lag, not charged to the server as latency.
     expect(decodeHistogram(e.hist).getValueAtPercentile(90)).toBeLessThan(30_000);

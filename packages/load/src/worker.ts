@@ -115,15 +115,17 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
       startedAt: plan.startAt + u.startMs, endedAt, ...t.counts(), ...t.encoded(),
     });
     if (u.model === 'open') {
-      const sends = Math.max(1, t.requests);
+      const sends = Math.max(1, t.requests, t.offered); // a step cut short completes fewer than it sent
       if (t.lateBeyondResolution / sends > LATE_WARN_FRACTION) {
         warn(`generator could not keep schedule in ${u.name}: ${((100 * t.lateBeyondResolution) / sends).toFixed(1)}% of sends late by >${LATE_BEYOND_RESOLUTION_MS}ms, ${((100 * t.lateSends) / sends).toFixed(1)}% by >1ms (max lag ${(t.maxLagUs / 1000).toFixed(1)}ms)`);
       }
     }
     if (u.name !== u.parent) {
-      const p = parents.get(u.parent)!;
+      const p = parents.get(u.parent);
+      if (p === undefined) return;
       t.addTo(p.total);
-      if (u.closesParent || stopped) {
+      // On stop, two steps can still be active (one draining, one sending): stop() closes the parent after both.
+      if (u.closesParent && !stopped) {
         parents.delete(u.parent);
         const rate = p.rates.reduce((x, y) => x + y, 0) / p.rates.length;
         send({

@@ -37,3 +37,7 @@ export { FORECAST_REPORT_DEFAULTS } from './forecast-parts.ts';
 export type { ForecastReportInput, ForecastRunInfo } from './forecast-parts.ts';
 export { formatLeakReport } from './leak-text.ts';
 export type { LeakReportInput } from './leak-text.ts';
+export { toCapacityJson } from './capacity-json.ts';
+export type { CapacityJson } from './capacity-json.ts';
+export { formatCapacityText } from './capacity-text.ts';
+export type { FormatCapacityOptions } from './capacity-text.ts';

@@ -15,6 +15,8 @@ export function toRunJson(o: RunOutcome, db: string): RunJson {
       serviceTimeMs: { p50: p.service.p50Ms, p90: p.service.p90Ms, p95: p.service.p95Ms, p99: p.service.p99Ms, p999: p.service.p999Ms, max: p.service.maxMs, mean: p.service.meanMs },
       failedMs: p.failed ? { p50: p.failed.p50Ms, p99: p.failed.p99Ms, max: p.failed.maxMs } : null,
       generatorFloorMs: p.genWakeDelayUs === undefined || p.genWakeDelayUs === null ? null : p.genWakeDelayUs / 1000,
+      queuedSends: p.counts.queuedSends, maxQueueMs: p.counts.maxQueueUs / 1000, concurrency: p.concurrency,
+      generatorLimited: p.generator?.limited ?? false, generatorLimit: p.generator?.reason ?? null, serviceCpu: p.serviceCpu ?? null, cutShort: p.cutShort ?? false,
     })),
     gates: o.gates.map((g) => ({ key: g.key, expression: g.expression, value: g.value, status: g.status, aborted: g.aborted })),
     pinning: o.pins.map((p) => ({ role: p.role, pid: p.pid, requested: p.requested, allowed: p.allowed, verified: p.verified })),

@@ -38,6 +38,18 @@ export interface PhaseJson {
   failedMs: { p50: number; p99: number; max: number } | null;
   /** The generator's own wake-up delay in the phase (median over its seconds), in ms: latencies near it are the generator's; null when not measured. */
   generatorFloorMs: number | null;
+  /** Arrivals that found every connection busy and waited for the service (its queue), and the longest wait. */
+  queuedSends: number;
+  maxQueueMs: number;
+  /** Mean requests in flight at the service (N = X·R). */
+  concurrency: number;
+  /** The generator itself was the bottleneck (its CPU, or its own lateness), and why. */
+  generatorLimited: boolean;
+  generatorLimit: string | null;
+  /** The service's CPU over the phase, from /proc (null without a service). */
+  serviceCpu: { seconds: number; util: number; perRequestUs: number | null } | null;
+  /** Stopped early by the breakpoint search. */
+  cutShort: boolean;
 }
 
 export interface LatencyJson { p50: number; p90: number; p95: number; p99: number; p999: number; max: number; mean: number }

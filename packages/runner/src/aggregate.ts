@@ -12,6 +12,8 @@ export interface SecondSample {
   genCpu: number;
   /** Largest of the workers' median wake-up delays this second (µs): the generator's own latency floor; null without precise wakes. */
   genWakeDelayUs: number | null;
+  /** Mean requests in flight at the service (Little's law: completions × mean service time over the second). */
+  concurrency: number;
 }
 
 /** One phase (or step sub-phase) merged across workers. */
@@ -40,17 +42,28 @@ export interface PhaseResult {
    * under 1 ms apart). Latencies near it are the generator's, not the service's.
    */
   genWakeDelayUs?: number | null;
+  /** Mean requests in flight at the service, N = X·R (achieved rate × mean service time). */
+  concurrency: number;
+  /** Set by the runner: the generator was the bottleneck in this phase (its CPU or its own lateness, not the service's queue). */
+  generator?: { limited: boolean; cpu: number | null; reason: string | null };
+  /** Set by the runner when it sampled the service's process tree: CPU over the phase. */
+  serviceCpu?: { seconds: number; util: number; perRequestUs: number | null } | null;
+  /** The breakpoint search stopped the run while this phase (a step, or its step phase) was running. */
+  cutShort?: boolean;
 }
 
 export function emptyCounts(): Counts {
-  return { requests: 0, ok: 0, errors: {}, lateSends: 0, maxLagUs: 0, offered: 0, bytesRead: 0 };
+  return { requests: 0, ok: 0, errors: {}, lateSends: 0, lateBeyondResolution: 0, maxLagUs: 0, queuedSends: 0, maxQueueUs: 0, offered: 0, bytesRead: 0 };
 }
 
 export function addCounts(into: Counts, c: Counts): void {
   into.requests += c.requests;
   into.ok += c.ok;
   into.lateSends += c.lateSends;
+  into.lateBeyondResolution += c.lateBeyondResolution ?? 0;
   into.maxLagUs = Math.max(into.maxLagUs, c.maxLagUs);
+  into.queuedSends += c.queuedSends ?? 0;
+  into.maxQueueUs = Math.max(into.maxQueueUs, c.maxQueueUs ?? 0);
   into.offered += c.offered;
   into.bytesRead += c.bytesRead;
   for (const [k, v] of Object.entries(c.errors) as [keyof ErrorCounts, number][]) into.errors[k] = (into.errors[k] ?? 0) + v;
@@ -68,7 +81,7 @@ export function errorTotal(e: ErrorCounts): number {
  * sent a tick for a later second, or has ended.
  */
 export class SecondMerger {
-  private readonly pending = new Map<number, { ticks: WorkerTick[]; hist: Histogram }>();
+  private readonly pending = new Map<number, { ticks: WorkerTick[]; hist: Histogram; service: Histogram }>();
   private readonly latest = new Map<number, number>();
   private readonly live: Set<number>;
 
@@ -80,9 +93,10 @@ export class SecondMerger {
   /** Adds a tick; returns seconds that became complete, in order. */
   add(tick: WorkerTick): SecondSample[] {
     let p = this.pending.get(tick.second);
-    if (!p) { p = { ticks: [], hist: createHistogram() }; this.pending.set(tick.second, p); }
+    if (!p) { p = { ticks: [], hist: createHistogram(), service: createHistogram() }; this.pending.set(tick.second, p); }
     p.ticks.push(tick);
     mergeEncoded(p.hist, tick.hist);
+    mergeEncoded(p.service, tick.serviceHist);
     this.latest.set(tick.worker, Math.max(this.latest.get(tick.worker) ?? -1, tick.second));
     return this.drain(false);
   }
@@ -105,13 +119,13 @@ export class SecondMerger {
       if (!all && this.live.size > 0 && second >= horizon) break;
       const p = this.pending.get(second)!;
       this.pending.delete(second);
-      out.push(mergeSecond(second, p.ticks, p.hist));
+      out.push(mergeSecond(second, p.ticks, p.hist, p.service));
     }
     return out;
   }
 }
 
-function mergeSecond(second: number, ticks: WorkerTick[], hist: Histogram): SecondSample {
+function mergeSecond(second: number, ticks: WorkerTick[], hist: Histogram, service: Histogram): SecondSample {
   const counts = emptyCounts();
   let genCpu = 0;
   let wake: number | null = null;
@@ -124,7 +138,8 @@ function mergeSecond(second: number, ticks: WorkerTick[], hist: Histogram): Seco
   const byPhase = new Map<string, number>();
   for (const t of ticks) byPhase.set(t.phase, (byPhase.get(t.phase) ?? 0) + t.requests + 1);
   const phase = [...byPhase.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
-  return { second, phase, counts, errors: errorTotal(counts.errors), latency: summarize(hist), hist: encodeHistogram(hist), genCpu, genWakeDelayUs: wake };
+  const concurrency = (counts.requests * summarize(service).meanMs) / 1000;
+  return { second, phase, counts, errors: errorTotal(counts.errors), latency: summarize(hist), hist: encodeHistogram(hist), genCpu, genWakeDelayUs: wake, concurrency };
 }
 
 /** Merges per-worker phase ends; a phase is complete when every worker that ran it reported. */
@@ -168,12 +183,15 @@ export class PhaseMerger {
     const endedAt = Math.max(...ends.map((e) => e.endedAt));
     const durationS = Math.max(1e-3, (endedAt - startedAt) / 1000);
     const errors = errorTotal(counts.errors);
+    const service = summarize(svc);
+    const achievedRate = counts.requests / durationS;
     return {
       phase: first.phase, parent: first.parent, ordinal: this.ordinal++, counts, errors,
       errorRate: counts.requests === 0 ? 0 : errors / counts.requests,
-      offeredRate: first.offeredRate, achievedRate: counts.requests / durationS, startedAt, endedAt, durationS,
-      latency: summarize(hist), service: summarize(svc), hist: encodeHistogram(hist), serviceHist: encodeHistogram(svc),
+      offeredRate: first.offeredRate, achievedRate, startedAt, endedAt, durationS,
+      latency: summarize(hist), service, hist: encodeHistogram(hist), serviceHist: encodeHistogram(svc),
       failed: anyFailed ? summarize(failed) : null, failedHist: anyFailed ? encodeHistogram(failed) : null,
+      concurrency: (achievedRate * service.meanMs) / 1000,
     };
   }
 }

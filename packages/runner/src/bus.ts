@@ -5,6 +5,7 @@ import type { TraceSample } from '@headroom/internal';
 import type { PhaseResult, SecondSample } from './aggregate.ts';
 import type { Pinning } from '@headroom/internal';
 import type { GateOutcome } from './gates.ts';
+import type { ProcSample } from './proc-sampler.ts';
 
 /** Per-second runtime metrics of the service, as the capture agent reports them. */
 export type { RuntimeSample };
@@ -20,6 +21,8 @@ export type BusEvent =
   | { type: 'phase'; result: PhaseResult }
   | { type: 'traces'; samples: TraceSample[] }
   | { type: 'runtime'; sample: RuntimeSample }
+  /** The service's process tree over one second, from /proc (no agent needed). */
+  | { type: 'proc'; sample: ProcSample }
   | { type: 'profiles'; profiles: ProfileRow[]; functions: FunctionRow[] }
   | { type: 'spans'; spans: SpanRow[] }
   | { type: 'bench-rep'; outcome: RepetitionOutcome }

@@ -1,6 +1,7 @@
 import { isLatencyMetric, type Scenario, type Threshold, type ThresholdMetric } from '@headroom/core';
 import { createHistogram, mergeEncoded, summarize, type Histogram } from '@headroom/internal';
 import { addCounts, emptyCounts, errorTotal, type PhaseResult } from './aggregate.ts';
+import { capacityOfResults } from './capacity-steps.ts';
 
 /** The verdict of one threshold: data, not an exception. */
 export interface GateOutcome {
@@ -73,27 +74,6 @@ export function scopeResults(scope: string, results: PhaseResult[], warmups: Rea
   return results.filter((r) => r.phase === scope);
 }
 
-/**
- * SLO-bounded capacity: the highest rate a measured phase carried while meeting the SLO
- * (p99, p95, p50, error rate where set) and keeping up with its offered rate (>= 95%).
- */
-export function sloCapacity(results: PhaseResult[], scenario: Scenario, warmups: ReadonlySet<string>): number {
-  let best = 0;
-  for (const r of results) {
-    if (warmups.has(r.phase) || warmups.has(r.parent) || r.counts.requests === 0) continue;
-    // A step phase's total mixes all its steps; its steps speak for it.
-    if (r.parent === r.phase && results.some((x) => x.parent === r.phase && x.phase !== r.phase)) continue;
-    const { slo } = scenario;
-    const ok = (slo.p99Ms === null || r.latency.p99Ms <= slo.p99Ms)
-      && (slo.p95Ms === null || r.latency.p95Ms <= slo.p95Ms)
-      && (slo.p50Ms === null || r.latency.p50Ms <= slo.p50Ms)
-      && (slo.errorRate === null || r.errorRate <= slo.errorRate)
-      && (r.offeredRate === null || r.achievedRate >= 0.95 * r.offeredRate);
-    if (ok) best = Math.max(best, r.offeredRate ?? r.achievedRate);
-  }
-  return best;
-}
-
 /** Evaluates every threshold on the merged results of the run. */
 export function evaluateThresholds(scenario: Scenario, results: PhaseResult[], abortedBy: string | null): GateOutcome[] {
   const warmups = new Set(scenario.phases.filter((p) => p.warmup).map((p) => p.name));
@@ -101,8 +81,9 @@ export function evaluateThresholds(scenario: Scenario, results: PhaseResult[], a
     let value: number | null;
     let reason: string | null = null;
     if (t.metric === 'headroom') {
-      const cap = sloCapacity(results, scenario, warmups);
-      value = scenario.expectedPeak ? cap / scenario.expectedPeak : null;
+      // The same number `headroom capacity` reports: the lower of the SLO-bounded and CPU-budget capacities over expectedPeak.
+      const h = capacityOfResults(results, scenario).headroom;
+      value = h.status === 'computed' ? h.value : null;
     } else {
       const rs = scopeResults(t.scope, results, warmups);
       const src = rs.length === 0 ? null : sourceOf(rs);

@@ -1,4 +1,4 @@
-import { ExitCode, HeadroomError, RunFailedError, stepRates, subPhaseName, type ExitCodeValue, type Scenario, type Threshold } from '@headroom/core';
+import { ExitCode, HeadroomError, RunFailedError, subPhases, type ExitCodeValue, type Scenario, type Threshold } from '@headroom/core';
 import { type WorkerToRunner } from '@headroom/internal';
 import { WORKER_ENTRY, WORKER_NODE_ARGS, planWorkers } from '@headroom/load';
 import { PhaseMerger, SecondMerger, type PhaseResult } from './aggregate.ts';
@@ -11,6 +11,8 @@ import { startServiceCapture, type ServiceCapture } from './capture-bridge.ts';
 import { assertPortFree, resolveTarget } from './preflight.ts';
 import { ServiceProcess } from './service/service-process.ts';
 import { GateSink } from './sinks/gate-sink.ts';
+import { PhaseWatch } from './phase-watch.ts';
+import { ProcSampler } from './proc-sampler.ts';
 import { StoreSink } from './sinks/store-sink.ts';
 import { WorkerPool } from './workers.ts';
 
@@ -72,6 +74,9 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   let service: ServiceProcess | null = null;
   let capture: ServiceCapture | null = null;
   let pool: WorkerPool | null = null;
+  let sampler: ProcSampler | null = null;
+  /** Set once a breakpoint search stopped the run: later phase starts are skipped steps. */
+  let breakpointHit = false;
   const results: PhaseResult[] = [];
   // Per phase, each second's generator wake-up delay: the floor reported beside the latencies.
   const wakeDelays = new Map<string, number[]>();
@@ -123,6 +128,29 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     if (status !== 'running') throw failure ?? new RunFailedError('E_NOT_STARTED', 'the run stopped before load started');
 
     const startAt = Date.now() + START_DELAY_MS;
+    if (service && scenario.service) {
+      const svcCpus = scenario.service.cpus.length;
+      sampler = new ProcSampler({ pid: service.pid, cpuCount: svcCpus, startAt, onSample: (sample) => bus.publish({ type: 'proc', sample }) });
+    }
+    const watch = new PhaseWatch({ scenario, ...(sampler ? { readTree: () => sampler?.read() ?? null } : {}) });
+    const publishPhase = (r: PhaseResult) => {
+      for (const w of watch.enrich(r)) warn(w);
+      // After the stop, only the step that was running and its phase's total arrive: both ended early.
+      if (breakpointHit && r.parent === watch.stopped?.phase) r.cutShort = true;
+      results.push(r);
+      bus.publish({ type: 'phase', result: r });
+      const stop = watch.afterStep(r);
+      if (stop && status === 'running') {
+        breakpointHit = true;
+        const list = (names: string[]) => `${names.length} step${names.length === 1 ? '' : 's'} (${names.join(', ')})`;
+        const rest = [
+          stop.cutShort.length > 0 ? `${list(stop.cutShort)} had begun and ${stop.cutShort.length === 1 ? 'is' : 'are'} stored as cut short, outside the analysis` : '',
+          stop.notRun.length > 0 ? `${list(stop.notRun)} not run` : '',
+        ].filter((x) => x !== '');
+        warn(`breakpoint search: ${stop.reason} (up to ${stop.after}); ${rest.length === 0 ? 'that was the last step' : `stopping ${stop.phase} early: ${rest.join('; ')}`}`);
+        if (rest.length > 0) stopAll('breakpoint reached');
+      }
+    };
     const plans = planWorkers(scenario, scenario.workers.count, startAt);
     const seconds = new SecondMerger(plans.map((p) => p.index));
     const phases = new PhaseMerger(plans.length);
@@ -135,6 +163,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
         case 'ready': readBack(`worker-${msg.worker}`, msg.pid, pool?.procs.find((p) => p.index === msg.worker)?.cpus ?? []); break;
         case 'tick':
           for (const s of seconds.add(msg)) {
+            watch.onSecond(s);
             bus.publish({ type: 'second', sample: s, startAt });
             if (s.genWakeDelayUs !== null) wakeDelays.set(s.phase, [...(wakeDelays.get(s.phase) ?? []), s.genWakeDelayUs]);
             hotSeconds = s.genCpu > GEN_CPU_LIMIT ? hotSeconds + 1 : 0;
@@ -146,7 +175,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
           break;
         case 'phase-end': {
           const r = phases.add(msg);
-          if (r) { results.push(r); bus.publish({ type: 'phase', result: r }); }
+          if (r) publishPhase(r);
           break;
         }
         case 'traces': bus.publish({ type: 'traces', samples: msg.samples }); break;
@@ -177,7 +206,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     }));
     if (service) readBack('service', service.pid, scenario.service?.cpus ?? []);
     schedulePhases(scenario, startAt, (name, index, durationMs, measured) => {
-      if (status !== 'running') return;
+      if (status !== 'running' || breakpointHit) return;
+      watch.onPhaseStart(name);
       bus.publish({ type: 'phase-start', phase: name, index, startedAt: Date.now(), durationMs, measured });
       capture?.setPhase(measured ? name : null, measured).catch((err: Error) => warn(`capture: ${err.message}`));
     }, timers);
@@ -193,7 +223,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     await pool.exited;
     clearTimeout(deadline);
     for (const s of seconds.flush()) bus.publish({ type: 'second', sample: s, startAt });
-    for (const r of phases.flush()) { results.push(r); bus.publish({ type: 'phase', result: r }); }
+    for (const r of phases.flush()) publishPhase(r);
     for (const r of results) r.genWakeDelayUs = medianOf(wakeDelays.get(r.phase) ?? []);
     if (status === 'running') status = 'completed';
     const dead = status === 'completed' ? deadPhase(results, scenario) : null;
@@ -208,6 +238,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     failure = err instanceof HeadroomError ? err : options.signal?.aborted ? null : new RunFailedError('E_RUN', (err as Error).message, { cause: err });
   } finally {
     for (const t of timers) clearTimeout(t);
+    sampler?.stop();
     options.signal?.removeEventListener('abort', onAbort);
     options.urgent?.removeEventListener('abort', onUrgent);
     pool?.kill();
@@ -264,10 +295,10 @@ function exitCodeOf(status: RunStatus, gates: string | null): ExitCodeValue {
 function schedulePhases(scenario: Scenario, startAt: number, onPhase: (name: string, index: number, durationMs: number, measured: boolean) => void, timers: NodeJS.Timeout[]): void {
   let offset = 0;
   scenario.phases.forEach((p, index) => {
-    if (p.model === 'steps') {
-      stepRates(p).forEach((rate, k) => {
+    if (p.model === 'steps' || p.model === 'closed-steps') {
+      subPhases(p).forEach((step, k) => {
         const at = offset + k * p.stepDurationMs;
-        timers.push(setTimeout(() => onPhase(subPhaseName(p.name, rate), index, p.stepDurationMs, !p.warmup), Math.max(0, startAt + at - Date.now())));
+        timers.push(setTimeout(() => onPhase(step.name, index, p.stepDurationMs, !p.warmup), Math.max(0, startAt + at - Date.now())));
       });
     } else {
       const at = offset;

@@ -33,3 +33,7 @@ export { readScenarioHistory, readMetricHistory, readScenarioNames, readLatestCo
 export type { HistoryRun, HistoryMetric, HistoryOptions, HistoryPoint, MetricHistory, ScenarioHistory } from './readers/history.ts';
 export { readPhaseMemory, readPhaseNames } from './readers/memory.ts';
 export type { PhaseMemory } from './readers/memory.ts';
+export { writeCapacity } from './writers/capacity.ts';
+export type { CapacityRecord } from './writers/capacity.ts';
+export { readCapacity, readCapacityHistory } from './readers/capacity.ts';
+export type { StoredCapacity } from './readers/capacity.ts';

@@ -1,4 +1,4 @@
-import { RUN_BRANCH_COLUMNS, TABLES, createTableSql, quote, type TableSpec } from './schema.ts';
+import { PHASE_CAPACITY_COLUMNS, RUN_BRANCH_COLUMNS, SERIES_CAPACITY_COLUMNS, TABLES, createTableSql, quote, type TableSpec } from './schema.ts';
 
 /** One schema step. Applied in order, once, inside a transaction; the version is recorded. */
 export interface Migration {
@@ -43,6 +43,15 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     description: "series.gen_wake_delay_us: the generator's own wake-up delay per second (its latency floor)",
     statements: addColumns('series', { gen_wake_delay_us: 'DOUBLE' }),
+  },
+  {
+    version: 5,
+    description: 'capacity: the capacity table; queue vs generator lateness, concurrency and /proc CPU per phase and second',
+    statements: [
+      ...addColumns('phases', PHASE_CAPACITY_COLUMNS),
+      ...addColumns('series', SERIES_CAPACITY_COLUMNS),
+      createTableSql('capacity', TABLES.capacity),
+    ],
   },
 ];
 

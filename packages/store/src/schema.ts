@@ -13,6 +13,19 @@ export interface TableSpec {
 
 /** Schema 3: the git branch a run was made on (null for runs stored before, or outside a branch). */
 export const RUN_BRANCH_COLUMNS = { git_branch: 'VARCHAR' } as const;
+/**
+ * Schema 5 (capacity): per phase, the generator's own lateness apart from the service's queue,
+ * mean requests in flight, and the service's CPU from /proc; per second the same plus the
+ * service's process tree (CPU, RSS, threads, context switches).
+ */
+export const PHASE_CAPACITY_COLUMNS = {
+  queued_sends: 'BIGINT', max_queue_ms: 'DOUBLE', gen_late_sends: 'BIGINT', gen_cpu: 'DOUBLE', gen_limited: 'BOOLEAN',
+  concurrency: 'DOUBLE', cpu_util: 'DOUBLE', cpu_s: 'DOUBLE', cpu_per_request_us: 'DOUBLE', cut_short: 'BOOLEAN',
+} as const;
+export const SERIES_CAPACITY_COLUMNS = {
+  concurrency: 'DOUBLE', queued_sends: 'BIGINT', proc_cpu: 'DOUBLE', proc_rss_mb: 'DOUBLE', proc_threads: 'INTEGER',
+  proc_vcsw: 'BIGINT', proc_ivcsw: 'BIGINT', proc_count: 'INTEGER',
+} as const;
 
 export const TABLES = {
   runs: {
@@ -34,6 +47,7 @@ export const TABLES = {
       p999_ms: 'DOUBLE', max_ms: 'DOUBLE', mean_ms: 'DOUBLE', svc_p50_ms: 'DOUBLE', svc_p90_ms: 'DOUBLE', svc_p99_ms: 'DOUBLE',
       svc_p999_ms: 'DOUBLE', svc_max_ms: 'DOUBLE', hist: 'BLOB', service_hist: 'BLOB',
       failed_p50_ms: 'DOUBLE', failed_p99_ms: 'DOUBLE', failed_max_ms: 'DOUBLE', failed_hist: 'BLOB',
+      ...PHASE_CAPACITY_COLUMNS,
     },
     primaryKey: ['run_id', 'phase'],
   },
@@ -43,6 +57,7 @@ export const TABLES = {
       errors_by_kind: 'JSON', late_sends: 'BIGINT', p50_ms: 'DOUBLE', p90_ms: 'DOUBLE', p99_ms: 'DOUBLE', max_ms: 'DOUBLE',
       gen_cpu: 'DOUBLE', gen_wake_delay_us: 'DOUBLE', sut_cpu: 'DOUBLE', sut_rss_mb: 'DOUBLE', sut_heap_mb: 'DOUBLE', sut_elu: 'DOUBLE',
       sut_eld_p99_ms: 'DOUBLE', sut_gc_ms: 'DOUBLE', hist: 'BLOB',
+      ...SERIES_CAPACITY_COLUMNS,
     },
     primaryKey: ['run_id', 'second'],
   },
@@ -83,6 +98,17 @@ export const TABLES = {
     columns: {
       run_id: 'VARCHAR', trace_id: 'VARCHAR', span_id: 'VARCHAR', phase: 'VARCHAR', request: 'VARCHAR', started_at_ms: 'DOUBLE',
       latency_ms: 'DOUBLE', status: 'INTEGER', error: 'VARCHAR',
+    },
+  },
+  capacity: {
+    columns: {
+      run_id: 'VARCHAR', phase: 'VARCHAR', source: 'VARCHAR', method: 'VARCHAR', computed_at: 'TIMESTAMP', steps: 'INTEGER',
+      rate: 'DOUBLE', bracket_lo: 'DOUBLE', bracket_hi: 'DOUBLE', limited_by: 'VARCHAR', failing_metric: 'VARCHAR', fraction: 'DOUBLE',
+      cpu_budget: 'DOUBLE', cpu_budget_rate: 'DOUBLE', cpu_budget_method: 'VARCHAR',
+      usl_status: 'VARCHAR', usl_sigma: 'DOUBLE', usl_kappa: 'DOUBLE', usl_lambda: 'DOUBLE', usl_sigma_se: 'DOUBLE', usl_kappa_se: 'DOUBLE',
+      usl_lambda_se: 'DOUBLE', usl_r2: 'DOUBLE', usl_rse: 'DOUBLE', usl_peak_concurrency: 'DOUBLE', usl_peak_throughput: 'DOUBLE', usl_ceiling: 'DOUBLE',
+      expected_peak: 'DOUBLE', headroom: 'DOUBLE', headroom_lo: 'DOUBLE', headroom_hi: 'DOUBLE', headroom_limited_by: 'VARCHAR',
+      warnings: 'JSON', result: 'JSON',
     },
   },
 } as const satisfies Record<string, TableSpec>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { poissonGaps } from './poisson-arrivals.ts';
+import { poissonGaps } from '@headroom/internal';
 import { md1, mg1, mm1 } from './queueing.ts';
 
 describe('single-server queues', () => {

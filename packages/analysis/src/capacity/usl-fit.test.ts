@@ -2,7 +2,7 @@ import { ValidationError } from '@headroom/core';
 import { describe, expect, it } from 'vitest';
 import { fitUsl, uslThroughput, type UslFitted, type UslPoint } from './usl-fit.ts';
 import { studentTQuantile } from '../stats/student-t.ts';
-import { xoshiro128 } from './xoshiro128.ts';
+import { xoshiro128 } from '@headroom/internal';
 
 const pts = (n: readonly number[], x: readonly number[]): UslPoint[] => n.map((v, i) => ({ n: v, x: x[i]! }));
 const sig3 = (v: number) => Number(v.toPrecision(3));

@@ -1,8 +1,8 @@
 /**
  * Seeded uniforms for permutation tests and simulations, so they give the same answer on
- * every run: the xoshiro128** stream of ../capacity/xoshiro128.ts (one PRNG in the package).
+ * every run: the xoshiro128** stream of @headroom/internal (one PRNG for the whole product: the load engine's Poisson arrivals use it too).
  */
-import { xoshiro128 } from '../capacity/xoshiro128.ts';
+import { xoshiro128 } from '@headroom/internal';
 
 /** Returns a function that yields uniform numbers in (0, 1), determined by `seed`. */
 export function seededRandom(seed: number): () => number {

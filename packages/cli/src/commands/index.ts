@@ -159,6 +159,30 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
+    name: 'capacity', summary: 'SLO-bounded capacity, binding limit, CPU budget, USL fit and headroom of a run', args: [{ name: 'run', required: false }], store: 'write',
+    description: 'Analyses the steps of a run\'s breakpoint (or last step) phase, or a capacity planner\'s own points (--points,\nheader concurrency,throughput[,p99_ms]), prints each figure and stores it in the capacity table.',
+    options: {
+      points: { type: 'string', placeholder: 'file.csv', description: 'fit your own measurements instead of a run' },
+      'slo-p99': { type: 'string', placeholder: 'duration', description: 'with --points: the latency SLO judged against the p99_ms column, e.g. 50ms' },
+      'expected-peak': { type: 'number', placeholder: 'req/s', min: 0, exclusive: true, description: 'with --points: the production peak, for headroom' },
+    },
+    examples: ['headroom capacity latest', 'headroom capacity latest --json', 'headroom capacity --points measured.csv --slo-p99 50ms --expected-peak 1500'],
+    load: async () => {
+      const m = await import('./capacity.ts');
+      const { parseDuration, UsageError } = await import('@headroom/core');
+      return ({ args, store, out, options }) => {
+        const slo = options['slo-p99'] as string | undefined;
+        const d = slo === undefined ? undefined : parseDuration(slo);
+        if (d && !d.ok) throw new UsageError(`headroom capacity: --slo-p99 ${d.message}; ${d.hint}`, 'E_OPTION_VALUE');
+        return m.capacityCommand(args[0], store as Store | null, out, {
+          ...(options['points'] === undefined ? {} : { points: options['points'] as string }),
+          ...(d?.ok ? { sloP99Ms: d.value } : {}),
+          ...(options['expected-peak'] === undefined ? {} : { expectedPeak: options['expected-peak'] as number }),
+        });
+      };
+    },
+  },
+  {
     name: 'profile top', summary: 'top functions of a captured profile', args: [runRef], store: 'read',
     options: { phase, type: profileType, limit: limit(20, 'rows to show') },
     examples: ['headroom profile top latest', 'headroom profile top latest --type wall --phase steady'],

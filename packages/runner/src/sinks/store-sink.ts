@@ -3,6 +3,7 @@ import { redact, redactString } from '../redact.ts';
 import type { RepetitionOutcome } from '@headroom/bench';
 import type { PhaseResult, SecondSample } from '../aggregate.ts';
 import type { BusEvent, RuntimeSample, Sink } from '../bus.ts';
+import type { ProcSample } from '../proc-sampler.ts';
 
 /** How many seconds a series row is kept to join runtime metrics that arrive late. */
 const SERIES_LAG_S = 3;
@@ -22,6 +23,7 @@ export class StoreSink implements Sink {
   private readonly runtime = new Map<number, RuntimeSample>();
   /** Seconds that had load ticks (a series row was written for each). */
   private readonly seconds = new Set<number>();
+  private readonly proc = new Map<number, ProcSample>();
   private startSecondEpoch = 0;
   private readonly phaseMeta = new Map<string, { model: string; warmup: boolean }>();
   private failure: unknown = null;
@@ -42,6 +44,7 @@ export class StoreSink implements Sink {
       case 'pinning': this.store.updateRun({ pinning: JSON.stringify(e.pins) }); break;
       case 'second': this.addSecond(e.sample); break;
       case 'runtime': this.addRuntime(e.sample); break;
+      case 'proc': this.proc.set(e.sample.second, e.sample); if (this.series.has(e.sample.second)) this.writeSeries(e.sample.second); break;
       case 'phase': { const row = this.phaseRow(e.result); this.write(() => this.store.upsert('phases', [row])); break; }
       case 'traces': this.write(() => this.store.append('trace_samples', e.samples.map((t) => ({
         run_id: this.runId, trace_id: t.traceId, span_id: t.spanId, phase: t.phase, request: redactString(t.request, this.secrets),
@@ -72,6 +75,7 @@ export class StoreSink implements Sink {
       run_id: this.runId, second: s.second, phase: s.phase, requests: s.counts.requests, ok: s.counts.ok, errors: s.errors,
       errors_by_kind: JSON.stringify(s.counts.errors), late_sends: s.counts.lateSends, p50_ms: s.latency.p50Ms,
       p90_ms: s.latency.p90Ms, p99_ms: s.latency.p99Ms, max_ms: s.latency.maxMs, gen_cpu: s.genCpu, gen_wake_delay_us: s.genWakeDelayUs, hist: s.hist,
+      concurrency: s.concurrency, queued_sends: s.counts.queuedSends,
     };
     // Written at once (a crash loses at most the second in progress); rewritten if its runtime metrics arrive later.
     this.series.set(s.second, row);
@@ -87,12 +91,14 @@ export class StoreSink implements Sink {
     for (const k of this.runtime.keys()) if (k < second - 2 * SERIES_LAG_S && !this.series.has(k)) this.runtime.delete(k);
   }
 
-  /** Upserts second `k` with its runtime metrics when they are known. */
+  /** Upserts second `k` with its runtime metrics and the service's /proc sample when they are known. */
   private writeSeries(k: number): void {
     const row = this.series.get(k);
     if (!row) return;
     const r = this.runtime.get(k);
-    const joined = r ? { ...row, sut_cpu: r.cpu, sut_rss_mb: r.rss_mb, sut_heap_mb: r.heap_used_mb, sut_elu: r.elu, sut_eld_p99_ms: r.eld_p99_ms, sut_gc_ms: r.gc_ms } : row;
+    const p = this.proc.get(k);
+    const withProc = p ? { ...row, proc_cpu: p.cpu, proc_rss_mb: p.rssMb, proc_threads: p.threads, proc_vcsw: p.voluntarySwitches, proc_ivcsw: p.involuntarySwitches, proc_count: p.processes } : row;
+    const joined = r ? { ...withProc, sut_cpu: r.cpu, sut_rss_mb: r.rss_mb, sut_heap_mb: r.heap_used_mb, sut_elu: r.elu, sut_eld_p99_ms: r.eld_p99_ms, sut_gc_ms: r.gc_ms } : withProc;
     this.write(() => this.store.upsert('series', [joined]));
   }
 
@@ -108,6 +114,10 @@ export class StoreSink implements Sink {
       svc_p50_ms: p.service.p50Ms, svc_p90_ms: p.service.p90Ms, svc_p99_ms: p.service.p99Ms, svc_p999_ms: p.service.p999Ms, svc_max_ms: p.service.maxMs,
       hist: p.hist, service_hist: p.serviceHist,
       failed_p50_ms: p.failed?.p50Ms ?? null, failed_p99_ms: p.failed?.p99Ms ?? null, failed_max_ms: p.failed?.maxMs ?? null, failed_hist: p.failedHist,
+      queued_sends: p.counts.queuedSends, max_queue_ms: p.counts.maxQueueUs / 1000, gen_late_sends: p.counts.lateBeyondResolution,
+      gen_cpu: p.generator?.cpu ?? null, gen_limited: p.generator?.limited ?? null, concurrency: p.concurrency,
+      cpu_util: p.serviceCpu?.util ?? null, cpu_s: p.serviceCpu?.seconds ?? null, cpu_per_request_us: p.serviceCpu?.perRequestUs ?? null,
+      cut_short: p.cutShort ?? false,
     };
   }
 
@@ -129,8 +139,8 @@ export class StoreSink implements Sink {
   }
 
   async close(): Promise<void> {
-    // Runtime samples for seconds with no load tick (e.g. after the last request) still land.
-    for (const k of this.runtime.keys()) {
+    // Runtime and /proc samples for seconds with no load tick (e.g. after the last request) still land.
+    for (const k of new Set([...this.runtime.keys(), ...this.proc.keys()])) {
       if (k >= 0 && !this.seconds.has(k)) { this.series.set(k, { run_id: this.runId, second: k, phase: null }); this.writeSeries(k); }
     }
     await this.queue;

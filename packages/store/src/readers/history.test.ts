@@ -91,15 +91,14 @@ describe('scenario history', () => {
     expect(h.unit).toBe('ns');
   });
 
-  it('tolerates a store without a capacity table (a note, no points), and reads capacity and headroom when one exists', async () => {
+  it('says why there are no points before anything was analysed, and reads capacity and headroom from the capacity table', async () => {
     await run('r1', 0);
     await run('r2', 1);
     const none = await readMetricHistory(store, 'orders', { kind: 'headroom' });
     expect(none.points).toEqual([]);
-    expect(none.notes[0]).toMatch(/no capacity results.*headroom capacity/);
-    // The capacity table as `headroom capacity` writes it: a row per analysed phase, re-analysis adds a newer row.
-    await store.exec('CREATE TABLE capacity (run_id VARCHAR, phase VARCHAR, computed_at TIMESTAMP, rate DOUBLE, headroom DOUBLE)');
-    await store.exec(`INSERT INTO capacity VALUES ('r1', 'steps', TIMESTAMP '2026-09-01 10:00:00', 1900, 1.27),
+    expect(none.notes[0]).toMatch(/2 runs skipped: no headroom analysed/);
+    // Rows as `headroom capacity` writes them: one per analysed phase; re-analysis adds a newer row.
+    await store.exec(`INSERT INTO capacity (run_id, phase, computed_at, rate, headroom) VALUES ('r1', 'steps', TIMESTAMP '2026-09-01 10:00:00', 1900, 1.27),
       ('r1', 'steps', TIMESTAMP '2026-09-02 10:00:00', 2000, 1.33), ('r2', 'steps', TIMESTAMP '2026-09-02 11:00:00', 2100, NULL)`);
     const cap = await readMetricHistory(store, 'orders', { kind: 'capacity' });
     expect(cap.points.map((p) => [p.id, p.value])).toEqual([['r1', 2000], ['r2', 2100]]);

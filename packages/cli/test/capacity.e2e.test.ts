@@ -1,0 +1,97 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { freePort, headroom, query, tempDir, writeScenario } from './helpers.ts';
+import { REPO } from './helpers.ts';
+
+const FIXED_COST = join(REPO, 'packages/cli/test/fixtures/fixed-cost.ts');
+
+describe('headroom capacity (end to end)', () => {
+  it('--points fits the USL to R usl\'s toy data (σ = κ = 0.02, λ = 1; R package usl, vignette) and stores the row', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'h.duckdb');
+    const csv = join(dir, 'points.csv');
+    writeFileSync(csv, 'concurrency,throughput\n1,1\n2,1.8868\n4,3.0769\n6,3.5294\n8,3.5398\n10,3.3557\n');
+    const r = await headroom(['capacity', '--points', csv, '--expected-peak', '2', '--json', '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.runId).toBeNull();
+    expect(out.usl.sigma).toBeCloseTo(0.02, 3);
+    expect(out.usl.kappa).toBeCloseTo(0.02, 3);
+    expect(out.usl.lambda).toBeCloseTo(1, 3);
+    // N* = √((1 − σ)/κ) = √49 = 7
+    expect(out.usl.peakConcurrency).toBeCloseTo(7, 1);
+    expect(out.steps).toHaveLength(6);
+    expect(out.headroom.value).toBeCloseTo(3.3557 / 2, 4); // no SLO: every point passes, capacity ≥ the last
+    const text = await headroom(['capacity', '--points', csv, '--db', db]);
+    expect(text.stdout).toMatch(/USL fit\s+σ 0\.02/);
+    expect(text.stdout).toMatch(/peak at N\* 7/);
+    const rows = await query<{ method: string; usl_sigma: number; run_id: string | null }>(db, 'SELECT method, usl_sigma, run_id FROM capacity');
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({ method: 'points', run_id: null });
+  });
+
+  it('--points with bad lines exits 2 naming each line; a run and --points together is a usage error', async () => {
+    const dir = tempDir();
+    const csv = join(dir, 'bad.csv');
+    writeFileSync(csv, 'concurrency,throughput\n1,10\n2,abc\n-3,5\n');
+    const r = await headroom(['capacity', '--points', csv, '--json', '--db', join(dir, 'h.duckdb')]);
+    expect(r.code).toBe(2);
+    const err = JSON.parse(r.stdout).error;
+    expect(err.code).toBe('E_VALIDATION');
+    expect(err.issues.map((i: { path: string }) => i.path)).toEqual(['line 3, throughput', 'line 4, concurrency']);
+    const both = await headroom(['capacity', 'latest', '--points', csv, '--db', join(dir, 'h.duckdb')]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('not both');
+  });
+
+  it('a malformed budget or stopWhen is exit 2 with its path and the accepted forms, before anything starts', async () => {
+    const dir = tempDir();
+    const file = writeScenario(dir, 'bad', `{ name: 'bad', target: 'http://127.0.0.1:1', requests: [{ path: '/' }], slo: { p99: '10ms' },
+      phases: [{ name: 'c', rate: { from: 10, to: 50, step: 10 }, stepDuration: '1s', stopWhen: 'sometimes' }],
+      budgets: { cpu: 'sixty', disk: '1GB' } }`);
+    const r = await headroom(['run', file, '--json', '--db', join(dir, 'h.duckdb')]);
+    expect(r.code).toBe(2);
+    const issues = JSON.parse(r.stdout).error.issues as { path: string; hint?: string }[];
+    expect(issues.map((i) => i.path).sort()).toEqual(['budgets.cpu', 'budgets.disk', 'phases[0].stopWhen']);
+    expect(issues.find((i) => i.path === 'budgets.cpu')?.hint).toContain("'< 60%' or '60%'");
+  });
+
+  it('a breakpoint run stops itself, stores service CPU from /proc, and capacity reads it back', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'h.duckdb');
+    const port = await freePort();
+    // 4 ms of CPU per request: the ceiling is under 250/s, so steps of 100/s break within three steps.
+    const file = writeScenario(dir, 'bp', `{ name: 'bp',
+      service: { command: ['node', ${JSON.stringify(FIXED_COST)}], env: { PORT: '${port}', COST_US: '4000' }, ready: 'http://127.0.0.1:${port}/health', cpus: [0] },
+      target: 'http://127.0.0.1:${port}', requests: [{ path: '/work' }], workers: { cpus: [1] },
+      phases: [{ name: 'capacity', rate: { from: 100, to: 1000, step: 100 }, stepDuration: '1s', stopWhen: 'slo' }],
+      slo: { p99: '40ms' }, expectedPeak: 50, timeout: '2s' }`);
+    const r = await headroom(['run', file, '--json', '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    const run = JSON.parse(r.stdout);
+    expect(run.warnings.some((w: string) => /breakpoint search: .* failed in 2 consecutive steps/.test(w))).toBe(true);
+    const steps = await query<{ phase: string; cut_short: boolean; cpu_util: number | null; cpu_per_request_us: number | null; concurrency: number }>(db,
+      "SELECT phase, cut_short, cpu_util, cpu_per_request_us, concurrency FROM phases WHERE phase LIKE 'capacity@%' ORDER BY ordinal");
+    expect(steps.length).toBeLessThan(10);
+    // Steps that had begun when the search stopped are cut short, all after the ones it judged.
+    const judged = steps.findIndex((s) => s.cut_short);
+    expect(judged).toBeGreaterThanOrEqual(2);
+    expect(steps.slice(judged).every((s) => s.cut_short)).toBe(true);
+    // Each request costs 4 ms of CPU, plus HTTP handling; /proc counts CPU in 10 ms ticks.
+    expect(steps[0]!.cpu_per_request_us).toBeGreaterThan(3900);
+    expect(steps[0]!.cpu_per_request_us).toBeLessThan(8000);
+    expect(steps[0]!.cpu_util).toBeGreaterThan(0.1);
+    const series = await query<{ n: number; cpu: number }>(db, 'SELECT count(proc_cpu) AS n, max(proc_threads) AS cpu FROM series');
+    expect(series[0]!.n).toBeGreaterThan(1);
+    const c = await headroom(['capacity', 'latest', '--json', '--db', db]);
+    expect(c.code, c.stderr).toBe(0);
+    const out = JSON.parse(c.stdout);
+    expect(out.runId).toBe(run.runId);
+    expect(out.steps.length).toBe(judged); // cut-short steps are left out
+    // It can never carry more than its construction allows (1 / 4 ms = 250/s on its one core).
+    expect(out.capacity.rate).toBeLessThan(260);
+    expect(out.capacity.limitedBy).not.toBeNull();
+    expect(out.warnings.some((w: string) => /cut short/.test(w))).toBe(true);
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * What the runner learns about each phase besides the generator's counts: the service's CPU
+ * over the phase (from its /proc tree), whether the generator itself was the bottleneck, the
+ * service's queue, and for a breakpoint search whether to stop after each step.
+ */
+import { breakpointDecision, type BreakpointDecision, type CapacityStep } from '@headroom/analysis';
+import { subPhases, type Scenario } from '@headroom/core';
+import type { PhaseResult, SecondSample } from './aggregate.ts';
+import { capacityOptionsOf, stepOfResult } from './capacity-steps.ts';
+import type { ProcTreeReading } from './proc-tree.ts';
+
+/** A send later than the timer resolution on more than this share of sends: the generator fell behind by itself. */
+const GEN_LATE_SHARE = 0.05;
+/** Mean generator CPU (busiest worker, share of a core) above which a phase was generator-bound. */
+const GEN_CPU_LIMIT = 0.9;
+/** Share of arrivals that waited for a free connection above which the user hears about the service's queue. */
+const QUEUE_WARN_SHARE = 0.05;
+
+/** Options of {@link PhaseWatch}. */
+export interface PhaseWatchOptions {
+  scenario: Scenario;
+  /** Reads the service's process tree now; absent without a service. */
+  readTree?: () => ProcTreeReading | null;
+}
+
+/** The breakpoint search decided to stop: why, the steps already begun (cut short) and those never run. */
+export interface BreakpointStop { phase: string; after: string; reason: string; cutShort: string[]; notRun: string[] }
+
+export class PhaseWatch {
+  readonly #scenario: Scenario;
+  readonly #readTree: (() => ProcTreeReading | null) | undefined;
+  readonly #cpuCount: number;
+  readonly #marks = new Map<string, ProcTreeReading>();
+  readonly #started = new Set<string>();
+  /** Phases and steps in the order they started (parents are not listed). */
+  readonly #order: string[] = [];
+  readonly #genCpu = new Map<string, { sum: number; n: number }>();
+  readonly #parentOf = new Map<string, string>();
+  readonly #stepParents = new Set<string>();
+  readonly #steps: CapacityStep[] = [];
+  readonly #breakpoint: { phase: string; order: string[] } | null;
+  #stopped: BreakpointStop | null = null;
+
+  constructor(options: PhaseWatchOptions) {
+    this.#scenario = options.scenario;
+    this.#readTree = options.readTree;
+    this.#cpuCount = options.scenario.service?.cpus.length ?? 1;
+    let bp: { phase: string; order: string[] } | null = null;
+    for (const p of options.scenario.phases) {
+      const subs = subPhases(p);
+      for (const s of subs) this.#parentOf.set(s.name, p.name);
+      if (subs.length > 0) this.#stepParents.add(p.name);
+      if ((p.model === 'steps' || p.model === 'closed-steps') && p.stopWhen) bp = { phase: p.name, order: subs.map((s) => s.name) };
+    }
+    this.#breakpoint = bp;
+  }
+
+  /** The breakpoint stop, once decided. */
+  get stopped(): BreakpointStop | null {
+    return this.#stopped;
+  }
+
+  /** A phase or step starts now: remember the service's CPU counters (and the parent's at its first step). */
+  onPhaseStart(name: string): void {
+    this.#started.add(name);
+    this.#order.push(name);
+    const r = this.#readTree?.();
+    if (!r) return;
+    this.#marks.set(name, r);
+    const parent = this.#parentOf.get(name);
+    if (parent !== undefined && !this.#marks.has(parent)) this.#marks.set(parent, r);
+  }
+
+  /** A merged second: its generator CPU counts for its phase and that phase's parent. */
+  onSecond(s: SecondSample): void {
+    for (const name of [s.phase, this.#parentOf.get(s.phase)]) {
+      if (name === undefined) continue;
+      const g = this.#genCpu.get(name) ?? { sum: 0, n: 0 };
+      g.sum += s.genCpu;
+      g.n++;
+      this.#genCpu.set(name, g);
+    }
+  }
+
+  /** Adds the service's CPU and the generator verdict to a merged phase; returns warnings about it. */
+  enrich(r: PhaseResult): string[] {
+    const warnings: string[] = [];
+    const start = this.#marks.get(r.phase);
+    // CPU is charged from a phase's start to the next one's (a result arrives only after its
+    // requests drained, by when the next step may be running), or to now when none followed.
+    const last = r.phase === r.parent && this.#stepParents.has(r.phase)
+      ? this.#order.findLastIndex((n) => this.#parentOf.get(n) === r.phase) : this.#order.indexOf(r.phase);
+    const next = last >= 0 ? this.#order[last + 1] : undefined;
+    const now = start ? (next !== undefined ? this.#marks.get(next) : undefined) ?? this.#readTree?.() : null;
+    if (start && now) {
+      const seconds = Math.max(0, now.cpuSeconds - start.cpuSeconds);
+      const wallS = (now.atMs - start.atMs) / 1000;
+      r.serviceCpu = { seconds, util: wallS > 0 ? seconds / wallS / this.#cpuCount : 0, perRequestUs: r.counts.requests > 0 ? (seconds * 1e6) / r.counts.requests : null };
+    } else {
+      r.serviceCpu = null;
+    }
+    const g = this.#genCpu.get(r.phase);
+    const cpu = g && g.n > 0 ? g.sum / g.n : null;
+    const sends = Math.max(1, r.counts.requests, r.counts.offered);
+    const lateShare = r.counts.lateBeyondResolution / sends;
+    const reason = cpu !== null && cpu > GEN_CPU_LIMIT ? `generator CPU at ${Math.round(cpu * 100)}% of a core`
+      : r.offeredRate !== null && lateShare > GEN_LATE_SHARE ? `the generator itself sent ${(100 * lateShare).toFixed(1)}% of requests more than 2ms late (its timers or CPU, not the service)`
+      : null;
+    r.generator = { limited: reason !== null, cpu, reason };
+    const leaf = !this.#stepParents.has(r.phase);
+    const queued = r.counts.queuedSends / sends;
+    if (leaf && r.offeredRate !== null && queued > QUEUE_WARN_SHARE) {
+      warnings.push(`${r.phase}: ${(100 * queued).toFixed(1)}% of arrivals found every connection busy on the service and waited for one (up to ${(r.counts.maxQueueUs / 1000).toFixed(1)}ms): that is the service's queue, counted in latency, not the generator falling behind`);
+    }
+    return warnings;
+  }
+
+  /** After a step of the breakpoint phase: stop now? (Once decided, it stays decided.) */
+  afterStep(r: PhaseResult): BreakpointStop | null {
+    const bp = this.#breakpoint;
+    if (!bp || this.#stopped || r.parent !== bp.phase || r.phase === r.parent) return null;
+    this.#steps.push(stepOfResult(r));
+    const phase = this.#scenario.phases.find((p) => p.name === bp.phase);
+    const stopWhen = phase && (phase.model === 'steps' || phase.model === 'closed-steps') ? phase.stopWhen ?? undefined : undefined;
+    const d: BreakpointDecision = breakpointDecision(this.#steps, capacityOptionsOf(this.#scenario).slo, stopWhen);
+    if (!d.stop) return null;
+    const rest = bp.order.slice(bp.order.indexOf(r.phase) + 1);
+    // A step's result arrives once its requests drained, so later steps may have begun meanwhile.
+    this.#stopped = { phase: bp.phase, after: r.phase, reason: d.reason, cutShort: rest.filter((s) => this.#started.has(s)), notRun: rest.filter((s) => !this.#started.has(s)) };
+    return this.#stopped;
+  }
+}
