@@ -22,15 +22,18 @@ const ALL = Object.keys(ALLOWED);
 const boundaries = Object.entries(ALLOWED).map(([pkg, allowed]) => ({
   files: [`packages/${pkg}/**/*.ts`],
   rules: {
-    'no-restricted-imports': ['error', {
-      patterns: [
-        ...ALL.filter((p) => p !== pkg && !allowed.includes(p)).map((p) => ({
-          group: [`@headroom/${p}`, `@headroom/${p}/*`],
-          message: `${pkg} may not import ${p}: data flows one way (core → internal → load/bench/capture → store/analysis → runner → report → cli)`,
-        })),
-        { group: ['../../*/src/*', '../../../packages/*'], message: 'import another package by its name, not by a relative path' },
-      ],
-    }],
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          ...ALL.filter((p) => p !== pkg && !allowed.includes(p)).map((p) => ({
+            group: [`@headroom/${p}`, `@headroom/${p}/*`],
+            message: `${pkg} may not import ${p}: data flows one way (core → internal → load/bench/capture → store/analysis → runner → report → cli)`,
+          })),
+          { group: ['../../*/src/*', '../../../packages/*'], message: 'import another package by its name, not by a relative path' },
+        ],
+      },
+    ],
   },
 }));
 
@@ -41,14 +44,27 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/no-non-null-assertion': 'off',
-      'max-len': ['error', { code: 200, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true, ignoreComments: false }],
+      'max-len': [
+        'error',
+        { code: 200, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true, ignoreComments: false },
+      ],
     },
   },
   ...boundaries,
   {
     files: ['packages/capture/src/receive/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../agent/*', '../agent'], message: 'receive/ runs in the runner and never imports the agent, which runs inside the service' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../agent/*', '../agent'],
+              message: 'receive/ runs in the runner and never imports the agent, which runs inside the service',
+            },
+          ],
+        },
+      ],
     },
   },
 );

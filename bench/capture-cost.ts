@@ -23,11 +23,16 @@ import { printTable } from './lib/table.ts';
 import { captureOf, load, pinScriptToCpu1, startService } from './lib/capture-service.ts';
 import { hostLine } from './lib/host.ts';
 
-const { values: args } = parseArgs({ options: {
-  parts: { type: 'string', default: 'cpu,heap,traces,runtime' }, seconds: { type: 'string', default: '8' },
-  work: { type: 'string', default: '0' }, sample: { type: 'string', default: '0.01' }, detail: { type: 'boolean', default: false },
-  keep: { type: 'string' },
-} });
+const { values: args } = parseArgs({
+  options: {
+    parts: { type: 'string', default: 'cpu,heap,traces,runtime' },
+    seconds: { type: 'string', default: '8' },
+    work: { type: 'string', default: '0' },
+    sample: { type: 'string', default: '0.01' },
+    detail: { type: 'boolean', default: false },
+    keep: { type: 'string' },
+  },
+});
 const parts = new Set(args.parts!.split(','));
 process.stderr.write(`${hostLine()}\n`);
 pinScriptToCpu1();
@@ -39,7 +44,11 @@ pinScriptToCpu1();
  */
 const CATEGORIES: [string, RegExp, 'stack' | 'leaf'][] = [
   ['agent I/O thread', /^WorkerThread$|agent-io/, 'stack'],
-  ['CPU profiler', /^v8:ProfEvntProc$|CpuProfiler|ProfilerListener|SamplingEventsProcessor|TickSample|CodeEventLogger|dd::|dd_pprof|WallProfiler|ProfileGenerator|CodeEntry|InstructionStreamMap::FindEntry/, 'stack'],
+  [
+    'CPU profiler',
+    /^v8:ProfEvntProc$|CpuProfiler|ProfilerListener|SamplingEventsProcessor|TickSample|CodeEventLogger|dd::|dd_pprof|WallProfiler|ProfileGenerator|CodeEntry|InstructionStreamMap::FindEntry/,
+    'stack',
+  ],
   ['heap profiler', /SamplingHeapProfiler/, 'stack'],
   ['tracing (traced requests)', /@opentelemetry|agent-tracing|agent-server-spans|span-labels|runWithContext/, 'stack'],
   ['runtime metrics', /agent-runtime|EventLoopDelay|ELDHistogram|PerformanceObserver/, 'stack'],
@@ -48,16 +57,32 @@ const CATEGORIES: [string, RegExp, 'stack' | 'leaf'][] = [
   ['megamorphic IC lookups', /^Builtins_\w*IC\w*Megamorphic/, 'leaf'],
 ];
 
-interface Sample { thread: string; frames: string[] }
+interface Sample {
+  thread: string;
+  frames: string[];
+}
 
 /** Samples of `perf script`: a header line (thread name first), then one indented frame per line, leaf first. */
 function parseScript(text: string): Sample[] {
   const out: Sample[] = [];
   let cur: Sample | null = null;
   for (const line of text.split('\n')) {
-    if (line.trim() === '') { if (cur) out.push(cur); cur = null; continue; }
-    if (!/^\s/.test(line)) { if (cur) out.push(cur); cur = { thread: line.trim().split(/\s+/)[0]!, frames: [] }; continue; }
-    cur?.frames.push(line.trim().replace(/^\S+\s+/, '').replace(/\s+\(\S+\)$/, ''));
+    if (line.trim() === '') {
+      if (cur) out.push(cur);
+      cur = null;
+      continue;
+    }
+    if (!/^\s/.test(line)) {
+      if (cur) out.push(cur);
+      cur = { thread: line.trim().split(/\s+/)[0]!, frames: [] };
+      continue;
+    }
+    cur?.frames.push(
+      line
+        .trim()
+        .replace(/^\S+\s+/, '')
+        .replace(/\s+\(\S+\)$/, ''),
+    );
   }
   if (cur) out.push(cur);
   return out;
@@ -74,9 +99,16 @@ function categorize(samples: Sample[]): Map<string, number> {
     let hit = 'service (the rest)';
     for (const [name, re, scope] of CATEGORIES) {
       // Tracing only counts the frames under the server span, not the traced request's own handler.
-      const frames = scope === 'leaf' ? s.frames.slice(0, 1)
-        : name.startsWith('tracing') ? framesAbove(s.frames, /capture-server\.ts|'emit node:events/) : s.frames;
-      if (re.test(s.thread) || frames.some((f) => re.test(f))) { hit = name; break; }
+      const frames =
+        scope === 'leaf'
+          ? s.frames.slice(0, 1)
+          : name.startsWith('tracing')
+            ? framesAbove(s.frames, /capture-server\.ts|'emit node:events/)
+            : s.frames;
+      if (re.test(s.thread) || frames.some((f) => re.test(f))) {
+        hit = name;
+        break;
+      }
     }
     counts.set(hit, counts.get(hit)! + 1);
     const caller = s.frames.slice(1).find((f) => f.startsWith('JS:')) ?? '(native)';
@@ -95,20 +127,41 @@ function framesAbove(frames: string[], stop: RegExp): string[] {
 
 async function measure(on: boolean): Promise<{ counts: Map<string, number>; total: number; rps: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'headroom-cost-'));
-  const session = on ? await startCapture({ runId: 'cost', artifactsDir: dir, serviceName: 'bench',
-    capture: captureOf(parts, Number(args.sample)), onWarning: (m) => process.stderr.write(`warning: ${m}\n`) }) : null;
-  const { child, port } = await startService(['--perf-basic-prof', '--no-logfile-per-isolate', '--logfile=/dev/null', ...(session?.nodeArgs ?? [])], session?.env ?? {}, args.work!);
+  const session = on
+    ? await startCapture({
+        runId: 'cost',
+        artifactsDir: dir,
+        serviceName: 'bench',
+        capture: captureOf(parts, Number(args.sample)),
+        onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
+      })
+    : null;
+  const { child, port } = await startService(
+    ['--perf-basic-prof', '--no-logfile-per-isolate', '--logfile=/dev/null', ...(session?.nodeArgs ?? [])],
+    session?.env ?? {},
+    args.work!,
+  );
   try {
     load(port, 3, '16');
     await session?.setPhase('steady', true);
     const data = args.keep !== undefined ? join(args.keep, `${on ? 'on' : 'off'}.perf.data`) : join(dir, 'perf.data');
     const seconds = Number(args.seconds);
-    const perf = spawn('perf', ['record', '-q', '-e', 'cpu-clock', '-F', '1999', '-g', '-p', String(child.pid), '-o', data, '--', 'sleep', String(seconds - 1)], { stdio: 'ignore' });
+    const perf = spawn(
+      'perf',
+      ['record', '-q', '-e', 'cpu-clock', '-F', '1999', '-g', '-p', String(child.pid), '-o', data, '--', 'sleep', String(seconds - 1)],
+      { stdio: 'ignore' },
+    );
     const r = load(port, seconds, '16');
     await new Promise((res) => perf.once('exit', res));
     await session?.setPhase(null, false);
     await session?.finish();
-    const samples = parseScript(execFileSync('perf', ['script', '-i', data, '-F', 'comm,ip,sym'], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] }));
+    const samples = parseScript(
+      execFileSync('perf', ['script', '-i', data, '-F', 'comm,ip,sym'], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 30,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }),
+    );
     return { counts: categorize(samples), total: samples.length, rps: r.rps };
   } finally {
     child.kill('SIGTERM');
@@ -120,19 +173,34 @@ const off = await measure(false);
 const offCallers = new Map(callers);
 const on = await measure(true);
 if (args.detail) {
-  for (const [name, side] of [['megamorphic IC lookups', 'off'], ['megamorphic IC lookups', 'on'], ['tracing (traced requests)', 'on'], ['garbage collection', 'on']] as const) {
+  for (const [name, side] of [
+    ['megamorphic IC lookups', 'off'],
+    ['megamorphic IC lookups', 'on'],
+    ['tracing (traced requests)', 'on'],
+    ['garbage collection', 'on'],
+  ] as const) {
     const m = (side === 'off' ? offCallers : callers).get(name);
     if (!m) continue;
     process.stdout.write(`\n${name}, capture ${side}, called from:\n`);
-    for (const [f, n] of [...m].sort((a, b) => b[1] - a[1]).slice(0, 10)) process.stdout.write(`  ${String(n).padStart(5)}  ${f.slice(0, 120)}\n`);
+    for (const [f, n] of [...m].sort((a, b) => b[1] - a[1]).slice(0, 10))
+      process.stdout.write(`  ${String(n).padStart(5)}  ${f.slice(0, 120)}\n`);
   }
 }
 const pct = (n: number, total: number): string => `${((100 * n) / total).toFixed(2)}%`;
-const rows = [...on.counts.keys()].map((k) => [k, pct(off.counts.get(k)!, off.total), pct(on.counts.get(k)!, on.total),
-  `${(((on.counts.get(k)! / on.total) - (off.counts.get(k)! / off.total)) * 100).toFixed(2)}`]);
-printTable(`share of the service's CPU samples (perf, ${args.seconds}s, handler work ${args.work}); capture parts: ${[...parts].join(',')}, trace sample ${args.sample}`,
-  ['category', 'capture off', 'capture on', 'on − off (points)'], rows);
+const rows = [...on.counts.keys()].map((k) => [
+  k,
+  pct(off.counts.get(k)!, off.total),
+  pct(on.counts.get(k)!, on.total),
+  `${((on.counts.get(k)! / on.total - off.counts.get(k)! / off.total) * 100).toFixed(2)}`,
+]);
+printTable(
+  `share of the service's CPU samples (perf, ${args.seconds}s, handler work ${args.work}); capture parts: ${[...parts].join(',')}, trace sample ${args.sample}`,
+  ['category', 'capture off', 'capture on', 'on − off (points)'],
+  rows,
+);
 const direct = CATEGORIES.slice(0, 6).reduce((a, [k]) => a + on.counts.get(k)!, 0) / on.total;
 const indirect = CATEGORIES.slice(6).reduce((a, [k]) => a + on.counts.get(k)! / on.total - off.counts.get(k)! / off.total, 0);
-process.stdout.write(`\ncapture's own code: ${(direct * 100).toFixed(2)}% of the service's CPU; GC and megamorphic lookups beyond capture-off: ${(indirect * 100).toFixed(2)} points; `
-  + `estimated overhead ${((direct + Math.max(0, indirect)) * 100).toFixed(1)}% (throughput during the samples: off ${Math.round(off.rps)}, on ${Math.round(on.rps)} req/s)\n`);
+process.stdout.write(
+  `\ncapture's own code: ${(direct * 100).toFixed(2)}% of the service's CPU; GC and megamorphic lookups beyond capture-off: ${(indirect * 100).toFixed(2)} points; ` +
+    `estimated overhead ${((direct + Math.max(0, indirect)) * 100).toFixed(1)}% (throughput during the samples: off ${Math.round(off.rps)}, on ${Math.round(on.rps)} req/s)\n`,
+);

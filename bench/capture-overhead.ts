@@ -21,11 +21,20 @@ import { startCapture, type CaptureSession } from '../packages/capture/src/index
 import { captureOf, load as loadSync, loadAsync as loadAsyncOn, pinScriptToCpu1, startService } from './lib/capture-service.ts';
 import { hostLine } from './lib/host.ts';
 
-const { values: args } = parseArgs({ options: {
-  reps: { type: 'string', default: '5' }, duration: { type: 'string', default: '5' }, warmup: { type: 'string', default: '5' },
-  slices: { type: 'string', default: '2' }, work: { type: 'string', default: '0' }, design: { type: 'string', default: 'paired' },
-  connections: { type: 'string', default: '16' }, parts: { type: 'string', default: 'cpu,heap,traces,runtime' }, sample: { type: 'string', default: '0.01' }, json: { type: 'boolean', default: false },
-} });
+const { values: args } = parseArgs({
+  options: {
+    reps: { type: 'string', default: '5' },
+    duration: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '5' },
+    slices: { type: 'string', default: '2' },
+    work: { type: 'string', default: '0' },
+    design: { type: 'string', default: 'paired' },
+    connections: { type: 'string', default: '16' },
+    parts: { type: 'string', default: 'cpu,heap,traces,runtime' },
+    sample: { type: 'string', default: '0.01' },
+    json: { type: 'boolean', default: false },
+  },
+});
 const REPS = Number(args.reps);
 const parts = new Set(args.parts!.split(','));
 const log = (m: string) => process.stderr.write(`${m}\n`);
@@ -34,7 +43,15 @@ const log = (m: string) => process.stderr.write(`${m}\n`);
 log(hostLine());
 pinScriptToCpu1();
 
-interface Measure { mode: 'off' | 'on'; rps: number; p99: number; errors: number; cpuUsPerReq: number; mainUsPerReq: number; slice: number }
+interface Measure {
+  mode: 'off' | 'on';
+  rps: number;
+  p99: number;
+  errors: number;
+  cpuUsPerReq: number;
+  mainUsPerReq: number;
+  slice: number;
+}
 
 /**
  * utime + stime in µs, from /proc/<pid>/stat (fields 14 and 15, clock ticks of 1/100 s): of the
@@ -51,15 +68,26 @@ function cpuUs(pid: number, main = false): number {
 const load = (port: number, seconds: number) => loadSync(port, seconds, args.connections!);
 const loadAsync = (port: number, seconds: number) => loadAsyncOn(port, seconds, args.connections!);
 
-interface Server { mode: 'off' | 'on'; child: ChildProcess; port: number; session: CaptureSession | null; dir: string }
+interface Server {
+  mode: 'off' | 'on';
+  child: ChildProcess;
+  port: number;
+  session: CaptureSession | null;
+  dir: string;
+}
 
 async function startMode(mode: 'off' | 'on'): Promise<Server> {
   let session: CaptureSession | null = null;
   let dir = '';
   if (mode === 'on') {
     dir = await mkdtemp(join(tmpdir(), 'headroom-overhead-'));
-    session = await startCapture({ runId: 'overhead', artifactsDir: dir, serviceName: 'bench',
-      capture: captureOf(parts, Number(args.sample)), onWarning: (m) => log(`  warning: ${m}`) });
+    session = await startCapture({
+      runId: 'overhead',
+      artifactsDir: dir,
+      serviceName: 'bench',
+      capture: captureOf(parts, Number(args.sample)),
+      onWarning: (m) => log(`  warning: ${m}`),
+    });
   }
   const { child, port } = await startService(session?.nodeArgs ?? [], session?.env ?? {}, args.work!);
   return { mode, child, port, session, dir };
@@ -68,7 +96,9 @@ async function startMode(mode: 'off' | 'on'): Promise<Server> {
 async function stopMode(s: Server): Promise<void> {
   if (s.session) {
     const r = await s.session.finish();
-    log(`  capture: ${r.profiles.length} profile rows, ${r.functions.length} function rows, ${r.spans.length} spans, ${r.runtime.length} runtime samples`);
+    log(
+      `  capture: ${r.profiles.length} profile rows, ${r.functions.length} function rows, ${r.spans.length} spans, ${r.runtime.length} runtime samples`,
+    );
   }
   s.child.kill('SIGTERM');
   await new Promise((r) => s.child.once('exit', r));
@@ -81,9 +111,15 @@ async function measureTogether(servers: Server[]): Promise<Measure[]> {
   const main0 = servers.map((s) => cpuUs(s.child.pid!, true));
   const ms = await Promise.all(servers.map((s) => loadAsync(s.port, Number(args.duration))));
   const slice = nextSlice++;
-  return servers.map((s, i) => ({ mode: s.mode, rps: ms[i]!.rps, p99: ms[i]!.p99, errors: ms[i]!.errors,
+  return servers.map((s, i) => ({
+    mode: s.mode,
+    rps: ms[i]!.rps,
+    p99: ms[i]!.p99,
+    errors: ms[i]!.errors,
     cpuUsPerReq: (cpuUs(s.child.pid!) - cpu0[i]!) / Math.max(1, ms[i]!.requests),
-    mainUsPerReq: (cpuUs(s.child.pid!, true) - main0[i]!) / Math.max(1, ms[i]!.requests), slice }));
+    mainUsPerReq: (cpuUs(s.child.pid!, true) - main0[i]!) / Math.max(1, ms[i]!.requests),
+    slice,
+  }));
 }
 
 /** Slices measured together share a number: off and on of one slice form a pair. */
@@ -94,8 +130,15 @@ function measure(s: Server, slice: number): Measure {
   const main0 = cpuUs(s.child.pid!, true);
   const m = load(s.port, Number(args.duration));
   const per = (us: number) => us / Math.max(1, m.requests);
-  return { mode: s.mode, rps: m.rps, p99: m.p99, errors: m.errors, cpuUsPerReq: per(cpuUs(s.child.pid!) - cpu0),
-    mainUsPerReq: per(cpuUs(s.child.pid!, true) - main0), slice };
+  return {
+    mode: s.mode,
+    rps: m.rps,
+    p99: m.p99,
+    errors: m.errors,
+    cpuUsPerReq: per(cpuUs(s.child.pid!) - cpu0),
+    mainUsPerReq: per(cpuUs(s.child.pid!, true) - main0),
+    slice,
+  };
 }
 
 /**
@@ -114,8 +157,11 @@ async function rep(i: number): Promise<Measure[]> {
     for (const s of servers) await s.session?.setPhase('steady', true);
     const out: Measure[] = [];
     for (let k = 0; k < Number(args.slices); k++) {
-      if (args.design === 'paired') out.push(...await measureTogether(servers));
-      else { const slice = nextSlice++; for (const s of servers) out.push(measure(s, slice)); }
+      if (args.design === 'paired') out.push(...(await measureTogether(servers)));
+      else {
+        const slice = nextSlice++;
+        for (const s of servers) out.push(measure(s, slice));
+      }
     }
     for (const s of servers) await s.session?.setPhase(null, false);
     return out;
@@ -124,21 +170,33 @@ async function rep(i: number): Promise<Measure[]> {
   }
 }
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2; };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
+};
 
 const results: Measure[] = [];
 for (let i = 0; i < REPS; i++) {
   for (const m of await rep(i)) {
     results.push(m);
-    log(`rep ${i + 1} ${m.mode.padEnd(3)} ${m.rps.toFixed(0).padStart(7)} req/s  p99 ${m.p99.toFixed(2)} ms  ${m.cpuUsPerReq.toFixed(1)} µs CPU/req (main thread ${m.mainUsPerReq.toFixed(1)})  errors ${m.errors}`);
+    log(
+      `rep ${i + 1} ${m.mode.padEnd(3)} ${m.rps.toFixed(0).padStart(7)} req/s  p99 ${m.p99.toFixed(2)} ms  ${m.cpuUsPerReq.toFixed(1)} µs CPU/req (main thread ${m.mainUsPerReq.toFixed(1)})  errors ${m.errors}`,
+    );
   }
 }
 const summary = (['off', 'on'] as const).map((mode) => {
   const rs = results.filter((r) => r.mode === mode);
-  return { mode, rps: median(rs.map((r) => r.rps)), p99: median(rs.map((r) => r.p99)), cpuUsPerReq: median(rs.map((r) => r.cpuUsPerReq)),
-    mainUsPerReq: median(rs.map((r) => r.mainUsPerReq)), runs: rs.length };
+  return {
+    mode,
+    rps: median(rs.map((r) => r.rps)),
+    p99: median(rs.map((r) => r.p99)),
+    cpuUsPerReq: median(rs.map((r) => r.cpuUsPerReq)),
+    mainUsPerReq: median(rs.map((r) => r.mainUsPerReq)),
+    runs: rs.length,
+  };
 });
-const [off, on] = summary as [typeof summary[0], typeof summary[0]];
+const [off, on] = summary as [(typeof summary)[0], (typeof summary)[0]];
 // Paired: on/off of the same slice, measured at the same time (paired) or back to back
 // (alternate), so drift in the host's speed cancels out of each ratio.
 const pairs = [...new Set(results.map((r) => r.slice))].map((k) => {
@@ -150,18 +208,37 @@ const pairedRps = (median(pairs.map((x) => x.rps)) - 1) * 100;
 const pairedCpu = (median(pairs.map((x) => x.cpu)) - 1) * 100;
 const pairedMain = (median(pairs.map((x) => x.main)) - 1) * 100;
 const report = {
-  reps: REPS, work: Number(args.work), design: args.design, parts: [...parts], durationS: Number(args.duration), connections: Number(args.connections), traceSample: Number(args.sample),
-  off, on, throughputChangePct: (on.rps / off.rps - 1) * 100, p99ChangePct: (on.p99 / off.p99 - 1) * 100,
-  cpuPerRequestChangePct: (on.cpuUsPerReq / off.cpuUsPerReq - 1) * 100, pairedThroughputChangePct: pairedRps, pairedCpuPerRequestChangePct: pairedCpu,
-  mainThreadCpuPerRequestChangePct: (on.mainUsPerReq / off.mainUsPerReq - 1) * 100, pairedMainThreadCpuPerRequestChangePct: pairedMain, runs: results,
+  reps: REPS,
+  work: Number(args.work),
+  design: args.design,
+  parts: [...parts],
+  durationS: Number(args.duration),
+  connections: Number(args.connections),
+  traceSample: Number(args.sample),
+  off,
+  on,
+  throughputChangePct: (on.rps / off.rps - 1) * 100,
+  p99ChangePct: (on.p99 / off.p99 - 1) * 100,
+  cpuPerRequestChangePct: (on.cpuUsPerReq / off.cpuUsPerReq - 1) * 100,
+  pairedThroughputChangePct: pairedRps,
+  pairedCpuPerRequestChangePct: pairedCpu,
+  mainThreadCpuPerRequestChangePct: (on.mainUsPerReq / off.mainUsPerReq - 1) * 100,
+  pairedMainThreadCpuPerRequestChangePct: pairedMain,
+  runs: results,
 };
 if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 else {
-  process.stdout.write(`design ${args.design}, parts: ${[...parts].join(',')}, trace sample ${args.sample}, handler work ${args.work}, ${REPS} reps × ${args.slices} slices × ${args.duration}s per mode, ${args.connections} connections\n`);
+  process.stdout.write(
+    `design ${args.design}, parts: ${[...parts].join(',')}, trace sample ${args.sample}, handler work ${args.work}, ${REPS} reps × ${args.slices} slices × ${args.duration}s per mode, ${args.connections} connections\n`,
+  );
   process.stdout.write(`capture off: median ${off.rps.toFixed(0)} req/s, p99 ${off.p99.toFixed(2)} ms (${off.runs} runs)\n`);
   process.stdout.write(`capture on:  median ${on.rps.toFixed(0)} req/s, p99 ${on.p99.toFixed(2)} ms (${on.runs} runs)\n`);
-  process.stdout.write(`change: throughput ${report.throughputChangePct.toFixed(2)}%, p99 ${report.p99ChangePct.toFixed(2)}%, `
-    + `service CPU per request ${report.cpuPerRequestChangePct.toFixed(2)}% (${off.cpuUsPerReq.toFixed(1)} → ${on.cpuUsPerReq.toFixed(1)} µs), `
-    + `main thread ${report.mainThreadCpuPerRequestChangePct.toFixed(2)}% (${off.mainUsPerReq.toFixed(1)} → ${on.mainUsPerReq.toFixed(1)} µs)\n`);
-  process.stdout.write(`median of ${pairs.length} paired on/off ratios: throughput ${pairedRps.toFixed(2)}%, service CPU per request ${pairedCpu >= 0 ? '+' : ''}${pairedCpu.toFixed(2)}%, main thread ${pairedMain >= 0 ? '+' : ''}${pairedMain.toFixed(2)}%\n`);
+  process.stdout.write(
+    `change: throughput ${report.throughputChangePct.toFixed(2)}%, p99 ${report.p99ChangePct.toFixed(2)}%, ` +
+      `service CPU per request ${report.cpuPerRequestChangePct.toFixed(2)}% (${off.cpuUsPerReq.toFixed(1)} → ${on.cpuUsPerReq.toFixed(1)} µs), ` +
+      `main thread ${report.mainThreadCpuPerRequestChangePct.toFixed(2)}% (${off.mainUsPerReq.toFixed(1)} → ${on.mainUsPerReq.toFixed(1)} µs)\n`,
+  );
+  process.stdout.write(
+    `median of ${pairs.length} paired on/off ratios: throughput ${pairedRps.toFixed(2)}%, service CPU per request ${pairedCpu >= 0 ? '+' : ''}${pairedCpu.toFixed(2)}%, main thread ${pairedMain >= 0 ? '+' : ''}${pairedMain.toFixed(2)}%\n`,
+  );
 }

@@ -22,4 +22,7 @@ server.listen(0, '127.0.0.1', () => {
   const a = server.address();
   process.stdout.write(`listening ${typeof a === 'object' && a ? a.port : 0}\n`);
 });
-process.on('SIGTERM', () => { server.closeAllConnections(); server.close(() => process.exit(0)); });
+process.on('SIGTERM', () => {
+  server.closeAllConnections();
+  server.close(() => process.exit(0));
+});

@@ -31,7 +31,14 @@ function time(argv: string[]): number[] {
 
 try {
   // A small store: an empty DuckDB file, which the first `runs ls` migrates to the current schema.
-  spawnSync(process.execPath, ['-e', `import('@duckdb/node-api').then(async ({ DuckDBInstance }) => { const i = await DuckDBInstance.create(${JSON.stringify(db)}); i.closeSync(); })`], { stdio: 'ignore' });
+  spawnSync(
+    process.execPath,
+    [
+      '-e',
+      `import('@duckdb/node-api').then(async ({ DuckDBInstance }) => { const i = await DuckDBInstance.create(${JSON.stringify(db)}); i.closeSync(); })`,
+    ],
+    { stdio: 'ignore' },
+  );
   const rows: [string, number[], number][] = [
     ['node -e ""', time(['-e', '']), 0],
     ['headroom --version', time([bin, '--version']), 150],
@@ -44,7 +51,9 @@ try {
   console.log(`${'command'.padEnd(32)} ${'median'.padStart(7)} ${'min'.padStart(7)} ${'max'.padStart(7)}  target`);
   for (const [name, t, target] of rows) {
     const med = t[Math.floor(t.length / 2)] as number;
-    console.log(`${name.padEnd(32)} ${med.toFixed(0).padStart(7)} ${(t[0] as number).toFixed(0).padStart(7)} ${(t[t.length - 1] as number).toFixed(0).padStart(7)}  ${target ? `< ${target} ${med < target ? 'met' : 'MISSED'}` : ''}`);
+    console.log(
+      `${name.padEnd(32)} ${med.toFixed(0).padStart(7)} ${(t[0] as number).toFixed(0).padStart(7)} ${(t[t.length - 1] as number).toFixed(0).padStart(7)}  ${target ? `< ${target} ${med < target ? 'met' : 'MISSED'}` : ''}`,
+    );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -41,9 +41,18 @@ function history(shape: Shape, n: number, seed: number): SeriesPoint[] {
   return Array.from({ length: n }, (_, i) => {
     const g = Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
     const f = i / n;
-    const level = shape === 'noise' ? 1.5
-      : shape === 'trend' ? 1.8 - 0.5 * f
-      : f < 0.3 ? 1.3 : f < 0.55 ? 1.45 : f < 0.8 ? 1.38 : 1.6 - 0.4 * (f - 0.8);
+    const level =
+      shape === 'noise'
+        ? 1.5
+        : shape === 'trend'
+          ? 1.8 - 0.5 * f
+          : f < 0.3
+            ? 1.3
+            : f < 0.55
+              ? 1.45
+              : f < 0.8
+                ? 1.38
+                : 1.6 - 0.4 * (f - 0.8);
     return { time: t0 + i * DAY_MS, value: level * (1 + 0.02 * g), sha: (0x1000000 + i * 7919).toString(16) };
   });
 }
@@ -75,14 +84,22 @@ for (const shape of ['steps', 'noise', 'trend'] as const) {
       found = eDivisive(pts.map((p) => p.value)).length;
     });
     rows.push([
-      shape, String(n), String(found), String(result.changePoints.length),
-      whole.median.toFixed(1), `${whole.min.toFixed(1)}–${whole.max.toFixed(1)}`, ed.median.toFixed(1),
+      shape,
+      String(n),
+      String(found),
+      String(result.changePoints.length),
+      whole.median.toFixed(1),
+      `${whole.min.toFixed(1)}–${whole.max.toFixed(1)}`,
+      ed.median.toFixed(1),
     ]);
   }
 }
 console.log(`load average at end (1 min): ${loadavg()[0]?.toFixed(2)}`);
-printTable(`forecastSeries on synthetic histories (199 permutations per test, ${reps} timed runs after a warm-up; ms)`,
-  ['history', 'points', 'E-Divisive cps', 'reported cps', 'whole median', 'min–max', 'E-Divisive alone'], rows);
+printTable(
+  `forecastSeries on synthetic histories (199 permutations per test, ${reps} timed runs after a warm-up; ms)`,
+  ['history', 'points', 'E-Divisive cps', 'reported cps', 'whole median', 'min–max', 'E-Divisive alone'],
+  rows,
+);
 
 /** Fills a store with `n` runs of scenario 'scale' (a run a day, p99 of 'steady' shaped like the 'steps' history). */
 async function fillStore(db: string, n: number): Promise<void> {
@@ -91,8 +108,22 @@ async function fillStore(db: string, n: number): Promise<void> {
     for (const p of history('steps', n, n)) {
       const id = `run-${String(p.time)}`;
       await beginRun(store, {
-        id, kind: 'load', scenario: 'scale', file: '/scale.ts', startedAt: p.time, gitSha: p.sha ?? null, gitDirty: false, gitBranch: 'main',
-        version: '0.1.0', host: 'h', cpuModel: 'cpu', cpuCount: 2, nodeVersion: process.version, serviceCpus: [0], workerCpus: [1], config: { name: 'scale' },
+        id,
+        kind: 'load',
+        scenario: 'scale',
+        file: '/scale.ts',
+        startedAt: p.time,
+        gitSha: p.sha ?? null,
+        gitDirty: false,
+        gitBranch: 'main',
+        version: '0.1.0',
+        host: 'h',
+        cpuModel: 'cpu',
+        cpuCount: 2,
+        nodeVersion: process.version,
+        serviceCpus: [0],
+        workerCpus: [1],
+        config: { name: 'scale' },
       });
       await store.append('phases', [
         { run_id: id, phase: 'warmup', ordinal: 0, warmup: true, p99_ms: 50 },
@@ -128,7 +159,9 @@ if (values.store !== undefined) {
     const bin = resolve(import.meta.dirname, '../packages/cli/bin/headroom.js');
     let out = '';
     const command = await timeAsync(async () => {
-      const r = spawnSync(process.execPath, [bin, 'forecast', 'scale', '--metric', 'p99:steady', '--budget', '13', '--json', '--db', db], { encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [bin, 'forecast', 'scale', '--metric', 'p99:steady', '--budget', '13', '--json', '--db', db], {
+        encoding: 'utf8',
+      });
       if (r.status !== 0) throw new Error(`headroom forecast exited ${r.status}: ${r.stderr}`);
       out = r.stdout;
     });
@@ -136,15 +169,25 @@ if (values.store !== undefined) {
     const store = await Store.open(db, { readOnly: true });
     let pts: SeriesPoint[] = [];
     const read = await timeAsync(async () => {
-      pts = (await readMetricHistory(store, 'scale', { kind: 'p99', phase: 'steady' })).points.map((p) => ({ time: p.time, value: p.value, sha: p.gitSha ?? '' }));
+      pts = (await readMetricHistory(store, 'scale', { kind: 'p99', phase: 'steady' })).points.map((p) => ({
+        time: p.time,
+        value: p.value,
+        sha: p.gitSha ?? '',
+      }));
     });
-    const analysis = await timeAsync(async () => { forecastSeries(pts, { budget: 13, horizon: '90d', direction: 'above' }); });
+    const analysis = await timeAsync(async () => {
+      forecastSeries(pts, { budget: 13, horizon: '90d', direction: 'above' });
+    });
     store.close();
-    printTable(`headroom forecast on a store of ${n} runs (${reps} timed runs after a warm-up; ms)`, ['step', 'median', 'min–max'], [
-      ['whole command (new process)', command.median.toFixed(0), `${command.min.toFixed(0)}–${command.max.toFixed(0)}`],
-      ['history read (in-process)', read.median.toFixed(1), `${read.min.toFixed(1)}–${read.max.toFixed(1)}`],
-      ['analysis (in-process)', analysis.median.toFixed(1), `${analysis.min.toFixed(1)}–${analysis.max.toFixed(1)}`],
-    ]);
+    printTable(
+      `headroom forecast on a store of ${n} runs (${reps} timed runs after a warm-up; ms)`,
+      ['step', 'median', 'min–max'],
+      [
+        ['whole command (new process)', command.median.toFixed(0), `${command.min.toFixed(0)}–${command.max.toFixed(0)}`],
+        ['history read (in-process)', read.median.toFixed(1), `${read.min.toFixed(1)}–${read.max.toFixed(1)}`],
+        ['analysis (in-process)', analysis.median.toFixed(1), `${analysis.min.toFixed(1)}–${analysis.max.toFixed(1)}`],
+      ],
+    );
     console.log(`points ${j.points}, change points ${j.changePoints.length}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -47,10 +47,14 @@ import { printTable } from './lib/table.ts';
 import { runPlans } from './lib/worker-harness.ts';
 import { printHost } from './lib/host.ts';
 
-const { values } = parseArgs({ options: {
-  seconds: { type: 'string', default: '60' }, rate: { type: 'string', default: '500' },
-  stall: { type: 'string', default: '100' }, period: { type: 'string', default: '1000' },
-} });
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '60' },
+    rate: { type: 'string', default: '500' },
+    stall: { type: 'string', default: '100' },
+    period: { type: 'string', default: '1000' },
+  },
+});
 const seconds = Number(values.seconds);
 const rate = Number(values.rate);
 const S = Number(values.stall);
@@ -65,7 +69,9 @@ function truth(q: number, b: number): number {
 
 const pick = (s: LatencySummary): number[] => [s.p50Ms, s.p95Ms, s.p99Ms, s.p999Ms];
 
-interface Blocked { blocked: [number, number][] }
+interface Blocked {
+  blocked: [number, number][];
+}
 
 /** Quantiles (ms) of the observed truth for a run's schedule: every intended send time, the blocked intervals, base b. */
 function observedTruth(startAt: number, b: number, report: Blocked): number[] {
@@ -83,15 +89,32 @@ function observedTruth(startAt: number, b: number, report: Blocked): number[] {
   return QUANTILES.map((q) => lat[Math.min(n - 1, Math.ceil((q / 100) * n) - 1)]!);
 }
 
-async function headroom(url: string, connections: number): Promise<{ corrected: number[]; service: number[]; late: number; requests: number; warnings: string[]; startAt: number }> {
-  const plans = plansFor({
-    name: 'truth', target: url, requests: [{ path: '/' }], timeout: '5s',
-    phases: [{ name: 'load', duration: `${seconds}s`, rate, connections }], workers: { cpus: [1], count: 1 },
-  }, 1);
+async function headroom(
+  url: string,
+  connections: number,
+): Promise<{ corrected: number[]; service: number[]; late: number; requests: number; warnings: string[]; startAt: number }> {
+  const plans = plansFor(
+    {
+      name: 'truth',
+      target: url,
+      requests: [{ path: '/' }],
+      timeout: '5s',
+      phases: [{ name: 'load', duration: `${seconds}s`, rate, connections }],
+      workers: { cpus: [1], count: 1 },
+    },
+    1,
+  );
   const res = await runPlans(plans, { cpus: [1] });
   if (res.fatal !== null) throw new Error(res.fatal);
   const h = res.hist.get('load')!;
-  return { corrected: pick(summarize(h.hist)), service: pick(summarize(h.serviceHist)), late: h.end.lateSends, requests: h.end.requests, warnings: res.warnings, startAt: plans[0]!.startAt };
+  return {
+    corrected: pick(summarize(h.hist)),
+    service: pick(summarize(h.serviceHist)),
+    late: h.end.lateSends,
+    requests: h.end.requests,
+    warnings: res.warnings,
+    startAt: plans[0]!.startAt,
+  };
 }
 
 printHost();
@@ -111,30 +134,41 @@ try {
   const t = QUANTILES.map((q) => truth(q, b));
   const tBig = observedTruth(big.startAt, b, report);
   const tSmall = observedTruth(small.startAt, b, report);
-  const err = (v: number, i: number, ref: number[]) => (i === 0 || Number.isNaN(v) ? '' : ` (${(((v - ref[i]!) / ref[i]!) * 100).toFixed(1)}%)`);
+  const err = (v: number, i: number, ref: number[]) =>
+    i === 0 || Number.isNaN(v) ? '' : ` (${(((v - ref[i]!) / ref[i]!) * 100).toFixed(1)}%)`;
   const fmt = (xs: number[], ref: number[] = t) => xs.map((v, i) => (Number.isNaN(v) ? 'n/a' : `${v.toFixed(2)}${err(v, i, ref)}`));
-  printTable(`open model ${rate} req/s for ${seconds}s; server stalls ${S}ms every ${P}ms (CPU 0); generators on CPU 1; latency ms (error vs analytic truth)`,
-    ['', 'p50', 'p95', 'p99', 'p99.9'], [
+  printTable(
+    `open model ${rate} req/s for ${seconds}s; server stalls ${S}ms every ${P}ms (CPU 0); generators on CPU 1; latency ms (error vs analytic truth)`,
+    ['', 'p50', 'p95', 'p99', 'p99.9'],
+    [
       ['truth (analytic)', ...t.map((v) => v.toFixed(2))],
       ['headroom 64 conns, corrected', ...fmt(big.corrected)],
       ['headroom 64 conns, service', ...fmt(big.service)],
       ['headroom 16 conns, corrected', ...fmt(small.corrected)],
       ['headroom 16 conns, service', ...fmt(small.service)],
       ['autocannon (overallRate)', ...fmt(acRow)],
-    ]);
+    ],
+  );
   const blockedMs = report.blocked.reduce((a, [x, y]) => a + (y - x), 0);
   const serverSpan = report.blocked.length > 0 ? report.blocked.at(-1)![1] - report.blocked[0]![0] : 1;
-  printTable(`against the observed truth (the server's own blocked intervals: ${((100 * blockedMs) / serverSpan).toFixed(1)}% of its time vs ${((100 * S) / P).toFixed(1)}% planned)`,
-    ['', 'p50', 'p95', 'p99', 'p99.9'], [
+  printTable(
+    `against the observed truth (the server's own blocked intervals: ${((100 * blockedMs) / serverSpan).toFixed(1)}% of its time vs ${((100 * S) / P).toFixed(1)}% planned)`,
+    ['', 'p50', 'p95', 'p99', 'p99.9'],
+    [
       ['observed truth, 64-conn run', ...tBig.map((v) => v.toFixed(2))],
       ['headroom 64 conns, corrected', ...fmt(big.corrected, tBig)],
       ['observed truth, 16-conn run', ...tSmall.map((v) => v.toFixed(2))],
       ['headroom 16 conns, corrected', ...fmt(small.corrected, tSmall)],
-    ]);
-  process.stdout.write(`\nrequests: headroom ${big.requests} / ${small.requests}, autocannon ${Math.round(ac.rps * seconds)}; late sends: ${big.late} / ${small.late}\n`);
+    ],
+  );
+  process.stdout.write(
+    `\nrequests: headroom ${big.requests} / ${small.requests}, autocannon ${Math.round(ac.rps * seconds)}; late sends: ${big.late} / ${small.late}\n`,
+  );
   for (const w of [...big.warnings, ...small.warnings]) process.stdout.write(`warning: ${w}\n`);
   const near = (xs: number[], ref: number[]) => [1, 2, 3].every((i) => Math.abs(xs[i]! - ref[i]!) / ref[i]! <= 0.03);
-  process.stdout.write(`target headroom corrected within 3% of truth at p95, p99, p99.9: analytic ${near(big.corrected, t) && near(small.corrected, t) ? 'met' : 'NOT met'}, observed ${near(big.corrected, tBig) && near(small.corrected, tSmall) ? 'met' : 'NOT met'}\n`);
+  process.stdout.write(
+    `target headroom corrected within 3% of truth at p95, p99, p99.9: analytic ${near(big.corrected, t) && near(small.corrected, t) ? 'met' : 'NOT met'}, observed ${near(big.corrected, tBig) && near(small.corrected, tSmall) ? 'met' : 'NOT met'}\n`,
+  );
 } finally {
   if (!stopped) await server.stop();
 }

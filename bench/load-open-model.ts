@@ -29,26 +29,57 @@ import { plansFor } from './lib/scenario.ts';
 import { ms, printTable } from './lib/table.ts';
 import { runPlans } from './lib/worker-harness.ts';
 
-const { values } = parseArgs({ options: {
-  seconds: { type: 'string', default: '5' }, rounds: { type: 'string', default: '3' }, rates: { type: 'string', default: '200,1000,5000,20000' },
-  connections: { type: 'string', default: '64' }, baseline: { type: 'string' },
-} });
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
+    rates: { type: 'string', default: '200,1000,5000,20000' },
+    connections: { type: 'string', default: '64' },
+    baseline: { type: 'string' },
+  },
+});
 const BASE_ENTRY = values.baseline === undefined ? undefined : join(values.baseline, 'packages/load/src/worker-main.ts');
 const seconds = Number(values.seconds);
 const rounds = Number(values.rounds);
 const rates = values.rates!.split(',').map(Number);
 const GEN = [1];
 
-interface Figures { p50: number; p99: number; sp50: number; sp99: number; usPerReq: number; rps: number; late: number; floorUs: number | null; nginxUs: number }
+interface Figures {
+  p50: number;
+  p99: number;
+  sp50: number;
+  sp99: number;
+  usPerReq: number;
+  rps: number;
+  late: number;
+  floorUs: number | null;
+  nginxUs: number;
+}
 
-const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
 
 async function headroom(url: string, rate: number | null, nginxPid: number, entry?: string): Promise<Figures> {
   const duration = `${seconds}s` as const;
-  const phase: PhaseInput = rate === null ? { name: 'p', duration, connections: 10 } : { name: 'p', duration, rate, connections: Number(values.connections) };
+  const phase: PhaseInput =
+    rate === null ? { name: 'p', duration, connections: 10 } : { name: 'p', duration, rate, connections: Number(values.connections) };
   const plans = plansFor({ name: 'open-model', target: url, requests: [{ path: '/' }], phases: [phase], workers: { cpus: GEN, count: 1 } });
   let n0 = 0;
-  const res = await runPlans(plans, { cpus: GEN, ...(entry === undefined ? {} : { entry }), onSpawn: () => { setTimeout(() => { n0 = cpuUs(nginxPid) ?? NaN; }, Math.max(0, plans[0]!.startAt - Date.now())); } });
+  const res = await runPlans(plans, {
+    cpus: GEN,
+    ...(entry === undefined ? {} : { entry }),
+    onSpawn: () => {
+      setTimeout(
+        () => {
+          n0 = cpuUs(nginxPid) ?? NaN;
+        },
+        Math.max(0, plans[0]!.startAt - Date.now()),
+      );
+    },
+  });
   const nginxUs = (cpuUs(nginxPid) ?? NaN) - n0;
   if (res.fatal !== null) throw new Error(res.fatal);
   const h = res.hist.get('p')!;
@@ -58,8 +89,15 @@ async function headroom(url: string, rate: number | null, nginxPid: number, entr
   const floors = res.ticks.map((t) => (t as { wakeDelayUs?: number }).wakeDelayUs).filter((x): x is number => typeof x === 'number');
   for (const w of res.warnings) process.stderr.write(`warning (${rate ?? 'closed'}): ${w}\n`);
   return {
-    p50: s.p50Ms, p99: s.p99Ms, sp50: sv.p50Ms, sp99: sv.p99Ms, usPerReq: (cpu * 1e6) / h.end.requests, rps: h.end.requests / seconds,
-    late: h.end.lateSends / Math.max(1, h.end.requests), floorUs: floors.length ? median(floors) : null, nginxUs: nginxUs / h.end.requests,
+    p50: s.p50Ms,
+    p99: s.p99Ms,
+    sp50: sv.p50Ms,
+    sp99: sv.p99Ms,
+    usPerReq: (cpu * 1e6) / h.end.requests,
+    rps: h.end.requests / seconds,
+    late: h.end.lateSends / Math.max(1, h.end.requests),
+    floorUs: floors.length ? median(floors) : null,
+    nginxUs: nginxUs / h.end.requests,
   };
 }
 
@@ -73,10 +111,21 @@ try {
   const base = new Map<number, Figures[]>(rates.map((r) => [r, []]));
   for (let r = 0; r < rounds; r++) {
     const steps: (() => Promise<void>)[] = [
-      async () => { const w = await runWrk(nginx.url, 1, seconds, GEN); wrk.push({ p50: w.p50Ms, p99: w.p99Ms, usPerReq: w.cpuUsPerReq, rps: w.rps }); },
-      async () => { closed.push(await headroom(nginx.url, null, nginx.pid)); },
-      ...rates.map((rate) => async () => { open.get(rate)!.push(await headroom(nginx.url, rate, nginx.pid)); }),
-      ...(BASE_ENTRY === undefined ? [] : rates.map((rate) => async () => { base.get(rate)!.push(await headroom(nginx.url, rate, nginx.pid, BASE_ENTRY)); })),
+      async () => {
+        const w = await runWrk(nginx.url, 1, seconds, GEN);
+        wrk.push({ p50: w.p50Ms, p99: w.p99Ms, usPerReq: w.cpuUsPerReq, rps: w.rps });
+      },
+      async () => {
+        closed.push(await headroom(nginx.url, null, nginx.pid));
+      },
+      ...rates.map((rate) => async () => {
+        open.get(rate)!.push(await headroom(nginx.url, rate, nginx.pid));
+      }),
+      ...(BASE_ENTRY === undefined
+        ? []
+        : rates.map((rate) => async () => {
+            base.get(rate)!.push(await headroom(nginx.url, rate, nginx.pid, BASE_ENTRY));
+          })),
     ];
     for (const step of r % 2 === 0 ? steps : steps.reverse()) await step();
   }
@@ -84,28 +133,87 @@ try {
   const wp50 = median(wrk.map((w) => w.p50));
   const wp99 = median(wrk.map((w) => w.p99));
   const closedUs = m(closed, 'usPerReq');
-  const floorOf = (xs: Figures[]): string => { const f = xs.map((x) => x.floorUs).filter((x): x is number => x !== null); return f.length ? (median(f) / 1000).toFixed(3) : '-'; };
-  printTable(`medians of ${rounds} rounds of ${seconds}s; nginx on CPU 0, generators on CPU 1; latency ms`,
+  const floorOf = (xs: Figures[]): string => {
+    const f = xs.map((x) => x.floorUs).filter((x): x is number => x !== null);
+    return f.length ? (median(f) / 1000).toFixed(3) : '-';
+  };
+  printTable(
+    `medians of ${rounds} rounds of ${seconds}s; nginx on CPU 0, generators on CPU 1; latency ms`,
     ['run', 'req/s', 'p50', 'p99', 'service p50', 'service p99', 'wake delay', 'late >1ms', 'CPU µs/req', 'x closed', 'nginx µs/req'],
     [
-      ['wrk -c1', Math.round(median(wrk.map((w) => w.rps))), ms(wp50), ms(wp99), '', '', '', '', median(wrk.map((w) => w.usPerReq)).toFixed(1), '', ''],
-      ['closed 10c', Math.round(m(closed, 'rps')), ms(m(closed, 'p50')), ms(m(closed, 'p99')), '', '', floorOf(closed), '', closedUs.toFixed(1), '1.00', m(closed, 'nginxUs').toFixed(1)],
-      ...[...rates.map((rate) => [`open ${rate}`, open.get(rate)!] as const), ...rates.filter(() => BASE_ENTRY !== undefined).map((rate) => [`open ${rate} (baseline)`, base.get(rate)!] as const)]
-        .map(([name, xs]) => [name, Math.round(m(xs, 'rps')), ms(m(xs, 'p50')), ms(m(xs, 'p99')), ms(m(xs, 'sp50')), ms(m(xs, 'sp99')), floorOf(xs),
-          `${(100 * m(xs, 'late')).toFixed(1)}%`, m(xs, 'usPerReq').toFixed(1), (m(xs, 'usPerReq') / closedUs).toFixed(2), m(xs, 'nginxUs').toFixed(1)]),
-    ]);
+      [
+        'wrk -c1',
+        Math.round(median(wrk.map((w) => w.rps))),
+        ms(wp50),
+        ms(wp99),
+        '',
+        '',
+        '',
+        '',
+        median(wrk.map((w) => w.usPerReq)).toFixed(1),
+        '',
+        '',
+      ],
+      [
+        'closed 10c',
+        Math.round(m(closed, 'rps')),
+        ms(m(closed, 'p50')),
+        ms(m(closed, 'p99')),
+        '',
+        '',
+        floorOf(closed),
+        '',
+        closedUs.toFixed(1),
+        '1.00',
+        m(closed, 'nginxUs').toFixed(1),
+      ],
+      ...[
+        ...rates.map((rate) => [`open ${rate}`, open.get(rate)!] as const),
+        ...rates.filter(() => BASE_ENTRY !== undefined).map((rate) => [`open ${rate} (baseline)`, base.get(rate)!] as const),
+      ].map(([name, xs]) => [
+        name,
+        Math.round(m(xs, 'rps')),
+        ms(m(xs, 'p50')),
+        ms(m(xs, 'p99')),
+        ms(m(xs, 'sp50')),
+        ms(m(xs, 'sp99')),
+        floorOf(xs),
+        `${(100 * m(xs, 'late')).toFixed(1)}%`,
+        m(xs, 'usPerReq').toFixed(1),
+        (m(xs, 'usPerReq') / closedUs).toFixed(2),
+        m(xs, 'nginxUs').toFixed(1),
+      ]),
+    ],
+  );
   process.stdout.write(`\nper round p50/p99 ms: wrk ${wrk.map((w) => `${ms(w.p50)}/${ms(w.p99)}`).join(' ')}\n`);
-  for (const rate of rates) process.stdout.write(`  open ${rate}: ${open.get(rate)!.map((x) => `${ms(x.p50)}/${ms(x.p99)} ${x.usPerReq.toFixed(0)}µs`).join('  ')}\n`);
-  if (BASE_ENTRY !== undefined) for (const rate of rates) process.stdout.write(`  baseline ${rate}: ${base.get(rate)!.map((x) => `${ms(x.p50)}/${ms(x.p99)} ${x.usPerReq.toFixed(0)}µs`).join('  ')}\n`);
+  for (const rate of rates)
+    process.stdout.write(
+      `  open ${rate}: ${open
+        .get(rate)!
+        .map((x) => `${ms(x.p50)}/${ms(x.p99)} ${x.usPerReq.toFixed(0)}µs`)
+        .join('  ')}\n`,
+    );
+  if (BASE_ENTRY !== undefined)
+    for (const rate of rates)
+      process.stdout.write(
+        `  baseline ${rate}: ${base
+          .get(rate)!
+          .map((x) => `${ms(x.p50)}/${ms(x.p99)} ${x.usPerReq.toFixed(0)}µs`)
+          .join('  ')}\n`,
+      );
   for (const rate of rates.filter((x) => x === 200 || x === 5000)) {
     const xs = open.get(rate)!;
     const p50ok = m(xs, 'p50') <= 2 * wp50;
     const p99ok = m(xs, 'p99') <= wp99 + 1;
-    process.stdout.write(`target at ${rate} req/s: p50 ≤ 2x wrk (${ms(m(xs, 'p50') / wp50)}x) ${p50ok ? 'met' : 'NOT met'}; p99 ≤ wrk + 1 ms (+${ms(m(xs, 'p99') - wp99)} ms) ${p99ok ? 'met' : 'NOT met'}\n`);
+    process.stdout.write(
+      `target at ${rate} req/s: p50 ≤ 2x wrk (${ms(m(xs, 'p50') / wp50)}x) ${p50ok ? 'met' : 'NOT met'}; p99 ≤ wrk + 1 ms (+${ms(m(xs, 'p99') - wp99)} ms) ${p99ok ? 'met' : 'NOT met'}\n`,
+    );
   }
   if (open.has(5000)) {
     const x = m(open.get(5000)!, 'usPerReq') / closedUs;
-    process.stdout.write(`target CPU per request at 5000 req/s ≤ 2x closed at saturation: ${x.toFixed(2)}x ${x <= 2 ? 'met' : 'NOT met'}\n`);
+    process.stdout.write(
+      `target CPU per request at 5000 req/s ≤ 2x closed at saturation: ${x.toFixed(2)}x ${x <= 2 ? 'met' : 'NOT met'}\n`,
+    );
   }
 } finally {
   await nginx.stop();

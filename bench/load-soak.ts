@@ -29,37 +29,78 @@ import { freePort } from './lib/net.ts';
 import { cmdline, cpuUs, descendants, rssMb } from './lib/proc.ts';
 import { printTable } from './lib/table.ts';
 
-const { values } = parseArgs({ options: {
-  minutes: { type: 'string', default: '10' }, rate: { type: 'string', default: '1000' }, every: { type: 'string', default: '60' },
-  engines: { type: 'string', default: 'headroom,autocannon' }, baseline: { type: 'string' },
-} });
+const { values } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '10' },
+    rate: { type: 'string', default: '1000' },
+    every: { type: 'string', default: '60' },
+    engines: { type: 'string', default: 'headroom,autocannon' },
+    baseline: { type: 'string' },
+  },
+});
 const seconds = Math.round(Number(values.minutes) * 60);
 const rate = Number(values.rate);
 const every = Number(values.every);
 const CLI = fileURLToPath(new URL('../packages/cli/bin/headroom.js', import.meta.url));
 const SERVICE = fileURLToPath(new URL('../examples/orders/server.ts', import.meta.url));
 
-interface Row { at: number; genCpu: number; genUsPerReq: number; headroomCpu: number; rssHeadroom: number; rssWorkers: number; rssService: number }
-interface Soak { engine: string; rows: Row[]; requests: number; errors: number; p99Ms: number; status: string; warnings: string[] }
+interface Row {
+  at: number;
+  genCpu: number;
+  genUsPerReq: number;
+  headroomCpu: number;
+  rssHeadroom: number;
+  rssWorkers: number;
+  rssService: number;
+}
+interface Soak {
+  engine: string;
+  rows: Row[];
+  requests: number;
+  errors: number;
+  p99Ms: number;
+  status: string;
+  warnings: string[];
+}
 
 const sum = (xs: (number | null)[]): number => xs.reduce<number>((a, b) => a + (b ?? 0), 0);
 
 async function soak(engine: string, dir: string, cli = CLI, label = engine): Promise<Soak> {
   const port = await freePort();
   const file = join(dir, `soak-${label.replaceAll(/\W/g, '_')}.ts`);
-  writeFileSync(file, `export default ${JSON.stringify({
-    name: `soak-${engine}`,
-    service: { command: ['node', SERVICE], env: { PORT: String(port) }, ready: `http://127.0.0.1:${port}/health`, cpus: [0], capture: { cpu: true, heap: true, traces: { sample: 0.01 }, runtime: true } },
-    target: `http://127.0.0.1:${port}`,
-    requests: [{ name: 'list', method: 'GET', path: '/orders?limit=10' }],
-    workers: { cpus: [1], engine },
-    phases: [{ name: 'soak', duration: `${seconds}s`, rate }],
-  }, null, 2)};\n`);
-  const child = spawn(process.execPath, [cli, 'run', file, '--db', join(dir, 'soak.duckdb'), '--json'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  writeFileSync(
+    file,
+    `export default ${JSON.stringify(
+      {
+        name: `soak-${engine}`,
+        service: {
+          command: ['node', SERVICE],
+          env: { PORT: String(port) },
+          ready: `http://127.0.0.1:${port}/health`,
+          cpus: [0],
+          capture: { cpu: true, heap: true, traces: { sample: 0.01 }, runtime: true },
+        },
+        target: `http://127.0.0.1:${port}`,
+        requests: [{ name: 'list', method: 'GET', path: '/orders?limit=10' }],
+        workers: { cpus: [1], engine },
+        phases: [{ name: 'soak', duration: `${seconds}s`, rate }],
+      },
+      null,
+      2,
+    )};\n`,
+  );
+  const child = spawn(process.execPath, [cli, 'run', file, '--db', join(dir, 'soak.duckdb'), '--json'], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
-  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
   const exited = new Promise<number | null>((r) => child.on('exit', r));
   const root = child.pid!;
   const rows: Row[] = [];
@@ -82,34 +123,75 @@ async function soak(engine: string, dir: string, cli = CLI, label = engine): Pro
     const rootUsed = rootCpu - prevRoot;
     prevRoot = rootCpu;
     rows.push({
-      at: k * every, genCpu: used / (every * 1e6), genUsPerReq: used / (rate * every), headroomCpu: rootUsed / (every * 1e6),
-      rssHeadroom: rssMb(root) ?? NaN, rssWorkers: sum(workers.map(rssMb)), rssService: sum(service().map(rssMb)),
+      at: k * every,
+      genCpu: used / (every * 1e6),
+      genUsPerReq: used / (rate * every),
+      headroomCpu: rootUsed / (every * 1e6),
+      rssHeadroom: rssMb(root) ?? NaN,
+      rssWorkers: sum(workers.map(rssMb)),
+      rssService: sum(service().map(rssMb)),
     });
   }
   const code = await exited;
   if (code !== 0 && code !== 1) throw new Error(`headroom run exited ${code}: ${err}`);
-  const r = JSON.parse(out) as { status: string; warnings: string[]; phases: { requests: number; errors: number; latencyMs: { p99: number } }[] };
+  const r = JSON.parse(out) as {
+    status: string;
+    warnings: string[];
+    phases: { requests: number; errors: number; latencyMs: { p99: number } }[];
+  };
   const p = r.phases[0]!;
   return { engine: label, rows, requests: p.requests, errors: p.errors, p99Ms: p.latencyMs.p99, status: r.status, warnings: r.warnings };
 }
 
 printHost();
-process.stdout.write(`soak: open model ${rate} req/s for ${seconds}s per engine, orders service with capture (cpu, heap, traces 0.01, runtime) on CPU 0; orchestrator and worker on CPU 1\n`);
+process.stdout.write(
+  `soak: open model ${rate} req/s for ${seconds}s per engine, orders service with capture (cpu, heap, traces 0.01, runtime) on CPU 0; orchestrator and worker on CPU 1\n`,
+);
 const dir = mkdtempSync(join(tmpdir(), 'headroom-soak-'));
 try {
   const results: Soak[] = [];
-  if (values.baseline !== undefined) results.push(await soak('headroom', dir, join(values.baseline, 'packages/cli/bin/headroom.js'), 'headroom (baseline)'));
+  if (values.baseline !== undefined)
+    results.push(await soak('headroom', dir, join(values.baseline, 'packages/cli/bin/headroom.js'), 'headroom (baseline)'));
   for (const engine of values.engines!.split(',')) results.push(await soak(engine, dir));
-  printTable(`per ${every} s`, ['engine', 'at s', 'gen % core', 'gen µs/req', 'headroom % core', 'RSS headroom MB', 'RSS workers MB', 'RSS service MB'],
-    results.flatMap((s) => s.rows.map((r) => [s.engine, r.at, (100 * r.genCpu).toFixed(1), r.genUsPerReq.toFixed(1), (100 * r.headroomCpu).toFixed(1), r.rssHeadroom.toFixed(0), r.rssWorkers.toFixed(0), r.rssService.toFixed(0)])));
-  const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
-  printTable('summary', ['engine', 'status', 'requests', 'errors', 'p99 ms', 'median µs/req', 'first→last µs/req', 'RSS growth MB h/w/s'],
+  printTable(
+    `per ${every} s`,
+    ['engine', 'at s', 'gen % core', 'gen µs/req', 'headroom % core', 'RSS headroom MB', 'RSS workers MB', 'RSS service MB'],
+    results.flatMap((s) =>
+      s.rows.map((r) => [
+        s.engine,
+        r.at,
+        (100 * r.genCpu).toFixed(1),
+        r.genUsPerReq.toFixed(1),
+        (100 * r.headroomCpu).toFixed(1),
+        r.rssHeadroom.toFixed(0),
+        r.rssWorkers.toFixed(0),
+        r.rssService.toFixed(0),
+      ]),
+    ),
+  );
+  const median = (xs: number[]): number => {
+    const s = [...xs].sort((a, b) => a - b);
+    const m = s.length >> 1;
+    return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  };
+  printTable(
+    'summary',
+    ['engine', 'status', 'requests', 'errors', 'p99 ms', 'median µs/req', 'first→last µs/req', 'RSS growth MB h/w/s'],
     results.map((s) => {
       const f = s.rows[0]!;
       const l = s.rows.at(-1)!;
-      return [s.engine, s.status, s.requests, s.errors, s.p99Ms.toFixed(2), median(s.rows.map((r) => r.genUsPerReq)).toFixed(1),
-        `${f.genUsPerReq.toFixed(1)}→${l.genUsPerReq.toFixed(1)}`, `${(l.rssHeadroom - f.rssHeadroom).toFixed(0)}/${(l.rssWorkers - f.rssWorkers).toFixed(0)}/${(l.rssService - f.rssService).toFixed(0)}`];
-    }));
+      return [
+        s.engine,
+        s.status,
+        s.requests,
+        s.errors,
+        s.p99Ms.toFixed(2),
+        median(s.rows.map((r) => r.genUsPerReq)).toFixed(1),
+        `${f.genUsPerReq.toFixed(1)}→${l.genUsPerReq.toFixed(1)}`,
+        `${(l.rssHeadroom - f.rssHeadroom).toFixed(0)}/${(l.rssWorkers - f.rssWorkers).toFixed(0)}/${(l.rssService - f.rssService).toFixed(0)}`,
+      ];
+    }),
+  );
   for (const s of results) for (const w of s.warnings) process.stdout.write(`warning (${s.engine}): ${w}\n`);
   const h = results.find((s) => s.engine === 'headroom');
   const a = results.find((s) => s.engine === 'autocannon');

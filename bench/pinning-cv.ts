@@ -27,7 +27,9 @@ printHost();
 const workload = await loadBench(fileURLToPath(new URL('./pinning-workload.ts', import.meta.url)));
 
 function startBusyLoop(): Promise<ChildProcess> {
-  const child = spawn('taskset', ['-c', '0', process.execPath, '-e', 'process.send("up"); for (;;) {}'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = spawn('taskset', ['-c', '0', process.execPath, '-e', 'process.send("up"); for (;;) {}'], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('message', () => resolve(child));
@@ -68,7 +70,11 @@ const cv = (xs: number[]) => {
   const sd = Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1));
   return (sd / mean) * 100;
 };
-const med = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
+const med = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
 const cell = (key: Key, stat: 'medianNs' | 'meanNs') => {
   const reps = results.get(key) ?? [];
   const xs = reps.map((r) => r[stat]);
@@ -76,11 +82,20 @@ const cell = (key: Key, stat: 'medianNs' | 'meanNs') => {
   return `${cv(xs).toFixed(1)}% (${(med(xs) / 1000).toFixed(1)}µs, cpu ${share.toFixed(0)}%, n=${xs.length})`;
 };
 
-console.log(`\nCoefficient of variation across repetitions of ${workload.tasks[0]}, each in a fresh process; bench CPU ${benchCpu}, load = busy loop on CPU 0.`);
-console.log(`${rounds} rounds × ${runs} repetitions per condition; 1-min load average during the runs: ${Math.min(...loads).toFixed(2)}-${Math.max(...loads).toFixed(2)}.\n`);
+console.log(
+  `\nCoefficient of variation across repetitions of ${workload.tasks[0]}, each in a fresh process; bench CPU ${benchCpu}, load = busy loop on CPU 0.`,
+);
+console.log(
+  `${rounds} rounds × ${runs} repetitions per condition; 1-min load average during the runs: ${Math.min(...loads).toFixed(2)}-${Math.max(...loads).toFixed(2)}.\n`,
+);
 for (const stat of ['medianNs', 'meanNs'] as const) {
-  console.log(`CV of each repetition's ${stat === 'medianNs' ? 'median' : 'mean'} per-iteration time (brackets: median over repetitions of that time and of the worker's CPU share)`);
-  const rows = [['', 'other CPU idle', 'other CPU loaded'], ...(['pinned', 'unpinned'] as const).map((p) => [p, cell(`${p}/idle`, stat), cell(`${p}/loaded`, stat)])];
+  console.log(
+    `CV of each repetition's ${stat === 'medianNs' ? 'median' : 'mean'} per-iteration time (brackets: median over repetitions of that time and of the worker's CPU share)`,
+  );
+  const rows = [
+    ['', 'other CPU idle', 'other CPU loaded'],
+    ...(['pinned', 'unpinned'] as const).map((p) => [p, cell(`${p}/idle`, stat), cell(`${p}/loaded`, stat)]),
+  ];
   const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(w[i] ?? 0)).join('   '));
   console.log('');

@@ -45,8 +45,16 @@ for (let i = 0; i < commits; i++) {
   const extra = i >= regressAt ? extraUs : 0;
   const started = performance.now();
   const r = spawnSync(process.execPath, [BIN, 'run', 'scenarios/orders-history.ts', '--db', db, '--json'], {
-    cwd: REPO, encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', HEADROOM_GIT_SHA: sha, HEADROOM_GIT_BRANCH: 'main', HEADROOM_GIT_DIRTY: '0', ORDERS_EXTRA_CPU_US: String(extra) },
+    cwd: REPO,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      NO_COLOR: '1',
+      HEADROOM_GIT_SHA: sha,
+      HEADROOM_GIT_BRANCH: 'main',
+      HEADROOM_GIT_DIRTY: '0',
+      ORDERS_EXTRA_CPU_US: String(extra),
+    },
   });
   const secs = ((performance.now() - started) / 1000).toFixed(1);
   if (r.status !== 0) {

@@ -3,7 +3,12 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-interface VitestJson { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }
+interface VitestJson {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+}
 
 let passed = 0;
 let failed = 0;

@@ -21,18 +21,44 @@ export function captureOf(parts: Set<string>, sample: number): CaptureOptions['c
 }
 
 /** Starts the service on CPU 0 with `nodeArgs` and `env` (capture's), `work` busy-loop rounds per request. */
-export function startService(nodeArgs: string[], env: Record<string, string>, work: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn('taskset', ['-c', '0', process.execPath, ...nodeArgs, SERVER], { env: { ...process.env, WORK: work, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+export function startService(
+  nodeArgs: string[],
+  env: Record<string, string>,
+  work: string,
+): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn('taskset', ['-c', '0', process.execPath, ...nodeArgs, SERVER], {
+    env: { ...process.env, WORK: work, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d) => { const m = /listening (\d+)/.exec(String(d)); if (m) resolve({ child, port: Number(m[1]) }); });
+    child.stdout!.on('data', (d) => {
+      const m = /listening (\d+)/.exec(String(d));
+      if (m) resolve({ child, port: Number(m[1]) });
+    });
     child.once('exit', (c) => reject(new Error(`server exited ${c}`)));
   });
 }
 
-export interface LoadResult { rps: number; p99: number; errors: number; requests: number }
+export interface LoadResult {
+  rps: number;
+  p99: number;
+  errors: number;
+  requests: number;
+}
 
 function autocannonArgs(port: number, seconds: number, connections: string): string[] {
-  return ['-c', '1', process.execPath, AUTOCANNON, '-j', '-c', connections, '-d', String(seconds), `http://127.0.0.1:${port}/orders?limit=10`];
+  return [
+    '-c',
+    '1',
+    process.execPath,
+    AUTOCANNON,
+    '-j',
+    '-c',
+    connections,
+    '-d',
+    String(seconds),
+    `http://127.0.0.1:${port}/orders?limit=10`,
+  ];
 }
 
 function parseResult(out: string): LoadResult {
@@ -42,8 +68,13 @@ function parseResult(out: string): LoadResult {
 
 /** Closed-loop load for `seconds` from CPU 1, waiting for it. */
 export function load(port: number, seconds: number, connections: string): LoadResult {
-  return parseResult(execFileSync('taskset', autocannonArgs(port, seconds, connections),
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] }));
+  return parseResult(
+    execFileSync('taskset', autocannonArgs(port, seconds, connections), {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }),
+  );
 }
 
 /** The same load, without blocking (to load several services at once). */
@@ -51,9 +82,15 @@ export function loadAsync(port: number, seconds: number, connections: string): P
   return new Promise((resolve, reject) => {
     const child = spawn('taskset', autocannonArgs(port, seconds, connections), { stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
-    child.stdout!.on('data', (d) => { out += String(d); });
+    child.stdout!.on('data', (d) => {
+      out += String(d);
+    });
     child.once('exit', () => {
-      try { resolve(parseResult(out)); } catch (e) { reject(e as Error); }
+      try {
+        resolve(parseResult(out));
+      } catch (e) {
+        reject(e as Error);
+      }
     });
   });
 }

@@ -10,7 +10,9 @@ export function hostLine(): string {
     const fam = /^cpu family\s*:\s*(\d+)/m.exec(info)?.[1];
     const mod = /^model\s*:\s*(\d+)/m.exec(info)?.[1];
     if (fam !== undefined && mod !== undefined) model += ` (family ${fam} model ${mod})`;
-  } catch { /* not Linux: the model name alone */ }
+  } catch {
+    /* not Linux: the model name alone */
+  }
   return `host: ${model}, ${os.cpus().length} cores, ${os.type()} ${os.release()}, Node ${process.version}, ${new Date().toISOString()}`;
 }
 

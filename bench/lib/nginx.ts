@@ -7,12 +7,18 @@ import { freePort, waitForHttp } from './net.ts';
 import { pinned } from './pin.ts';
 
 /** `pid`: nginx's own (nice and taskset exec into it; master_process is off, so it serves requests itself). */
-export interface Nginx { url: string; pid: number; stop(): Promise<void> }
+export interface Nginx {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
 
 export async function startNginx(cpus: number[]): Promise<Nginx> {
   const dir = mkdtempSync(join(tmpdir(), 'headroom-nginx-'));
   const port = await freePort();
-  writeFileSync(join(dir, 'nginx.conf'), `
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `
 worker_processes 1;
 daemon off;
 master_process off;
@@ -28,7 +34,8 @@ http {
     location / { return 200 'ok'; }
   }
 }
-`);
+`,
+  );
   const [cmd, args] = pinned(cpus, ['/usr/sbin/nginx', '-p', dir, '-c', join(dir, 'nginx.conf')]);
   const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
@@ -36,9 +43,13 @@ http {
   return {
     url,
     pid: child.pid!,
-    stop: () => new Promise<void>((resolve) => {
-      child.once('exit', () => { rmSync(dir, { recursive: true, force: true }); resolve(); });
-      child.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => {
+          rmSync(dir, { recursive: true, force: true });
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
   };
 }

@@ -4,7 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { pinned } from './pin.ts';
 
 export interface PeerResult {
-  rps: number; p50Ms: number; p95Ms: number | null; p99Ms: number; p999Ms: number | null;
+  rps: number;
+  p50Ms: number;
+  p95Ms: number | null;
+  p99Ms: number;
+  p999Ms: number | null;
   /** Generator CPU time (user + system) per request, µs: efficiency, robust to other load on the box. */
   cpuUsPerReq: number;
 }
@@ -16,8 +20,12 @@ function run(cpus: number[], argv: string[]): Promise<{ out: string; cpuS: numbe
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
     child.on('error', reject);
     child.on('exit', (code) => {
       const m = /RUSAGE ([\d.]+) ([\d.]+)/.exec(err);
@@ -47,10 +55,20 @@ export async function runWrk(url: string, connections: number, seconds: number, 
 const BARE = fileURLToPath(new URL('./autocannon-bare.ts', import.meta.url));
 
 /** Bare autocannon (its API, nothing of headroom's) in its own process pinned to `cpus`. */
-export async function runAutocannon(opts: { url: string; connections: number; seconds: number; overallRate?: number }, cpus: number[]): Promise<PeerResult> {
+export async function runAutocannon(
+  opts: { url: string; connections: number; seconds: number; overallRate?: number },
+  cpus: number[],
+): Promise<PeerResult> {
   const { out, cpuS } = await run(cpus, [process.execPath, BARE, JSON.stringify(opts)]);
   const r = JSON.parse(out) as { requests: { average: number; total: number }; duration: number; latency: Record<string, number> };
   const l = r.latency;
   // Includes node's start-up (~0.1-0.2 s of CPU): a small bias against autocannon in this column.
-  return { rps: r.requests.total / r.duration, p50Ms: l['p50'] ?? NaN, p95Ms: null, p99Ms: l['p99'] ?? NaN, p999Ms: l['p99_9'] ?? NaN, cpuUsPerReq: (cpuS * 1e6) / r.requests.total };
+  return {
+    rps: r.requests.total / r.duration,
+    p50Ms: l['p50'] ?? NaN,
+    p95Ms: null,
+    p99Ms: l['p99'] ?? NaN,
+    p999Ms: l['p99_9'] ?? NaN,
+    cpuUsPerReq: (cpuS * 1e6) / r.requests.total,
+  };
 }

@@ -29,7 +29,11 @@ export function rssMb(pid: number): number | null {
 
 /** The command line of a process ('' when gone). */
 export function cmdline(pid: number): string {
-  try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '); } catch { return ''; }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
 }
 
 /** Every live descendant of `root` (not `root` itself). */
@@ -44,7 +48,12 @@ export function descendants(root: number): number[] {
     children.set(ppid, [...(children.get(ppid) ?? []), pid]);
   }
   const out: number[] = [];
-  const walk = (p: number): void => { for (const c of children.get(p) ?? []) { out.push(c); walk(c); } };
+  const walk = (p: number): void => {
+    for (const c of children.get(p) ?? []) {
+      out.push(c);
+      walk(c);
+    }
+  };
   walk(root);
   return out;
 }

@@ -52,7 +52,11 @@ function readBody(req: IncomingMessage): Promise<string> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) { reject(new Error('body too large')); req.destroy(); return; }
+      if (size > MAX_BODY) {
+        reject(new Error('body too large'));
+        req.destroy();
+        return;
+      }
       chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
@@ -102,7 +106,9 @@ const EXTRA_CPU_US = Math.max(0, Number(process.env['ORDERS_EXTRA_CPU_US'] ?? 0)
 
 function burnCpu(us: number): void {
   const until = process.hrtime.bigint() + BigInt(Math.round(us * 1000));
-  while (process.hrtime.bigint() < until) { /* spin: CPU time, as real work would take */ }
+  while (process.hrtime.bigint() < until) {
+    /* spin: CPU time, as real work would take */
+  }
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -118,7 +124,11 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   }
   if (req.method === 'POST' && path === '/orders') {
     let parsed: unknown;
-    try { parsed = JSON.parse(await readBody(req)); } catch (err) { return send(res, 400, { error: `invalid JSON: ${(err as Error).message}` }); }
+    try {
+      parsed = JSON.parse(await readBody(req));
+    } catch (err) {
+      return send(res, 400, { error: `invalid JSON: ${(err as Error).message}` });
+    }
     const v = validateOrder(parsed);
     if (typeof v === 'string') return send(res, 422, { error: v });
     return send(res, 201, addOrder(v.sku, v.qty));
@@ -126,13 +136,19 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   if (req.method === 'GET' && path === '/report') return send(res, 200, buildSalesReport());
   if (req.method === 'POST' && path === '/crash') {
     // Test hook: lets end-to-end tests kill the service mid-run. Off unless asked for.
-    if (process.env['ORDERS_ALLOW_CRASH'] === '1') { send(res, 200, { crashing: true }); setTimeout(() => process.exit(70), 5); return; }
+    if (process.env['ORDERS_ALLOW_CRASH'] === '1') {
+      send(res, 200, { crashing: true });
+      setTimeout(() => process.exit(70), 5);
+      return;
+    }
   }
   send(res, 404, { error: `no route ${req.method} ${path}` });
 }
 
 const server = createServer((req, res) => {
-  handle(req, res).catch((err: Error) => { if (!res.headersSent) send(res, 500, { error: err.message }); });
+  handle(req, res).catch((err: Error) => {
+    if (!res.headersSent) send(res, 500, { error: err.message });
+  });
 });
 server.keepAliveTimeout = 65_000;
 const port = Number(process.env['PORT'] ?? 3000);

@@ -17,13 +17,15 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: {
-  port: { type: 'string', default: '0' },
-  host: { type: 'string', default: '127.0.0.1' },
-  stall: { type: 'string', default: '100' },
-  period: { type: 'string', default: '1000' },
-  report: { type: 'string' },
-} });
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '0' },
+    host: { type: 'string', default: '127.0.0.1' },
+    stall: { type: 'string', default: '100' },
+    period: { type: 'string', default: '1000' },
+    report: { type: 'string' },
+  },
+});
 const stallMs = Number(values.stall);
 const periodMs = Number(values.period);
 
@@ -82,12 +84,17 @@ if (values.report !== undefined) {
 // so their share of time is exactly stall/period however late a timer fires.
 let nextStall = performance.now() + periodMs;
 function armStall(): void {
-  setTimeout(() => {
-    const until = performance.now() + stallMs;
-    while (performance.now() < until) { /* block the event loop */ }
-    nextStall += periodMs;
-    armStall();
-  }, Math.max(0, nextStall - performance.now()));
+  setTimeout(
+    () => {
+      const until = performance.now() + stallMs;
+      while (performance.now() < until) {
+        /* block the event loop */
+      }
+      nextStall += periodMs;
+      armStall();
+    },
+    Math.max(0, nextStall - performance.now()),
+  );
 }
 
 server.listen(Number(values.port), values.host, () => {

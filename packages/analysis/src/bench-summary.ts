@@ -36,9 +36,14 @@ export function summarizeBenchTasks(tasks: readonly string[], reps: readonly Ben
     const mean = ok.reduce((s, v) => s + v, 0) / (ok.length || 1);
     const sd = Math.sqrt(ok.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, ok.length - 1));
     return {
-      task, runs: ok.length, failed: mine.length - ok.length, medianNs: m?.median ?? null,
-      ciLowNs: m?.ci?.low ?? null, ciHighNs: m?.ci?.high ?? null,
-      cvPct: ok.length > 1 ? (sd / mean) * 100 : null, opsPerSec: m ? 1e9 / m.median : null,
+      task,
+      runs: ok.length,
+      failed: mine.length - ok.length,
+      medianNs: m?.median ?? null,
+      ciLowNs: m?.ci?.low ?? null,
+      ciHighNs: m?.ci?.high ?? null,
+      cvPct: ok.length > 1 ? (sd / mean) * 100 : null,
+      opsPerSec: m ? 1e9 / m.median : null,
     };
   });
 }

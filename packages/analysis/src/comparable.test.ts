@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { comparabilityProblems, type RunFacts } from './comparable.ts';
 
-const run = (id: string, o: Partial<RunFacts> = {}): RunFacts => ({ id, kind: 'load', scenario: 'orders', status: 'completed', measuredPhases: ['steady'], requests: 1000, benchReps: 0, ...o });
+const run = (id: string, o: Partial<RunFacts> = {}): RunFacts => ({
+  id,
+  kind: 'load',
+  scenario: 'orders',
+  status: 'completed',
+  measuredPhases: ['steady'],
+  requests: 1000,
+  benchReps: 0,
+  ...o,
+});
 
 describe('comparabilityProblems', () => {
   it('accepts runs of one scenario with the same phases', () => {
@@ -10,7 +19,9 @@ describe('comparabilityProblems', () => {
   it('refuses failed, interrupted and empty runs, never forcible', () => {
     const p = comparabilityProblems([run('a', { status: 'failed' })], [run('b', { status: 'interrupted' }), run('c', { requests: 0 })]);
     expect(p.map((x) => [x.message.split(':')[0], x.forcible])).toEqual([
-      ['run a is failed, not completed', false], ['run b is interrupted, not completed', false], ['run c measured no requests', false],
+      ['run a is failed, not completed', false],
+      ['run b is interrupted, not completed', false],
+      ['run c measured no requests', false],
     ]);
   });
   it('refuses other scenarios and other phase sets unless forced, and mixed kinds always', () => {

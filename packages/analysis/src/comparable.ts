@@ -33,16 +33,29 @@ const USABLE = new Set(['completed', 'aborted']);
 export function comparabilityProblems(baseline: readonly RunFacts[], candidate: readonly RunFacts[]): ComparabilityProblem[] {
   const problems: ComparabilityProblem[] = [];
   for (const r of [...baseline, ...candidate]) {
-    if (!USABLE.has(r.status)) problems.push({ message: `run ${r.id} is ${r.status}, not completed: its figures are not a measurement of the service (see headroom runs show ${r.id})`, forcible: false });
+    if (!USABLE.has(r.status))
+      problems.push({
+        message: `run ${r.id} is ${r.status}, not completed: its figures are not a measurement of the service (see headroom runs show ${r.id})`,
+        forcible: false,
+      });
     else if (r.kind === 'load' && r.requests === 0) problems.push({ message: `run ${r.id} measured no requests`, forcible: false });
-    else if (r.kind === 'bench' && r.benchReps === 0) problems.push({ message: `run ${r.id} has no successful repetitions`, forcible: false });
+    else if (r.kind === 'bench' && r.benchReps === 0)
+      problems.push({ message: `run ${r.id} has no successful repetitions`, forcible: false });
   }
   const all = [...baseline, ...candidate];
   const kinds = [...new Set(all.map((r) => r.kind))];
   if (kinds.length > 1) problems.push({ message: `the sides mix ${kinds.join(' and ')} runs`, forcible: false });
   const scenarios = [...new Set(all.map((r) => r.scenario))];
-  if (scenarios.length > 1) problems.push({ message: `the runs are of different scenarios (${scenarios.join(', ')}); scope refs with latest:<scenario> or pass --force`, forcible: true });
+  if (scenarios.length > 1)
+    problems.push({
+      message: `the runs are of different scenarios (${scenarios.join(', ')}); scope refs with latest:<scenario> or pass --force`,
+      forcible: true,
+    });
   const phaseSets = [...new Set(all.filter((r) => r.kind === 'load').map((r) => r.measuredPhases.join(',')))];
-  if (phaseSets.length > 1) problems.push({ message: `the runs measured different phases (${phaseSets.map((p) => `[${p}]`).join(' vs ')}); pass --force to compare the phases they share`, forcible: true });
+  if (phaseSets.length > 1)
+    problems.push({
+      message: `the runs measured different phases (${phaseSets.map((p) => `[${p}]`).join(' vs ')}); pass --force to compare the phases they share`,
+      forcible: true,
+    });
   return problems;
 }

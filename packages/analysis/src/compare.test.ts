@@ -98,7 +98,11 @@ describe('compare: verdicts', () => {
 
   it('marks benchmarks missing on one side and leaves them out of the geomean', () => {
     const c = compare(set('a', { f: base, g: base }), set('b', { f: slower, h: base }));
-    expect(c.rows.map((r) => [r.name, r.verdict])).toEqual([['f', 'slower'], ['g', 'missing'], ['h', 'missing']]);
+    expect(c.rows.map((r) => [r.name, r.verdict])).toEqual([
+      ['f', 'slower'],
+      ['g', 'missing'],
+      ['h', 'missing'],
+    ]);
     expect(c.warnings).toContain('g: missing in b');
     expect(c.warnings).toContain('h: missing in a');
     expect(c.geomean?.count).toBe(1);
@@ -109,7 +113,10 @@ describe('compare: verdicts', () => {
       [set('a', { f: base }, 'ns/op'), set('a', { f: [56, 56, 56, 56] }, 'B/op')],
       [set('b', { f: slower }, 'ns/op'), set('b', { f: [56, 56, 56, 56] }, 'B/op')],
     );
-    expect(out.map((c) => [c.unit, c.rows[0]?.verdict])).toEqual([['ns/op', 'slower'], ['B/op', '~']]);
+    expect(out.map((c) => [c.unit, c.rows[0]?.verdict])).toEqual([
+      ['ns/op', 'slower'],
+      ['B/op', '~'],
+    ]);
   });
 });
 
@@ -140,8 +147,14 @@ describe('regressionGate', () => {
     expect(guarded.regressions[0]).toMatchObject({ name: 'p99', reason: 'max-change', p: 1 }); // exact U with 1+1 runs: p = 1, never significant
     expect(guarded.regressions[0]?.deltaPct).toBeCloseTo(((4680 - 6.7) / 6.7) * 100, 6);
     // Higher is better for throughput: a 30% drop in req/s is a worsening, a 30% rise is not.
-    expect(regressionGate(compare(set('a', { rate: [1000] }, 'req/s'), set('b', { rate: [700] }, 'req/s')), { maxChange: 0.2 }).status).toBe('failed');
-    expect(regressionGate(compare(set('a', { rate: [1000] }, 'req/s'), set('b', { rate: [1300] }, 'req/s')), { maxChange: 0.2 }).status).toBe('passed');
-    expect(regressionGate(compare(set('a', { p99: [10] }, 'ms'), set('b', { p99: [11.9] }, 'ms')), { maxChange: 0.2 }).status).toBe('passed');
+    expect(
+      regressionGate(compare(set('a', { rate: [1000] }, 'req/s'), set('b', { rate: [700] }, 'req/s')), { maxChange: 0.2 }).status,
+    ).toBe('failed');
+    expect(
+      regressionGate(compare(set('a', { rate: [1000] }, 'req/s'), set('b', { rate: [1300] }, 'req/s')), { maxChange: 0.2 }).status,
+    ).toBe('passed');
+    expect(regressionGate(compare(set('a', { p99: [10] }, 'ms'), set('b', { p99: [11.9] }, 'ms')), { maxChange: 0.2 }).status).toBe(
+      'passed',
+    );
   });
 });

@@ -84,7 +84,12 @@ export interface Comparison {
 
 function summarize(values: readonly number[], confidence: number): SideSummary {
   const m = medianCI(values, confidence);
-  const s: SideSummary = { n: m.n, median: m.median, ci: m.ci ? { low: m.ci.low, high: m.ci.high, coverage: m.ci.coverage } : null, values: [...values] };
+  const s: SideSummary = {
+    n: m.n,
+    median: m.median,
+    ci: m.ci ? { low: m.ci.low, high: m.ci.high, coverage: m.ci.coverage } : null,
+    values: [...values],
+  };
   if (m.reason) s.ciReason = m.reason;
   return s;
 }
@@ -98,7 +103,8 @@ export function compare(baseline: SampleSet, candidate: SampleSet, options: Comp
   const unit = baseline.unit;
   const higherIsBetter = options.higherIsBetter ?? isHigherBetter(unit);
   const warnings: string[] = [];
-  if (candidate.unit !== baseline.unit) warnings.push(`units differ: baseline is ${baseline.unit}, candidate is ${candidate.unit}; compared as ${unit}`);
+  if (candidate.unit !== baseline.unit)
+    warnings.push(`units differ: baseline is ${baseline.unit}, candidate is ${candidate.unit}; compared as ${unit}`);
 
   const base = new Map(sampleEntries(baseline));
   const cand = new Map(sampleEntries(candidate));
@@ -109,10 +115,16 @@ export function compare(baseline: SampleSet, candidate: SampleSet, options: Comp
     const b = base.get(name);
     const c = cand.get(name);
     const row: BenchmarkComparison = {
-      name, unit, higherIsBetter,
+      name,
+      unit,
+      higherIsBetter,
       baseline: b && b.length > 0 ? summarize(b, confidence) : null,
       candidate: c && c.length > 0 ? summarize(c, confidence) : null,
-      deltaPct: null, p: null, method: null, verdict: 'missing', withinNoise: false,
+      deltaPct: null,
+      p: null,
+      method: null,
+      verdict: 'missing',
+      withinNoise: false,
     };
     rows.push(row);
     if (!row.baseline || !row.candidate) {
@@ -134,9 +146,10 @@ export function compare(baseline: SampleSet, candidate: SampleSet, options: Comp
     const floorP = minAchievableP(n1, n2);
     if (t.method === 'exact' && floorP > alpha) {
       row.verdict = 'insufficient';
-      row.reason = n1 === 1 && n2 === 1
-        ? 'a single run per side: the difference is shown, but one run cannot support a significance claim'
-        : `with ${n1} vs ${n2} samples the smallest possible p is ${floorP.toPrecision(3)} > alpha ${alpha}: no result could be significant`;
+      row.reason =
+        n1 === 1 && n2 === 1
+          ? 'a single run per side: the difference is shown, but one run cannot support a significance claim'
+          : `with ${n1} vs ${n2} samples the smallest possible p is ${floorP.toPrecision(3)} > alpha ${alpha}: no result could be significant`;
       warnings.push(`${name}: ${row.reason}`);
     } else if (t.p > alpha) {
       row.verdict = '~';
@@ -147,11 +160,21 @@ export function compare(baseline: SampleSet, candidate: SampleSet, options: Comp
     }
   }
   if (fewForCI > 0) {
-    warnings.push(`${fewForCI} benchmark${fewForCI === 1 ? '' : 's'}: need >= ${minSamplesForCI(confidence)} samples per side for a ${confidence * 100}% confidence interval of the median`);
+    warnings.push(
+      `${fewForCI} benchmark${fewForCI === 1 ? '' : 's'}: need >= ${minSamplesForCI(confidence)} samples per side for a ${confidence * 100}% confidence interval of the median`,
+    );
   }
   return {
-    baselineLabel: baseline.label, candidateLabel: candidate.label, unit, higherIsBetter,
-    alpha, noiseFloor, confidence, rows, geomean: geomeanRow(rows), warnings,
+    baselineLabel: baseline.label,
+    candidateLabel: candidate.label,
+    unit,
+    higherIsBetter,
+    alpha,
+    noiseFloor,
+    confidence,
+    rows,
+    geomean: geomeanRow(rows),
+    warnings,
   };
 }
 

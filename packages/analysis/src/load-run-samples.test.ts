@@ -30,7 +30,11 @@ describe('loadRunSamples', () => {
 
 describe('benchRepSamples', () => {
   it('one value per repetition, in ns/op: the median by default, the mean on request', () => {
-    const rows = [{ task: 'a', median_ns: 10, mean_ns: 15 }, { task: 'b', median_ns: 20, mean_ns: 25 }, { task: 'a', median_ns: 11, mean_ns: 16 }];
+    const rows = [
+      { task: 'a', median_ns: 10, mean_ns: 15 },
+      { task: 'b', median_ns: 20, mean_ns: 25 },
+      { task: 'a', median_ns: 11, mean_ns: 16 },
+    ];
     const s = benchRepSamples(rows, 'run1');
     expect(s.unit).toBe('ns/op');
     expect(Object.fromEntries(sampleEntries(s))).toEqual({ a: [10, 11], b: [20] });

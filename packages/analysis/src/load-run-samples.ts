@@ -33,7 +33,10 @@ export function loadRunSamples(rows: readonly LoadPhaseRow[], label = 'runs'): S
     push(lat, `${r.phase} p50`, r.p50_ms);
     push(lat, `${r.phase} p99`, r.p99_ms);
   }
-  return [{ label, unit: 'req/s', benchmarks: rate }, { label, unit: 'ms', benchmarks: lat }];
+  return [
+    { label, unit: 'req/s', benchmarks: rate },
+    { label, unit: 'ms', benchmarks: lat },
+  ];
 }
 
 /** One repetition of a bench task, as stored in `bench_reps`. */
@@ -51,7 +54,11 @@ export interface BenchRepSampleRow {
  * milliseconds, and measured 5-10× noisier across repetitions than the median on a busy
  * 2-CPU host. Pass 'mean_ns' for Go-like mean ns/op.
  */
-export function benchRepSamples(rows: readonly BenchRepSampleRow[], label = 'bench', statistic: 'mean_ns' | 'median_ns' = 'median_ns'): SampleSet {
+export function benchRepSamples(
+  rows: readonly BenchRepSampleRow[],
+  label = 'bench',
+  statistic: 'mean_ns' | 'median_ns' = 'median_ns',
+): SampleSet {
   const m = new Map<string, number[]>();
   for (const r of rows) {
     const v = r[statistic];

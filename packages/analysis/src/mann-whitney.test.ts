@@ -61,7 +61,7 @@ describe('mannWhitneyU', () => {
     expect(r.p).toBeCloseTo(0.24462, 4);
   });
 
-  it('gives R\'s p = 0.007937 for fully separated samples of 5 (= 2/252)', () => {
+  it("gives R's p = 0.007937 for fully separated samples of 5 (= 2/252)", () => {
     // R: wilcox.test(1:5, 6:10) → W = 0, p-value = 0.007937
     const r = mannWhitneyU([1, 2, 3, 4, 5], [6, 7, 8, 9, 10]);
     expect(r.u).toBe(0);
@@ -71,7 +71,15 @@ describe('mannWhitneyU', () => {
   it('reproduces the published two-tailed alpha = 0.05 critical values of U for n1 = n2', () => {
     // Standard tables of critical U (e.g. Mann & Whitney 1947; Siegel & Castellan 1988, Table J):
     // n = 5: 2, 6: 5, 7: 8, 8: 13, 9: 17, 10: 23, 20: 127.
-    const table: [number, number][] = [[5, 2], [6, 5], [7, 8], [8, 13], [9, 17], [10, 23], [20, 127]];
+    const table: [number, number][] = [
+      [5, 2],
+      [6, 5],
+      [7, 8],
+      [8, 13],
+      [9, 17],
+      [10, 23],
+      [20, 127],
+    ];
     for (const [n, u] of table) expect(criticalU(n, 0.05), `n=${n}`).toBe(u);
   });
 
@@ -85,10 +93,22 @@ describe('mannWhitneyU', () => {
 
   it('agrees with brute-force enumeration of the permutation distribution on heavily tied data', () => {
     const cases: [number[], number[]][] = [
-      [[1, 1, 2, 2, 3], [2, 3, 3, 4, 4, 4]],
-      [[5, 5, 5, 6], [5, 6, 6, 7, 7]],
-      [[1, 2, 2, 2, 2, 3, 9], [2, 2, 4, 4, 5, 5, 5]],
-      [[10, 10, 10], [10, 10, 10, 11]],
+      [
+        [1, 1, 2, 2, 3],
+        [2, 3, 3, 4, 4, 4],
+      ],
+      [
+        [5, 5, 5, 6],
+        [5, 6, 6, 7, 7],
+      ],
+      [
+        [1, 2, 2, 2, 2, 3, 9],
+        [2, 2, 4, 4, 5, 5, 5],
+      ],
+      [
+        [10, 10, 10],
+        [10, 10, 10, 11],
+      ],
     ];
     for (const [a, b] of cases) expect(mannWhitneyU(a, b).p).toBeCloseTo(bruteForceP(a, b), 12);
   });

@@ -46,7 +46,7 @@ function rank(a: readonly number[], b: readonly number[]): Ranked {
   pooled.sort((x, y) => x.v - y.v);
   const groups: Ranked['groups'] = [];
   let rankSum2 = 0;
-  for (let i = 0; i < pooled.length; ) {
+  for (let i = 0; i < pooled.length;) {
     let j = i;
     while (j + 1 < pooled.length && (pooled[j + 1] as { v: number }).v === (pooled[i] as { v: number }).v) j++;
     const size = j - i + 1;

@@ -8,7 +8,10 @@ describe('medianCI', () => {
     // 1 − 22/1024 = 0.978516; n = 20 → (x6, x15), coverage 0.958611; n = 100 → (x40, x61), coverage 0.9648.
     const seq = (n: number) => Array.from({ length: n }, (_, i) => (i + 1) * 10).reverse();
     const expectations: [number, number, number, number][] = [
-      [6, 1, 6, 0.96875], [10, 2, 9, 0.978516], [20, 6, 15, 0.958611], [100, 40, 61, 0.9648],
+      [6, 1, 6, 0.96875],
+      [10, 2, 9, 0.978516],
+      [20, 6, 15, 0.958611],
+      [100, 40, 61, 0.9648],
     ];
     for (const [n, lo, hi, cov] of expectations) {
       const r = medianCI(seq(n));

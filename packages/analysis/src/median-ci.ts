@@ -43,7 +43,13 @@ export function medianCI(sample: readonly number[], confidence = 0.95): MedianCI
   const med = median(s);
   const need = minSamplesForCI(confidence);
   if (n < need) {
-    return { n, median: med, ci: null, confidence, reason: `need >= ${need} samples for a ${pct(confidence)} confidence interval, have ${n}` };
+    return {
+      n,
+      median: med,
+      ci: null,
+      confidence,
+      reason: `need >= ${need} samples for a ${pct(confidence)} confidence interval, have ${n}`,
+    };
   }
   const tail = (1 - confidence) / 2;
   // cdf(i) = P(B <= i), B ~ Binomial(n, 1/2); accumulate pmf in log space so large n cannot underflow 2^-n.
@@ -65,7 +71,9 @@ export function medianCI(sample: readonly number[], confidence = 0.95): MedianCI
   const lowRank = k;
   const highRank = n - k + 1;
   return {
-    n, median: med, confidence,
+    n,
+    median: med,
+    confidence,
     ci: { low: s[lowRank - 1] as number, high: s[highRank - 1] as number, lowRank, highRank, coverage: 1 - 2 * below },
   };
 }

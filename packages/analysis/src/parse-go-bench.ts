@@ -39,12 +39,20 @@ export function parseGoBench(text: string, name: string): SampleSet[] {
     const fields = (m[2] ?? '').trim().split(/\s+/);
     if (bench === '' || (bench[0] !== undefined && /[a-z]/.test(bench[0]))) return; // "Benchmarking…" prose, not a result
     if (!/^\d+$/.test(fields[0] ?? '')) {
-      issues.push({ path: where, message: `expected the iteration count after ${JSON.stringify('Benchmark' + (m[1] ?? ''))}, got ${JSON.stringify(fields[0] ?? '')}`, hint: 'result lines look like "BenchmarkFoo-8  1000000  1234 ns/op"' });
+      issues.push({
+        path: where,
+        message: `expected the iteration count after ${JSON.stringify('Benchmark' + (m[1] ?? ''))}, got ${JSON.stringify(fields[0] ?? '')}`,
+        hint: 'result lines look like "BenchmarkFoo-8  1000000  1234 ns/op"',
+      });
       return;
     }
     const pairs = fields.slice(1);
     if (pairs.length === 0 || pairs.length % 2 !== 0) {
-      issues.push({ path: where, message: `expected value/unit pairs after the iteration count, got ${JSON.stringify(pairs.join(' '))}`, hint: 'e.g. "1234 ns/op  56 B/op"' });
+      issues.push({
+        path: where,
+        message: `expected value/unit pairs after the iteration count, got ${JSON.stringify(pairs.join(' '))}`,
+        hint: 'e.g. "1234 ns/op  56 B/op"',
+      });
       return;
     }
     for (let p = 0; p < pairs.length; p += 2) {
@@ -60,7 +68,13 @@ export function parseGoBench(text: string, name: string): SampleSet[] {
   });
   if (issues.length > 0) throw new ValidationError(name, issues);
   if (rows.length === 0) {
-    throw new ValidationError(name, [{ path: '(file)', message: 'no benchmark result lines found', hint: 'expected JSON {"unit": "ns/op", "benchmarks": {...}} or `go test -bench` output with lines like "BenchmarkFoo-8  1000000  1234 ns/op"' }]);
+    throw new ValidationError(name, [
+      {
+        path: '(file)',
+        message: 'no benchmark result lines found',
+        hint: 'expected JSON {"unit": "ns/op", "benchmarks": {...}} or `go test -bench` output with lines like "BenchmarkFoo-8  1000000  1234 ns/op"',
+      },
+    ]);
   }
   // Names only need the package to stay unique when the file holds several packages.
   const qualify = pkgs.size > 1;

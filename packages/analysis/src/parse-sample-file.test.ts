@@ -61,7 +61,10 @@ describe('parseSampleFile: JSON', () => {
     expect(one).toHaveLength(1);
     expect(one[0]?.label).toBe('a.json');
     const two = parseSampleFile('[{"unit":"ns/op","label":"v1","benchmarks":{"p":[1]}},{"unit":"B/op","benchmarks":{"p":[8]}}]', 'b.json');
-    expect(two.map((s) => [s.label, s.unit])).toEqual([['v1', 'ns/op'], ['b.json', 'B/op']]);
+    expect(two.map((s) => [s.label, s.unit])).toEqual([
+      ['v1', 'ns/op'],
+      ['b.json', 'B/op'],
+    ]);
   });
 
   it('reports every problem with its path', () => {

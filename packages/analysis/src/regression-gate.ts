@@ -58,11 +58,17 @@ export function regressionGate(comparison: Comparison | readonly Comparison[], o
       const guard = options.maxChange !== undefined && worsening(r) > options.maxChange;
       if (!significant && !guard) continue;
       regressions.push({
-        name: r.name, unit: r.unit, deltaPct: r.deltaPct as number, p: significant ? (r.p as number) : r.p,
+        name: r.name,
+        unit: r.unit,
+        deltaPct: r.deltaPct as number,
+        p: significant ? (r.p as number) : r.p,
         reason: significant ? 'significant' : 'max-change',
-        baselineMedian: (r.baseline as { median: number }).median, candidateMedian: (r.candidate as { median: number }).median,
+        baselineMedian: (r.baseline as { median: number }).median,
+        candidateMedian: (r.candidate as { median: number }).median,
       });
     }
   }
-  return regressions.length === 0 ? { status: 'passed', regressions: [], checked, unjudged } : { status: 'failed', regressions, checked, unjudged };
+  return regressions.length === 0
+    ? { status: 'passed', regressions: [], checked, unjudged }
+    : { status: 'failed', regressions, checked, unjudged };
 }

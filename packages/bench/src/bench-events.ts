@@ -6,7 +6,10 @@ import { runBench, type BenchEvent, type RunBenchOptions } from './run-bench.ts'
 import type { Bench } from '@headroom/core';
 
 /** Runs the bench and yields every event in order. */
-export async function* benchEvents(bench: Bench, options: Omit<RunBenchOptions, 'onEvent'> = {}): AsyncGenerator<BenchEvent, void, undefined> {
+export async function* benchEvents(
+  bench: Bench,
+  options: Omit<RunBenchOptions, 'onEvent'> = {},
+): AsyncGenerator<BenchEvent, void, undefined> {
   const queue: BenchEvent[] = [];
   let wake: (() => void) | undefined;
   let finished = false;
@@ -18,8 +21,15 @@ export async function* benchEvents(bench: Bench, options: Omit<RunBenchOptions, 
       wake?.();
     },
   }).then(
-    () => { finished = true; wake?.(); },
-    (error: unknown) => { failure = { error }; finished = true; wake?.(); },
+    () => {
+      finished = true;
+      wake?.();
+    },
+    (error: unknown) => {
+      failure = { error };
+      finished = true;
+      wake?.();
+    },
   );
   while (true) {
     const next = queue.shift();
@@ -28,7 +38,9 @@ export async function* benchEvents(bench: Bench, options: Omit<RunBenchOptions, 
       continue;
     }
     if (finished) break;
-    await new Promise<void>((r) => { wake = r; });
+    await new Promise<void>((r) => {
+      wake = r;
+    });
     wake = undefined;
   }
   await run;

@@ -44,7 +44,10 @@ export class BenchWorkerProcess {
     });
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
-        this.settle({ status: 'failed', error: `bench worker ${pid} exited (${signal ?? `code ${code}`}) before reporting a result${this.stderr ? `; stderr:\n${this.stderr}` : ''}` });
+        this.settle({
+          status: 'failed',
+          error: `bench worker ${pid} exited (${signal ?? `code ${code}`}) before reporting a result${this.stderr ? `; stderr:\n${this.stderr}` : ''}`,
+        });
         resolve({ code, signal });
       });
     });
@@ -56,12 +59,24 @@ export class BenchWorkerProcess {
     const child = spawn('taskset', args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
     return new Promise((resolve, reject) => {
       let stderr = '';
-      child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
-      const onExit = (code: number | null) => reject(new RunFailedError('E_BENCH_WORKER', `bench worker exited with code ${code} before it was ready: ${stderr.trim() || 'no output'}`));
+      child.stderr?.on('data', (d: Buffer) => {
+        stderr += d.toString();
+      });
+      const onExit = (code: number | null) =>
+        reject(
+          new RunFailedError(
+            'E_BENCH_WORKER',
+            `bench worker exited with code ${code} before it was ready: ${stderr.trim() || 'no output'}`,
+          ),
+        );
       child.once('error', (e: NodeJS.ErrnoException) => {
-        reject(e.code === 'ENOENT'
-          ? new RunFailedError('E_TASKSET', 'taskset was not found; install util-linux (Debian: apt-get install util-linux)', { cause: e })
-          : new RunFailedError('E_BENCH_WORKER', `could not start a bench worker: ${e.message}`, { cause: e }));
+        reject(
+          e.code === 'ENOENT'
+            ? new RunFailedError('E_TASKSET', 'taskset was not found; install util-linux (Debian: apt-get install util-linux)', {
+                cause: e,
+              })
+            : new RunFailedError('E_BENCH_WORKER', `could not start a bench worker: ${e.message}`, { cause: e }),
+        );
       });
       child.once('exit', onExit);
       child.once('message', (msg: BenchWorkerToParent) => {

@@ -12,7 +12,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function benchFile(name: string, body: string): string {
   const file = join(dir, name);
   // A temp dir has no node_modules: '@headroom/core' resolves through core's module hook, as for users' files anywhere.
-  writeFileSync(file, `import { defineBench } from '@headroom/core';\nconst payload: string = JSON.stringify({ id: 7, tags: ['a', 'b'], n: 3.5 });\nexport default defineBench(${body});\n`);
+  writeFileSync(
+    file,
+    `import { defineBench } from '@headroom/core';\nconst payload: string = JSON.stringify({ id: 7, tags: ['a', 'b'], n: 3.5 });\nexport default defineBench(${body});\n`,
+  );
   return file;
 }
 
@@ -25,10 +28,13 @@ async function run(file: string, extra: Parameters<typeof runBench>[1] = {}) {
 
 describe('runBench, process isolation (real pinned processes)', () => {
   it('interleaves repetitions across tasks, verifies pinning from /proc, uses a fresh pid per repetition', async () => {
-    const file = benchFile('two.bench.ts', `{
+    const file = benchFile(
+      'two.bench.ts',
+      `{
       name: 'two', cpus: [${CPU}], runs: 3, time: '30ms', warmup: '10ms',
       tasks: { parse: () => JSON.parse(payload), concat: () => payload + payload },
-    }`);
+    }`,
+    );
     const { result, events } = await run(file);
     expect(result.status).toBe('completed');
     const order = events.filter((e) => e.type === 'repetition').map((e) => `${e.outcome.task}#${e.outcome.repetition}`);
@@ -59,10 +65,13 @@ describe('runBench, process isolation (real pinned processes)', () => {
   }, 60_000);
 
   it('reports a throwing task as failed data and keeps running the others', async () => {
-    const file = benchFile('fail.bench.ts', `{
+    const file = benchFile(
+      'fail.bench.ts',
+      `{
       name: 'fail', cpus: [${CPU}], runs: 2, time: '20ms', warmup: '0ms',
       tasks: { good: () => payload.length, bad: () => { throw new Error('boom in task'); } },
-    }`);
+    }`,
+    );
     const { result, events } = await run(file, { sampleCap: 50 });
     expect(result.status).toBe('failed');
     expect(result.failedTasks).toEqual(['bad']);
@@ -77,7 +86,10 @@ describe('runBench, process isolation (real pinned processes)', () => {
   }, 60_000);
 
   it('writes a CPU profile per repetition when asked', async () => {
-    const file = benchFile('prof.bench.ts', `{ name: 'prof', cpus: [${CPU}], runs: 1, time: '20ms', warmup: '0ms', tasks: { p: () => JSON.parse(payload) } }`);
+    const file = benchFile(
+      'prof.bench.ts',
+      `{ name: 'prof', cpus: [${CPU}], runs: 1, time: '20ms', warmup: '0ms', tasks: { p: () => JSON.parse(payload) } }`,
+    );
     const profDir = join(dir, 'profiles');
     const { result } = await run(file, { profile: { dir: profDir } });
     const r = result.repetitions[0] as RepetitionResult;
@@ -86,7 +98,10 @@ describe('runBench, process isolation (real pinned processes)', () => {
   }, 60_000);
 
   it('stops on abort and says so', async () => {
-    const file = benchFile('abort.bench.ts', `{ name: 'abort', cpus: [${CPU}], runs: 5, time: '2s', warmup: '0ms', tasks: { slow: () => JSON.parse(payload) } }`);
+    const file = benchFile(
+      'abort.bench.ts',
+      `{ name: 'abort', cpus: [${CPU}], runs: 5, time: '2s', warmup: '0ms', tasks: { slow: () => JSON.parse(payload) } }`,
+    );
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 300);
     const t0 = Date.now();
@@ -99,10 +114,13 @@ describe('runBench, process isolation (real pinned processes)', () => {
 
 describe('runBench, thread isolation', () => {
   it('runs each repetition in a fresh worker thread of one pinned host process', async () => {
-    const file = benchFile('threads.bench.ts', `{
+    const file = benchFile(
+      'threads.bench.ts',
+      `{
       name: 'threads', cpus: [${CPU}], runs: 2, time: '20ms', warmup: '5ms', isolation: 'thread',
       tasks: { a: () => payload.length, b: () => payload.toUpperCase() },
-    }`);
+    }`,
+    );
     const { result } = await run(file);
     expect(result.status).toBe('completed');
     const reps = result.repetitions as RepetitionResult[];
@@ -115,7 +133,10 @@ describe('runBench, thread isolation', () => {
 
 describe('benchEvents', () => {
   it('yields the same events as onEvent, ending with done', async () => {
-    const file = benchFile('iter.bench.ts', `{ name: 'iter', cpus: [${CPU}], runs: 2, time: '10ms', warmup: '0ms', tasks: { x: () => payload.length } }`);
+    const file = benchFile(
+      'iter.bench.ts',
+      `{ name: 'iter', cpus: [${CPU}], runs: 2, time: '10ms', warmup: '0ms', tasks: { x: () => payload.length } }`,
+    );
     const types: string[] = [];
     for await (const e of benchEvents(await loadBench(file))) types.push(e.type);
     // warnings (e.g. "the worker got only 40% of a CPU") depend on what else runs on the machine

@@ -85,17 +85,29 @@ export async function runBench(bench: Bench, options: RunBenchOptions = {}): Pro
   const emit = options.onEvent ?? (() => {});
   const sampleCap = options.sampleCap ?? RUN_BENCH_DEFAULTS.sampleCap;
   const total = bench.runs * bench.tasks.length;
-  const result: BenchRunResult = { status: 'completed', bench: bench.name, cpus: bench.cpus, isolation: bench.isolation, repetitions: [], failedTasks: [] };
+  const result: BenchRunResult = {
+    status: 'completed',
+    bench: bench.name,
+    cpus: bench.cpus,
+    isolation: bench.isolation,
+    repetitions: [],
+    failedTasks: [],
+  };
   emit({ type: 'start', bench: bench.name, tasks: bench.tasks, runs: bench.runs, cpus: bench.cpus, isolation: bench.isolation, total });
   if (options.profile) mkdirSync(options.profile.dir, { recursive: true });
 
   let current: BenchWorkerProcess | undefined;
   const onAbort = () => current?.kill();
   options.signal?.addEventListener('abort', onAbort);
-  const host = bench.isolation === 'thread'
-    ? (current = await BenchWorkerProcess.start({ entry: THREAD_HOST, cpus: bench.cpus, execArgv: profileArgs(options, undefined) }))
-    : undefined;
-  if (host && options.profile) emit({ type: 'warning', message: `thread isolation: CPU profiles use node's default names (one per thread) in ${options.profile.dir}` });
+  const host =
+    bench.isolation === 'thread'
+      ? (current = await BenchWorkerProcess.start({ entry: THREAD_HOST, cpus: bench.cpus, execArgv: profileArgs(options, undefined) }))
+      : undefined;
+  if (host && options.profile)
+    emit({
+      type: 'warning',
+      message: `thread isolation: CPU profiles use node's default names (one per thread) in ${options.profile.dir}`,
+    });
   let index = 0;
   try {
     for (let rep = 1; rep <= bench.runs; rep++) {
@@ -105,9 +117,21 @@ export async function runBench(bench: Bench, options: RunBenchOptions = {}): Pro
         if (result.failedTasks.includes(task)) continue;
         emit({ type: 'progress', task, repetition: rep, runs: bench.runs, index, total });
         const profileName = `${task.replace(/[^\w.-]+/g, '_')}.rep${rep}.cpuprofile`;
-        const worker = host ?? (current = await BenchWorkerProcess.start({ entry: PROCESS_WORKER, cpus: bench.cpus, execArgv: profileArgs(options, profileName) }));
+        const worker =
+          host ??
+          (current = await BenchWorkerProcess.start({
+            entry: PROCESS_WORKER,
+            cpus: bench.cpus,
+            execArgv: profileArgs(options, profileName),
+          }));
         if (options.signal?.aborted) break;
-        const { measurement: m, threads } = await worker.run({ file: bench.file, task, timeMs: bench.timeMs, warmupMs: bench.warmupMs, sampleCap });
+        const { measurement: m, threads } = await worker.run({
+          file: bench.file,
+          task,
+          timeMs: bench.timeMs,
+          warmupMs: bench.warmupMs,
+          sampleCap,
+        });
         worker.release();
         if (!host) await worker.exited;
         if (options.signal?.aborted) break;
@@ -117,14 +141,29 @@ export async function runBench(bench: Bench, options: RunBenchOptions = {}): Pro
           result.failedTasks.push(task);
         } else {
           const { status: _s, ...stats } = m;
-          outcome = { status: 'ok', task, repetition: rep, pid: worker.pid, cpus: unionCpus(threads), threads, pinned: pinnedTo(threads, bench.cpus), ...stats };
+          outcome = {
+            status: 'ok',
+            task,
+            repetition: rep,
+            pid: worker.pid,
+            cpus: unionCpus(threads),
+            threads,
+            pinned: pinnedTo(threads, bench.cpus),
+            ...stats,
+          };
           const profile = options.profile && !host ? join(options.profile.dir, profileName) : undefined;
           if (profile && existsSync(profile)) outcome.profile = profile;
           if (outcome.cpuShare < CPU_SHARE_WARNING) {
-            emit({ type: 'warning', message: `${task} #${rep}: the worker got only ${(outcome.cpuShare * 100).toFixed(0)}% of a CPU while measuring: something else ran on CPUs [${bench.cpus.join(',')}] (or the task waits on I/O or timers), so this repetition is noisy` });
+            emit({
+              type: 'warning',
+              message: `${task} #${rep}: the worker got only ${(outcome.cpuShare * 100).toFixed(0)}% of a CPU while measuring: something else ran on CPUs [${bench.cpus.join(',')}] (or the task waits on I/O or timers), so this repetition is noisy`,
+            });
           }
           if (!outcome.pinned) {
-            emit({ type: 'warning', message: `${task} #${rep}: worker ${worker.pid} threads were allowed CPUs ${JSON.stringify(threads.map((t) => t.cpus))}, not exactly [${bench.cpus.join(',')}]` });
+            emit({
+              type: 'warning',
+              message: `${task} #${rep}: worker ${worker.pid} threads were allowed CPUs ${JSON.stringify(threads.map((t) => t.cpus))}, not exactly [${bench.cpus.join(',')}]`,
+            });
           }
         }
         result.repetitions.push(outcome);

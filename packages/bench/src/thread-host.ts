@@ -20,13 +20,16 @@ function send(msg: BenchWorkerToParent): void {
 process.on('message', (msg: ParentToBenchWorker) => {
   if (msg.type === 'run') {
     const job = msg.job;
-    void destroying.then(() => {
-      pool = new Piscina({ filename: TASK_FILE, minThreads: 1, maxThreads: 1, idleTimeout: 60_000 });
-      return pool.run(job);
-    }).then(
-      (measurement) => send({ type: 'result', measurement }),
-      (e: unknown) => send({ type: 'result', measurement: { status: 'failed', error: e instanceof Error ? (e.stack ?? e.message) : String(e) } }),
-    );
+    void destroying
+      .then(() => {
+        pool = new Piscina({ filename: TASK_FILE, minThreads: 1, maxThreads: 1, idleTimeout: 60_000 });
+        return pool.run(job);
+      })
+      .then(
+        (measurement) => send({ type: 'result', measurement }),
+        (e: unknown) =>
+          send({ type: 'result', measurement: { status: 'failed', error: e instanceof Error ? (e.stack ?? e.message) : String(e) } }),
+      );
   } else if (msg.type === 'release') {
     const p = pool;
     pool = undefined;

@@ -35,17 +35,22 @@ function reachable(entries: string[]): Map<string, string> {
 
 /** Non-test sources of one folder of src/. */
 function sources(folder: string): string[] {
-  return readdirSync(join(SRC, folder)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => join(SRC, folder, f));
+  return readdirSync(join(SRC, folder))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .map((f) => join(SRC, folder, f));
 }
 
 /** Reached files under `forbidden`, each with the file that imported it. */
 function violations(folder: string, forbidden: string[]): string[] {
-  return [...reachable(sources(folder))].filter(([f]) => forbidden.some((x) => f.startsWith(`${x}/`))).map(([f, from]) => `${from} -> ${f}`);
+  return [...reachable(sources(folder))]
+    .filter(([f]) => forbidden.some((x) => f.startsWith(`${x}/`)))
+    .map(([f, from]) => `${from} -> ${f}`);
 }
 
 describe('capture import boundaries', () => {
   it('reads static, type-only, re-exported and dynamic imports', () => {
-    const src = "import a from './a.ts';\nimport type { B } from '../agent/b.ts';\nexport { c } from './c.ts';\nconst d = await import('./d.ts');";
+    const src =
+      "import a from './a.ts';\nimport type { B } from '../agent/b.ts';\nexport { c } from './c.ts';\nconst d = await import('./d.ts');";
     expect(importsOf(src)).toEqual(['./a.ts', '../agent/b.ts', './c.ts', './d.ts']);
   });
 

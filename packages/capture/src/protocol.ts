@@ -17,9 +17,7 @@ export interface RuntimeSample {
 }
 
 /** What the runner's session sends the agent over the control stream. */
-export type ControlMessage =
-  | { type: 'phase'; seq: number; phase: string | null; measured: boolean }
-  | { type: 'finish'; seq: number };
+export type ControlMessage = { type: 'phase'; seq: number; phase: string | null; measured: boolean } | { type: 'finish'; seq: number };
 
 /** What the agent posts back to the receiver. */
 export type AgentMessage =

@@ -12,16 +12,28 @@ if (major < 24) {
   try {
     node = join(dirname(createRequire(import.meta.url).resolve('node/package.json')), 'bin', 'node');
   } catch {
-    console.error(`headroom needs Node 24 LTS; this is Node ${process.versions.node}. Run \`npm install\` in the headroom checkout (it brings Node 24), then use \`npx headroom\`.`);
+    console.error(
+      `headroom needs Node 24 LTS; this is Node ${process.versions.node}. Run \`npm install\` in the headroom checkout (it brings Node 24), then use \`npx headroom\`.`,
+    );
     process.exit(2);
   }
   // Its own process group, so a terminal's Ctrl-C reaches it once (through us), not twice.
   const child = spawn(node, [process.argv[1], ...process.argv.slice(2)], { stdio: 'inherit', detached: true });
   // Signals sent to this process (CI cancelling one pid, kill, a closing terminal) reach the real headroom;
   // if this process dies without a signal (kill -9), the real one notices its parent changed and stops.
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => { try { child.kill(sig); } catch { /* gone */ } });
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+    process.on(sig, () => {
+      try {
+        child.kill(sig);
+      } catch {
+        /* gone */
+      }
+    });
   child.on('exit', (code, signal) => {
-    if (signal) { process.removeAllListeners(signal); process.kill(process.pid, signal); }
+    if (signal) {
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+    }
     process.exit(code ?? 1);
   });
 } else {

@@ -17,7 +17,7 @@ export function overviewHelp(commands: readonly CommandSpec[]): string {
     '',
     'options of every command',
     ...optionLines(GLOBAL_OPTIONS),
-    '  -v, --version         headroom\'s version',
+    "  -v, --version         headroom's version",
     '',
     `exit codes: 0 ok · 1 threshold/gate failed · 2 bad input · 3 run failed · 130 interrupted (${Object.keys(ERROR_CODES).length} error codes: see the README)`,
   ].join('\n');

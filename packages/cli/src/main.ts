@@ -26,24 +26,50 @@ function version(): string {
 export async function main(argv: string[]): Promise<number> {
   const wantsJson = argv.includes('--json');
   const early = createOutput(wantsJson);
-  if (argv.length === 0) { process.stdout.write(`${overviewHelp(COMMANDS)}\n`); return ExitCode.badInput; }
-  if (argv[0] === '--version' || argv[0] === '-v') { process.stdout.write(`${version()}\n`); return ExitCode.ok; }
+  if (argv.length === 0) {
+    process.stdout.write(`${overviewHelp(COMMANDS)}\n`);
+    return ExitCode.badInput;
+  }
+  if (argv[0] === '--version' || argv[0] === '-v') {
+    process.stdout.write(`${version()}\n`);
+    return ExitCode.ok;
+  }
   if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     const target = argv[1] ? findCommand(argv.slice(1)) : null;
     process.stdout.write(`${target && 'spec' in target ? commandHelp(target.spec) : overviewHelp(COMMANDS)}\n`);
     return ExitCode.ok;
   }
   const found = findCommand(argv);
-  if (!found) return reportError(new UsageError(`unknown command "${argv[0]}"; commands: ${[...new Set(COMMANDS.map((c) => c.name.split(' ')[0]))].join(', ')} (headroom --help)`, 'E_UNKNOWN_COMMAND'), early);
+  if (!found)
+    return reportError(
+      new UsageError(
+        `unknown command "${argv[0]}"; commands: ${[...new Set(COMMANDS.map((c) => c.name.split(' ')[0]))].join(', ')} (headroom --help)`,
+        'E_UNKNOWN_COMMAND',
+      ),
+      early,
+    );
   if ('group' in found) {
     const wanted = argv[1];
-    if (wanted === '--help' || wanted === '-h' || wanted === undefined) { process.stdout.write(`${found.subcommands.map(commandHelp).join('\n\n')}\n`); return wanted === undefined ? ExitCode.badInput : ExitCode.ok; }
-    return reportError(new UsageError(`unknown ${found.group} subcommand "${wanted}"; use ${found.subcommands.map((c) => c.name.split(' ')[1]).join(', ')}`), early);
+    if (wanted === '--help' || wanted === '-h' || wanted === undefined) {
+      process.stdout.write(`${found.subcommands.map(commandHelp).join('\n\n')}\n`);
+      return wanted === undefined ? ExitCode.badInput : ExitCode.ok;
+    }
+    return reportError(
+      new UsageError(`unknown ${found.group} subcommand "${wanted}"; use ${found.subcommands.map((c) => c.name.split(' ')[1]).join(', ')}`),
+      early,
+    );
   }
   const { spec, rest } = found;
   let parsed;
-  try { parsed = parseCommandLine(spec, rest); } catch (err) { return reportError(err, early); }
-  if (parsed.options['help'] === true) { process.stdout.write(`${commandHelp(spec)}\n`); return ExitCode.ok; }
+  try {
+    parsed = parseCommandLine(spec, rest);
+  } catch (err) {
+    return reportError(err, early);
+  }
+  if (parsed.options['help'] === true) {
+    process.stdout.write(`${commandHelp(spec)}\n`);
+    return ExitCode.ok;
+  }
   const out = createOutput(parsed.options['json'] === true);
   const db = (parsed.options['db'] as string | undefined) ?? process.env['HEADROOM_DB'] ?? DEFAULT_DB;
 
@@ -53,7 +79,9 @@ export async function main(argv: string[]): Promise<number> {
   const onSignal = (sig: NodeJS.Signals | 'parent-exit') => {
     interrupts++;
     if (interrupts === 1) {
-      out.log(`\n${sig === 'parent-exit' ? "headroom's parent process exited" : sig}: stopping the load and storing what was measured (again to stop at once)`);
+      out.log(
+        `\n${sig === 'parent-exit' ? "headroom's parent process exited" : sig}: stopping the load and storing what was measured (again to stop at once)`,
+      );
       controller.abort(new InterruptedError(sig === 'parent-exit' ? 'its parent process exiting' : sig));
       return;
     }
@@ -71,7 +99,12 @@ export async function main(argv: string[]): Promise<number> {
   // A parent that dies without signalling us (kill -9 of npx or of the Node-24 re-run wrapper, CI cancelling one process):
   // a run must not go on orphaned, holding on to the service and its CPUs.
   const parent = process.ppid;
-  const watchParent = spec.store === 'run' ? setInterval(() => { if (process.ppid !== parent) onSignal('parent-exit'); }, 500) : null;
+  const watchParent =
+    spec.store === 'run'
+      ? setInterval(() => {
+          if (process.ppid !== parent) onSignal('parent-exit');
+        }, 500)
+      : null;
   watchParent?.unref();
 
   let store: Store | null = null;
@@ -79,7 +112,11 @@ export async function main(argv: string[]): Promise<number> {
     const impl = await spec.load();
     if (spec.store !== 'none') {
       const exists = existsSync(db);
-      if (spec.store === 'read' && !exists) throw new UsageError(`no store at ${db} yet; run something first (headroom run scenarios/quickstart.ts) or pass --db <file>`, 'E_NO_STORE');
+      if (spec.store === 'read' && !exists)
+        throw new UsageError(
+          `no store at ${db} yet; run something first (headroom run scenarios/quickstart.ts) or pass --db <file>`,
+          'E_NO_STORE',
+        );
       const { Store: StoreClass } = await import('@headroom/store');
       if (spec.store === 'run') {
         // Checked, migrated and cleaned of dead runs' spools now; the run itself writes its own spool.
@@ -109,7 +146,10 @@ export async function main(argv: string[]): Promise<number> {
 function reportError(err: unknown, out: Output): number {
   if (err instanceof HeadroomError) {
     out.log(`headroom: ${err.message}`);
-    if (out.json) out.resultJson({ error: { code: err.code, message: err.message, ...(err instanceof ValidationError ? { issues: err.issues } : {}) } });
+    if (out.json)
+      out.resultJson({
+        error: { code: err.code, message: err.message, ...(err instanceof ValidationError ? { issues: err.issues } : {}) },
+      });
     return err.exitCode;
   }
   out.log(`headroom: unexpected error: ${(err as Error).stack ?? String(err)}`);

@@ -15,7 +15,9 @@ export function createOutput(json: boolean): Output {
   const tty = Boolean(process.stderr.isTTY);
   const color = !process.env['NO_COLOR'] && Boolean(process.stdout.isTTY) && !json;
   return {
-    json, color, tty,
+    json,
+    color,
+    tty,
     log: (line) => process.stderr.write(`${line}\n`),
     result: (text) => process.stdout.write(`${text}\n`),
     resultJson: (value) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),

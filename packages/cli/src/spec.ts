@@ -15,7 +15,16 @@ export type OptionSpec =
   | { type: 'boolean'; description: string; short?: string }
   | { type: 'string'; description: string; short?: string; placeholder?: string; default?: string; choices?: readonly string[] }
   | { type: 'integer'; description: string; short?: string; placeholder?: string; default?: number; min?: number; max?: number }
-  | { type: 'number'; description: string; short?: string; placeholder?: string; default?: number; min?: number; max?: number; exclusive?: boolean };
+  | {
+      type: 'number';
+      description: string;
+      short?: string;
+      placeholder?: string;
+      default?: number;
+      min?: number;
+      max?: number;
+      exclusive?: boolean;
+    };
 
 /** A positional argument. */
 export interface ArgSpec {
@@ -82,15 +91,28 @@ export function parseCommandLine(spec: CommandSpec, argv: readonly string[]): { 
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
-      args: [...argv], allowPositionals: true, strict: true,
-      options: Object.fromEntries(Object.entries(all).map(([k, o]) => [k, { type: o.type === 'boolean' ? 'boolean' : 'string', ...(o.short ? { short: o.short } : {}) }])),
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: Object.fromEntries(
+        Object.entries(all).map(([k, o]) => [
+          k,
+          { type: o.type === 'boolean' ? 'boolean' : 'string', ...(o.short ? { short: o.short } : {}) },
+        ]),
+      ),
     });
   } catch (err) {
     const e = err as Error & { code?: string };
     if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       const flag = /'([^']+)'/.exec(e.message)?.[1] ?? e.message;
-      const takes = Object.keys(spec.options).map((k) => `--${k}`).join(', ') || 'no options of its own';
-      throw new UsageError(`headroom ${spec.name}: unknown option ${flag}; it takes ${takes} (see headroom ${spec.name} --help)`, 'E_UNKNOWN_OPTION');
+      const takes =
+        Object.keys(spec.options)
+          .map((k) => `--${k}`)
+          .join(', ') || 'no options of its own';
+      throw new UsageError(
+        `headroom ${spec.name}: unknown option ${flag}; it takes ${takes} (see headroom ${spec.name} --help)`,
+        'E_UNKNOWN_OPTION',
+      );
     }
     throw new UsageError(`headroom ${spec.name}: ${e.message} (see headroom ${spec.name} --help)`, 'E_OPTION_VALUE');
   }
@@ -126,11 +148,17 @@ function checkArgs(spec: CommandSpec, positionals: readonly string[]): void {
   const required = spec.args.filter((a) => a.required !== false).length;
   const variadic = spec.args.some((a) => a.variadic);
   if (positionals.length < required) {
-    const missing = spec.args.slice(positionals.length).filter((a) => a.required !== false).map((a) => `<${a.name}>`).join(' ');
+    const missing = spec.args
+      .slice(positionals.length)
+      .filter((a) => a.required !== false)
+      .map((a) => `<${a.name}>`)
+      .join(' ');
     throw new UsageError(`headroom ${spec.name}: missing ${missing}; usage: ${usageLine(spec)}`);
   }
   if (!variadic && positionals.length > spec.args.length) {
-    throw new UsageError(`headroom ${spec.name}: unexpected argument ${JSON.stringify(positionals[spec.args.length])}; usage: ${usageLine(spec)}`);
+    throw new UsageError(
+      `headroom ${spec.name}: unexpected argument ${JSON.stringify(positionals[spec.args.length])}; usage: ${usageLine(spec)}`,
+    );
   }
 }
 

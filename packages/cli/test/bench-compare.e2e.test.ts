@@ -5,8 +5,16 @@ import { headroom, query, tempDir } from './helpers.ts';
 
 /** Go's benchmark text format as `go test -bench . -count 6` prints it. */
 function goBench(nsPerOp: number[], extra = ''): string {
-  return ['goos: linux', 'goarch: amd64', 'pkg: example.com/orders', 'cpu: Intel(R) Xeon(R)',
-    ...nsPerOp.map((v, i) => `BenchmarkEncode-8   \t 1000000\t      ${v} ns/op\t     ${48 + (i % 2)} B/op\t       2 allocs/op`), extra, 'PASS', 'ok  \texample.com/orders\t12.3s'].join('\n');
+  return [
+    'goos: linux',
+    'goarch: amd64',
+    'pkg: example.com/orders',
+    'cpu: Intel(R) Xeon(R)',
+    ...nsPerOp.map((v, i) => `BenchmarkEncode-8   \t 1000000\t      ${v} ns/op\t     ${48 + (i % 2)} B/op\t       2 allocs/op`),
+    extra,
+    'PASS',
+    'ok  \texample.com/orders\t12.3s',
+  ].join('\n');
 }
 
 describe('headroom bench and compare (end to end)', () => {
@@ -14,24 +22,38 @@ describe('headroom bench and compare (end to end)', () => {
     const dir = tempDir();
     const db = join(dir, 'h.duckdb');
     const file = join(dir, 'tiny.bench.ts');
-    writeFileSync(file, `import { defineBench } from '@headroom/core';
+    writeFileSync(
+      file,
+      `import { defineBench } from '@headroom/core';
 const data = Array.from({ length: 200 }, (_, i) => (i * 7919) % 1000);
 export default defineBench({
   name: 'tiny', cpus: [1], runs: 3, time: '50ms', warmup: '10ms',
   tasks: { sort: () => [...data].sort((a, b) => a - b), sum: () => data.reduce((s, v) => s + v, 0) },
-});\n`);
+});\n`,
+    );
     const a = await headroom(['bench', file, '--json', '--db', db]);
     expect(a.code, a.stderr).toBe(0);
     const out = JSON.parse(a.stdout);
     expect(out.status).toBe('completed');
-    expect(out.tasks.map((t: { task: string; runs: number }) => [t.task, t.runs])).toEqual([['sort', 3], ['sum', 3]]);
-    const reps = await query<{ task: string; repetition: number; pid: number; cpus: string }>(db, `SELECT task, repetition, pid, cpus FROM bench_reps WHERE run_id = '${out.runId}' ORDER BY repetition, task`);
+    expect(out.tasks.map((t: { task: string; runs: number }) => [t.task, t.runs])).toEqual([
+      ['sort', 3],
+      ['sum', 3],
+    ]);
+    const reps = await query<{ task: string; repetition: number; pid: number; cpus: string }>(
+      db,
+      `SELECT task, repetition, pid, cpus FROM bench_reps WHERE run_id = '${out.runId}' ORDER BY repetition, task`,
+    );
     expect(reps).toHaveLength(6);
     expect(new Set(reps.map((r) => r.pid)).size).toBe(6); // fresh process per repetition
     expect(reps.every((r) => r.cpus === '[1]')).toBe(true);
-    const [{ n }] = await query<{ n: number }>(db, `SELECT count(*) AS n FROM bench_samples WHERE run_id = '${out.runId}'`) as [{ n: number }];
+    const [{ n }] = (await query<{ n: number }>(db, `SELECT count(*) AS n FROM bench_samples WHERE run_id = '${out.runId}'`)) as [
+      { n: number },
+    ];
     expect(n).toBeGreaterThan(6 * 16);
-    const [run] = await query<{ kind: string; status: string; git_sha: string }>(db, `SELECT kind, status, git_sha FROM runs WHERE id = '${out.runId}'`);
+    const [run] = await query<{ kind: string; status: string; git_sha: string }>(
+      db,
+      `SELECT kind, status, git_sha FROM runs WHERE id = '${out.runId}'`,
+    );
     expect(run).toMatchObject({ kind: 'bench', status: 'completed' });
 
     const b = await headroom(['bench', file, '--json', '--db', db]);
@@ -82,7 +104,10 @@ export default defineBench({
     const db = join(dir, 'h.duckdb');
     const bench = (name: string, body: string) => {
       const file = join(dir, `${name}.bench.ts`);
-      writeFileSync(file, `import { defineBench } from '@headroom/core';\nexport default defineBench({ name: '${name}', cpus: [1], runs: 2, time: '20ms', warmup: '5ms', tasks: { ${body} } });\n`);
+      writeFileSync(
+        file,
+        `import { defineBench } from '@headroom/core';\nexport default defineBench({ name: '${name}', cpus: [1], runs: 2, time: '20ms', warmup: '5ms', tasks: { ${body} } });\n`,
+      );
       return file;
     };
     const tiny = bench('tiny', 'sum: () => [1, 2, 3].reduce((a, b) => a + b, 0)');

@@ -29,8 +29,10 @@ import { REPO, freePort, headroom, query, tempDir, writeScenario } from './helpe
 const FIXED_COST = join(REPO, 'packages/cli/test/fixtures/fixed-cost.ts');
 const TWO_CPUS = availableParallelism() >= 2;
 const ASKED = process.env['HEADROOM_TRUTH'] === '1';
-if (!TWO_CPUS) console.warn('capacity truth checks skipped: they pin the service and the generator to separate CPUs and need 2 (this machine has 1)');
-else if (!ASKED) console.warn('capacity truth checks skipped: they measure; run them alone with HEADROOM_TRUTH=1 under flock /tmp/headroom-measure.lock');
+if (!TWO_CPUS)
+  console.warn('capacity truth checks skipped: they pin the service and the generator to separate CPUs and need 2 (this machine has 1)');
+else if (!ASKED)
+  console.warn('capacity truth checks skipped: they measure; run them alone with HEADROOM_TRUTH=1 under flock /tmp/headroom-measure.lock');
 
 function service(port: number, costUs: number): string {
   return `service: { command: ['node', ${JSON.stringify(FIXED_COST)}], env: { PORT: '${port}', COST_US: '${costUs}' }, ready: 'http://127.0.0.1:${port}/health', cpus: [0] },
@@ -44,11 +46,22 @@ function descendants(root: number): number[] {
   while (stack.length > 0) {
     const pid = stack.pop() as number;
     let tids: string[] = [];
-    try { tids = readdirSync(`/proc/${pid}/task`); } catch { continue; }
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
     for (const t of tids) {
       let text = '';
-      try { text = readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8'); } catch { continue; }
-      for (const c of text.split(' ').filter((x) => x.trim() !== '')) { out.push(Number(c)); stack.push(Number(c)); }
+      try {
+        text = readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8');
+      } catch {
+        continue;
+      }
+      for (const c of text.split(' ').filter((x) => x.trim() !== '')) {
+        out.push(Number(c));
+        stack.push(Number(c));
+      }
     }
   }
   return out;
@@ -58,13 +71,24 @@ function descendants(root: number): number[] {
 function boost(child: ChildProcess): void {
   const timer = setInterval(() => {
     for (const pid of [child.pid as number, ...descendants(child.pid as number)]) {
-      try { if (!readFileSync(`/proc/${pid}/autogroup`, 'utf8').includes('nice -10')) writeFileSync(`/proc/${pid}/autogroup`, '-10'); } catch { /* gone, or not permitted */ }
+      try {
+        if (!readFileSync(`/proc/${pid}/autogroup`, 'utf8').includes('nice -10')) writeFileSync(`/proc/${pid}/autogroup`, '-10');
+      } catch {
+        /* gone, or not permitted */
+      }
     }
   }, 100);
   child.on('exit', () => clearInterval(timer));
 }
 
-interface PhaseRow { phase: string; achieved_rate: number; mean_ms: number; p99_ms: number; cpu_util: number | null; service_hist: Uint8Array }
+interface PhaseRow {
+  phase: string;
+  achieved_rate: number;
+  mean_ms: number;
+  p99_ms: number;
+  cpu_util: number | null;
+  service_hist: Uint8Array;
+}
 
 /** Mean time from the actual send to the response, ms: the server's queue and service, without the generator's own send lag. */
 const serviceMean = (p: PhaseRow) => decodeHistogram(p.service_hist).mean / 1000;
@@ -74,7 +98,10 @@ async function run(dir: string, db: string, name: string, body: string): Promise
   const r = await headroom(['run', file, '--json', '--db', db], { onSpawn: boost });
   expect(r.code, r.stderr).toBe(0);
   const id = JSON.parse(r.stdout).runId as string;
-  return query<PhaseRow>(db, `SELECT phase, achieved_rate, mean_ms, p99_ms, cpu_util, service_hist FROM phases WHERE run_id = '${id}' ORDER BY ordinal`);
+  return query<PhaseRow>(
+    db,
+    `SELECT phase, achieved_rate, mean_ms, p99_ms, cpu_util, service_hist FROM phases WHERE run_id = '${id}' ORDER BY ordinal`,
+  );
 }
 
 describe.runIf(TWO_CPUS && ASKED)('capacity truth (known targets, real CLI)', () => {
@@ -83,7 +110,12 @@ describe.runIf(TWO_CPUS && ASKED)('capacity truth (known targets, real CLI)', ()
     const db = join(dir, 'h.duckdb');
     const port = await freePort();
     // The ceiling measured without the analysis: a closed loop of 16 connections keeps the one core saturated.
-    const sat = await run(dir, db, 'ceiling', `${service(port, 1000)}, phases: [{ name: 'warmup', duration: '1s', connections: 2 }, { name: 'sat', duration: '4s', connections: 16 }]`);
+    const sat = await run(
+      dir,
+      db,
+      'ceiling',
+      `${service(port, 1000)}, phases: [{ name: 'warmup', duration: '1s', connections: 2 }, { name: 'sat', duration: '4s', connections: 16 }]`,
+    );
     const ceiling = sat.find((p) => p.phase === 'sat')!.achieved_rate;
     expect(ceiling).toBeGreaterThan(500); // 1 ms of CPU plus HTTP handling: well under 1000/s, well over 500/s
     expect(ceiling).toBeLessThan(1000);
@@ -92,10 +124,15 @@ describe.runIf(TWO_CPUS && ASKED)('capacity truth (known targets, real CLI)', ()
     // a shared machine below the ceiling and still breaks within a step or two above it.
     const step = Math.round(ceiling * 0.05);
     const from = Math.round(ceiling * 0.6);
-    await run(dir, db, 'breakpoint', `${service(port, 1000)},
+    await run(
+      dir,
+      db,
+      'breakpoint',
+      `${service(port, 1000)},
       phases: [{ name: 'warmup', duration: '1s', connections: 2 },
                { name: 'capacity', rate: { from: ${from}, to: ${from + 14 * step}, step: ${step} }, stepDuration: '2s', stopWhen: 'slo' }],
-      slo: { p99: '100ms' }, expectedPeak: ${Math.round(ceiling / 2)}, budgets: { cpu: '60%' }`);
+      slo: { p99: '100ms' }, expectedPeak: ${Math.round(ceiling / 2)}, budgets: { cpu: '60%' }`,
+    );
     const c = await headroom(['capacity', 'latest', '--json', '--db', db]);
     expect(c.code, c.stderr).toBe(0);
     const out = JSON.parse(c.stdout);
@@ -110,21 +147,31 @@ describe.runIf(TWO_CPUS && ASKED)('capacity truth (known targets, real CLI)', ()
     expect(row).toEqual({ limited_by: 'cpu', rate: out.capacity.rate });
   });
 
-  it("Poisson arrivals at utilisation 0.5 and 0.8 wait as long as M/D/1 says (ρ/(2μ(1−ρ)), Kleinrock 1975), within 15%", async () => {
+  it('Poisson arrivals at utilisation 0.5 and 0.8 wait as long as M/D/1 says (ρ/(2μ(1−ρ)), Kleinrock 1975), within 15%', async () => {
     const dir = tempDir();
     const db = join(dir, 'h.duckdb');
     const port = await freePort();
     // Calibrate: the time of a request that never queues, arriving at an idle server as Poisson arrivals often
     // do (evenly spaced at 40/s, 25 ms apart; a closed loop of one connection never lets the server or the
     // generator idle, and on this VM waking an idle CPU costs ~0.6-0.9 ms), and the service rate μ (saturated).
-    const cal = await run(dir, db, 'calibrate', `${service(port, 2000)}, phases: [{ name: 'warmup', duration: '1s', connections: 2 },
-      { name: 'base', duration: '3s', rate: 40 }, { name: 'sat', duration: '3s', connections: 8 }]`);
+    const cal = await run(
+      dir,
+      db,
+      'calibrate',
+      `${service(port, 2000)}, phases: [{ name: 'warmup', duration: '1s', connections: 2 },
+      { name: 'base', duration: '3s', rate: 40 }, { name: 'sat', duration: '3s', connections: 8 }]`,
+    );
     const base = serviceMean(cal.find((p) => p.phase === 'base')!);
     const mu = cal.find((p) => p.phase === 'sat')!.achieved_rate;
     const rates = [0.5, 0.8].map((rho) => Math.round(rho * mu));
     const durationS = 15;
-    const measured = await run(dir, db, 'poisson', `${service(port, 2000)}, arrivals: 'poisson', seed: 1,
-      phases: [{ name: 'warmup', duration: '1s', connections: 1 }, { name: 'rho50', duration: '${durationS}s', rate: ${rates[0]} }, { name: 'rho80', duration: '${durationS}s', rate: ${rates[1]} }]`);
+    const measured = await run(
+      dir,
+      db,
+      'poisson',
+      `${service(port, 2000)}, arrivals: 'poisson', seed: 1,
+      phases: [{ name: 'warmup', duration: '1s', connections: 1 }, { name: 'rho50', duration: '${durationS}s', rate: ${rates[0]} }, { name: 'rho80', duration: '${durationS}s', rate: ${rates[1]} }]`,
+    );
     ['rho50', 'rho80'].forEach((name, k) => {
       const lambda = rates[k]!;
       const theory = md1(lambda, mu);
@@ -135,8 +182,16 @@ describe.runIf(TWO_CPUS && ASKED)('capacity truth (known targets, real CLI)', ()
       // The same seeded arrivals through Lindley's recursion w' = max(0, w + 1/μ − gap): how far this one
       // sample of arrivals sits from the long-run mean, so a miss can be told from sampling noise.
       const s = new PoissonSchedule({ rate: lambda, durationMs: durationS * 1000, seed: 1, worker: 0, workers: 1, unit: k + 1 });
-      let w = 0, sum = 0, n = 0, prev = s.at(0);
-      for (let j = 1; Number.isFinite(s.at(j)); j++) { w = Math.max(0, w + 1000 / mu - (s.at(j) - prev)); prev = s.at(j); sum += w; n++; }
+      let w = 0,
+        sum = 0,
+        n = 0,
+        prev = s.at(0);
+      for (let j = 1; Number.isFinite(s.at(j)); j++) {
+        w = Math.max(0, w + 1000 / mu - (s.at(j) - prev));
+        prev = s.at(j);
+        sum += w;
+        n++;
+      }
       const note = `${name}: λ ${lambda}/s, μ ${mu.toFixed(0)}/s: measured wait ${waitMs.toFixed(3)} ms, M/D/1 ${(theory.meanWait * 1000).toFixed(3)} ms, this arrival sample simulated ${(sum / n).toFixed(3)} ms`;
       console.log(note);
       expect(Math.abs(waitMs / (theory.meanWait * 1000) - 1), note).toBeLessThan(0.15);

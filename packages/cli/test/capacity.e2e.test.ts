@@ -7,7 +7,7 @@ import { REPO } from './helpers.ts';
 const FIXED_COST = join(REPO, 'packages/cli/test/fixtures/fixed-cost.ts');
 
 describe('headroom capacity (end to end)', () => {
-  it('--points fits the USL to R usl\'s toy data (σ = κ = 0.02, λ = 1; R package usl, vignette) and stores the row', async () => {
+  it("--points fits the USL to R usl's toy data (σ = κ = 0.02, λ = 1; R package usl, vignette) and stores the row", async () => {
     const dir = tempDir();
     const db = join(dir, 'h.duckdb');
     const csv = join(dir, 'points.csv');
@@ -26,7 +26,10 @@ describe('headroom capacity (end to end)', () => {
     const text = await headroom(['capacity', '--points', csv, '--db', db]);
     expect(text.stdout).toMatch(/USL fit\s+σ 0\.02/);
     expect(text.stdout).toMatch(/peak at N\* 7/);
-    const rows = await query<{ method: string; usl_sigma: number; run_id: string | null }>(db, 'SELECT method, usl_sigma, run_id FROM capacity');
+    const rows = await query<{ method: string; usl_sigma: number; run_id: string | null }>(
+      db,
+      'SELECT method, usl_sigma, run_id FROM capacity',
+    );
     expect(rows).toHaveLength(2);
     expect(rows[0]).toMatchObject({ method: 'points', run_id: null });
   });
@@ -47,9 +50,13 @@ describe('headroom capacity (end to end)', () => {
 
   it('a malformed budget or stopWhen is exit 2 with its path and the accepted forms, before anything starts', async () => {
     const dir = tempDir();
-    const file = writeScenario(dir, 'bad', `{ name: 'bad', target: 'http://127.0.0.1:1', requests: [{ path: '/' }], slo: { p99: '10ms' },
+    const file = writeScenario(
+      dir,
+      'bad',
+      `{ name: 'bad', target: 'http://127.0.0.1:1', requests: [{ path: '/' }], slo: { p99: '10ms' },
       phases: [{ name: 'c', rate: { from: 10, to: 50, step: 10 }, stepDuration: '1s', stopWhen: 'sometimes' }],
-      budgets: { cpu: 'sixty', disk: '1GB' } }`);
+      budgets: { cpu: 'sixty', disk: '1GB' } }`,
+    );
     const r = await headroom(['run', file, '--json', '--db', join(dir, 'h.duckdb')]);
     expect(r.code).toBe(2);
     const issues = JSON.parse(r.stdout).error.issues as { path: string; hint?: string }[];
@@ -62,17 +69,26 @@ describe('headroom capacity (end to end)', () => {
     const db = join(dir, 'h.duckdb');
     const port = await freePort();
     // 4 ms of CPU per request: the ceiling is under 250/s, so steps of 100/s break within three steps.
-    const file = writeScenario(dir, 'bp', `{ name: 'bp',
+    const file = writeScenario(
+      dir,
+      'bp',
+      `{ name: 'bp',
       service: { command: ['node', ${JSON.stringify(FIXED_COST)}], env: { PORT: '${port}', COST_US: '4000' }, ready: 'http://127.0.0.1:${port}/health', cpus: [0] },
       target: 'http://127.0.0.1:${port}', requests: [{ path: '/work' }], workers: { cpus: [1] },
       phases: [{ name: 'capacity', rate: { from: 100, to: 1000, step: 100 }, stepDuration: '1s', stopWhen: 'slo' }],
-      slo: { p99: '40ms' }, expectedPeak: 50, timeout: '2s' }`);
+      slo: { p99: '40ms' }, expectedPeak: 50, timeout: '2s' }`,
+    );
     const r = await headroom(['run', file, '--json', '--db', db]);
     expect(r.code, r.stderr).toBe(0);
     const run = JSON.parse(r.stdout);
     expect(run.warnings.some((w: string) => /breakpoint search: .* failed in 2 consecutive steps/.test(w))).toBe(true);
-    const steps = await query<{ phase: string; cut_short: boolean; cpu_util: number | null; cpu_per_request_us: number | null; concurrency: number }>(db,
-      "SELECT phase, cut_short, cpu_util, cpu_per_request_us, concurrency FROM phases WHERE phase LIKE 'capacity@%' ORDER BY ordinal");
+    const steps = await query<{
+      phase: string;
+      cut_short: boolean;
+      cpu_util: number | null;
+      cpu_per_request_us: number | null;
+      concurrency: number;
+    }>(db, "SELECT phase, cut_short, cpu_util, cpu_per_request_us, concurrency FROM phases WHERE phase LIKE 'capacity@%' ORDER BY ordinal");
     expect(steps.length).toBeLessThan(10);
     // Steps that had begun when the search stopped are cut short, all after the ones it judged.
     const judged = steps.findIndex((s) => s.cut_short);

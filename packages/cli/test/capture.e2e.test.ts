@@ -9,21 +9,28 @@ describe('capture through headroom run (end to end)', () => {
     const dir = tempDir();
     const db = join(dir, 'h.duckdb');
     const port = await freePort();
-    const file = writeScenario(dir, 'cap', `{
+    const file = writeScenario(
+      dir,
+      'cap',
+      `{
       name: 'cap-e2e',
-      ${ordersService(port, ", capture: { cpu: true, heap: true, traces: { sample: 0.05 } }")},
+      ${ordersService(port, ', capture: { cpu: true, heap: true, traces: { sample: 0.05 } }')},
       target: 'http://127.0.0.1:${port}',
       requests: [{ path: '/orders?limit=10', weight: 3 }, { name: 'report', path: '/report', weight: 2 }],
       workers: { cpus: [1] },
       trace: { sample: 0.1 },
       phases: [{ name: 'warmup', duration: '1s', connections: 2 }, { name: 'steady', duration: '4s', rate: 300 }],
-    }`);
+    }`,
+    );
     const r = await headroom(['run', file, '--json', '--db', db]);
     expect(r.code, r.stderr).toBe(0);
     const { runId } = JSON.parse(r.stdout);
 
     // Profiles: only the measured phase, as gzipped pprof files on disk.
-    const profiles = await query<{ phase: string; type: string; path: string }>(db, `SELECT phase, type, path FROM profiles WHERE run_id = '${runId}'`);
+    const profiles = await query<{ phase: string; type: string; path: string }>(
+      db,
+      `SELECT phase, type, path FROM profiles WHERE run_id = '${runId}'`,
+    );
     expect(new Set(profiles.map((p) => p.phase))).toEqual(new Set(['steady']));
     expect(profiles.map((p) => p.type)).toEqual(expect.arrayContaining(['cpu', 'wall']));
     const cpuPath = profiles.find((p) => p.type === 'cpu')?.path as string;
@@ -40,8 +47,11 @@ describe('capture through headroom run (end to end)', () => {
     expect(readFileSync(exported).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
 
     // The generator's sampled requests join the service's server spans by trace id.
-    const joined = await query<{ n: number }>(db, `SELECT count(*) AS n FROM trace_samples t JOIN spans s
-      ON s.trace_id = t.trace_id AND s.run_id = t.run_id AND s.parent_span_id = t.span_id WHERE t.run_id = '${runId}' AND s.kind = 'server'`);
+    const joined = await query<{ n: number }>(
+      db,
+      `SELECT count(*) AS n FROM trace_samples t JOIN spans s
+      ON s.trace_id = t.trace_id AND s.run_id = t.run_id AND s.parent_span_id = t.span_id WHERE t.run_id = '${runId}' AND s.kind = 'server'`,
+    );
     expect(joined[0]?.n).toBeGreaterThan(20);
     const slow = await headroom(['traces', 'slow', runId, '--limit', '3', '--json', '--db', db]);
     expect(slow.code, slow.stderr).toBe(0);

@@ -7,7 +7,9 @@ import { REPO, freePort, headroom, tempDir } from './helpers.ts';
 function scenario(dir: string, file: string, port: number, extraUs: number, extra = ''): string {
   const path = join(dir, file);
   const orders = join(REPO, 'examples/orders/server.ts');
-  writeFileSync(path, `import { defineScenario } from '@headroom/core';
+  writeFileSync(
+    path,
+    `import { defineScenario } from '@headroom/core';
 export default defineScenario({
   name: 'release', target: 'http://127.0.0.1:${port}',
   service: { command: ['node', ${JSON.stringify(orders)}], env: { PORT: '${port}', ORDERS_EXTRA_CPU_US: '${extraUs}' }, ready: 'http://127.0.0.1:${port}/health', cpus: [0] },
@@ -16,11 +18,16 @@ export default defineScenario({
   phases: [{ name: 'warmup', duration: '2s', rate: 300, warmup: true }, { name: 'steady', duration: '3s', rate: 300 }],
   slo: { p99: '250ms', errorRate: '1%' }, expectedPeak: 300,
   thresholds: { 'steady.p99': ${extra || "'< 250ms'"} },
-});\n`);
+});\n`,
+  );
   return path;
 }
 
-interface CheckJson { status: string; candidateRuns: string[]; checks: { name: string; group: string; verdict: string; value: number | null; detail: string }[] }
+interface CheckJson {
+  status: string;
+  candidateRuns: string[];
+  checks: { name: string; group: string; verdict: string; value: number | null; detail: string }[];
+}
 
 describe('headroom check (end to end, real runs of the bundled service)', () => {
   it('passes a clean release, passes an A/A, catches an injected slowdown with repeated runs, and writes JUnit', async () => {
@@ -45,7 +52,21 @@ describe('headroom check (end to end, real runs of the bundled service)', () => 
     // The release under test spends 400 µs more CPU on every request.
     const slow = scenario(dir, 'slow.ts', port, 400);
     const junit = join(dir, 'check.xml');
-    const r = await headroom(['check', slow, '--repeat', '4', '--baseline', baseline, '--noise-floor', '10%', '--junit', junit, '--json', '--db', db]);
+    const r = await headroom([
+      'check',
+      slow,
+      '--repeat',
+      '4',
+      '--baseline',
+      baseline,
+      '--noise-floor',
+      '10%',
+      '--junit',
+      junit,
+      '--json',
+      '--db',
+      db,
+    ]);
     expect(r.code, r.stdout).toBe(1);
     const s = JSON.parse(r.stdout) as CheckJson;
     const p50 = s.checks.find((c) => c.name === 'regression steady p50');

@@ -12,20 +12,31 @@ const ORPHAN = join(REPO, 'packages/cli/test/fixtures/spawns-orphan.ts');
 
 /** A 12-second open phase against a service that leaves a child in its own session; `tag` marks that child. */
 function longScenario(name: string, port: number, tag: string): string {
-  return writeScenario(dir, name, `{
+  return writeScenario(
+    dir,
+    name,
+    `{
     name: '${name}',
     service: { command: ['node', ${JSON.stringify(ORPHAN)}], env: { PORT: '${port}', SLEEP_TAG: '${tag}' }, ready: 'http://127.0.0.1:${port}/health', cpus: [0] },
     target: 'http://127.0.0.1:${port}', requests: [{ path: '/' }], workers: { cpus: [1] },
     phases: [{ name: 'steady', duration: '12s', rate: 100 }],
-  }`);
+  }`,
+  );
 }
 
-function start(args: string[], node = process.execPath): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> } {
+function start(
+  args: string[],
+  node = process.execPath,
+): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> } {
   const child = spawn(node, [BIN, ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout?.on('data', (d) => { stdout += d; });
-  child.stderr?.on('data', (d) => { stderr += d; });
+  child.stdout?.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr?.on('data', (d) => {
+    stderr += d;
+  });
   return { child, done: new Promise((res) => child.on('exit', (code, signal) => res({ code, signal, stdout, stderr }))) };
 }
 
@@ -43,7 +54,9 @@ describe('nothing lost, nothing left running (kill -9, signals, readers during a
     // Readers while the run writes: none waits for it.
     const t0 = Date.now();
     const [ls, show, sql] = await Promise.all([
-      headroom(['runs', 'ls', '--db', db]), headroom(['runs', 'show', 'latest', '--json', '--db', db]), headroom(['runs', 'sql', 'select count(*) as n from runs', '--json', '--db', db]),
+      headroom(['runs', 'ls', '--db', db]),
+      headroom(['runs', 'show', 'latest', '--json', '--db', db]),
+      headroom(['runs', 'sql', 'select count(*) as n from runs', '--json', '--db', db]),
     ]);
     expect(Date.now() - t0).toBeLessThan(8000);
     expect(ls.code, ls.stderr).toBe(0);
@@ -64,7 +77,10 @@ describe('nothing lost, nothing left running (kill -9, signals, readers during a
     const [run] = await query<{ status: string; error: string }>(db, `SELECT status, error FROM runs WHERE id = '${live.run.id}'`);
     expect(run?.status).toBe('abandoned');
     expect(run?.error).toMatch(/ended without finishing/);
-    const [series] = await query<{ n: number; last: number; requests: number }>(db, `SELECT count(*) AS n, max(second) AS last, sum(requests) AS requests FROM series WHERE run_id = '${live.run.id}'`);
+    const [series] = await query<{ n: number; last: number; requests: number }>(
+      db,
+      `SELECT count(*) AS n, max(second) AS last, sum(requests) AS requests FROM series WHERE run_id = '${live.run.id}'`,
+    );
     // Load starts ~2 s after the run begins; seconds of load completed when it was killed vs seconds stored.
     const loadSeconds = Math.floor((killedAt - startAt - 2000) / 1000);
     const lost = loadSeconds - (series?.n ?? 0);
@@ -147,11 +163,15 @@ describe('nothing lost, nothing left running (kill -9, signals, readers during a
     const db = join(dir, 'normal.duckdb');
     const port = await freePort();
     const tag = `3606.${port}`;
-    const file = writeScenario(dir, 'normal', `{
+    const file = writeScenario(
+      dir,
+      'normal',
+      `{
       name: 'normal',
       service: { command: ['node', ${JSON.stringify(ORPHAN)}], env: { PORT: '${port}', SLEEP_TAG: '${tag}' }, ready: 'http://127.0.0.1:${port}/health', cpus: [0] },
       target: 'http://127.0.0.1:${port}', requests: [{ path: '/' }], workers: { cpus: [1] }, phases: [{ name: 'steady', duration: '1s', rate: 50 }],
-    }`);
+    }`,
+    );
     const r = await headroom(['run', file, '--json', '--db', db]);
     expect(r.code, r.stderr).toBe(0);
     expect(pidsMatching(`sleep ${tag}`).filter(running)).toEqual([]);

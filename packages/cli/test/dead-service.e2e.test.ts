@@ -7,24 +7,41 @@ import { alive, freePort, headroom, query, runPids, tempDir, writeScenario } fro
 const dir = tempDir();
 const db = join(dir, 'h.duckdb');
 const servers: { close(): void }[] = [];
-afterAll(() => { for (const s of servers) s.close(); rmSync(dir, { recursive: true, force: true }); });
+afterAll(() => {
+  for (const s of servers) s.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 /** One 1-second open phase with a p99 gate against `target`. */
 function scenario(name: string, target: string): string {
-  return writeScenario(dir, name, `{
+  return writeScenario(
+    dir,
+    name,
+    `{
     name: '${name}', target: '${target}', requests: [{ path: '/' }], workers: { cpus: [1] }, timeout: '300ms',
     phases: [{ name: 'warmup', duration: '1s', rate: 20 }, { name: 'steady', duration: '1s', rate: 50 }],
     thresholds: { 'steady.p99': '< 50ms' },
-  }`);
+  }`,
+  );
 }
 
 describe('a dead service never passes a gate (end to end, raw-socket servers)', () => {
-  const cases: [Fault | 'refused', string][] = [['refused', 'refused'], ['reset', 'reset|closed'], ['garbage', 'other|closed'], ['silent', 'timeout'], ['http500', 'http_5xx']];
+  const cases: [Fault | 'refused', string][] = [
+    ['refused', 'refused'],
+    ['reset', 'reset|closed'],
+    ['garbage', 'other|closed'],
+    ['silent', 'timeout'],
+    ['http500', 'http_5xx'],
+  ];
   for (const [fault, kinds] of cases) {
     it(`every request ${fault}: status failed, exit 3, the p99 gate is no-data, rows in DuckDB, no worker left`, async () => {
       let port: number;
       if (fault === 'refused') port = await freePort();
-      else { const f = await faultServer(fault); servers.push(f.server); port = f.port; }
+      else {
+        const f = await faultServer(fault);
+        servers.push(f.server);
+        port = f.port;
+      }
       const r = await headroom(['run', scenario(`dead-${fault}`, `http://127.0.0.1:${port}`), '--json', '--db', db]);
       expect(r.code, r.stderr).toBe(3);
       const out = JSON.parse(r.stdout);
@@ -32,7 +49,10 @@ describe('a dead service never passes a gate (end to end, raw-socket servers)', 
       expect(out.error).toMatch(fault === 'refused' ? /failed to connect/ : /every request of phase steady failed/);
       const steady = out.phases.find((p: { phase: string }) => p.phase === 'steady');
       expect(steady.requests).toBeGreaterThan(20);
-      expect(Object.keys(steady.errorsByKind).every((k) => new RegExp(`^(${kinds})$`).test(k)), JSON.stringify(steady.errorsByKind)).toBe(true);
+      expect(
+        Object.keys(steady.errorsByKind).every((k) => new RegExp(`^(${kinds})$`).test(k)),
+        JSON.stringify(steady.errorsByKind),
+      ).toBe(true);
       // The gate is not a pass at 0 µs: no successful requests means no data.
       expect(out.gates).toEqual([expect.objectContaining({ key: 'steady.p99', status: 'no-data', value: null })]);
       if (fault !== 'http500') {
@@ -40,9 +60,15 @@ describe('a dead service never passes a gate (end to end, raw-socket servers)', 
         expect(steady.failedMs.max).toBeGreaterThan(0);
         if (fault === 'silent') expect(steady.failedMs.p50).toBeGreaterThanOrEqual(250);
       }
-      const [run] = await query<{ status: string; error: string; gates: string }>(db, `SELECT status, error, gates FROM runs WHERE id = '${out.runId}'`);
+      const [run] = await query<{ status: string; error: string; gates: string }>(
+        db,
+        `SELECT status, error, gates FROM runs WHERE id = '${out.runId}'`,
+      );
       expect(run).toMatchObject({ status: 'failed', gates: 'failed' });
-      const [ph] = await query<{ ok: number; requests: number; failed_p99_ms: number | null }>(db, `SELECT ok, requests, failed_p99_ms FROM phases WHERE run_id = '${out.runId}' AND phase = 'steady'`);
+      const [ph] = await query<{ ok: number; requests: number; failed_p99_ms: number | null }>(
+        db,
+        `SELECT ok, requests, failed_p99_ms FROM phases WHERE run_id = '${out.runId}' AND phase = 'steady'`,
+      );
       expect(ph?.ok).toBe(0);
       expect(ph?.requests).toBe(steady.requests);
       if (fault !== 'http500') expect(ph?.failed_p99_ms).toBeGreaterThan(0);

@@ -11,7 +11,11 @@ const BEHAVIOUR: Record<Fault, (s: Socket) => void> = {
   // RST instead of FIN: the client sees ECONNRESET.
   reset: (s) => s.once('data', () => s.resetAndDestroy()),
   // Bytes that are not HTTP at all.
-  garbage: (s) => s.once('data', () => { s.write('\x00\x01NOT HTTP AT ALL\r\n\r\n\xff\xfe'); s.end(); }),
+  garbage: (s) =>
+    s.once('data', () => {
+      s.write('\x00\x01NOT HTTP AT ALL\r\n\r\n\xff\xfe');
+      s.end();
+    }),
   // Reads the request and never answers: the client times out.
   silent: (s) => s.on('data', () => {}),
   // A well-formed answer that is always an error status.
@@ -28,7 +32,10 @@ export async function faultServer(fault: Fault): Promise<{ server: Server; port:
     BEHAVIOUR[fault](s);
   });
   const close = server.close.bind(server);
-  server.close = ((cb?: (err?: Error) => void) => { for (const s of sockets) s.destroy(); return close(cb); }) as typeof server.close;
+  server.close = ((cb?: (err?: Error) => void) => {
+    for (const s of sockets) s.destroy();
+    return close(cb);
+  }) as typeof server.close;
   await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
   return { server, port: (server.address() as { port: number }).port };
 }

@@ -11,7 +11,10 @@ const T0 = Date.UTC(2026, 0, 5);
 /** A seeded normal deviate stream (Park–Miller LCG + Box–Muller): the same CSV every time. */
 function gaussian(seed: number): () => number {
   let s = seed;
-  const u = () => { s = (s * 16807) % 2147483647; return s / 2147483647; };
+  const u = () => {
+    s = (s * 16807) % 2147483647;
+    return s / 2147483647;
+  };
   return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
 }
 
@@ -89,9 +92,18 @@ describe('headroom forecast --series (end to end)', () => {
     // (compounding daily): headroom 2.0 then falls below 1.3 after ln(2/1.3)/ln(1.1) = 4.52 months = 137.6 days.
     const g = gaussian(5);
     const day = (d: number) => new Date(Date.UTC(2026, 2, 1) + d * DAY).toISOString().slice(0, 10);
-    writeFileSync(capacity, ['time,value', ...Array.from({ length: 10 }, (_, i) => `${day(6 * i - 54)},${(2000 * (1 + 0.01 * g())).toFixed(1)}`)].join('\n'));
+    writeFileSync(
+      capacity,
+      ['time,value', ...Array.from({ length: 10 }, (_, i) => `${day(6 * i - 54)},${(2000 * (1 + 0.01 * g())).toFixed(1)}`)].join('\n'),
+    );
     const perDay = Math.log(1.1) / (365.25 / 12);
-    writeFileSync(peaks, ['time,rate', ...Array.from({ length: 12 }, (_, i) => `${day(5 * i - 55)},${(1000 * Math.exp(perDay * (5 * i - 55))).toFixed(2)}`)].join('\n'));
+    writeFileSync(
+      peaks,
+      [
+        'time,rate',
+        ...Array.from({ length: 12 }, (_, i) => `${day(5 * i - 55)},${(1000 * Math.exp(perDay * (5 * i - 55))).toFixed(2)}`),
+      ].join('\n'),
+    );
     const r = await headroom(['forecast', '--series', capacity, '--traffic', peaks, '--budget', '1.3', '--horizon', '1y', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
@@ -105,7 +117,11 @@ describe('headroom forecast --series (end to end)', () => {
     const dir = tempDir();
     const file = join(dir, 'h.csv');
     writeFileSync(file, shiftThenDeclineCsv(1));
-    for (const args of [['--horizon', '3 months'], ['--horizon', '90d', '--per', 'release'], ['--traffic', file]]) {
+    for (const args of [
+      ['--horizon', '3 months'],
+      ['--horizon', '90d', '--per', 'release'],
+      ['--traffic', file],
+    ]) {
       const r = await headroom(['forecast', '--series', file, ...args, '--json']);
       expect(r.code, args.join(' ')).toBe(2);
       expect(JSON.parse(r.stdout).error.code, args.join(' ')).toMatch(/E_OPTION_VALUE|E_VALIDATION/);
@@ -118,9 +134,23 @@ describe('headroom forecast --series (end to end)', () => {
 
 describe('headroom forecast <scenario> (end to end, store-backed)', () => {
   const begin = (id: string, day: number, o: Partial<RunBegin> = {}): RunBegin => ({
-    id, kind: 'load', scenario: 'orders', file: '/scenarios/orders.ts', startedAt: T0 + day * DAY, gitSha: `${(0xa000 + day).toString(16)}beef`,
-    gitDirty: false, gitBranch: 'main', version: '0.1.0', host: 'h', cpuModel: 'EPYC', cpuCount: 2, nodeVersion: 'v24',
-    serviceCpus: [0], workerCpus: [1], config: { name: 'orders', slo: { p99Ms: 12 } }, ...o,
+    id,
+    kind: 'load',
+    scenario: 'orders',
+    file: '/scenarios/orders.ts',
+    startedAt: T0 + day * DAY,
+    gitSha: `${(0xa000 + day).toString(16)}beef`,
+    gitDirty: false,
+    gitBranch: 'main',
+    version: '0.1.0',
+    host: 'h',
+    cpuModel: 'EPYC',
+    cpuCount: 2,
+    nodeVersion: 'v24',
+    serviceCpus: [0],
+    workerCpus: [1],
+    config: { name: 'orders', slo: { p99Ms: 12 } },
+    ...o,
   });
 
   it("follows a phase's p99 over clean completed runs, marks the regression, and takes the budget from the scenario's SLO", async () => {
@@ -137,7 +167,14 @@ describe('headroom forecast <scenario> (end to end, store-backed)', () => {
         { run_id: r.id, phase: 'warmup', ordinal: 0, warmup: true, p99_ms: 30 },
         { run_id: r.id, phase: 'steady', ordinal: 1, warmup: false, p99_ms: r.p99, achieved_rate: 1000 },
       ]);
-      await finishRun(store, r.id, { status: r.status ?? 'completed', endedAt: T0 + r.day * DAY + 30_000, error: null, warnings: [], gates: null, pinning: [] });
+      await finishRun(store, r.id, {
+        status: r.status ?? 'completed',
+        endedAt: T0 + r.day * DAY + 30_000,
+        error: null,
+        warnings: [],
+        gates: null,
+        pinning: [],
+      });
     }
     store.close();
 
@@ -148,15 +185,27 @@ describe('headroom forecast <scenario> (end to end, store-backed)', () => {
     expect(out.changePoints.map((c: { index: number; sha: string }) => [c.index, c.sha])).toEqual([[7, 'a00ebeef']]);
     expect(out.changePoints[0].changePct).toBeGreaterThan(50);
     expect(out.trend.from).toBe(new Date(T0 + 14 * DAY).toISOString());
-    expect(j.stderr).toContain('budget 12.0ms from the scenario\'s slo.p99');
+    expect(j.stderr).toContain("budget 12.0ms from the scenario's slo.p99");
     expect(j.stderr).toContain('runs left out: 1 from a dirty tree (--include-dirty), 1 not completed (--include-failed)');
-    expect(out.summary).toMatch(/^p99 of steady went from 5\.\d+ms \(a000bee, 2026-01-05\) to 8\.\d+ms \(a01abee, 2026-01-31\); it changed from 5\.\d+ms to 8\.\d+ms \(\+\d+\.\d%\)/);
+    expect(out.summary).toMatch(
+      /^p99 of steady went from 5\.\d+ms \(a000bee, 2026-01-05\) to 8\.\d+ms \(a01abee, 2026-01-31\); it changed from 5\.\d+ms to 8\.\d+ms \(\+\d+\.\d%\)/,
+    );
 
     const text = await headroom(['forecast', 'orders', '--metric', 'p99:steady', '--db', db]);
     expect(text.stdout).toMatch(/7 +2026-01-19 +a00ebee +main +\d\.\d\dms +◀ change 5\.\d+ms → 8\.\d+ms/);
     expect(text.stdout).toContain('r07');
 
-    const all = await headroom(['forecast', 'orders', '--metric', 'p99:steady', '--include-dirty', '--include-failed', '--json', '--db', db]);
+    const all = await headroom([
+      'forecast',
+      'orders',
+      '--metric',
+      'p99:steady',
+      '--include-dirty',
+      '--include-failed',
+      '--json',
+      '--db',
+      db,
+    ]);
     expect(JSON.parse(all.stdout).points).toBe(16);
 
     const missing = await headroom(['forecast', 'payments', '--db', db, '--json']);
@@ -177,15 +226,28 @@ describe('headroom forecast <scenario> (end to end, store-backed)', () => {
     await beginRun(store, begin('soak', 0));
     await store.append('phases', [{ run_id: 'soak', phase: 'soak', parent: 'soak', ordinal: 0, warmup: false, duration_s: 3600 }]);
     // RSS grows 6 MB/hour with a GC-like sawtooth and noise; the used heap stays flat.
-    await store.append('series', Array.from({ length: 3600 }, (_, s) => ({
-      run_id: 'soak', second: s, phase: 'soak', sut_rss_mb: 120 + (6 * s) / 3600 + 2 * ((s % 37) / 37) + 0.3 * g(), sut_heap_mb: 40 + 3 * ((s % 53) / 53) + 0.3 * g(),
-    })));
+    await store.append(
+      'series',
+      Array.from({ length: 3600 }, (_, s) => ({
+        run_id: 'soak',
+        second: s,
+        phase: 'soak',
+        sut_rss_mb: 120 + (6 * s) / 3600 + 2 * ((s % 37) / 37) + 0.3 * g(),
+        sut_heap_mb: 40 + 3 * ((s % 53) / 53) + 0.3 * g(),
+      })),
+    );
     await finishRun(store, 'soak', { status: 'completed', endedAt: T0 + 3_600_000, error: null, warnings: [], gates: null, pinning: [] });
     store.close();
     const r = await headroom(['forecast', '--leak', 'soak', '--json', '--db', db]);
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j).toMatchObject({ run: 'soak', phase: 'soak', durationS: 3600, rss: { status: 'suspected-leak' }, heap: { status: 'no-leak' } });
+    expect(j).toMatchObject({
+      run: 'soak',
+      phase: 'soak',
+      durationS: 3600,
+      rss: { status: 'suspected-leak' },
+      heap: { status: 'no-leak' },
+    });
     expect(j.rss.mbPerHour).toBeGreaterThan(5);
     expect(j.rss.mbPerHour).toBeLessThan(7);
     expect(j.rss.low).toBeLessThan(6);

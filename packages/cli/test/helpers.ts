@@ -8,16 +8,32 @@ import { Store } from '@headroom/store';
 export const REPO = resolve(import.meta.dirname, '../../..');
 export const BIN = join(REPO, 'packages/cli/bin/headroom.js');
 
-export interface CliResult { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs the real `headroom` command. */
-export function headroom(args: string[], options: { cwd?: string; env?: Record<string, string>; onSpawn?(c: ChildProcess): void } = {}): Promise<CliResult> {
+export function headroom(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; onSpawn?(c: ChildProcess): void } = {},
+): Promise<CliResult> {
   return new Promise((res) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? REPO, env: { ...process.env, NO_COLOR: '1', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? REPO,
+      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
     options.onSpawn?.(child);
     child.on('exit', (code, signal) => res({ code, signal, stdout, stderr }));
   });
@@ -25,7 +41,9 @@ export function headroom(args: string[], options: { cwd?: string; env?: Record<s
 
 const made: string[] = [];
 // Removed when the test process exits, whatever the outcome: no /tmp/headroom-e2e-* left behind.
-process.on('exit', () => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
+process.on('exit', () => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 /** A fresh folder for one test's store, scenarios and artifacts; removed when the test process exits. */
 export function tempDir(): string {
@@ -52,11 +70,20 @@ export function writeScenario(dir: string, name: string, body: string): string {
 
 export async function query<T = Record<string, unknown>>(db: string, sql: string): Promise<T[]> {
   const store = await Store.open(db);
-  try { return await store.query<T>(sql); } finally { store.close(); }
+  try {
+    return await store.query<T>(sql);
+  } finally {
+    store.close();
+  }
 }
 
 export function alive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch { return false; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Pids of the processes a run recorded (service and workers), from the store. */

@@ -8,14 +8,22 @@ export function pidsMatching(text: string): number[] {
   const out: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    try { if (readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' ').includes(text)) out.push(Number(name)); } catch { /* gone */ }
+    try {
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' ').includes(text)) out.push(Number(name));
+    } catch {
+      /* gone */
+    }
   }
   return out;
 }
 
 /** True while `pid` exists and is not a zombie. */
 export function running(pid: number): boolean {
-  try { return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; }
+  try {
+    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 /** Waits until none of `pids` runs; returns those still running after `ms`. */

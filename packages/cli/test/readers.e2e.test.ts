@@ -8,7 +8,11 @@ import { freePort, headroom, ordersService, query, tempDir, writeScenario } from
 const dir = tempDir();
 const mnt = join(dir, 'ro');
 afterAll(() => {
-  try { execFileSync('umount', [mnt]); } catch { /* not mounted */ }
+  try {
+    execFileSync('umount', [mnt]);
+  } catch {
+    /* not mounted */
+  }
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -17,9 +21,16 @@ describe('readers never wait, and a read-only store is readable (end to end)', (
     const db = join(dir, 'h.duckdb');
     await query(db, 'SELECT 1');
     const port = await freePort();
-    const file = writeScenario(dir, 'short', `{ name: 'short', ${ordersService(port)}, target: 'http://127.0.0.1:${port}', requests: [{ path: '/health' }], workers: { cpus: [1] }, phases: [{ name: 'steady', duration: '2s', rate: 50 }] }`);
+    const file = writeScenario(
+      dir,
+      'short',
+      `{ name: 'short', ${ordersService(port)}, target: 'http://127.0.0.1:${port}', requests: [{ path: '/health' }], workers: { cpus: [1] }, phases: [{ name: 'steady', duration: '2s', rate: 50 }] }`,
+    );
     const t0 = Date.now();
-    const sqlP = headroom(['runs', 'sql', 'select sum(range % 7) as s from range(3000000000)', '--json', '--db', db]).then((r) => ({ ...r, ms: Date.now() - t0 }));
+    const sqlP = headroom(['runs', 'sql', 'select sum(range % 7) as s from range(3000000000)', '--json', '--db', db]).then((r) => ({
+      ...r,
+      ms: Date.now() - t0,
+    }));
     await new Promise((r) => setTimeout(r, 300));
     const run = await headroom(['run', file, '--json', '--db', db]);
     const sql = await sqlP;
@@ -36,7 +47,16 @@ describe('readers never wait, and a read-only store is readable (end to end)', (
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=32m', 'tmpfs', mnt]);
     const db = join(mnt, 'h.duckdb');
     const store = await Store.open(db);
-    await store.upsert('runs', [{ id: '20261202-000000-abcd', kind: 'load', scenario: 'ro', status: 'completed', started_at: Date.now() - 5000, ended_at: Date.now() }]);
+    await store.upsert('runs', [
+      {
+        id: '20261202-000000-abcd',
+        kind: 'load',
+        scenario: 'ro',
+        status: 'completed',
+        started_at: Date.now() - 5000,
+        ended_at: Date.now(),
+      },
+    ]);
     await store.upsert('phases', [{ run_id: '20261202-000000-abcd', phase: 'steady', ordinal: 0, requests: 42, p99_ms: 3 }]);
     store.close();
     execFileSync('mount', ['-o', 'remount,ro', mnt]);

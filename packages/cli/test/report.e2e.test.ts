@@ -8,8 +8,12 @@ describe('headroom report and run --report (end to end)', () => {
     const dir = tempDir();
     const db = join(dir, 'h.duckdb');
     const port = await freePort();
-    const file = writeScenario(dir, 'rep', `{ name: 'rep', target: 'http://127.0.0.1:${port}', ${ordersService(port)}, workers: { cpus: [1] },
-      requests: [{ method: 'GET', path: '/orders?limit=5' }], phases: [{ name: 'steady', duration: '2s', rate: 200 }] }`);
+    const file = writeScenario(
+      dir,
+      'rep',
+      `{ name: 'rep', target: 'http://127.0.0.1:${port}', ${ordersService(port)}, workers: { cpus: [1] },
+      requests: [{ method: 'GET', path: '/orders?limit=5' }], phases: [{ name: 'steady', duration: '2s', rate: 200 }] }`,
+    );
     const r = await headroom(['run', file, '--report', '--json', '--db', db]);
     expect(r.code, r.stderr).toBe(0);
     const { runId } = JSON.parse(r.stdout) as { runId: string };

@@ -11,7 +11,10 @@ describe('headroom run (end to end, real service, real DuckDB)', () => {
     const dir = tempDir();
     const db = join(dir, 'h.duckdb');
     const port = await freePort();
-    const file = writeScenario(dir, 'quick', `{
+    const file = writeScenario(
+      dir,
+      'quick',
+      `{
       name: 'quick-e2e',
       ${ordersService(port)},
       target: 'http://127.0.0.1:${port}',
@@ -25,7 +28,8 @@ describe('headroom run (end to end, real service, real DuckDB)', () => {
         { name: 'steady', duration: '2s', rate: 200 },
       ],
       thresholds: { 'steady.p99': '< 2s', 'errors.rate': '< 1%', 'steady.rate': '>= 150' },
-    }`);
+    }`,
+    );
     const r = await headroom(['run', file, '--json', '--db', db]);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
@@ -58,11 +62,17 @@ describe('headroom run (end to end, real service, real DuckDB)', () => {
     // headroom itself (receivers, merging, DuckDB) stays off the service's CPU.
     expect(pins.find((p) => p.role === 'orchestrator')?.allowed).toEqual([1]);
     expect(pins.every((p) => p.verified)).toBe(true);
-    const phases = await query<{ phase: string; requests: number; hist: Uint8Array }>(db, `SELECT phase, requests, hist FROM phases WHERE run_id = '${out.runId}' ORDER BY ordinal`);
+    const phases = await query<{ phase: string; requests: number; hist: Uint8Array }>(
+      db,
+      `SELECT phase, requests, hist FROM phases WHERE run_id = '${out.runId}' ORDER BY ordinal`,
+    );
     expect(phases.map((p) => p.phase)).toEqual(['warmup', 'steady']);
     expect(phases[1]?.requests).toBe(steady.requests);
     expect(phases[1]?.hist.length).toBeGreaterThan(10);
-    const series = await query<{ second: number; requests: number }>(db, `SELECT second, requests FROM series WHERE run_id = '${out.runId}' ORDER BY second`);
+    const series = await query<{ second: number; requests: number }>(
+      db,
+      `SELECT second, requests FROM series WHERE run_id = '${out.runId}' ORDER BY second`,
+    );
     expect(series.length).toBeGreaterThanOrEqual(3);
     expect(series.reduce((s, x) => s + x.requests, 0)).toBe(warmup.requests + steady.requests);
     const gates = await query(db, `SELECT * FROM gates WHERE run_id = '${out.runId}'`);
@@ -81,7 +91,10 @@ describe('headroom run (end to end, real service, real DuckDB)', () => {
   it('reports every validation problem at once with its path, exits 2 and starts nothing', async () => {
     const dir = tempDir();
     const db = join(dir, 'h.duckdb');
-    const file = writeScenario(dir, 'bad', `{
+    const file = writeScenario(
+      dir,
+      'bad',
+      `{
       name: 'bad',
       target: 'http://127.0.0.1:1',
       requests: [{ path: 'no-slash' }],
@@ -90,7 +103,8 @@ describe('headroom run (end to end, real service, real DuckDB)', () => {
         { name: 'b', rate: { from: 100, to: 500, step: 0 }, stepDuration: '1s' },
       ],
       thresholds: { 'nope.p99': '< 5ms' },
-    } as any`);
+    } as any`,
+    );
     const r = await headroom(['run', file, '--db', db]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('requests[0].path');
@@ -105,12 +119,16 @@ describe('headroom run (end to end, real service, real DuckDB)', () => {
     const dir = tempDir();
     const db = join(dir, 'h.duckdb');
     const port = await freePort();
-    const file = writeScenario(dir, 'boom', `{
+    const file = writeScenario(
+      dir,
+      'boom',
+      `{
       name: 'boom',
       service: { command: ['node', '-e', "console.error('boom: missing DATABASE_URL'); process.exit(4)"], ready: 'http://127.0.0.1:${port}/', cpus: [0] },
       target: 'http://127.0.0.1:${port}', requests: [{ path: '/' }], workers: { cpus: [1] },
       phases: [{ name: 'steady', duration: '1s', rate: 10 }],
-    }`);
+    }`,
+    );
     const r = await headroom(['run', file, '--db', db]);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('exited with code 4');
@@ -126,18 +144,25 @@ describe('headroom run (end to end, real service, real DuckDB)', () => {
     const dir = tempDir();
     const db = join(dir, 'h.duckdb');
     const port = await freePort();
-    const file = writeScenario(dir, 'slow', `{
+    const file = writeScenario(
+      dir,
+      'slow',
+      `{
       name: 'never-ready',
       service: { command: ['node', ${JSON.stringify(join(FIXTURES, 'never-ready.ts'))}], env: { PORT: '${port}' }, ready: 'http://127.0.0.1:${port}/health', readyTimeout: '1500ms', cpus: [0] },
       target: 'http://127.0.0.1:${port}', requests: [{ path: '/' }], workers: { cpus: [1] },
       phases: [{ name: 'steady', duration: '1s', rate: 10 }],
-    }`);
+    }`,
+    );
     const r = await headroom(['run', file, '--db', db]);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/not ready at http:\/\/127\.0\.0\.1:\d+\/health within 1500ms \(last: HTTP 503\)/);
     expect(r.stderr).toContain('readyTimeout');
     await sleep(200);
-    const probe = await fetch(`http://127.0.0.1:${port}/health`).then(() => 'up', () => 'down');
+    const probe = await fetch(`http://127.0.0.1:${port}/health`).then(
+      () => 'up',
+      () => 'down',
+    );
     expect(probe).toBe('down');
   });
 
@@ -145,12 +170,16 @@ describe('headroom run (end to end, real service, real DuckDB)', () => {
     const dir = tempDir();
     const db = join(dir, 'h.duckdb');
     const port = await freePort();
-    const file = writeScenario(dir, 'dies', `{
+    const file = writeScenario(
+      dir,
+      'dies',
+      `{
       name: 'dies',
       service: { command: ['node', ${JSON.stringify(join(FIXTURES, 'dies-after.ts'))}], env: { PORT: '${port}', DIE_AFTER_MS: '4500' }, ready: 'http://127.0.0.1:${port}/', cpus: [0] },
       target: 'http://127.0.0.1:${port}', requests: [{ path: '/' }], workers: { cpus: [1] },
       phases: [{ name: 'steady', duration: '10s', rate: 100 }],
-    }`);
+    }`,
+    );
     const started = Date.now();
     const r = await headroom(['run', file, '--json', '--db', db]);
     expect(r.code).toBe(3);
@@ -173,10 +202,14 @@ describe('headroom run (end to end, real service, real DuckDB)', () => {
     const dir = tempDir();
     const db = join(dir, 'h.duckdb');
     const port = await freePort();
-    const file = writeScenario(dir, 'refused', `{
+    const file = writeScenario(
+      dir,
+      'refused',
+      `{
       name: 'refused', target: 'http://127.0.0.1:${port}', requests: [{ path: '/' }], workers: { cpus: [1] },
       phases: [{ name: 'steady', duration: '2s', rate: 50 }],
-    }`);
+    }`,
+    );
     const r = await headroom(['run', file, '--json', '--db', db]);
     expect(r.code, r.stderr).toBe(3);
     const out = JSON.parse(r.stdout);
@@ -192,13 +225,21 @@ describe('headroom run (end to end, real service, real DuckDB)', () => {
     const dir = tempDir();
     const db = join(dir, 'h.duckdb');
     const port = await freePort();
-    const file = writeScenario(dir, 'long', `{
+    const file = writeScenario(
+      dir,
+      'long',
+      `{
       name: 'long', ${ordersService(port)}, target: 'http://127.0.0.1:${port}', requests: [{ path: '/health' }], workers: { cpus: [1] },
       phases: [{ name: 'steady', duration: '60s', rate: 100 }],
-    }`);
+    }`,
+    );
     const r = await headroom(['run', file, '--json', '--db', db], {
       // Interrupt 2.5 s into the load, as a user pressing Ctrl-C would.
-      onSpawn: (child) => { child.stderr?.on('data', (d: Buffer) => { if (String(d).includes('service ready')) setTimeout(() => child.kill('SIGINT'), 3500); }); },
+      onSpawn: (child) => {
+        child.stderr?.on('data', (d: Buffer) => {
+          if (String(d).includes('service ready')) setTimeout(() => child.kill('SIGINT'), 3500);
+        });
+      },
     });
     expect(r.code).toBe(130);
     const out = JSON.parse(r.stdout);
@@ -210,24 +251,36 @@ describe('headroom run (end to end, real service, real DuckDB)', () => {
     expect(ph?.requests).toBeLessThan(1500);
     await sleep(300);
     for (const pid of await runPids(db, out.runId)) expect(alive(pid)).toBe(false);
-    expect(await fetch(`http://127.0.0.1:${port}/health`).then(() => 'up', () => 'down')).toBe('down');
+    expect(
+      await fetch(`http://127.0.0.1:${port}/health`).then(
+        () => 'up',
+        () => 'down',
+      ),
+    ).toBe('down');
   });
 
   it('a failing threshold exits 1 and is stored with its measured value', async () => {
     const dir = tempDir();
     const db = join(dir, 'h.duckdb');
     const port = await freePort();
-    const file = writeScenario(dir, 'gate', `{
+    const file = writeScenario(
+      dir,
+      'gate',
+      `{
       name: 'gate', ${ordersService(port)}, target: 'http://127.0.0.1:${port}', requests: [{ path: '/health' }], workers: { cpus: [1] },
       phases: [{ name: 'steady', duration: '2s', rate: 100 }],
       thresholds: { 'steady.rate': '>= 100k', 'steady.p99': '< 10s' },
-    }`);
+    }`,
+    );
     const r = await headroom(['run', file, '--db', db]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/✗ steady\.rate >= 100k/);
     expect(r.stdout).toMatch(/✓ steady\.p99 < 10s/);
     const gates = await query<{ key: string; passed: boolean; value: number }>(db, 'SELECT key, passed, value FROM gates ORDER BY key');
-    expect(gates.map((g) => [g.key, g.passed])).toEqual([['steady.p99', true], ['steady.rate', false]]);
+    expect(gates.map((g) => [g.key, g.passed])).toEqual([
+      ['steady.p99', true],
+      ['steady.rate', false],
+    ]);
     expect(gates[1]?.value).toBeGreaterThan(50);
   });
 });

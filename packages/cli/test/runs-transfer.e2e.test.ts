@@ -9,7 +9,10 @@ describe('headroom runs export / import (end to end)', () => {
     const main = join(dir, 'main.duckdb');
     const pr = join(dir, 'pr.duckdb');
     const file = join(dir, 'tiny.bench.ts');
-    writeFileSync(file, `import { defineBench } from '@headroom/core';\nexport default defineBench({ name: 'tiny', cpus: [1], runs: 2, time: '20ms', warmup: '5ms', tasks: { sum: () => [1, 2, 3].reduce((a, b) => a + b, 0) } });\n`);
+    writeFileSync(
+      file,
+      `import { defineBench } from '@headroom/core';\nexport default defineBench({ name: 'tiny', cpus: [1], runs: 2, time: '20ms', warmup: '5ms', tasks: { sum: () => [1, 2, 3].reduce((a, b) => a + b, 0) } });\n`,
+    );
     expect((await headroom(['bench', file, '--db', main])).code).toBe(0);
     const exp = await headroom(['runs', 'export', 'tiny', '-o', join(dir, 'base'), '--json', '--db', main]);
     expect(exp.code, exp.stderr).toBe(0);
@@ -22,7 +25,9 @@ describe('headroom runs export / import (end to end)', () => {
     const imp = await headroom(['runs', 'import', join(dir, 'base'), '--db', pr]);
     expect(imp.code, imp.stderr).toBe(0);
     expect(imp.stdout).toContain('imported 1 run from');
-    const [{ n }] = await query<{ n: number }>(pr, `SELECT count(*) AS n FROM bench_samples WHERE run_id = '${e.runs[0]}'`) as [{ n: number }];
+    const [{ n }] = (await query<{ n: number }>(pr, `SELECT count(*) AS n FROM bench_samples WHERE run_id = '${e.runs[0]}'`)) as [
+      { n: number },
+    ];
     expect(n).toBe(e.rows.bench_samples);
     const cmp = await headroom(['compare', e.runs[0], 'latest', '--json', '--db', pr]);
     expect(cmp.code, cmp.stderr).toBe(0);

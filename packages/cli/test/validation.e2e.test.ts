@@ -12,7 +12,10 @@ describe('bad scenario values are refused before anything starts (end to end)', 
     const db = join(dir, 'h.duckdb');
     const port = await freePort();
     const marker = `never-started-${port}`;
-    const file = writeScenario(dir, 'bad', `{
+    const file = writeScenario(
+      dir,
+      'bad',
+      `{
       name: 'bad',
       service: { command: ['node', '-e', 'setTimeout(() => {}, 60000)', '${marker}'], ready: 'http://127.0.0.1:${port}/', cpus: [0] },
       target: 'http://127.0.0.1:${port}', timeout: '0ms',
@@ -24,15 +27,24 @@ describe('bad scenario values are refused before anything starts (end to end)', 
         { name: 'steps', rate: { from: 1, to: 100000, step: 1 }, stepDuration: '1s' },
         { name: 'short', rate: { from: 100, to: 200, step: 50 }, stepDuration: '10ms' },
       ],
-    }`);
+    }`,
+    );
     const r = await headroom(['run', file, '--json', '--db', db]);
     expect(r.code, r.stderr).toBe(2);
     const { error } = JSON.parse(r.stdout);
     expect(error.code).toBe('E_VALIDATION');
     const paths = (error.issues as { path: string }[]).map((i) => i.path);
-    expect(paths).toEqual(expect.arrayContaining([
-      'timeout', 'requests[0].path', 'requests[1].headers["X-Split"]', 'phases[0].duration', 'phases[1].connections', 'phases[2].rate', 'phases[3].stepDuration',
-    ]));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'timeout',
+        'requests[0].path',
+        'requests[1].headers["X-Split"]',
+        'phases[0].duration',
+        'phases[1].connections',
+        'phases[2].rate',
+        'phases[3].stepDuration',
+      ]),
+    );
     expect(r.stderr).toMatch(/CR\/LF would split the request/);
     expect(r.stderr).toMatch(/longer than timers can hold/);
     expect(pidsMatching(marker)).toEqual([]);

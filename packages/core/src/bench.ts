@@ -11,9 +11,7 @@ import type { Duration } from './scenario.ts';
 export type BenchFn = () => unknown | Promise<unknown>;
 
 /** A task: a function, or a function with hooks (tinybench's hooks). */
-export type TaskInput =
-  | BenchFn
-  | { fn: BenchFn; beforeAll?: BenchFn; beforeEach?: BenchFn; afterEach?: BenchFn; afterAll?: BenchFn };
+export type TaskInput = BenchFn | { fn: BenchFn; beforeAll?: BenchFn; beforeEach?: BenchFn; afterEach?: BenchFn; afterAll?: BenchFn };
 
 export interface BenchInput {
   name: string;
@@ -67,14 +65,18 @@ export function validateBench(raw: unknown, options: ValidateBenchOptions): Benc
   const timeMs = c.duration(o['time'] ?? BENCH_DEFAULTS.time, 'time');
   const warmupMs = c.duration(o['warmup'] ?? BENCH_DEFAULTS.warmup, 'warmup');
   const isolation = o['isolation'] ?? BENCH_DEFAULTS.isolation;
-  if (isolation !== 'process' && isolation !== 'thread') c.add('isolation', `unknown isolation ${JSON.stringify(isolation)}`, "use 'process' or 'thread'");
+  if (isolation !== 'process' && isolation !== 'thread')
+    c.add('isolation', `unknown isolation ${JSON.stringify(isolation)}`, "use 'process' or 'thread'");
   const tasks = c.object(o['tasks'], 'tasks');
   const names: string[] = [];
   if (tasks) {
     if (Object.keys(tasks).length === 0) c.add('tasks', 'has no tasks', "e.g. tasks: { 'JSON.parse': () => JSON.parse(s) }");
     for (const [k, t] of Object.entries(tasks)) {
       const p = join('tasks', k);
-      if (typeof t === 'function') { names.push(k); continue; }
+      if (typeof t === 'function') {
+        names.push(k);
+        continue;
+      }
       const to = c.object(t, p);
       if (!to) continue;
       c.known(to, p, ['fn', 'beforeAll', 'beforeEach', 'afterEach', 'afterAll']);
@@ -87,7 +89,13 @@ export function validateBench(raw: unknown, options: ValidateBenchOptions): Benc
   }
   if (c.issues.length > 0) throw new ValidationError(options.file, c.issues);
   return {
-    name: name as string, file: resolve(options.file), cpus: cpus as number[], runs: runs as number,
-    timeMs: timeMs as number, warmupMs: warmupMs as number, isolation: isolation as Bench['isolation'], tasks: names,
+    name: name as string,
+    file: resolve(options.file),
+    cpus: cpus as number[],
+    runs: runs as number,
+    timeMs: timeMs as number,
+    warmupMs: warmupMs as number,
+    isolation: isolation as Bench['isolation'],
+    tasks: names,
   };
 }

@@ -28,7 +28,8 @@ export class Checker {
 
   string(v: unknown, path: string, required = true): string | undefined {
     if (v === undefined && !required) return undefined;
-    if (typeof v !== 'string' || v.length === 0) return this.add(path, v === undefined ? 'is required' : `expected a non-empty string, got ${describe(v)}`);
+    if (typeof v !== 'string' || v.length === 0)
+      return this.add(path, v === undefined ? 'is required' : `expected a non-empty string, got ${describe(v)}`);
     return v;
   }
 
@@ -38,8 +39,13 @@ export class Checker {
     return v;
   }
 
-  number(v: unknown, path: string, opts: { min?: number; max?: number; integer?: boolean; exclusiveMin?: number } = {}): number | undefined {
-    if (typeof v !== 'number' || !Number.isFinite(v)) return this.add(path, v === undefined ? 'is required' : `expected a number, got ${describe(v)}`);
+  number(
+    v: unknown,
+    path: string,
+    opts: { min?: number; max?: number; integer?: boolean; exclusiveMin?: number } = {},
+  ): number | undefined {
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      return this.add(path, v === undefined ? 'is required' : `expected a number, got ${describe(v)}`);
     return this.range(v, path, opts);
   }
 
@@ -65,7 +71,8 @@ export class Checker {
   }
 
   cpus(v: unknown, path: string, available: number): number[] | undefined {
-    if (!Array.isArray(v) || v.length === 0) return this.add(path, `expected a non-empty array of CPU numbers, got ${describe(v)}`, 'e.g. [0] or [1, 2]');
+    if (!Array.isArray(v) || v.length === 0)
+      return this.add(path, `expected a non-empty array of CPU numbers, got ${describe(v)}`, 'e.g. [0] or [1, 2]');
     const out: number[] = [];
     v.forEach((c, i) => {
       const n = this.number(c, `${path}[${i}]`, { integer: true, min: 0 });

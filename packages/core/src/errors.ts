@@ -46,7 +46,10 @@ export const ERROR_CODES = {
   E_SERVICE_CRASHED: { exit: ExitCode.runFailed, meaning: 'the service died during the run' },
   E_NOT_STARTED: { exit: ExitCode.runFailed, meaning: 'the run stopped before load started' },
   E_TARGET_UNREACHABLE: { exit: ExitCode.runFailed, meaning: 'every request failed to connect' },
-  E_ALL_REQUESTS_FAILED: { exit: ExitCode.runFailed, meaning: 'no request of a measured phase succeeded (resets, timeouts, garbage, error statuses)' },
+  E_ALL_REQUESTS_FAILED: {
+    exit: ExitCode.runFailed,
+    meaning: 'no request of a measured phase succeeded (resets, timeouts, garbage, error statuses)',
+  },
   E_HOST_UNRESOLVED: { exit: ExitCode.runFailed, meaning: 'the target host does not resolve; found before any load starts' },
   E_WORKER_FATAL: { exit: ExitCode.runFailed, meaning: 'a load worker reported a fatal error' },
   E_WORKER_CRASHED: { exit: ExitCode.runFailed, meaning: 'a load worker exited before finishing' },

@@ -116,9 +116,7 @@ export interface WorkersInput {
 }
 
 /** A threshold: an expression such as "< 50ms", or with k6-style abort options. */
-export type ThresholdInput =
-  | string
-  | { threshold: string; abortOnFail?: boolean; delayAbortEval?: Duration };
+export type ThresholdInput = string | { threshold: string; abortOnFail?: boolean; delayAbortEval?: Duration };
 
 /** Production traffic: the peak now (req/s) and its growth, `'4%/month'`. */
 export interface TrafficInput {
@@ -188,16 +186,47 @@ interface PhaseBase {
   connections: number;
 }
 /** The resolved breakpoint rule of a step phase. */
-export interface StopWhen { slo: boolean; after: number }
+export interface StopWhen {
+  slo: boolean;
+  after: number;
+}
 /** Open-model arrival spacing, with the Poisson seed. */
-export interface Arrivals { kind: 'even' | 'poisson'; seed: number }
-export interface ClosedPhase extends PhaseBase { model: 'closed'; thinkTimeMs: number }
+export interface Arrivals {
+  kind: 'even' | 'poisson';
+  seed: number;
+}
+export interface ClosedPhase extends PhaseBase {
+  model: 'closed';
+  thinkTimeMs: number;
+}
 /** `arrivals` absent means even (phases built in code rather than validated). */
-export interface ConstantPhase extends PhaseBase { model: 'constant'; rate: number; arrivals?: Arrivals }
-export interface RampPhase extends PhaseBase { model: 'ramp'; from: number; to: number }
-export interface StepsPhase extends PhaseBase { model: 'steps'; from: number; to: number; step: number; stepDurationMs: number; stopWhen?: StopWhen | null; arrivals?: Arrivals }
+export interface ConstantPhase extends PhaseBase {
+  model: 'constant';
+  rate: number;
+  arrivals?: Arrivals;
+}
+export interface RampPhase extends PhaseBase {
+  model: 'ramp';
+  from: number;
+  to: number;
+}
+export interface StepsPhase extends PhaseBase {
+  model: 'steps';
+  from: number;
+  to: number;
+  step: number;
+  stepDurationMs: number;
+  stopWhen?: StopWhen | null;
+  arrivals?: Arrivals;
+}
 /** Closed-model steps: one sub-phase per connection count; `connections` is the smallest (it bounds the worker count). */
-export interface ClosedStepsPhase extends PhaseBase { model: 'closed-steps'; levels: number[]; stepDurationMs: number; thinkTimeMs: number; stopWhen: StopWhen | null }
+export interface ClosedStepsPhase extends PhaseBase {
+  model: 'closed-steps';
+  levels: number[];
+  stepDurationMs: number;
+  thinkTimeMs: number;
+  stopWhen: StopWhen | null;
+}
 /** A validated phase, tagged by its load model. */
 export type Phase = ClosedPhase | ConstantPhase | RampPhase | StepsPhase | ClosedStepsPhase;
 export type LoadModel = Phase['model'];
@@ -217,10 +246,14 @@ export interface Threshold {
   delayAbortEvalMs: number;
 }
 export type ThresholdMetric =
-  | 'p50' | 'p75' | 'p90' | 'p95' | 'p99' | 'p999' | 'max' | 'mean'
-  | 'rate' | 'requests' | 'errors' | 'errorRate' | 'lateSends' | 'headroom';
+  'p50' | 'p75' | 'p90' | 'p95' | 'p99' | 'p999' | 'max' | 'mean' | 'rate' | 'requests' | 'errors' | 'errorRate' | 'lateSends' | 'headroom';
 
-export interface Capture { cpu: boolean; heap: boolean; traces: { sample: number } | null; runtime: boolean }
+export interface Capture {
+  cpu: boolean;
+  heap: boolean;
+  traces: { sample: number } | null;
+  runtime: boolean;
+}
 
 export interface Service {
   command: string[];
@@ -266,7 +299,11 @@ export interface Budgets {
 }
 
 /** One step of a step phase: its sub-phase name and what it offers (a rate, or a number of connections). */
-export interface SubPhase { name: string; rate: number | null; connections: number | null }
+export interface SubPhase {
+  name: string;
+  rate: number | null;
+  connections: number | null;
+}
 
 /** The steps of a step phase, open or closed, in order; [] for other phases. */
 export function subPhases(p: Phase): SubPhase[] {

@@ -33,7 +33,10 @@ export function parseThresholdKey(key: string): { scope: string; metric: Thresho
 }
 
 /** Parses `'< 50ms'` for the given metric into op and value in the metric's base unit. */
-export function parseThresholdExpression(expr: string, metric: ThresholdMetric): { op: Threshold['op']; value: number } | { error: string; hint: string } {
+export function parseThresholdExpression(
+  expr: string,
+  metric: ThresholdMetric,
+): { op: Threshold['op']; value: number } | { error: string; hint: string } {
   const m = EXPR_RE.exec(expr);
   if (!m) return { error: `"${expr}" is not <op> <value>`, hint: `ops: ${OPS.join(' ')}; e.g. "< 50ms", ">= 1900", "< 0.1%"` };
   const op = m[1] as Threshold['op'];
@@ -59,7 +62,11 @@ export function checkThresholds(c: Checker, raw: unknown, path: string, scopes: 
     const p = join(path, key);
     const parsedKey = parseThresholdKey(key);
     if ('error' in parsedKey) {
-      c.add(p, parsedKey.error, `keys look like 'steady.p99', 'steady.rate', 'steady.errorRate', 'errors.rate' or 'headroom'; metrics: ${METRICS.join(', ')}`);
+      c.add(
+        p,
+        parsedKey.error,
+        `keys look like 'steady.p99', 'steady.rate', 'steady.errorRate', 'errors.rate' or 'headroom'; metrics: ${METRICS.join(', ')}`,
+      );
       continue;
     }
     if (parsedKey.scope !== 'run' && !scopes.has(parsedKey.scope)) {

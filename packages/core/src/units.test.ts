@@ -3,7 +3,12 @@ import { formatDuration, parseCount, parseDuration, parsePercent } from './units
 
 describe('units', () => {
   it.each([
-    ['500us', 0.5], ['250ms', 250], ['30s', 30_000], ['2m', 120_000], ['1.5h', 5_400_000], ['0.5s', 500],
+    ['500us', 0.5],
+    ['250ms', 250],
+    ['30s', 30_000],
+    ['2m', 120_000],
+    ['1.5h', 5_400_000],
+    ['0.5s', 500],
   ])('parses duration %s as %d ms', (input, ms) => {
     expect(parseDuration(input)).toEqual({ ok: true, value: ms });
   });

@@ -30,13 +30,17 @@ export function checkBudgets(c: Checker, raw: unknown, hasExpectedPeak: boolean)
   const o = c.object(raw, 'budgets', false);
   if (!o) return none;
   c.known(o, 'budgets', BUDGET_KEYS);
-  const bad = (key: string, v: unknown) => c.add(join('budgets', key), `${JSON.stringify(v)} is not a ${key} budget`, `write ${BUDGET_FORMS[key]}`);
+  const bad = (key: string, v: unknown) =>
+    c.add(join('budgets', key), `${JSON.stringify(v)} is not a ${key} budget`, `write ${BUDGET_FORMS[key]}`);
   const upper = (key: string, parse: (s: string) => number | undefined): number | null => {
     const v = o[key];
     if (v === undefined) return null;
     const m = typeof v === 'string' ? UPPER_RE.exec(v) : null;
     const value = m ? parse(m[2] as string) : undefined;
-    if (value === undefined || !(value > 0)) { bad(key, v); return null; }
+    if (value === undefined || !(value > 0)) {
+      bad(key, v);
+      return null;
+    }
     return value;
   };
   const headroom = (() => {
@@ -44,13 +48,25 @@ export function checkBudgets(c: Checker, raw: unknown, hasExpectedPeak: boolean)
     if (v === undefined) return null;
     const m = typeof v === 'number' ? [String(v), '>=', String(v)] : typeof v === 'string' ? HEADROOM_RE.exec(v) : null;
     const value = m ? Number(m[2]) : NaN;
-    if (!m || !(value > 0) || !Number.isFinite(value)) { bad('headroom', v); return null; }
+    if (!m || !(value > 0) || !Number.isFinite(value)) {
+      bad('headroom', v);
+      return null;
+    }
     if (!hasExpectedPeak) c.add('budgets.headroom', 'needs expectedPeak', 'set expectedPeak: <req/s in production>');
     return { op: (m[1] ?? '>=') as '>=' | '>', value };
   })();
-  const cpu = upper('cpu', (s) => { const p = parsePercent(s); return p.ok ? p.value : undefined; });
-  const cpuPerRequestUs = upper('cpuPerRequest', (s) => { const d = parseDuration(s); return d.ok && d.value < 60_000 ? d.value * 1000 : undefined; });
-  const rssMb = upper('rss', (s) => { const m = RSS_RE.exec(s); return m ? Number(m[1]) * (RSS_UNITS[m[2] as string] as number) : undefined; });
+  const cpu = upper('cpu', (s) => {
+    const p = parsePercent(s);
+    return p.ok ? p.value : undefined;
+  });
+  const cpuPerRequestUs = upper('cpuPerRequest', (s) => {
+    const d = parseDuration(s);
+    return d.ok && d.value < 60_000 ? d.value * 1000 : undefined;
+  });
+  const rssMb = upper('rss', (s) => {
+    const m = RSS_RE.exec(s);
+    return m ? Number(m[1]) * (RSS_UNITS[m[2] as string] as number) : undefined;
+  });
   let forecastHeadroom: Budgets['forecastHeadroom'] = null;
   if (o['forecastHeadroom'] !== undefined) {
     const f = o['forecastHeadroom'];

@@ -23,7 +23,9 @@ export function openFileLimit(): number {
     const m = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
     if (m?.[1] === 'unlimited') return Number.MAX_SAFE_INTEGER;
     if (m?.[1]) return Number(m[1]);
-  } catch { /* not Linux */ }
+  } catch {
+    /* not Linux */
+  }
   return 1024;
 }
 
@@ -31,7 +33,8 @@ export function openFileLimit(): number {
 export function timerDuration(c: Checker, v: unknown, path: string, minMs = 0): number | undefined {
   const ms = c.duration(v, path);
   if (ms === undefined) return undefined;
-  if (ms > MAX_TIMER_MS) return c.add(path, `${String(v)} is longer than timers can hold (about 24.8 days)`, 'split a long soak into several runs');
+  if (ms > MAX_TIMER_MS)
+    return c.add(path, `${String(v)} is longer than timers can hold (about 24.8 days)`, 'split a long soak into several runs');
   if (ms < minMs) return c.add(path, `must be at least ${minMs >= 1000 ? `${minMs / 1000}s` : `${minMs}ms`}, got ${String(v)}`);
   return ms;
 }
@@ -41,14 +44,22 @@ export function checkLimits(c: Checker, phases: Phase[], raw: unknown, workers: 
   // Paths name the phase as written (invalid phases are not in `phases`).
   const at = (name: string): number => (Array.isArray(raw) ? raw.findIndex((r) => (r as { name?: unknown } | null)?.name === name) : -1);
   const total = phases.reduce((s, p) => s + p.durationMs, 0);
-  if (total > MAX_TIMER_MS) c.add('phases', `last ${Math.round(total / 86_400_000)} days in total, longer than timers can hold (about 24.8 days)`, 'split the run');
+  if (total > MAX_TIMER_MS)
+    c.add('phases', `last ${Math.round(total / 86_400_000)} days in total, longer than timers can hold (about 24.8 days)`, 'split the run');
   phases.forEach((p) => {
     const path = `phases[${at(p.name)}].connections`;
     const connections = p.model === 'closed-steps' ? Math.max(...p.levels) : p.connections;
-    if (connections > MAX_CONNECTIONS) { c.add(path, `${connections} connections is more than ${MAX_CONNECTIONS}`, 'use fewer connections, or more load generators'); return; }
+    if (connections > MAX_CONNECTIONS) {
+      c.add(path, `${connections} connections is more than ${MAX_CONNECTIONS}`, 'use fewer connections, or more load generators');
+      return;
+    }
     const perWorker = Math.ceil(connections / Math.max(1, workers));
     if (perWorker + FD_RESERVE > fdLimit) {
-      c.add(path, `${perWorker} connections per worker need more open files than the limit (ulimit -n = ${fdLimit})`, `raise it (ulimit -n ${perWorker + FD_RESERVE * 2}) or use fewer connections or more workers`);
+      c.add(
+        path,
+        `${perWorker} connections per worker need more open files than the limit (ulimit -n = ${fdLimit})`,
+        `raise it (ulimit -n ${perWorker + FD_RESERVE * 2}) or use fewer connections or more workers`,
+      );
     }
   });
 }

@@ -28,7 +28,11 @@ export interface PhaseContext {
 /** Validates `phases`, recording every problem in `c`. */
 export function checkPhases(c: Checker, raw: unknown, ctx: PhaseContext): Phase[] {
   if (!Array.isArray(raw) || raw.length === 0) {
-    c.add('phases', raw === undefined ? 'is required' : 'expected a non-empty array', "e.g. [{ name: 'steady', duration: '30s', rate: 1000 }]");
+    c.add(
+      'phases',
+      raw === undefined ? 'is required' : 'expected a non-empty array',
+      "e.g. [{ name: 'steady', duration: '30s', rate: 1000 }]",
+    );
     return [];
   }
   const out: Phase[] = [];
@@ -40,7 +44,8 @@ export function checkPhases(c: Checker, raw: unknown, ctx: PhaseContext): Phase[
     c.known(o, p, PHASE_KEYS);
     const name = c.string(o['name'], join(p, 'name'));
     if (name !== undefined) {
-      if (!/^[A-Za-z][\w-]*$/.test(name)) c.add(join(p, 'name'), `"${name}" must start with a letter and hold only letters, digits, _ and -`);
+      if (!/^[A-Za-z][\w-]*$/.test(name))
+        c.add(join(p, 'name'), `"${name}" must start with a letter and hold only letters, digits, _ and -`);
       if (names.has(name)) c.add(join(p, 'name'), `"${name}" is used by an earlier phase`, 'phase names must be unique');
       names.add(name);
     }
@@ -49,11 +54,36 @@ export function checkPhases(c: Checker, raw: unknown, ctx: PhaseContext): Phase[
     const phase = checkModel(c, o, p, arrivals);
     const stopWhen = o['stopWhen'] === undefined ? null : checkStopWhen(c, o['stopWhen'], join(p, 'stopWhen'));
     if (stopWhen !== null && phase !== undefined) {
-      if (phase.model !== 'steps' && phase.model !== 'closed-steps') c.add(join(p, 'stopWhen'), 'only step phases stop early', 'use rate: { from, to, step } or connections: { from, to, step } with stepDuration');
-      else if (i !== raw.length - 1) c.add(join(p, 'stopWhen'), 'a breakpoint search must be the last phase: the steps it skips would leave a gap before the next one', 'move this phase to the end');
-      else if (stopWhen.slo && !ctx.hasSlo && phase.model === 'closed-steps') c.add(join(p, 'stopWhen'), 'closed-model steps have no offered rate to miss, so they can only stop on the SLO, and the scenario sets none', "set slo: { p99: '50ms' } or slo.errorRate");
-      else if (!stopWhen.slo && phase.model === 'closed-steps') c.add(join(p, 'stopWhen.slo'), 'closed-model steps have no offered rate to miss: with slo: false nothing can stop them', 'set slo: true');
-      else if (stopWhen.slo && !ctx.hasSlo) c.add(join(p, 'stopWhen'), "stopWhen 'slo' needs an SLO to judge steps by", "set slo: { p99: '50ms' } (and/or errorRate), or stopWhen: { slo: false } to stop on the offered rate only");
+      if (phase.model !== 'steps' && phase.model !== 'closed-steps')
+        c.add(
+          join(p, 'stopWhen'),
+          'only step phases stop early',
+          'use rate: { from, to, step } or connections: { from, to, step } with stepDuration',
+        );
+      else if (i !== raw.length - 1)
+        c.add(
+          join(p, 'stopWhen'),
+          'a breakpoint search must be the last phase: the steps it skips would leave a gap before the next one',
+          'move this phase to the end',
+        );
+      else if (stopWhen.slo && !ctx.hasSlo && phase.model === 'closed-steps')
+        c.add(
+          join(p, 'stopWhen'),
+          'closed-model steps have no offered rate to miss, so they can only stop on the SLO, and the scenario sets none',
+          "set slo: { p99: '50ms' } or slo.errorRate",
+        );
+      else if (!stopWhen.slo && phase.model === 'closed-steps')
+        c.add(
+          join(p, 'stopWhen.slo'),
+          'closed-model steps have no offered rate to miss: with slo: false nothing can stop them',
+          'set slo: true',
+        );
+      else if (stopWhen.slo && !ctx.hasSlo)
+        c.add(
+          join(p, 'stopWhen'),
+          "stopWhen 'slo' needs an SLO to judge steps by",
+          "set slo: { p99: '50ms' } (and/or errorRate), or stopWhen: { slo: false } to stop on the offered rate only",
+        );
     }
     if (phase && name !== undefined) {
       const withStop = phase.model === 'steps' || phase.model === 'closed-steps' ? { ...phase, stopWhen } : phase;
@@ -75,11 +105,15 @@ export function checkArrivals(c: Checker, raw: unknown, path: string, fallback: 
 
 function checkStopWhen(c: Checker, raw: unknown, path: string): StopWhen | null {
   if (raw === 'slo') return { ...PHASE_DEFAULTS.stopWhen };
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) { c.add(path, `expected 'slo' or an object, got ${JSON.stringify(raw)}`, STOP_WHEN_HINT); return null; }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    c.add(path, `expected 'slo' or an object, got ${JSON.stringify(raw)}`, STOP_WHEN_HINT);
+    return null;
+  }
   const o = raw as Record<string, unknown>;
   c.known(o, path, ['slo', 'after']);
   const slo = c.boolean(o['slo'], join(path, 'slo')) ?? PHASE_DEFAULTS.stopWhen.slo;
-  const after = o['after'] === undefined ? PHASE_DEFAULTS.stopWhen.after : c.number(o['after'], join(path, 'after'), { integer: true, min: 1 });
+  const after =
+    o['after'] === undefined ? PHASE_DEFAULTS.stopWhen.after : c.number(o['after'], join(path, 'after'), { integer: true, min: 1 });
   return after === undefined ? null : { slo, after };
 }
 
@@ -90,19 +124,29 @@ function checkModel(c: Checker, o: Record<string, unknown>, p: string, arrivals:
   const rate = o['rate'];
   const connsRaw = o['connections'];
   const stepped = typeof connsRaw === 'object' && connsRaw !== null;
-  if (stepped && rate !== undefined) { c.add(join(p, 'connections'), 'connection steps are for closed phases', 'drop rate, or give connections a single number (the pool size)'); return undefined; }
+  if (stepped && rate !== undefined) {
+    c.add(
+      join(p, 'connections'),
+      'connection steps are for closed phases',
+      'drop rate, or give connections a single number (the pool size)',
+    );
+    return undefined;
+  }
   if (stepped) return checkClosedSteps(c, o, p);
   const conns = connsRaw === undefined ? undefined : c.count(connsRaw, join(p, 'connections'), { integer: true, min: 1 });
   if (rate === undefined) {
-    if (connsRaw === undefined) return c.add(p, 'needs connections (closed model) or rate (open model)', "e.g. { connections: 8 } or { rate: 1000 }");
-    if (o['stepDuration'] !== undefined) c.add(join(p, 'stepDuration'), 'only step phases (rate or connections: {from, to, step}) take stepDuration');
+    if (connsRaw === undefined)
+      return c.add(p, 'needs connections (closed model) or rate (open model)', 'e.g. { connections: 8 } or { rate: 1000 }');
+    if (o['stepDuration'] !== undefined)
+      c.add(join(p, 'stepDuration'), 'only step phases (rate or connections: {from, to, step}) take stepDuration');
     if (o['arrivals'] !== undefined) c.add(join(p, 'arrivals'), 'arrivals are for open phases (rate)');
     const durationMs = timerDuration(c, o['duration'], join(p, 'duration'));
     const thinkTimeMs = o['thinkTime'] === undefined ? 0 : timerDuration(c, o['thinkTime'], join(p, 'thinkTime'));
     if (conns === undefined || durationMs === undefined || thinkTimeMs === undefined) return undefined;
     return { model: 'closed', connections: conns, durationMs, thinkTimeMs };
   }
-  if (o['thinkTime'] !== undefined) c.add(join(p, 'thinkTime'), 'thinkTime is for closed phases', 'drop it, or use connections instead of rate');
+  if (o['thinkTime'] !== undefined)
+    c.add(join(p, 'thinkTime'), 'thinkTime is for closed phases', 'drop it, or use connections instead of rate');
   const connections = conns ?? PHASE_DEFAULTS.openConnections;
   if (typeof rate === 'object' && rate !== null && !Array.isArray(rate)) {
     const ro = rate as Record<string, unknown>;
@@ -113,13 +157,19 @@ function checkModel(c: Checker, o: Record<string, unknown>, p: string, arrivals:
     if (ro['step'] === undefined) {
       const durationMs = timerDuration(c, o['duration'], join(p, 'duration'));
       if (o['stepDuration'] !== undefined) c.add(join(p, 'stepDuration'), 'a ramp has no steps', 'add rate.step for a step load');
-      if (arrivals.kind === 'poisson') c.add(o['arrivals'] === undefined ? p : join(p, 'arrivals'), 'Poisson arrivals are for constant-rate and step phases, not ramps', "set arrivals: 'even' on this phase");
+      if (arrivals.kind === 'poisson')
+        c.add(
+          o['arrivals'] === undefined ? p : join(p, 'arrivals'),
+          'Poisson arrivals are for constant-rate and step phases, not ramps',
+          "set arrivals: 'even' on this phase",
+        );
       if (from === undefined || to === undefined || durationMs === undefined) return undefined;
       return { model: 'ramp', from, to, durationMs, connections };
     }
     const step = c.count(ro['step'], join(rp, 'step'), { exclusiveMin: 0 });
     const stepDurationMs = timerDuration(c, o['stepDuration'], join(p, 'stepDuration'), MIN_STEP_MS);
-    if (o['duration'] !== undefined) c.add(join(p, 'duration'), 'a step phase lasts steps × stepDuration', 'drop duration, set stepDuration');
+    if (o['duration'] !== undefined)
+      c.add(join(p, 'duration'), 'a step phase lasts steps × stepDuration', 'drop duration, set stepDuration');
     if (from === undefined || to === undefined || step === undefined || stepDurationMs === undefined) return undefined;
     if (from === 0 && to === 0) return c.add(rp, 'from and to are both 0');
     const steps = Math.floor(Math.abs(to - from) / step) + 1;
@@ -128,7 +178,8 @@ function checkModel(c: Checker, o: Record<string, unknown>, p: string, arrivals:
   }
   const r = c.count(rate, join(p, 'rate'), { exclusiveMin: 0 });
   const durationMs = timerDuration(c, o['duration'], join(p, 'duration'));
-  if (o['stepDuration'] !== undefined) c.add(join(p, 'stepDuration'), 'a constant rate has no steps', 'use rate: { from, to, step } for steps');
+  if (o['stepDuration'] !== undefined)
+    c.add(join(p, 'stepDuration'), 'a constant rate has no steps', 'use rate: { from, to, step } for steps');
   if (r === undefined || durationMs === undefined) return undefined;
   return { model: 'constant', rate: r, durationMs, connections, arrivals };
 }
@@ -143,7 +194,10 @@ function checkClosedSteps(c: Checker, o: Record<string, unknown>, p: string): Ph
     const vals = raw.map((v, k) => c.count(v, `${cp}[${k}]`, { integer: true, min: 1 }));
     if (vals.every((v) => v !== undefined) && raw.length > 0) {
       levels = vals as number[];
-      if (new Set(levels).size !== levels.length) { c.add(cp, 'a connection count appears twice', 'each step needs its own count (sub-phase names must be unique)'); levels = undefined; }
+      if (new Set(levels).size !== levels.length) {
+        c.add(cp, 'a connection count appears twice', 'each step needs its own count (sub-phase names must be unique)');
+        levels = undefined;
+      }
     }
   } else {
     const ro = raw as Record<string, unknown>;
@@ -165,7 +219,12 @@ function checkClosedSteps(c: Checker, o: Record<string, unknown>, p: string): Ph
   const thinkTimeMs = o['thinkTime'] === undefined ? 0 : timerDuration(c, o['thinkTime'], join(p, 'thinkTime'));
   if (levels === undefined || stepDurationMs === undefined || thinkTimeMs === undefined) return undefined;
   return {
-    model: 'closed-steps', levels, stepDurationMs, thinkTimeMs, durationMs: levels.length * stepDurationMs,
-    connections: Math.min(...levels), stopWhen: null,
+    model: 'closed-steps',
+    levels,
+    stepDurationMs,
+    thinkTimeMs,
+    durationMs: levels.length * stepDurationMs,
+    connections: Math.min(...levels),
+    stopWhen: null,
   };
 }

@@ -21,32 +21,51 @@ function issues(raw: unknown): { path: string; message: string; hint?: string }[
 
 describe('validateScenario', () => {
   it('resolves the DESIGN.md example: closed, open and step phases, units, defaults, thresholds', () => {
-    const s = validateScenario({
-      ...base,
-      service: { command: ['node', 'server.ts'], ready: 'http://127.0.0.1:3000/health', cpus: [0], capture: { cpu: true, traces: { sample: 0.01 } } },
-      requests: [{ method: 'GET', path: '/orders?limit=10' }, { method: 'POST', path: '/orders', json: { sku: 'a1' }, weight: 2 }],
-      workers: { cpus: [1] },
-      phases: [
-        { name: 'warmup', duration: '5s', connections: 8 },
-        { name: 'steady', duration: '30s', rate: 2000 },
-        { name: 'steps', rate: { from: 500, to: 6000, step: 500 }, stepDuration: '10s' },
-        { name: 'ramp', rate: { from: '1k', to: '3k' }, duration: '1m' },
-      ],
-      slo: { p99: '50ms', errorRate: '0.1%' },
-      expectedPeak: 1500,
-      thresholds: { 'steady.p99': '< 50ms', 'errors.rate': '< 0.1%', headroom: '>= 1.5', 'steps@1000.p99': '< 20ms' },
-    }, { file: 'x.ts', cpuCount: 2 });
+    const s = validateScenario(
+      {
+        ...base,
+        service: {
+          command: ['node', 'server.ts'],
+          ready: 'http://127.0.0.1:3000/health',
+          cpus: [0],
+          capture: { cpu: true, traces: { sample: 0.01 } },
+        },
+        requests: [
+          { method: 'GET', path: '/orders?limit=10' },
+          { method: 'POST', path: '/orders', json: { sku: 'a1' }, weight: 2 },
+        ],
+        workers: { cpus: [1] },
+        phases: [
+          { name: 'warmup', duration: '5s', connections: 8 },
+          { name: 'steady', duration: '30s', rate: 2000 },
+          { name: 'steps', rate: { from: 500, to: 6000, step: 500 }, stepDuration: '10s' },
+          { name: 'ramp', rate: { from: '1k', to: '3k' }, duration: '1m' },
+        ],
+        slo: { p99: '50ms', errorRate: '0.1%' },
+        expectedPeak: 1500,
+        thresholds: { 'steady.p99': '< 50ms', 'errors.rate': '< 0.1%', headroom: '>= 1.5', 'steps@1000.p99': '< 20ms' },
+      },
+      { file: 'x.ts', cpuCount: 2 },
+    );
     expect(s.phases.map((p) => p.model)).toEqual(['closed', 'constant', 'steps', 'ramp']);
     expect(s.phases[0]).toMatchObject({ warmup: true, connections: 8, durationMs: 5000, thinkTimeMs: 0 });
     expect(s.phases[2]).toMatchObject({ from: 500, to: 6000, step: 500, stepDurationMs: 10_000, durationMs: 120_000 });
     expect(s.phases[3]).toMatchObject({ from: 1000, to: 3000, durationMs: 60_000 });
-    expect(s.requests[1]).toMatchObject({ body: '{"sku":"a1"}', headers: { 'content-type': 'application/json' }, weight: 2, name: 'POST /orders' });
+    expect(s.requests[1]).toMatchObject({
+      body: '{"sku":"a1"}',
+      headers: { 'content-type': 'application/json' },
+      weight: 2,
+      name: 'POST /orders',
+    });
     expect(s.service?.capture).toEqual({ cpu: true, heap: false, traces: { sample: 0.01 }, runtime: true });
     expect(s.service?.readyTimeoutMs).toBe(10_000);
     expect(s.timeoutMs).toBe(10_000);
     expect(s.slo).toEqual({ p50Ms: null, p95Ms: null, p99Ms: 50, errorRate: 0.001 });
     expect(s.thresholds.map((t) => [t.scope, t.metric, t.op, t.value])).toEqual([
-      ['steady', 'p99', '<', 50], ['run', 'errorRate', '<', 0.001], ['run', 'headroom', '>=', 1.5], ['steps@1000', 'p99', '<', 20],
+      ['steady', 'p99', '<', 50],
+      ['run', 'errorRate', '<', 0.001],
+      ['run', 'headroom', '>=', 1.5],
+      ['steps@1000', 'p99', '<', 20],
     ]);
   });
 
@@ -65,22 +84,41 @@ describe('validateScenario', () => {
       extra: true,
     });
     const paths = found.map((i) => i.path);
-    expect(paths).toEqual(expect.arrayContaining([
-      'name', 'target', 'requests[0].method', 'requests[0].path', 'phases[0].duration', 'phases[1].name',
-      'phases[1].rate.step', 'phases[2]', 'workers.cpus[0]', 'thresholds["a.p99"]', 'thresholds["a.bogus"]', 'extra',
-    ]));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'name',
+        'target',
+        'requests[0].method',
+        'requests[0].path',
+        'phases[0].duration',
+        'phases[1].name',
+        'phases[1].rate.step',
+        'phases[2]',
+        'workers.cpus[0]',
+        'thresholds["a.p99"]',
+        'thresholds["a.bogus"]',
+        'extra',
+      ]),
+    );
     expect(found.find((i) => i.path === 'phases[1].rate.step')?.message).toBe('must be > 0, got 0');
     expect(found.find((i) => i.path === 'workers.cpus[0]')?.message).toContain('CPU 7 does not exist');
     expect(found.find((i) => i.path === 'extra')?.hint).toContain('known fields');
   });
 
   it('puts the generator on the CPUs the service does not use, by default', () => {
-    const s = validateScenario({ ...base, service: { command: ['node', 's.ts'], ready: 'http://127.0.0.1:1/h', cpus: [0] } }, { file: 'x.ts', cpuCount: 2 });
+    const s = validateScenario(
+      { ...base, service: { command: ['node', 's.ts'], ready: 'http://127.0.0.1:1/h', cpus: [0] } },
+      { file: 'x.ts', cpuCount: 2 },
+    );
     expect(s.workers).toEqual({ cpus: [1], count: 1, engine: 'headroom' });
   });
 
   it('refuses a headroom threshold without expectedPeak and thinkTime on an open phase', () => {
-    const found = issues({ ...base, phases: [{ name: 'steady', duration: '1s', rate: 10, thinkTime: '1ms' }], thresholds: { headroom: '>= 1.5' } });
+    const found = issues({
+      ...base,
+      phases: [{ name: 'steady', duration: '1s', rate: 10, thinkTime: '1ms' }],
+      thresholds: { headroom: '>= 1.5' },
+    });
     expect(found.map((i) => i.path)).toEqual(expect.arrayContaining(['phases[0].thinkTime', 'thresholds.headroom']));
   });
 
@@ -102,7 +140,11 @@ describe('validateScenario', () => {
       ],
     };
     let err: ValidationError | null = null;
-    try { validateScenario(raw, { file: 'x.ts', cpuCount: 2, fdLimit: 1024 }); } catch (e) { err = e as ValidationError; }
+    try {
+      validateScenario(raw, { file: 'x.ts', cpuCount: 2, fdLimit: 1024 });
+    } catch (e) {
+      err = e as ValidationError;
+    }
     const by = Object.fromEntries((err?.issues ?? []).map((i) => [i.path, i]));
     expect(by['timeout']?.message).toBe('must be at least 1ms, got 0s');
     expect(by['requests[0].path']?.message).toMatch(/control character/);

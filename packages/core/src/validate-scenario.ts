@@ -12,7 +12,24 @@ import { checkThresholds } from './threshold.ts';
 /** An HTTP field name: an RFC 9110 token. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
-const SCENARIO_KEYS = ['name', 'service', 'target', 'requests', 'workers', 'phases', 'timeout', 'slo', 'expectedPeak', 'traffic', 'thresholds', 'trace', 'redact', 'arrivals', 'seed', 'budgets'];
+const SCENARIO_KEYS = [
+  'name',
+  'service',
+  'target',
+  'requests',
+  'workers',
+  'phases',
+  'timeout',
+  'slo',
+  'expectedPeak',
+  'traffic',
+  'thresholds',
+  'trace',
+  'redact',
+  'arrivals',
+  'seed',
+  'budgets',
+];
 
 /** Defaults applied when a scenario leaves a field out; README documents each. */
 export const SCENARIO_DEFAULTS = {
@@ -34,7 +51,6 @@ export interface ValidateScenarioOptions {
   fdLimit?: number;
 }
 
-
 /** Validates a scenario's default export and resolves it; throws ValidationError listing every problem. */
 export function validateScenario(raw: unknown, options: ValidateScenarioOptions): Scenario {
   const c = new Checker();
@@ -42,13 +58,17 @@ export function validateScenario(raw: unknown, options: ValidateScenarioOptions)
   const o = c.object(raw, '') ?? {};
   c.known(o, '', SCENARIO_KEYS);
   const name = c.string(o['name'], 'name');
-  if (name !== undefined && !/^[\w.-]+$/.test(name)) c.add('name', `"${name}" has characters other than letters, digits, _ . -`, 'use a name like "orders-api"');
+  if (name !== undefined && !/^[\w.-]+$/.test(name))
+    c.add('name', `"${name}" has characters other than letters, digits, _ . -`, 'use a name like "orders-api"');
   const service = o['service'] === undefined ? null : checkService(c, o['service'], options.file, cpuCount);
   const target = checkUrl(c, o['target'], 'target');
   const requests = checkRequests(c, o['requests']);
   const workers = checkWorkers(c, o['workers'], service?.cpus ?? [], cpuCount);
   const slo = checkSlo(c, o['slo']);
-  const seed = o['seed'] === undefined ? PHASE_DEFAULTS.seed : c.number(o['seed'], 'seed', { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER }) ?? PHASE_DEFAULTS.seed;
+  const seed =
+    o['seed'] === undefined
+      ? PHASE_DEFAULTS.seed
+      : (c.number(o['seed'], 'seed', { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER }) ?? PHASE_DEFAULTS.seed);
   const arrivals: Arrivals = checkArrivals(c, o['arrivals'], 'arrivals', { kind: PHASE_DEFAULTS.arrivals, seed });
   const phases = checkPhases(c, o['phases'], { arrivals, hasSlo: slo.p99Ms !== null || slo.errorRate !== null });
   const timeoutMs = timerDuration(c, o['timeout'] ?? SCENARIO_DEFAULTS.timeout, 'timeout', 1);
@@ -61,24 +81,48 @@ export function validateScenario(raw: unknown, options: ValidateScenarioOptions)
     scopes.add(p.name);
     for (const s of subPhases(p)) scopes.add(s.name);
   }
-  if (workers.engine === 'autocannon' && phases.some((p) => (p.model === 'constant' || p.model === 'steps') && p.arrivals?.kind === 'poisson')) {
-    c.add('arrivals', 'the autocannon engine cannot send Poisson arrivals', "use workers.engine 'headroom' (the default) or arrivals 'even'");
+  if (
+    workers.engine === 'autocannon' &&
+    phases.some((p) => (p.model === 'constant' || p.model === 'steps') && p.arrivals?.kind === 'poisson')
+  ) {
+    c.add(
+      'arrivals',
+      'the autocannon engine cannot send Poisson arrivals',
+      "use workers.engine 'headroom' (the default) or arrivals 'even'",
+    );
   }
   const thresholds = checkThresholds(c, o['thresholds'], 'thresholds', scopes);
-  if (thresholds.some((t) => t.metric === 'headroom') && expectedPeak === null) c.add('thresholds.headroom', 'needs expectedPeak', 'set expectedPeak: <req/s in production>');
+  if (thresholds.some((t) => t.metric === 'headroom') && expectedPeak === null)
+    c.add('thresholds.headroom', 'needs expectedPeak', 'set expectedPeak: <req/s in production>');
   const trace = checkTrace(c, o['trace']);
   const redact = checkRedact(c, o['redact']);
 
   if (c.issues.length > 0) throw new ValidationError(options.file, c.issues);
   return {
-    name: name as string, file: resolve(options.file), service, target: target as string, requests, workers,
-    phases, timeoutMs: timeoutMs as number, slo, expectedPeak: expectedPeak ?? null, traffic, budgets, thresholds, trace, redact,
+    name: name as string,
+    file: resolve(options.file),
+    service,
+    target: target as string,
+    requests,
+    workers,
+    phases,
+    timeoutMs: timeoutMs as number,
+    slo,
+    expectedPeak: expectedPeak ?? null,
+    traffic,
+    budgets,
+    thresholds,
+    trace,
+    redact,
   };
 }
 
 function checkRedact(c: Checker, raw: unknown): string[] {
   if (raw === undefined) return [];
-  if (!Array.isArray(raw)) { c.add('redact', 'must be a list of names', "e.g. redact: ['X-Tenant', 'ssn']"); return []; }
+  if (!Array.isArray(raw)) {
+    c.add('redact', 'must be a list of names', "e.g. redact: ['X-Tenant', 'ssn']");
+    return [];
+  }
   const out: string[] = [];
   raw.forEach((v, i) => {
     if (typeof v !== 'string' || v.trim() === '') c.add(`redact[${i}]`, 'must be a non-empty name');
@@ -91,7 +135,11 @@ function checkUrl(c: Checker, v: unknown, path: string): string | undefined {
   const s = c.string(v, path);
   if (s === undefined) return undefined;
   let u: URL;
-  try { u = new URL(s); } catch { return c.add(path, `"${s}" is not a URL`, 'write e.g. "http://127.0.0.1:3000"'); }
+  try {
+    u = new URL(s);
+  } catch {
+    return c.add(path, `"${s}" is not a URL`, 'write e.g. "http://127.0.0.1:3000"');
+  }
   if (u.protocol !== 'http:') return c.add(path, `protocol ${u.protocol} is not supported`, 'use an http:// URL');
   return s.replace(/\/+$/, '');
 }
@@ -105,7 +153,9 @@ function checkService(c: Checker, raw: unknown, file: string, cpuCount: number):
     c.add('service.command', 'expected a non-empty array of strings', 'e.g. ["node", "examples/orders/server.ts"]');
   }
   const env = o['env'] === undefined ? {} : c.object(o['env'], 'service.env');
-  if (env) for (const [k, v] of Object.entries(env)) if (typeof v !== 'string') c.add(join('service.env', k), `expected a string, got ${typeof v}`);
+  if (env)
+    for (const [k, v] of Object.entries(env))
+      if (typeof v !== 'string') c.add(join('service.env', k), `expected a string, got ${typeof v}`);
   const ready = checkUrl(c, o['ready'], 'service.ready');
   const readyTimeoutMs = timerDuration(c, o['readyTimeout'] ?? SCENARIO_DEFAULTS.readyTimeout, 'service.readyTimeout', 1);
   const stopTimeoutMs = timerDuration(c, o['stopTimeout'] ?? SCENARIO_DEFAULTS.stopTimeout, 'service.stopTimeout');
@@ -113,8 +163,14 @@ function checkService(c: Checker, raw: unknown, file: string, cpuCount: number):
   const capture = checkCapture(c, o['capture']);
   const cwd = c.string(o['cwd'], 'service.cwd', false);
   return {
-    command: (cmd as string[]) ?? [], cwd: resolve(cwd ?? process.cwd()), env: (env ?? {}) as Record<string, string>,
-    ready: ready ?? '', readyTimeoutMs: readyTimeoutMs ?? 0, cpus: cpus ?? [], capture, stopTimeoutMs: stopTimeoutMs ?? 0,
+    command: (cmd as string[]) ?? [],
+    cwd: resolve(cwd ?? process.cwd()),
+    env: (env ?? {}) as Record<string, string>,
+    ready: ready ?? '',
+    readyTimeoutMs: readyTimeoutMs ?? 0,
+    cpus: cpus ?? [],
+    capture,
+    stopTimeoutMs: stopTimeoutMs ?? 0,
   };
 }
 
@@ -131,7 +187,10 @@ function checkCapture(c: Checker, raw: unknown): Capture {
     const to = c.object(t, 'service.capture.traces');
     if (to) {
       c.known(to, 'service.capture.traces', ['sample']);
-      const sample = to['sample'] === undefined ? SCENARIO_DEFAULTS.traceSample : c.number(to['sample'], 'service.capture.traces.sample', { min: 0, max: 1 });
+      const sample =
+        to['sample'] === undefined
+          ? SCENARIO_DEFAULTS.traceSample
+          : c.number(to['sample'], 'service.capture.traces.sample', { min: 0, max: 1 });
       if (sample !== undefined) traces = { sample };
     }
   }
@@ -151,19 +210,32 @@ function checkRequests(c: Checker, raw: unknown): Request[] {
     if (!o) return;
     c.known(o, p, ['name', 'method', 'path', 'headers', 'json', 'body', 'weight']);
     const method = (o['method'] ?? 'GET') as HttpMethod;
-    if (!METHODS.includes(method)) c.add(join(p, 'method'), `unknown method ${JSON.stringify(o['method'])}`, `one of ${METHODS.join(', ')}`);
+    if (!METHODS.includes(method))
+      c.add(join(p, 'method'), `unknown method ${JSON.stringify(o['method'])}`, `one of ${METHODS.join(', ')}`);
     const path = c.string(o['path'], join(p, 'path'));
     if (path !== undefined && !path.startsWith('/')) c.add(join(p, 'path'), `"${path}" must start with /`);
-    if (path !== undefined && /[\x00-\x20\x7f]/.test(path)) c.add(join(p, 'path'), `${JSON.stringify(path)} has a space or control character (CR/LF would split the request)`, 'percent-encode it: %20 for a space');
+    if (path !== undefined && /[\x00-\x20\x7f]/.test(path))
+      c.add(
+        join(p, 'path'),
+        `${JSON.stringify(path)} has a space or control character (CR/LF would split the request)`,
+        'percent-encode it: %20 for a space',
+      );
     const headersRaw = o['headers'] === undefined ? {} : c.object(o['headers'], join(p, 'headers'));
     const headers: Record<string, string> = {};
-    if (headersRaw) for (const [k, v] of Object.entries(headersRaw)) {
-      const hp = join(join(p, 'headers'), k);
-      if (!HEADER_NAME.test(k)) c.add(hp, `${JSON.stringify(k)} is not a valid header name`, 'letters, digits and !#$%&\'*+-.^_`|~ only (RFC 9110 token)');
-      if (typeof v !== 'string') c.add(hp, 'expected a string');
-      else if (/[\x00-\x08\x0a-\x1f\x7f]/.test(v)) c.add(hp, `value ${JSON.stringify(v)} has a control character (CR/LF would inject headers)`, 'remove line breaks and control characters');
-      else headers[k.toLowerCase()] = v;
-    }
+    if (headersRaw)
+      for (const [k, v] of Object.entries(headersRaw)) {
+        const hp = join(join(p, 'headers'), k);
+        if (!HEADER_NAME.test(k))
+          c.add(hp, `${JSON.stringify(k)} is not a valid header name`, "letters, digits and !#$%&'*+-.^_`|~ only (RFC 9110 token)");
+        if (typeof v !== 'string') c.add(hp, 'expected a string');
+        else if (/[\x00-\x08\x0a-\x1f\x7f]/.test(v))
+          c.add(
+            hp,
+            `value ${JSON.stringify(v)} has a control character (CR/LF would inject headers)`,
+            'remove line breaks and control characters',
+          );
+        else headers[k.toLowerCase()] = v;
+      }
     if (o['json'] !== undefined && o['body'] !== undefined) c.add(p, 'has both json and body', 'keep one');
     let body: string | null = null;
     if (o['json'] !== undefined) {
@@ -182,17 +254,24 @@ function checkWorkers(c: Checker, raw: unknown, serviceCpus: number[], cpuCount:
   c.known(o, 'workers', ['cpus', 'count', 'engine']);
   const free = Array.from({ length: cpuCount }, (_, i) => i).filter((i) => !serviceCpus.includes(i));
   const cpus = c.cpus(o['cpus'] ?? (free.length > 0 ? free : [cpuCount - 1]), 'workers.cpus', cpuCount) ?? [];
-  const count = o['count'] === undefined ? Math.max(1, cpus.length) : c.number(o['count'], 'workers.count', { integer: true, min: 1, max: 64 }) ?? 1;
+  const count =
+    o['count'] === undefined ? Math.max(1, cpus.length) : (c.number(o['count'], 'workers.count', { integer: true, min: 1, max: 64 }) ?? 1);
   const engine = o['engine'] ?? 'headroom';
-  if (engine !== 'headroom' && engine !== 'autocannon') c.add('workers.engine', `unknown engine ${JSON.stringify(engine)}`, "use 'headroom' or 'autocannon'");
+  if (engine !== 'headroom' && engine !== 'autocannon')
+    c.add('workers.engine', `unknown engine ${JSON.stringify(engine)}`, "use 'headroom' or 'autocannon'");
   return { cpus, count, engine: engine as 'headroom' | 'autocannon' };
 }
 
 function checkSlo(c: Checker, raw: unknown): Scenario['slo'] {
   const o = c.object(raw, 'slo', false) ?? {};
   c.known(o, 'slo', ['p50', 'p95', 'p99', 'errorRate']);
-  const d = (k: string) => (o[k] === undefined ? null : c.duration(o[k], join('slo', k)) ?? null);
-  return { p50Ms: d('p50'), p95Ms: d('p95'), p99Ms: d('p99'), errorRate: o['errorRate'] === undefined ? null : c.percent(o['errorRate'], 'slo.errorRate') ?? null };
+  const d = (k: string) => (o[k] === undefined ? null : (c.duration(o[k], join('slo', k)) ?? null));
+  return {
+    p50Ms: d('p50'),
+    p95Ms: d('p95'),
+    p99Ms: d('p99'),
+    errorRate: o['errorRate'] === undefined ? null : (c.percent(o['errorRate'], 'slo.errorRate') ?? null),
+  };
 }
 
 /** A growth rate: a percentage per day, week, month or year (analysis' parseGrowth reads the same form). */

@@ -72,7 +72,10 @@ export class LatencyCounts {
       if (into !== null) into[i]! += n;
       let bucket = (i >> HALF_MAGNITUDE) - 1;
       let sub = (i & ((1 << HALF_MAGNITUDE) - 1)) + (1 << HALF_MAGNITUDE);
-      if (bucket < 0) { sub -= 1 << HALF_MAGNITUDE; bucket = 0; }
+      if (bucket < 0) {
+        sub -= 1 << HALF_MAGNITUDE;
+        bucket = 0;
+      }
       h.recordValueWithCount(sub * 2 ** bucket, n);
     }
     this.#recorded = 0;
@@ -114,7 +117,12 @@ export function summarize(h: Histogram): LatencySummary {
     count: n,
     minMs: n === 0 ? 0 : h.minNonZeroValue / 1000,
     meanMs: n === 0 ? 0 : h.mean / 1000,
-    p50Ms: q(50), p75Ms: q(75), p90Ms: q(90), p95Ms: q(95), p99Ms: q(99), p999Ms: q(99.9),
+    p50Ms: q(50),
+    p75Ms: q(75),
+    p90Ms: q(90),
+    p95Ms: q(95),
+    p99Ms: q(99),
+    p999Ms: q(99.9),
     // HdrHistogram's convention (as wrk2 reports): the highest value equivalent to the max's
     // bucket. A decoded histogram only knows buckets, so this keeps merged and direct summaries equal.
     maxMs: q(100),

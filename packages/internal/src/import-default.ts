@@ -21,15 +21,26 @@ export interface ImportDefaultOptions {
  */
 export async function importDefault(file: string, options: ImportDefaultOptions): Promise<{ path: string; value: unknown }> {
   const path = resolve(file);
-  if (!existsSync(path)) throw new UsageError(`${options.kind} file not found: ${file}${options.missingHint ? `; ${options.missingHint}` : ''}`, 'E_FILE_NOT_FOUND');
+  if (!existsSync(path))
+    throw new UsageError(
+      `${options.kind} file not found: ${file}${options.missingHint ? `; ${options.missingHint}` : ''}`,
+      'E_FILE_NOT_FOUND',
+    );
   allowHeadroomImports();
   let mod: { default?: unknown };
   try {
     mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
   } catch (err) {
     const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new ValidationError(file, [{ path: '(file)', message: `could not be loaded: ${message}`, hint: `a ${options.kind} file is ESM TypeScript that Node can type-strip (no enums or namespaces) with \`${options.example}\`` }]);
+    throw new ValidationError(file, [
+      {
+        path: '(file)',
+        message: `could not be loaded: ${message}`,
+        hint: `a ${options.kind} file is ESM TypeScript that Node can type-strip (no enums or namespaces) with \`${options.example}\``,
+      },
+    ]);
   }
-  if (mod.default === undefined) throw new ValidationError(file, [{ path: '(default export)', message: 'is missing', hint: `write \`${options.example}\`` }]);
+  if (mod.default === undefined)
+    throw new ValidationError(file, [{ path: '(default export)', message: 'is missing', hint: `write \`${options.example}\`` }]);
   return { path, value: mod.default };
 }

@@ -7,10 +7,26 @@
 export { createHistogram, recordUs, LatencyCounts, encodeHistogram, decodeHistogram, mergeEncoded, summarize } from './histogram.ts';
 export type { Histogram, LatencySummary } from './histogram.ts';
 export type {
-  ErrorKind, ErrorCounts, WorkerPlan, RunnerToWorker, WorkerToRunner, WorkerTick, WorkerPhaseEnd, Counts, TraceSample,
+  ErrorKind,
+  ErrorCounts,
+  WorkerPlan,
+  RunnerToWorker,
+  WorkerToRunner,
+  WorkerTick,
+  WorkerPhaseEnd,
+  Counts,
+  TraceSample,
 } from './protocol.ts';
 export {
-  parseCpuList, readThreadAffinity, mergeAffinity, unionCpus, pinnedTo, readPinning, pinSelf, pinned, pinningWarnings,
+  parseCpuList,
+  readThreadAffinity,
+  mergeAffinity,
+  unionCpus,
+  pinnedTo,
+  readPinning,
+  pinSelf,
+  pinned,
+  pinningWarnings,
 } from './pinning.ts';
 export type { ThreadAffinity, Pinning } from './pinning.ts';
 export { allowHeadroomImports } from './resolve-hook.ts';

@@ -26,8 +26,24 @@ describe('read-back from /proc', () => {
   });
 
   it('pinnedTo requires every thread to have exactly the set', () => {
-    expect(pinnedTo([{ tid: 1, name: 'a', cpus: [1] }, { tid: 2, name: 'b', cpus: [1] }], [1])).toBe(true);
-    expect(pinnedTo([{ tid: 1, name: 'a', cpus: [1] }, { tid: 2, name: 'b', cpus: [0, 1] }], [1])).toBe(false);
+    expect(
+      pinnedTo(
+        [
+          { tid: 1, name: 'a', cpus: [1] },
+          { tid: 2, name: 'b', cpus: [1] },
+        ],
+        [1],
+      ),
+    ).toBe(true);
+    expect(
+      pinnedTo(
+        [
+          { tid: 1, name: 'a', cpus: [1] },
+          { tid: 2, name: 'b', cpus: [0, 1] },
+        ],
+        [1],
+      ),
+    ).toBe(false);
     expect(pinnedTo([], [1])).toBe(false);
   });
 

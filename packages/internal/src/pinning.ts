@@ -113,11 +113,15 @@ export function pinned(cpus: readonly number[], argv: readonly string[]): string
 export function pinningWarnings(pins: readonly Pinning[]): string[] {
   const warnings: string[] = [];
   for (const p of pins) {
-    if (!p.verified) warnings.push(`${p.role} (pid ${p.pid}) threads may run on CPUs ${p.allowed.join(',')}, not only the requested ${p.requested.join(',')}`);
+    if (!p.verified)
+      warnings.push(
+        `${p.role} (pid ${p.pid}) threads may run on CPUs ${p.allowed.join(',')}, not only the requested ${p.requested.join(',')}`,
+      );
   }
   const service = pins.filter((p) => p.role === 'service').flatMap((p) => p.allowed);
   const gen = new Set(pins.filter((p) => p.role !== 'service').flatMap((p) => p.allowed));
   const shared = [...new Set(service)].filter((c) => gen.has(c));
-  if (shared.length > 0) warnings.push(`service and load generator share CPU ${shared.join(',')}: latency and throughput include contention between them`);
+  if (shared.length > 0)
+    warnings.push(`service and load generator share CPU ${shared.join(',')}: latency and throughput include contention between them`);
   return warnings;
 }

@@ -4,8 +4,15 @@ import { collect, httpServer, phaseEnds, plan, ticks } from './test-servers.ts';
 import type { TestServer } from './test-servers.ts';
 
 let srv: TestServer;
-beforeAll(async () => { srv = await httpServer((q, res) => { res.statusCode = q.url === '/missing' ? 404 : 200; res.end('ok'); }); });
-afterAll(async () => { await srv.close(); });
+beforeAll(async () => {
+  srv = await httpServer((q, res) => {
+    res.statusCode = q.url === '/missing' ? 404 : 200;
+    res.end('ok');
+  });
+});
+afterAll(async () => {
+  await srv.close();
+});
 
 describe('autocannon engine (reference), mapped into the same messages', () => {
   it('closed model: counts, status classes, histograms where hist equals serviceHist', async () => {
@@ -13,7 +20,12 @@ describe('autocannon engine (reference), mapped into the same messages', () => {
       { name: 'ok', method: 'GET' as const, path: '/', headers: {}, body: null, weight: 1 },
       { name: 'missing', method: 'GET' as const, path: '/missing', headers: {}, body: null, weight: 1 },
     ];
-    const ms = await collect(plan(srv.url, [{ name: 'c', model: 'closed', warmup: false, durationMs: 1200, connections: 2, thinkTimeMs: 0 }], { engine: 'autocannon', requests }));
+    const ms = await collect(
+      plan(srv.url, [{ name: 'c', model: 'closed', warmup: false, durationMs: 1200, connections: 2, thinkTimeMs: 0 }], {
+        engine: 'autocannon',
+        requests,
+      }),
+    );
     const e = phaseEnds(ms)[0]!;
     expect(e.requests).toBeGreaterThan(50);
     expect(e.ok + (e.errors.http_4xx ?? 0)).toBe(e.requests);
@@ -26,7 +38,11 @@ describe('autocannon engine (reference), mapped into the same messages', () => {
   });
 
   it('open model via overallRate: about the offered rate', async () => {
-    const ms = await collect(plan(srv.url, [{ name: 'o', model: 'constant', warmup: false, durationMs: 2000, connections: 4, rate: 100 }], { engine: 'autocannon' }));
+    const ms = await collect(
+      plan(srv.url, [{ name: 'o', model: 'constant', warmup: false, durationMs: 2000, connections: 4, rate: 100 }], {
+        engine: 'autocannon',
+      }),
+    );
     const e = phaseEnds(ms)[0]!;
     expect(e.offered).toBe(200);
     expect(e.requests).toBeGreaterThan(120);

@@ -66,7 +66,9 @@ export const autocannonEngine: Engine = (ctx) => {
   }
   const instance = autocannon(opts);
   let resolve!: () => void;
-  const drained = new Promise<void>((r) => { resolve = r; });
+  const drained = new Promise<void>((r) => {
+    resolve = r;
+  });
   const rec = ctx.recorder;
   instance.on('response', (_c, status, bytes, ms) => {
     const now = performance.now();
@@ -77,11 +79,17 @@ export const autocannonEngine: Engine = (ctx) => {
     rec.failure(kind);
   });
   instance.on('done', () => resolve());
-  instance.on('error', (err) => { ctx.warn(`autocannon: ${err.message}`); resolve(); });
+  instance.on('error', (err) => {
+    ctx.warn(`autocannon: ${err.message}`);
+    resolve();
+  });
   const run: UnitRun = {
     drained,
     finish: () => instance.stop(),
-    abort: () => { instance.stop(); resolve(); },
+    abort: () => {
+      instance.stop();
+      resolve();
+    },
   };
   return run;
 };

@@ -7,8 +7,24 @@ const end = (ms: Awaited<ReturnType<typeof collect>>, phase: string): WorkerPhas
 describe('capacity load shapes (headroom engine, real local server)', () => {
   it('closed-model steps: one sub-phase per connection count, concurrency bounded by it', async () => {
     // A server that answers after 20 ms: throughput ≈ connections / 20 ms.
-    const srv = await httpServer((_req, res) => { setTimeout(() => res.end('ok'), 20); });
-    const ms = await collect(plan(srv.url, [{ name: 'c', model: 'closed-steps', warmup: false, levels: [1, 4], connections: 1, stepDurationMs: 1000, durationMs: 2000, thinkTimeMs: 0, stopWhen: null }]));
+    const srv = await httpServer((_req, res) => {
+      setTimeout(() => res.end('ok'), 20);
+    });
+    const ms = await collect(
+      plan(srv.url, [
+        {
+          name: 'c',
+          model: 'closed-steps',
+          warmup: false,
+          levels: [1, 4],
+          connections: 1,
+          stepDurationMs: 1000,
+          durationMs: 2000,
+          thinkTimeMs: 0,
+          stopWhen: null,
+        },
+      ]),
+    );
     await srv.close();
     const one = end(ms, 'c@c1');
     const four = end(ms, 'c@c4');
@@ -20,7 +36,9 @@ describe('capacity load shapes (headroom engine, real local server)', () => {
 
   it("waiting for a free connection is the service's queue, not the generator's lateness", async () => {
     // One connection to a server that takes 30 ms, offered 60 req/s: most arrivals find it busy.
-    const srv = await httpServer((_req, res) => { setTimeout(() => res.end('ok'), 30); });
+    const srv = await httpServer((_req, res) => {
+      setTimeout(() => res.end('ok'), 30);
+    });
     const ms = await collect(plan(srv.url, [{ name: 'o', model: 'constant', warmup: false, durationMs: 1500, connections: 1, rate: 60 }]));
     await srv.close();
     const e = end(ms, 'o');
@@ -33,7 +51,19 @@ describe('capacity load shapes (headroom engine, real local server)', () => {
 
   it('Poisson arrivals: about rate × duration sends, bursts included', async () => {
     const srv = await httpServer((_req, res) => res.end('ok'));
-    const ms = await collect(plan(srv.url, [{ name: 'p', model: 'constant', warmup: false, durationMs: 2000, connections: 8, rate: 500, arrivals: { kind: 'poisson', seed: 5 } }]));
+    const ms = await collect(
+      plan(srv.url, [
+        {
+          name: 'p',
+          model: 'constant',
+          warmup: false,
+          durationMs: 2000,
+          connections: 8,
+          rate: 500,
+          arrivals: { kind: 'poisson', seed: 5 },
+        },
+      ]),
+    );
     await srv.close();
     const e = end(ms, 'p');
     // Poisson count: mean 1000, SD ≈ 32; allow 4 SD. An even schedule gives exactly 1000.
@@ -43,8 +73,12 @@ describe('capacity load shapes (headroom engine, real local server)', () => {
   });
 
   it('stop while one step drains and the next sends (a breakpoint stop): each ends once, then the step phase with their sum', async () => {
-    const srv = await httpServer((_req, res) => { setTimeout(() => res.end('ok'), 300); });
-    const p = plan(srv.url, [{ name: 's', model: 'steps', warmup: false, from: 50, to: 150, step: 50, stepDurationMs: 200, durationMs: 600, connections: 32 }]);
+    const srv = await httpServer((_req, res) => {
+      setTimeout(() => res.end('ok'), 300);
+    });
+    const p = plan(srv.url, [
+      { name: 's', model: 'steps', warmup: false, from: 50, to: 150, step: 50, stepDurationMs: 200, durationMs: 600, connections: 32 },
+    ]);
     const ms = await collect(p, 350);
     await srv.close();
     const ends = phaseEnds(ms);

@@ -22,7 +22,10 @@ export class ClosedRunner extends PoolRunner {
   }
 
   #later(conn: Connection, ms: number): void {
-    conn.timer = setTimeout(() => { this.#next(conn); this.checkDrained(); }, ms);
+    conn.timer = setTimeout(() => {
+      this.#next(conn);
+      this.checkDrained();
+    }, ms);
   }
 
   protected afterResponse(conn: Connection): void {
@@ -40,7 +43,11 @@ export class ClosedRunner extends PoolRunner {
   }
 
   protected onFinish(): void {
-    for (const c of this.conns) if (c.timer !== null) { clearTimeout(c.timer); c.timer = null; }
+    for (const c of this.conns)
+      if (c.timer !== null) {
+        clearTimeout(c.timer);
+        c.timer = null;
+      }
   }
 
   protected pending(): boolean {

@@ -15,7 +15,10 @@ export interface ConnectionOwner {
 }
 
 /** Where to connect. */
-export interface Address { host: string; port: number }
+export interface Address {
+  host: string;
+  port: number;
+}
 
 export function addressOf(target: string): Address {
   const url = new URL(target);
@@ -76,7 +79,10 @@ export class Connection {
     this.parser.reset(noBody);
     const err = directWrite(socket, bytes);
     if (err === 1) socket.write(bytes);
-    else if (err < 0) { this.#drop(); this.#fail('reset'); }
+    else if (err < 0) {
+      this.#drop();
+      this.#fail('reset');
+    }
   }
 
   /** Gives up on the request in flight (timeout): the socket is replaced by a fresh one on the next send. */
@@ -88,7 +94,10 @@ export class Connection {
   /** Closes the socket without reporting anything. */
   close(): void {
     this.busy = false;
-    if (this.timer !== null) { clearTimeout(this.timer); this.timer = null; }
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
     this.#drop();
   }
 

@@ -9,9 +9,22 @@ import type net from 'node:net';
  * exposes through the deprecated `process.binding`; where it is missing (or the socket is
  * not connected yet) `directWrite` returns false and the caller uses `socket.write`.
  */
-interface WriteReq { handle: unknown; oncomplete: () => void; async: boolean; bytes: number; buffer: Buffer | null; callback: null }
-interface StreamHandle { writeBuffer(req: WriteReq, data: Buffer): number }
-interface StreamWrapBinding { WriteWrap?: new () => WriteReq; streamBaseState?: Int32Array; kLastWriteWasAsync?: number }
+interface WriteReq {
+  handle: unknown;
+  oncomplete: () => void;
+  async: boolean;
+  bytes: number;
+  buffer: Buffer | null;
+  callback: null;
+}
+interface StreamHandle {
+  writeBuffer(req: WriteReq, data: Buffer): number;
+}
+interface StreamWrapBinding {
+  WriteWrap?: new () => WriteReq;
+  streamBaseState?: Int32Array;
+  kLastWriteWasAsync?: number;
+}
 
 const binding = loadBinding();
 const WriteWrap = binding?.WriteWrap ?? null;
@@ -49,6 +62,9 @@ export function directWrite(socket: net.Socket, data: Buffer): number {
   req.buffer = data; // keeps the bytes alive should libuv finish the write later
   req.callback = null;
   const err = handle.writeBuffer(req, data);
-  if (err === 0 && streamState !== null && streamState[LAST_WRITE_WAS_ASYNC] === 0) { req.buffer = null; spare = req; }
+  if (err === 0 && streamState !== null && streamState[LAST_WRITE_WAS_ASYNC] === 0) {
+    req.buffer = null;
+    spare = req;
+  }
   return err;
 }

@@ -2,13 +2,30 @@ import { describe, expect, it } from 'vitest';
 import type { Phase, Request } from '@headroom/core';
 import { collect, deadPort, httpServer, phaseEnds, plan, rawServer } from './test-servers.ts';
 
-const closed = (durationMs: number, connections = 2): Phase => ({ name: 'p', model: 'closed', warmup: false, durationMs, connections, thinkTimeMs: 0 });
-const open = (durationMs: number, rate: number, connections = 4): Phase => ({ name: 'p', model: 'constant', warmup: false, durationMs, connections, rate });
+const closed = (durationMs: number, connections = 2): Phase => ({
+  name: 'p',
+  model: 'closed',
+  warmup: false,
+  durationMs,
+  connections,
+  thinkTimeMs: 0,
+});
+const open = (durationMs: number, rate: number, connections = 4): Phase => ({
+  name: 'p',
+  model: 'constant',
+  warmup: false,
+  durationMs,
+  connections,
+  rate,
+});
 const req = (path: string): Request => ({ name: path, method: 'GET', path, headers: {}, body: null, weight: 1 });
 
 describe('errors by kind', () => {
   it('non-2xx responses count by status class', async () => {
-    const s = await httpServer((q, res) => { res.statusCode = q.url === '/missing' ? 404 : q.url === '/busy' ? 503 : 302; res.end(); });
+    const s = await httpServer((q, res) => {
+      res.statusCode = q.url === '/missing' ? 404 : q.url === '/busy' ? 503 : 302;
+      res.end();
+    });
     const ms = await collect(plan(s.url, [open(500, 300)], { requests: [req('/missing'), req('/busy'), req('/moved')] }));
     await s.close();
     const e = phaseEnds(ms)[0]!;
@@ -50,7 +67,9 @@ describe('errors by kind', () => {
 
   it('a server that never answers times out, and the connection is replaced', async () => {
     let connections = 0;
-    const s = await rawServer(() => { connections++; });
+    const s = await rawServer(() => {
+      connections++;
+    });
     const e = phaseEnds(await collect(plan(s.url, [closed(1000)], { timeoutMs: 200 })))[0]!;
     await s.close();
     // 2 connections × ~1000/200 ms; the sweep resolves to 20 ms.
@@ -60,7 +79,7 @@ describe('errors by kind', () => {
     expect(connections).toBeGreaterThanOrEqual(e.errors.timeout!);
   });
 
-  it('a response that cannot be parsed counts as `other` and warns once per phase with the parser\'s reason', async () => {
+  it("a response that cannot be parsed counts as `other` and warns once per phase with the parser's reason", async () => {
     const s = await rawServer((sock) => sock.on('data', () => sock.write('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nZZ\r\n')));
     const ms = await collect(plan(s.url, [open(500, 100)]));
     await s.close();

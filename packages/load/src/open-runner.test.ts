@@ -9,20 +9,39 @@ import type { TestServer } from './test-servers.ts';
 import { TraceSampler } from './trace-context.ts';
 
 let srv: TestServer;
-beforeAll(async () => { srv = await httpServer((_req, res) => res.end('ok')); });
-afterAll(async () => { await srv.close(); });
+beforeAll(async () => {
+  srv = await httpServer((_req, res) => res.end('ok'));
+});
+afterAll(async () => {
+  await srv.close();
+});
 
 /** Drives one open-model unit in this process and returns the runner once drained. */
 async function drive(rate: number, durationMs: number): Promise<{ runner: OpenRunner; recorder: Recorder }> {
   const recorder = new Recorder();
   const runner = new OpenRunner({
     unit: {
-      name: 'o', parent: 'o', startMs: 0, durationMs, connections: 8, model: 'open', thinkTimeMs: 0,
+      name: 'o',
+      parent: 'o',
+      startMs: 0,
+      durationMs,
+      connections: 8,
+      model: 'open',
+      thinkTimeMs: 0,
       schedule: arrivalSchedule({ from: rate, to: rate, durationMs, worker: 0, workers: 1 }),
-      offeredRate: rate, rateFrom: rate, rateTo: rate, closesParent: true,
+      offeredRate: rate,
+      rateFrom: rate,
+      rateTo: rate,
+      closesParent: true,
     },
-    recorder, target: srv.url, requests: [encodeRequest(srv.url, GET)], mix: new RequestMix([GET]),
-    traces: new TraceSampler(0), timeoutMs: 2000, startPerf: performance.now() + 20, warn: () => {},
+    recorder,
+    target: srv.url,
+    requests: [encodeRequest(srv.url, GET)],
+    mix: new RequestMix([GET]),
+    traces: new TraceSampler(0),
+    timeoutMs: 2000,
+    startPerf: performance.now() + 20,
+    warn: () => {},
   });
   await new Promise((r) => setTimeout(r, durationMs + 40));
   runner.finish();

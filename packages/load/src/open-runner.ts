@@ -72,10 +72,18 @@ export class OpenRunner extends PoolRunner {
     while (this.#next < s.total) {
       const t = s.at(this.#next);
       if (t > rel) break;
-      if (rel - t > ctx.timeoutMs) { ctx.recorder.failure('timeout', rel - t); this.#next++; continue; }
+      if (rel - t > ctx.timeoutMs) {
+        ctx.recorder.failure('timeout', rel - t);
+        this.#next++;
+        continue;
+      }
       const conn = this.#idle.shift(); // the longest-idle: the one that could have taken this arrival first
       if (conn === undefined) {
-        if (this.#down === this.conns.length) { ctx.recorder.failure(this.#downKind, rel - t); this.#next++; continue; }
+        if (this.#down === this.conns.length) {
+          ctx.recorder.failure(this.#downKind, rel - t);
+          this.#next++;
+          continue;
+        }
         break;
       }
       this.#next++;
@@ -109,10 +117,17 @@ export class OpenRunner extends PoolRunner {
 
   protected afterFailure(conn: Connection, kind: ErrorKind): void {
     const wait = conn.backoffMs();
-    if (wait === 0) { this.#free(conn); return; }
+    if (wait === 0) {
+      this.#free(conn);
+      return;
+    }
     this.#down++;
     this.#downKind = kind;
-    conn.timer = setTimeout(() => { conn.timer = null; this.#down--; this.#free(conn); }, wait);
+    conn.timer = setTimeout(() => {
+      conn.timer = null;
+      this.#down--;
+      this.#free(conn);
+    }, wait);
     this.#arm();
   }
 
@@ -132,7 +147,10 @@ export class OpenRunner extends PoolRunner {
   }
 
   protected override onEnd(): void {
-    if (this.#timer !== null) { clearTimeout(this.#timer as NodeJS.Timeout); clearImmediate(this.#timer as NodeJS.Immediate); }
+    if (this.#timer !== null) {
+      clearTimeout(this.#timer as NodeJS.Timeout);
+      clearImmediate(this.#timer as NodeJS.Immediate);
+    }
     this.#cancelWake?.();
     this.#cancelWake = null;
     this.#timer = null;

@@ -16,7 +16,9 @@ describe('PoissonSchedule', () => {
   const opts = { rate: 2000, durationMs: 20_000, seed: 3, workers: 2, unit: 0 };
 
   it('merged over workers is a Poisson process at the rate: count, mean gap and CV 1 (exponential gaps)', () => {
-    const merged = [...drain(new PoissonSchedule({ ...opts, worker: 0 })), ...drain(new PoissonSchedule({ ...opts, worker: 1 }))].sort((a, b) => a - b);
+    const merged = [...drain(new PoissonSchedule({ ...opts, worker: 0 })), ...drain(new PoissonSchedule({ ...opts, worker: 1 }))].sort(
+      (a, b) => a - b,
+    );
     const n = merged.length;
     // Poisson count over 20 s at 2000/s: mean 40000, SD 200; allow 4 SD.
     expect(Math.abs(n - 40_000)).toBeLessThan(800);

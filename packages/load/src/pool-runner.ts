@@ -21,7 +21,9 @@ export abstract class PoolRunner implements ConnectionOwner, UnitRun {
     this.ctx = ctx;
     const address = addressOf(ctx.target);
     for (let k = 0; k < ctx.unit.connections; k++) this.conns.push(new Connection(address, this));
-    this.drained = new Promise((r) => { this.#resolve = r; });
+    this.drained = new Promise((r) => {
+      this.#resolve = r;
+    });
     // One sweep for all connections instead of a timer per request; timeouts resolve to a tenth of the limit.
     const every = Math.min(250, Math.max(5, ctx.timeoutMs / 10));
     this.#sweep = setInterval(() => this.#sweepTimeouts(), every);
@@ -77,7 +79,10 @@ export abstract class PoolRunner implements ConnectionOwner, UnitRun {
     if (detail !== undefined) {
       // A malformed response is an error of kind `other`; the user must also see why, once per phase.
       const phase = this.ctx.unit.name;
-      this.ctx.warn(`response from ${this.ctx.target} could not be parsed in ${phase} (${this.ctx.requests[conn.request]!.name}): ${detail}; such responses count as errors of kind "other"`, `parse:${phase}`);
+      this.ctx.warn(
+        `response from ${this.ctx.target} could not be parsed in ${phase} (${this.ctx.requests[conn.request]!.name}): ${detail}; such responses count as errors of kind "other"`,
+        `parse:${phase}`,
+      );
     }
     if (conn.traceId !== null) this.#trace(conn, elapsedMs * 1000, 0, kind);
     if (this.#ended) return;
@@ -116,12 +121,17 @@ export abstract class PoolRunner implements ConnectionOwner, UnitRun {
 
   #trace(conn: Connection, latencyUs: number, status: number, error: ErrorKind | null): void {
     this.ctx.traces.record({
-      traceId: conn.traceId!, spanId: conn.spanId!, phase: this.ctx.unit.name,
+      traceId: conn.traceId!,
+      spanId: conn.spanId!,
+      phase: this.ctx.unit.name,
       request: this.ctx.requests[conn.request]!.name,
       // The latency's own start (intendedMs, see open-runner.ts), so that startedAt + latency is
       // when the response was read: from the scheduled time instead, a send the generator made
       // late put the client's end before the server span's.
-      startedAt: performance.timeOrigin + conn.intendedMs, latencyUs: Math.round(latencyUs), status, error,
+      startedAt: performance.timeOrigin + conn.intendedMs,
+      latencyUs: Math.round(latencyUs),
+      status,
+      error,
     });
     conn.traceId = conn.spanId = null;
   }

@@ -9,7 +9,11 @@ describe('precise timer thread', () => {
     const fired: [number, number][] = [];
     const deadlines = [t0 + 30, t0 + 12, t0 + 20.5];
     await new Promise<void>((resolve) => {
-      for (const d of deadlines) wakeAt(d, () => { fired.push([d, performance.now()]); if (fired.length === 3) resolve(); });
+      for (const d of deadlines)
+        wakeAt(d, () => {
+          fired.push([d, performance.now()]);
+          if (fired.length === 3) resolve();
+        });
       const cancel = wakeAt(t0 + 25, () => fired.push([-1, 0]));
       cancel();
     });
@@ -27,9 +31,15 @@ describe('precise timer thread', () => {
     const late: number[] = [];
     await new Promise<void>((resolve) => {
       const arm = (k: number): void => {
-        if (k === 40) { resolve(); return; }
+        if (k === 40) {
+          resolve();
+          return;
+        }
         const d = t0 + k * 2.5;
-        wakeAt(d, (lateMs) => { late.push(performance.now() - d - lateMs); arm(k + 1); });
+        wakeAt(d, (lateMs) => {
+          late.push(performance.now() - d - lateMs);
+          arm(k + 1);
+        });
       };
       arm(0);
     });

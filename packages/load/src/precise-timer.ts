@@ -49,7 +49,10 @@ export class PreciseTimer {
     this.#armed = true;
     this.#deadline[0] = deadline;
     Atomics.add(this.#seq, 0, 1);
-    if (this.#planned[0]! > deadline) { this.notifies++; Atomics.notify(this.#seq, 0); }
+    if (this.#planned[0]! > deadline) {
+      this.notifies++;
+      Atomics.notify(this.#seq, 0);
+    }
   }
 
   cancel(): void {
@@ -96,14 +99,20 @@ for (;;) {
 }
 `;
 
-interface Entry { deadline: number; fn: (lateMs: number) => void }
+interface Entry {
+  deadline: number;
+  fn: (lateMs: number) => void;
+}
 let timer: PreciseTimer | null = null;
 const entries = new Set<Entry>();
 
 function fire(): void {
   const now = performance.now();
   const due = [...entries].filter((e) => e.deadline <= now + 0.02).sort((a, b) => a.deadline - b.deadline);
-  for (const e of due) { entries.delete(e); e.fn(Math.max(0, now - e.deadline)); }
+  for (const e of due) {
+    entries.delete(e);
+    e.fn(Math.max(0, now - e.deadline));
+  }
   rearm();
 }
 
@@ -134,5 +143,7 @@ export function wakeAt(deadline: number, fn: (lateMs: number) => void): () => vo
   const e: Entry = { deadline, fn };
   entries.add(e);
   rearm();
-  return () => { if (entries.delete(e)) rearm(); };
+  return () => {
+    if (entries.delete(e)) rearm();
+  };
 }

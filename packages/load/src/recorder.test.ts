@@ -6,7 +6,7 @@ describe('histograms across the process boundary', () => {
   it('merging encoded per-worker, per-second histograms equals one histogram fed every value', () => {
     // Deterministic pseudo-random latencies spanning µs to seconds (LCG from Numerical Recipes).
     let x = 12345;
-    const rnd = () => ((x = (x * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+    const rnd = () => (x = (x * 1664525 + 1013904223) >>> 0) / 2 ** 32;
     const reference = createHistogram();
     const merged = createHistogram();
     for (let worker = 0; worker < 3; worker++) {
@@ -28,7 +28,8 @@ describe('histograms across the process boundary', () => {
       for (const p of [0, 50, 99, 99.99, 100]) expect(total.getValueAtPercentile(p)).toBe(perWorker.getValueAtPercentile(p));
     }
     expect(merged.totalCount).toBe(reference.totalCount);
-    for (const p of [0, 1, 10, 50, 90, 99, 99.9, 99.99, 100]) expect(merged.getValueAtPercentile(p)).toBe(reference.getValueAtPercentile(p));
+    for (const p of [0, 1, 10, 50, 90, 99, 99.9, 99.99, 100])
+      expect(merged.getValueAtPercentile(p)).toBe(reference.getValueAtPercentile(p));
     expect(merged.mean).toBe(reference.mean);
     // maxValue itself differs in the last digits: a decoded histogram only knows buckets, not the exact max recorded.
     expect(merged.maxValue).toBe(reference.getValueAtPercentile(100));

@@ -11,7 +11,17 @@ import type { Counts, ErrorCounts, ErrorKind, Histogram } from '@headroom/intern
 export const LATE_BEYOND_RESOLUTION_MS = 2;
 
 /** Order of error kinds in the counters array. */
-export const ERROR_KINDS: readonly ErrorKind[] = ['http_1xx', 'http_3xx', 'http_4xx', 'http_5xx', 'timeout', 'refused', 'reset', 'closed', 'other'];
+export const ERROR_KINDS: readonly ErrorKind[] = [
+  'http_1xx',
+  'http_3xx',
+  'http_4xx',
+  'http_5xx',
+  'timeout',
+  'refused',
+  'reset',
+  'closed',
+  'other',
+];
 const KIND_INDEX: Record<ErrorKind, number> = Object.fromEntries(ERROR_KINDS.map((k, i) => [k, i])) as Record<ErrorKind, number>;
 
 /** Counters and the two latency histograms for an interval (a second, or a whole phase). */
@@ -67,7 +77,16 @@ export class Bucket {
     this.hist.reset();
     this.serviceHist.reset();
     this.failedHist?.reset();
-    this.requests = this.ok = this.lateSends = this.lateBeyondResolution = this.maxLagUs = this.queuedSends = this.maxQueueUs = this.offered = this.bytesRead = 0;
+    this.requests =
+      this.ok =
+      this.lateSends =
+      this.lateBeyondResolution =
+      this.maxLagUs =
+      this.queuedSends =
+      this.maxQueueUs =
+      this.offered =
+      this.bytesRead =
+        0;
     this.errors.fill(0);
   }
 
@@ -78,15 +97,25 @@ export class Bucket {
       if (n > 0) errors[ERROR_KINDS[k] as ErrorKind] = n;
     }
     return {
-      requests: this.requests, ok: this.ok, errors, lateSends: this.lateSends, lateBeyondResolution: this.lateBeyondResolution,
-      maxLagUs: Math.round(this.maxLagUs), queuedSends: this.queuedSends, maxQueueUs: Math.round(this.maxQueueUs),
-      offered: this.offered, bytesRead: this.bytesRead,
+      requests: this.requests,
+      ok: this.ok,
+      errors,
+      lateSends: this.lateSends,
+      lateBeyondResolution: this.lateBeyondResolution,
+      maxLagUs: Math.round(this.maxLagUs),
+      queuedSends: this.queuedSends,
+      maxQueueUs: Math.round(this.maxQueueUs),
+      offered: this.offered,
+      bytesRead: this.bytesRead,
     };
   }
 
   /** The histograms encoded; `failedHist` only when a request failed in the interval. */
   encoded(): { hist: Uint8Array; serviceHist: Uint8Array; failedHist?: Uint8Array } {
-    const out: { hist: Uint8Array; serviceHist: Uint8Array; failedHist?: Uint8Array } = { hist: encodeHistogram(this.hist), serviceHist: encodeHistogram(this.serviceHist) };
+    const out: { hist: Uint8Array; serviceHist: Uint8Array; failedHist?: Uint8Array } = {
+      hist: encodeHistogram(this.hist),
+      serviceHist: encodeHistogram(this.serviceHist),
+    };
     if (this.failedHist !== null && this.failedHist.totalCount > 0) out.failedHist = encodeHistogram(this.failedHist);
     return out;
   }
@@ -137,7 +166,7 @@ export class Recorder {
     const b = this.second;
     b.requests++;
     b.errors[KIND_INDEX[kind]]!++;
-    if (elapsedMs !== undefined) recordUs(b.failedHist ??= createHistogram(), elapsedMs * 1000);
+    if (elapsedMs !== undefined) recordUs((b.failedHist ??= createHistogram()), elapsedMs * 1000);
   }
 
   /**

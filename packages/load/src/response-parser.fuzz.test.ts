@@ -28,21 +28,31 @@ function prng(seed: number): () => number {
   };
 }
 
-interface Case { bytes: Buffer; head: boolean; mutated: boolean; /** Unmutated and framed: ends exactly at its last byte. */ framedEnd: boolean }
+interface Case {
+  bytes: Buffer;
+  head: boolean;
+  mutated: boolean;
+  /** Unmutated and framed: ends exactly at its last byte. */ framedEnd: boolean;
+}
 
 function generate(rnd: () => number): Case {
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
-  const casing = (s: string): string => pick([s, s.toLowerCase(), s.toUpperCase(), [...s].map((c) => (rnd() < 0.5 ? c.toUpperCase() : c.toLowerCase())).join('')]);
+  const casing = (s: string): string =>
+    pick([s, s.toLowerCase(), s.toUpperCase(), [...s].map((c) => (rnd() < 0.5 ? c.toUpperCase() : c.toLowerCase())).join('')]);
   const ows = (): string => pick(['', ' ', '  ', '\t']);
   const head = rnd() < 0.1;
   const version = rnd() < 0.85 ? '1.1' : '1.0';
   const status = pick([200, 200, 201, 204, 206, 301, 304, 400, 404, 429, 500, 503, int(200, 599)]);
   let text = '';
-  if (rnd() < 0.1) text += `HTTP/1.1 ${pick([100, 102, 103])} ${pick(['Continue', 'Processing', 'Early Hints'])}\r\n${rnd() < 0.5 ? 'Link: </a>; rel=preload\r\n' : ''}\r\n`;
+  if (rnd() < 0.1)
+    text += `HTTP/1.1 ${pick([100, 102, 103])} ${pick(['Continue', 'Processing', 'Early Hints'])}\r\n${rnd() < 0.5 ? 'Link: </a>; rel=preload\r\n' : ''}\r\n`;
   text += `HTTP/${version} ${status} ${pick(['OK', 'Created', 'Not Found', 'Whatever it says', ''])}\r\n`;
   const headers: string[] = [];
-  for (let k = int(0, 4); k > 0; k--) headers.push(`${casing(pick(['X-Request-Id', 'Content-Type', 'Cache-Control', 'Date', 'Server', 'Connectionx', 'Content-Lengthy', 'Tra']))}:${ows()}${pick(['abc', 'text/plain; charset=utf-8', '0', 'chunked', 'close', 'no-cache, no-store'])}${ows()}`);
+  for (let k = int(0, 4); k > 0; k--)
+    headers.push(
+      `${casing(pick(['X-Request-Id', 'Content-Type', 'Cache-Control', 'Date', 'Server', 'Connectionx', 'Content-Lengthy', 'Tra']))}:${ows()}${pick(['abc', 'text/plain; charset=utf-8', '0', 'chunked', 'close', 'no-cache, no-store'])}${ows()}`,
+    );
   const bodiless = head || status === 204 || status === 304;
   const framing = pick(['length', 'length', 'chunked', 'chunked', 'eof']);
   let body = '';
@@ -66,7 +76,10 @@ function generate(rnd: () => number): Case {
   }
   const conn = pick(['', '', 'close', 'keep-alive']);
   if (conn !== '') headers.push(`${casing('Connection')}:${ows()}${conn}`);
-  for (let k = headers.length - 1; k > 0; k--) { const j = int(0, k); [headers[k], headers[j]] = [headers[j]!, headers[k]!]; }
+  for (let k = headers.length - 1; k > 0; k--) {
+    const j = int(0, k);
+    [headers[k], headers[j]] = [headers[j]!, headers[k]!];
+  }
   text += `${headers.map((h) => `${h}\r\n`).join('')}\r\n${body}`;
   const bytes = Buffer.from(text, 'latin1');
   const mutated = rnd() < 0.35;
@@ -90,9 +103,16 @@ function viaLlhttp(url: string, c: Case, id: number): Promise<Outcome> {
   return new Promise((resolve) => {
     let closed = false;
     let settled = false;
-    const done = (o: Outcome): void => { if (!settled) { settled = true; resolve(o); } };
+    const done = (o: Outcome): void => {
+      if (!settled) {
+        settled = true;
+        resolve(o);
+      }
+    };
     const req = http.request(`${url}/${id}`, { method: c.head ? 'HEAD' : 'GET', agent: keepAlive }, (res) => {
-      res.socket.once('end', () => { closed = true; });
+      res.socket.once('end', () => {
+        closed = true;
+      });
       res.on('data', () => {});
       res.on('end', () => done({ kind: 'ok', status: res.statusCode ?? 0, beforeClose: !closed, close: !req.shouldKeepAlive }));
       res.on('error', (e) => done({ kind: 'error', message: e.message }));
@@ -109,12 +129,18 @@ function viaOurs(c: Case, rnd: () => number): Outcome & { doneAt: number } {
   p.reset(c.head);
   const n = c.bytes.length;
   const cuts = [Math.floor(rnd() * (n + 1)), Math.floor(rnd() * (n + 1))].sort((a, b) => a - b);
-  const parts: [number, number][] = [[0, cuts[0]!], [cuts[0]!, cuts[1]!], [cuts[1]!, n]];
+  const parts: [number, number][] = [
+    [0, cuts[0]!],
+    [cuts[0]!, cuts[1]!],
+    [cuts[1]!, n],
+  ];
   try {
     for (const [s, e] of parts) {
       if (e > s && p.feed(c.bytes, s, e)) return { kind: 'ok', status: p.status, beforeClose: true, close: p.close, doneAt: doneAt(c) };
     }
-    return p.end() ? { kind: 'ok', status: p.status, beforeClose: false, close: p.close, doneAt: -1 } : { kind: 'error', message: 'cut short', doneAt: -1 };
+    return p.end()
+      ? { kind: 'ok', status: p.status, beforeClose: false, close: p.close, doneAt: -1 }
+      : { kind: 'error', message: 'cut short', doneAt: -1 };
   } catch (err) {
     return { kind: 'error', message: (err as Error).message, doneAt: -1 };
   }
@@ -123,7 +149,9 @@ function viaOurs(c: Case, rnd: () => number): Outcome & { doneAt: number } {
 /** Whether the response carries a Content-Length, or chunked as its final transfer coding. */
 function framedHead(c: Case): boolean {
   const t = c.bytes.toString('latin1');
-  return /\r\ncontent-length[ \t]*:[ \t]*\d+[ \t]*\r\n/i.test(t) || /\r\ntransfer-encoding[ \t]*:(?:[^\r\n]*,)?[ \t]*chunked[ \t]*\r\n/i.test(t);
+  return (
+    /\r\ncontent-length[ \t]*:[ \t]*\d+[ \t]*\r\n/i.test(t) || /\r\ntransfer-encoding[ \t]*:(?:[^\r\n]*,)?[ \t]*chunked[ \t]*\r\n/i.test(t)
+  );
 }
 
 /** Byte by byte: how many bytes it took until the parser said done. */
@@ -152,7 +180,10 @@ beforeAll(async () => {
     sock.on('error', () => {});
   });
 });
-afterAll(async () => { keepAlive.destroy(); await srv.close(); });
+afterAll(async () => {
+  keepAlive.destroy();
+  await srv.close();
+});
 
 describe('ResponseParser against llhttp (differential fuzzing)', () => {
   it(`agrees on status, framing and keep-alive wherever llhttp accepts, and rejects only what llhttp rejects (${CASES} cases, seed ${SEED})`, async () => {
@@ -172,7 +203,8 @@ describe('ResponseParser against llhttp (differential fuzzing)', () => {
         // until EOF); RFC 9112 §6.3 ends such a response at its head and §9.3 keeps the connection.
         const closeAgrees = o.kind === 'ok' && (o.close === t.close || (c.head && t.close && !o.close && !framedHead(c)));
         if (o.kind !== 'ok' || o.status !== t.status || o.beforeClose !== t.beforeClose || !closeAgrees) disagreements.push(show);
-        else if (c.framedEnd && o.doneAt !== c.bytes.length) disagreements.push(`${show}: done after ${o.doneAt} of ${c.bytes.length} bytes`);
+        else if (c.framedEnd && o.doneAt !== c.bytes.length)
+          disagreements.push(`${show}: done after ${o.doneAt} of ${c.bytes.length} bytes`);
       } else if (o.kind === 'error') bothRejected++;
     });
 

@@ -95,7 +95,10 @@ export class ResponseParser {
           break;
         }
         case CHUNK_DATA_END: {
-          if (buf[i++] === LF) { this.#state = CHUNK_SIZE; this.#remaining = 0; }
+          if (buf[i++] === LF) {
+            this.#state = CHUNK_SIZE;
+            this.#remaining = 0;
+          }
           break;
         }
         case TRAILER: {
@@ -126,7 +129,10 @@ export class ResponseParser {
 
   /** A chunk-size line ended: its data follows, or, for the last chunk (size 0), the trailer. */
   #chunkSizeLineDone(): void {
-    if (this.#remaining === 0) { this.#state = TRAILER; this.#lineLen = 0; } else this.#state = CHUNK_DATA;
+    if (this.#remaining === 0) {
+      this.#state = TRAILER;
+      this.#lineLen = 0;
+    } else this.#state = CHUNK_DATA;
   }
 
   /** The connection ended: completes a body delimited by close; false if the response was cut short. */
@@ -164,7 +170,8 @@ export class ResponseParser {
     let eol = indexOfLF(b, words, s, e);
     if (eol < 0) return -1;
     // "HTTP/1.1 200 OK": status digits at s+9..s+11
-    if (b[s] !== 72 /* H */ || b[s + 4] !== 47 /* / */) throw new Error(`response is not HTTP/1.x: it starts with ${JSON.stringify(b.toString('latin1', s, Math.min(eol, s + 24)))}`);
+    if (b[s] !== 72 /* H */ || b[s + 4] !== 47 /* / */)
+      throw new Error(`response is not HTTP/1.x: it starts with ${JSON.stringify(b.toString('latin1', s, Math.min(eol, s + 24)))}`);
     const status = ((b[s + 9] ?? 0) - 48) * 100 + ((b[s + 10] ?? 0) - 48) * 10 + ((b[s + 11] ?? 0) - 48);
     let length = -1;
     let chunked = false;
@@ -174,8 +181,9 @@ export class ResponseParser {
       const line = eol + 1;
       if (line >= e) return -1;
       const first = b[line]!;
-      if (first === CR || first === LF) { // the blank line (RFC 9112 §2.2 lets a bare LF end a line)
-        if (first === CR && (line + 1 >= e)) return -1;
+      if (first === CR || first === LF) {
+        // the blank line (RFC 9112 §2.2 lets a bare LF end a line)
+        if (first === CR && line + 1 >= e) return -1;
         this.#finishHead(status, length, chunked, close);
         return first === CR ? line + 2 : line + 1;
       }
@@ -201,9 +209,16 @@ export class ResponseParser {
     this.status = status;
     this.close = close;
     if (this.noBody || status === 204 || status === 304) this.#state = DONE;
-    else if (chunked) { this.#state = CHUNK_SIZE; this.#remaining = 0; }
-    else if (length >= 0) { this.#remaining = length; this.#state = length === 0 ? DONE : BODY_LENGTH; }
-    else { this.#state = BODY_EOF; this.close = true; }
+    else if (chunked) {
+      this.#state = CHUNK_SIZE;
+      this.#remaining = 0;
+    } else if (length >= 0) {
+      this.#remaining = length;
+      this.#state = length === 0 ? DONE : BODY_LENGTH;
+    } else {
+      this.#state = BODY_EOF;
+      this.close = true;
+    }
   }
 }
 
@@ -278,7 +293,8 @@ function tokenAt(b: Buffer, from: number, to: number, lower: Buffer, last: boole
     while (s < f && (b[s] === 32 || b[s] === 9)) s++;
     while (f > s && (b[f - 1] === 32 || b[f - 1] === 9 || b[f - 1] === CR)) f--;
     const match = f - s === lower.length && equalsLower(b, s, f, lower);
-    if (last) found = match || (f === s && found); // an empty list element does not count (RFC 9110 §5.6.1)
+    if (last)
+      found = match || (f === s && found); // an empty list element does not count (RFC 9110 §5.6.1)
     else if (match) return true;
     i = e + 1;
   }
@@ -290,7 +306,10 @@ function parseDecimal(b: Buffer, from: number, to: number): number {
   let seen = false;
   for (let k = from; k < to; k++) {
     const c = b[k] ?? 0;
-    if (c >= 48 && c <= 57) { v = v * 10 + (c - 48); seen = true; } else if (seen) break;
+    if (c >= 48 && c <= 57) {
+      v = v * 10 + (c - 48);
+      seen = true;
+    } else if (seen) break;
   }
   return seen ? v : -1;
 }

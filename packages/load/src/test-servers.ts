@@ -5,7 +5,10 @@ import type { Phase, Request } from '@headroom/core';
 import type { WorkerPlan, WorkerToRunner } from '@headroom/internal';
 import { runWorker } from './worker.ts';
 
-export interface TestServer { url: string; close(): Promise<void> }
+export interface TestServer {
+  url: string;
+  close(): Promise<void>;
+}
 
 export function httpServer(handler: http.RequestListener): Promise<TestServer> {
   const server = http.createServer(handler);
@@ -19,13 +22,20 @@ export function rawServer(onSocket: (s: net.Socket) => void): Promise<TestServer
 
 function listen(server: net.Server): Promise<TestServer> {
   const sockets = new Set<net.Socket>();
-  server.on('connection', (s: net.Socket) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  server.on('connection', (s: net.Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as net.AddressInfo;
       resolve({
         url: `http://127.0.0.1:${port}`,
-        close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
+        close: () =>
+          new Promise<void>((r) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => r());
+          }),
       });
     });
   });
@@ -42,8 +52,16 @@ export const GET: Request = { name: 'GET /', method: 'GET', path: '/', headers: 
 
 export function plan(target: string, phases: Phase[], extra: Partial<WorkerPlan> = {}): WorkerPlan {
   return {
-    index: 0, count: 1, engine: 'headroom', target, requests: [GET], phases, timeoutMs: 2000, traceSample: 0,
-    startAt: Date.now() + 100, ...extra,
+    index: 0,
+    count: 1,
+    engine: 'headroom',
+    target,
+    requests: [GET],
+    phases,
+    timeoutMs: 2000,
+    traceSample: 0,
+    startAt: Date.now() + 100,
+    ...extra,
   };
 }
 

@@ -30,7 +30,14 @@ export interface RunUnit {
 }
 
 /** A constant rate's schedule: even (computed, no memory) or Poisson (drawn from the seed). */
-function constantSchedule(rate: number, durationMs: number, arrivals: Arrivals | undefined, worker: number, workers: number, unit: number): ArrivalSchedule {
+function constantSchedule(
+  rate: number,
+  durationMs: number,
+  arrivals: Arrivals | undefined,
+  worker: number,
+  workers: number,
+  unit: number,
+): ArrivalSchedule {
   if (arrivals?.kind === 'poisson') return new PoissonSchedule({ rate, durationMs, seed: arrivals.seed, worker, workers, unit });
   return arrivalSchedule({ from: rate, to: rate, durationMs, worker, workers });
 }
@@ -42,14 +49,35 @@ export function timeline(phases: readonly Phase[], worker: number, workers: numb
   for (const p of phases) {
     const base = { parent: p.name, connections: p.connections, thinkTimeMs: 0, closesParent: false };
     if (p.model === 'closed') {
-      units.push({ ...base, name: p.name, startMs: at, durationMs: p.durationMs, model: 'closed', thinkTimeMs: p.thinkTimeMs, schedule: null, offeredRate: null, rateFrom: 0, rateTo: 0 });
+      units.push({
+        ...base,
+        name: p.name,
+        startMs: at,
+        durationMs: p.durationMs,
+        model: 'closed',
+        thinkTimeMs: p.thinkTimeMs,
+        schedule: null,
+        offeredRate: null,
+        rateFrom: 0,
+        rateTo: 0,
+      });
       at += p.durationMs;
     } else if (p.model === 'closed-steps') {
       const steps = subPhases(p);
       steps.forEach((s, k) => {
         units.push({
-          ...base, name: s.name, startMs: at, durationMs: p.stepDurationMs, model: 'closed', connections: shareCount(s.connections as number, worker, workers),
-          thinkTimeMs: p.thinkTimeMs, schedule: null, offeredRate: null, rateFrom: 0, rateTo: 0, closesParent: k === steps.length - 1,
+          ...base,
+          name: s.name,
+          startMs: at,
+          durationMs: p.stepDurationMs,
+          model: 'closed',
+          connections: shareCount(s.connections as number, worker, workers),
+          thinkTimeMs: p.thinkTimeMs,
+          schedule: null,
+          offeredRate: null,
+          rateFrom: 0,
+          rateTo: 0,
+          closesParent: k === steps.length - 1,
         });
         at += p.stepDurationMs;
       });
@@ -58,9 +86,16 @@ export function timeline(phases: readonly Phase[], worker: number, workers: numb
       steps.forEach((s, k) => {
         const rate = s.rate as number;
         units.push({
-          ...base, name: s.name, startMs: at, durationMs: p.stepDurationMs, model: 'open',
+          ...base,
+          name: s.name,
+          startMs: at,
+          durationMs: p.stepDurationMs,
+          model: 'open',
           schedule: constantSchedule(rate, p.stepDurationMs, p.arrivals, worker, workers, units.length),
-          offeredRate: rate, rateFrom: rate, rateTo: rate, closesParent: k === steps.length - 1,
+          offeredRate: rate,
+          rateFrom: rate,
+          rateTo: rate,
+          closesParent: k === steps.length - 1,
         });
         at += p.stepDurationMs;
       });
@@ -68,11 +103,18 @@ export function timeline(phases: readonly Phase[], worker: number, workers: numb
       const from = p.model === 'ramp' ? p.from : p.rate;
       const to = p.model === 'ramp' ? p.to : p.rate;
       units.push({
-        ...base, name: p.name, startMs: at, durationMs: p.durationMs, model: 'open',
-        schedule: p.model === 'constant'
-          ? constantSchedule(p.rate, p.durationMs, p.arrivals, worker, workers, units.length)
-          : arrivalSchedule({ from, to, durationMs: p.durationMs, worker, workers }),
-        offeredRate: (from + to) / 2, rateFrom: from, rateTo: to,
+        ...base,
+        name: p.name,
+        startMs: at,
+        durationMs: p.durationMs,
+        model: 'open',
+        schedule:
+          p.model === 'constant'
+            ? constantSchedule(p.rate, p.durationMs, p.arrivals, worker, workers, units.length)
+            : arrivalSchedule({ from, to, durationMs: p.durationMs, worker, workers }),
+        offeredRate: (from + to) / 2,
+        rateFrom: from,
+        rateTo: to,
       });
       at += p.durationMs;
     }

@@ -6,23 +6,45 @@ import { httpServer, plan } from './test-servers.ts';
 import type { TestServer } from './test-servers.ts';
 
 let srv: TestServer;
-beforeAll(async () => { srv = await httpServer((_q, res) => res.end('ok')); });
-afterAll(async () => { await srv.close(); });
+beforeAll(async () => {
+  srv = await httpServer((_q, res) => res.end('ok'));
+});
+afterAll(async () => {
+  await srv.close();
+});
 
 /** Spawns the real worker the way the runner does (minus taskset, which the bench harness covers). */
 function spawnWorker(env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [WORKER_ENTRY], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [WORKER_ENTRY], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+    env: { ...process.env, ...env },
+  });
   const messages: WorkerToRunner[] = [];
   child.on('message', (m: WorkerToRunner) => messages.push(m));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  const ready = new Promise<void>((r) => child.on('message', (m: WorkerToRunner) => { if (m.type === 'ready') r(); }));
+  const ready = new Promise<void>((r) =>
+    child.on('message', (m: WorkerToRunner) => {
+      if (m.type === 'ready') r();
+    }),
+  );
   return { child, messages, exited, ready };
 }
 
 describe('worker process (IPC protocol)', () => {
-  it.each([['direct handle writes', {}], ['socket.write (HEADROOM_STREAM_WRITE=1)', { HEADROOM_STREAM_WRITE: '1' }]])('replies ready, ticks, ends phases, sends done and exits 0; histograms arrive as bytes (%s)', async (_name, env) => {
+  it.each([
+    ['direct handle writes', {}],
+    ['socket.write (HEADROOM_STREAM_WRITE=1)', { HEADROOM_STREAM_WRITE: '1' }],
+  ])('replies ready, ticks, ends phases, sends done and exits 0; histograms arrive as bytes (%s)', async (_name, env) => {
     const w = spawnWorker(env);
-    w.child.send({ type: 'start', plan: plan(srv.url, [{ name: 'p', model: 'constant', warmup: false, durationMs: 1200, connections: 2, rate: 100 }], { startAt: Date.now() + 1000, index: 3, count: 4 }) });
+    w.child.send({
+      type: 'start',
+      plan: plan(srv.url, [{ name: 'p', model: 'constant', warmup: false, durationMs: 1200, connections: 2, rate: 100 }], {
+        startAt: Date.now() + 1000,
+        index: 3,
+        count: 4,
+      }),
+    });
     expect(await w.exited).toBe(0);
     const types = w.messages.map((m) => m.type).filter((t) => t !== 'warning');
     expect(types).toEqual(['ready', 'tick', 'tick', 'phase-end', 'done']);
@@ -36,7 +58,10 @@ describe('worker process (IPC protocol)', () => {
 
   it('on stop: flushes what it measured, sends done, exits 0', async () => {
     const w = spawnWorker();
-    w.child.send({ type: 'start', plan: plan(srv.url, [{ name: 'p', model: 'closed', warmup: false, durationMs: 30_000, connections: 2, thinkTimeMs: 10 }]) });
+    w.child.send({
+      type: 'start',
+      plan: plan(srv.url, [{ name: 'p', model: 'closed', warmup: false, durationMs: 30_000, connections: 2, thinkTimeMs: 10 }]),
+    });
     await w.ready;
     await new Promise((r) => setTimeout(r, 700));
     w.child.send({ type: 'stop', reason: 'test' });
@@ -51,7 +76,10 @@ describe('worker process (IPC protocol)', () => {
 
   it('exits at once when the runner goes away (IPC channel closed)', async () => {
     const w = spawnWorker();
-    w.child.send({ type: 'start', plan: plan(srv.url, [{ name: 'p', model: 'closed', warmup: false, durationMs: 30_000, connections: 1, thinkTimeMs: 10 }]) });
+    w.child.send({
+      type: 'start',
+      plan: plan(srv.url, [{ name: 'p', model: 'closed', warmup: false, durationMs: 30_000, connections: 1, thinkTimeMs: 10 }]),
+    });
     await w.ready;
     await new Promise((r) => setTimeout(r, 300));
     const t0 = Date.now();

@@ -35,7 +35,9 @@ if (!process.send) {
 process.on('disconnect', () => process.exit(0));
 // Belt and braces for a runner killed hard: if the channel's close is missed, a new parent (init or a subreaper) is.
 const runnerPid = process.ppid;
-setInterval(() => { if (process.ppid !== runnerPid) process.exit(0); }, 500).unref();
+setInterval(() => {
+  if (process.ppid !== runnerPid) process.exit(0);
+}, 500).unref();
 process.on('uncaughtException', fatal);
 process.on('unhandledRejection', fatal);
 
@@ -46,7 +48,10 @@ process.on('message', (m: RunnerToWorker) => {
     handle = runWorker(m.plan, send);
     void handle.done.then(() => exitWhenFlushed(0));
   } else if (m.type === 'stop') {
-    if (handle === null) { send({ type: 'done', worker }); exitWhenFlushed(0); } else handle.stop(m.reason);
+    if (handle === null) {
+      send({ type: 'done', worker });
+      exitWhenFlushed(0);
+    } else handle.stop(m.reason);
   }
 });
 

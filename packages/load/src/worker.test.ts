@@ -6,14 +6,20 @@ import { collect, httpServer, phaseEnds, plan, ticks } from './test-servers.ts';
 import type { TestServer } from './test-servers.ts';
 
 let srv: TestServer;
-beforeAll(async () => { srv = await httpServer((_req, res) => res.end('ok')); });
-afterAll(async () => { await srv.close(); });
+beforeAll(async () => {
+  srv = await httpServer((_req, res) => res.end('ok'));
+});
+afterAll(async () => {
+  await srv.close();
+});
 
 const end = (ms: Awaited<ReturnType<typeof collect>>, phase: string): WorkerPhaseEnd => phaseEnds(ms).find((m) => m.phase === phase)!;
 
 describe('load models (headroom engine, real local server)', () => {
   it('closed model: each connection loops with its think time', async () => {
-    const ms = await collect(plan(srv.url, [{ name: 'c', model: 'closed', warmup: false, durationMs: 1500, connections: 4, thinkTimeMs: 50 }]));
+    const ms = await collect(
+      plan(srv.url, [{ name: 'c', model: 'closed', warmup: false, durationMs: 1500, connections: 4, thinkTimeMs: 50 }]),
+    );
     const e = end(ms, 'c');
     // 4 connections × 1500 ms / (50 ms think + service) ≈ 120, minus the last partial loop.
     expect(e.requests).toBeGreaterThan(70);
@@ -29,16 +35,24 @@ describe('load models (headroom engine, real local server)', () => {
   });
 
   it('open model at a constant rate sends every arrival on the even schedule', async () => {
-    const ms = await collect(plan(srv.url, [{ name: 'o', model: 'constant', warmup: false, durationMs: 2000, connections: 8, rate: 200 }], { traceSample: 1 }));
+    const ms = await collect(
+      plan(srv.url, [{ name: 'o', model: 'constant', warmup: false, durationMs: 2000, connections: 8, rate: 200 }], { traceSample: 1 }),
+    );
     const e = end(ms, 'o');
     expect(e).toMatchObject({ requests: 400, ok: 400, offered: 400, offeredRate: 200 });
     const ts = ticks(ms);
-    expect(ts.map((t) => [t.second, t.offered])).toEqual([[0, 200], [1, 200]]);
+    expect(ts.map((t) => [t.second, t.offered])).toEqual([
+      [0, 200],
+      [1, 200],
+    ]);
     for (const t of ts) expect(Math.abs(t.requests - 200)).toBeLessThan(30);
     // Traced requests go out on the 5-ms schedule (give or take the generator's own lateness).
     const samples = ms.flatMap((m) => (m.type === 'traces' ? m.samples : [])).sort((a, b) => a.startedAt - b.startedAt);
     expect(samples).toHaveLength(400);
-    const gaps = samples.slice(1).map((x, k) => x.startedAt - samples[k]!.startedAt).sort((a, b) => a - b);
+    const gaps = samples
+      .slice(1)
+      .map((x, k) => x.startedAt - samples[k]!.startedAt)
+      .sort((a, b) => a - b);
     expect(gaps[200]!).toBeCloseTo(5, 1);
     expect(samples[0]!.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(samples[0]!.spanId).toMatch(/^[0-9a-f]{16}$/);
@@ -59,8 +73,18 @@ describe('load models (headroom engine, real local server)', () => {
       seen.set(String(req.headers.traceparent).split('-')[1]!, { recv, sent: performance.timeOrigin + performance.now() });
     });
     // Stall the generator's loop now and then, so sends leave late (the case that broke).
-    const p = plan(s.url, [{ name: 'o', model: 'constant', warmup: false, durationMs: 1000, connections: 4, rate: 300 }], { traceSample: 1 });
-    const stalls = [200, 450, 700].map((at) => setTimeout(() => { const until = performance.now() + 15; while (performance.now() < until); }, p.startAt - Date.now() + at));
+    const p = plan(s.url, [{ name: 'o', model: 'constant', warmup: false, durationMs: 1000, connections: 4, rate: 300 }], {
+      traceSample: 1,
+    });
+    const stalls = [200, 450, 700].map((at) =>
+      setTimeout(
+        () => {
+          const until = performance.now() + 15;
+          while (performance.now() < until);
+        },
+        p.startAt - Date.now() + at,
+      ),
+    );
     const ms = await collect(p);
     stalls.forEach(clearTimeout);
     await s.close();
@@ -74,37 +98,61 @@ describe('load models (headroom engine, real local server)', () => {
   });
 
   it('linear ramp: arrivals per second follow the integral of the rate', async () => {
-    const ms = await collect(plan(srv.url, [{ name: 'r', model: 'ramp', warmup: false, durationMs: 2000, connections: 8, from: 0, to: 400 }]));
+    const ms = await collect(
+      plan(srv.url, [{ name: 'r', model: 'ramp', warmup: false, durationMs: 2000, connections: 8, from: 0, to: 400 }]),
+    );
     // N(t) = 100·t² ⇒ 100 arrivals in the first second, 300 in the second.
     expect(ticks(ms).map((t) => t.offered)).toEqual([100, 300]);
     expect(end(ms, 'r')).toMatchObject({ requests: 400, offered: 400, offeredRate: 200 });
   });
 
   it('steps: each step is its own sub-phase, and the step phase ends with their sum', async () => {
-    const ms = await collect(plan(srv.url, [{ name: 's', model: 'steps', warmup: false, durationMs: 3000, connections: 8, from: 100, to: 300, step: 100, stepDurationMs: 1000 }]));
+    const ms = await collect(
+      plan(srv.url, [
+        { name: 's', model: 'steps', warmup: false, durationMs: 3000, connections: 8, from: 100, to: 300, step: 100, stepDurationMs: 1000 },
+      ]),
+    );
     const ends = phaseEnds(ms);
     expect(ends.map((m) => [m.phase, m.parent, m.requests, m.offeredRate])).toEqual([
-      ['s@100', 's', 100, 100], ['s@200', 's', 200, 200], ['s@300', 's', 300, 300], ['s', 's', 600, 200],
+      ['s@100', 's', 100, 100],
+      ['s@200', 's', 200, 200],
+      ['s@300', 's', 300, 300],
+      ['s', 's', 600, 200],
     ]);
-    expect(ticks(ms).map((t) => [t.second, t.phase, t.offered])).toEqual([[0, 's@100', 100], [1, 's@200', 200], [2, 's@300', 300]]);
+    expect(ticks(ms).map((t) => [t.second, t.phase, t.offered])).toEqual([
+      [0, 's@100', 100],
+      [1, 's@200', 200],
+      [2, 's@300', 300],
+    ]);
     expect(decodeHistogram(end(ms, 's').hist).totalCount).toBe(600);
   });
 
   it('request mix: weights are honoured exactly by smooth weighted round-robin', async () => {
     const seen = new Map<string, number>();
-    const s = await httpServer((req, res) => { seen.set(req.url!, (seen.get(req.url!) ?? 0) + 1); res.end(); });
+    const s = await httpServer((req, res) => {
+      seen.set(req.url!, (seen.get(req.url!) ?? 0) + 1);
+      res.end();
+    });
     const requests: Request[] = [
       { name: 'a', method: 'GET', path: '/a', headers: {}, body: null, weight: 3 },
       { name: 'b', method: 'POST', path: '/b', headers: { 'content-type': 'application/json' }, body: '{"x":1}', weight: 1 },
     ];
-    await collect(plan(s.url, [{ name: 'o', model: 'constant', warmup: false, durationMs: 1000, connections: 4, rate: 400 }], { requests }));
+    await collect(
+      plan(s.url, [{ name: 'o', model: 'constant', warmup: false, durationMs: 1000, connections: 4, rate: 400 }], { requests }),
+    );
     await s.close();
     expect([seen.get('/a'), seen.get('/b')]).toEqual([300, 100]);
   });
 
   it('warns when its own event loop stalls, and counts the late sends it caused', async () => {
     const p = plan(srv.url, [{ name: 'o', model: 'constant', warmup: false, durationMs: 1000, connections: 4, rate: 200 }]);
-    setTimeout(() => { const until = performance.now() + 80; while (performance.now() < until); }, p.startAt - Date.now() + 400);
+    setTimeout(
+      () => {
+        const until = performance.now() + 80;
+        while (performance.now() < until);
+      },
+      p.startAt - Date.now() + 400,
+    );
     const ms = await collect(p);
     const warnings = ms.flatMap((m) => (m.type === 'warning' ? [m.message] : []));
     expect(warnings.some((w) => /event loop stalled for up to \d+ms in o/.test(w))).toBe(true);

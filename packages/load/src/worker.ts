@@ -22,7 +22,15 @@ const CPU_SATURATED = 0.9;
 /** Generator event-loop stall (ms) above which a phase's figures get a warning. */
 const LOOP_STALL_WARN_MS = 20;
 
-interface Active { unit: RunUnit; recorder: Recorder; run: UnitRun; lastSecond: number; offeredSoFar: number; closed: boolean; loopMaxMs: number }
+interface Active {
+  unit: RunUnit;
+  recorder: Recorder;
+  run: UnitRun;
+  lastSecond: number;
+  offeredSoFar: number;
+  closed: boolean;
+  loopMaxMs: number;
+}
 
 /** A running worker: `stop` ends it early; `done` resolves after the `done` message was sent. */
 export interface WorkerHandle {
@@ -56,11 +64,17 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
   // GC) delays sends and the reading of responses, and the user must know.
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
-  const loopMaxMs = (): number => { const v = loop.max / 1e6; loop.reset(); return v; };
+  const loopMaxMs = (): number => {
+    const v = loop.max / 1e6;
+    loop.reset();
+    return v;
+  };
   let cpuPrev = process.cpuUsage();
   let wallPrev = performance.now();
   let resolveDone!: () => void;
-  const done = new Promise<void>((r) => { resolveDone = r; });
+  const done = new Promise<void>((r) => {
+    resolveDone = r;
+  });
   const warned = new Set<string>();
   /** Sends a warning once per `key` (default: the message itself). */
   const warn = (message: string, key: string = message): void => {
@@ -69,7 +83,13 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
     send({ type: 'warning', worker, message });
   };
   const at = (relMs: number, fn: () => void): void => {
-    const t = setTimeout(() => { timers.delete(t); if (!stopped) fn(); }, Math.max(0, base + relMs - performance.now()));
+    const t = setTimeout(
+      () => {
+        timers.delete(t);
+        if (!stopped) fn();
+      },
+      Math.max(0, base + relMs - performance.now()),
+    );
     timers.add(t);
   };
 
@@ -94,7 +114,11 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
     // wakeDelayUs (µs, when the second had precise-timer wakes) is not in core's WorkerTick
     // yet: it travels as an extra field until the protocol declares it.
     send(wakeDelayUs === null ? msg : Object.assign(msg, { wakeDelayUs }));
-    if (cpu > CPU_SATURATED) warn(`generator CPU saturated in phase ${a.unit.parent} (worker ${worker} at ${Math.round(cpu * 100)}% of a core): measured limits may be the generator's, add workers or CPUs`, `cpu:${a.unit.parent}`);
+    if (cpu > CPU_SATURATED)
+      warn(
+        `generator CPU saturated in phase ${a.unit.parent} (worker ${worker} at ${Math.round(cpu * 100)}% of a core): measured limits may be the generator's, add workers or CPUs`,
+        `cpu:${a.unit.parent}`,
+      );
   };
 
   const endUnit = (a: Active, endedAt: number): void => {
@@ -103,7 +127,9 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
     active.delete(a);
     const stallMs = Math.max(a.loopMaxMs, loopMaxMs());
     if (stallMs > LOOP_STALL_WARN_MS) {
-      warn(`generator event loop stalled for up to ${stallMs.toFixed(0)}ms in ${a.unit.name} (worker ${worker}; descheduled by other load on its CPUs, or a long GC): sends and response reads were delayed by as much, and latency figures include it`);
+      warn(
+        `generator event loop stalled for up to ${stallMs.toFixed(0)}ms in ${a.unit.name} (worker ${worker}; descheduled by other load on its CPUs, or a long GC): sends and response reads were delayed by as much, and latency figures include it`,
+      );
     }
     const lastSecond = Math.floor((a.unit.startMs + a.unit.durationMs - 1e-6) / 1000);
     const nowSecond = Math.floor((performance.now() - base) / 1000);
@@ -111,13 +137,22 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
     const t = a.recorder.total;
     const u = a.unit;
     send({
-      type: 'phase-end', worker, phase: u.name, parent: u.parent, offeredRate: u.offeredRate,
-      startedAt: plan.startAt + u.startMs, endedAt, ...t.counts(), ...t.encoded(),
+      type: 'phase-end',
+      worker,
+      phase: u.name,
+      parent: u.parent,
+      offeredRate: u.offeredRate,
+      startedAt: plan.startAt + u.startMs,
+      endedAt,
+      ...t.counts(),
+      ...t.encoded(),
     });
     if (u.model === 'open') {
       const sends = Math.max(1, t.requests, t.offered); // a step cut short completes fewer than it sent
       if (t.lateBeyondResolution / sends > LATE_WARN_FRACTION) {
-        warn(`generator could not keep schedule in ${u.name}: ${((100 * t.lateBeyondResolution) / sends).toFixed(1)}% of sends late by >${LATE_BEYOND_RESOLUTION_MS}ms, ${((100 * t.lateSends) / sends).toFixed(1)}% by >1ms (max lag ${(t.maxLagUs / 1000).toFixed(1)}ms)`);
+        warn(
+          `generator could not keep schedule in ${u.name}: ${((100 * t.lateBeyondResolution) / sends).toFixed(1)}% of sends late by >${LATE_BEYOND_RESOLUTION_MS}ms, ${((100 * t.lateSends) / sends).toFixed(1)}% by >1ms (max lag ${(t.maxLagUs / 1000).toFixed(1)}ms)`,
+        );
       }
     }
     if (u.name !== u.parent) {
@@ -129,8 +164,15 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
         parents.delete(u.parent);
         const rate = p.rates.reduce((x, y) => x + y, 0) / p.rates.length;
         send({
-          type: 'phase-end', worker, phase: u.parent, parent: u.parent, offeredRate: rate,
-          startedAt: p.startedAt, endedAt, ...p.total.counts(), ...p.total.encoded(),
+          type: 'phase-end',
+          worker,
+          phase: u.parent,
+          parent: u.parent,
+          offeredRate: rate,
+          startedAt: p.startedAt,
+          endedAt,
+          ...p.total.counts(),
+          ...p.total.encoded(),
         });
       }
     }
@@ -144,14 +186,26 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
       parents.set(u.parent, p);
     }
     const run = engine({
-      unit: u, recorder, target: plan.target, requests, mix, traces, timeoutMs: plan.timeoutMs,
-      startPerf: base + u.startMs, warn,
+      unit: u,
+      recorder,
+      target: plan.target,
+      requests,
+      mix,
+      traces,
+      timeoutMs: plan.timeoutMs,
+      startPerf: base + u.startMs,
+      warn,
     });
     const a: Active = { unit: u, recorder, run, lastSecond: Math.floor(u.startMs / 1000), offeredSoFar: 0, closed: false, loopMaxMs: 0 };
     active.add(a);
     at(u.startMs + u.durationMs, () => {
       run.finish();
-      void run.drained.then(() => { if (!stopped) { endUnit(a, Date.now()); maybeDone(); } });
+      void run.drained.then(() => {
+        if (!stopped) {
+          endUnit(a, Date.now());
+          maybeDone();
+        }
+      });
     });
   };
 
@@ -194,12 +248,21 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
   warmUpRecorder();
   const lateStart = performance.now() - base;
   if (lateStart > 1) {
-    warn(`worker ${worker} got its plan ${Math.round(lateStart)}ms after the run's start time: its first arrivals left late and count that delay as latency; start workers earlier (plan.startAt further ahead)`);
+    warn(
+      `worker ${worker} got its plan ${Math.round(lateStart)}ms after the run's start time: its first arrivals left late and count that delay as latency; start workers earlier (plan.startAt further ahead)`,
+    );
   }
-  at(0, () => { cpuPrev = process.cpuUsage(); wallPrev = performance.now(); loop.reset(); }); // ticks measure the run, not the wait for it
+  at(0, () => {
+    cpuPrev = process.cpuUsage();
+    wallPrev = performance.now();
+    loop.reset();
+  }); // ticks measure the run, not the wait for it
   for (const u of units) at(u.startMs, () => startUnit(u));
   if (runEndMs > 1000) at(1000, () => onSecond(1000));
-  at(runEndMs, () => { scheduledAll = true; maybeDone(); });
+  at(runEndMs, () => {
+    scheduledAll = true;
+    maybeDone();
+  });
 
   return {
     done,
@@ -207,11 +270,24 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
       if (stopped) return;
       stopped = true;
       const endedAt = Date.now();
-      for (const a of [...active]) { a.run.abort(); endUnit(a, endedAt); }
+      for (const a of [...active]) {
+        a.run.abort();
+        endUnit(a, endedAt);
+      }
       // A step phase stopped between two steps still reports its whole-phase summary.
       for (const [name, p] of parents) {
         const rate = p.rates.reduce((x, y) => x + y, 0) / p.rates.length;
-        send({ type: 'phase-end', worker, phase: name, parent: name, offeredRate: rate, startedAt: p.startedAt, endedAt, ...p.total.counts(), ...p.total.encoded() });
+        send({
+          type: 'phase-end',
+          worker,
+          phase: name,
+          parent: name,
+          offeredRate: rate,
+          startedAt: p.startedAt,
+          endedAt,
+          ...p.total.counts(),
+          ...p.total.encoded(),
+        });
       }
       parents.clear();
       finishRun();

@@ -28,5 +28,18 @@ writeFileSync(out, html);
 writeFileSync(out.replace(/\.html$/, '') + '.md', renderMarkdownReport(data));
 if (json) writeFileSync(out.replace(/\.html$/, '') + '.json', JSON.stringify(data));
 const sizes = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, JSON.stringify(v ?? null).length]));
-console.log(JSON.stringify({ out, bytes: Buffer.byteLength(html), read_ms: Math.round(t1 - t0), build_ms: Math.round(t2 - t1),
-  render_ms: Math.round(t3 - t2), total_ms: Math.round(t3 - t0), json_bytes_by_section: sizes }, null, 1));
+console.log(
+  JSON.stringify(
+    {
+      out,
+      bytes: Buffer.byteLength(html),
+      read_ms: Math.round(t1 - t0),
+      build_ms: Math.round(t2 - t1),
+      render_ms: Math.round(t3 - t2),
+      total_ms: Math.round(t3 - t0),
+      json_bytes_by_section: sizes,
+    },
+    null,
+    1,
+  ),
+);

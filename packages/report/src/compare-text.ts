@@ -33,10 +33,21 @@ function block(c: Comparison, color: boolean): string[] {
     row: r,
   }));
   if (c.geomean && c.rows.length > 1) {
-    rows.push({ cells: ['geomean', formatCompareValue(c.geomean.baseline, c.unit), formatCompareValue(c.geomean.candidate, c.unit), formatPct(c.geomean.deltaPct)] });
+    rows.push({
+      cells: [
+        'geomean',
+        formatCompareValue(c.geomean.baseline, c.unit),
+        formatCompareValue(c.geomean.candidate, c.unit),
+        formatPct(c.geomean.deltaPct),
+      ],
+    });
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r.cells[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((s, i) => (i === cells.length - 1 ? s : s.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((s, i) => (i === cells.length - 1 ? s : s.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map((r) => (r.row ? paint(line(r.cells), r.row, color) : line(r.cells)))];
 }
 
@@ -50,7 +61,11 @@ export function formatCompareText(comparison: Comparison | readonly Comparison[]
     out.push(...block(c, color));
   }
   const first = list[0];
-  if (first) out.push('', `~: not significant at alpha ${first.alpha} (two-sided Mann-Whitney U); ± is the ${first.confidence * 100}% confidence interval of the median`);
+  if (first)
+    out.push(
+      '',
+      `~: not significant at alpha ${first.alpha} (two-sided Mann-Whitney U); ± is the ${first.confidence * 100}% confidence interval of the median`,
+    );
   const warnings = [...new Set(list.flatMap((c) => c.warnings))];
   if (warnings.length > 0) out.push('warnings:', ...warnings.map((w) => `  ${w}`));
   return `${out.join('\n')}\n`;

@@ -4,8 +4,22 @@
  */
 import type { BenchmarkComparison, SideSummary } from '@headroom/analysis';
 
-const TIME_UNITS: [number, string][] = [[1e9, 's'], [1e6, 'ms'], [1e3, 'µs'], [1, 'ns']];
-const SI: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k'], [1, ''], [1e-3, 'm'], [1e-6, 'µ'], [1e-9, 'n']];
+const TIME_UNITS: [number, string][] = [
+  [1e9, 's'],
+  [1e6, 'ms'],
+  [1e3, 'µs'],
+  [1, 'ns'],
+];
+const SI: [number, string][] = [
+  [1e12, 'T'],
+  [1e9, 'G'],
+  [1e6, 'M'],
+  [1e3, 'k'],
+  [1, ''],
+  [1e-3, 'm'],
+  [1e-6, 'µ'],
+  [1e-9, 'n'],
+];
 
 function sig4(x: number): string {
   return Number(x.toPrecision(4)).toString();
@@ -16,7 +30,13 @@ export function formatCompareValue(value: number, unit: string): string {
   if (!Number.isFinite(value)) return String(value);
   if (value === 0) return '0';
   const abs = Math.abs(value);
-  const nsPerValue = unit.startsWith('ns') ? 1 : unit === 'ms' || unit.startsWith('ms/') ? 1e6 : unit === 's' || unit.startsWith('sec') ? 1e9 : 0;
+  const nsPerValue = unit.startsWith('ns')
+    ? 1
+    : unit === 'ms' || unit.startsWith('ms/')
+      ? 1e6
+      : unit === 's' || unit.startsWith('sec')
+        ? 1e9
+        : 0;
   if (nsPerValue > 0) {
     const ns = abs * nsPerValue;
     const [div, suffix] = TIME_UNITS.find(([d]) => ns >= d) ?? [1, 'ns'];

@@ -7,7 +7,11 @@ import { formatCompareValue } from './compare-values.ts';
 const base = [1200, 1210, 1190, 1205, 1198, 1202, 1201, 1199, 1204, 1196];
 const c = compare(
   { label: 'old.txt', unit: 'ns/op', benchmarks: { parse: base, stringify: base.map((v) => v / 2), gone: [5, 5] } },
-  { label: 'new.txt', unit: 'ns/op', benchmarks: { parse: base.map((v) => v * 1.1), stringify: [...base.map((v) => v / 2)].reverse(), fresh: [1] } },
+  {
+    label: 'new.txt',
+    unit: 'ns/op',
+    benchmarks: { parse: base.map((v) => v * 1.1), stringify: [...base.map((v) => v / 2)].reverse(), fresh: [1] },
+  },
 );
 
 describe('formatCompareText', () => {
@@ -27,7 +31,10 @@ describe('formatCompareText', () => {
   it('colours worse red and better green only when asked', () => {
     const text = formatCompareText(c, { color: true });
     expect(text).toMatch(/\x1b\[31mparse/);
-    const better = compare({ label: 'a', unit: 'req/s', benchmarks: { s: base } }, { label: 'b', unit: 'req/s', benchmarks: { s: base.map((v) => v * 1.1) } });
+    const better = compare(
+      { label: 'a', unit: 'req/s', benchmarks: { s: base } },
+      { label: 'b', unit: 'req/s', benchmarks: { s: base.map((v) => v * 1.1) } },
+    );
     expect(formatCompareText(better, { color: true })).toMatch(/\x1b\[32ms\s/);
   });
 

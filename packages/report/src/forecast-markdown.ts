@@ -21,11 +21,18 @@ export function formatForecastMarkdown(input: ForecastReportInput): string {
     out.push(`| i | time | sha |${fromRuns ? ' branch |' : ''} value | change |${fromRuns ? ' run |' : ''}`);
     out.push(`|---:|---|---|${fromRuns ? '---|' : ''}---:|---|${fromRuns ? '---|' : ''}`);
     for (const row of historyRows(input)) {
-      if (row.kind === 'gap') { out.push(`| | … ${row.count} more | |${fromRuns ? ' |' : ''} | |${fromRuns ? ' |' : ''}`); continue; }
+      if (row.kind === 'gap') {
+        out.push(`| | … ${row.count} more | |${fromRuns ? ' |' : ''} | |${fromRuns ? ' |' : ''}`);
+        continue;
+      }
       const p = row.point;
       const change = row.change ? `**change ${cell(changeText(row.change, input.unit))}**` : '';
-      const run = row.run ? `\`${row.run.id}\`${row.run.dirty ? ' dirty' : ''}${row.run.status !== 'completed' ? ` ${row.run.status}` : ''}` : '';
-      out.push(`| ${row.index} | ${when(p.time)} | ${p.sha ? `\`${p.sha.slice(0, 7)}\`` : ''} |${fromRuns ? ` ${cell(row.run?.branch ?? '')} |` : ''} ${formatMetric(p.value, input.unit)} | ${change} |${fromRuns ? ` ${run} |` : ''}`);
+      const run = row.run
+        ? `\`${row.run.id}\`${row.run.dirty ? ' dirty' : ''}${row.run.status !== 'completed' ? ` ${row.run.status}` : ''}`
+        : '';
+      out.push(
+        `| ${row.index} | ${when(p.time)} | ${p.sha ? `\`${p.sha.slice(0, 7)}\`` : ''} |${fromRuns ? ` ${cell(row.run?.branch ?? '')} |` : ''} ${formatMetric(p.value, input.unit)} | ${change} |${fromRuns ? ` ${run} |` : ''}`,
+      );
     }
     out.push('');
   }

@@ -35,7 +35,13 @@ export const FORECAST_REPORT_DEFAULTS = { maxRows: 16 } as const;
 
 /** One row of the history table, or a gap standing for the rows left out. */
 export type HistoryRow =
-  | { kind: 'point'; index: number; point: SeriesPoint; run: ForecastRunInfo | undefined; change: ForecastResult['changePoints'][number] | undefined }
+  | {
+      kind: 'point';
+      index: number;
+      point: SeriesPoint;
+      run: ForecastRunInfo | undefined;
+      change: ForecastResult['changePoints'][number] | undefined;
+    }
   | { kind: 'gap'; count: number };
 
 /**
@@ -50,13 +56,19 @@ export function historyRows(input: ForecastReportInput): HistoryRow[] {
   if (pts.length <= maxRows) pts.forEach((_, i) => keep.add(i));
   else {
     for (const i of [0, 1, pts.length - 5, pts.length - 4, pts.length - 3, pts.length - 2, pts.length - 1]) keep.add(i);
-    for (const c of input.result.changePoints) { keep.add(c.index - 1); keep.add(c.index); }
+    for (const c of input.result.changePoints) {
+      keep.add(c.index - 1);
+      keep.add(c.index);
+    }
     if (input.result.trend) keep.add(input.result.trend.fromIndex);
   }
   const rows: HistoryRow[] = [];
   let gap = 0;
   pts.forEach((point, index) => {
-    if (!keep.has(index)) { gap++; return; }
+    if (!keep.has(index)) {
+      gap++;
+      return;
+    }
     if (gap > 0) rows.push({ kind: 'gap', count: gap });
     gap = 0;
     rows.push({ kind: 'point', index, point, run: input.runs?.[index], change: changes.get(index) });
@@ -80,7 +92,9 @@ export function changeText(c: ForecastResult['changePoints'][number], unit: stri
 /** A slope with enough digits to read: "-0.0031x/day", "+1.2ms/release". */
 export function slopeText(slope: number, unit: string, per: 'day' | 'release'): string {
   const scaled = unit === 'ms' || unit === 'us' || unit === 'ns';
-  const body = scaled ? formatMetric(Math.abs(slope), unit) : `${Number(Math.abs(slope).toPrecision(3))}${unit === 'x' ? 'x' : unit === '' ? '' : ` ${unit}`}`;
+  const body = scaled
+    ? formatMetric(Math.abs(slope), unit)
+    : `${Number(Math.abs(slope).toPrecision(3))}${unit === 'x' ? 'x' : unit === '' ? '' : ` ${unit}`}`;
   return `${slope < 0 ? '-' : '+'}${body}/${per}`;
 }
 
@@ -94,22 +108,30 @@ export function outlookLines(input: ForecastReportInput): Array<[string, string]
   const per = t.basis === 'time' ? 'day' : 'release';
   const when = (x: number) => (t.basis === 'time' ? isoDate(x) : `release ${Math.ceil(x)}`);
   const from = r.points[t.fromIndex] as SeriesPoint;
-  lines.push(['trend', `${slopeText(t.slope, input.unit, per)} (${t.method === 'ols' ? 'OLS' : 'Theil–Sen'}, ${t.n} points since ${isoDate(from.time)}${t.fromIndex > 0 ? ', the last change point' : ''})`]);
+  lines.push([
+    'trend',
+    `${slopeText(t.slope, input.unit, per)} (${t.method === 'ols' ? 'OLS' : 'Theil–Sen'}, ${t.n} points since ${isoDate(from.time)}${t.fromIndex > 0 ? ', the last change point' : ''})`,
+  ]);
   const f = r.forecast;
   if (f) {
     const ivs = f.intervals.map((iv) => `${Number((iv.level * 100).toPrecision(4))}%: ${fmt(iv.low)} … ${fmt(iv.high)}`).join('; ');
     lines.push(['forecast', `${fmt(f.value)} in ${f.horizon} (${when(f.at)}; ${ivs})`]);
   }
   if (r.traffic) {
-    lines.push(['traffic', `peak ${formatMetric(r.traffic.peakNow, 'req/s')} now, growing ${(r.traffic.growthPerMonth * 100).toFixed(1)}%/month${r.traffic.uncertain ? ' (fitted to the observed peaks)' : ''}: headroom = capacity / peak`]);
+    lines.push([
+      'traffic',
+      `peak ${formatMetric(r.traffic.peakNow, 'req/s')} now, growing ${(r.traffic.growthPerMonth * 100).toFixed(1)}%/month${r.traffic.uncertain ? ' (fitted to the observed peaks)' : ''}: headroom = capacity / peak`,
+    ]);
   }
   const c = r.crossing;
   const budget = r.budget === null ? null : fmt(r.budget);
   if (budget === null || c === null) lines.push(['budget', 'none given, so no crossing date (--budget X)']);
   else if (c.status === 'crosses') {
-    const range = c.high === null ? `from ${when(c.low ?? c.at)}, no latest date at this uncertainty` : `${when(c.low ?? c.at)} … ${when(c.high)}`;
+    const range =
+      c.high === null ? `from ${when(c.low ?? c.at)}, no latest date at this uncertainty` : `${when(c.low ?? c.at)} … ${when(c.high)}`;
     lines.push(['crossing', `${r.direction} ${budget} on ${when(c.at)} (${Number((c.level * 100).toPrecision(4))}%: ${range})`]);
-  } else if (c.status === 'not-within-horizon') lines.push(['crossing', `not within the horizon${c.at === null ? '' : ` (the trend reaches ${budget} on ${when(c.at)})`}`]);
+  } else if (c.status === 'not-within-horizon')
+    lines.push(['crossing', `not within the horizon${c.at === null ? '' : ` (the trend reaches ${budget} on ${when(c.at)})`}`]);
   else if (c.status === 'never-at-this-trend') lines.push(['crossing', `never at this trend (it moves away from ${budget})`]);
   else lines.push(['crossing', `already ${r.direction} ${budget}`]);
   return lines;

@@ -6,7 +6,11 @@ import { formatForecastText } from './forecast-text.ts';
 
 // 20 runs at 10 ms, then 20 at 15 ms (a step known by construction), a tiny alternating wobble.
 const T0 = Date.UTC(2026, 0, 1);
-const points = Array.from({ length: 40 }, (_, i) => ({ time: T0 + i * DAY_MS, value: (i < 20 ? 10 : 15) + (i % 2 ? 0.1 : -0.1), sha: `s${i}abcdef` }));
+const points = Array.from({ length: 40 }, (_, i) => ({
+  time: T0 + i * DAY_MS,
+  value: (i < 20 ? 10 : 15) + (i % 2 ? 0.1 : -0.1),
+  sha: `s${i}abcdef`,
+}));
 const result = forecastSeries(points, { budget: 20, direction: 'above', summary: { label: 'p99 of steady' } });
 
 describe('forecast report', () => {

@@ -21,8 +21,26 @@ export { checkSummary } from './check/check-summary.ts';
 export { formatCheckText, formatCheckMarkdown, formatCheckValue } from './check/check-text.ts';
 export { formatCheckJUnit, xmlEscape } from './check/junit.ts';
 export type {
-  ReportData, ReportRun, ReportPinning, ReportGate, ReportPhase, ReportLatency, PhaseBand, RedSeries, SpectrumCurve, LatencySpectrum,
-  CapacityStep, CapacityData, UslFit, ResourceSeries, TrendPoint, TrendData, FlameGraph, WaterfallSpan, SlowRequest, BenchTask,
+  ReportData,
+  ReportRun,
+  ReportPinning,
+  ReportGate,
+  ReportPhase,
+  ReportLatency,
+  PhaseBand,
+  RedSeries,
+  SpectrumCurve,
+  LatencySpectrum,
+  CapacityStep,
+  CapacityData,
+  UslFit,
+  ResourceSeries,
+  TrendPoint,
+  TrendData,
+  FlameGraph,
+  WaterfallSpan,
+  SlowRequest,
+  BenchTask,
 } from './data/report-data.ts';
 export { buildReportData, BUILD_REPORT_DATA_DEFAULTS } from './data/build-report-data.ts';
 export type { BuildReportDataOptions } from './data/build-report-data.ts';

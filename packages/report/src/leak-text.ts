@@ -17,7 +17,8 @@ export interface LeakReportInput {
 
 function verdictText(v: LeakVerdict | null): string {
   if (v === null) return 'no samples (the run had no runtime metrics: set service.capture)';
-  if (v.status === 'too-few-samples') return `too few samples for an interval (${v.n}, effectively ${v.effectiveN.toFixed(1)}; ${v.needed} needed)`;
+  if (v.status === 'too-few-samples')
+    return `too few samples for an interval (${v.n}, effectively ${v.effectiveN.toFixed(1)}; ${v.needed} needed)`;
   const slope = `${v.mbPerHour >= 0 ? '+' : ''}${v.mbPerHour.toFixed(2)} MB/hour (${Number((v.level * 100).toPrecision(3))}%: ${v.low.toFixed(2)} … ${v.high.toFixed(2)})`;
   return `${slope} — ${v.status === 'suspected-leak' ? 'SUSPECTED LEAK' : 'no leak shown'}`;
 }
@@ -25,11 +26,27 @@ function verdictText(v: LeakVerdict | null): string {
 /** Renders the leak report; `markdown` for PRs and CI step summaries. */
 export function formatLeakReport(input: LeakReportInput, options: { markdown?: boolean } = {}): string {
   const head = `run ${input.runId}, phase ${input.phase} (${Math.round(input.durationS)}s)`;
-  const footer = 'Slope of memory over time (OLS on 60 block means, interval widened for autocorrelation); a leak is an interval above 0 and at least 1 MB/hour.';
+  const footer =
+    'Slope of memory over time (OLS on 60 block means, interval widened for autocorrelation); a leak is an interval above 0 and at least 1 MB/hour.';
   if (options.markdown) {
-    return [`#### Memory drift: ${head}`, '', '| series | slope and verdict |', '|---|---|',
-      ...input.series.map((s) => `| ${s.name} | ${verdictText(s.verdict)} |`), '', ...(input.notes ?? []).map((n) => `> ${n}`), footer, ''].join('\n');
+    return [
+      `#### Memory drift: ${head}`,
+      '',
+      '| series | slope and verdict |',
+      '|---|---|',
+      ...input.series.map((s) => `| ${s.name} | ${verdictText(s.verdict)} |`),
+      '',
+      ...(input.notes ?? []).map((n) => `> ${n}`),
+      footer,
+      '',
+    ].join('\n');
   }
   const width = Math.max(...input.series.map((s) => s.name.length));
-  return [head, ...input.series.map((s) => `  ${s.name.padEnd(width)}  ${verdictText(s.verdict)}`), '', ...(input.notes ?? []).map((n) => `note: ${n}`), footer].join('\n');
+  return [
+    head,
+    ...input.series.map((s) => `  ${s.name.padEnd(width)}  ${verdictText(s.verdict)}`),
+    '',
+    ...(input.notes ?? []).map((n) => `note: ${n}`),
+    footer,
+  ].join('\n');
 }

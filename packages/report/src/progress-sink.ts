@@ -27,12 +27,26 @@ export class ProgressSink implements Sink {
 
   onEvent(e: BusEvent): void {
     switch (e.type) {
-      case 'run-start': this.totalMs = e.totalMs; this.startAt = e.startAt; break;
-      case 'phase-start': this.phase = e.phase; this.phaseEnd = e.startedAt + e.durationMs; break;
-      case 'second': this.draw(e.sample.second, e.sample.counts.requests, e.sample.errors, e.sample.latency.p99Ms, e.sample.genCpu); break;
-      case 'warning': this.clear(); this.stream.write(`${this.paint('33', 'warning')} ${e.message}\n`); break;
-      case 'run-end': this.clear(); break;
-      default: break;
+      case 'run-start':
+        this.totalMs = e.totalMs;
+        this.startAt = e.startAt;
+        break;
+      case 'phase-start':
+        this.phase = e.phase;
+        this.phaseEnd = e.startedAt + e.durationMs;
+        break;
+      case 'second':
+        this.draw(e.sample.second, e.sample.counts.requests, e.sample.errors, e.sample.latency.p99Ms, e.sample.genCpu);
+        break;
+      case 'warning':
+        this.clear();
+        this.stream.write(`${this.paint('33', 'warning')} ${e.message}\n`);
+        break;
+      case 'run-end':
+        this.clear();
+        break;
+      default:
+        break;
     }
   }
 

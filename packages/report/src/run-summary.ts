@@ -52,7 +52,15 @@ export interface PhaseJson {
   cutShort: boolean;
 }
 
-export interface LatencyJson { p50: number; p90: number; p95: number; p99: number; p999: number; max: number; mean: number }
+export interface LatencyJson {
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+}
 
 export interface GateJson {
   key: string;
@@ -79,26 +87,61 @@ export function formatRunSummary(run: RunJson, options: RunSummaryOptions): stri
       formatRate(p.achievedRate),
       p.requests.toLocaleString('en-US'),
       p.errors === 0 ? '0' : c('red', `${p.errors} (${(p.errorRate * 100).toFixed(2)}%)`),
-      formatMs(p.latencyMs.p50), formatMs(p.latencyMs.p90), formatMs(p.latencyMs.p99), formatMs(p.latencyMs.p999), formatMs(p.latencyMs.max),
+      formatMs(p.latencyMs.p50),
+      formatMs(p.latencyMs.p90),
+      formatMs(p.latencyMs.p99),
+      formatMs(p.latencyMs.p999),
+      formatMs(p.latencyMs.max),
       p.offeredRate === null ? '-' : String(p.lateSends),
     ]);
-    out.push('', formatTable(['phase', 'offered', 'achieved', 'requests', 'errors', 'p50', 'p90', 'p99', 'p99.9', 'max', 'late'], rows, { rightAlign: [false, true, true, true, true, true, true, true, true, true, true] }));
+    out.push(
+      '',
+      formatTable(['phase', 'offered', 'achieved', 'requests', 'errors', 'p50', 'p90', 'p99', 'p99.9', 'max', 'late'], rows, {
+        rightAlign: [false, true, true, true, true, true, true, true, true, true, true],
+      }),
+    );
     const errKinds = run.phases.filter((p) => p.errors > 0 && p.parent === p.phase);
-    for (const p of errKinds) out.push(c('dim', `  ${p.phase} errors: ${Object.entries(p.errorsByKind).map(([k, v]) => `${k} ${v}`).join(', ')}`));
-    out.push(c('dim', '  latency from intended send time (open model: coordinated omission corrected); service time is in --json and the store'));
+    for (const p of errKinds)
+      out.push(
+        c(
+          'dim',
+          `  ${p.phase} errors: ${Object.entries(p.errorsByKind)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}`,
+        ),
+      );
+    out.push(
+      c('dim', '  latency from intended send time (open model: coordinated omission corrected); service time is in --json and the store'),
+    );
     const floors = run.phases.filter((p) => p.generatorFloorMs !== null && p.generatorFloorMs !== undefined);
-    if (floors.length > 0) out.push(c('dim', `  generator's own wake-up delay (its latency floor): ${floors.map((p) => `${p.phase} ${formatMs(p.generatorFloorMs as number)}`).join(', ')}`));
+    if (floors.length > 0)
+      out.push(
+        c(
+          'dim',
+          `  generator's own wake-up delay (its latency floor): ${floors.map((p) => `${p.phase} ${formatMs(p.generatorFloorMs as number)}`).join(', ')}`,
+        ),
+      );
   }
   if (run.gates.length > 0) {
     out.push('', c('bold', 'thresholds'));
     for (const g of run.gates) {
       const mark = g.status === 'passed' ? c('green', '✓') : c('red', '✗');
-      out.push(`  ${mark} ${g.key} ${g.expression}  (${g.value === null ? 'no data' : fmtValue(g.key, g.value)})${g.aborted ? c('red', '  aborted the run') : ''}`);
+      out.push(
+        `  ${mark} ${g.key} ${g.expression}  (${g.value === null ? 'no data' : fmtValue(g.key, g.value)})${g.aborted ? c('red', '  aborted the run') : ''}`,
+      );
     }
   }
-  if (run.pinning.length > 0) out.push('', c('dim', `pinning: ${run.pinning.map((p) => `${p.role} pid ${p.pid} → CPUs ${p.allowed.join(',')}${p.verified ? '' : ' (unverified)'}`).join('; ')}`));
+  if (run.pinning.length > 0)
+    out.push(
+      '',
+      c(
+        'dim',
+        `pinning: ${run.pinning.map((p) => `${p.role} pid ${p.pid} → CPUs ${p.allowed.join(',')}${p.verified ? '' : ' (unverified)'}`).join('; ')}`,
+      ),
+    );
   // Warnings and the error went to stderr as they happened; the summary only counts them.
-  if (run.warnings.length > 0) out.push(c('yellow', `${run.warnings.length} warning${run.warnings.length === 1 ? '' : 's'} (printed above, and in runs show)`));
+  if (run.warnings.length > 0)
+    out.push(c('yellow', `${run.warnings.length} warning${run.warnings.length === 1 ? '' : 's'} (printed above, and in runs show)`));
   if (run.error) out.push(c('red', `run ${run.status}: see the error above`));
   out.push(c('dim', `stored in ${run.db} as ${run.runId}`));
   return out.join('\n');

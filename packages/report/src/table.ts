@@ -2,7 +2,11 @@
 export function formatTable(header: string[], rows: string[][], options: { rightAlign?: boolean[] } = {}): string {
   const widths = header.map((h, i) => Math.max(visible(h), ...rows.map((r) => visible(r[i] ?? ''))));
   const right = options.rightAlign ?? header.map((_, i) => i > 0);
-  const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i] ?? 0, right[i] ?? false)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => pad(c, widths[i] ?? 0, right[i] ?? false))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 

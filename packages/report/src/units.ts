@@ -44,13 +44,20 @@ export function formatPercent(fraction: number, digits = 1): string {
 export function formatMetric(value: number, unit: string): string {
   if (!Number.isFinite(value)) return String(value);
   switch (unit) {
-    case 'ms': return formatMs(value);
-    case 'us': return formatMs(value / 1000);
-    case 'ns': return formatNs(value);
-    case 'req/s': return formatRate(value);
-    case 'MB': return `${value.toFixed(value < 100 ? 1 : 0)} MB`;
-    case 'x': return `${value.toFixed(2)}x`;
-    default: return unit === '' ? String(Number(value.toPrecision(4))) : `${Number(value.toPrecision(4))} ${unit}`;
+    case 'ms':
+      return formatMs(value);
+    case 'us':
+      return formatMs(value / 1000);
+    case 'ns':
+      return formatNs(value);
+    case 'req/s':
+      return formatRate(value);
+    case 'MB':
+      return `${value.toFixed(value < 100 ? 1 : 0)} MB`;
+    case 'x':
+      return `${value.toFixed(2)}x`;
+    default:
+      return unit === '' ? String(Number(value.toPrecision(4))) : `${Number(value.toPrecision(4))} ${unit}`;
   }
 }
 

@@ -13,8 +13,16 @@ export const CHROMIUM = '/usr/bin/chromium';
 /** Why browser tests are skipped here, or null when they can run. */
 export const SKIP_REASON = existsSync(CHROMIUM) ? null : `${CHROMIUM} not found (apt-get install -y chromium; CI installs it)`;
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** A report opened in a browser page, with what the page did. */
 export interface OpenedReport {
@@ -34,20 +42,41 @@ export async function openReport(html: string): Promise<OpenedReport> {
   writeFileSync(file, html);
   const url = pathToFileURL(file).href;
   const context: BrowserContext = await chromium.launchPersistentContext(join(dir, 'profile'), {
-    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 800 },
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 800 },
   });
-  const page = context.pages()[0] ?? await context.newPage();
+  const page = context.pages()[0] ?? (await context.newPage());
   const outside: string[] = [];
   const consoleErrors: string[] = [];
   const dialogs: string[] = [];
-  context.on('request', (r) => { if (r.url() !== url) outside.push(r.url()); });
-  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(`${m.type()}: ${m.text()}`); });
+  context.on('request', (r) => {
+    if (r.url() !== url) outside.push(r.url());
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(`${m.type()}: ${m.text()}`);
+  });
   page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-  page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
   await page.goto(url, { waitUntil: 'load' });
-  await page.waitForFunction(() => (window as unknown as { __headroomReport?: { ready: boolean } }).__headroomReport?.ready === true, undefined, { timeout: 10_000 });
+  await page.waitForFunction(
+    () => (window as unknown as { __headroomReport?: { ready: boolean } }).__headroomReport?.ready === true,
+    undefined,
+    { timeout: 10_000 },
+  );
   return {
-    page, url, outside, consoleErrors, dialogs,
-    async close() { await context.close(); rmSync(dir, { recursive: true, force: true }); },
+    page,
+    url,
+    outside,
+    consoleErrors,
+    dialogs,
+    async close() {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

@@ -18,7 +18,11 @@ export async function captureRunRows(): Promise<ReportRows> {
   let db = process.env['HEADROOM_REPORT_TEST_DB'];
   if (!db) {
     db = join(mkdtempSync(join(tmpdir(), 'headroom-report-run-')), 'run.duckdb');
-    const r = spawnSync(process.execPath, [BIN, 'run', CAPTURE_SCENARIO, '--db', db], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const r = spawnSync(process.execPath, [BIN, 'run', CAPTURE_SCENARIO, '--db', db], {
+      cwd: REPO,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     // Exit 1 is a failed threshold (the quickstart's p99 gate on a busy machine): the run is stored and reportable.
     if (r.status !== 0 && r.status !== 1) throw new Error(`headroom run failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   }

@@ -48,7 +48,9 @@ describe.skipIf(SKIP_REASON !== null)(`HTML report in chromium${SKIP_REASON ? ` 
     data = await buildReportData(rows);
     report = await openReport(renderHtmlReport(data));
   });
-  afterAll(async () => { await report?.close(); });
+  afterAll(async () => {
+    await report?.close();
+  });
 
   it('opens from file:// with no console error and no request outside the file', async () => {
     expect(report.consoleErrors).toEqual([]);
@@ -60,7 +62,17 @@ describe.skipIf(SKIP_REASON !== null)(`HTML report in chromium${SKIP_REASON ? ` 
     const reg = await registryOf(report);
     const specs = chartSpecs(data);
     // A capture run has RED, one spectrum per phase and the service's resources.
-    expect(specs.map((s) => s.id)).toEqual(expect.arrayContaining(['red-rate', 'red-latency', 'spectrum-0', 'spectrum-1', 'resources-cpu', 'resources-memory', 'resources-loop']));
+    expect(specs.map((s) => s.id)).toEqual(
+      expect.arrayContaining([
+        'red-rate',
+        'red-latency',
+        'spectrum-0',
+        'spectrum-1',
+        'resources-cpu',
+        'resources-memory',
+        'resources-loop',
+      ]),
+    );
     for (const s of specs) {
       const drawn = reg.charts[s.id];
       expect(drawn, s.id).toBeDefined();
@@ -137,7 +149,10 @@ describe.skipIf(SKIP_REASON !== null)(`HTML report in chromium${SKIP_REASON ? ` 
     if (evil.red?.bands[0]) evil.red.bands[0].phase = xss;
     const g = evil.flameGraphs?.[0];
     if (g) g.names[g.name[0]!] = xss;
-    if (evil.slowRequests?.[0]) { evil.slowRequests[0].request = xss; if (evil.slowRequests[0].spans[0]) evil.slowRequests[0].spans[0].name = xss; }
+    if (evil.slowRequests?.[0]) {
+      evil.slowRequests[0].request = xss;
+      if (evil.slowRequests[0].spans[0]) evil.slowRequests[0].spans[0].name = xss;
+    }
     const r = await openReport(renderHtmlReport(evil));
     try {
       expect(r.dialogs).toEqual([]);

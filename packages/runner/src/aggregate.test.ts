@@ -6,8 +6,23 @@ function tick(worker: number, second: number, values: number[], phase = 'steady'
   const h = createHistogram();
   for (const v of values) recordUs(h, v);
   return {
-    type: 'tick', worker, second, phase, requests: values.length, ok: values.length - 1, errors: { http_5xx: 1 },
-    lateSends: worker, lateBeyondResolution: 0, queuedSends: 0, maxQueueUs: 0, maxLagUs: 100 * (worker + 1), offered: values.length, bytesRead: 0, hist: encodeHistogram(h), serviceHist: encodeHistogram(h), cpu: 0.2 + worker / 10,
+    type: 'tick',
+    worker,
+    second,
+    phase,
+    requests: values.length,
+    ok: values.length - 1,
+    errors: { http_5xx: 1 },
+    lateSends: worker,
+    lateBeyondResolution: 0,
+    queuedSends: 0,
+    maxQueueUs: 0,
+    maxLagUs: 100 * (worker + 1),
+    offered: values.length,
+    bytesRead: 0,
+    hist: encodeHistogram(h),
+    serviceHist: encodeHistogram(h),
+    cpu: 0.2 + worker / 10,
   };
 }
 

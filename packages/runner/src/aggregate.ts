@@ -1,4 +1,15 @@
-import { createHistogram, encodeHistogram, mergeEncoded, summarize, type Counts, type ErrorCounts, type Histogram, type LatencySummary, type WorkerPhaseEnd, type WorkerTick } from '@headroom/internal';
+import {
+  createHistogram,
+  encodeHistogram,
+  mergeEncoded,
+  summarize,
+  type Counts,
+  type ErrorCounts,
+  type Histogram,
+  type LatencySummary,
+  type WorkerPhaseEnd,
+  type WorkerTick,
+} from '@headroom/internal';
 
 /** One second of the run, merged exactly across workers. */
 export interface SecondSample {
@@ -53,7 +64,18 @@ export interface PhaseResult {
 }
 
 export function emptyCounts(): Counts {
-  return { requests: 0, ok: 0, errors: {}, lateSends: 0, lateBeyondResolution: 0, maxLagUs: 0, queuedSends: 0, maxQueueUs: 0, offered: 0, bytesRead: 0 };
+  return {
+    requests: 0,
+    ok: 0,
+    errors: {},
+    lateSends: 0,
+    lateBeyondResolution: 0,
+    maxLagUs: 0,
+    queuedSends: 0,
+    maxQueueUs: 0,
+    offered: 0,
+    bytesRead: 0,
+  };
 }
 
 export function addCounts(into: Counts, c: Counts): void {
@@ -93,7 +115,10 @@ export class SecondMerger {
   /** Adds a tick; returns seconds that became complete, in order. */
   add(tick: WorkerTick): SecondSample[] {
     let p = this.pending.get(tick.second);
-    if (!p) { p = { ticks: [], hist: createHistogram(), service: createHistogram() }; this.pending.set(tick.second, p); }
+    if (!p) {
+      p = { ticks: [], hist: createHistogram(), service: createHistogram() };
+      this.pending.set(tick.second, p);
+    }
     p.ticks.push(tick);
     mergeEncoded(p.hist, tick.hist);
     mergeEncoded(p.service, tick.serviceHist);
@@ -139,7 +164,17 @@ function mergeSecond(second: number, ticks: WorkerTick[], hist: Histogram, servi
   for (const t of ticks) byPhase.set(t.phase, (byPhase.get(t.phase) ?? 0) + t.requests + 1);
   const phase = [...byPhase.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
   const concurrency = (counts.requests * summarize(service).meanMs) / 1000;
-  return { second, phase, counts, errors: errorTotal(counts.errors), latency: summarize(hist), hist: encodeHistogram(hist), genCpu, genWakeDelayUs: wake, concurrency };
+  return {
+    second,
+    phase,
+    counts,
+    errors: errorTotal(counts.errors),
+    latency: summarize(hist),
+    hist: encodeHistogram(hist),
+    genCpu,
+    genWakeDelayUs: wake,
+    concurrency,
+  };
 }
 
 /** Merges per-worker phase ends; a phase is complete when every worker that ran it reported. */
@@ -174,7 +209,9 @@ export class PhaseMerger {
     const svc = createHistogram();
     const failed = createHistogram();
     for (const e of ends) {
-      addCounts(counts, e); mergeEncoded(hist, e.hist); mergeEncoded(svc, e.serviceHist);
+      addCounts(counts, e);
+      mergeEncoded(hist, e.hist);
+      mergeEncoded(svc, e.serviceHist);
       if (e.failedHist) mergeEncoded(failed, e.failedHist);
     }
     const anyFailed = failed.totalCount > 0;
@@ -186,11 +223,23 @@ export class PhaseMerger {
     const service = summarize(svc);
     const achievedRate = counts.requests / durationS;
     return {
-      phase: first.phase, parent: first.parent, ordinal: this.ordinal++, counts, errors,
+      phase: first.phase,
+      parent: first.parent,
+      ordinal: this.ordinal++,
+      counts,
+      errors,
       errorRate: counts.requests === 0 ? 0 : errors / counts.requests,
-      offeredRate: first.offeredRate, achievedRate, startedAt, endedAt, durationS,
-      latency: summarize(hist), service, hist: encodeHistogram(hist), serviceHist: encodeHistogram(svc),
-      failed: anyFailed ? summarize(failed) : null, failedHist: anyFailed ? encodeHistogram(failed) : null,
+      offeredRate: first.offeredRate,
+      achievedRate,
+      startedAt,
+      endedAt,
+      durationS,
+      latency: summarize(hist),
+      service,
+      hist: encodeHistogram(hist),
+      serviceHist: encodeHistogram(svc),
+      failed: anyFailed ? summarize(failed) : null,
+      failedHist: anyFailed ? encodeHistogram(failed) : null,
       concurrency: (achievedRate * service.meanMs) / 1000,
     };
   }

@@ -69,7 +69,11 @@ export class SampleBus {
 
   async close(): Promise<void> {
     for (const sink of this.sinks) {
-      try { await sink.close?.(); } catch (err) { this.onSinkError(sink.name, err); }
+      try {
+        await sink.close?.();
+      } catch (err) {
+        this.onSinkError(sink.name, err);
+      }
     }
   }
 }

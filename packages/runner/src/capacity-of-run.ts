@@ -3,7 +3,14 @@
  * of a capacity planner's own points, stored in the `capacity` table. Reads and writes through
  * the store's typed API; the models are analysis', the rendering report's.
  */
-import { analyzeCapacity, judgeStep, type CapacityAnalysis, type CapacityStep, type CapacityPoint, type UslPoint } from '@headroom/analysis';
+import {
+  analyzeCapacity,
+  judgeStep,
+  type CapacityAnalysis,
+  type CapacityStep,
+  type CapacityPoint,
+  type UslPoint,
+} from '@headroom/analysis';
 import { UsageError, type Scenario } from '@headroom/core';
 import { readPhases, readRun, resolveRunRef, writeCapacity, type StoredPhase, type Store } from '@headroom/store';
 import { capacityOptionsOf, pickCapacityPhases } from './capacity-steps.ts';
@@ -63,10 +70,18 @@ export async function capacityOfRun(store: Store, ref: string, runOptions: Capac
   const options = capacityOptionsOf(config);
   const analysis = analyzeCapacity(steps, options);
   const cut = all.filter((p) => p.cut_short === true && p.phase !== p.parent);
-  if (cut.length > 0) analysis.warnings.push(`${cut.map((p) => p.phase).join(', ')} was cut short by the breakpoint search and is left out`);
+  if (cut.length > 0)
+    analysis.warnings.push(`${cut.map((p) => p.phase).join(', ')} was cut short by the breakpoint search and is left out`);
   const parent = picked[0]!.parent !== picked[0]!.phase ? picked[0]!.parent : null;
   const rows = picked.map((p, i) => rowOfStored(p, steps[i]!, options.slo));
-  const result: RunCapacity = { runId: id, source: run.scenario, phase: parent, steps: rows, analysis, expectedPeak: config.expectedPeak ?? null };
+  const result: RunCapacity = {
+    runId: id,
+    source: run.scenario,
+    phase: parent,
+    steps: rows,
+    analysis,
+    expectedPeak: config.expectedPeak ?? null,
+  };
   if (options.expectedPeak === undefined) result.analysis.warnings.push('the scenario has no expectedPeak, so there is no headroom');
   if (runOptions.write !== false) await writeCapacity(store, recordOf(result, 'breakpoint', options.cpuBudget ?? null));
   return result;
@@ -82,18 +97,40 @@ export interface CapacityOfPointsOptions {
 }
 
 /** Fits a capacity planner's own (concurrency, throughput[, p99]) points; stored with run_id null. */
-export async function capacityOfPoints(points: readonly CapacityPoint[], file: string, options: CapacityOfPointsOptions = {}): Promise<RunCapacity> {
+export async function capacityOfPoints(
+  points: readonly CapacityPoint[],
+  file: string,
+  options: CapacityOfPointsOptions = {},
+): Promise<RunCapacity> {
   const sorted = [...points].sort((a, b) => a.n - b.n);
   const steps: CapacityStep[] = sorted.map((p) => ({ achieved: p.x, p99Ms: p.p99Ms ?? 0, errorRate: 0, concurrency: p.n }));
   const slo = options.sloP99Ms === undefined ? {} : { p99Ms: options.sloP99Ms };
-  if (options.sloP99Ms !== undefined && sorted.some((p) => p.p99Ms === undefined)) throw new UsageError(`${file}: --slo-p99 needs a p99_ms column`, 'E_OPTION_VALUE');
+  if (options.sloP99Ms !== undefined && sorted.some((p) => p.p99Ms === undefined))
+    throw new UsageError(`${file}: --slo-p99 needs a p99_ms column`, 'E_OPTION_VALUE');
   const uslPoints: UslPoint[] = sorted.map((p) => ({ n: p.n, x: p.x }));
-  const analysis = analyzeCapacity(steps, { slo, uslPoints, ...(options.expectedPeak === undefined ? {} : { expectedPeak: options.expectedPeak }) });
+  const analysis = analyzeCapacity(steps, {
+    slo,
+    uslPoints,
+    ...(options.expectedPeak === undefined ? {} : { expectedPeak: options.expectedPeak }),
+  });
   const rows: CapacityStepRow[] = sorted.map((p, i) => {
     const v = judgeStep(steps[i]!, slo);
     return {
-      phase: `N=${p.n}`, offered: null, achieved: p.x, concurrency: p.n, p50Ms: null, p99Ms: p.p99Ms ?? null, serviceP50Ms: null, serviceP99Ms: null,
-      errorRate: 0, cpuUtil: null, cpuPerRequestUs: null, generatorLimited: false, queuedSends: null, pass: v.pass, failures: v.failures,
+      phase: `N=${p.n}`,
+      offered: null,
+      achieved: p.x,
+      concurrency: p.n,
+      p50Ms: null,
+      p99Ms: p.p99Ms ?? null,
+      serviceP50Ms: null,
+      serviceP99Ms: null,
+      errorRate: 0,
+      cpuUtil: null,
+      cpuPerRequestUs: null,
+      generatorLimited: false,
+      queuedSends: null,
+      pass: v.pass,
+      failures: v.failures,
     };
   });
   const result: RunCapacity = { runId: null, source: file, phase: null, steps: rows, analysis, expectedPeak: options.expectedPeak ?? null };
@@ -104,7 +141,9 @@ export async function capacityOfPoints(points: readonly CapacityPoint[], file: s
 function stepOfStored(p: StoredPhase): CapacityStep {
   return {
     ...(p.offered_rate === null ? {} : { offered: p.offered_rate }),
-    achieved: p.achieved_rate ?? 0, p99Ms: p.p99_ms ?? 0, errorRate: p.error_rate ?? 0,
+    achieved: p.achieved_rate ?? 0,
+    p99Ms: p.p99_ms ?? 0,
+    errorRate: p.error_rate ?? 0,
     ...(p.concurrency === null ? {} : { concurrency: p.concurrency }),
     ...(p.cpu_util === null ? {} : { cpuUtil: p.cpu_util }),
     ...(p.cpu_per_request_us === null ? {} : { cpuPerRequestUs: p.cpu_per_request_us }),
@@ -115,9 +154,21 @@ function stepOfStored(p: StoredPhase): CapacityStep {
 function rowOfStored(p: StoredPhase, step: CapacityStep, slo: Parameters<typeof judgeStep>[1]): CapacityStepRow {
   const v = judgeStep(step, slo);
   return {
-    phase: p.phase as string, offered: p.offered_rate, achieved: step.achieved, concurrency: p.concurrency, p50Ms: p.p50_ms, p99Ms: p.p99_ms,
-    serviceP50Ms: p.svc_p50_ms, serviceP99Ms: p.svc_p99_ms, errorRate: step.errorRate, cpuUtil: p.cpu_util, cpuPerRequestUs: p.cpu_per_request_us,
-    generatorLimited: p.gen_limited === true, queuedSends: p.queued_sends, pass: v.pass, failures: v.failures,
+    phase: p.phase as string,
+    offered: p.offered_rate,
+    achieved: step.achieved,
+    concurrency: p.concurrency,
+    p50Ms: p.p50_ms,
+    p99Ms: p.p99_ms,
+    serviceP50Ms: p.svc_p50_ms,
+    serviceP99Ms: p.svc_p99_ms,
+    errorRate: step.errorRate,
+    cpuUtil: p.cpu_util,
+    cpuPerRequestUs: p.cpu_per_request_us,
+    generatorLimited: p.gen_limited === true,
+    queuedSends: p.queued_sends,
+    pass: v.pass,
+    failures: v.failures,
   };
 }
 
@@ -126,15 +177,38 @@ function recordOf(r: RunCapacity, method: 'breakpoint' | 'points', cpuBudget: nu
   const cpu = a.cpuBudgetCapacity?.status === 'estimated' ? a.cpuBudgetCapacity : null;
   const h = a.headroom.status === 'computed' ? a.headroom : null;
   return {
-    run_id: r.runId, phase: r.phase, source: r.source, method, steps: r.steps.length,
-    rate: a.capacity.rate, bracket_lo: a.capacity.bracket?.[0] ?? null, bracket_hi: a.capacity.bracket?.[1] ?? null,
-    limited_by: a.capacity.limitedBy, failing_metric: a.sloCapacity.failingMetric, fraction: a.sloCapacity.fraction,
-    cpu_budget: cpuBudget, cpu_budget_rate: cpu?.rate ?? null, cpu_budget_method: cpu?.method ?? null,
-    usl_status: a.uslFit.status, usl_sigma: a.usl?.sigma ?? null, usl_kappa: a.usl?.kappa ?? null, usl_lambda: a.usl?.lambda ?? null,
-    usl_sigma_se: a.usl?.sigmaSE ?? null, usl_kappa_se: a.usl?.kappaSE ?? null, usl_lambda_se: a.usl?.lambdaSE ?? null,
-    usl_r2: a.usl?.r2 ?? null, usl_rse: a.usl?.residualStandardError ?? null, usl_peak_concurrency: a.usl?.peakConcurrency ?? null,
-    usl_peak_throughput: a.usl?.peakThroughput ?? null, usl_ceiling: a.usl?.ceiling ?? null,
-    expected_peak: r.expectedPeak, headroom: h?.value ?? null, headroom_lo: h?.bracket[0] ?? null, headroom_hi: h?.bracket[1] ?? null,
-    headroom_limited_by: h?.limitedBy ?? null, warnings: JSON.stringify(a.warnings), result: JSON.stringify({ steps: r.steps, capacity: a.capacity }),
+    run_id: r.runId,
+    phase: r.phase,
+    source: r.source,
+    method,
+    steps: r.steps.length,
+    rate: a.capacity.rate,
+    bracket_lo: a.capacity.bracket?.[0] ?? null,
+    bracket_hi: a.capacity.bracket?.[1] ?? null,
+    limited_by: a.capacity.limitedBy,
+    failing_metric: a.sloCapacity.failingMetric,
+    fraction: a.sloCapacity.fraction,
+    cpu_budget: cpuBudget,
+    cpu_budget_rate: cpu?.rate ?? null,
+    cpu_budget_method: cpu?.method ?? null,
+    usl_status: a.uslFit.status,
+    usl_sigma: a.usl?.sigma ?? null,
+    usl_kappa: a.usl?.kappa ?? null,
+    usl_lambda: a.usl?.lambda ?? null,
+    usl_sigma_se: a.usl?.sigmaSE ?? null,
+    usl_kappa_se: a.usl?.kappaSE ?? null,
+    usl_lambda_se: a.usl?.lambdaSE ?? null,
+    usl_r2: a.usl?.r2 ?? null,
+    usl_rse: a.usl?.residualStandardError ?? null,
+    usl_peak_concurrency: a.usl?.peakConcurrency ?? null,
+    usl_peak_throughput: a.usl?.peakThroughput ?? null,
+    usl_ceiling: a.usl?.ceiling ?? null,
+    expected_peak: r.expectedPeak,
+    headroom: h?.value ?? null,
+    headroom_lo: h?.bracket[0] ?? null,
+    headroom_hi: h?.bracket[1] ?? null,
+    headroom_limited_by: h?.limitedBy ?? null,
+    warnings: JSON.stringify(a.warnings),
+    result: JSON.stringify({ steps: r.steps, capacity: a.capacity }),
   };
 }

@@ -8,7 +8,11 @@ import type { Scenario } from '@headroom/core';
 import type { PhaseResult } from './aggregate.ts';
 
 /** The least a phase row needs for the selection. */
-export interface PhaseLike { phase: string; parent: string | null; warmup?: boolean | null }
+export interface PhaseLike {
+  phase: string;
+  parent: string | null;
+  warmup?: boolean | null;
+}
 
 /**
  * The steps of the run's last step phase (a breakpoint search must be the last phase), in
@@ -29,7 +33,10 @@ export function pickCapacityPhases<T extends PhaseLike>(rows: readonly T[], warm
 export function stepOfResult(r: PhaseResult): CapacityStep {
   return {
     ...(r.offeredRate === null ? {} : { offered: r.offeredRate }),
-    achieved: r.achievedRate, p99Ms: r.latency.p99Ms, errorRate: r.errorRate, concurrency: r.concurrency,
+    achieved: r.achievedRate,
+    p99Ms: r.latency.p99Ms,
+    errorRate: r.errorRate,
+    concurrency: r.concurrency,
     ...(r.serviceCpu ? { cpuUtil: r.serviceCpu.util } : {}),
     ...(r.serviceCpu?.perRequestUs != null ? { cpuPerRequestUs: r.serviceCpu.perRequestUs } : {}),
     ...(r.generator ? { generatorLimited: r.generator.limited } : {}),
@@ -37,7 +44,9 @@ export function stepOfResult(r: PhaseResult): CapacityStep {
 }
 
 /** The capacity options a scenario implies: its SLO, expected peak, CPU budget and CPU set (runs stored before budgets existed have none). */
-export function capacityOptionsOf(s: Pick<Scenario, 'slo' | 'expectedPeak' | 'service'> & { budgets?: Scenario['budgets'] }): Parameters<typeof analyzeCapacity>[1] {
+export function capacityOptionsOf(
+  s: Pick<Scenario, 'slo' | 'expectedPeak' | 'service'> & { budgets?: Scenario['budgets'] },
+): Parameters<typeof analyzeCapacity>[1] {
   return {
     slo: { ...(s.slo.p99Ms === null ? {} : { p99Ms: s.slo.p99Ms }), ...(s.slo.errorRate === null ? {} : { errorRate: s.slo.errorRate }) },
     ...(s.expectedPeak === null ? {} : { expectedPeak: s.expectedPeak }),
@@ -49,6 +58,9 @@ export function capacityOptionsOf(s: Pick<Scenario, 'slo' | 'expectedPeak' | 'se
 /** The capacity analysis of a finished run's results, as the `headroom` threshold reads it. */
 export function capacityOfResults(results: readonly PhaseResult[], scenario: Scenario): CapacityAnalysis {
   const warmups = new Set(scenario.phases.filter((p) => p.warmup).map((p) => p.name));
-  const picked = pickCapacityPhases(results.filter((r) => r.counts.requests > 0 && !r.cutShort), warmups);
+  const picked = pickCapacityPhases(
+    results.filter((r) => r.counts.requests > 0 && !r.cutShort),
+    warmups,
+  );
   return analyzeCapacity(picked.map(stepOfResult), capacityOptionsOf(scenario));
 }

@@ -16,7 +16,11 @@ export interface ServiceCapture {
  * capture. A capture that cannot start is a warning: the load run goes on without it.
  */
 export async function startServiceCapture(
-  scenario: Scenario, runId: string, artifactsDir: string, bus: SampleBus, warn: (m: string) => void,
+  scenario: Scenario,
+  runId: string,
+  artifactsDir: string,
+  bus: SampleBus,
+  warn: (m: string) => void,
 ): Promise<ServiceCapture | null> {
   const svc = scenario.service;
   if (!svc) return null;
@@ -26,12 +30,18 @@ export async function startServiceCapture(
     mkdirSync(artifactsDir, { recursive: true });
     const { startCapture } = await import('@headroom/capture');
     const session = await startCapture({
-      runId, artifactsDir, capture: c, serviceName: scenario.name,
+      runId,
+      artifactsDir,
+      capture: c,
+      serviceName: scenario.name,
       onWarning: (m: string) => warn(`capture: ${m}`),
       onRuntimeSample: (sample) => bus.publish({ type: 'runtime', sample }),
     });
     const isNode = svc.command[0] === 'node' || /(^|\/)node(\d+)?$/.test(svc.command[0] ?? '');
-    if (!isNode && (c.cpu || c.heap)) warn(`capture: ${svc.command[0]} is not node, so the agent is not preloaded; point its Pyroscope SDK at ${session.receivers.pyroscope} and its OTLP exporter at ${session.receivers.otlp}`);
+    if (!isNode && (c.cpu || c.heap))
+      warn(
+        `capture: ${svc.command[0]} is not node, so the agent is not preloaded; point its Pyroscope SDK at ${session.receivers.pyroscope} and its OTLP exporter at ${session.receivers.otlp}`,
+      );
     return {
       nodeArgs: isNode ? session.nodeArgs : [],
       env: session.env,

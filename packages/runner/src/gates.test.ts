@@ -4,27 +4,64 @@ import { createHistogram, encodeHistogram, recordUs, summarize } from '@headroom
 import type { PhaseResult } from './aggregate.ts';
 import { evaluateThresholds } from './gates.ts';
 
-function result(phase: string, latenciesUs: number[], opts: { parent?: string; offered?: number | null; errors?: number; durationS?: number } = {}): PhaseResult {
+function result(
+  phase: string,
+  latenciesUs: number[],
+  opts: { parent?: string; offered?: number | null; errors?: number; durationS?: number } = {},
+): PhaseResult {
   const h = createHistogram();
   for (const v of latenciesUs) recordUs(h, v);
   const requests = latenciesUs.length;
   const errors = opts.errors ?? 0;
   const durationS = opts.durationS ?? 1;
   return {
-    phase, parent: opts.parent ?? phase, ordinal: 0,
-    counts: { requests, ok: requests - errors, errors: errors ? { http_5xx: errors } : {}, lateSends: 0, lateBeyondResolution: 0, maxLagUs: 0, queuedSends: 0, maxQueueUs: 0, offered: requests, bytesRead: 0 },
-    errors, errorRate: errors / requests, offeredRate: opts.offered === undefined ? null : opts.offered, achievedRate: requests / durationS,
-    startedAt: 0, endedAt: durationS * 1000, durationS, latency: summarize(h), service: summarize(h), hist: encodeHistogram(h), serviceHist: encodeHistogram(h),
-    failed: null, failedHist: null, concurrency: 0,
+    phase,
+    parent: opts.parent ?? phase,
+    ordinal: 0,
+    counts: {
+      requests,
+      ok: requests - errors,
+      errors: errors ? { http_5xx: errors } : {},
+      lateSends: 0,
+      lateBeyondResolution: 0,
+      maxLagUs: 0,
+      queuedSends: 0,
+      maxQueueUs: 0,
+      offered: requests,
+      bytesRead: 0,
+    },
+    errors,
+    errorRate: errors / requests,
+    offeredRate: opts.offered === undefined ? null : opts.offered,
+    achievedRate: requests / durationS,
+    startedAt: 0,
+    endedAt: durationS * 1000,
+    durationS,
+    latency: summarize(h),
+    service: summarize(h),
+    hist: encodeHistogram(h),
+    serviceHist: encodeHistogram(h),
+    failed: null,
+    failedHist: null,
+    concurrency: 0,
   };
 }
 
 function scenario(extra: Record<string, unknown>): Scenario {
-  return validateScenario({
-    name: 's', target: 'http://127.0.0.1:1', requests: [{ path: '/' }],
-    phases: [{ name: 'warmup', duration: '1s', connections: 1 }, { name: 'steady', duration: '1s', rate: 100 }, { name: 'steps', rate: { from: 100, to: 300, step: 100 }, stepDuration: '1s' }],
-    ...extra,
-  }, { file: 's.ts', cpuCount: 2 });
+  return validateScenario(
+    {
+      name: 's',
+      target: 'http://127.0.0.1:1',
+      requests: [{ path: '/' }],
+      phases: [
+        { name: 'warmup', duration: '1s', connections: 1 },
+        { name: 'steady', duration: '1s', rate: 100 },
+        { name: 'steps', rate: { from: 100, to: 300, step: 100 }, stepDuration: '1s' },
+      ],
+      ...extra,
+    },
+    { file: 's.ts', cpuCount: 2 },
+  );
 }
 
 // 1..100 ms in 1 ms steps: p50 ≈ 50 ms, p99 ≈ 99 ms (HDR reports the top of the bucket: 50.015 ms at 3 significant digits).

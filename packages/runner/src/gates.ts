@@ -35,7 +35,11 @@ export function sourceOf(results: PhaseResult[]): MetricSource {
   const counts = emptyCounts();
   let durationS = 0;
   const hist = createHistogram();
-  for (const r of results) { addCounts(counts, r.counts); durationS += r.durationS; mergeEncoded(hist, r.hist); }
+  for (const r of results) {
+    addCounts(counts, r.counts);
+    durationS += r.durationS;
+    mergeEncoded(hist, r.hist);
+  }
   return { requests: counts.requests, ok: counts.ok, errors: errorTotal(counts.errors), lateSends: counts.lateSends, durationS, hist };
 }
 
@@ -43,28 +47,49 @@ export function sourceOf(results: PhaseResult[]): MetricSource {
 export function metricValue(metric: ThresholdMetric, src: MetricSource): number | null {
   if (src.requests === 0 && metric !== 'requests' && metric !== 'errors') return null;
   switch (metric) {
-    case 'rate': return src.requests / Math.max(1e-3, src.durationS);
-    case 'requests': return src.requests;
-    case 'errors': return src.errors;
-    case 'errorRate': return src.errors / src.requests;
-    case 'lateSends': return src.lateSends;
-    case 'headroom': return null;
-    default: break;
+    case 'rate':
+      return src.requests / Math.max(1e-3, src.durationS);
+    case 'requests':
+      return src.requests;
+    case 'errors':
+      return src.errors;
+    case 'errorRate':
+      return src.errors / src.requests;
+    case 'lateSends':
+      return src.lateSends;
+    case 'headroom':
+      return null;
+    default:
+      break;
   }
   // A latency figure of a scope where nothing succeeded describes no service at all: no data, never a pass.
   if (src.ok === 0) return null;
   const s = summarize(src.hist);
-  const map: Record<string, number> = { p50: s.p50Ms, p75: s.p75Ms, p90: s.p90Ms, p95: s.p95Ms, p99: s.p99Ms, p999: s.p999Ms, max: s.maxMs, mean: s.meanMs };
+  const map: Record<string, number> = {
+    p50: s.p50Ms,
+    p75: s.p75Ms,
+    p90: s.p90Ms,
+    p95: s.p95Ms,
+    p99: s.p99Ms,
+    p999: s.p999Ms,
+    max: s.maxMs,
+    mean: s.meanMs,
+  };
   return isLatencyMetric(metric) ? (map[metric] ?? null) : null;
 }
 
 export function compareOp(value: number, op: Threshold['op'], threshold: number): boolean {
   switch (op) {
-    case '<': return value < threshold;
-    case '<=': return value <= threshold;
-    case '>': return value > threshold;
-    case '>=': return value >= threshold;
-    case '==': return value === threshold;
+    case '<':
+      return value < threshold;
+    case '<=':
+      return value <= threshold;
+    case '>':
+      return value > threshold;
+    case '>=':
+      return value >= threshold;
+    case '==':
+      return value === threshold;
   }
 }
 
@@ -88,13 +113,22 @@ export function evaluateThresholds(scenario: Scenario, results: PhaseResult[], a
       const rs = scopeResults(t.scope, results, warmups);
       const src = rs.length === 0 ? null : sourceOf(rs);
       value = src === null ? null : metricValue(t.metric, src);
-      if (value === null && src !== null && src.requests > 0 && src.ok === 0) reason = `no successful requests in ${t.scope} (${src.requests} failed)`;
+      if (value === null && src !== null && src.requests > 0 && src.ok === 0)
+        reason = `no successful requests in ${t.scope} (${src.requests} failed)`;
     }
     const status = value === null ? 'no-data' : compareOp(value, t.op, t.value) ? 'passed' : 'failed';
     reason ??= value === null ? `no measured data for ${t.scope}` : null;
     return {
-      key: t.key, scope: t.scope, metric: t.metric, op: t.op, expression: t.expression, threshold: t.value, value,
-      status, aborted: abortedBy === t.key, reason,
+      key: t.key,
+      scope: t.scope,
+      metric: t.metric,
+      op: t.op,
+      expression: t.expression,
+      threshold: t.value,
+      value,
+      status,
+      aborted: abortedBy === t.key,
+      reason,
     };
   });
 }

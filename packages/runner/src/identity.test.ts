@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runIdentity } from './identity.ts';
 
 let dir: string;
-const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir, encoding: 'utf8' }).trim();
+const git = (...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir, encoding: 'utf8' }).trim();
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'headroom-identity-'));
   git('init', '--quiet', '--initial-branch', 'release-7');
@@ -32,7 +33,11 @@ describe('runIdentity', () => {
   it('takes sha, branch and dirty flag from $HEADROOM_GIT_* when set; a named sha is a clean build unless said otherwise', () => {
     writeFileSync(join(dir, 'scenario.ts'), 'export default { changed: true };\n');
     const f = join(dir, 'scenario.ts');
-    expect(runIdentity(f, { HEADROOM_GIT_SHA: 'a1b2c3d4', HEADROOM_GIT_BRANCH: 'main' })).toMatchObject({ gitSha: 'a1b2c3d4', gitBranch: 'main', gitDirty: false });
+    expect(runIdentity(f, { HEADROOM_GIT_SHA: 'a1b2c3d4', HEADROOM_GIT_BRANCH: 'main' })).toMatchObject({
+      gitSha: 'a1b2c3d4',
+      gitBranch: 'main',
+      gitDirty: false,
+    });
     expect(runIdentity(f, { HEADROOM_GIT_SHA: 'a1b2c3d4', HEADROOM_GIT_DIRTY: '1' }).gitDirty).toBe(true);
     expect(runIdentity(f, { HEADROOM_GIT_DIRTY: '0' }).gitDirty).toBe(false);
   });

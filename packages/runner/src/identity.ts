@@ -26,31 +26,53 @@ const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
  * a clean build of that commit.
  */
 export function runIdentity(file: string, env: NodeJS.ProcessEnv = process.env): RunIdentity {
-  const gitIn = (cwd: string) => (args: string[]): string | null => {
-    try { return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { return null; }
-  };
+  const gitIn =
+    (cwd: string) =>
+    (args: string[]): string | null => {
+      try {
+        return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+      } catch {
+        return null;
+      }
+    };
   // The scenario's repository if it has one, else the one headroom runs in.
   let git = gitIn(dirname(file));
   let sha = git(['rev-parse', 'HEAD']);
-  if (sha === null) { git = gitIn(process.cwd()); sha = git(['rev-parse', 'HEAD']); }
+  if (sha === null) {
+    git = gitIn(process.cwd());
+    sha = git(['rev-parse', 'HEAD']);
+  }
   const status = sha === null ? null : git(['status', '--porcelain', '--untracked-files=no']);
   // symbolic-ref fails on a detached HEAD: no branch rather than the word "HEAD".
   const branch = sha === null ? null : git(['symbolic-ref', '--quiet', '--short', 'HEAD']);
   const shaOverride = env['HEADROOM_GIT_SHA'] || null;
   const dirtyOverride = env['HEADROOM_GIT_DIRTY'];
-  const dirty = dirtyOverride !== undefined && dirtyOverride !== ''
-    ? dirtyOverride === '1' || dirtyOverride === 'true'
-    : shaOverride !== null ? false : status === null ? null : status.length > 0;
+  const dirty =
+    dirtyOverride !== undefined && dirtyOverride !== ''
+      ? dirtyOverride === '1' || dirtyOverride === 'true'
+      : shaOverride !== null
+        ? false
+        : status === null
+          ? null
+          : status.length > 0;
   return {
-    gitSha: shaOverride ?? sha, gitDirty: dirty, gitBranch: env['HEADROOM_GIT_BRANCH'] || branch || null, version: VERSION,
-    host: hostname(), cpuModel: cpus()[0]?.model ?? 'unknown', cpuCount: cpus().length, nodeVersion: process.version,
+    gitSha: shaOverride ?? sha,
+    gitDirty: dirty,
+    gitBranch: env['HEADROOM_GIT_BRANCH'] || branch || null,
+    version: VERSION,
+    host: hostname(),
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    cpuCount: cpus().length,
+    nodeVersion: process.version,
   };
 }
 
 /** The merge base of HEAD and `ref` in the repository holding `dir` (`git merge-base HEAD main`), or null. */
 export function gitMergeBase(dir: string, ref: string): string | null {
   try {
-    return execFileSync('git', ['merge-base', 'HEAD', ref], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
+    return (
+      execFileSync('git', ['merge-base', 'HEAD', ref], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null
+    );
   } catch {
     return null;
   }

@@ -24,7 +24,13 @@ export interface PhaseWatchOptions {
 }
 
 /** The breakpoint search decided to stop: why, the steps already begun (cut short) and those never run. */
-export interface BreakpointStop { phase: string; after: string; reason: string; cutShort: string[]; notRun: string[] }
+export interface BreakpointStop {
+  phase: string;
+  after: string;
+  reason: string;
+  cutShort: string[];
+  notRun: string[];
+}
 
 export class PhaseWatch {
   readonly #scenario: Scenario;
@@ -88,14 +94,20 @@ export class PhaseWatch {
     const start = this.#marks.get(r.phase);
     // CPU is charged from a phase's start to the next one's (a result arrives only after its
     // requests drained, by when the next step may be running), or to now when none followed.
-    const last = r.phase === r.parent && this.#stepParents.has(r.phase)
-      ? this.#order.findLastIndex((n) => this.#parentOf.get(n) === r.phase) : this.#order.indexOf(r.phase);
+    const last =
+      r.phase === r.parent && this.#stepParents.has(r.phase)
+        ? this.#order.findLastIndex((n) => this.#parentOf.get(n) === r.phase)
+        : this.#order.indexOf(r.phase);
     const next = last >= 0 ? this.#order[last + 1] : undefined;
-    const now = start ? (next !== undefined ? this.#marks.get(next) : undefined) ?? this.#readTree?.() : null;
+    const now = start ? ((next !== undefined ? this.#marks.get(next) : undefined) ?? this.#readTree?.()) : null;
     if (start && now) {
       const seconds = Math.max(0, now.cpuSeconds - start.cpuSeconds);
       const wallS = (now.atMs - start.atMs) / 1000;
-      r.serviceCpu = { seconds, util: wallS > 0 ? seconds / wallS / this.#cpuCount : 0, perRequestUs: r.counts.requests > 0 ? (seconds * 1e6) / r.counts.requests : null };
+      r.serviceCpu = {
+        seconds,
+        util: wallS > 0 ? seconds / wallS / this.#cpuCount : 0,
+        perRequestUs: r.counts.requests > 0 ? (seconds * 1e6) / r.counts.requests : null,
+      };
     } else {
       r.serviceCpu = null;
     }
@@ -103,14 +115,19 @@ export class PhaseWatch {
     const cpu = g && g.n > 0 ? g.sum / g.n : null;
     const sends = Math.max(1, r.counts.requests, r.counts.offered);
     const lateShare = r.counts.lateBeyondResolution / sends;
-    const reason = cpu !== null && cpu > GEN_CPU_LIMIT ? `generator CPU at ${Math.round(cpu * 100)}% of a core`
-      : r.offeredRate !== null && lateShare > GEN_LATE_SHARE ? `the generator itself sent ${(100 * lateShare).toFixed(1)}% of requests more than 2ms late (its timers or CPU, not the service)`
-      : null;
+    const reason =
+      cpu !== null && cpu > GEN_CPU_LIMIT
+        ? `generator CPU at ${Math.round(cpu * 100)}% of a core`
+        : r.offeredRate !== null && lateShare > GEN_LATE_SHARE
+          ? `the generator itself sent ${(100 * lateShare).toFixed(1)}% of requests more than 2ms late (its timers or CPU, not the service)`
+          : null;
     r.generator = { limited: reason !== null, cpu, reason };
     const leaf = !this.#stepParents.has(r.phase);
     const queued = r.counts.queuedSends / sends;
     if (leaf && r.offeredRate !== null && queued > QUEUE_WARN_SHARE) {
-      warnings.push(`${r.phase}: ${(100 * queued).toFixed(1)}% of arrivals found every connection busy on the service and waited for one (up to ${(r.counts.maxQueueUs / 1000).toFixed(1)}ms): that is the service's queue, counted in latency, not the generator falling behind`);
+      warnings.push(
+        `${r.phase}: ${(100 * queued).toFixed(1)}% of arrivals found every connection busy on the service and waited for one (up to ${(r.counts.maxQueueUs / 1000).toFixed(1)}ms): that is the service's queue, counted in latency, not the generator falling behind`,
+      );
     }
     return warnings;
   }
@@ -121,12 +138,18 @@ export class PhaseWatch {
     if (!bp || this.#stopped || r.parent !== bp.phase || r.phase === r.parent) return null;
     this.#steps.push(stepOfResult(r));
     const phase = this.#scenario.phases.find((p) => p.name === bp.phase);
-    const stopWhen = phase && (phase.model === 'steps' || phase.model === 'closed-steps') ? phase.stopWhen ?? undefined : undefined;
+    const stopWhen = phase && (phase.model === 'steps' || phase.model === 'closed-steps') ? (phase.stopWhen ?? undefined) : undefined;
     const d: BreakpointDecision = breakpointDecision(this.#steps, capacityOptionsOf(this.#scenario).slo, stopWhen);
     if (!d.stop) return null;
     const rest = bp.order.slice(bp.order.indexOf(r.phase) + 1);
     // A step's result arrives once its requests drained, so later steps may have begun meanwhile.
-    this.#stopped = { phase: bp.phase, after: r.phase, reason: d.reason, cutShort: rest.filter((s) => this.#started.has(s)), notRun: rest.filter((s) => !this.#started.has(s)) };
+    this.#stopped = {
+      phase: bp.phase,
+      after: r.phase,
+      reason: d.reason,
+      cutShort: rest.filter((s) => this.#started.has(s)),
+      notRun: rest.filter((s) => !this.#started.has(s)),
+    };
     return this.#stopped;
   }
 }

@@ -58,7 +58,9 @@ export class ProcSampler {
       this.#o.onSample({
         second: this.#second - 1,
         cpu: wallS > 0 ? (now.cpuSeconds - prev.cpuSeconds) / wallS / this.#o.cpuCount : 0,
-        rssMb: now.rssMb, threads: now.threads, processes: now.processes,
+        rssMb: now.rssMb,
+        threads: now.threads,
+        processes: now.processes,
         voluntarySwitches: now.voluntarySwitches - prev.voluntarySwitches,
         involuntarySwitches: now.involuntarySwitches - prev.involuntarySwitches,
       });

@@ -8,14 +8,25 @@ describe('readProcTree', () => {
     const script = 'while (process.cpuUsage().user + process.cpuUsage().system < 600000); console.log("spun"); setTimeout(() => {}, 5000)';
     const child = spawn('sh', ['-c', `${process.execPath} -e '${script}' & wait`], { stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
-    await new Promise<void>((resolve) => child.stdout.on('data', (d) => { out += d; if (out.includes('spun')) resolve(); }));
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (out.includes('spun')) resolve();
+      }),
+    );
     const pid = child.pid as number;
     const tree = processTree(pid);
     expect(tree[0]).toBe(pid);
     expect(tree.length).toBeGreaterThanOrEqual(2);
     const r = readProcTree(pid);
     child.kill('SIGKILL');
-    for (const p of tree.slice(1)) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
+    for (const p of tree.slice(1)) {
+      try {
+        process.kill(p, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
     expect(r).not.toBeNull();
     // The child burnt 0.6 CPU-seconds plus its start-up (ticks are 10 ms).
     expect(r!.cpuSeconds).toBeGreaterThanOrEqual(0.59);

@@ -23,7 +23,11 @@ let units: { ticks: number; page: number } | null = null;
 function sysUnits(): { ticks: number; page: number } {
   if (units) return units;
   const get = (name: string, fallback: number) => {
-    try { return Number(execFileSync('getconf', [name], { encoding: 'utf8' }).trim()) || fallback; } catch { return fallback; }
+    try {
+      return Number(execFileSync('getconf', [name], { encoding: 'utf8' }).trim()) || fallback;
+    } catch {
+      return fallback;
+    }
   };
   units = { ticks: get('CLK_TCK', 100), page: get('PAGESIZE', 4096) };
   return units;
@@ -34,7 +38,9 @@ function statFields(pid: number): string[] | null {
   try {
     const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return s.slice(s.lastIndexOf(')') + 2).split(' ');
-  } catch { return null; }
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -48,10 +54,16 @@ export function processTree(root: number): number[] {
     const pid = stack.pop() as number;
     out.push(pid);
     let tids: string[];
-    try { tids = readdirSync(`/proc/${pid}/task`); } catch { continue; }
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
     for (const tid of tids) {
       let text: string;
-      try { text = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8'); } catch (err) {
+      try {
+        text = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8');
+      } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT' && pid === root && tid === String(root)) return treeByParent(root);
         continue;
       }
@@ -85,7 +97,15 @@ function treeByParent(root: number): number[] {
 /** Reads the tree's counters, or null when the root process is gone. */
 export function readProcTree(root: number): ProcTreeReading | null {
   const { ticks, page } = sysUnits();
-  const r: ProcTreeReading = { atMs: performance.now(), cpuSeconds: 0, rssMb: 0, threads: 0, voluntarySwitches: 0, involuntarySwitches: 0, processes: 0 };
+  const r: ProcTreeReading = {
+    atMs: performance.now(),
+    cpuSeconds: 0,
+    rssMb: 0,
+    threads: 0,
+    voluntarySwitches: 0,
+    involuntarySwitches: 0,
+    processes: 0,
+  };
   for (const pid of processTree(root)) {
     // Fields after the name, 0-based (proc(5) numbers them from 1 with pid and comm first):
     // utime 14 → 11, stime 15 → 12, num_threads 20 → 17, rss 24 → 21.
@@ -99,7 +119,9 @@ export function readProcTree(root: number): ProcTreeReading | null {
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       r.voluntarySwitches += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
       r.involuntarySwitches += Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-    } catch { /* exited between the two reads */ }
+    } catch {
+      /* exited between the two reads */
+    }
   }
   return r.processes === 0 ? null : r;
 }

@@ -3,10 +3,27 @@ import { isSecretName, redact, redactString } from './redact.ts';
 
 describe('redact', () => {
   it('knows secret-looking names and leaves ordinary ones', () => {
-    for (const n of ['Authorization', 'Cookie', 'X-Api-Key', 'api_key', 'AWS_SECRET_ACCESS_KEY', 'DB_PASSWORD', 'PGPASS', 'GITHUB_TOKEN', 'sessionToken', 'session', 'sig', 'signature', 'code', 'passwd', 'client_secret']) {
+    for (const n of [
+      'Authorization',
+      'Cookie',
+      'X-Api-Key',
+      'api_key',
+      'AWS_SECRET_ACCESS_KEY',
+      'DB_PASSWORD',
+      'PGPASS',
+      'GITHUB_TOKEN',
+      'sessionToken',
+      'session',
+      'sig',
+      'signature',
+      'code',
+      'passwd',
+      'client_secret',
+    ]) {
       expect(isSecretName(n), n).toBe(true);
     }
-    for (const n of ['key', 'name', 'path', 'PORT', 'limit', 'Content-Type', 'sku', 'monkey', 'keepAlive']) expect(isSecretName(n), n).toBe(false);
+    for (const n of ['key', 'name', 'path', 'PORT', 'limit', 'Content-Type', 'sku', 'monkey', 'keepAlive'])
+      expect(isSecretName(n), n).toBe(false);
     expect(isSecretName('X-Tenant', ['x-tenant'])).toBe(true);
   });
 
@@ -14,7 +31,11 @@ describe('redact', () => {
     expect(redactString('postgres://app:hunter2@db:5432/orders')).toBe('postgres://app:[redacted]@db:5432/orders');
     expect(redactString('/orders?limit=10&token=abc123&sig=zz')).toBe('/orders?limit=10&token=[redacted]&sig=[redacted]');
     expect(redactString('/x?ssn=123-45', ['ssn'])).toBe('/x?ssn=[redacted]');
-    expect(JSON.parse(redactString('{"sku":"a1","password":"pw","nested":{"apiKey":"k"}}'))).toEqual({ sku: 'a1', password: '[redacted]', nested: { apiKey: '[redacted]' } });
+    expect(JSON.parse(redactString('{"sku":"a1","password":"pw","nested":{"apiKey":"k"}}'))).toEqual({
+      sku: 'a1',
+      password: '[redacted]',
+      nested: { apiKey: '[redacted]' },
+    });
   });
 
   it('walks a config: headers, env values (also URL-like ones), bodies, the extra list; structure kept', () => {

@@ -11,12 +11,36 @@ export const REDACTED = '[redacted]';
 
 // Words that make a name secret-looking. `key` counts only beside other words (X-Api-Key,
 // AWS_SECRET_ACCESS_KEY), since a bare `key` names a threshold in the config.
-const SECRET_WORDS = new Set(['pass', 'passwd', 'password', 'pwd', 'secret', 'token', 'auth', 'authorization', 'credential', 'credentials',
-  'cookie', 'signature', 'sig', 'session', 'code', 'apikey', 'privatekey', 'jwt', 'bearer', 'sessionid']);
+const SECRET_WORDS = new Set([
+  'pass',
+  'passwd',
+  'password',
+  'pwd',
+  'secret',
+  'token',
+  'auth',
+  'authorization',
+  'credential',
+  'credentials',
+  'cookie',
+  'signature',
+  'sig',
+  'session',
+  'code',
+  'apikey',
+  'privatekey',
+  'jwt',
+  'bearer',
+  'sessionid',
+]);
 
 /** Splits `X-Api-Key`, `AWS_SECRET_ACCESS_KEY`, `sessionToken` into lower-case words. */
 function words(name: string): string[] {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter((w) => w !== '');
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w !== '');
 }
 
 /** True when a header, env var, parameter or field called `name` holds a secret. */
@@ -39,7 +63,11 @@ export function redactString(s: string, extra: readonly string[] = []): string {
   }
   // A JSON document inside a string (a request body): redact its fields too.
   if (/^\s*[[{]/.test(out)) {
-    try { return JSON.stringify(redact(JSON.parse(out) as unknown, extra)); } catch { /* not JSON */ }
+    try {
+      return JSON.stringify(redact(JSON.parse(out) as unknown, extra));
+    } catch {
+      /* not JSON */
+    }
   }
   return out;
 }
@@ -61,5 +89,9 @@ function walk(v: unknown, extra: readonly string[]): unknown {
 }
 
 function safeDecode(s: string): string {
-  try { return decodeURIComponent(s); } catch { return s; }
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }

@@ -45,14 +45,24 @@ const MAX_LIVE_WARNINGS = 3;
 export async function runBenchFile(file: string, options: RunBenchFileOptions): Promise<BenchOutcome> {
   const log = options.log ?? (() => {});
   const bench = await loadBench(file);
-  const record = openRun(options.db, { kind: 'bench', name: bench.name, file: bench.file, config: bench, serviceCpus: null, workerCpus: bench.cpus });
+  const record = openRun(options.db, {
+    kind: 'bench',
+    name: bench.name,
+    file: bench.file,
+    config: bench,
+    serviceCpus: null,
+    workerCpus: bench.cpus,
+  });
   const warnings: string[] = [];
   const bus = new SampleBus((sink, err) => warnings.push(`output ${sink} failed and was detached: ${(err as Error).message}`));
   bus.attach(new StoreSink(record.spool, record.id));
   const clear = options.progress ? '\r\x1b[2K' : '';
-  log(`bench ${bench.name}: ${bench.tasks.length} task(s) × ${bench.runs} runs, ${formatDuration(bench.timeMs)} each, ${bench.isolation} isolation, CPUs ${bench.cpus.join(',')}`);
+  log(
+    `bench ${bench.name}: ${bench.tasks.length} task(s) × ${bench.runs} runs, ${formatDuration(bench.timeMs)} each, ${bench.isolation} isolation, CPUs ${bench.cpus.join(',')}`,
+  );
   const onEvent = (e: BenchEvent) => {
-    if (e.type === 'progress' && options.progress) process.stderr.write(`${clear}  ${e.index}/${e.total}  ${e.task}  run ${e.repetition}/${e.runs}`);
+    if (e.type === 'progress' && options.progress)
+      process.stderr.write(`${clear}  ${e.index}/${e.total}  ${e.task}  run ${e.repetition}/${e.runs}`);
     if (e.type === 'warning') {
       warnings.push(e.message);
       if (warnings.length <= MAX_LIVE_WARNINGS) log(`${clear}warning: ${e.message}`);
@@ -63,20 +73,44 @@ export async function runBenchFile(file: string, options: RunBenchFileOptions): 
     }
   };
   const profilesDir = options.profile ? join(record.artifactsDir, 'profiles') : null;
-  const result = await runBench(bench, { onEvent, ...(options.signal ? { signal: options.signal } : {}), ...(profilesDir ? { profile: { dir: profilesDir } } : {}) });
+  const result = await runBench(bench, {
+    onEvent,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(profilesDir ? { profile: { dir: profilesDir } } : {}),
+  });
   if (options.progress) process.stderr.write(clear);
-  if (warnings.length > MAX_LIVE_WARNINGS) log(`… ${warnings.length - MAX_LIVE_WARNINGS} more warnings (all stored; headroom runs show ${record.id})`);
+  if (warnings.length > MAX_LIVE_WARNINGS)
+    log(`… ${warnings.length - MAX_LIVE_WARNINGS} more warnings (all stored; headroom runs show ${record.id})`);
   await bus.close();
   const status: RunStatus = result.status === 'aborted' ? 'interrupted' : result.status;
-  const pinning = result.repetitions.flatMap((r) => (r.status === 'ok'
-    ? [{ role: `${r.task}#${r.repetition}`, pid: r.pid, requested: bench.cpus, allowed: r.cpus, threads: r.threads.length, verified: r.pinned }]
-    : []));
+  const pinning = result.repetitions.flatMap((r) =>
+    r.status === 'ok'
+      ? [
+          {
+            role: `${r.task}#${r.repetition}`,
+            pid: r.pid,
+            requested: bench.cpus,
+            allowed: r.cpus,
+            threads: r.threads.length,
+            verified: r.pinned,
+          },
+        ]
+      : [],
+  );
   const closed = await closeRun(record, {
-    status, warnings, gates: null, pinning,
+    status,
+    warnings,
+    gates: null,
+    pinning,
     error: result.failedTasks.length ? `tasks failed: ${result.failedTasks.join(', ')}` : null,
   });
   if (closed.storeError) log(`headroom: ${closed.storeError.message}`);
-  const tasks = summarizeBenchTasks(bench.tasks, result.repetitions.map((r) => (r.status === 'ok' ? { task: r.task, status: 'ok' as const, medianNs: r.medianNs } : { task: r.task, status: 'failed' as const })));
+  const tasks = summarizeBenchTasks(
+    bench.tasks,
+    result.repetitions.map((r) =>
+      r.status === 'ok' ? { task: r.task, status: 'ok' as const, medianNs: r.medianNs } : { task: r.task, status: 'failed' as const },
+    ),
+  );
   const exitCode = status === 'interrupted' ? ExitCode.interrupted : status === 'failed' ? ExitCode.runFailed : ExitCode.ok;
   return { runId: record.id, bench: bench.name, status, exitCode, cpus: bench.cpus, tasks, warnings, profilesDir };
 }

@@ -6,11 +6,25 @@
  */
 import { dirname } from 'node:path';
 import {
-  checksPassed, profileDiff, regressionChecks, sloAtPeak, type CheckResult, type DiffRow, type PeakPhase, type RegressionPhase,
+  checksPassed,
+  profileDiff,
+  regressionChecks,
+  sloAtPeak,
+  type CheckResult,
+  type DiffRow,
+  type PeakPhase,
+  type RegressionPhase,
 } from '@headroom/analysis';
 import { ExitCode, isLatencyMetric, type ExitCodeValue, type Scenario, type ThresholdMetric } from '@headroom/core';
 import {
-  Store, readFunctionRows, readGates, readMeasuredPhases, readRun, resolveRunRef, runsAtCommit, type StoredPhase,
+  Store,
+  readFunctionRows,
+  readGates,
+  readMeasuredPhases,
+  readRun,
+  resolveRunRef,
+  runsAtCommit,
+  type StoredPhase,
 } from '@headroom/store';
 import type { Sink } from './bus.ts';
 import { gitMergeBase } from './identity.ts';
@@ -44,7 +58,11 @@ export interface RunCheckOptions {
 }
 
 /** Functions that moved most between baseline and candidate CPU profiles. */
-export interface CheckEvidence { baselineRun: string; candidateRun: string; movers: DiffRow[] }
+export interface CheckEvidence {
+  baselineRun: string;
+  candidateRun: string;
+  movers: DiffRow[];
+}
 
 /** Everything `check` found. */
 export interface CheckOutcome {
@@ -79,11 +97,17 @@ export async function runCheck(file: string, options: RunCheckOptions): Promise<
     for (let i = 1; i <= n && !options.signal?.aborted; i++) {
       if (n > 1) log(`check: run ${i} of ${n}`);
       const o = await runScenario(scenario, {
-        db: options.db, log, sinks: options.sinks?.() ?? [],
-        ...(options.signal ? { signal: options.signal } : {}), ...(options.urgent ? { urgent: options.urgent } : {}),
+        db: options.db,
+        log,
+        sinks: options.sinks?.() ?? [],
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.urgent ? { urgent: options.urgent } : {}),
       });
       candidateRuns.push(o.runId);
-      if (o.status === 'failed' || o.status === 'interrupted') { runError = o.error ?? `run ${o.runId} ${o.status}`; break; }
+      if (o.status === 'failed' || o.status === 'interrupted') {
+        runError = o.error ?? `run ${o.runId} ${o.status}`;
+        break;
+      }
     }
   }
   // The runs are folded into the store by now; judging only reads it.
@@ -96,7 +120,13 @@ export async function runCheck(file: string, options: RunCheckOptions): Promise<
   }
 }
 
-async function judge(store: Store, scenario: Scenario, candidateRuns: string[], runError: string | null, options: RunCheckOptions): Promise<CheckOutcome> {
+async function judge(
+  store: Store,
+  scenario: Scenario,
+  candidateRuns: string[],
+  runError: string | null,
+  options: RunCheckOptions,
+): Promise<CheckOutcome> {
   const first = await readRun(store, candidateRuns[0] ?? '');
   const base = await resolveBaseline(store, scenario, candidateRuns, options.baseline);
   const candPhases = await readMeasuredPhases(store, candidateRuns);
@@ -104,25 +134,50 @@ async function judge(store: Store, scenario: Scenario, candidateRuns: string[], 
   const maxChange = options.maxChange === undefined ? DEFAULT_MAX_CHANGE : options.maxChange;
   const checks: CheckResult[] = [
     ...(await thresholdChecks(store, candidateRuns)),
-    ...(scenario.expectedPeak === null ? [] : sloAtPeak(candPhases.map(peakPhase), { p99Ms: scenario.slo.p99Ms, errorRate: scenario.slo.errorRate }, scenario.expectedPeak)),
+    ...(scenario.expectedPeak === null
+      ? []
+      : sloAtPeak(candPhases.map(peakPhase), { p99Ms: scenario.slo.p99Ms, errorRate: scenario.slo.errorRate }, scenario.expectedPeak)),
     ...baselineChecks(base, options.requireBaseline ?? false),
-    ...(base.runs.length ? regressionChecks(topLevel(basePhases).map(regressionPhase), topLevel(candPhases).map(regressionPhase), {
-      maxChange, ...(options.noiseFloor === undefined ? {} : { noiseFloor: options.noiseFloor }), ...(options.alpha === undefined ? {} : { alpha: options.alpha }),
-    }) : []),
+    ...(base.runs.length
+      ? regressionChecks(topLevel(basePhases).map(regressionPhase), topLevel(candPhases).map(regressionPhase), {
+          maxChange,
+          ...(options.noiseFloor === undefined ? {} : { noiseFloor: options.noiseFloor }),
+          ...(options.alpha === undefined ? {} : { alpha: options.alpha }),
+        })
+      : []),
   ];
   const regressed = checks.some((c) => c.group === 'regression' && c.verdict === 'failed');
   const evidence = regressed && base.runs[0] && candidateRuns[0] ? await profileEvidence(store, base.runs[0], candidateRuns[0]) : null;
   const status = runError ? 'run-failed' : checksPassed(checks) ? 'passed' : 'failed';
   return {
-    scenario: scenario.name, expectedPeak: scenario.expectedPeak, candidateRuns, candidateSha: first?.gitSha ?? null, candidateDirty: first?.gitDirty ?? null,
-    baselineRuns: base.runs, baselineSha: base.sha, baselineNote: base.note, checks, evidence, status, runError,
+    scenario: scenario.name,
+    expectedPeak: scenario.expectedPeak,
+    candidateRuns,
+    candidateSha: first?.gitSha ?? null,
+    candidateDirty: first?.gitDirty ?? null,
+    baselineRuns: base.runs,
+    baselineSha: base.sha,
+    baselineNote: base.note,
+    checks,
+    evidence,
+    status,
+    runError,
     exitCode: status === 'run-failed' ? ExitCode.runFailed : status === 'failed' ? ExitCode.gateFailed : ExitCode.ok,
   };
 }
 
-interface Baseline { runs: string[]; sha: string | null; note: string | null }
+interface Baseline {
+  runs: string[];
+  sha: string | null;
+  note: string | null;
+}
 
-async function resolveBaseline(store: Store, scenario: Scenario, candidates: readonly string[], ref: string | undefined): Promise<Baseline> {
+async function resolveBaseline(
+  store: Store,
+  scenario: Scenario,
+  candidates: readonly string[],
+  ref: string | undefined,
+): Promise<Baseline> {
   if (ref === undefined) return { runs: [], sha: null, note: 'no --baseline given: regressions were not checked' };
   const exclude = (ids: string[]) => ids.filter((id) => !candidates.includes(id));
   const refs = ref.split(',').map((r) => r.trim());
@@ -134,15 +189,26 @@ async function resolveBaseline(store: Store, scenario: Scenario, candidates: rea
   const sha = gitMergeBase(dirname(scenario.file), ref) ?? (/^[0-9a-f]{7,40}$/.test(ref) ? ref : null);
   if (sha === null) return { runs: [], sha: null, note: `baseline "${ref}" is neither a git ref known here, a sha, nor a run` };
   const runs = exclude(await runsAtCommit(store, scenario.name, sha));
-  const note = runs.length === 0
-    ? `no stored runs of ${scenario.name} at ${sha.slice(0, 8)} (the merge base with ${ref}); import them (headroom runs import) or run the scenario there first`
-    : null;
+  const note =
+    runs.length === 0
+      ? `no stored runs of ${scenario.name} at ${sha.slice(0, 8)} (the merge base with ${ref}); import them (headroom runs import) or run the scenario there first`
+      : null;
   return { runs, sha, note };
 }
 
 function baselineChecks(b: Baseline, required: boolean): CheckResult[] {
   if (b.note === null) return [];
-  return [{ name: 'baseline', group: 'baseline', value: null, limit: 'runs of the baseline commit', unit: '', verdict: required ? 'failed' : 'note', detail: b.note }];
+  return [
+    {
+      name: 'baseline',
+      group: 'baseline',
+      value: null,
+      limit: 'runs of the baseline commit',
+      unit: '',
+      verdict: required ? 'failed' : 'note',
+      detail: b.note,
+    },
+  ];
 }
 
 async function thresholdChecks(store: Store, runs: readonly string[]): Promise<CheckResult[]> {
@@ -160,7 +226,11 @@ async function thresholdChecks(store: Store, runs: readonly string[]): Promise<C
     const vals = e.values.filter((v): v is number => v !== null).sort((a, b) => a - b);
     const value = vals.length ? (vals[Math.floor((vals.length - 1) / 2)] as number) : null;
     return {
-      name, group: 'threshold' as const, value, limit: e.expression, unit: thresholdUnit(e.metric),
+      name,
+      group: 'threshold' as const,
+      value,
+      limit: e.expression,
+      unit: thresholdUnit(e.metric),
       verdict: value === null ? ('no-data' as const) : e.failed > 0 ? ('failed' as const) : ('passed' as const),
       detail: runs.length > 1 ? `failed in ${e.failed} of ${runs.length} runs` : e.failed ? 'failed' : 'passed',
     };
@@ -180,14 +250,26 @@ function topLevel(phases: readonly StoredPhase[]): StoredPhase[] {
 
 function peakPhase(p: StoredPhase): PeakPhase {
   return {
-    runId: p.run_id as string, phase: p.phase as string, offeredRate: p.offered_rate, achievedRate: p.achieved_rate ?? 0,
-    p99Ms: p.p99_ms ?? Number.NaN, errorRate: p.error_rate ?? 0, requests: p.requests ?? 0,
+    runId: p.run_id as string,
+    phase: p.phase as string,
+    offeredRate: p.offered_rate,
+    achievedRate: p.achieved_rate ?? 0,
+    p99Ms: p.p99_ms ?? Number.NaN,
+    errorRate: p.error_rate ?? 0,
+    requests: p.requests ?? 0,
   };
 }
 
 function regressionPhase(p: StoredPhase): RegressionPhase {
   const cpu = (p as { cpu_per_request_us?: number | null }).cpu_per_request_us;
-  return { runId: p.run_id as string, phase: p.phase as string, achievedRate: p.achieved_rate, p50Ms: p.p50_ms, p99Ms: p.p99_ms, ...(cpu === undefined ? {} : { cpuPerRequestUs: cpu }) };
+  return {
+    runId: p.run_id as string,
+    phase: p.phase as string,
+    achievedRate: p.achieved_rate,
+    p50Ms: p.p50_ms,
+    p99Ms: p.p99_ms,
+    ...(cpu === undefined ? {} : { cpuPerRequestUs: cpu }),
+  };
 }
 
 async function profileEvidence(store: Store, baselineRun: string, candidateRun: string): Promise<CheckEvidence | null> {

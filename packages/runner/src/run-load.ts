@@ -54,19 +54,32 @@ const GEN_CPU_LIMIT = 0.9;
 export async function runScenario(scenario: Scenario, options: RunScenarioOptions): Promise<RunOutcome> {
   const log = options.log ?? (() => {});
   const record = openRun(options.db, {
-    kind: 'load', name: scenario.name, file: scenario.file, config: scenario,
-    serviceCpus: scenario.service?.cpus ?? null, workerCpus: scenario.workers.cpus, redact: scenario.redact,
+    kind: 'load',
+    name: scenario.name,
+    file: scenario.file,
+    config: scenario,
+    serviceCpus: scenario.service?.cpus ?? null,
+    workerCpus: scenario.workers.cpus,
+    redact: scenario.redact,
   });
   const { id: runId, startedAt, artifactsDir } = record;
   const warnings: string[] = [];
 
-  const bus = new SampleBus((sink, err) => { const m = `output ${sink} failed and was detached: ${(err as Error).message}`; warnings.push(m); log(`warning: ${m}`); });
+  const bus = new SampleBus((sink, err) => {
+    const m = `output ${sink} failed and was detached: ${(err as Error).message}`;
+    warnings.push(m);
+    log(`warning: ${m}`);
+  });
   const phaseMeta = new Map<string, { model: string; warmup: boolean }>();
   for (const p of scenario.phases) phaseMeta.set(p.name, { model: p.model, warmup: p.warmup });
   const storeSink = new StoreSink(record.spool, runId, phaseMeta, scenario.redact);
   bus.attach(storeSink);
   for (const sink of options.sinks ?? []) bus.attach(sink);
-  const warn = (message: string) => { warnings.push(message); bus.publish({ type: 'warning', message }); if (!options.sinks?.some((x) => x.drawsWarnings)) log(`warning: ${message}`); };
+  const warn = (message: string) => {
+    warnings.push(message);
+    bus.publish({ type: 'warning', message });
+    if (!options.sinks?.some((x) => x.drawsWarnings)) log(`warning: ${message}`);
+  };
 
   let status: RunStatus = 'running';
   let failure: HeadroomError | null = null;
@@ -87,7 +100,9 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     if (pin) pins.set(role, pin);
   };
   const timers: NodeJS.Timeout[] = [];
-  const stopAll = (reason: string) => { pool?.stop(reason); };
+  const stopAll = (reason: string) => {
+    pool?.stop(reason);
+  };
   const onAbort = () => {
     if (status !== 'running') return;
     status = 'interrupted';
@@ -97,7 +112,10 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
   // A second signal: no orderly stop, kill the workers and the service now and record what arrived.
-  const onUrgent = () => { pool?.kill(); void service?.stop(0); };
+  const onUrgent = () => {
+    pool?.kill();
+    void service?.stop(0);
+  };
   options.urgent?.addEventListener('abort', onUrgent, { once: true });
 
   try {
@@ -112,7 +130,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       capture = await startServiceCapture(scenario, runId, artifactsDir, bus, warn);
       const svc = scenario.service;
       service = new ServiceProcess(svc, {
-        nodeArgs: capture?.nodeArgs ?? [], env: capture?.env ?? {},
+        nodeArgs: capture?.nodeArgs ?? [],
+        env: capture?.env ?? {},
         onExit: () => {
           if (status !== 'running') return;
           status = 'failed';
@@ -130,7 +149,12 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     const startAt = Date.now() + START_DELAY_MS;
     if (service && scenario.service) {
       const svcCpus = scenario.service.cpus.length;
-      sampler = new ProcSampler({ pid: service.pid, cpuCount: svcCpus, startAt, onSample: (sample) => bus.publish({ type: 'proc', sample }) });
+      sampler = new ProcSampler({
+        pid: service.pid,
+        cpuCount: svcCpus,
+        startAt,
+        onSample: (sample) => bus.publish({ type: 'proc', sample }),
+      });
     }
     const watch = new PhaseWatch({ scenario, ...(sampler ? { readTree: () => sampler?.read() ?? null } : {}) });
     const publishPhase = (r: PhaseResult) => {
@@ -144,10 +168,14 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
         breakpointHit = true;
         const list = (names: string[]) => `${names.length} step${names.length === 1 ? '' : 's'} (${names.join(', ')})`;
         const rest = [
-          stop.cutShort.length > 0 ? `${list(stop.cutShort)} had begun and ${stop.cutShort.length === 1 ? 'is' : 'are'} stored as cut short, outside the analysis` : '',
+          stop.cutShort.length > 0
+            ? `${list(stop.cutShort)} had begun and ${stop.cutShort.length === 1 ? 'is' : 'are'} stored as cut short, outside the analysis`
+            : '',
           stop.notRun.length > 0 ? `${list(stop.notRun)} not run` : '',
         ].filter((x) => x !== '');
-        warn(`breakpoint search: ${stop.reason} (up to ${stop.after}); ${rest.length === 0 ? 'that was the last step' : `stopping ${stop.phase} early: ${rest.join('; ')}`}`);
+        warn(
+          `breakpoint search: ${stop.reason} (up to ${stop.after}); ${rest.length === 0 ? 'that was the last step' : `stopping ${stop.phase} early: ${rest.join('; ')}`}`,
+        );
         if (rest.length > 0) stopAll('breakpoint reached');
       }
     };
@@ -160,7 +188,9 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     let warnedCpu = false;
     const onMessage = (msg: WorkerToRunner) => {
       switch (msg.type) {
-        case 'ready': readBack(`worker-${msg.worker}`, msg.pid, pool?.procs.find((p) => p.index === msg.worker)?.cpus ?? []); break;
+        case 'ready':
+          readBack(`worker-${msg.worker}`, msg.pid, pool?.procs.find((p) => p.index === msg.worker)?.cpus ?? []);
+          break;
         case 'tick':
           for (const s of seconds.add(msg)) {
             watch.onSecond(s);
@@ -169,7 +199,9 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
             hotSeconds = s.genCpu > GEN_CPU_LIMIT ? hotSeconds + 1 : 0;
             if (hotSeconds >= 3 && !warnedCpu) {
               warnedCpu = true;
-              warn(`load generator CPU above ${GEN_CPU_LIMIT * 100}% for 3s (phase ${s.phase}): from here the generator, not the service, may be the limit; add workers.cpus or lower the load`);
+              warn(
+                `load generator CPU above ${GEN_CPU_LIMIT * 100}% for 3s (phase ${s.phase}): from here the generator, not the service, may be the limit; add workers.cpus or lower the load`,
+              );
             }
           }
           break;
@@ -178,18 +210,28 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
           if (r) publishPhase(r);
           break;
         }
-        case 'traces': bus.publish({ type: 'traces', samples: msg.samples }); break;
-        case 'warning': warn(`worker ${msg.worker}: ${msg.message}`); break;
+        case 'traces':
+          bus.publish({ type: 'traces', samples: msg.samples });
+          break;
+        case 'warning':
+          warn(`worker ${msg.worker}: ${msg.message}`);
+          break;
         case 'fatal':
           if (status === 'running') status = 'failed';
           failure ??= new RunFailedError('E_WORKER_FATAL', `load worker ${msg.worker} failed: ${msg.message}`);
           stopAll('worker failed');
           break;
-        case 'done': for (const s of seconds.retire(msg.worker)) bus.publish({ type: 'second', sample: s, startAt }); break;
+        case 'done':
+          for (const s of seconds.retire(msg.worker)) bus.publish({ type: 'second', sample: s, startAt });
+          break;
       }
     };
     pool = new WorkerPool({
-      entry: WORKER_ENTRY, nodeArgs: WORKER_NODE_ARGS, plans, cpus: scenario.workers.cpus, onMessage,
+      entry: WORKER_ENTRY,
+      nodeArgs: WORKER_NODE_ARGS,
+      plans,
+      cpus: scenario.workers.cpus,
+      onMessage,
       onCrash: (w, code, sig) => {
         if (status === 'running') status = 'failed';
         failure ??= new RunFailedError('E_WORKER_CRASHED', `load worker ${w} exited (${sig ?? `code ${code}`}) before finishing`);
@@ -197,29 +239,44 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       },
     });
     pool.start(plans);
-    bus.attach(new GateSink(scenario, (t, value) => {
-      if (status !== 'running') return;
-      status = 'aborted';
-      abortedBy = t;
-      warn(`threshold ${t.key} ${t.expression} failed (value ${round(value)}) with abortOnFail: stopping the run`);
-      stopAll(`threshold ${t.key} failed`);
-    }));
+    bus.attach(
+      new GateSink(scenario, (t, value) => {
+        if (status !== 'running') return;
+        status = 'aborted';
+        abortedBy = t;
+        warn(`threshold ${t.key} ${t.expression} failed (value ${round(value)}) with abortOnFail: stopping the run`);
+        stopAll(`threshold ${t.key} failed`);
+      }),
+    );
     if (service) readBack('service', service.pid, scenario.service?.cpus ?? []);
-    schedulePhases(scenario, startAt, (name, index, durationMs, measured) => {
-      if (status !== 'running' || breakpointHit) return;
-      watch.onPhaseStart(name);
-      bus.publish({ type: 'phase-start', phase: name, index, startedAt: Date.now(), durationMs, measured });
-      capture?.setPhase(measured ? name : null, measured).catch((err: Error) => warn(`capture: ${err.message}`));
-    }, timers);
+    schedulePhases(
+      scenario,
+      startAt,
+      (name, index, durationMs, measured) => {
+        if (status !== 'running' || breakpointHit) return;
+        watch.onPhaseStart(name);
+        bus.publish({ type: 'phase-start', phase: name, index, startedAt: Date.now(), durationMs, measured });
+        capture?.setPhase(measured ? name : null, measured).catch((err: Error) => warn(`capture: ${err.message}`));
+      },
+      timers,
+    );
     // Pinning is read back once workers have started their threads.
-    timers.push(setTimeout(() => {
-      for (const p of pool?.procs ?? []) readBack(`worker-${p.index}`, p.child.pid ?? -1, p.cpus);
-      if (service) readBack('service', service.pid, scenario.service?.cpus ?? []);
-      bus.publish({ type: 'pinning', pins: [...pins.values()] });
-      for (const w of pinningWarnings([...pins.values()])) warn(w);
-    }, START_DELAY_MS + 500));
+    timers.push(
+      setTimeout(() => {
+        for (const p of pool?.procs ?? []) readBack(`worker-${p.index}`, p.child.pid ?? -1, p.cpus);
+        if (service) readBack('service', service.pid, scenario.service?.cpus ?? []);
+        bus.publish({ type: 'pinning', pins: [...pins.values()] });
+        for (const w of pinningWarnings([...pins.values()])) warn(w);
+      }, START_DELAY_MS + 500),
+    );
 
-    const deadline = setTimeout(() => { warn('workers did not finish 30s after the planned end; killing them'); pool?.kill(); }, START_DELAY_MS + totalMs + 30_000);
+    const deadline = setTimeout(
+      () => {
+        warn('workers did not finish 30s after the planned end; killing them');
+        pool?.kill();
+      },
+      START_DELAY_MS + totalMs + 30_000,
+    );
     await pool.exited;
     clearTimeout(deadline);
     for (const s of seconds.flush()) bus.publish({ type: 'second', sample: s, startAt });
@@ -230,12 +287,23 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     if (dead !== null) {
       status = 'failed';
       failure = unreachable(results)
-        ? new RunFailedError('E_TARGET_UNREACHABLE', `every request to ${scenario.target} failed to connect (${describeErrors(results)}); is the service listening there?`)
-        : new RunFailedError('E_ALL_REQUESTS_FAILED', `every request of phase ${dead} failed (${describeErrors(results.filter((r) => r.phase === dead))}); the service at ${scenario.target} answered no request successfully`);
+        ? new RunFailedError(
+            'E_TARGET_UNREACHABLE',
+            `every request to ${scenario.target} failed to connect (${describeErrors(results)}); is the service listening there?`,
+          )
+        : new RunFailedError(
+            'E_ALL_REQUESTS_FAILED',
+            `every request of phase ${dead} failed (${describeErrors(results.filter((r) => r.phase === dead))}); the service at ${scenario.target} answered no request successfully`,
+          );
     }
   } catch (err) {
     if (status === 'running' || status === 'completed') status = options.signal?.aborted ? 'interrupted' : 'failed';
-    failure = err instanceof HeadroomError ? err : options.signal?.aborted ? null : new RunFailedError('E_RUN', (err as Error).message, { cause: err });
+    failure =
+      err instanceof HeadroomError
+        ? err
+        : options.signal?.aborted
+          ? null
+          : new RunFailedError('E_RUN', (err as Error).message, { cause: err });
   } finally {
     for (const t of timers) clearTimeout(t);
     sampler?.stop();
@@ -255,7 +323,9 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
         status = 'failed';
         failure = writeError(artifactError, artifactError.path);
       }
-    } catch (err) { warn(`capture could not be stored: ${(err as Error).message}`); }
+    } catch (err) {
+      warn(`capture could not be stored: ${(err as Error).message}`);
+    }
   }
   if (service) await service.stop(scenario.service?.stopTimeoutMs ?? 5000);
   const error = (failure as HeadroomError | null)?.message ?? null;
@@ -270,17 +340,38 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     finalStatus = 'failed';
     finalError = writeError(spoolFailure, record.spool.path).message;
   }
-  const closed = await closeRun(record, { status: finalStatus, error: finalError, warnings, gates: gateStatus, pinning: [...pins.values()] });
+  const closed = await closeRun(record, {
+    status: finalStatus,
+    error: finalError,
+    warnings,
+    gates: gateStatus,
+    pinning: [...pins.values()],
+  });
   if (closed.storeError?.code === 'E_STORE_LOCKED') {
     // Kept in its spool: the next headroom that opens the store folds it in. The run itself is fine.
-    log(`headroom: ${closed.storeError.message.split('\n')[0]}: the run stays in ${record.spool.path} and is folded in by the next headroom that opens the store`);
+    log(
+      `headroom: ${closed.storeError.message.split('\n')[0]}: the run stays in ${record.spool.path} and is folded in by the next headroom that opens the store`,
+    );
   } else if (closed.storeError) {
-    if (!spoolFailure) { finalStatus = 'failed'; finalError = closed.storeError.message; }
+    if (!spoolFailure) {
+      finalStatus = 'failed';
+      finalError = closed.storeError.message;
+    }
     log(`headroom: ${closed.storeError.message}`);
   }
   return {
-    runId, scenario: scenario.name, status: finalStatus, exitCode: exitCodeOf(finalStatus, gateStatus), startedAt, endedAt: closed.endedAt,
-    phases: results, gates, pins: [...pins.values()], warnings, error: finalError, artifactsDir,
+    runId,
+    scenario: scenario.name,
+    status: finalStatus,
+    exitCode: exitCodeOf(finalStatus, gateStatus),
+    startedAt,
+    endedAt: closed.endedAt,
+    phases: results,
+    gates,
+    pins: [...pins.values()],
+    warnings,
+    error: finalError,
+    artifactsDir,
   };
 }
 
@@ -292,7 +383,12 @@ function exitCodeOf(status: RunStatus, gates: string | null): ExitCodeValue {
 }
 
 /** Calls `onPhase` at each phase (and step) start on the common timeline. */
-function schedulePhases(scenario: Scenario, startAt: number, onPhase: (name: string, index: number, durationMs: number, measured: boolean) => void, timers: NodeJS.Timeout[]): void {
+function schedulePhases(
+  scenario: Scenario,
+  startAt: number,
+  onPhase: (name: string, index: number, durationMs: number, measured: boolean) => void,
+  timers: NodeJS.Timeout[],
+): void {
   let offset = 0;
   scenario.phases.forEach((p, index) => {
     if (p.model === 'steps' || p.model === 'closed-steps') {
@@ -324,8 +420,11 @@ function unreachable(results: PhaseResult[]): boolean {
 
 function describeErrors(results: PhaseResult[]): string {
   const all: Record<string, number> = {};
-  for (const r of results.filter((x) => x.parent === x.phase)) for (const [k, v] of Object.entries(r.counts.errors)) all[k] = (all[k] ?? 0) + (v ?? 0);
-  return Object.entries(all).map(([k, v]) => `${v} ${k}`).join(', ');
+  for (const r of results.filter((x) => x.parent === x.phase))
+    for (const [k, v] of Object.entries(r.counts.errors)) all[k] = (all[k] ?? 0) + (v ?? 0);
+  return Object.entries(all)
+    .map(([k, v]) => `${v} ${k}`)
+    .join(', ');
 }
 
 function round(v: number): number {

@@ -57,10 +57,21 @@ export function openRun(db: string, o: OpenRunOptions): OpenRun {
   const startedAt = Date.now();
   const identity = runIdentity(o.file);
   const row: Partial<Row<'runs'>> = {
-    id, kind: o.kind, scenario: o.name, file: o.file, status: 'running', started_at: startedAt,
-    git_sha: identity.gitSha, git_dirty: identity.gitDirty, version: identity.version, host: identity.host,
-    cpu_model: identity.cpuModel, cpu_count: identity.cpuCount, node_version: identity.nodeVersion,
-    service_cpus: JSON.stringify(o.serviceCpus), worker_cpus: JSON.stringify(o.workerCpus),
+    id,
+    kind: o.kind,
+    scenario: o.name,
+    file: o.file,
+    status: 'running',
+    started_at: startedAt,
+    git_sha: identity.gitSha,
+    git_dirty: identity.gitDirty,
+    version: identity.version,
+    host: identity.host,
+    cpu_model: identity.cpuModel,
+    cpu_count: identity.cpuCount,
+    node_version: identity.nodeVersion,
+    service_cpus: JSON.stringify(o.serviceCpus),
+    worker_cpus: JSON.stringify(o.workerCpus),
     config: JSON.stringify(redact(o.config, o.redact ?? [])),
   };
   const spool = RunSpool.create(db, row);
@@ -84,7 +95,12 @@ export interface ClosedRun {
 export async function closeRun(run: OpenRun, o: CloseRunOptions): Promise<ClosedRun> {
   const endedAt = Date.now();
   const final: Partial<Row<'runs'>> = {
-    status: o.status, ended_at: endedAt, error: o.error, warnings: JSON.stringify(o.warnings), gates: o.gates, pinning: JSON.stringify(o.pinning),
+    status: o.status,
+    ended_at: endedAt,
+    error: o.error,
+    warnings: JSON.stringify(o.warnings),
+    gates: o.gates,
+    pinning: JSON.stringify(o.pinning),
   };
   run.spool.finish(final);
   run.spool.sync();
@@ -97,7 +113,10 @@ export async function closeRun(run: OpenRun, o: CloseRunOptions): Promise<Closed
       store.close();
     }
   } catch (err) {
-    storeError = err instanceof HeadroomError ? err : new HeadroomError('E_STORE_OPEN', `the run could not be folded into ${run.db}: ${(err as Error).message}`, { cause: err });
+    storeError =
+      err instanceof HeadroomError
+        ? err
+        : new HeadroomError('E_STORE_OPEN', `the run could not be folded into ${run.db}: ${(err as Error).message}`, { cause: err });
   }
   return { endedAt, storeError };
 }

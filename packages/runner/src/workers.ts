@@ -31,7 +31,8 @@ export class WorkerPool {
       const cpus = workerCpus(options.cpus, options.plans.length, plan.index);
       const argv = pinned(cpus, [process.execPath, ...(options.nodeArgs ?? []), options.entry]);
       const child = spawn(argv[0] as string, argv.slice(1), {
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced',
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        serialization: 'advanced',
         // Own process group: a terminal's Ctrl-C reaches headroom, which stops workers in order; they exit when the IPC channel closes.
         detached: true,
       });
@@ -40,10 +41,14 @@ export class WorkerPool {
         if (msg.type === 'done') this.finished.add(plan.index);
         options.onMessage(msg);
       });
-      exits.push(new Promise((resolve) => child.on('exit', (code, signal) => {
-        if (!this.finished.has(plan.index)) options.onCrash(plan.index, code, signal);
-        resolve();
-      })));
+      exits.push(
+        new Promise((resolve) =>
+          child.on('exit', (code, signal) => {
+            if (!this.finished.has(plan.index)) options.onCrash(plan.index, code, signal);
+            resolve();
+          }),
+        ),
+      );
       this.procs.push({ index: plan.index, child, cpus });
     }
     this.exited = Promise.all(exits).then(() => undefined);

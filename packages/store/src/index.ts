@@ -9,8 +9,19 @@ export type { ResolveRunOptions } from './run-ref.ts';
 export { beginRun, finishRun, setRunPinning } from './writers/run-record.ts';
 export type { RunBegin, RunEnd } from './writers/run-record.ts';
 export {
-  listRuns, readRun, readPhases, readGates, readSeries, readBenchAggregates, readBenchRepetitions, readMeasuredPhases,
-  readRunKinds, readRunChecks, runsBetween, runsOfScenario, runsAtCommit,
+  listRuns,
+  readRun,
+  readPhases,
+  readGates,
+  readSeries,
+  readBenchAggregates,
+  readBenchRepetitions,
+  readMeasuredPhases,
+  readRunKinds,
+  readRunChecks,
+  runsBetween,
+  runsOfScenario,
+  runsAtCommit,
 } from './readers/runs.ts';
 export type { RunListing, StoredRun, StoredPhase, StoredGate, BenchTaskAggregate, RunCheck } from './readers/runs.ts';
 export { readProfiles, readFunctionRows } from './readers/profiles.ts';

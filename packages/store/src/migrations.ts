@@ -1,4 +1,12 @@
-import { PHASE_CAPACITY_COLUMNS, RUN_BRANCH_COLUMNS, SERIES_CAPACITY_COLUMNS, TABLES, createTableSql, quote, type TableSpec } from './schema.ts';
+import {
+  PHASE_CAPACITY_COLUMNS,
+  RUN_BRANCH_COLUMNS,
+  SERIES_CAPACITY_COLUMNS,
+  TABLES,
+  createTableSql,
+  quote,
+  type TableSpec,
+} from './schema.ts';
 
 /** One schema step. Applied in order, once, inside a transaction; the version is recorded. */
 export interface Migration {
@@ -12,9 +20,15 @@ const ADDED_IN_V2: Record<string, Record<string, string>> = {
   phases: { failed_p50_ms: 'DOUBLE', failed_p99_ms: 'DOUBLE', failed_max_ms: 'DOUBLE', failed_hist: 'BLOB' },
 };
 
-const V1_TABLES: Record<string, TableSpec> = Object.fromEntries(Object.entries(TABLES as Record<string, TableSpec>).map(([name, spec]) => [name, {
-  ...spec, columns: Object.fromEntries(Object.entries(spec.columns).filter(([c]) => !(c in (ADDED_IN_V2[name] ?? {})))),
-}]));
+const V1_TABLES: Record<string, TableSpec> = Object.fromEntries(
+  Object.entries(TABLES as Record<string, TableSpec>).map(([name, spec]) => [
+    name,
+    {
+      ...spec,
+      columns: Object.fromEntries(Object.entries(spec.columns).filter(([c]) => !(c in (ADDED_IN_V2[name] ?? {})))),
+    },
+  ]),
+);
 
 const addColumns = (table: string, cols: Record<string, string>) =>
   Object.entries(cols).map(([c, t]) => `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${quote(c)} ${t}`);

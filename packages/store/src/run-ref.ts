@@ -28,22 +28,35 @@ export async function resolveRunRef(store: Store, ref: string, options: ResolveR
   if (scoped !== undefined) options = { ...options, scenario: scoped };
   const where: string[] = [];
   const params: string[] = [];
-  if (options.kind) { params.push(options.kind); where.push(`kind = $${params.length}`); }
-  if (options.scenario) { params.push(options.scenario); where.push(`scenario = $${params.length}`); }
+  if (options.kind) {
+    params.push(options.kind);
+    where.push(`kind = $${params.length}`);
+  }
+  if (options.scenario) {
+    params.push(options.scenario);
+    where.push(`scenario = $${params.length}`);
+  }
   const m = LATEST_RE.exec(ref);
   if (m) {
     const offset = Number(m[1] ?? 0);
     const rows = await store.query<{ id: string }>(
-      `SELECT id FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT 1 OFFSET ${offset}`, params,
+      `SELECT id FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT 1 OFFSET ${offset}`,
+      params,
     );
-    if (!rows[0]) throw new UsageError(`no run matches "${ref}"${describe(options)} in ${store.path}; list runs with: headroom runs ls`, 'E_RUN_NOT_FOUND');
+    if (!rows[0])
+      throw new UsageError(
+        `no run matches "${ref}"${describe(options)} in ${store.path}; list runs with: headroom runs ls`,
+        'E_RUN_NOT_FOUND',
+      );
     return rows[0].id;
   }
   params.push(`${ref}%`);
   where.push(`id LIKE $${params.length}`);
   const rows = await store.query<{ id: string }>(`SELECT id FROM runs WHERE ${where.join(' AND ')} ORDER BY id LIMIT 3`, params);
-  if (rows.length === 0) throw new UsageError(`no run "${ref}"${describe(options)} in ${store.path}; list runs with: headroom runs ls`, 'E_RUN_NOT_FOUND');
-  if (rows.length > 1 && rows[0]?.id !== ref) throw new UsageError(`"${ref}" matches several runs (${rows.map((r) => r.id).join(', ')}…); give more of the id`, 'E_RUN_AMBIGUOUS');
+  if (rows.length === 0)
+    throw new UsageError(`no run "${ref}"${describe(options)} in ${store.path}; list runs with: headroom runs ls`, 'E_RUN_NOT_FOUND');
+  if (rows.length > 1 && rows[0]?.id !== ref)
+    throw new UsageError(`"${ref}" matches several runs (${rows.map((r) => r.id).join(', ')}…); give more of the id`, 'E_RUN_AMBIGUOUS');
   return (rows[0] as { id: string }).id;
 }
 

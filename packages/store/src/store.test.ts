@@ -7,7 +7,9 @@ import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
 import { newRunId, resolveRunRef } from './run-ref.ts';
 
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'headroom-store-')); });
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'headroom-store-'));
+});
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('Store', () => {
@@ -32,7 +34,8 @@ describe('Store', () => {
     for (const st of MIGRATIONS[0]!.statements) await conn.run(st);
     await conn.run("INSERT INTO headroom_schema VALUES (1, 'v1', now())");
     await conn.run("INSERT INTO phases (run_id, phase, requests) VALUES ('old', 'steady', 7)");
-    conn.closeSync(); inst.closeSync();
+    conn.closeSync();
+    inst.closeSync();
     const s = await Store.open(file);
     const rows = await s.query<{ requests: number; failed_p99_ms: number | null }>('SELECT requests, failed_p99_ms FROM phases');
     expect(rows).toEqual([{ requests: 7, failed_p99_ms: null }]);
@@ -48,7 +51,9 @@ describe('Store', () => {
     await c.run('CREATE TABLE headroom_schema (version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)');
     for (const st of MIGRATIONS[0]!.statements.filter((x) => !/TABLE IF NOT EXISTS runs |ON runs /.test(x))) await c.run(st);
     await c.run("INSERT INTO headroom_schema VALUES (1, 'v1', now())");
-    await c.run('CREATE TABLE runs (id VARCHAR PRIMARY KEY, kind VARCHAR, scenario VARCHAR, status VARCHAR, started_at TIMESTAMP, git_sha VARCHAR)');
+    await c.run(
+      'CREATE TABLE runs (id VARCHAR PRIMARY KEY, kind VARCHAR, scenario VARCHAR, status VARCHAR, started_at TIMESTAMP, git_sha VARCHAR)',
+    );
     await c.run('CREATE INDEX runs_scenario ON runs (scenario, started_at)');
     await c.run("INSERT INTO runs VALUES ('old', 'load', 's', 'completed', now(), 'abc')");
     c.closeSync();
@@ -63,8 +68,12 @@ describe('Store', () => {
   it('round-trips typed rows through the appender: timestamps, JSON, blobs, nulls', async () => {
     const s = await Store.open(join(dir, 'h.duckdb'));
     const started = new Date('2026-11-21T10:00:00.123Z');
-    await s.upsert('runs', [{ id: 'r1', kind: 'load', scenario: 's', status: 'running', started_at: started, config: JSON.stringify({ a: 1 }) }]);
-    await s.upsert('runs', [{ id: 'r1', kind: 'load', scenario: 's', status: 'completed', started_at: started, ended_at: started.getTime() + 5000 }]);
+    await s.upsert('runs', [
+      { id: 'r1', kind: 'load', scenario: 's', status: 'running', started_at: started, config: JSON.stringify({ a: 1 }) },
+    ]);
+    await s.upsert('runs', [
+      { id: 'r1', kind: 'load', scenario: 's', status: 'completed', started_at: started, ended_at: started.getTime() + 5000 },
+    ]);
     await s.append('phases', [{ run_id: 'r1', phase: 'steady', requests: 12345678901, p99_ms: 12.5, hist: new Uint8Array([1, 2, 3]) }]);
     const runs = await s.query<{ status: string; started_at: Date; ended_at: Date; config: string | null }>('SELECT * FROM runs');
     expect(runs).toHaveLength(1);
@@ -82,7 +91,8 @@ describe('Store', () => {
   it('resolves latest, latest~N and id prefixes, and says how to list runs when nothing matches', async () => {
     const s = await Store.open(join(dir, 'h.duckdb'));
     const ids = [0, 1, 2].map((i) => newRunId(new Date(Date.UTC(2026, 0, 1, 0, 0, i))));
-    for (const [i, id] of ids.entries()) await s.upsert('runs', [{ id, kind: 'load', scenario: 'a', status: 'completed', started_at: Date.UTC(2026, 0, 1, 0, 0, i) }]);
+    for (const [i, id] of ids.entries())
+      await s.upsert('runs', [{ id, kind: 'load', scenario: 'a', status: 'completed', started_at: Date.UTC(2026, 0, 1, 0, 0, i) }]);
     expect(await resolveRunRef(s, 'latest')).toBe(ids[2]);
     expect(await resolveRunRef(s, 'latest~2')).toBe(ids[0]);
     expect(await resolveRunRef(s, ids[1] as string)).toBe(ids[1]);
@@ -98,10 +108,17 @@ describe('Store', () => {
     s.close();
     // DuckDB locks across processes, not within one; check the message shape through a child process.
     const { spawnSync, spawn } = await import('node:child_process');
-    const holder = spawn(process.execPath, ['-e', `
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `
       const { DuckDBInstance } = await import('@duckdb/node-api');
       const i = await DuckDBInstance.create(${JSON.stringify(file)}); await i.connect();
-      console.log('locked'); setTimeout(() => {}, 20000);`], { stdio: ['ignore', 'pipe', 'inherit'], cwd: process.cwd() });
+      console.log('locked'); setTimeout(() => {}, 20000);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'], cwd: process.cwd() },
+    );
     await new Promise<void>((res) => holder.stdout.once('data', () => res()));
     try {
       await expect(Store.open(file)).rejects.toThrow(/another headroom process.*--db/s);

@@ -1,8 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import {
-  DuckDBConnection, DuckDBInstance, DuckDBTimestampValue, type DuckDBAppender, type DuckDBValue,
-} from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, DuckDBTimestampValue, type DuckDBAppender, type DuckDBValue } from '@duckdb/node-api';
 import { HeadroomError, UsageError } from '@headroom/core';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
 import { foldSpools } from './spool/fold.ts';
@@ -70,7 +68,9 @@ export class Store {
 
   /** Brings the file to SCHEMA_VERSION; a file from a newer headroom is refused rather than damaged. */
   private async migrate(): Promise<void> {
-    await this.conn.run('CREATE TABLE IF NOT EXISTS headroom_schema (version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)');
+    await this.conn.run(
+      'CREATE TABLE IF NOT EXISTS headroom_schema (version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)',
+    );
     const current = await this.checkVersion();
     for (const m of MIGRATIONS) {
       if (m.version <= current) continue;
@@ -81,7 +81,9 @@ export class Store {
         await this.conn.run('COMMIT');
       } catch (err) {
         await this.conn.run('ROLLBACK');
-        throw new HeadroomError('E_STORE_MIGRATION', `could not migrate ${this.path} to schema ${m.version}: ${(err as Error).message}`, { cause: err });
+        throw new HeadroomError('E_STORE_MIGRATION', `could not migrate ${this.path} to schema ${m.version}: ${(err as Error).message}`, {
+          cause: err,
+        });
       }
     }
   }
@@ -92,26 +94,35 @@ export class Store {
     ).catch(() => [{ v: 0 }]);
     const v = Number(rows[0]?.v ?? 0);
     if (v > SCHEMA_VERSION) {
-      throw new HeadroomError('E_STORE_NEWER', `${this.path} has schema ${v}, newer than this headroom (${SCHEMA_VERSION}); upgrade headroom or use another --db`);
+      throw new HeadroomError(
+        'E_STORE_NEWER',
+        `${this.path} has schema ${v}, newer than this headroom (${SCHEMA_VERSION}); upgrade headroom or use another --db`,
+      );
     }
     return v;
   }
 
   /** Runs SQL and returns rows as plain JS objects (BIGINT as number, timestamps as Date). Only this package's readers and writers call it. */
   async query<T = Record<string, unknown>>(sql: string, params: DuckDBValue[] = []): Promise<T[]> {
-    const reader = await this.conn.runAndReadAll(sql, params).catch((err: unknown) => { throw corruptOr(this.path, err); });
+    const reader = await this.conn.runAndReadAll(sql, params).catch((err: unknown) => {
+      throw corruptOr(this.path, err);
+    });
     return reader.getRowObjectsJS().map((r) => normalise(r) as T);
   }
 
   /** The user's own SQL (`runs sql`), passed through as written; values JSON-safe. */
   async userQuery(sql: string): Promise<{ columns: string[]; rows: Record<string, JsonValue>[] }> {
-    const reader = await this.conn.runAndReadAll(sql).catch((err: unknown) => { throw corruptOr(this.path, err); });
+    const reader = await this.conn.runAndReadAll(sql).catch((err: unknown) => {
+      throw corruptOr(this.path, err);
+    });
     return { columns: reader.columnNames(), rows: reader.getRowObjectsJson() as Record<string, JsonValue>[] };
   }
 
   /** Runs a statement that returns no rows. */
   async exec(sql: string, params: DuckDBValue[] = []): Promise<void> {
-    await this.conn.run(sql, params).catch((err: unknown) => { throw corruptOr(this.path, err); });
+    await this.conn.run(sql, params).catch((err: unknown) => {
+      throw corruptOr(this.path, err);
+    });
   }
 
   /** Appends rows with DuckDB's appender, typed by the table's schema. Missing columns are NULL. */
@@ -156,12 +167,18 @@ function storeError(file: string, err: unknown): HeadroomError {
   const msg = (err as Error).message ?? String(err);
   const first = msg.split('\n')[0];
   if (LOCKED.test(msg)) {
-    return new HeadroomError('E_STORE_LOCKED', `${file} is being written by another headroom process; wait for it to finish or pass --db <other file>\n  (${first})`, { cause: err });
+    return new HeadroomError(
+      'E_STORE_LOCKED',
+      `${file} is being written by another headroom process; wait for it to finish or pass --db <other file>\n  (${first})`,
+      { cause: err },
+    );
   }
   const corrupt = corruptOr(file, err);
   if (corrupt !== err) return corrupt as HeadroomError;
-  if (/not a valid DuckDB|invalid|unable to open/i.test(msg)) return new UsageError(`${file} is not a headroom DuckDB store: ${first}`, 'E_NOT_A_STORE');
-  if (/No space left|ENOSPC/i.test(msg)) return new HeadroomError('E_DISK_FULL', `the disk holding ${file} is full: ${first}; free space and run again`, { cause: err });
+  if (/not a valid DuckDB|invalid|unable to open/i.test(msg))
+    return new UsageError(`${file} is not a headroom DuckDB store: ${first}`, 'E_NOT_A_STORE');
+  if (/No space left|ENOSPC/i.test(msg))
+    return new HeadroomError('E_DISK_FULL', `the disk holding ${file} is full: ${first}; free space and run again`, { cause: err });
   return new HeadroomError('E_STORE_OPEN', `cannot open ${file}: ${first}`, { cause: err });
 }
 
@@ -169,7 +186,11 @@ function storeError(file: string, err: unknown): HeadroomError {
 function corruptOr(file: string, err: unknown): unknown {
   const msg = (err as Error).message ?? String(err);
   if (!CORRUPT.test(msg)) return err;
-  return new HeadroomError('E_STORE_CORRUPT', `${file} is corrupt and cannot be read (${msg.split('\n')[0]}).\n  Restore it from a backup, or move it aside (mv ${file} ${file}.corrupt) and start a new store; or pass --db <other file>.`, { cause: err });
+  return new HeadroomError(
+    'E_STORE_CORRUPT',
+    `${file} is corrupt and cannot be read (${msg.split('\n')[0]}).\n  Restore it from a backup, or move it aside (mv ${file} ${file}.corrupt) and start a new store; or pass --db <other file>.`,
+    { cause: err },
+  );
 }
 
 function toMicros(v: Date | number): bigint {
@@ -180,13 +201,21 @@ function toMicros(v: Date | number): bigint {
 function appendValue(a: DuckDBAppender, type: ColumnType, v: unknown): void {
   if (v === null || v === undefined) return a.appendNull();
   switch (type) {
-    case 'VARCHAR': case 'JSON': return a.appendVarchar(typeof v === 'string' ? v : JSON.stringify(v));
-    case 'BOOLEAN': return a.appendBoolean(Boolean(v));
-    case 'INTEGER': return a.appendInteger(Math.round(Number(v)));
-    case 'BIGINT': return a.appendBigInt(BigInt(Math.round(Number(v))));
-    case 'DOUBLE': return a.appendDouble(Number(v));
-    case 'TIMESTAMP': return a.appendTimestamp(new DuckDBTimestampValue(toMicros(v as Date | number)));
-    case 'BLOB': return a.appendBlob(v as Uint8Array);
+    case 'VARCHAR':
+    case 'JSON':
+      return a.appendVarchar(typeof v === 'string' ? v : JSON.stringify(v));
+    case 'BOOLEAN':
+      return a.appendBoolean(Boolean(v));
+    case 'INTEGER':
+      return a.appendInteger(Math.round(Number(v)));
+    case 'BIGINT':
+      return a.appendBigInt(BigInt(Math.round(Number(v))));
+    case 'DOUBLE':
+      return a.appendDouble(Number(v));
+    case 'TIMESTAMP':
+      return a.appendTimestamp(new DuckDBTimestampValue(toMicros(v as Date | number)));
+    case 'BLOB':
+      return a.appendBlob(v as Uint8Array);
   }
 }
 
@@ -205,13 +234,21 @@ interface Bindable {
 function bindValue(s: Bindable, i: number, type: ColumnType, v: unknown): void {
   if (v === null || v === undefined) return s.bindNull(i);
   switch (type) {
-    case 'VARCHAR': case 'JSON': return s.bindVarchar(i, typeof v === 'string' ? v : JSON.stringify(v));
-    case 'BOOLEAN': return s.bindBoolean(i, Boolean(v));
-    case 'INTEGER': return s.bindInteger(i, Math.round(Number(v)));
-    case 'BIGINT': return s.bindBigInt(i, BigInt(Math.round(Number(v))));
-    case 'DOUBLE': return s.bindDouble(i, Number(v));
-    case 'TIMESTAMP': return s.bindTimestamp(i, new DuckDBTimestampValue(toMicros(v as Date | number)));
-    case 'BLOB': return s.bindBlob(i, v as Uint8Array);
+    case 'VARCHAR':
+    case 'JSON':
+      return s.bindVarchar(i, typeof v === 'string' ? v : JSON.stringify(v));
+    case 'BOOLEAN':
+      return s.bindBoolean(i, Boolean(v));
+    case 'INTEGER':
+      return s.bindInteger(i, Math.round(Number(v)));
+    case 'BIGINT':
+      return s.bindBigInt(i, BigInt(Math.round(Number(v))));
+    case 'DOUBLE':
+      return s.bindDouble(i, Number(v));
+    case 'TIMESTAMP':
+      return s.bindTimestamp(i, new DuckDBTimestampValue(toMicros(v as Date | number)));
+    case 'BLOB':
+      return s.bindBlob(i, v as Uint8Array);
   }
 }
 

@@ -16,8 +16,7 @@ export const STOP_WHEN_DEFAULTS = { slo: true, after: 2 } as const;
 
 /** Continue, or stop with the reason. */
 export type BreakpointDecision =
-  | { stop: false; consecutiveFailures: number }
-  | { stop: true; consecutiveFailures: number; failures: StepFailure[]; reason: string };
+  { stop: false; consecutiveFailures: number } | { stop: true; consecutiveFailures: number; failures: StepFailure[]; reason: string };
 
 /**
  * Decides after a step whether to end the phase. `steps` are the steps measured so far, in
@@ -43,5 +42,10 @@ export function breakpointDecision(
   }
   if (run < rule.after) return { stop: false, consecutiveFailures: run };
   const failures = [...seen];
-  return { stop: true, consecutiveFailures: run, failures, reason: `${failures.join(', ')} failed in ${run} consecutive step${run === 1 ? '' : 's'}` };
+  return {
+    stop: true,
+    consecutiveFailures: run,
+    failures,
+    reason: `${failures.join(', ')} failed in ${run} consecutive step${run === 1 ? '' : 's'}`,
+  };
 }

@@ -21,7 +21,12 @@ describe('analyzeCapacity', () => {
     expect(a.usl!.kappa).toBeCloseTo(0.001, 8);
     expect(a.usl!.peakConcurrency!).toBeCloseTo(Math.sqrt(0.95 / 0.001), 4);
     const [l, f] = [steps[conns.indexOf(16)]!, steps[conns.indexOf(24)]!];
-    expect(a.sloCapacity).toMatchObject({ status: 'found', lastPass: conns.indexOf(16), firstFail: conns.indexOf(24), failingMetric: 'latency-slo' });
+    expect(a.sloCapacity).toMatchObject({
+      status: 'found',
+      lastPass: conns.indexOf(16),
+      firstFail: conns.indexOf(24),
+      failingMetric: 'latency-slo',
+    });
     const t = (5 - l.p99Ms) / (f.p99Ms - l.p99Ms);
     expect(a.capacity.rate!).toBeCloseTo(l.achieved + t * (f.achieved - l.achieved), 9);
     expect(a.capacity.bracket).toEqual([l.achieved, f.achieved]);
@@ -43,6 +48,8 @@ describe('analyzeCapacity', () => {
   });
 
   it('leaves generator-limited steps out of the USL points', () => {
-    expect(uslPointsFromSteps([{ ...steps[0]! }, { ...steps[1]!, generatorLimited: true }, { achieved: 5, p99Ms: 1, errorRate: 0 }])).toEqual([{ n: 1, x: steps[0]!.achieved }]);
+    expect(
+      uslPointsFromSteps([{ ...steps[0]! }, { ...steps[1]!, generatorLimited: true }, { achieved: 5, p99Ms: 1, errorRate: 0 }]),
+    ).toEqual([{ n: 1, x: steps[0]!.achieved }]);
   });
 });

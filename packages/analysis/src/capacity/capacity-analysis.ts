@@ -60,22 +60,36 @@ export interface CapacityAnalysis {
 
 /** USL points from steps: (mean concurrency, achieved rate) of steps that measured concurrency and where the generator kept up. */
 export function uslPointsFromSteps(steps: readonly CapacityStep[]): UslPoint[] {
-  return steps.flatMap((s) => (s.concurrency !== undefined && s.concurrency > 0 && !s.generatorLimited ? [{ n: s.concurrency, x: s.achieved }] : []));
+  return steps.flatMap((s) =>
+    s.concurrency !== undefined && s.concurrency > 0 && !s.generatorLimited ? [{ n: s.concurrency, x: s.achieved }] : [],
+  );
 }
 
 /** Runs every capacity model over a phase's steps. */
 export function analyzeCapacity(steps: readonly CapacityStep[], options: CapacityAnalysisOptions): CapacityAnalysis {
   const warnings: string[] = [];
-  const uslFit = fitUsl(options.uslPoints ?? uslPointsFromSteps(steps), options.confidence === undefined ? {} : { confidence: options.confidence });
+  const uslFit = fitUsl(
+    options.uslPoints ?? uslPointsFromSteps(steps),
+    options.confidence === undefined ? {} : { confidence: options.confidence },
+  );
   let usl: UslSummary | null = null;
   if (uslFit.status === 'fitted') {
     const { sigma, kappa, lambda } = uslFit;
     usl = {
-      sigma: sigma.value, kappa: kappa.value, lambda: lambda.value,
-      sigmaSE: sigma.se, kappaSE: kappa.se, lambdaSE: lambda.se,
-      sigmaCI: sigma.ci, kappaCI: kappa.ci, lambdaCI: lambda.ci,
-      r2: uslFit.r2, residualStandardError: uslFit.residualStandardError,
-      peakConcurrency: uslFit.peakConcurrency, peakThroughput: uslFit.peakThroughput, ceiling: uslFit.ceiling,
+      sigma: sigma.value,
+      kappa: kappa.value,
+      lambda: lambda.value,
+      sigmaSE: sigma.se,
+      kappaSE: kappa.se,
+      lambdaSE: lambda.se,
+      sigmaCI: sigma.ci,
+      kappaCI: kappa.ci,
+      lambdaCI: lambda.ci,
+      r2: uslFit.r2,
+      residualStandardError: uslFit.residualStandardError,
+      peakConcurrency: uslFit.peakConcurrency,
+      peakThroughput: uslFit.peakThroughput,
+      ceiling: uslFit.ceiling,
     };
     warnings.push(...uslFit.notes.map((n) => `USL: ${n}`));
   } else if (uslFit.status === 'too-few-points') {
@@ -99,7 +113,8 @@ export function analyzeCapacity(steps: readonly CapacityStep[], options: Capacit
     });
     if (cpu.status === 'estimated') {
       warnings.push(...cpu.warnings);
-      if (cpu.extrapolated) warnings.push(`the CPU-budget capacity ${Math.round(cpu.rate)} req/s is extrapolated beyond the highest measured step`);
+      if (cpu.extrapolated)
+        warnings.push(`the CPU-budget capacity ${Math.round(cpu.rate)} req/s is extrapolated beyond the highest measured step`);
     } else {
       warnings.push(`no CPU-budget capacity: ${cpu.reason}`);
     }

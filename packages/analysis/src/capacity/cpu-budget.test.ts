@@ -4,7 +4,13 @@ import type { CapacityStep } from './step-verdict.ts';
 
 // A service that costs 100 µs of CPU per request on a 1-CPU set with 5% idle CPU:
 // util = 0.05 + 1e-4·X, so a 60% budget is reached at (0.6 − 0.05)/1e-4 = 5500 req/s.
-const s = (achieved: number, cpuUtil: number, extra: Partial<CapacityStep> = {}): CapacityStep => ({ achieved, p99Ms: 1, errorRate: 0, cpuUtil, ...extra });
+const s = (achieved: number, cpuUtil: number, extra: Partial<CapacityStep> = {}): CapacityStep => ({
+  achieved,
+  p99Ms: 1,
+  errorRate: 0,
+  cpuUtil,
+  ...extra,
+});
 
 describe('cpuBudgetCapacity', () => {
   it('fits utilisation against throughput and solves for the budget (linear-fit)', () => {
@@ -32,9 +38,18 @@ describe('cpuBudgetCapacity', () => {
   });
 
   it('says why when it cannot estimate', () => {
-    expect(cpuBudgetCapacity([s(1000, 0.2)], { budget: 0.6 })).toMatchObject({ status: 'unavailable', reason: expect.stringMatching(/cpuCount/) });
-    expect(cpuBudgetCapacity([s(1000, 0.2)], { budget: 0.6, method: 'linear-fit' })).toMatchObject({ status: 'unavailable', reason: expect.stringMatching(/2 or more rates/) });
-    expect(cpuBudgetCapacity([s(1000, 0.5), s(2000, 0.4)], { budget: 0.6 })).toMatchObject({ status: 'unavailable', reason: expect.stringMatching(/does not rise/) });
+    expect(cpuBudgetCapacity([s(1000, 0.2)], { budget: 0.6 })).toMatchObject({
+      status: 'unavailable',
+      reason: expect.stringMatching(/cpuCount/),
+    });
+    expect(cpuBudgetCapacity([s(1000, 0.2)], { budget: 0.6, method: 'linear-fit' })).toMatchObject({
+      status: 'unavailable',
+      reason: expect.stringMatching(/2 or more rates/),
+    });
+    expect(cpuBudgetCapacity([s(1000, 0.5), s(2000, 0.4)], { budget: 0.6 })).toMatchObject({
+      status: 'unavailable',
+      reason: expect.stringMatching(/does not rise/),
+    });
     expect(() => cpuBudgetCapacity([], { budget: 60 })).toThrow(RangeError);
   });
 

@@ -50,13 +50,19 @@ export function cpuBudgetCapacity(steps: readonly CapacityStep[], options: CpuBu
   const { budget } = options;
   if (!(budget > 0 && budget <= 1)) throw new RangeError(`budget must be a share in (0, 1], got ${budget}`);
   const saturation = options.cpuSaturation ?? 0.95;
-  const usable = steps.flatMap((s, i) => (s.achieved > 0 && !s.generatorLimited && !(s.cpuUtil !== undefined && s.cpuUtil >= saturation) ? [i] : []));
+  const usable = steps.flatMap((s, i) =>
+    s.achieved > 0 && !s.generatorLimited && !(s.cpuUtil !== undefined && s.cpuUtil >= saturation) ? [i] : [],
+  );
   const withUtil = usable.filter((i) => steps[i]!.cpuUtil !== undefined);
   const distinctRates = new Set(withUtil.map((i) => steps[i]!.achieved)).size;
   const method = options.method ?? (distinctRates >= 2 ? 'linear-fit' : 'median-cpu-per-request');
   const maxRate = (idx: number[]) => Math.max(...idx.map((i) => steps[i]!.achieved));
   if (method === 'linear-fit') {
-    if (distinctRates < 2) return { status: 'unavailable', reason: `a line needs CPU utilisation at 2 or more rates below ${pct(saturation)} CPU; have ${distinctRates}` };
+    if (distinctRates < 2)
+      return {
+        status: 'unavailable',
+        reason: `a line needs CPU utilisation at 2 or more rates below ${pct(saturation)} CPU; have ${distinctRates}`,
+      };
     const xs = withUtil.map((i) => steps[i]!.achieved);
     const ys = withUtil.map((i) => steps[i]!.cpuUtil!);
     const mx = mean(xs);
@@ -65,21 +71,46 @@ export function cpuBudgetCapacity(steps: readonly CapacityStep[], options: CpuBu
     const sxx = xs.reduce((s, x) => s + (x - mx) ** 2, 0);
     const slope = sxy / sxx;
     const idle = my - slope * mx;
-    if (!(slope > 0)) return { status: 'unavailable', reason: 'CPU utilisation does not rise with throughput across the steps; no CPU cost per request to extrapolate' };
+    if (!(slope > 0))
+      return {
+        status: 'unavailable',
+        reason: 'CPU utilisation does not rise with throughput across the steps; no CPU cost per request to extrapolate',
+      };
     const syy = ys.reduce((s, y) => s + (y - my) ** 2, 0);
     const r2 = syy > 0 ? (sxy * sxy) / (sxx * syy) : 1;
     const warnings: string[] = [];
     if (idle >= budget) warnings.push(`the CPU share at zero load (${pct(idle)}) already exceeds the budget ${pct(budget)}`);
     const rate = Math.max(0, (budget - idle) / slope);
-    return { status: 'estimated', rate, budget, method, steps: withUtil, extrapolated: rate > maxRate(withUtil), fit: { idle, perRequestPerSecond: slope, r2 }, cpuPerRequestUs: null, warnings };
+    return {
+      status: 'estimated',
+      rate,
+      budget,
+      method,
+      steps: withUtil,
+      extrapolated: rate > maxRate(withUtil),
+      fit: { idle, perRequestPerSecond: slope, r2 },
+      cpuPerRequestUs: null,
+      warnings,
+    };
   }
   const cpuCount = options.cpuCount;
-  if (!(cpuCount !== undefined && cpuCount > 0)) return { status: 'unavailable', reason: 'the median-cpu-per-request method needs the size of the service\'s CPU set (cpuCount)' };
+  if (!(cpuCount !== undefined && cpuCount > 0))
+    return { status: 'unavailable', reason: "the median-cpu-per-request method needs the size of the service's CPU set (cpuCount)" };
   const withCost = usable.filter((i) => (steps[i]!.cpuPerRequestUs ?? 0) > 0);
   if (withCost.length === 0) return { status: 'unavailable', reason: 'no step measured CPU time per request' };
   const us = median(withCost.map((i) => steps[i]!.cpuPerRequestUs!));
   const rate = (budget * cpuCount * 1e6) / us;
-  return { status: 'estimated', rate, budget, method, steps: withCost, extrapolated: rate > maxRate(withCost), fit: null, cpuPerRequestUs: us, warnings: [] };
+  return {
+    status: 'estimated',
+    rate,
+    budget,
+    method,
+    steps: withCost,
+    extrapolated: rate > maxRate(withCost),
+    fit: null,
+    cpuPerRequestUs: us,
+    warnings: [],
+  };
 }
 
 function mean(v: readonly number[]): number {

@@ -3,12 +3,38 @@ import type { CpuBudgetCapacity } from './cpu-budget.ts';
 import { headroom } from './headroom.ts';
 import type { SloCapacity } from './slo-capacity.ts';
 
-const slo: SloCapacity = { status: 'found', rate: 320, bracket: [300, 400], limitedBy: 'latency-slo', failingMetric: 'latency-slo', lastPass: 2, firstFail: 3, fraction: 0.2, warnings: [] };
-const cpu = (rate: number): CpuBudgetCapacity => ({ status: 'estimated', rate, budget: 0.6, method: 'linear-fit', steps: [0, 1], extrapolated: false, fit: null, cpuPerRequestUs: null, warnings: [] });
+const slo: SloCapacity = {
+  status: 'found',
+  rate: 320,
+  bracket: [300, 400],
+  limitedBy: 'latency-slo',
+  failingMetric: 'latency-slo',
+  lastPass: 2,
+  firstFail: 3,
+  fraction: 0.2,
+  warnings: [],
+};
+const cpu = (rate: number): CpuBudgetCapacity => ({
+  status: 'estimated',
+  rate,
+  budget: 0.6,
+  method: 'linear-fit',
+  steps: [0, 1],
+  extrapolated: false,
+  fit: null,
+  cpuPerRequestUs: null,
+  warnings: [],
+});
 
 describe('headroom', () => {
   it('divides the lower capacity by the expected peak and carries the bracket through the same min', () => {
-    expect(headroom(slo, cpu(5500), 200)).toMatchObject({ status: 'computed', value: 1.6, bracket: [1.5, 2], limitedBy: 'slo', lowerBound: false });
+    expect(headroom(slo, cpu(5500), 200)).toMatchObject({
+      status: 'computed',
+      value: 1.6,
+      bracket: [1.5, 2],
+      limitedBy: 'slo',
+      lowerBound: false,
+    });
     expect(headroom(slo, cpu(350), 200)).toMatchObject({ value: 1.6, bracket: [1.5, 1.75], limitedBy: 'slo' });
     expect(headroom(slo, cpu(250), 200)).toMatchObject({ value: 1.25, bracket: [1.25, 1.25], limitedBy: 'cpu-budget' });
     expect(headroom(slo, null, 200)).toMatchObject({ value: 1.6, bracket: [1.5, 2] });

@@ -59,13 +59,24 @@ const MU_MAX = 1e16;
  * would leave the box is frozen and the system solved again. Returns the full step (0 for
  * frozen parameters), or null when the system is singular.
  */
-function dampedStep(jtj: number[][], jtr: number[], mu: number, free: boolean[], p: readonly number[], lower: readonly number[], upper: readonly number[]): number[] | null {
+function dampedStep(
+  jtj: number[][],
+  jtr: number[],
+  mu: number,
+  free: boolean[],
+  p: readonly number[],
+  lower: readonly number[],
+  upper: readonly number[],
+): number[] | null {
   for (;;) {
     const idx = free.flatMap((f, j) => (f ? [j] : []));
     const full = new Array<number>(p.length).fill(0);
     if (idx.length === 0) return full;
     const a = idx.map((j) => idx.map((k) => jtj[j]![k]! + (j === k ? mu * Math.max(jtj[j]![j]!, 1e-300) : 0)));
-    const d = solveScaled(a, idx.map((j) => jtr[j]!));
+    const d = solveScaled(
+      a,
+      idx.map((j) => jtr[j]!),
+    );
     if (!d) return null;
     idx.forEach((j, q) => (full[j] = d[q]!));
     const leaving = idx.filter((j) => (p[j]! <= lower[j]! && full[j]! < 0) || (p[j]! >= upper[j]! && full[j]! > 0));
@@ -75,7 +86,11 @@ function dampedStep(jtj: number[][], jtr: number[], mu: number, free: boolean[],
 }
 
 /** Runs bounded LM from `start` (projected into the bounds first). */
-export function levenbergMarquardt(problem: LeastSquaresProblem, start: readonly number[], options: LevenbergMarquardtOptions = {}): LevenbergMarquardtResult {
+export function levenbergMarquardt(
+  problem: LeastSquaresProblem,
+  start: readonly number[],
+  options: LevenbergMarquardtOptions = {},
+): LevenbergMarquardtResult {
   const opt = { ...LEVENBERG_MARQUARDT_DEFAULTS, ...options };
   const project = (p: readonly number[]) => p.map((v, j) => Math.min(problem.upper[j]!, Math.max(problem.lower[j]!, v)));
   const residuals = (p: readonly number[]) => problem.predict(p).map((f, i) => problem.observed[i]! - f);
@@ -104,7 +119,7 @@ export function levenbergMarquardt(problem: LeastSquaresProblem, start: readonly
       const rssNext = sumSq(rNext);
       if (Number.isFinite(rssNext) && rssNext < rss) {
         const smallStep = next.every((v, j) => Math.abs(v - p[j]!) <= opt.stepTolerance * (Math.abs(p[j]!) + opt.stepTolerance));
-        const smallGain = (rss - rssNext) <= opt.costTolerance * rss;
+        const smallGain = rss - rssNext <= opt.costTolerance * rss;
         p = next;
         r = rNext;
         rss = rssNext;

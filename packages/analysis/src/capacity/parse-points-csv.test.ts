@@ -16,7 +16,10 @@ function issuesOf(text: string): { path: string; message: string }[] {
 
 describe('parsePointsCsv', () => {
   it('reads concurrency and throughput, with optional p99_ms, in any column order', () => {
-    expect(parsePointsCsv('concurrency,throughput\n1,955.16\n2,1878.91\n')).toEqual([{ n: 1, x: 955.16 }, { n: 2, x: 1878.91 }]);
+    expect(parsePointsCsv('concurrency,throughput\n1,955.16\n2,1878.91\n')).toEqual([
+      { n: 1, x: 955.16 },
+      { n: 2, x: 1878.91 },
+    ]);
     expect(parsePointsCsv('# from prod\r\nP99_ms, Concurrency, throughput\r\n\r\n1.5, 4, 300\r\n')).toEqual([{ n: 4, x: 300, p99Ms: 1.5 }]);
   });
 

@@ -34,7 +34,10 @@ describe('single-server queues', () => {
 
   it('matches a simulated M/D/1 queue fed by the seeded Poisson generator (Lindley recursion)', () => {
     // Wₙ₊₁ = max(0, Wₙ + S − Aₙ₊₁) (Lindley 1952) with S = 1 ms fixed and exponential gaps A.
-    for (const [rho, tol] of [[0.5, 0.03], [0.8, 0.06]] as const) {
+    for (const [rho, tol] of [
+      [0.5, 0.03],
+      [0.8, 0.06],
+    ] as const) {
       const mu = 1000;
       const gaps = poissonGaps({ rate: rho * mu, seed: 11, count: 400_000 });
       let w = 0;

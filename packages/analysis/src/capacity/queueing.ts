@@ -35,7 +35,14 @@ export function mg1(arrivalRate: number, serviceRate: number, serviceCv2: number
   if (rho >= 1) return { status: 'unstable', utilisation: rho };
   const meanWait = (rho * (1 + serviceCv2)) / (2 * serviceRate * (1 - rho));
   const meanResponse = meanWait + 1 / serviceRate;
-  return { status: 'stable', utilisation: rho, meanWait, meanResponse, meanQueueLength: arrivalRate * meanWait, meanInSystem: arrivalRate * meanResponse };
+  return {
+    status: 'stable',
+    utilisation: rho,
+    meanWait,
+    meanResponse,
+    meanQueueLength: arrivalRate * meanWait,
+    meanInSystem: arrivalRate * meanResponse,
+  };
 }
 
 /** M/D/1: Poisson arrivals, one server, fixed service time 1/μ. */

@@ -3,7 +3,13 @@ import { sloCapacity } from './slo-capacity.ts';
 import type { CapacityStep } from './step-verdict.ts';
 
 // Hand-built step phases whose capacity is known by construction (worked out in each comment).
-const step = (offered: number, achieved: number, p99Ms: number, errorRate = 0, extra: Partial<CapacityStep> = {}): CapacityStep => ({ offered, achieved, p99Ms, errorRate, ...extra });
+const step = (offered: number, achieved: number, p99Ms: number, errorRate = 0, extra: Partial<CapacityStep> = {}): CapacityStep => ({
+  offered,
+  achieved,
+  p99Ms,
+  errorRate,
+  ...extra,
+});
 const slo = { p99Ms: 20, errorRate: 0.001 };
 
 describe('sloCapacity', () => {
@@ -65,7 +71,11 @@ describe('sloCapacity', () => {
   });
 
   it('names the USL knee when the capacity sits at the fitted peak and CPU is not saturated', () => {
-    const steps = [step(1000, 1000, 10, 0, { cpuUtil: 0.5 }), step(2000, 1990, 15, 0, { cpuUtil: 0.6 }), step(3000, 2100, 100, 0, { cpuUtil: 0.62 })];
+    const steps = [
+      step(1000, 1000, 10, 0, { cpuUtil: 0.5 }),
+      step(2000, 1990, 15, 0, { cpuUtil: 0.6 }),
+      step(3000, 2100, 100, 0, { cpuUtil: 0.62 }),
+    ];
     expect(sloCapacity(steps, slo, { uslPeakThroughput: 2150 }).limitedBy).toBe('usl-knee');
     expect(sloCapacity(steps, slo, { uslPeakThroughput: 5000 }).limitedBy).toBe('latency-slo');
   });

@@ -74,18 +74,30 @@ export function sloCapacity(steps: readonly CapacityStep[], slo: CapacitySlo, op
   const verdicts = steps.map((s) => judgeStep(s, slo, options));
   const f = verdicts.findIndex((v) => !v.pass);
   steps.forEach((s, i) => {
-    if (s.generatorLimited && (f === -1 || i < f)) warnings.push(`step ${i + 1}: the generator could not keep its schedule; figures of this step may understate the service`);
+    if (s.generatorLimited && (f === -1 || i < f))
+      warnings.push(`step ${i + 1}: the generator could not keep its schedule; figures of this step may understate the service`);
   });
   if (f === -1) {
     const last = steps[steps.length - 1]!;
     const generator = last.generatorLimited === true;
-    if (generator) warnings.push('every step passed but the generator was the limit at the last step: the service capacity is higher than the generator could test');
-    return { status: 'none-reached', rate: last.achieved, bracket: [last.achieved, null], limitedBy: generator ? 'generator' : 'none-reached', ...base, lastPass: steps.length - 1 };
+    if (generator)
+      warnings.push(
+        'every step passed but the generator was the limit at the last step: the service capacity is higher than the generator could test',
+      );
+    return {
+      status: 'none-reached',
+      rate: last.achieved,
+      bracket: [last.achieved, null],
+      limitedBy: generator ? 'generator' : 'none-reached',
+      ...base,
+      lastPass: steps.length - 1,
+    };
   }
   const F = steps[f]!;
   const failures = verdicts[f]!.failures;
   const later = verdicts.findIndex((v, i) => i > f && v.pass);
-  if (later !== -1) warnings.push(`step ${later + 1} passed after step ${f + 1} failed; the capacity is taken at the first failure (conservative)`);
+  if (later !== -1)
+    warnings.push(`step ${later + 1} passed after step ${f + 1} failed; the capacity is taken at the first failure (conservative)`);
   const cause = (metric: StepFailure, rate: number): LimitedBy => {
     if (F.generatorLimited) return 'generator';
     if (F.cpuUtil !== undefined && F.cpuUtil >= opt.cpuSaturation) return 'cpu';
@@ -93,11 +105,22 @@ export function sloCapacity(steps: readonly CapacityStep[], slo: CapacitySlo, op
     if (peak !== null && peak > 0 && rate >= (1 - opt.uslKneeTolerance) * peak) return 'usl-knee';
     return metric;
   };
-  if (F.generatorLimited) warnings.push(`step ${f + 1} failed while the generator could not keep its schedule: this capacity is the generator's, not the service's`);
+  if (F.generatorLimited)
+    warnings.push(
+      `step ${f + 1} failed while the generator could not keep its schedule: this capacity is the generator's, not the service's`,
+    );
   if (f === 0) {
     const metric = failures[0]!;
     warnings.push('the first step already failed the SLO: start the search at a lower rate');
-    return { status: 'below-first-step', rate: 0, bracket: [0, F.achieved], limitedBy: cause(metric, 0), ...base, failingMetric: metric, firstFail: 0 };
+    return {
+      status: 'below-first-step',
+      rate: 0,
+      bracket: [0, F.achieved],
+      limitedBy: cause(metric, 0),
+      ...base,
+      failingMetric: metric,
+      firstFail: 0,
+    };
   }
   const L = steps[f - 1]!;
   let metric = failures[0]!;
@@ -109,5 +132,15 @@ export function sloCapacity(steps: readonly CapacityStep[], slo: CapacitySlo, op
   const rising = F.achieved > L.achieved;
   const rate = rising ? L.achieved + t * (F.achieved - L.achieved) : L.achieved;
   const top = rising ? F.achieved : Math.max(L.achieved, F.offered ?? L.achieved);
-  return { status: 'found', rate, bracket: [L.achieved, top], limitedBy: cause(metric, rate), failingMetric: metric, lastPass: f - 1, firstFail: f, fraction: t, warnings };
+  return {
+    status: 'found',
+    rate,
+    bracket: [L.achieved, top],
+    limitedBy: cause(metric, rate),
+    failingMetric: metric,
+    lastPass: f - 1,
+    firstFail: f,
+    fraction: t,
+    warnings,
+  };
 }

@@ -39,7 +39,10 @@ export function solveLinear(a: readonly (readonly number[])[], b: readonly numbe
  */
 export function solveScaled(a: readonly (readonly number[])[], b: readonly number[]): number[] | null {
   const d = a.map((row, i) => Math.sqrt(row[i]! > 0 ? row[i]! : 1));
-  const y = solveLinear(a.map((row, i) => row.map((v, j) => v / (d[i]! * d[j]!))), b.map((v, i) => v / d[i]!));
+  const y = solveLinear(
+    a.map((row, i) => row.map((v, j) => v / (d[i]! * d[j]!))),
+    b.map((v, i) => v / d[i]!),
+  );
   return y && y.map((v, i) => v / d[i]!);
 }
 

@@ -24,8 +24,11 @@ const TOY = pts([1, 2, 4, 6, 8, 10], [1, 1.8868, 3.0769, 3.5294, 3.5398, 3.3557]
 // Baron Schwartz, Practical Scalability Analysis with the Universal Scalability Law (2015).
 const CISCO = pts(
   Array.from({ length: 32 }, (_, i) => i + 1),
-  [955.16, 1878.91, 2688.01, 3548.68, 4315.54, 5130.43, 5931.37, 6531.08, 7219.8, 7867.61, 8278.71, 8646.7, 9047.84, 9426.55, 9645.37, 9897.24,
-    10097.6, 10240.5, 10532.39, 10798.52, 11151.43, 11518.63, 11806, 12089.37, 12075.41, 12177.29, 12211.41, 12158.93, 12155.27, 12118.04, 12140.4, 12074.39],
+  [
+    955.16, 1878.91, 2688.01, 3548.68, 4315.54, 5130.43, 5931.37, 6531.08, 7219.8, 7867.61, 8278.71, 8646.7, 9047.84, 9426.55, 9645.37,
+    9897.24, 10097.6, 10240.5, 10532.39, 10798.52, 11151.43, 11518.63, 11806, 12089.37, 12075.41, 12177.29, 12211.41, 12158.93, 12155.27,
+    12118.04, 12140.4, 12074.39,
+  ],
 );
 // R usl data/raytracer.rda (Gunther, Guerrilla Capacity Planning, 2007): ray-geometry
 // intersections per second on an SGI Origin 2000, by processor count. Read from the .rda.
@@ -34,7 +37,7 @@ const RAYTRACER = pts([1, 4, 8, 12, 16, 20, 24, 28, 32, 48, 64], [20, 78, 130, 1
 const SPECSDM91 = pts([1, 18, 36, 72, 108, 144, 216], [64.9, 995.9, 1652.4, 1853.2, 1828.9, 1775.0, 1702.2]);
 
 describe('fitUsl against published fits', () => {
-  it('recovers σ = κ = 0.02, λ = 1 from R usl\'s toy data (tests/coef.Rout.save)', () => {
+  it("recovers σ = κ = 0.02, λ = 1 from R usl's toy data (tests/coef.Rout.save)", () => {
     const f = fitted(TOY);
     expect(sig3(f.sigma.value)).toBe(0.02);
     expect(sig3(f.kappa.value)).toBe(0.02);
@@ -80,7 +83,7 @@ describe('fitUsl against published fits', () => {
     expect(f.degreesOfFreedom).toBe(3);
   });
 
-  it('matches R usl\'s summary for specsdm91: estimates, standard errors, residual SE, peak and limit (tests/summary.Rout.save)', () => {
+  it("matches R usl's summary for specsdm91: estimates, standard errors, residual SE, peak and limit (tests/summary.Rout.save)", () => {
     const f = fitted(SPECSDM91);
     expect(sig3(f.sigma.value)).toBe(0.0277);
     expect(sig3(f.kappa.value)).toBe(0.000104);
@@ -122,7 +125,12 @@ describe('fitUsl against published fits', () => {
 describe('fitUsl by construction', () => {
   it('recovers exact parameters from noise-free data and reports R² = 1', () => {
     const n = [1, 2, 4, 8, 16, 32, 64];
-    const f = fitted(pts(n, n.map((v) => uslThroughput(v, 0.05, 0.0002, 1500))));
+    const f = fitted(
+      pts(
+        n,
+        n.map((v) => uslThroughput(v, 0.05, 0.0002, 1500)),
+      ),
+    );
     expect(f.sigma.value).toBeCloseTo(0.05, 7);
     expect(f.kappa.value / 0.0002).toBeCloseTo(1, 6);
     expect(f.lambda.value).toBeCloseTo(1500, 4);
@@ -152,7 +160,12 @@ describe('fitUsl robustness', () => {
     // Regression: κ's Jacobian column is ~1e9 times λ's here; an unscaled pivot test called JᵀJ
     // singular and the solver stopped at σ = κ = 0 claiming convergence.
     const n = [4, 8, 16, 24, 32, 48];
-    const f = fitted(pts(n, n.map((v) => uslThroughput(v, 0, 0.00016222656, 7482.4516))));
+    const f = fitted(
+      pts(
+        n,
+        n.map((v) => uslThroughput(v, 0, 0.00016222656, 7482.4516)),
+      ),
+    );
     expect(f.sigma.value).toBe(0);
     expect(f.kappa.value / 0.00016222656).toBeCloseTo(1, 8);
     expect(f.lambda.value / 7482.4516).toBeCloseTo(1, 8);
@@ -168,8 +181,15 @@ describe('fitUsl robustness', () => {
       const kappa = u() < 0.2 ? 0 : 10 ** (-6 + 4 * u());
       const lambda = 10 ** (4 * u());
       const noise = [0, 0.01, 0.05, 0.2][c % 4]!;
-      const n = [[1, 2, 4, 8, 16, 32, 64, 128], [1, 2, 3, 4, 5], [4, 8, 16, 24, 32, 48]][c % 3]!;
-      const data = pts(n, n.map((v) => Math.max(0, uslThroughput(v, sigma, kappa, lambda) * (1 + noise * (2 * u() - 1)))));
+      const n = [
+        [1, 2, 4, 8, 16, 32, 64, 128],
+        [1, 2, 3, 4, 5],
+        [4, 8, 16, 24, 32, 48],
+      ][c % 3]!;
+      const data = pts(
+        n,
+        n.map((v) => Math.max(0, uslThroughput(v, sigma, kappa, lambda) * (1 + noise * (2 * u() - 1)))),
+      );
       const f = fitUsl(data);
       const where = `case ${c}: σ=${sigma} κ=${kappa} λ=${lambda} noise=${noise}`;
       expect(f.status, where).toBe('fitted');
@@ -202,7 +222,11 @@ describe('fitUsl bad input', () => {
 
   it('rejects non-positive concurrency and negative or non-finite throughput, all at once', () => {
     try {
-      fitUsl([{ n: 0, x: 1 }, { n: 2, x: -1 }, { n: 3, x: Number.NaN }]);
+      fitUsl([
+        { n: 0, x: 1 },
+        { n: 2, x: -1 },
+        { n: 3, x: Number.NaN },
+      ]);
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(ValidationError);

@@ -108,13 +108,21 @@ function startingPoints(points: readonly UslPoint[]): number[][] {
   const starts: number[][] = [[0.01, 0.0001, lambdaMax]]; // R usl usl.solve.nlxb's start
   // Gunther's linearisation (GCaP §5.5): with C = X/(λN), N/C − 1 = σ(N − 1) + κN(N − 1),
   // a linear least-squares problem in σ and κ once λ is guessed.
-  let s11 = 0, s12 = 0, s22 = 0, b1 = 0, b2 = 0;
+  let s11 = 0,
+    s12 = 0,
+    s22 = 0,
+    b1 = 0,
+    b2 = 0;
   for (const { n, x } of points) {
     if (x <= 0) continue;
     const y = (n * lambda1) / x - 1;
     const u = n - 1;
     const v = n * (n - 1);
-    s11 += u * u; s12 += u * v; s22 += v * v; b1 += u * y; b2 += v * y;
+    s11 += u * u;
+    s12 += u * v;
+    s22 += v * v;
+    b1 += u * y;
+    b2 += v * y;
   }
   const det = s11 * s22 - s12 * s12;
   if (det > 0) starts.push([Math.max(0, (b1 * s22 - b2 * s12) / det), Math.max(0, (s11 * b2 - s12 * b1) / det), lambda1]);
@@ -131,15 +139,21 @@ export function fitUsl(points: readonly UslPoint[], options: FitUslOptions = {})
   if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be in (0, 1), got ${confidence}`);
   const issues: ValidationIssue[] = [];
   for (const [i, p] of points.entries()) {
-    if (!(Number.isFinite(p.n) && p.n > 0)) issues.push({ path: `points[${i}].n`, message: `concurrency must be a number > 0, got ${p.n}` });
-    if (!(Number.isFinite(p.x) && p.x >= 0)) issues.push({ path: `points[${i}].x`, message: `throughput must be a number >= 0, got ${p.x}` });
+    if (!(Number.isFinite(p.n) && p.n > 0))
+      issues.push({ path: `points[${i}].n`, message: `concurrency must be a number > 0, got ${p.n}` });
+    if (!(Number.isFinite(p.x) && p.x >= 0))
+      issues.push({ path: `points[${i}].x`, message: `throughput must be a number >= 0, got ${p.x}` });
   }
   if (issues.length > 0) throw new ValidationError('USL points', issues);
   const data = [...points];
   // A level where nothing completed says nothing about how throughput scales.
   const distinct = new Set(data.filter((p) => p.x > 0).map((p) => p.n)).size;
   if (distinct < 3) {
-    return { status: 'too-few-points', points: data, message: `the USL has 3 parameters and needs at least 3 distinct concurrency levels with throughput > 0; got ${distinct}` };
+    return {
+      status: 'too-few-points',
+      points: data,
+      message: `the USL has 3 parameters and needs at least 3 distinct concurrency levels with throughput > 0; got ${distinct}`,
+    };
   }
   const problem = {
     observed: data.map((p) => p.x),
@@ -161,7 +175,14 @@ export function fitUsl(points: readonly UslPoint[], options: FitUslOptions = {})
     };
   }
   const best = converged.sort((a, b) => a.rss - b.rss)[0]!;
-  return summarise(data, best.params, best.rss, confidence, runs.reduce((s, r) => s + r.iterations, 0), starts.length);
+  return summarise(
+    data,
+    best.params,
+    best.rss,
+    confidence,
+    runs.reduce((s, r) => s + r.iterations, 0),
+    starts.length,
+  );
 }
 
 function summarise(data: UslPoint[], params: number[], rss: number, confidence: number, iterations: number, starts: number): UslFitted {
@@ -186,7 +207,8 @@ function summarise(data: UslPoint[], params: number[], rss: number, confidence: 
     peakConcurrency = Math.sqrt((1 - sigma) / kappa);
     peakThroughput = uslThroughput(peakConcurrency, sigma, kappa, lambda);
     const nMax = Math.max(...data.map((p) => p.n));
-    if (peakConcurrency > nMax) notes.push(`the peak at N* = ${fmt(peakConcurrency)} lies beyond the highest measured concurrency ${nMax}: extrapolated`);
+    if (peakConcurrency > nMax)
+      notes.push(`the peak at N* = ${fmt(peakConcurrency)} lies beyond the highest measured concurrency ${nMax}: extrapolated`);
   } else {
     notes.push('κ = 0: no retrograde region; throughput keeps rising towards its ceiling and never peaks');
   }

@@ -57,33 +57,48 @@ function sets(rows: readonly RegressionPhase[], label: string): SampleSet[] {
 }
 
 /** One check per phase metric present on both sides. */
-export function regressionChecks(baseline: readonly RegressionPhase[], candidate: readonly RegressionPhase[], options: RegressionCheckOptions = {}): CheckResult[] {
+export function regressionChecks(
+  baseline: readonly RegressionPhase[],
+  candidate: readonly RegressionPhase[],
+  options: RegressionCheckOptions = {},
+): CheckResult[] {
   const o = { ...REGRESSION_CHECK_DEFAULTS, ...options };
   const comparisons = compareSets(sets(baseline, 'baseline'), sets(candidate, 'candidate'), { alpha: o.alpha, noiseFloor: o.noiseFloor });
   const out: CheckResult[] = [];
   for (const c of comparisons) {
     for (const row of c.rows) {
       if (!row.baseline || !row.candidate) continue;
-      const gate = regressionGate({ ...c, rows: [row] }, { noiseFloor: o.noiseFloor, ...(o.maxChange === null ? {} : { maxChange: o.maxChange }) });
+      const gate = regressionGate(
+        { ...c, rows: [row] },
+        { noiseFloor: o.noiseFloor, ...(o.maxChange === null ? {} : { maxChange: o.maxChange }) },
+      );
       out.push(toCheck(row, gate.regressions[0]?.reason ?? null, o));
     }
   }
   return out;
 }
 
-function toCheck(r: BenchmarkComparison, failedBy: 'significant' | 'max-change' | null, o: { alpha: number; noiseFloor: number; maxChange: number | null }): CheckResult {
+function toCheck(
+  r: BenchmarkComparison,
+  failedBy: 'significant' | 'max-change' | null,
+  o: { alpha: number; noiseFloor: number; maxChange: number | null },
+): CheckResult {
   const n = `n=${r.baseline?.n ?? 0}+${r.candidate?.n ?? 0}`;
   const delta = r.deltaPct === null ? '?' : `${r.deltaPct >= 0 ? '+' : ''}${r.deltaPct.toFixed(1)}%`;
   const p = r.p === null ? '' : `, p=${r.p < 0.001 ? r.p.toExponential(1) : r.p.toFixed(3)}`;
   const unjudged = r.verdict === 'insufficient';
-  const detail = failedBy === 'max-change'
-    ? `${delta} (${n}): worse by more than the ${((o.maxChange ?? 0) * 100).toFixed(0)}% max-change guard; too few runs for a significance test`
-    : unjudged
-      ? `${delta} (${n}): too few runs to judge significance; repeat runs (--repeat 6 or more a side) for a statistical verdict`
-      : `${delta} (${n}${p})${r.withinNoise ? ', within the noise floor' : ''}`;
+  const detail =
+    failedBy === 'max-change'
+      ? `${delta} (${n}): worse by more than the ${((o.maxChange ?? 0) * 100).toFixed(0)}% max-change guard; too few runs for a significance test`
+      : unjudged
+        ? `${delta} (${n}): too few runs to judge significance; repeat runs (--repeat 6 or more a side) for a statistical verdict`
+        : `${delta} (${n}${p})${r.withinNoise ? ', within the noise floor' : ''}`;
   const unit = r.unit;
   return {
-    name: `regression ${r.name}`, group: 'regression', value: r.deltaPct, unit: '%',
+    name: `regression ${r.name}`,
+    group: 'regression',
+    value: r.deltaPct,
+    unit: '%',
     limit: `not significantly worse (p <= ${o.alpha}) by > ${(o.noiseFloor * 100).toFixed(0)}%${o.maxChange === null ? '' : `; never > ${(o.maxChange * 100).toFixed(0)}% worse`}`,
     verdict: failedBy ? 'failed' : unjudged && o.maxChange === null ? 'note' : 'passed',
     detail: `${detail}; baseline ${fmt(r.baseline?.median, unit)}, candidate ${fmt(r.candidate?.median, unit)}`,

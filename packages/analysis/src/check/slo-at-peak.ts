@@ -19,7 +19,10 @@ export interface PeakPhase {
 }
 
 /** The SLO the scenario states. */
-export interface PeakSlo { p99Ms: number | null; errorRate: number | null }
+export interface PeakSlo {
+  p99Ms: number | null;
+  errorRate: number | null;
+}
 
 /** Checks p99 and the error rate at `expectedPeak` against the SLO. */
 export function sloAtPeak(phases: readonly PeakPhase[], slo: PeakSlo, expectedPeak: number): CheckResult[] {
@@ -32,16 +35,35 @@ export function sloAtPeak(phases: readonly PeakPhase[], slo: PeakSlo, expectedPe
     if (!best || p.offeredRate < (best.offeredRate as number)) byRun.set(p.runId, p);
   }
   const picked = [...byRun.values()];
-  const where = picked.length === 0 ? '' : `${picked[0]?.phase} at ${Math.round(picked[0]?.offeredRate ?? 0)} req/s offered${picked.length > 1 ? `, median of ${picked.length} runs` : ''}`;
+  const where =
+    picked.length === 0
+      ? ''
+      : `${picked[0]?.phase} at ${Math.round(picked[0]?.offeredRate ?? 0)} req/s offered${picked.length > 1 ? `, median of ${picked.length} runs` : ''}`;
   const none = `no open-model phase or step offered ≥ ${expectedPeak} req/s (expectedPeak); add a constant phase at the peak or a step phase through it`;
   const out: CheckResult[] = [];
   if (slo.p99Ms !== null) {
     const v = picked.length ? median(picked.map((p) => p.p99Ms)) : null;
-    out.push({ name: 'slo p99 at peak', group: 'slo-at-peak', value: v, limit: `<= ${slo.p99Ms}ms`, unit: 'ms', verdict: v === null ? 'no-data' : v <= slo.p99Ms ? 'passed' : 'failed', detail: v === null ? none : where });
+    out.push({
+      name: 'slo p99 at peak',
+      group: 'slo-at-peak',
+      value: v,
+      limit: `<= ${slo.p99Ms}ms`,
+      unit: 'ms',
+      verdict: v === null ? 'no-data' : v <= slo.p99Ms ? 'passed' : 'failed',
+      detail: v === null ? none : where,
+    });
   }
   if (slo.errorRate !== null) {
     const v = picked.length ? median(picked.map((p) => p.errorRate)) : null;
-    out.push({ name: 'slo error rate at peak', group: 'slo-at-peak', value: v, limit: `<= ${(slo.errorRate * 100).toPrecision(3)}%`, unit: 'ratio', verdict: v === null ? 'no-data' : v <= slo.errorRate ? 'passed' : 'failed', detail: v === null ? none : where });
+    out.push({
+      name: 'slo error rate at peak',
+      group: 'slo-at-peak',
+      value: v,
+      limit: `<= ${(slo.errorRate * 100).toPrecision(3)}%`,
+      unit: 'ratio',
+      verdict: v === null ? 'no-data' : v <= slo.errorRate ? 'passed' : 'failed',
+      detail: v === null ? none : where,
+    });
   }
   return out;
 }

@@ -20,11 +20,20 @@ describe('findCrossing', () => {
     const last = (pts.at(-1) as { time: number }).time;
     const B = 1.5;
     const c = findCrossing(trend.projection, {
-      budget: B, direction: 'below', from: last, horizonEnd: last + 365 * DAY_MS, searchEnd: last + 3650 * DAY_MS, step: DAY_MS, level: 0.8,
+      budget: B,
+      direction: 'below',
+      from: last,
+      horizonEnd: last + 365 * DAY_MS,
+      searchEnd: last + 3650 * DAY_MS,
+      step: DAY_MS,
+      level: 0.8,
     });
     expect(c.status).toBe('crosses');
     if (c.status !== 'crosses') return;
-    const fit = olsFit(pts.map((p) => (p.time - T0) / DAY_MS), pts.map((p) => p.value));
+    const fit = olsFit(
+      pts.map((p) => (p.time - T0) / DAY_MS),
+      pts.map((p) => p.value),
+    );
     const k = (studentTCritical(0.8, fit.df) * fit.residualSd) ** 2;
     const yBar = fit.intercept + fit.slope * fit.xMean;
     const qa = fit.slope ** 2 - k / fit.sxx;

@@ -40,7 +40,13 @@ describe('energy scan', () => {
       const values = Float64Array.from(z);
       const ranks = new Int32Array(n);
       const k = denseRanks(values, 0, n, ranks);
-      const got = new EnergyScanner(n).best(values, ranks, Int32Array.from({ length: n }, (_, i) => i), k, 3);
+      const got = new EnergyScanner(n).best(
+        values,
+        ranks,
+        Int32Array.from({ length: n }, (_, i) => i),
+        k,
+        3,
+      );
       expect(got.index).toBe(best.index);
       expect(got.qhat).toBeCloseTo(best.qhat, 9);
     }
@@ -93,16 +99,23 @@ describe('E-Divisive change points', () => {
       const r = seededRandom(300 + at);
       const series = level(r, 40, 100, 2);
       series[at] = 160; // a run that went badly wrong (30 standard deviations)
-      expect(eDivisive(series).map((c) => c.index), `outlier at ${at}`).toEqual([]);
+      expect(
+        eDivisive(series).map((c) => c.index),
+        `outlier at ${at}`,
+      ).toEqual([]);
     }
   });
 
   it('still finds a step next to an outlier', () => {
-    const t = trials((r) => {
-      const series = [...level(r, 30, 100, 2), ...level(r, 30, 112, 2)];
-      series[10] = 40;
-      return series;
-    }, [30], 30);
+    const t = trials(
+      (r) => {
+        const series = [...level(r, 30, 100, 2), ...level(r, 30, 112, 2)];
+        series[10] = 40;
+        return series;
+      },
+      [30],
+      30,
+    );
     expect(t.hit).toBe(30);
     expect(t.extra).toBeLessThanOrEqual(3);
   });

@@ -42,7 +42,13 @@ export interface EDivisiveOptions {
   maxChangePoints?: number;
 }
 
-export const E_DIVISIVE_DEFAULTS = { pValue: 0.05, permutations: 199, seed: 1, minSegment: 3, maxChangePoints: Number.POSITIVE_INFINITY } as const;
+export const E_DIVISIVE_DEFAULTS = {
+  pValue: 0.05,
+  permutations: 199,
+  seed: 1,
+  minSegment: 3,
+  maxChangePoints: Number.POSITIVE_INFINITY,
+} as const;
 
 /** A change point: `index` is the first point of the new regime. */
 export interface DetectedChangePoint {
@@ -102,8 +108,13 @@ export function eDivisive(series: readonly number[], options: EDivisiveOptions =
 
 /** The permutation p-value of `observed`, or null as soon as it cannot be ≤ the level. */
 function permutationP(
-  observed: number, segments: readonly Segment[], values: Float64Array, ranks: Int32Array,
-  scanner: EnergyScanner, random: () => number, o: Required<EDivisiveOptions>,
+  observed: number,
+  segments: readonly Segment[],
+  values: Float64Array,
+  ranks: Int32Array,
+  scanner: EnergyScanner,
+  random: () => number,
+  o: Required<EDivisiveOptions>,
 ): number | null {
   const R = o.permutations;
   const orders = segments

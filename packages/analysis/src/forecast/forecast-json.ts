@@ -30,20 +30,25 @@ export function forecastJson(r: ForecastResult): ForecastJson {
   return {
     points: r.points.length,
     changePoints: r.changePoints.map((cp) => ({
-      index: cp.index, time: iso(cp.time), sha: cp.sha, before: cp.before, after: cp.after, changePct: cp.changePct, p: cp.p,
+      index: cp.index,
+      time: iso(cp.time),
+      sha: cp.sha,
+      before: cp.before,
+      after: cp.after,
+      changePct: cp.changePct,
+      p: cp.p,
     })),
     trend: r.trend
       ? {
-        from: iso((r.points[r.trend.fromIndex] as SeriesPoint).time),
-        slopePerDay: byTime ? r.trend.slope : null,
-        ...(byTime ? {} : { slopePerRelease: r.trend.slope }),
-        method: r.trend.method,
-      }
+          from: iso((r.points[r.trend.fromIndex] as SeriesPoint).time),
+          slopePerDay: byTime ? r.trend.slope : null,
+          ...(byTime ? {} : { slopePerRelease: r.trend.slope }),
+          method: r.trend.method,
+        }
       : null,
     forecast: r.forecast && iv ? { horizon: r.forecast.horizon, value: r.forecast.value, low: iv.low, high: iv.high } : null,
-    crossing: c?.status === 'crosses'
-      ? { time: x(c.at), low: c.low === null ? null : x(c.low), high: c.high === null ? null : x(c.high) }
-      : null,
+    crossing:
+      c?.status === 'crosses' ? { time: x(c.at), low: c.low === null ? null : x(c.low), high: c.high === null ? null : x(c.high) } : null,
     summary: r.summary,
   };
 }

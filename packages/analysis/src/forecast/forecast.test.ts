@@ -30,7 +30,10 @@ describe('forecast honesty: a level shift, then a linear decline', () => {
     let inInterval = 0;
     for (let seed = 1; seed <= 20; seed++) {
       const r = forecastSeries(shiftThenDecline(seed), { budget: 1.3, horizon: '90d' });
-      expect(r.changePoints.map((c) => c.index), `seed ${seed}`).toEqual([30]);
+      expect(
+        r.changePoints.map((c) => c.index),
+        `seed ${seed}`,
+      ).toEqual([30]);
       expect(r.trend?.fromIndex).toBe(30);
       const c = r.crossing;
       expect(c?.status, `seed ${seed}`).toBe('crosses');
@@ -48,7 +51,13 @@ describe('forecast honesty: a level shift, then a linear decline', () => {
       const naive = fitTrend(points, 0);
       const last = (points.at(-1) as SeriesPoint).time;
       const c = findCrossing(naive.projection, {
-        budget: 1.3, direction: 'below', from: last, horizonEnd: last + 90 * DAY_MS, searchEnd: last + 36525 * DAY_MS, step: DAY_MS, level: 0.8,
+        budget: 1.3,
+        direction: 'below',
+        from: last,
+        horizonEnd: last + 90 * DAY_MS,
+        searchEnd: last + 36525 * DAY_MS,
+        step: DAY_MS,
+        level: 0.8,
       });
       // Before the shift the level was at the budget and after it higher: the whole-series slope is upward.
       expect(naive.slope).toBeGreaterThan(0);
@@ -59,7 +68,10 @@ describe('forecast honesty: a level shift, then a linear decline', () => {
 
 describe('forecastSeries', () => {
   it('fills the --json contract', () => {
-    const r = forecastSeries(shiftThenDecline(3), { budget: 1.3, summary: { label: 'Capacity headroom', format: (v) => `${v.toFixed(2)}x` } });
+    const r = forecastSeries(shiftThenDecline(3), {
+      budget: 1.3,
+      summary: { label: 'Capacity headroom', format: (v) => `${v.toFixed(2)}x` },
+    });
     const j = forecastJson(r);
     expect(Object.keys(j)).toEqual(['points', 'changePoints', 'trend', 'forecast', 'crossing', 'summary']);
     expect(j.points).toBe(60);
@@ -71,7 +83,9 @@ describe('forecastSeries', () => {
     expect(j.forecast?.horizon).toBe('90d');
     expect(j.forecast?.low).toBeLessThan(j.forecast?.value ?? 0);
     expect(typeof j.crossing?.time).toBe('string');
-    expect(j.summary).toMatch(/^Capacity headroom went from 1\.\d\dx \([0-9a-f]{7}, 2026-01-05\) to 1\.\d\dx \([0-9a-f]{7}, 2026-07-01\); /);
+    expect(j.summary).toMatch(
+      /^Capacity headroom went from 1\.\d\dx \([0-9a-f]{7}, 2026-01-05\) to 1\.\d\dx \([0-9a-f]{7}, 2026-07-01\); /,
+    );
     expect(j.summary).toContain('; it changed from 1.30x to 1.4');
     expect(j.summary).toMatch(/it falls below the 1\.30x budget on 2026-0[78]-\d\d \(80%: 2026-\d\d-\d\d … 20\d\d-\d\d-\d\d\)$/);
   });

@@ -93,7 +93,9 @@ export function forecastSeries(input: readonly SeriesPoint[], options: ForecastO
   const points = [...input].sort((a, b) => a.time - b.time);
   const horizon = parseHorizon(o.horizon);
   if ((horizon.unit === 'releases') !== (o.basis === 'index')) {
-    throw new RangeError(`horizon "${o.horizon}" does not fit basis '${o.basis}': use days/weeks/years with 'time', releases ("10r") with 'index'`);
+    throw new RangeError(
+      `horizon "${o.horizon}" does not fit basis '${o.basis}': use days/weeks/years with 'time', releases ("10r") with 'index'`,
+    );
   }
   const notes: string[] = [];
   const values = points.map((p) => p.value);
@@ -101,18 +103,34 @@ export function forecastSeries(input: readonly SeriesPoint[], options: ForecastO
   // Keep the level shifts; drop the change points that are steps of a trend (level-shift.ts).
   const xs = points.map((p, i) => (o.basis === 'time' ? (p.time - (points[0] as SeriesPoint).time) / DAY_MS : i));
   const cpo = { ...E_DIVISIVE_DEFAULTS, ...o.changePoints };
-  const kept = new Set(keepLevelShifts(xs, values, found.map((c) => c.index), {
-    alpha: cpo.pValue, permutations: cpo.permutations, seed: cpo.seed, minSegment: cpo.minSegment,
-  }));
+  const kept = new Set(
+    keepLevelShifts(
+      xs,
+      values,
+      found.map((c) => c.index),
+      {
+        alpha: cpo.pValue,
+        permutations: cpo.permutations,
+        seed: cpo.seed,
+        minSegment: cpo.minSegment,
+      },
+    ),
+  );
   const dropped = found.length - kept.size;
-  if (dropped > 0) notes.push(`${dropped} change point${dropped === 1 ? '' : 's'} inside a trend (no significant step beyond the line) not reported`);
-  const changePoints = reportChangePoints(points, found.filter((c) => kept.has(c.index)));
+  if (dropped > 0)
+    notes.push(`${dropped} change point${dropped === 1 ? '' : 's'} inside a trend (no significant step beyond the line) not reported`);
+  const changePoints = reportChangePoints(
+    points,
+    found.filter((c) => kept.has(c.index)),
+  );
   const from = changePoints.at(-1)?.index ?? 0;
   const base = { points, changePoints, budget: o.budget ?? null, direction: o.direction, notes };
   if (points.length - from < MIN_TREND_POINTS) {
-    notes.unshift(from === 0
-      ? `no trend: ${points.length} point${points.length === 1 ? '' : 's'}, at least ${MIN_TREND_POINTS} are needed`
-      : `no trend: ${points.length - from} point${points.length - from === 1 ? '' : 's'} since the last change point, at least ${MIN_TREND_POINTS} are needed`);
+    notes.unshift(
+      from === 0
+        ? `no trend: ${points.length} point${points.length === 1 ? '' : 's'}, at least ${MIN_TREND_POINTS} are needed`
+        : `no trend: ${points.length - from} point${points.length - from === 1 ? '' : 's'} since the last change point, at least ${MIN_TREND_POINTS} are needed`,
+    );
     const partial = { ...base, trend: null, forecast: null, crossing: null, traffic: null };
     return { ...partial, summary: forecastSummary(partial, o.summary) };
   }
@@ -124,14 +142,23 @@ export function forecastSeries(input: readonly SeriesPoint[], options: ForecastO
   const projection: Projection = traffic ? headroomProjection(trend.projection, traffic) : trend.projection;
   const at = horizon.unit === 'time' ? lastX + horizon.ms : lastX + horizon.releases;
   const forecast: HorizonForecast = {
-    horizon: o.horizon, at, value: projection.center(at),
+    horizon: o.horizon,
+    at,
+    value: projection.center(at),
     intervals: o.levels.map((level) => ({ level, ...projection.interval(at, level) })),
   };
-  const crossing = o.budget === undefined ? null : findCrossing(projection, {
-    budget: o.budget, direction: o.direction, from: lastX, horizonEnd: at, level: o.levels[0] ?? 0.8,
-    step: o.basis === 'time' ? DAY_MS : 1,
-    searchEnd: o.basis === 'time' ? lastX + CROSSING_SEARCH_YEARS * 365.25 * DAY_MS : lastX + 100 * (at - lastX),
-  });
+  const crossing =
+    o.budget === undefined
+      ? null
+      : findCrossing(projection, {
+          budget: o.budget,
+          direction: o.direction,
+          from: lastX,
+          horizonEnd: at,
+          level: o.levels[0] ?? 0.8,
+          step: o.basis === 'time' ? DAY_MS : 1,
+          searchEnd: o.basis === 'time' ? lastX + CROSSING_SEARCH_YEARS * 365.25 * DAY_MS : lastX + 100 * (at - lastX),
+        });
   const partial = { ...base, trend, forecast, crossing, traffic };
   return { ...partial, summary: forecastSummary(partial, o.summary) };
 }

@@ -46,7 +46,16 @@ const MIN_EFFECTIVE = 4;
 
 /** The verdict on a phase's memory: a tagged union by `status`. */
 export type LeakVerdict =
-  | { status: 'suspected-leak' | 'no-leak'; mbPerHour: number; low: number; high: number; level: number; n: number; effectiveN: number; lag1: number }
+  | {
+      status: 'suspected-leak' | 'no-leak';
+      mbPerHour: number;
+      low: number;
+      high: number;
+      level: number;
+      n: number;
+      effectiveN: number;
+      lag1: number;
+    }
   | { status: 'too-few-samples'; n: number; effectiveN: number; needed: number };
 
 const MB = 1024 * 1024;

@@ -30,7 +30,12 @@ describe('level shift or trend', () => {
     for (let seed = 1; seed <= 30; seed++) {
       const rr = seededRandom(seed);
       const y = xs.map((x) => 100 - 0.5 * x + (x >= 35 ? -8 : 0) + 2 * gauss(rr));
-      const kept = keepLevelShifts(xs, y, eDivisive(y, { seed }).map((c) => c.index), { seed });
+      const kept = keepLevelShifts(
+        xs,
+        y,
+        eDivisive(y, { seed }).map((c) => c.index),
+        { seed },
+      );
       if (kept.some((i) => Math.abs(i - 35) <= 1)) hit++;
       if (kept.length > 1) extra++;
     }

@@ -38,7 +38,11 @@ export const LEVEL_SHIFT_DEFAULTS = { alpha: 0.05, permutations: 199, seed: 1, m
  * P(max over locations of |t| under permuted residuals ≥ |t| at c).
  */
 export function levelShiftP(
-  xs: readonly number[], ys: readonly number[], start: number, c: number, end: number,
+  xs: readonly number[],
+  ys: readonly number[],
+  start: number,
+  c: number,
+  end: number,
   options: Omit<LevelShiftOptions, 'alpha'> = {},
 ): number {
   const o = { ...LEVEL_SHIFT_DEFAULTS, ...options };
@@ -74,7 +78,12 @@ export function levelShiftP(
  * until every remaining one is a significant step at alpha / (number remaining).
  * Returns the kept indices in order.
  */
-export function keepLevelShifts(xs: readonly number[], ys: readonly number[], indices: readonly number[], options: LevelShiftOptions = {}): number[] {
+export function keepLevelShifts(
+  xs: readonly number[],
+  ys: readonly number[],
+  indices: readonly number[],
+  options: LevelShiftOptions = {},
+): number[] {
   const o = { ...LEVEL_SHIFT_DEFAULTS, ...options };
   const kept = [...indices].sort((a, b) => a - b);
   // A p-value depends only on (start, c, end): after a drop only the neighbours need new ones.
@@ -99,7 +108,14 @@ export function keepLevelShifts(xs: readonly number[], ys: readonly number[], in
 }
 
 /** dx = x − x̄ and r = residuals of the OLS line over [start, end). */
-function residualsOfLine(xs: readonly number[], ys: readonly number[], start: number, end: number, dx: Float64Array, r: Float64Array): void {
+function residualsOfLine(
+  xs: readonly number[],
+  ys: readonly number[],
+  start: number,
+  end: number,
+  dx: Float64Array,
+  r: Float64Array,
+): void {
   const m = end - start;
   let xm = 0;
   let ym = 0;

@@ -71,7 +71,13 @@ export function olsFit(x: readonly number[], y: readonly number[]): OlsFit {
   const df = n - 2;
   const s2 = rss / df;
   return {
-    n, slope, intercept, rss, df, xMean, sxx,
+    n,
+    slope,
+    intercept,
+    rss,
+    df,
+    xMean,
+    sxx,
     slopeSe: Math.sqrt(s2 / sxx),
     interceptSe: Math.sqrt(s2 * (1 / n + (xMean * xMean) / sxx)),
     residualSd: Math.sqrt(s2),

@@ -47,7 +47,11 @@ export function parseSeriesCsv(text: string, name: string, options: SeriesCsvOpt
       headerLine = line;
       cols = { time: header.indexOf('time'), value: header.indexOf(o.valueColumn), sha: header.indexOf('sha') };
       if (cols.time < 0 || cols.value < 0) {
-        issues.push({ path: `line ${line}`, message: `the header must name the columns "time" and "${o.valueColumn}", got "${text}"`, hint: `time,${o.valueColumn}` });
+        issues.push({
+          path: `line ${line}`,
+          message: `the header must name the columns "time" and "${o.valueColumn}", got "${text}"`,
+          hint: `time,${o.valueColumn}`,
+        });
       }
       return;
     }
@@ -59,7 +63,12 @@ export function parseSeriesCsv(text: string, name: string, options: SeriesCsvOpt
     const t = parseTime(fields[cols.time] as string);
     const vText = fields[cols.value] as string;
     const v = vText === '' ? Number.NaN : Number(vText);
-    if (t === null) issues.push({ path: `line ${line}`, message: `time "${fields[cols.time]}" is not an ISO date or Unix seconds`, hint: '2026-11-30 or 2026-11-30T12:00:00Z' });
+    if (t === null)
+      issues.push({
+        path: `line ${line}`,
+        message: `time "${fields[cols.time]}" is not an ISO date or Unix seconds`,
+        hint: '2026-11-30 or 2026-11-30T12:00:00Z',
+      });
     if (!Number.isFinite(v)) issues.push({ path: `line ${line}`, message: `${o.valueColumn} "${vText}" is not a number` });
     if (t === null || !Number.isFinite(v)) return;
     const sha = cols.sha >= 0 ? fields[cols.sha] : undefined;
@@ -95,7 +104,9 @@ function sortAndDedup(rows: Array<{ line: number; point: SeriesPoint }>): Parsed
     }
   }
   if (repeated.length > 0) {
-    warnings.push(`${repeated.length} row${repeated.length === 1 ? '' : 's'} repeat${repeated.length === 1 ? 's' : ''} an earlier time (line${repeated.length === 1 ? '' : 's'} ${repeated.slice(0, 5).join(', ')}${repeated.length > 5 ? ', …' : ''}); kept the last row of each time`);
+    warnings.push(
+      `${repeated.length} row${repeated.length === 1 ? '' : 's'} repeat${repeated.length === 1 ? 's' : ''} an earlier time (line${repeated.length === 1 ? '' : 's'} ${repeated.slice(0, 5).join(', ')}${repeated.length > 5 ? ', …' : ''}); kept the last row of each time`,
+    );
   }
   return { points, warnings };
 }

@@ -26,19 +26,25 @@ export function forecastSummary(r: Omit<ForecastResult, 'summary'>, options: Sum
   if (!first || !last) return `${label}: no points`;
   const basis = r.trend?.basis ?? 'time';
   const when = (x: number) => (basis === 'time' ? isoDate(x) : `release ${Math.ceil(x)}`);
-  const parts = [pts.length === 1
-    ? `${label} is ${fmt(first.value)} (${where(first)})`
-    : `${label} went from ${fmt(first.value)} (${where(first)}) to ${fmt(last.value)} (${where(last)})`];
+  const parts = [
+    pts.length === 1
+      ? `${label} is ${fmt(first.value)} (${where(first)})`
+      : `${label} went from ${fmt(first.value)} (${where(first)}) to ${fmt(last.value)} (${where(last)})`,
+  ];
   const cp = r.changePoints.at(-1);
   if (cp) {
     const sign = cp.changePct >= 0 ? '+' : '';
-    parts.push(`it changed from ${fmt(cp.before)} to ${fmt(cp.after)} (${sign}${cp.changePct.toFixed(1)}%) at ${where(pts[cp.index] as SeriesPoint)}`);
+    parts.push(
+      `it changed from ${fmt(cp.before)} to ${fmt(cp.after)} (${sign}${cp.changePct.toFixed(1)}%) at ${where(pts[cp.index] as SeriesPoint)}`,
+    );
   }
   if (!r.trend || !r.forecast) {
     parts.push(r.notes[0] ?? 'no trend');
     return parts.join('; ');
   }
-  const trendName = r.traffic ? `the current trend and ${(r.traffic.growthPerMonth * 100).toFixed(1)}%/month traffic growth` : 'the current trend';
+  const trendName = r.traffic
+    ? `the current trend and ${(r.traffic.growthPerMonth * 100).toFixed(1)}%/month traffic growth`
+    : 'the current trend';
   const iv = r.forecast.intervals[0];
   const ivText = iv ? `, ${pct(iv.level)}: ${fmt(iv.low)} … ${fmt(iv.high)}` : '';
   const bad = r.direction === 'below' ? 'falls below' : 'rises above';
@@ -48,16 +54,21 @@ export function forecastSummary(r: Omit<ForecastResult, 'summary'>, options: Sum
   if (c === null) {
     parts.push(`at ${trendName} it will be ${fmt(r.forecast.value)} in ${r.forecast.horizon} (${when(r.forecast.at)}${ivText})`);
   } else if (c.status === 'crosses') {
-    const range = c.high === null
-      ? `${pct(c.level)}: from ${when(c.low ?? c.at)}, with no latest date at this uncertainty`
-      : `${pct(c.level)}: ${when(c.low ?? c.at)} … ${when(c.high)}`;
+    const range =
+      c.high === null
+        ? `${pct(c.level)}: from ${when(c.low ?? c.at)}, with no latest date at this uncertainty`
+        : `${pct(c.level)}: ${when(c.low ?? c.at)} … ${when(c.high)}`;
     parts.push(`at ${trendName} it ${bad} the ${budget} budget on ${when(c.at)} (${range})`);
   } else if (c.status === 'not-within-horizon') {
     const later = c.at === null ? '' : `; it would cross on ${when(c.at)}`;
-    parts.push(`at ${trendName} it ${good} the ${budget} budget through the ${r.forecast.horizon} horizon (${fmt(r.forecast.value)} then${ivText})${later}`);
+    parts.push(
+      `at ${trendName} it ${good} the ${budget} budget through the ${r.forecast.horizon} horizon (${fmt(r.forecast.value)} then${ivText})${later}`,
+    );
   } else if (c.status === 'never-at-this-trend') {
     const per = basis === 'time' ? 'day' : 'release';
-    parts.push(`at ${trendName} (${r.trend.slope >= 0 ? '+' : ''}${r.trend.slope.toPrecision(2)}/${per}) it never ${bad.split(' ')[0]} ${bad.split(' ')[1]} the ${budget} budget`);
+    parts.push(
+      `at ${trendName} (${r.trend.slope >= 0 ? '+' : ''}${r.trend.slope.toPrecision(2)}/${per}) it never ${bad.split(' ')[0]} ${bad.split(' ')[1]} the ${budget} budget`,
+    );
   } else {
     parts.push(`the trend is already ${r.direction} the ${budget} budget`);
   }

@@ -57,10 +57,16 @@ export function projectTraffic(input: TrafficInput, asOf: number): TrafficProjec
   if (pts.some((p) => !(p.value > 0))) throw new RangeError('observed traffic peaks must all be > 0');
   const origin = (pts[0] as SeriesPoint).time;
   const day = (x: number) => (x - origin) / DAY_MS;
-  const fit = olsFit(pts.map((p) => day(p.time)), pts.map((p) => Math.log(p.value)));
+  const fit = olsFit(
+    pts.map((p) => day(p.time)),
+    pts.map((p) => Math.log(p.value)),
+  );
   const center = (x: number) => Math.exp(fit.intercept + fit.slope * day(x));
   return {
-    uncertain: true, peakNow: center(asOf), growthPerMonth: Math.expm1(fit.slope * MONTH_DAYS), center,
+    uncertain: true,
+    peakNow: center(asOf),
+    growthPerMonth: Math.expm1(fit.slope * MONTH_DAYS),
+    center,
     interval: (x, level) => {
       const pi = olsPredict(fit, day(x), level);
       return { low: Math.exp(pi.low), high: Math.exp(pi.high) };

@@ -77,5 +77,14 @@ export function fitTrend(points: readonly SeriesPoint[], fromIndex: number, opti
       return { low: c - half, high: c + half };
     },
   };
-  return { method: o.method, basis: o.basis, fromIndex, n: seg.length, slope: line.slope, slopeSe: ols.slopeSe, residualSd: line.residualSd, projection };
+  return {
+    method: o.method,
+    basis: o.basis,
+    fromIndex,
+    n: seg.length,
+    slope: line.slope,
+    slopeSe: ols.slopeSe,
+    residualSd: line.residualSd,
+    projection,
+  };
 }

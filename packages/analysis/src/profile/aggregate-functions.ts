@@ -55,11 +55,27 @@ export function aggregateFunctions(rows: readonly FunctionRow[], options: Aggreg
     if (r.type !== type || (options.phase !== undefined && r.phase !== options.phase)) continue;
     unit ||= r.unit;
     const kind = frameKind(r.function);
-    if (kind === 'idle') { idle += r.self; continue; }
+    if (kind === 'idle') {
+      idle += r.self;
+      continue;
+    }
     const key = `${r.function}\0${r.file}`;
     const a = functions.get(key);
-    if (a) { a.self += r.self; a.total += r.total; }
-    else functions.set(key, { function: r.function, file: r.file, line: r.line, self: r.self, total: r.total, self_pct: 0, total_pct: 0, unit: r.unit, kind });
+    if (a) {
+      a.self += r.self;
+      a.total += r.total;
+    } else
+      functions.set(key, {
+        function: r.function,
+        file: r.file,
+        line: r.line,
+        self: r.self,
+        total: r.total,
+        self_pct: 0,
+        total_pct: 0,
+        unit: r.unit,
+        kind,
+      });
   }
   // Self values partition the samples, so their sum is the profile's (busy) total.
   let busyTotal = 0;

@@ -9,12 +9,16 @@ import { slowSpanProfile, slowestSpanIds } from './slow-span-profile.ts';
 /** main → handler → parse (leaf), main → handler (leaf), main → gc; cpu values 60, 30, 10. */
 function sampleProfile(): Profile {
   const st = new StringTable();
-  const fn = (id: number, name: string) => new PFunction({ id, name: st.dedup(name), filename: st.dedup(`/src/${name}.ts`), startLine: id * 10 });
+  const fn = (id: number, name: string) =>
+    new PFunction({ id, name: st.dedup(name), filename: st.dedup(`/src/${name}.ts`), startLine: id * 10 });
   const loc = (id: number) => new Location({ id, line: [new Line({ functionId: id, line: id * 10 + 1 })] });
   const span = (id: string) => [new Label({ key: st.dedup('span_id'), str: st.dedup(id) })];
   return new Profile({
     stringTable: st,
-    sampleType: [new ValueType({ type: st.dedup('samples'), unit: st.dedup('count') }), new ValueType({ type: st.dedup('cpu'), unit: st.dedup('nanoseconds') })],
+    sampleType: [
+      new ValueType({ type: st.dedup('samples'), unit: st.dedup('count') }),
+      new ValueType({ type: st.dedup('cpu'), unit: st.dedup('nanoseconds') }),
+    ],
     function: [fn(1, 'main'), fn(2, 'handler'), fn(3, 'parse'), fn(4, 'gc')],
     location: [loc(1), loc(2), loc(3), loc(4)],
     sample: [
@@ -25,8 +29,19 @@ function sampleProfile(): Profile {
   });
 }
 
-const span = (id: string, ms: number, kind = 'server'): SpanRow => ({ trace_id: 't'.repeat(32), span_id: id, parent_span_id: null, name: 'GET', kind,
-  service: 'api', start_ms: 0, duration_ms: ms, status_code: 'unset', attributes: '{}', source: 'otlp' });
+const span = (id: string, ms: number, kind = 'server'): SpanRow => ({
+  trace_id: 't'.repeat(32),
+  span_id: id,
+  parent_span_id: null,
+  name: 'GET',
+  kind,
+  service: 'api',
+  start_ms: 0,
+  duration_ms: ms,
+  status_code: 'unset',
+  attributes: '{}',
+  source: 'otlp',
+});
 
 describe('exportProfile', () => {
   it('writes speedscope JSON with root-to-leaf stacks, one sampled profile per type', () => {
@@ -51,7 +66,12 @@ describe('exportProfile', () => {
 describe('slowSpanProfile', () => {
   it('keeps the samples of the slowest server spans only', () => {
     // Spans by duration: a (9 ms), c (5 ms, no samples), b (1 ms). The two slowest are a and c.
-    const spans = [span('AAAAAAAAAAAAAAAA', 9), span('bbbbbbbbbbbbbbbb', 1), span('cccccccccccccccc', 5), span('dddddddddddddddd', 50, 'internal')];
+    const spans = [
+      span('AAAAAAAAAAAAAAAA', 9),
+      span('bbbbbbbbbbbbbbbb', 1),
+      span('cccccccccccccccc', 5),
+      span('dddddddddddddddd', 50, 'internal'),
+    ];
     expect(slowestSpanIds(spans, { limit: 2 })).toEqual(['AAAAAAAAAAAAAAAA', 'cccccccccccccccc']);
     const r = slowSpanProfile(sampleProfile(), spans, { limit: 2 });
     expect(r.status).toBe('ok');

@@ -30,38 +30,61 @@ export function toSpeedscope(p: Profile, name: string): object {
   const locFrames = new Map<number, number[]>();
   for (const loc of p.location) {
     // pprof lists a location's inlined lines innermost first; a stack root→leaf wants the reverse.
-    const idx = loc.line.map((ln) => {
-      const f = fnById.get(Number(ln.functionId));
-      const fname = f ? st[Number(f.name)] ?? '?' : '?';
-      const file = f ? st[Number(f.filename)] ?? '' : '';
-      const line = f && Number(f.startLine) > 0 ? Number(f.startLine) : Number(ln.line);
-      const key = `${fname}\0${file}\0${line}`;
-      let i = frameOf.get(key);
-      if (i === undefined) {
-        i = frames.length;
-        frames.push({ name: fname, ...(file ? { file } : {}), ...(line ? { line } : {}) });
-        frameOf.set(key, i);
-      }
-      return i;
-    }).reverse();
+    const idx = loc.line
+      .map((ln) => {
+        const f = fnById.get(Number(ln.functionId));
+        const fname = f ? (st[Number(f.name)] ?? '?') : '?';
+        const file = f ? (st[Number(f.filename)] ?? '') : '';
+        const line = f && Number(f.startLine) > 0 ? Number(f.startLine) : Number(ln.line);
+        const key = `${fname}\0${file}\0${line}`;
+        let i = frameOf.get(key);
+        if (i === undefined) {
+          i = frames.length;
+          frames.push({ name: fname, ...(file ? { file } : {}), ...(line ? { line } : {}) });
+          frameOf.set(key, i);
+        }
+        return i;
+      })
+      .reverse();
     locFrames.set(Number(loc.id), idx);
   }
-  const stacks = p.sample.map((s) => s.locationId.slice().reverse().flatMap((id) => locFrames.get(Number(id)) ?? []));
+  const stacks = p.sample.map((s) =>
+    s.locationId
+      .slice()
+      .reverse()
+      .flatMap((id) => locFrames.get(Number(id)) ?? []),
+  );
   const profiles = sampleTypeNames(p).map((type, t) => {
     const unit = st[Number(p.sampleType[t]?.unit)] ?? '';
     const samples: number[][] = [];
     const weights: number[] = [];
     p.sample.forEach((s, i) => {
       const w = Number(s.value[t] ?? 0);
-      if (w > 0) { samples.push(stacks[i]!); weights.push(w); }
+      if (w > 0) {
+        samples.push(stacks[i]!);
+        weights.push(w);
+      }
     });
-    return { type: 'sampled', name: `${name} ${type}`, unit: SPEEDSCOPE_UNITS.has(unit) ? unit : 'none',
-      startValue: 0, endValue: weights.reduce((a, b) => a + b, 0), samples, weights };
+    return {
+      type: 'sampled',
+      name: `${name} ${type}`,
+      unit: SPEEDSCOPE_UNITS.has(unit) ? unit : 'none',
+      startValue: 0,
+      endValue: weights.reduce((a, b) => a + b, 0),
+      samples,
+      weights,
+    };
   });
   const names = sampleTypeNames(p);
   const active = Math.max(0, names.indexOf('cpu') >= 0 ? names.indexOf('cpu') : names.length - 1);
-  return { $schema: 'https://www.speedscope.app/file-format-schema.json', shared: { frames }, profiles, name,
-    activeProfileIndex: active, exporter: 'headroom' };
+  return {
+    $schema: 'https://www.speedscope.app/file-format-schema.json',
+    shared: { frames },
+    profiles,
+    name,
+    activeProfileIndex: active,
+    exporter: 'headroom',
+  };
 }
 
 /**

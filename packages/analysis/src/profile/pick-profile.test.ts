@@ -2,7 +2,14 @@ import { describe, it, expect } from 'vitest';
 import type { ProfileRow } from '@headroom/capture/profile';
 import { pickProfile } from './pick-profile.ts';
 
-const p = (phase: string, type: string): ProfileRow => ({ phase, type, path: `/p/${phase}.${type}`, sample_type: type, unit: 'nanoseconds', total: 1 });
+const p = (phase: string, type: string): ProfileRow => ({
+  phase,
+  type,
+  path: `/p/${phase}.${type}`,
+  sample_type: type,
+  unit: 'nanoseconds',
+  total: 1,
+});
 
 describe('pickProfile', () => {
   const rows = [p('steady', 'cpu'), p('steady', 'wall'), p('peak', 'cpu')];

@@ -46,7 +46,11 @@ export interface ProfileDiffResult {
 }
 
 /** Per-function difference of candidate vs baseline, sorted by |Δ self share|. */
-export function profileDiff(baseRows: readonly FunctionRow[], candRows: readonly FunctionRow[], options: ProfileDiffOptions = {}): ProfileDiffResult {
+export function profileDiff(
+  baseRows: readonly FunctionRow[],
+  candRows: readonly FunctionRow[],
+  options: ProfileDiffOptions = {},
+): ProfileDiffResult {
   const type = options.type ?? 'cpu';
   const pick = { type, ...(options.phase === undefined ? {} : { phase: options.phase }) };
   const base = aggregateFunctions(baseRows, pick);
@@ -57,15 +61,27 @@ export function profileDiff(baseRows: readonly FunctionRow[], candRows: readonly
     const c = cand.functions.get(key);
     const any = (c ?? b)!;
     rows.push({
-      function: any.function, file: any.file, line: any.line, kind: any.kind,
-      base_self_pct: b?.self_pct ?? 0, cand_self_pct: c?.self_pct ?? 0, delta_self_pct: (c?.self_pct ?? 0) - (b?.self_pct ?? 0),
-      base_total_pct: b?.total_pct ?? 0, cand_total_pct: c?.total_pct ?? 0, delta_total_pct: (c?.total_pct ?? 0) - (b?.total_pct ?? 0),
+      function: any.function,
+      file: any.file,
+      line: any.line,
+      kind: any.kind,
+      base_self_pct: b?.self_pct ?? 0,
+      cand_self_pct: c?.self_pct ?? 0,
+      delta_self_pct: (c?.self_pct ?? 0) - (b?.self_pct ?? 0),
+      base_total_pct: b?.total_pct ?? 0,
+      cand_total_pct: c?.total_pct ?? 0,
+      delta_total_pct: (c?.total_pct ?? 0) - (b?.total_pct ?? 0),
       status: !b ? 'added' : !c ? 'removed' : 'changed',
     });
   }
   rows.sort((x, y) => Math.abs(y.delta_self_pct) - Math.abs(x.delta_self_pct) || Math.abs(y.delta_total_pct) - Math.abs(x.delta_total_pct));
   return {
-    type, baseTotal: base.busyTotal, candTotal: cand.busyTotal, baseIdle: base.idle, candIdle: cand.idle,
-    unit: base.unit || cand.unit, rows: rows.slice(0, options.limit ?? 20),
+    type,
+    baseTotal: base.busyTotal,
+    candTotal: cand.busyTotal,
+    baseIdle: base.idle,
+    candIdle: cand.idle,
+    unit: base.unit || cand.unit,
+    rows: rows.slice(0, options.limit ?? 20),
   };
 }

@@ -4,8 +4,16 @@ import type { FunctionRow } from '@headroom/capture/profile';
 import { profileTop } from './profile-top.ts';
 import { profileDiff } from './profile-diff.ts';
 
-const row = (fn: string, self: number, total: number, phase = 'steady', type = 'cpu'): FunctionRow =>
-  ({ phase, type, function: fn, file: `/src/${fn}.ts`, line: 1, self, total, unit: 'nanoseconds' });
+const row = (fn: string, self: number, total: number, phase = 'steady', type = 'cpu'): FunctionRow => ({
+  phase,
+  type,
+  function: fn,
+  file: `/src/${fn}.ts`,
+  line: 1,
+  self,
+  total,
+  unit: 'nanoseconds',
+});
 
 describe('profileTop', () => {
   it('sums phases, ranks by self and gives shares of the profile total', () => {
@@ -13,7 +21,10 @@ describe('profileTop', () => {
     const top = profileTop(rows, { limit: 2 });
     // total = 50+30+10+10 = 100; a = 60 (two phases), b = 30.
     expect(top.profileTotal).toBe(100);
-    expect(top.rows.map((r) => [r.function, r.self, r.self_pct, r.total_pct])).toEqual([['a', 60, 0.6, 0.6], ['b', 30, 0.3, 0.8]]);
+    expect(top.rows.map((r) => [r.function, r.self, r.self_pct, r.total_pct])).toEqual([
+      ['a', 60, 0.6, 0.6],
+      ['b', 30, 0.3, 0.8],
+    ]);
     expect(profileTop(rows, { phase: 'other' }).rows).toHaveLength(1);
     expect(profileTop(rows, { sortBy: 'total', limit: 1 }).rows[0]!.function).toBe('c');
     expect(top.wallIdle).toBeNull();
@@ -21,11 +32,18 @@ describe('profileTop', () => {
 
   it('sets (idle) apart: not ranked, shares over the busy samples, idle as its share of everything', () => {
     // wall: idle 60 of 100 sampled; busy = handler 30 + (garbage collector) 10 = 40.
-    const wall = [row('(idle)', 60, 60, 'steady', 'wall'), row('handler', 30, 30, 'steady', 'wall'), row('(garbage collector)', 10, 10, 'steady', 'wall')];
+    const wall = [
+      row('(idle)', 60, 60, 'steady', 'wall'),
+      row('handler', 30, 30, 'steady', 'wall'),
+      row('(garbage collector)', 10, 10, 'steady', 'wall'),
+    ];
     // cpu: (idle) 5 (CPU while no JS ran), handler 15 → busy 15.
     const cpu = [row('(idle)', 5, 5), row('handler', 15, 15)];
     const w = profileTop([...wall, ...cpu], { type: 'wall' });
-    expect(w.rows.map((r) => [r.function, r.self_pct, r.kind])).toEqual([['handler', 0.75, 'code'], ['(garbage collector)', 0.25, 'runtime']]);
+    expect(w.rows.map((r) => [r.function, r.self_pct, r.kind])).toEqual([
+      ['handler', 0.75, 'code'],
+      ['(garbage collector)', 0.25, 'runtime'],
+    ]);
     expect(w.profileTotal).toBe(40);
     expect(w.idle).toEqual({ self: 60, share: 0.6 });
     expect(w.wallIdle).toEqual({ self: 60, share: 0.6 });
@@ -45,7 +63,11 @@ describe('profileDiff', () => {
     const d = profileDiff(base, cand);
     expect(d.baseTotal).toBe(100);
     expect(d.candTotal).toBe(400);
-    expect(d.rows.map((r) => [r.function, r.delta_self_pct, r.status])).toEqual([['a', -0.25, 'changed'], ['c', 0.25, 'added'], ['b', 0, 'changed']]);
+    expect(d.rows.map((r) => [r.function, r.delta_self_pct, r.status])).toEqual([
+      ['a', -0.25, 'changed'],
+      ['c', 0.25, 'added'],
+      ['b', 0, 'changed'],
+    ]);
   });
 
   it('does not count a run that waited more as every function getting cheaper', () => {

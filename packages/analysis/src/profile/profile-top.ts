@@ -42,5 +42,13 @@ export function profileTop(rows: readonly FunctionRow[], options: ProfileTopOpti
     .sort((a, b) => b[sortBy] - a[sortBy] || a.function.localeCompare(b.function))
     .slice(0, options.limit ?? PROFILE_TOP_DEFAULTS.limit);
   const hasWall = wall.busyTotal + wall.idle.self > 0;
-  return { type, phase: options.phase ?? null, unit: agg.unit, profileTotal: agg.busyTotal, idle: agg.idle, wallIdle: hasWall ? wall.idle : null, rows: top };
+  return {
+    type,
+    phase: options.phase ?? null,
+    unit: agg.unit,
+    profileTotal: agg.busyTotal,
+    idle: agg.idle,
+    wallIdle: hasWall ? wall.idle : null,
+    rows: top,
+  };
 }

@@ -24,7 +24,11 @@ export type SlowSpanProfileResult =
 /** Span ids of the `limit` slowest spans of `kind`. */
 export function slowestSpanIds(spans: readonly SpanRow[], options: SlowSpanProfileOptions = {}): string[] {
   const kind = options.kind ?? 'server';
-  return spans.filter((s) => s.kind === kind).sort((a, b) => b.duration_ms - a.duration_ms).slice(0, options.limit ?? 10).map((s) => s.span_id);
+  return spans
+    .filter((s) => s.kind === kind)
+    .sort((a, b) => b.duration_ms - a.duration_ms)
+    .slice(0, options.limit ?? 10)
+    .map((s) => s.span_id);
 }
 
 /** The samples of `profile` taken inside the slowest spans. */

@@ -13,8 +13,16 @@ describe('studentTQuantile', () => {
 
   it('matches the published t table (Abramowitz & Stegun Table 26.10; NIST/SEMATECH e-Handbook 1.3.6.7.2)', () => {
     const table: [number, number, number][] = [
-      [0.975, 3, 3.182], [0.975, 5, 2.571], [0.975, 8, 2.306], [0.975, 10, 2.228], [0.975, 29, 2.045],
-      [0.95, 5, 2.015], [0.95, 10, 1.812], [0.995, 4, 4.604], [0.995, 30, 2.750], [0.975, 100, 1.984],
+      [0.975, 3, 3.182],
+      [0.975, 5, 2.571],
+      [0.975, 8, 2.306],
+      [0.975, 10, 2.228],
+      [0.975, 29, 2.045],
+      [0.95, 5, 2.015],
+      [0.95, 10, 1.812],
+      [0.995, 4, 4.604],
+      [0.995, 30, 2.75],
+      [0.975, 100, 1.984],
     ];
     for (const [p, df, t] of table) expect(studentTQuantile(p, df), `t(${p}, ${df})`).toBeCloseTo(t, 3);
     // far tail tends to the normal's 1.959964

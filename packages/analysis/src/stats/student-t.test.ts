@@ -17,8 +17,15 @@ describe('Student t quantile', () => {
     // NIST/SEMATECH e-Handbook of Statistical Methods, §1.3.6.7.2 "Critical Values of the
     // Student's t Distribution" (three decimals), upper-tail probabilities 0.10, 0.05, 0.025, 0.005.
     const table: Array<[number, number, number]> = [
-      [5, 0.9, 1.476], [5, 0.975, 2.571], [10, 0.95, 1.812], [10, 0.995, 3.169], [30, 0.9, 1.31],
-      [34, 0.975, 2.032], [60, 0.975, 2.0], [100, 0.95, 1.66], [100, 0.995, 2.626],
+      [5, 0.9, 1.476],
+      [5, 0.975, 2.571],
+      [10, 0.95, 1.812],
+      [10, 0.995, 3.169],
+      [30, 0.9, 1.31],
+      [34, 0.975, 2.032],
+      [60, 0.975, 2.0],
+      [100, 0.95, 1.66],
+      [100, 0.995, 2.626],
     ];
     for (const [df, p, t] of table) expect(studentTQuantile(p, df)).toBeCloseTo(t, 3);
   });

@@ -6,10 +6,28 @@ import { slowTraces } from './slow-traces.ts';
 
 const T1 = 't1'.padEnd(32, '0');
 const span = (id: string, parent: string | null, name: string, start: number, dur: number, trace = T1): SpanRow => ({
-  trace_id: trace, span_id: id, parent_span_id: parent, name, kind: parent === 'gen' ? 'server' : 'internal', service: 'api',
-  start_ms: start, duration_ms: dur, status_code: 'unset', attributes: '{"url.path":"/orders"}', source: 'otlp' });
-const sample = (trace: string, phase: string, request: string, startedAt: number, latencyUs: number, status = 200): TraceSample =>
-  ({ traceId: trace, spanId: 'gen', phase, request, startedAt, latencyUs, status, error: null });
+  trace_id: trace,
+  span_id: id,
+  parent_span_id: parent,
+  name,
+  kind: parent === 'gen' ? 'server' : 'internal',
+  service: 'api',
+  start_ms: start,
+  duration_ms: dur,
+  status_code: 'unset',
+  attributes: '{"url.path":"/orders"}',
+  source: 'otlp',
+});
+const sample = (trace: string, phase: string, request: string, startedAt: number, latencyUs: number, status = 200): TraceSample => ({
+  traceId: trace,
+  spanId: 'gen',
+  phase,
+  request,
+  startedAt,
+  latencyUs,
+  status,
+  error: null,
+});
 
 describe('slowTraces', () => {
   it('lists the slowest sampled requests of a phase with their span trees', () => {

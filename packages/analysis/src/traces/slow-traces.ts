@@ -41,11 +41,19 @@ export function slowTraces(spans: readonly SpanRow[], samples: readonly TraceSam
     if (list) list.push(s);
     else byTrace.set(s.trace_id, [s]);
   }
-  const picked = samples.filter((s) => options.phase === undefined || s.phase === options.phase)
-    .sort((a, b) => b.latencyUs - a.latencyUs).slice(0, options.limit ?? 10);
+  const picked = samples
+    .filter((s) => options.phase === undefined || s.phase === options.phase)
+    .sort((a, b) => b.latencyUs - a.latencyUs)
+    .slice(0, options.limit ?? 10);
   const traces = picked.map((s) => ({
-    trace_id: s.traceId, phase: s.phase, request: s.request, latency_ms: s.latencyUs / 1000, status: s.status, error: s.error,
-    started_at: s.startedAt, spans: spanTree(byTrace.get(s.traceId) ?? [], s.startedAt),
+    trace_id: s.traceId,
+    phase: s.phase,
+    request: s.request,
+    latency_ms: s.latencyUs / 1000,
+    status: s.status,
+    error: s.error,
+    started_at: s.startedAt,
+    spans: spanTree(byTrace.get(s.traceId) ?? [], s.startedAt),
   }));
   return { traces };
 }

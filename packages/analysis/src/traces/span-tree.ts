@@ -19,8 +19,17 @@ export interface SpanNode {
 export function spanTree(spans: readonly SpanRow[], t0: number): SpanNode[] {
   const nodes = new Map<string, SpanNode>();
   for (const s of spans) {
-    nodes.set(s.span_id, { span_id: s.span_id, name: s.name, kind: s.kind, service: s.service, offset_ms: s.start_ms - t0,
-      duration_ms: s.duration_ms, status_code: s.status_code, attributes: parseAttributes(s.attributes), children: [] });
+    nodes.set(s.span_id, {
+      span_id: s.span_id,
+      name: s.name,
+      kind: s.kind,
+      service: s.service,
+      offset_ms: s.start_ms - t0,
+      duration_ms: s.duration_ms,
+      status_code: s.status_code,
+      attributes: parseAttributes(s.attributes),
+      children: [],
+    });
   }
   const roots: SpanNode[] = [];
   for (const s of spans) {
@@ -40,7 +49,7 @@ export function spanTree(spans: readonly SpanRow[], t0: number): SpanNode[] {
 function parseAttributes(json: string): Record<string, unknown> {
   try {
     const v: unknown = JSON.parse(json);
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : {};
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
   } catch {
     return {};
   }

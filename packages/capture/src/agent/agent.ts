@@ -8,8 +8,12 @@ import type { AgentConfig } from '../protocol.ts';
 /** Reports that the agent could not start (once it runs, warnings go through its I/O thread). */
 async function warn(url: string, message: string, token = ''): Promise<void> {
   try {
-    await fetch(`${url}/agent?token=${token}`, { method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'warning', message }), signal: AbortSignal.timeout(2_000) });
+    await fetch(`${url}/agent?token=${token}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'warning', message }),
+      signal: AbortSignal.timeout(2_000),
+    });
   } catch {
     process.emitWarning(`headroom capture agent: ${message}`);
   }

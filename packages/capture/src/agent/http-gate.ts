@@ -62,7 +62,8 @@ export function installGate(proto: { emit: Emit }): void {
     const traceparent = rawHeader((req as IncomingMessage).rawHeaders, 'traceparent');
     const parent = traceparentSampled(traceparent);
     if (!(parent ?? Math.random() < gate.sample)) return original.call(this, event, req, res);
-    return wrap(req as IncomingMessage, res as ServerResponse, parent === null ? undefined : traceparent,
-      () => original.call(this, event, req, res));
+    return wrap(req as IncomingMessage, res as ServerResponse, parent === null ? undefined : traceparent, () =>
+      original.call(this, event, req, res),
+    );
   };
 }

@@ -20,12 +20,15 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 function post(m: Extract<AgentToIo, { type: 'post' }>, retried = false): Promise<boolean> {
   return new Promise((resolve) => {
     const body = typeof m.body === 'string' ? Buffer.from(m.body) : m.body;
-    const req = http.request(m.url, { method: 'POST', agent, timeout: m.timeoutMs,
-      headers: { 'content-type': m.contentType, 'content-length': body.byteLength } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300));
-      res.on('error', () => resolve(false));
-    });
+    const req = http.request(
+      m.url,
+      { method: 'POST', agent, timeout: m.timeoutMs, headers: { 'content-type': m.contentType, 'content-length': body.byteLength } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300));
+        res.on('error', () => resolve(false));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', (e: NodeJS.ErrnoException) => {
       // A kept-alive connection the receiver closed just as it was reused: try once more on a
@@ -51,9 +54,18 @@ function connectControl(): void {
   };
   const open = () => {
     let retried = false;
-    const again = () => { if (!retried) { retried = true; reconnect(); } };
+    const again = () => {
+      if (!retried) {
+        retried = true;
+        reconnect();
+      }
+    };
     const req = http.get(`${url}/control?token=${token}`, { agent: false }, (res) => {
-      if (res.statusCode !== 200) { res.resume(); again(); return; }
+      if (res.statusCode !== 200) {
+        res.resume();
+        again();
+        return;
+      }
       delay = 250;
       res.setEncoding('utf8');
       let buf = '';
@@ -65,7 +77,11 @@ function connectControl(): void {
           buf = buf.slice(end + 2);
           for (const line of event.split('\n')) {
             if (!line.startsWith('data: ')) continue;
-            try { send({ type: 'control', message: JSON.parse(line.slice(6)) as ControlMessage }); } catch { /* ignore a bad event */ }
+            try {
+              send({ type: 'control', message: JSON.parse(line.slice(6)) as ControlMessage });
+            } catch {
+              /* ignore a bad event */
+            }
           }
         }
       });

@@ -6,7 +6,11 @@ import type { ControlMessage } from '../protocol.ts';
 
 let server: http.Server | null = null;
 afterEach(async () => {
-  if (server) await new Promise<void>((r) => { server!.closeAllConnections(); server!.close(() => r()); });
+  if (server)
+    await new Promise<void>((r) => {
+      server!.closeAllConnections();
+      server!.close(() => r());
+    });
   server = null;
 });
 
@@ -28,7 +32,9 @@ describe('AgentIO (the agent’s I/O thread)', () => {
     });
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const control = new Promise<ControlMessage>((resolve) => { new AgentIO(url, resolve); });
+    const control = new Promise<ControlMessage>((resolve) => {
+      new AgentIO(url, resolve);
+    });
     expect(await control).toEqual({ type: 'phase', seq: 1, phase: 'steady', measured: true });
 
     const io = new AgentIO(url, () => undefined);

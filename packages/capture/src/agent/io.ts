@@ -31,7 +31,10 @@ export class AgentIO {
     // No execArgv: the thread must not preload the agent (or anything else the SUT preloads).
     this.#thread = new Worker(new URL('./io-thread.ts', import.meta.url), { workerData: { url, token }, execArgv: [] });
     this.#thread.on('message', (m: IoToAgent) => {
-      if (m.type === 'control') { onControl(m.message); return; }
+      if (m.type === 'control') {
+        onControl(m.message);
+        return;
+      }
       const done = this.#pending.get(m.id);
       this.#pending.delete(m.id);
       if (this.#pending.size === 0) this.#thread.unref();

@@ -18,16 +18,25 @@ export async function startAgent(config: AgentConfig): Promise<void> {
   const profiling = config.cpu || config.heap;
   let onControl: (m: ControlMessage) => void = () => undefined;
   const io = new AgentIO(config.url, (m) => onControl(m), config.token);
-  const warn = (message: string): void => { void io.send({ type: 'warning', message }); };
+  const warn = (message: string): void => {
+    void io.send({ type: 'warning', message });
+  };
   const profiler = profiling ? new AgentProfiler(config, io) : null;
   let loadTracing!: () => void;
   const tracingReady = new Promise<AgentTracing | null>((resolve) => {
     loadTracing = () => {
-      if (sample === null) { resolve(null); return; }
-      resolve(import('./tracing.ts').then((m) => m.startTracing(config, sample, io)).catch((e: Error) => {
-        warn(`tracing is off, OpenTelemetry failed to start: ${e.message}`);
-        return null;
-      }));
+      if (sample === null) {
+        resolve(null);
+        return;
+      }
+      resolve(
+        import('./tracing.ts')
+          .then((m) => m.startTracing(config, sample, io))
+          .catch((e: Error) => {
+            warn(`tracing is off, OpenTelemetry failed to start: ${e.message}`);
+            return null;
+          }),
+      );
     };
   });
   let loaded = false;
@@ -44,7 +53,8 @@ export async function startAgent(config: AgentConfig): Promise<void> {
   loadAll();
   if (sample !== null) {
     const require = createRequire(import.meta.url);
-    for (const mod of ['node:http', 'node:https']) installGate((require(mod) as { Server: { prototype: Parameters<typeof installGate>[0] } }).Server.prototype);
+    for (const mod of ['node:http', 'node:https'])
+      installGate((require(mod) as { Server: { prototype: Parameters<typeof installGate>[0] } }).Server.prototype);
   }
 
   if (config.runtime) {
@@ -59,7 +69,9 @@ export async function startAgent(config: AgentConfig): Promise<void> {
     });
   }
 
-  void tracingReady.then((t) => { if (t && profiler) profiler.attachLabels(t.contextManager); });
+  void tracingReady.then((t) => {
+    if (t && profiler) profiler.attachLabels(t.contextManager);
+  });
   // Phase switches run one after another, in the order the runner sent them.
   let queue: Promise<void> = Promise.resolve();
   const handle = async (m: ControlMessage): Promise<void> => {

@@ -14,13 +14,22 @@ type Pprof = typeof import('@datadog/pprof');
 type Pyroscope = typeof import('@pyroscope/nodejs').default;
 
 /** What the agent touches of Pyroscope 0.6.4's internals: the profiler `init` made, and its exporters. */
-interface ProfileExport { profile: unknown; startedAt: Date; stoppedAt: Date; sampleRate?: number }
-interface PyroscopeExporter { export(e: ProfileExport): Promise<void> }
+interface ProfileExport {
+  profile: unknown;
+  startedAt: Date;
+  stoppedAt: Date;
+  sampleRate?: number;
+}
+interface PyroscopeExporter {
+  export(e: ProfileExport): Promise<void>;
+}
 interface ApiExporter extends PyroscopeExporter {
   buildUploadProfileBody(profile: unknown): Promise<Uint8Array>;
   buildEndpointUrl(e: ProfileExport): URL;
 }
-interface PyroscopeInternals { getProfiler(): { wallProfiler: { exporter: PyroscopeExporter }; heapProfiler: { exporter: PyroscopeExporter } } }
+interface PyroscopeInternals {
+  getProfiler(): { wallProfiler: { exporter: PyroscopeExporter }; heapProfiler: { exporter: PyroscopeExporter } };
+}
 
 /** Tag values may not hold Pyroscope's separators; the receiver decodes them back. */
 export function encodeTag(v: string): string {
@@ -59,7 +68,7 @@ export class AgentProfiler {
       const pyroscope = (await import('@pyroscope/nodejs')).default;
       // Not in the package's exports: imported by file URL, next to the entry point it belongs to.
       const entry = import.meta.resolve('@pyroscope/nodejs');
-      const internals = await import(new URL('./utils/pyroscope-profiler.js', entry).href) as PyroscopeInternals;
+      const internals = (await import(new URL('./utils/pyroscope-profiler.js', entry).href)) as PyroscopeInternals;
       this.mods = { pprof, pyroscope, internals };
     }
     return this.mods;
@@ -97,7 +106,11 @@ export class AgentProfiler {
       serverAddress: this.config.url,
       flushIntervalMs: this.config.flushIntervalMs,
       tags: { phase: encodeTag(phase), run_id: encodeTag(this.config.runId) },
-      wall: { samplingIntervalMicros: this.config.wallIntervalMicros, samplingDurationMs: this.config.flushIntervalMs, collectCpuTime: true },
+      wall: {
+        samplingIntervalMicros: this.config.wallIntervalMicros,
+        samplingDurationMs: this.config.flushIntervalMs,
+        collectCpuTime: true,
+      },
     });
     this.routeExportsThroughIo(internals);
     this.phase = phase;
@@ -105,8 +118,14 @@ export class AgentProfiler {
     if (this.config.cpu) {
       // Started here with useCPED so span labels follow async continuations; Pyroscope's
       // wall profiler sees it running and keeps using it (see span-labels.ts).
-      pprof.time.start({ intervalMicros: this.config.wallIntervalMicros, durationMillis: this.config.flushIntervalMs,
-        withContexts: true, useCPED: true, collectCpuTime: true, workaroundV8Bug: true });
+      pprof.time.start({
+        intervalMicros: this.config.wallIntervalMicros,
+        durationMillis: this.config.flushIntervalMs,
+        withContexts: true,
+        useCPED: true,
+        collectCpuTime: true,
+        workaroundV8Bug: true,
+      });
       pyroscope.startWallProfiling();
       if (this.labels) this.labels.profiler = pprof.time;
     }
@@ -138,8 +157,10 @@ export class AgentProfiler {
     const body = await pprof.encode(profile);
     const q = new URLSearchParams({
       name: `${this.appName()}{phase=${encodeTag(phase)},run_id=${encodeTag(this.config.runId)}}`,
-      from: String(Math.floor(this.phaseStartedAt / 1000)), until: String(Math.ceil(Date.now() / 1000)),
-      format: 'pprof', spyName: 'nodespy',
+      from: String(Math.floor(this.phaseStartedAt / 1000)),
+      until: String(Math.ceil(Date.now() / 1000)),
+      format: 'pprof',
+      spyName: 'nodespy',
     });
     await this.io.post(`${this.config.url}/ingest?${q}`, 'application/octet-stream', new Uint8Array(body), 10_000);
   }

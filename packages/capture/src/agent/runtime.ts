@@ -14,7 +14,9 @@ export function startRuntimeSampler(emit: (s: RuntimeSample) => void): () => voi
   const eld = monitorEventLoopDelay({ resolution: 10 });
   eld.enable();
   let gcMs = 0;
-  const gc = new PerformanceObserver((list) => { for (const e of list.getEntries()) gcMs += e.duration; });
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcMs += e.duration;
+  });
   gc.observe({ entryTypes: ['gc'] });
   let lastCpu = process.cpuUsage();
   let lastElu = performance.eventLoopUtilization();
@@ -41,5 +43,9 @@ export function startRuntimeSampler(emit: (s: RuntimeSample) => void): () => voi
     eld.reset();
   }, 1000);
   timer.unref();
-  return () => { clearInterval(timer); gc.disconnect(); eld.disable(); };
+  return () => {
+    clearInterval(timer);
+    gc.disconnect();
+    eld.disable();
+  };
 }

@@ -4,7 +4,11 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
-  InMemorySpanExporter, ParentBasedSampler, SimpleSpanProcessor, TraceIdRatioBasedSampler, TracerProvider,
+  InMemorySpanExporter,
+  ParentBasedSampler,
+  SimpleSpanProcessor,
+  TraceIdRatioBasedSampler,
+  TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { decodeTracesProto } from '../receive/otlp-decode.ts';
 import { parseTraceparent, ServerSpan, withSpanActive } from './server-span.ts';
@@ -27,7 +31,8 @@ describe('parseTraceparent (W3C Trace Context, section 3.2)', () => {
       `00-${TRACE.toUpperCase()}-${PARENT}-01`, // upper-case hex
       `00-${TRACE}-${PARENT}-01-extra`, // version 00 has exactly four fields
       `00-${TRACE}-${PARENT}`,
-    ]) expect(parseTraceparent(bad, undefined), bad).toBeNull();
+    ])
+      expect(parseTraceparent(bad, undefined), bad).toBeNull();
   });
 
   it('accepts a later version with more fields, reading the first four', () => {
@@ -57,8 +62,15 @@ describe('ServerSpan', () => {
     expect(exporter.getFinishedSpans()).toEqual([span]);
 
     const [row] = decodeTracesProto(ProtobufTraceSerializer.serializeRequest([span])!, 'unknown');
-    expect(row).toMatchObject({ trace_id: TRACE, parent_span_id: PARENT, span_id: span.spanContext().spanId, name: 'GET',
-      kind: 'server', service: 'orders', status_code: 'error' });
+    expect(row).toMatchObject({
+      trace_id: TRACE,
+      parent_span_id: PARENT,
+      span_id: span.spanContext().spanId,
+      name: 'GET',
+      kind: 'server',
+      service: 'orders',
+      status_code: 'error',
+    });
     expect(JSON.parse(row!.attributes)).toEqual({ 'url.path': '/orders', 'http.response.status_code': 503 });
     expect(Math.abs(row!.start_ms - Date.now())).toBeLessThan(5_000);
     expect(row!.duration_ms).toBeGreaterThanOrEqual(0);
@@ -83,10 +95,13 @@ describe('ServerSpan', () => {
     expect(span.duration[1]).toBeLessThan(501_000_000);
   });
 
-  it('is the active span for the handler, so the service\'s own SDK spans become its children', async () => {
+  it("is the active span for the handler, so the service's own SDK spans become its children", async () => {
     const manager = new AsyncLocalStorageContextManager().enable();
     context.setGlobalContextManager(manager);
-    const provider = new TracerProvider({ sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(0) }), spanProcessors: [processor] });
+    const provider = new TracerProvider({
+      sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(0) }),
+      spanProcessors: [processor],
+    });
     try {
       exporter.reset();
       const server = new ServerSpan(sink, 'GET', null, {});

@@ -10,10 +10,31 @@
  * serializer as every other span). Spans the service makes itself still go through the SDK.
  */
 import { randomFillSync } from 'node:crypto';
-import { trace, SpanKind, SpanStatusCode, TraceFlags, type Attributes, type Context, type AttributeValue, type Exception, type HrTime, type Link,
-  type Span, type SpanContext, type SpanStatus, type TimeInput } from '@opentelemetry/api';
 import {
-  addHrTimes, hrTimeDuration, isAttributeValue, isTimeInput, millisToHrTime, parseTraceParent, timeInputToHrTime, TraceState,
+  trace,
+  SpanKind,
+  SpanStatusCode,
+  TraceFlags,
+  type Attributes,
+  type Context,
+  type AttributeValue,
+  type Exception,
+  type HrTime,
+  type Link,
+  type Span,
+  type SpanContext,
+  type SpanStatus,
+  type TimeInput,
+} from '@opentelemetry/api';
+import {
+  addHrTimes,
+  hrTimeDuration,
+  isAttributeValue,
+  isTimeInput,
+  millisToHrTime,
+  parseTraceParent,
+  timeInputToHrTime,
+  TraceState,
   type InstrumentationScope,
 } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
@@ -51,7 +72,10 @@ const ZEROS = '0'.repeat(32);
 /** `bytes` random bytes as lower-case hex, never all zeros (W3C: an all-zero id is invalid). */
 function randomId(bytes: number): string {
   for (;;) {
-    if (used + bytes > pool.length) { randomFillSync(pool); used = 0; }
+    if (used + bytes > pool.length) {
+      randomFillSync(pool);
+      used = 0;
+    }
     const id = pool.toString('hex', used, used + bytes);
     used += bytes;
     if (id !== ZEROS.slice(0, 2 * bytes)) return id;
@@ -91,8 +115,12 @@ export class ServerSpan implements Span, ReadableSpan {
     this.name = name;
     this.startTime = hrAt(this.start);
     this.parentSpanContext = parent ?? undefined;
-    this.context = { traceId: parent?.traceId ?? randomId(16), spanId: randomId(8), traceFlags: TraceFlags.SAMPLED,
-      traceState: parent?.traceState };
+    this.context = {
+      traceId: parent?.traceId ?? randomId(16),
+      spanId: randomId(8),
+      traceFlags: TraceFlags.SAMPLED,
+      traceState: parent?.traceState,
+    };
     this.attributes = attributes;
     this.resource = sink.resource;
     this.instrumentationScope = sink.scope;
@@ -118,10 +146,17 @@ export class ServerSpan implements Span, ReadableSpan {
 
   addEvent(name: string, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): this {
     if (this.ended) return this;
-    if (this.events.length >= LIMIT) { this.events.shift(); this.droppedEventsCount++; }
+    if (this.events.length >= LIMIT) {
+      this.events.shift();
+      this.droppedEventsCount++;
+    }
     const at = isTimeInput(attributesOrTime) ? attributesOrTime : time;
-    this.events.push({ name, attributes: isTimeInput(attributesOrTime) ? undefined : attributesOrTime,
-      time: at === undefined ? hrAt(performance.now()) : timeInputToHrTime(at), droppedAttributesCount: 0 });
+    this.events.push({
+      name,
+      attributes: isTimeInput(attributesOrTime) ? undefined : attributesOrTime,
+      time: at === undefined ? hrAt(performance.now()) : timeInputToHrTime(at),
+      droppedAttributesCount: 0,
+    });
     return this;
   }
 
@@ -182,8 +217,19 @@ export class ServerSpan implements Span, ReadableSpan {
 
 /** The API's key for the active span, learnt through `trace.setSpan` itself. */
 let spanKey: symbol | undefined;
-trace.setSpan({ getValue: () => undefined, setValue(key) { spanKey = key; return this; }, deleteValue() { return this; } },
-  undefined as unknown as Span);
+trace.setSpan(
+  {
+    getValue: () => undefined,
+    setValue(key) {
+      spanKey = key;
+      return this;
+    },
+    deleteValue() {
+      return this;
+    },
+  },
+  undefined as unknown as Span,
+);
 
 /**
  * The context a traced request's handlers run in: `base` with the server span active. The

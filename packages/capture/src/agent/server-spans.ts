@@ -77,8 +77,13 @@ function spanHeaders(raw: readonly string[]): { host?: string; ua?: string; trac
 }
 
 /** Runs `handle` inside a new server span for `req`, the child of `traceparent` when given. */
-export function withServerSpan<R>(sink: ServerSpanSink, req: IncomingMessage, res: ServerResponse,
-  traceparent: string | undefined, handle: () => R): R {
+export function withServerSpan<R>(
+  sink: ServerSpanSink,
+  req: IncomingMessage,
+  res: ServerResponse,
+  traceparent: string | undefined,
+  handle: () => R,
+): R {
   const h = spanHeaders(req.rawHeaders);
   const url = req.url ?? '/';
   const q = url.indexOf('?');
@@ -101,7 +106,10 @@ export function withServerSpan<R>(sink: ServerSpanSink, req: IncomingMessage, re
   if (h.ua) attributes['user_agent.original'] = h.ua;
   const parent = traceparent === undefined ? null : parseTraceparent(traceparent, h.tracestate);
   const span = new ServerSpan(sink, method, parent, attributes);
-  if (!subscribed) { diagnostics_channel.subscribe('http.server.response.finish', onFinish); subscribed = true; }
+  if (!subscribed) {
+    diagnostics_channel.subscribe('http.server.response.finish', onFinish);
+    subscribed = true;
+  }
   if (open.length > 0) endAbandonedSpans();
   open.push({ res, span });
   // Baggage is rare; only then does the request go through the configured propagators.

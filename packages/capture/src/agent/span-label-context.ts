@@ -39,7 +39,11 @@ export class SpanLabellingContextManager extends AsyncLocalStorageContextManager
   }
 
   override with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
-    context: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F> {
+    context: Context,
+    fn: F,
+    thisArg?: ThisParameterType<F>,
+    ...args: A
+  ): ReturnType<F> {
     const profiler = this.profiler;
     if (profiler !== null) {
       const span = trace.getSpan(context);
@@ -47,8 +51,7 @@ export class SpanLabellingContextManager extends AsyncLocalStorageContextManager
         const sc = span.spanContext();
         if ((sc.traceFlags & TraceFlags.SAMPLED) !== 0 && trace.getSpan(this.active()) !== span && profiler.isStarted()) {
           // The key is profile/span-labels.ts SPAN_ID_LABEL, written out so the agent loads no profile code.
-          return profiler.runWithContext({ labels: { span_id: sc.spanId } },
-            () => super.with(context, fn, thisArg, ...args));
+          return profiler.runWithContext({ labels: { span_id: sc.spanId } }, () => super.with(context, fn, thisArg, ...args));
         }
       }
     }

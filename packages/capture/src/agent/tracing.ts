@@ -13,7 +13,11 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import {
-  BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, type ReadableSpan, type SpanExporter,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type ReadableSpan,
+  type SpanExporter,
 } from '@opentelemetry/sdk-trace';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { SpanLabellingContextManager } from './span-label-context.ts';
@@ -35,9 +39,17 @@ class IoSpanExporter implements SpanExporter {
   }
   export(spans: ReadableSpan[], done: (r: ExportResult) => void): void {
     const body = ProtobufTraceSerializer.serializeRequest(spans);
-    if (body === undefined) { done({ code: ExportResultCode.FAILED, error: new Error('spans could not be encoded') }); return; }
-    void this.#io.post(this.#url, 'application/x-protobuf', body, 10_000)
-      .then((ok) => done(ok ? { code: ExportResultCode.SUCCESS } : { code: ExportResultCode.FAILED, error: new Error(`export to ${this.#url} failed`) }));
+    if (body === undefined) {
+      done({ code: ExportResultCode.FAILED, error: new Error('spans could not be encoded') });
+      return;
+    }
+    void this.#io
+      .post(this.#url, 'application/x-protobuf', body, 10_000)
+      .then((ok) =>
+        done(
+          ok ? { code: ExportResultCode.SUCCESS } : { code: ExportResultCode.FAILED, error: new Error(`export to ${this.#url} failed`) },
+        ),
+      );
   }
   shutdown(): Promise<void> {
     return Promise.resolve();
@@ -65,15 +77,17 @@ export function startTracing(config: AgentConfig, sample: number, io: AgentIO): 
     spanProcessors: [processor],
     metricReaders: [],
     logRecordProcessors: [],
-    instrumentations: [new HttpInstrumentation({
-      // Incoming requests are handled by the gate (agent-http-gate.ts, agent-server-spans.ts).
-      disableIncomingRequestInstrumentation: true,
-      // Outgoing calls are traced inside a traced request only: an unsampled request skipped
-      // instrumentation (see agent-http-gate.ts), so its calls must not start traces of their own.
-      requireParentforOutgoingSpans: true,
-      ignoreOutgoingRequestHook: (req) => `${req.hostname ?? req.host ?? ''}:${req.port ?? ''}` === receiverHost
-        || `${req.host ?? ''}` === receiverHost,
-    })],
+    instrumentations: [
+      new HttpInstrumentation({
+        // Incoming requests are handled by the gate (agent-http-gate.ts, agent-server-spans.ts).
+        disableIncomingRequestInstrumentation: true,
+        // Outgoing calls are traced inside a traced request only: an unsampled request skipped
+        // instrumentation (see agent-http-gate.ts), so its calls must not start traces of their own.
+        requireParentforOutgoingSpans: true,
+        ignoreOutgoingRequestHook: (req) =>
+          `${req.hostname ?? req.host ?? ''}:${req.port ?? ''}` === receiverHost || `${req.host ?? ''}` === receiverHost,
+      }),
+    ],
   });
   sdk.start();
   // The HTTP instrumentation (outgoing calls) patches `http` when it is first required; ESM
@@ -85,5 +99,11 @@ export function startTracing(config: AgentConfig, sample: number, io: AgentIO): 
   const sink = { processor, resource, scope: { name: '@headroom/capture' } };
   gate.sample = sample;
   gate.wrap = (req, res, traceparent, handle) => withServerSpan(sink, req, res, traceparent, handle);
-  return { contextManager, flush: () => { endAbandonedSpans(); return processor.forceFlush(); } };
+  return {
+    contextManager,
+    flush: () => {
+      endAbandonedSpans();
+      return processor.forceFlush();
+    },
+  };
 }

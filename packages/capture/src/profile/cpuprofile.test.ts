@@ -13,7 +13,9 @@ import { decodePprof } from './io.ts';
 import { sampleTypeNames } from './merge.ts';
 
 const dirs: string[] = [];
-afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 const frame = (functionName: string, lineNumber = -1, url = '') => ({ functionName, scriptId: 1, url, lineNumber, columnNumber: 0 });
 
@@ -50,10 +52,17 @@ describe('cpuProfileToPprof', () => {
   });
 
   it('falls back to hit counts spread over the duration when samples carry no timing', () => {
-    const p = cpuProfileToPprof({ ...HAND, samples: undefined, timeDeltas: undefined,
-      nodes: HAND.nodes.map((n) => ({ ...n, hitCount: n.id === 3 ? 3 : n.id === 2 ? 1 : 0 })) });
+    const p = cpuProfileToPprof({
+      ...HAND,
+      samples: undefined,
+      timeDeltas: undefined,
+      nodes: HAND.nodes.map((n) => ({ ...n, hitCount: n.id === 3 ? 3 : n.id === 2 ? 1 : 0 })),
+    });
     // 4 hits over 600 µs: 150 µs each.
-    expect(functionTable(p, 1, 'b').map((r) => [r.function, r.self])).toEqual([['work', 450_000], ['main', 150_000]]);
+    expect(functionTable(p, 1, 'b').map((r) => [r.function, r.self])).toEqual([
+      ['work', 450_000],
+      ['main', 150_000],
+    ]);
   });
 
   it('refuses a file that is not a .cpuprofile', () => {

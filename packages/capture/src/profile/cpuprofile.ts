@@ -47,7 +47,10 @@ function nodeWeights(cp: V8CpuProfile): Map<number, { count: number; us: number 
   const out = new Map<number, { count: number; us: number }>();
   const add = (id: number, count: number, us: number): void => {
     const w = out.get(id);
-    if (w) { w.count += count; w.us += us; } else out.set(id, { count, us });
+    if (w) {
+      w.count += count;
+      w.us += us;
+    } else out.set(id, { count, us });
   };
   const samples = cp.samples ?? [];
   const deltas = cp.timeDeltas ?? [];
@@ -84,7 +87,9 @@ export function cpuProfileToPprof(cp: V8CpuProfile): Profile {
     let fnId = fnIds.get(fnKey);
     if (fnId === undefined) {
       fnId = functions.length + 1;
-      functions.push(new PFunction({ id: fnId, name: st.dedup(name), systemName: st.dedup(name), filename: st.dedup(f.url), startLine: line }));
+      functions.push(
+        new PFunction({ id: fnId, name: st.dedup(name), systemName: st.dedup(name), filename: st.dedup(f.url), startLine: line }),
+      );
       fnIds.set(fnKey, fnId);
     }
     const locKey = `${fnId}:${line}`;
@@ -105,13 +110,17 @@ export function cpuProfileToPprof(cp: V8CpuProfile): Profile {
     return stack;
   };
   const weights = nodeWeights(cp);
-  const samples = [...weights].filter(([id]) => id !== root).map(([id, w]) =>
-    new Sample({ locationId: stackOf(id), value: [w.count, Math.round(w.us * 1000)] }));
+  const samples = [...weights]
+    .filter(([id]) => id !== root)
+    .map(([id, w]) => new Sample({ locationId: stackOf(id), value: [w.count, Math.round(w.us * 1000)] }));
   const count = [...weights.values()].reduce((s, w) => s + w.count, 0);
   const durationNanos = Math.max(0, Math.round((cp.endTime - cp.startTime) * 1000));
   return new Profile({
     stringTable: st,
-    sampleType: [new ValueType({ type: st.dedup('samples'), unit: st.dedup('count') }), new ValueType({ type: st.dedup('wall'), unit: st.dedup('nanoseconds') })],
+    sampleType: [
+      new ValueType({ type: st.dedup('samples'), unit: st.dedup('count') }),
+      new ValueType({ type: st.dedup('wall'), unit: st.dedup('nanoseconds') }),
+    ],
     periodType: new ValueType({ type: st.dedup('wall'), unit: st.dedup('nanoseconds') }),
     period: count > 0 ? Math.round(durationNanos / count) : 0,
     durationNanos,

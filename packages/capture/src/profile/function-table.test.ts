@@ -7,12 +7,16 @@ import { profileOfSpans } from './span-labels.ts';
 /** main → handler → parse (leaf), main → handler (leaf), main → gc; cpu values 60, 30, 10. */
 function sampleProfile(): Profile {
   const st = new StringTable();
-  const fn = (id: number, name: string) => new PFunction({ id, name: st.dedup(name), filename: st.dedup(`/src/${name}.ts`), startLine: id * 10 });
+  const fn = (id: number, name: string) =>
+    new PFunction({ id, name: st.dedup(name), filename: st.dedup(`/src/${name}.ts`), startLine: id * 10 });
   const loc = (id: number) => new Location({ id, line: [new Line({ functionId: id, line: id * 10 + 1 })] });
   const span = (id: string) => [new Label({ key: st.dedup('span_id'), str: st.dedup(id) })];
   return new Profile({
     stringTable: st,
-    sampleType: [new ValueType({ type: st.dedup('samples'), unit: st.dedup('count') }), new ValueType({ type: st.dedup('cpu'), unit: st.dedup('nanoseconds') })],
+    sampleType: [
+      new ValueType({ type: st.dedup('samples'), unit: st.dedup('count') }),
+      new ValueType({ type: st.dedup('cpu'), unit: st.dedup('nanoseconds') }),
+    ],
     function: [fn(1, 'main'), fn(2, 'handler'), fn(3, 'parse'), fn(4, 'gc')],
     location: [loc(1), loc(2), loc(3), loc(4)],
     sample: [
@@ -37,7 +41,11 @@ describe('profileOfSpans', () => {
     const r = profileOfSpans(sampleProfile(), ['AAAAAAAAAAAAAAAA']);
     expect(r.status).toBe('ok');
     if (r.status !== 'ok') return;
-    expect(functionTable(r.profile, 1, 'x').map((f) => [f.function, f.self])).toEqual([['parse', 60], ['handler', 0], ['main', 0]]);
+    expect(functionTable(r.profile, 1, 'x').map((f) => [f.function, f.self])).toEqual([
+      ['parse', 60],
+      ['handler', 0],
+      ['main', 0],
+    ]);
     expect(profileOfSpans(sampleProfile(), ['cccccccccccccccc']).status).toBe('no-match');
   });
 });

@@ -36,8 +36,8 @@ export function functionTable(p: Profile, typeIndex: number, phase: string): Fun
   const rows = new Map<string, FunctionRow>();
   const rowFor = (fnId: number, line: number): FunctionRow => {
     const f = fnById.get(fnId);
-    const name = f ? st[Number(f.name)] ?? '' : '(unknown)';
-    const file = f ? st[Number(f.filename)] ?? '' : '';
+    const name = f ? (st[Number(f.name)] ?? '') : '(unknown)';
+    const file = f ? (st[Number(f.filename)] ?? '') : '';
     const key = `${name}\0${file}`;
     let r = rows.get(key);
     if (!r) {

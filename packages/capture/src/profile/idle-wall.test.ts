@@ -30,7 +30,10 @@ describe('restoreIdleWall', () => {
     expect(restoreIdleWall(p)).toBe(70_000_000);
     const wall = functionTable(p, 1, 'steady');
     // idle 70 ms of 100 ms: the event loop waited 70% of the time.
-    expect(wall.map((r) => [r.function, r.self])).toEqual([['(idle)', 70_000_000], ['handler', 30_000_000]]);
+    expect(wall.map((r) => [r.function, r.self])).toEqual([
+      ['(idle)', 70_000_000],
+      ['handler', 30_000_000],
+    ]);
     // CPU is left as measured.
     expect(p.sample.map((s) => Number(s.value[2]))).toEqual([25_000_000, 4_000_000, 1_000_000]);
     // A second call finds nothing left to restore.

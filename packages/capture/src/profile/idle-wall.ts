@@ -24,7 +24,8 @@ export function restoreIdleWall(p: Profile): number {
   const count = names.indexOf('samples');
   const wall = names.indexOf('wall');
   const period = Number(p.period);
-  const periodIsWallNs = p.periodType !== undefined && st[Number(p.periodType.type)] === 'wall' && st[Number(p.periodType.unit)] === 'nanoseconds';
+  const periodIsWallNs =
+    p.periodType !== undefined && st[Number(p.periodType.type)] === 'wall' && st[Number(p.periodType.unit)] === 'nanoseconds';
   if (count < 0 || wall < 0 || !periodIsWallNs || !(period > 0)) return 0;
   const idleFns = new Set(p.function.filter((f) => st[Number(f.name)] === IDLE_FRAME).map((f) => Number(f.id)));
   if (idleFns.size === 0) return 0;

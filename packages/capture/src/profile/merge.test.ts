@@ -18,8 +18,16 @@ describe('demangle', () => {
   });
 });
 
-interface Fn { id: number; name: string; line: number }
-interface Smp { stack: number[]; value: [number, number]; span?: string }
+interface Fn {
+  id: number;
+  name: string;
+  line: number;
+}
+interface Smp {
+  stack: number[];
+  value: [number, number];
+  span?: string;
+}
 
 /** A pprof built the way profilers write one: its own ids and its own string order. */
 function build(types: [string, string], fns: Fn[], samples: Smp[], timeNanos: number, durationNanos: number): Profile {
@@ -36,29 +44,61 @@ function build(types: [string, string], fns: Fn[], samples: Smp[], timeNanos: nu
     function: fns.map((f) => new PFunction({ id: f.id, name: st.dedup(f.name), filename: st.dedup('/srv/app.js'), startLine: f.line })),
     // One location per function, with the same id as the function (ids are each profile's own).
     location: fns.map((f) => new Location({ id: f.id, line: [new Line({ functionId: f.id, line: f.line + 1 })] })),
-    sample: samples.map((s) => new Sample({ locationId: s.stack, value: s.value,
-      label: s.span ? [new Label({ key: st.dedup('span_id'), str: st.dedup(s.span) })] : [] })),
+    sample: samples.map(
+      (s) =>
+        new Sample({
+          locationId: s.stack,
+          value: s.value,
+          label: s.span ? [new Label({ key: st.dedup('span_id'), str: st.dedup(s.span) })] : [],
+        }),
+    ),
   });
 }
 
 // Profile 1: main (id 1), work (id 2).
-const P1 = () => build(['cpu', 'nanoseconds'], [{ id: 1, name: 'main', line: 10 }, { id: 2, name: 'work', line: 20 }], [
-  { stack: [2, 1], value: [1, 10], span: 'a' },
-  { stack: [1], value: [2, 20] },
-], 1_000, 500);
+const P1 = () =>
+  build(
+    ['cpu', 'nanoseconds'],
+    [
+      { id: 1, name: 'main', line: 10 },
+      { id: 2, name: 'work', line: 20 },
+    ],
+    [
+      { stack: [2, 1], value: [1, 10], span: 'a' },
+      { stack: [1], value: [2, 20] },
+    ],
+    1_000,
+    500,
+  );
 // Profile 2: the same functions under other ids, work's name mangled by Pyroscope, and a new one.
-const P2 = () => build(['cpu', 'nanoseconds'], [{ id: 9, name: 'main', line: 10 }, { id: 7, name: './app.js:work:20', line: 20 }, { id: 3, name: 'other', line: 30 }], [
-  { stack: [7, 9], value: [3, 30], span: 'a' },
-  { stack: [7, 9], value: [1, 5], span: 'b' },
-  { stack: [3, 9], value: [1, 7] },
-], 1_200, 800);
+const P2 = () =>
+  build(
+    ['cpu', 'nanoseconds'],
+    [
+      { id: 9, name: 'main', line: 10 },
+      { id: 7, name: './app.js:work:20', line: 20 },
+      { id: 3, name: 'other', line: 30 },
+    ],
+    [
+      { stack: [7, 9], value: [3, 30], span: 'a' },
+      { stack: [7, 9], value: [1, 5], span: 'b' },
+      { stack: [3, 9], value: [1, 7] },
+    ],
+    1_200,
+    800,
+  );
 
 /** Each sample as `leaf<…<root|span:values`, sorted, names resolved through the merged tables. */
 function samplesOf(p: Profile): string[] {
   const st = p.stringTable.strings;
   const fn = new Map(p.function.map((f) => [Number(f.id), st[Number(f.name)]]));
   const loc = new Map(p.location.map((l) => [Number(l.id), fn.get(Number(l.line[0]!.functionId))]));
-  return p.sample.map((s) => `${s.locationId.map((id) => loc.get(Number(id))).join('<')}|${s.label.map((l) => st[Number(l.str)]).join(',')}:${s.value.map(Number).join(',')}`).sort();
+  return p.sample
+    .map(
+      (s) =>
+        `${s.locationId.map((id) => loc.get(Number(id))).join('<')}|${s.label.map((l) => st[Number(l.str)]).join(',')}:${s.value.map(Number).join(',')}`,
+    )
+    .sort();
 }
 
 describe('mergeProfiles', () => {

@@ -67,8 +67,15 @@ export class ProfileMerger {
       let id = this.fnIds.get(key);
       if (id === undefined) {
         id = this.out.function.length + 1;
-        this.out.function.push(new PFunction({ id, name: this.strings.dedup(name), systemName: this.strings.dedup(name),
-          filename: this.strings.dedup(file), startLine: Number(f.startLine) }));
+        this.out.function.push(
+          new PFunction({
+            id,
+            name: this.strings.dedup(name),
+            systemName: this.strings.dedup(name),
+            filename: this.strings.dedup(file),
+            startLine: Number(f.startLine),
+          }),
+        );
         this.fnIds.set(key, id);
       }
       fnMap.set(Number(f.id), id);
@@ -87,8 +94,19 @@ export class ProfileMerger {
     }
     for (const s of p.sample) {
       const locs = s.locationId.map((id) => locMap.get(Number(id)) ?? 0);
-      const labels = s.label.map((l) => ({ key: st[Number(l.key)] ?? '', str: st[Number(l.str)] ?? '', num: Number(l.num), unit: st[Number(l.numUnit)] ?? '' }));
-      const key = locs.join(',') + '|' + labels.map((l) => `${l.key}=${l.str}#${l.num}${l.unit}`).sort().join(',');
+      const labels = s.label.map((l) => ({
+        key: st[Number(l.key)] ?? '',
+        str: st[Number(l.str)] ?? '',
+        num: Number(l.num),
+        unit: st[Number(l.numUnit)] ?? '',
+      }));
+      const key =
+        locs.join(',') +
+        '|' +
+        labels
+          .map((l) => `${l.key}=${l.str}#${l.num}${l.unit}`)
+          .sort()
+          .join(',');
       const existing = this.samples.get(key);
       if (existing) {
         for (let i = 0; i < existing.value.length; i++) existing.value[i] = Number(existing.value[i]) + Number(s.value[i] ?? 0);
@@ -97,8 +115,15 @@ export class ProfileMerger {
       const sample = new Sample({
         locationId: locs,
         value: s.value.map(Number),
-        label: labels.map((l) => new Label({ key: this.strings.dedup(l.key), str: l.str ? this.strings.dedup(l.str) : 0,
-          num: l.num, numUnit: l.unit ? this.strings.dedup(l.unit) : 0 })),
+        label: labels.map(
+          (l) =>
+            new Label({
+              key: this.strings.dedup(l.key),
+              str: l.str ? this.strings.dedup(l.str) : 0,
+              num: l.num,
+              numUnit: l.unit ? this.strings.dedup(l.unit) : 0,
+            }),
+        ),
       });
       this.samples.set(key, sample);
       this.out.sample.push(sample);
@@ -113,7 +138,6 @@ export class ProfileMerger {
   }
 }
 
-
 /**
  * Merges profiles of the same sample types into one: equal functions, locations and strings
  * are stored once, samples with equal stacks and labels are summed, the time span covers all.
@@ -125,8 +149,10 @@ export function mergeProfiles(profiles: readonly Profile[]): Profile {
   const merger = new ProfileMerger(first);
   for (const p of profiles) {
     if (!merger.accepts(p)) {
-      throw new HeadroomError('E_PROFILE_MISMATCH',
-        `cannot merge a profile of sample types [${sampleTypeNames(p).join(', ')}] into [${sampleTypeNames(first).join(', ')}]`);
+      throw new HeadroomError(
+        'E_PROFILE_MISMATCH',
+        `cannot merge a profile of sample types [${sampleTypeNames(p).join(', ')}] into [${sampleTypeNames(first).join(', ')}]`,
+      );
     }
     merger.add(p);
   }

@@ -10,9 +10,7 @@ export const SPAN_ID_LABEL = 'span_id';
 
 /** What {@link profileOfSpans} found. */
 export type SpanSubProfile =
-  | { status: 'ok'; profile: Profile; samples: number; matchedSpans: string[] }
-  | { status: 'no-labels' }
-  | { status: 'no-match' };
+  { status: 'ok'; profile: Profile; samples: number; matchedSpans: string[] } | { status: 'no-labels' } | { status: 'no-match' };
 
 /**
  * The samples of `p` labelled with one of `spanIds` (compared case-insensitively), as a
@@ -24,16 +22,28 @@ export function profileOfSpans(p: Profile, spanIds: readonly string[]): SpanSubP
   if (keyIdx < 0) return { status: 'no-labels' };
   const wanted = new Set(spanIds.map((s) => s.toLowerCase()));
   const matched = new Set<string>();
-  const kept = p.sample.filter((s) => s.label.some((l) => {
-    if (Number(l.key) !== keyIdx) return false;
-    const id = (st[Number(l.str)] ?? '').toLowerCase();
-    if (!wanted.has(id)) return false;
-    matched.add(id);
-    return true;
-  }));
+  const kept = p.sample.filter((s) =>
+    s.label.some((l) => {
+      if (Number(l.key) !== keyIdx) return false;
+      const id = (st[Number(l.str)] ?? '').toLowerCase();
+      if (!wanted.has(id)) return false;
+      matched.add(id);
+      return true;
+    }),
+  );
   if (kept.length === 0) return { status: 'no-match' };
-  const profile = new Profile({ sampleType: p.sampleType, sample: kept, location: p.location, function: p.function,
-    mapping: p.mapping, stringTable: p.stringTable, timeNanos: p.timeNanos, durationNanos: p.durationNanos, period: p.period,
-    ...(p.periodType ? { periodType: p.periodType } : {}), defaultSampleType: p.defaultSampleType });
+  const profile = new Profile({
+    sampleType: p.sampleType,
+    sample: kept,
+    location: p.location,
+    function: p.function,
+    mapping: p.mapping,
+    stringTable: p.stringTable,
+    timeNanos: p.timeNanos,
+    durationNanos: p.durationNanos,
+    period: p.period,
+    ...(p.periodType ? { periodType: p.periodType } : {}),
+    defaultSampleType: p.defaultSampleType,
+  });
   return { status: 'ok', profile, samples: kept.length, matchedSpans: [...matched] };
 }

@@ -12,10 +12,19 @@ import type { ProfileRow } from '../profile/rows.ts';
 import type { RuntimeSample } from '../protocol.ts';
 import { CAPTURE_DEFAULTS, type CaptureResult, type SpanRow } from './types.ts';
 
-interface PhaseWindow { phase: string; measured: boolean; startMs: number; endMs: number | null }
+interface PhaseWindow {
+  phase: string;
+  measured: boolean;
+  startMs: number;
+  endMs: number | null;
+}
 
 /** Where a profile push came from, for attribution to a phase. */
-export interface PushMeta { phase: string | null; fromMs: number | null; untilMs: number | null }
+export interface PushMeta {
+  phase: string | null;
+  fromMs: number | null;
+  untilMs: number | null;
+}
 
 export class Collector {
   readonly spans: SpanRow[] = [];
@@ -41,7 +50,11 @@ export class Collector {
       this.warnedOnce.add(onceKey);
     }
     this.warnings.push(message);
-    try { this.onWarning?.(message); } catch { /* a throwing callback must not break the receiver */ }
+    try {
+      this.onWarning?.(message);
+    } catch {
+      /* a throwing callback must not break the receiver */
+    }
   }
 
   /** Marks the start of a phase (or of the gap between phases when `phase` is null). */
@@ -97,7 +110,11 @@ export class Collector {
   addRuntime(samples: RuntimeSample[]): void {
     for (const s of samples) {
       this.runtime.push(s);
-      try { this.onRuntime?.(s); } catch { /* ignore callback errors */ }
+      try {
+        this.onRuntime?.(s);
+      } catch {
+        /* ignore callback errors */
+      }
     }
   }
 
@@ -114,7 +131,7 @@ export class Collector {
       const names = sampleTypeNames(p);
       const types = interestingTypes(p);
       const kinds = types.map((i) => profileTypeName(names[i]!));
-      const kind = kinds.includes('cpu') ? 'cpu' : kinds.includes('heap') ? 'heap' : kinds[0] ?? 'profile';
+      const kind = kinds.includes('cpu') ? 'cpu' : kinds.includes('heap') ? 'heap' : (kinds[0] ?? 'profile');
       let file = `${phase.replace(/[^\w@.=-]+/g, '_')}.${kind}`;
       for (let i = 2; used.has(file); i++) file = `${file}-${i}`;
       used.add(file);
@@ -131,12 +148,26 @@ export class Collector {
       }
       for (const i of types) {
         const st = p.sampleType[i]!;
-        if (written) profiles.push({ phase, type: profileTypeName(names[i]!), path, sample_type: names[i]!,
-          unit: p.stringTable.strings[Number(st.unit)] ?? '', total: profileTotal(p, i) });
+        if (written)
+          profiles.push({
+            phase,
+            type: profileTypeName(names[i]!),
+            path,
+            sample_type: names[i]!,
+            unit: p.stringTable.strings[Number(st.unit)] ?? '',
+            total: profileTotal(p, i),
+          });
         functions.push(...functionTable(p, i, phase));
       }
     }
     if (this.droppedSpans > 0) this.warn(`${this.droppedSpans} spans were dropped over the ${CAPTURE_DEFAULTS.maxSpans} cap`);
-    return { profiles, functions, spans: this.spans, runtime: this.runtime, warnings: this.warnings, ...(artifactError ? { artifactError } : {}) };
+    return {
+      profiles,
+      functions,
+      spans: this.spans,
+      runtime: this.runtime,
+      warnings: this.warnings,
+      ...(artifactError ? { artifactError } : {}),
+    };
   }
 }

@@ -39,8 +39,14 @@ export class ControlChannel {
     // message replayed (see attach) and acks it. `waitForAgent` false skips the wait.
     if (this.clients.size === 0 && !waitForAgent) return Promise.resolve(false);
     return new Promise((resolve) => {
-      const t = setTimeout(() => { this.acks.delete(msg.seq); resolve(false); }, timeoutMs);
-      this.acks.set(msg.seq, () => { clearTimeout(t); resolve(true); });
+      const t = setTimeout(() => {
+        this.acks.delete(msg.seq);
+        resolve(false);
+      }, timeoutMs);
+      this.acks.set(msg.seq, () => {
+        clearTimeout(t);
+        resolve(true);
+      });
     });
   }
 

@@ -20,13 +20,17 @@ export class BadRequest extends Error {
 export class ByteBudget {
   used = 0;
   readonly max: number;
-  constructor(max: number) { this.max = max; }
+  constructor(max: number) {
+    this.max = max;
+  }
   take(n: number): boolean {
     if (this.used + n > this.max) return false;
     this.used += n;
     return true;
   }
-  give(n: number): void { this.used = Math.max(0, this.used - n); }
+  give(n: number): void {
+    this.used = Math.max(0, this.used - n);
+  }
 }
 
 /** Reads the whole body, answering 413 as soon as it passes `maxBytes` and 503 when `budget` is spent; the caller gives the body's bytes back. */
@@ -63,8 +67,16 @@ export function readBody(req: IncomingMessage, maxBytes: number, budget?: ByteBu
       }
       chunks.push(c);
     });
-    req.on('end', () => { if (!failed) resolve(Buffer.concat(chunks)); });
-    req.on('error', (e) => { if (!failed) { failed = true; budget?.give(size); reject(e); } });
+    req.on('end', () => {
+      if (!failed) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', (e) => {
+      if (!failed) {
+        failed = true;
+        budget?.give(size);
+        reject(e);
+      }
+    });
   });
 }
 

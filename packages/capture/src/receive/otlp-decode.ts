@@ -41,26 +41,61 @@ function keyValues(kvs: WireField[]): Record<string, Value> {
 }
 
 function spanFromProto(buf: Uint8Array, service: string): SpanRow {
-  let traceId = '', spanId = '', parent = '', name = '', kind = 0, start = 0n, end = 0n, status = 0;
+  let traceId = '',
+    spanId = '',
+    parent = '',
+    name = '',
+    kind = 0,
+    start = 0n,
+    end = 0n,
+    status = 0;
   const attrs: WireField[] = [];
   for (const f of fields(buf)) {
     switch (f.field) {
-      case 1: traceId = hex(f.bytes); break;
-      case 2: spanId = hex(f.bytes); break;
-      case 4: parent = hex(f.bytes); break;
-      case 5: name = str(f); break;
-      case 6: kind = Number(f.int); break;
-      case 7: start = f.int; break;
-      case 8: end = f.int; break;
-      case 9: attrs.push(f); break;
-      case 15: for (const s of fields(f.bytes)) if (s.field === 3) status = Number(s.int); break;
+      case 1:
+        traceId = hex(f.bytes);
+        break;
+      case 2:
+        spanId = hex(f.bytes);
+        break;
+      case 4:
+        parent = hex(f.bytes);
+        break;
+      case 5:
+        name = str(f);
+        break;
+      case 6:
+        kind = Number(f.int);
+        break;
+      case 7:
+        start = f.int;
+        break;
+      case 8:
+        end = f.int;
+        break;
+      case 9:
+        attrs.push(f);
+        break;
+      case 15:
+        for (const s of fields(f.bytes)) if (s.field === 3) status = Number(s.int);
+        break;
     }
   }
   return row(traceId, spanId, parent, name, kind, start, end, status, keyValues(attrs), service);
 }
 
-function row(traceId: string, spanId: string, parent: string, name: string, kind: number, start: bigint, end: bigint,
-  status: number, attributes: Record<string, Value>, service: string): SpanRow {
+function row(
+  traceId: string,
+  spanId: string,
+  parent: string,
+  name: string,
+  kind: number,
+  start: bigint,
+  end: bigint,
+  status: number,
+  attributes: Record<string, Value>,
+  service: string,
+): SpanRow {
   if (!/^[0-9a-f]{32}$/.test(traceId) || !/^[0-9a-f]{16}$/.test(spanId)) throw new WireError(`span "${name}" has invalid trace or span id`);
   return {
     trace_id: traceId,
@@ -97,7 +132,10 @@ export function decodeTracesProto(buf: Uint8Array, defaultService: string): Span
   return spans;
 }
 
-interface JsonKv { key?: unknown; value?: unknown }
+interface JsonKv {
+  key?: unknown;
+  value?: unknown;
+}
 
 function jsonValue(v: unknown): Value {
   if (v === null || typeof v !== 'object') return null;
@@ -145,10 +183,20 @@ export function decodeTracesJson(text: string, defaultService: string): SpanRow[
     for (const ss of arr(rs?.['scopeSpans']) as Record<string, unknown>[]) {
       for (const s of arr(ss?.['spans']) as Record<string, unknown>[]) {
         const status = (s['status'] as { code?: unknown } | undefined)?.code;
-        spans.push(row(String(s['traceId'] ?? '').toLowerCase(), String(s['spanId'] ?? '').toLowerCase(),
-          String(s['parentSpanId'] ?? '').toLowerCase(), String(s['name'] ?? ''), enumNumber(s['kind'], 'SPAN_KIND_', KINDS),
-          nanos(s['startTimeUnixNano']), nanos(s['endTimeUnixNano']), enumNumber(status, 'STATUS_CODE_', STATUS),
-          jsonAttributes(s['attributes']), service));
+        spans.push(
+          row(
+            String(s['traceId'] ?? '').toLowerCase(),
+            String(s['spanId'] ?? '').toLowerCase(),
+            String(s['parentSpanId'] ?? '').toLowerCase(),
+            String(s['name'] ?? ''),
+            enumNumber(s['kind'], 'SPAN_KIND_', KINDS),
+            nanos(s['startTimeUnixNano']),
+            nanos(s['endTimeUnixNano']),
+            enumNumber(status, 'STATUS_CODE_', STATUS),
+            jsonAttributes(s['attributes']),
+            service,
+          ),
+        );
       }
     }
   }

@@ -12,7 +12,12 @@ import type { PushMeta } from './collector.ts';
 import { CAPTURE_DEFAULTS } from './types.ts';
 
 /** A decoded push: its profile and what tells which phase it belongs to. */
-export interface IngestPush { app: string; tags: Record<string, string>; meta: PushMeta; profile: Profile }
+export interface IngestPush {
+  app: string;
+  tags: Record<string, string>;
+  meta: PushMeta;
+  profile: Profile;
+}
 
 /** Splits `app{k=v,k2=v2}` into the app name and its tags. */
 export function parseAppName(name: string): { app: string; tags: Record<string, string> } {
@@ -26,7 +31,11 @@ export function parseAppName(name: string): { app: string; tags: Record<string, 
 }
 
 function safeDecode(v: string): string {
-  try { return decodeURIComponent(v); } catch { return v; }
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v;
+  }
 }
 
 function epochMs(v: string | null): number | null {
@@ -48,7 +57,10 @@ export function profileFromFolded(text: string, units: string, sampleRate: numbe
   const scale = cpu && sampleRate > 0 ? 1e9 / sampleRate : 1;
   for (const line of text.split('\n')) {
     const m = /^(.*\S)\s+(\d+)\s*$/.exec(line);
-    if (!m) { if (line.trim()) throw new BadRequest(400, 'folded line without a trailing count'); continue; }
+    if (!m) {
+      if (line.trim()) throw new BadRequest(400, 'folded line without a trailing count');
+      continue;
+    }
     const frames = m[1]!.split(';').reverse();
     const locs = frames.map((name) => {
       let id = fnIds.get(name);
@@ -91,6 +103,14 @@ export function decodeIngest(url: URL, contentType: string, body: Buffer): Inges
   } else {
     throw new BadRequest(415, `format "${format}" is not supported; send pprof or folded`);
   }
-  return { app, tags, profile,
-    meta: { phase: tags['phase'] ? safeDecode(tags['phase']) : null, fromMs: epochMs(url.searchParams.get('from')), untilMs: epochMs(url.searchParams.get('until')) } };
+  return {
+    app,
+    tags,
+    profile,
+    meta: {
+      phase: tags['phase'] ? safeDecode(tags['phase']) : null,
+      fromMs: epochMs(url.searchParams.get('from')),
+      untilMs: epochMs(url.searchParams.get('until')),
+    },
+  };
 }

@@ -23,16 +23,23 @@ function post(url: string, path: string, bytes: number): Promise<{ status: numbe
   return new Promise((resolve) => {
     const s = connect(Number(port), '127.0.0.1');
     let head = '';
-    s.on('data', (d) => { head += d.toString('latin1'); });
+    s.on('data', (d) => {
+      head += d.toString('latin1');
+    });
     s.on('error', () => {});
     s.on('close', () => resolve({ status: Number(/^HTTP\/1\.1 (\d+)/.exec(head)?.[1] ?? 0), head }));
-    s.write(`POST ${path} HTTP/1.1\r\nhost: x\r\ncontent-type: application/x-protobuf\r\ncontent-length: ${bytes}\r\nconnection: close\r\n\r\n`);
+    s.write(
+      `POST ${path} HTTP/1.1\r\nhost: x\r\ncontent-type: application/x-protobuf\r\ncontent-length: ${bytes}\r\nconnection: close\r\n\r\n`,
+    );
     const chunk = Buffer.alloc(MiB, 7);
     let sent = 0;
     const pump = (): void => {
       while (sent < bytes && !s.destroyed) {
         sent += MiB;
-        if (!s.write(chunk)) { s.once('drain', pump); return; }
+        if (!s.write(chunk)) {
+          s.once('drain', pump);
+          return;
+        }
       }
     };
     pump();
@@ -47,7 +54,9 @@ describe('receiver limits', () => {
     const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
     const base = rss();
     let peak = base;
-    const sampler = setInterval(() => { peak = Math.max(peak, rss()); }, 5);
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, rss());
+    }, 5);
     const results = await Promise.all(Array.from({ length: 12 }, () => post(url, '/v1/traces', 31 * MiB)));
     clearInterval(sampler);
     child.kill();
@@ -57,7 +66,9 @@ describe('receiver limits', () => {
   it('12 concurrent 31 MiB bodies: the receiving process grows by the budget, not by 12 bodies; beyond it 503 with Retry-After', async () => {
     const capped = await barrage(CAPTURE_DEFAULTS.maxReceivingBytes);
     const uncapped = await barrage(Number.MAX_SAFE_INTEGER);
-    console.log(`RSS growth of the receiving process: ${capped.growthMiB.toFixed(0)} MiB with the 64 MiB budget (statuses ${capped.statuses.join(' ')}), ${uncapped.growthMiB.toFixed(0)} MiB without`);
+    console.log(
+      `RSS growth of the receiving process: ${capped.growthMiB.toFixed(0)} MiB with the 64 MiB budget (statuses ${capped.statuses.join(' ')}), ${uncapped.growthMiB.toFixed(0)} MiB without`,
+    );
     // Refused ones get 503 (or see the reset that follows it while still sending).
     expect(capped.statuses.filter((s) => s !== 400).length).toBeGreaterThanOrEqual(1);
     expect(capped.statuses.every((s) => s === 400 || s === 503 || s === 0)).toBe(true);
@@ -69,13 +80,21 @@ describe('receiver limits', () => {
 
   it("the control endpoints answer only the run's token", async () => {
     const warnings: string[] = [];
-    const r = await startReceivers({ collector: new Collector((m) => warnings.push(m)), control: new ControlChannel(), serviceName: 's', token: 'run-secret' });
+    const r = await startReceivers({
+      collector: new Collector((m) => warnings.push(m)),
+      control: new ControlChannel(),
+      serviceName: 's',
+      token: 'run-secret',
+    });
     const hello = JSON.stringify({ type: 'warning', message: 'intruder' });
     const anon = await fetch(`${r.url}/agent`, { method: 'POST', body: hello });
     expect(anon.status).toBe(401);
     const wrong = await fetch(`${r.url}/control?token=guess`);
     expect(wrong.status).toBe(401);
-    const own = await fetch(`${r.url}/agent?token=run-secret`, { method: 'POST', body: JSON.stringify({ type: 'warning', message: 'from the agent' }) });
+    const own = await fetch(`${r.url}/agent?token=run-secret`, {
+      method: 'POST',
+      body: JSON.stringify({ type: 'warning', message: 'from the agent' }),
+    });
     expect(own.status).toBe(204);
     const stream = await fetch(`${r.url}/control?token=run-secret`);
     expect(stream.status).toBe(200);

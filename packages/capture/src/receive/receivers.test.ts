@@ -16,13 +16,20 @@ import type { CaptureSession } from './types.ts';
 
 const CLIENT = fileURLToPath(new URL('../../test/fixtures/foreign-client.ts', import.meta.url));
 const dirs: string[] = [];
-afterAll(async () => { for (const d of dirs) await rm(d, { recursive: true, force: true }); });
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
 
 async function session(warnings: string[]): Promise<CaptureSession> {
   const dir = await mkdtemp(join(tmpdir(), 'headroom-receivers-'));
   dirs.push(dir);
-  return startCapture({ runId: 'r', artifactsDir: dir, serviceName: 'unknown-service',
-    capture: { cpu: false, heap: false, traces: null, runtime: false }, onWarning: (m) => warnings.push(m) });
+  return startCapture({
+    runId: 'r',
+    artifactsDir: dir,
+    serviceName: 'unknown-service',
+    capture: { cpu: false, heap: false, traces: null, runtime: false },
+    onWarning: (m) => warnings.push(m),
+  });
 }
 
 describe('receivers', () => {
@@ -67,9 +74,14 @@ describe('receivers', () => {
     const dir = await mkdtemp(join(tmpdir(), 'headroom-receivers-'));
     dirs.push(dir);
     const warnings: string[] = [];
-    const s = await startCapture({ runId: 'r', artifactsDir: dir, serviceName: 'svc', onWarning: (m) => warnings.push(m),
+    const s = await startCapture({
+      runId: 'r',
+      artifactsDir: dir,
+      serviceName: 'svc',
+      onWarning: (m) => warnings.push(m),
       capture: { cpu: false, heap: false, traces: null, runtime: false },
-      forward: { pyroscopeUrl: upstream.receivers.pyroscope, otlpEndpoint: upstream.receivers.otlp } });
+      forward: { pyroscopeUrl: upstream.receivers.pyroscope, otlpEndpoint: upstream.receivers.otlp },
+    });
     await s.setPhase('steady', true);
     const traceId = '1af7651916cd43dd8448eb211c80319c';
     await promisify(execFile)(process.execPath, [CLIENT, s.receivers.otlp, traceId], { timeout: 30_000 });
@@ -86,7 +98,8 @@ describe('receivers', () => {
     const s = await session(warnings);
     await s.setPhase('steady', true);
     const url = s.receivers.otlp;
-    const post = (path: string, body: string | Uint8Array, type: string) => fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
+    const post = (path: string, body: string | Uint8Array, type: string) =>
+      fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
     expect((await post('/v1/traces', new Uint8Array([0x0a, 0xff, 0xff, 0xff]), 'application/x-protobuf')).status).toBe(400);
     expect((await post('/v1/traces', '{"resourceSpans": 3', 'application/json')).status).toBe(400);
     expect((await post('/v1/traces', 'hello', 'text/plain')).status).toBe(415);
@@ -94,14 +107,26 @@ describe('receivers', () => {
     expect((await post('/ingest?format=pprof', new Uint8Array([1]), 'application/octet-stream')).status).toBe(400);
     expect((await post('/ingest?name=x&format=jfr', new Uint8Array([1]), 'application/octet-stream')).status).toBe(415);
     expect((await post('/ingest?name=x', 'no count here', 'text/plain')).status).toBe(400);
-    expect((await post('/v1/traces', new Uint8Array([1, 2, 3]), 'application/x-protobuf').then((r) => r.status))).toBe(400);
+    expect(await post('/v1/traces', new Uint8Array([1, 2, 3]), 'application/x-protobuf').then((r) => r.status)).toBe(400);
     // 33 MiB, streamed without a content-length: cut off at 32 MiB with 413.
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+      const req = request(`${url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
       req.on('error', reject);
       const chunk = Buffer.alloc(1024 * 1024, 0x0a);
       let i = 0;
-      const write = () => { while (i < 33) { i++; if (!req.write(chunk)) { req.once('drain', write); return; } } req.end(); };
+      const write = () => {
+        while (i < 33) {
+          i++;
+          if (!req.write(chunk)) {
+            req.once('drain', write);
+            return;
+          }
+        }
+        req.end();
+      };
       write();
     });
     expect(status).toBe(413);

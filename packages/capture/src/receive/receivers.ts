@@ -15,7 +15,10 @@ import type { AgentMessage } from '../protocol.ts';
 import { CAPTURE_DEFAULTS } from './types.ts';
 
 /** Where to forward what is received, as well as keeping it. */
-export interface ForwardTargets { pyroscopeUrl?: string; otlpTracesUrl?: string }
+export interface ForwardTargets {
+  pyroscopeUrl?: string;
+  otlpTracesUrl?: string;
+}
 
 export interface ReceiversOptions {
   collector: Collector;
@@ -64,8 +67,15 @@ export async function startReceivers(opts: ReceiversOptions): Promise<Receivers>
       const v = req.headers[h];
       if (typeof v === 'string') headers[h] = v;
     }
-    const p = fetch(target, { method: 'POST', headers, body: new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength), signal: AbortSignal.timeout(10_000) })
-      .then((r) => { if (!r.ok) collector.warn(`forwarding ${what} to ${target} failed: HTTP ${r.status}`, `fwd-${what}-${r.status}`); })
+    const p = fetch(target, {
+      method: 'POST',
+      headers,
+      body: new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength),
+      signal: AbortSignal.timeout(10_000),
+    })
+      .then((r) => {
+        if (!r.ok) collector.warn(`forwarding ${what} to ${target} failed: HTTP ${r.status}`, `fwd-${what}-${r.status}`);
+      })
       .catch((e: Error) => collector.warn(`forwarding ${what} to ${target} failed: ${e.message}`, `fwd-${what}`))
       .finally(() => inflight.delete(p));
     inflight.add(p);
@@ -106,7 +116,11 @@ export async function startReceivers(opts: ReceiversOptions): Promise<Receivers>
   const agent = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const raw = await readBody(req, 1024 * 1024);
     let msg: AgentMessage;
-    try { msg = JSON.parse(raw.toString('utf8')) as AgentMessage; } catch { throw new BadRequest(400, 'agent message is not JSON'); }
+    try {
+      msg = JSON.parse(raw.toString('utf8')) as AgentMessage;
+    } catch {
+      throw new BadRequest(400, 'agent message is not JSON');
+    }
     if (msg.type === 'hello') control.agent = { pid: msg.pid, node: msg.node, profiling: msg.profiling, tracing: msg.tracing };
     else if (msg.type === 'ack') control.ack(msg.seq);
     else if (msg.type === 'runtime' && Array.isArray(msg.samples)) collector.addRuntime(msg.samples);
@@ -123,22 +137,39 @@ export async function startReceivers(opts: ReceiversOptions): Promise<Receivers>
     else if (route === 'POST /v1/metrics' || route === 'POST /v1/logs') {
       // Accepted and dropped, so SDKs configured with one endpoint for all signals stay quiet.
       work = body(req).then(() => send(res, 200, '{}', 'application/json'));
-    } else if ((route === 'GET /control' || route === 'POST /agent') && opts.token !== undefined && url.searchParams.get('token') !== opts.token) {
+    } else if (
+      (route === 'GET /control' || route === 'POST /agent') &&
+      opts.token !== undefined &&
+      url.searchParams.get('token') !== opts.token
+    ) {
       req.resume();
       collector.warn(`receiver refused ${route} without this run's token (another local process?)`, `token-${route}`);
-      send(res, 401, 'this endpoint is for the run\'s own capture agent');
+      send(res, 401, "this endpoint is for the run's own capture agent");
       return;
-    } else if (route === 'GET /control') { control.attach(res); return; }
-    else if (route === 'POST /agent') work = agent(req, res);
-    else if (route === 'GET /health') { send(res, 200, 'ok'); return; }
-    else { req.resume(); send(res, 404, `no route ${route}`); return; }
-    work.catch((e: Error) => {
-      const status = e instanceof BadRequest ? e.status : 500;
-      collector.warn(`receiver rejected ${route}: ${status} ${e.message}`, `reject-${route}-${status}`);
-      if (status === 413 || status === 503) res.setHeader('connection', 'close');
-      if (status === 503) res.setHeader('retry-after', '1');
-      send(res, status, e.message);
-    }).finally(() => { budget.give(held.get(req) ?? 0); held.delete(req); });
+    } else if (route === 'GET /control') {
+      control.attach(res);
+      return;
+    } else if (route === 'POST /agent') work = agent(req, res);
+    else if (route === 'GET /health') {
+      send(res, 200, 'ok');
+      return;
+    } else {
+      req.resume();
+      send(res, 404, `no route ${route}`);
+      return;
+    }
+    work
+      .catch((e: Error) => {
+        const status = e instanceof BadRequest ? e.status : 500;
+        collector.warn(`receiver rejected ${route}: ${status} ${e.message}`, `reject-${route}-${status}`);
+        if (status === 413 || status === 503) res.setHeader('connection', 'close');
+        if (status === 503) res.setHeader('retry-after', '1');
+        send(res, status, e.message);
+      })
+      .finally(() => {
+        budget.give(held.get(req) ?? 0);
+        held.delete(req);
+      });
   });
   server.on('clientError', (_e, socket) => socket.destroy());
   server.keepAliveTimeout = 30_000;
@@ -149,11 +180,14 @@ export async function startReceivers(opts: ReceiversOptions): Promise<Receivers>
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    pending: async () => { await Promise.all([...inflight]); },
-    close: () => new Promise<void>((resolve) => {
-      control.close();
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    pending: async () => {
+      await Promise.all([...inflight]);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        control.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

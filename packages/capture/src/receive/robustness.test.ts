@@ -30,7 +30,10 @@ function startSut(args: string[], env: Record<string, string>): Promise<number> 
   const child = spawn(process.execPath, [...args, FIXTURE], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d) => { const m = /listening (\d+)/.exec(String(d)); if (m) resolve(Number(m[1])); });
+    child.stdout!.on('data', (d) => {
+      const m = /listening (\d+)/.exec(String(d));
+      if (m) resolve(Number(m[1]));
+    });
     child.on('exit', (code) => reject(new Error(`SUT exited with ${code}`)));
   });
 }
@@ -43,8 +46,13 @@ const waitFor = async (cond: () => boolean, ms = 10_000) => {
 describe('robustness', () => {
   it('an agent that cannot load: the SUT serves and the runner gets a warning', async () => {
     const warnings: string[] = [];
-    const session = await startCapture({ runId: 'r', artifactsDir: await tempDir(), serviceName: 's',
-      capture: { cpu: true, heap: false, traces: { sample: 1 }, runtime: true }, onWarning: (m) => warnings.push(m) });
+    const session = await startCapture({
+      runId: 'r',
+      artifactsDir: await tempDir(),
+      serviceName: 's',
+      capture: { cpu: true, heap: false, traces: { sample: 1 }, runtime: true },
+      onWarning: (m) => warnings.push(m),
+    });
     // The entry point alone, without the modules it imports: the dynamic import fails.
     const lonely = join(await tempDir(), 'agent.ts');
     await copyFile(fileURLToPath(new URL('../agent/agent.ts', import.meta.url)), lonely);
@@ -61,8 +69,13 @@ describe('robustness', () => {
 
   it('a profiler that breaks: a warning, and traces and the SUT carry on', async () => {
     const warnings: string[] = [];
-    const session = await startCapture({ runId: 'r', artifactsDir: await tempDir(), serviceName: 's',
-      capture: { cpu: true, heap: false, traces: { sample: 1 }, runtime: false }, onWarning: (m) => warnings.push(m) });
+    const session = await startCapture({
+      runId: 'r',
+      artifactsDir: await tempDir(),
+      serviceName: 's',
+      capture: { cpu: true, heap: false, traces: { sample: 1 }, runtime: false },
+      onWarning: (m) => warnings.push(m),
+    });
     // An impossible sampling interval makes the native profiler refuse to start.
     const config = JSON.parse(session.env['HEADROOM_CAPTURE']!) as Record<string, unknown>;
     const env = { ...session.env, HEADROOM_CAPTURE: JSON.stringify({ ...config, wallIntervalMicros: -5 }) };
@@ -80,11 +93,18 @@ describe('robustness', () => {
     const runner = spawn(process.execPath, [RUNNER, await tempDir()], { stdio: ['pipe', 'pipe', 'inherit'] });
     children.push(runner);
     let out = '';
-    const line = (re: RegExp) => new Promise<string>((resolve) => {
-      const check = () => { const m = re.exec(out); if (m) resolve(m[0]); };
-      runner.stdout!.on('data', (d) => { out += String(d); check(); });
-      check();
-    });
+    const line = (re: RegExp) =>
+      new Promise<string>((resolve) => {
+        const check = () => {
+          const m = re.exec(out);
+          if (m) resolve(m[0]);
+        };
+        runner.stdout!.on('data', (d) => {
+          out += String(d);
+          check();
+        });
+        check();
+      });
     const session = JSON.parse(await line(/^\{.*\}$/m)) as { nodeArgs: string[]; env: Record<string, string> };
     const port = await startSut(session.nodeArgs, session.env);
     runner.stdin!.write('go\n');
@@ -94,7 +114,10 @@ describe('robustness', () => {
     // Profiling keeps running and its uploads now fail; the SUT must not notice.
     const end = Date.now() + 2500;
     let n = 0;
-    while (Date.now() < end) { expect(await get(port)).toBe(200); n++; }
+    while (Date.now() < end) {
+      expect(await get(port)).toBe(200);
+      n++;
+    }
     expect(n).toBeGreaterThan(10);
   }, 30_000);
 });

@@ -43,7 +43,8 @@ async function drive(port: number, ms: number, traceId: string): Promise<number>
   let n = 0;
   const worker = async () => {
     while (Date.now() < end) {
-      const headers: Record<string, string> = n % 5 === 0 ? { traceparent: `00-${traceId}-${(n + 1).toString(16).padStart(16, '0')}-01` } : {};
+      const headers: Record<string, string> =
+        n % 5 === 0 ? { traceparent: `00-${traceId}-${(n + 1).toString(16).padStart(16, '0')}-01` } : {};
       n++;
       const r = await fetch(`http://127.0.0.1:${port}/report`, { headers });
       await r.text();
@@ -56,7 +57,10 @@ async function drive(port: number, ms: number, traceId: string): Promise<number>
 /** A traced request to a route that never answers, given up by the client after 100 ms. */
 async function abandon(port: number, traceId: string): Promise<void> {
   const ac = new AbortController();
-  const gone = fetch(`http://127.0.0.1:${port}/hang`, { signal: ac.signal, headers: { traceparent: `00-${traceId}-00000000000000aa-01` } }).catch(() => undefined);
+  const gone = fetch(`http://127.0.0.1:${port}/hang`, {
+    signal: ac.signal,
+    headers: { traceparent: `00-${traceId}-00000000000000aa-01` },
+  }).catch(() => undefined);
   await new Promise((r) => setTimeout(r, 100));
   ac.abort();
   await gone;
@@ -75,9 +79,12 @@ describe('capture end to end', () => {
     const dir = await mkdtemp(join(tmpdir(), 'headroom-capture-'));
     dirs.push(dir);
     const session = await startCapture({
-      runId: 'test-run', artifactsDir: dir, serviceName: 'fixture',
+      runId: 'test-run',
+      artifactsDir: dir,
+      serviceName: 'fixture',
       capture: { cpu: true, heap: true, traces: { sample: 0.01 }, runtime: true },
-      onWarning: (m) => warnings.push(m), onRuntimeSample: (s) => runtimeSeen.push(s.second_epoch),
+      onWarning: (m) => warnings.push(m),
+      onRuntimeSample: (s) => runtimeSeen.push(s.second_epoch),
     });
     expect(session.nodeArgs[0]).toBe('--import');
     expect(session.receivers.otlp).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -103,7 +110,11 @@ describe('capture end to end', () => {
     const bytes = await readFile(cpu.path);
     expect([bytes[0], bytes[1]]).toEqual([0x1f, 0x8b]);
     const profile = decodePprof(bytes);
-    const top = functionTable(profile, profile.sampleType.findIndex((t) => profile.stringTable.strings[Number(t.type)] === 'cpu'), 'steady');
+    const top = functionTable(
+      profile,
+      profile.sampleType.findIndex((t) => profile.stringTable.strings[Number(t.type)] === 'cpu'),
+      'steady',
+    );
     expect(top.slice(0, 3).map((r) => r.function)).toContain('heavyReport');
     const rows = result.functions.filter((r) => r.type === 'cpu' && r.phase === 'steady').sort((a, b) => b.self - a.self);
     expect(rows.slice(0, 3).map((r) => r.function)).toContain('heavyReport');
@@ -160,6 +171,8 @@ describe('capture end to end', () => {
     // Every kept sample carries the span_id of one of the trace's spans.
     const st = joined.profile.stringTable.strings;
     const wanted = new Set(ids);
-    expect(joined.profile.sample.every((smp) => smp.label.some((l) => st[Number(l.key)] === 'span_id' && wanted.has(st[Number(l.str)] ?? '')))).toBe(true);
+    expect(
+      joined.profile.sample.every((smp) => smp.label.some((l) => st[Number(l.key)] === 'span_id' && wanted.has(st[Number(l.str)] ?? ''))),
+    ).toBe(true);
   });
 });

@@ -37,8 +37,16 @@ export async function startCapture(options: CaptureOptions): Promise<CaptureSess
   const traceSample = capture.traces ? capture.traces.sample : null;
   const agentWanted = capture.cpu || capture.heap || traceSample !== null || capture.runtime;
   const agentConfig: AgentConfig = {
-    url, token, runId: options.runId, serviceName: options.serviceName, cpu: capture.cpu, heap: capture.heap, traceSample,
-    runtime: capture.runtime, flushIntervalMs: CAPTURE_DEFAULTS.flushIntervalMs, wallIntervalMicros: CAPTURE_DEFAULTS.wallIntervalMicros,
+    url,
+    token,
+    runId: options.runId,
+    serviceName: options.serviceName,
+    cpu: capture.cpu,
+    heap: capture.heap,
+    traceSample,
+    runtime: capture.runtime,
+    flushIntervalMs: CAPTURE_DEFAULTS.flushIntervalMs,
+    wallIntervalMicros: CAPTURE_DEFAULTS.wallIntervalMicros,
   };
   const env: Record<string, string> = {};
   if (agentWanted) env['HEADROOM_CAPTURE'] = JSON.stringify(agentConfig);
@@ -76,17 +84,22 @@ export async function startCapture(options: CaptureOptions): Promise<CaptureSess
       const acked = await control.send({ type: 'phase', phase, measured }, CAPTURE_DEFAULTS.phaseAckTimeoutMs, !agentMissing);
       if (!acked && control.connected === 0) agentMissing = true;
       if (!acked && phase !== null && measured && (capture.cpu || capture.heap)) {
-        collector.warn(control.connected === 0
-          ? 'capture agent is not connected: the SUT is not Node started with session.nodeArgs, or the agent failed; only data pushed by the SUT itself is captured'
-          : `capture agent did not confirm phase "${phase}" within ${CAPTURE_DEFAULTS.phaseAckTimeoutMs} ms; its profile may start late`,
-        control.connected === 0 ? 'agent-missing' : undefined);
+        collector.warn(
+          control.connected === 0
+            ? 'capture agent is not connected: the SUT is not Node started with session.nodeArgs, or the agent failed; only data pushed by the SUT itself is captured'
+            : `capture agent did not confirm phase "${phase}" within ${CAPTURE_DEFAULTS.phaseAckTimeoutMs} ms; its profile may start late`,
+          control.connected === 0 ? 'agent-missing' : undefined,
+        );
       }
     },
     finish() {
       finished ??= (async () => {
         if (agentWanted && control.connected > 0) {
           const ok = await control.send({ type: 'finish' }, CAPTURE_DEFAULTS.finishTimeoutMs);
-          if (!ok) collector.warn(`capture agent did not flush within ${CAPTURE_DEFAULTS.finishTimeoutMs} ms; the last profiles or spans may be missing`);
+          if (!ok)
+            collector.warn(
+              `capture agent did not flush within ${CAPTURE_DEFAULTS.finishTimeoutMs} ms; the last profiles or spans may be missing`,
+            );
         }
         collector.setPhase(null, false);
         await receivers.pending();
@@ -99,10 +112,12 @@ export async function startCapture(options: CaptureOptions): Promise<CaptureSess
         }
         if (capture.cpu) {
           for (const phase of measuredPhases) {
-            if (!result.profiles.some((p) => p.phase === phase && p.type === 'cpu')) collector.warn(`no CPU profile was received for phase "${phase}"`);
+            if (!result.profiles.some((p) => p.phase === phase && p.type === 'cpu'))
+              collector.warn(`no CPU profile was received for phase "${phase}"`);
           }
         }
-        if (collector.droppedPushes > 0) collector.warn(`${collector.droppedPushes} profile pushes fell outside any measured phase and were dropped`);
+        if (collector.droppedPushes > 0)
+          collector.warn(`${collector.droppedPushes} profile pushes fell outside any measured phase and were dropped`);
         return result;
       })();
       return finished;

@@ -8,10 +8,23 @@ export interface BenchCommandOptions {
 }
 
 /** `headroom bench <file>`: pinned, interleaved, fresh-process repetitions, stored raw. */
-export async function benchCommand(file: string, db: string, out: Output, signal: AbortSignal, options: BenchCommandOptions = {}): Promise<number> {
-  const r = await runBenchFile(file, { db, signal, profile: options.profile ?? false, progress: out.tty && !out.json, log: (l) => out.log(l) });
+export async function benchCommand(
+  file: string,
+  db: string,
+  out: Output,
+  signal: AbortSignal,
+  options: BenchCommandOptions = {},
+): Promise<number> {
+  const r = await runBenchFile(file, {
+    db,
+    signal,
+    profile: options.profile ?? false,
+    progress: out.tty && !out.json,
+    log: (l) => out.log(l),
+  });
   if (r.profilesDir) out.log(`CPU profiles (V8 .cpuprofile: Chrome DevTools, speedscope) in ${r.profilesDir}`);
-  if (out.json) out.resultJson({ runId: r.runId, bench: r.bench, status: r.status, cpus: r.cpus, tasks: r.tasks, warnings: r.warnings, db });
+  if (out.json)
+    out.resultJson({ runId: r.runId, bench: r.bench, status: r.status, cpus: r.cpus, tasks: r.tasks, warnings: r.warnings, db });
   else out.result(formatBenchSummary({ runId: r.runId, name: r.bench, status: r.status, tasks: r.tasks, db }));
   return r.exitCode;
 }

@@ -19,11 +19,27 @@ export interface CheckCommandOptions {
 }
 
 /** `headroom check <scenario>`: the pre-release check a CI pipeline runs. */
-export async function checkCommand(file: string, db: string, out: Output, signal: AbortSignal, urgent: AbortSignal, o: CheckCommandOptions): Promise<number> {
+export async function checkCommand(
+  file: string,
+  db: string,
+  out: Output,
+  signal: AbortSignal,
+  urgent: AbortSignal,
+  o: CheckCommandOptions,
+): Promise<number> {
   const started = new Date();
   const outcome = await runCheck(file, {
-    db, signal, urgent, log: out.log, repeat: o.repeat, requireBaseline: o.requireBaseline, maxChange: o.maxChange, noiseFloor: o.noiseFloor, alpha: o.alpha,
-    ...(o.baseline === undefined ? {} : { baseline: o.baseline }), ...(o.runs ? { runs: o.runs } : {}),
+    db,
+    signal,
+    urgent,
+    log: out.log,
+    repeat: o.repeat,
+    requireBaseline: o.requireBaseline,
+    maxChange: o.maxChange,
+    noiseFloor: o.noiseFloor,
+    alpha: o.alpha,
+    ...(o.baseline === undefined ? {} : { baseline: o.baseline }),
+    ...(o.runs ? { runs: o.runs } : {}),
     sinks: () => (out.tty && !out.json ? [new ProgressSink()] : []),
   });
   const seconds = (Date.now() - started.getTime()) / 1000;

@@ -1,9 +1,26 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ExitCode, UsageError, parsePercent } from '@headroom/core';
-import { benchRepSamples, comparabilityProblems, compareSets, loadRunSamples, parseSampleFile, regressionGate, type Regression, type SampleSet } from '@headroom/analysis';
+import {
+  benchRepSamples,
+  comparabilityProblems,
+  compareSets,
+  loadRunSamples,
+  parseSampleFile,
+  regressionGate,
+  type Regression,
+  type SampleSet,
+} from '@headroom/analysis';
 import { formatCompareMarkdown, formatCompareText } from '@headroom/report';
-import { readBenchRepetitions, readMeasuredPhases, readRunChecks, resolveRunRef, runsBetween, type RunCheck, type Store } from '@headroom/store';
+import {
+  readBenchRepetitions,
+  readMeasuredPhases,
+  readRunChecks,
+  resolveRunRef,
+  runsBetween,
+  type RunCheck,
+  type Store,
+} from '@headroom/store';
 import type { Output } from '../output.ts';
 
 export interface CompareCommandOptions {
@@ -28,41 +45,69 @@ export interface CompareCommandOptions {
  * benchmark text), a run (id, prefix, latest, latest~N), a comma list of runs, or a range
  * `latest~5..latest~3`. Bench runs compare per repetition; load runs compare per run.
  */
-export async function compareCommand(baseSpec: string, candSpec: string, store: Store | null, out: Output, options: CompareCommandOptions): Promise<number> {
+export async function compareCommand(
+  baseSpec: string,
+  candSpec: string,
+  store: Store | null,
+  out: Output,
+  options: CompareCommandOptions,
+): Promise<number> {
   const base = await side(baseSpec, store, options.scenario);
   const cand = await side(candSpec, store, options.scenario);
   const problems = comparabilityProblems(base.runs, cand.runs).filter((p) => !(options.force && p.forcible));
   if (problems.length > 0) {
-    throw new UsageError(`cannot compare ${baseSpec} with ${candSpec}:\n${problems.map((p) => `  ${p.message}`).join('\n')}`, 'E_COMPARE_MISMATCH');
+    throw new UsageError(
+      `cannot compare ${baseSpec} with ${candSpec}:\n${problems.map((p) => `  ${p.message}`).join('\n')}`,
+      'E_COMPARE_MISMATCH',
+    );
   }
   const comparisons = compareSets(base.sets, cand.sets, {
     ...(options.alpha !== undefined ? { alpha: options.alpha } : {}),
     ...(options.noiseFloor !== undefined ? { noiseFloor: options.noiseFloor } : {}),
   });
-  if (comparisons.length === 0) throw new UsageError(`nothing in common to compare: baseline units ${units(base.sets)}, candidate units ${units(cand.sets)}`, 'E_COMPARE_MISMATCH');
-  const gate = options.failOn === 'regression' || options.maxChange !== undefined
-    ? regressionGate(comparisons, {
-      ...(options.noiseFloor !== undefined ? { noiseFloor: options.noiseFloor } : {}), ...(options.maxChange !== undefined ? { maxChange: options.maxChange } : {}),
-    })
-    : null;
+  if (comparisons.length === 0)
+    throw new UsageError(
+      `nothing in common to compare: baseline units ${units(base.sets)}, candidate units ${units(cand.sets)}`,
+      'E_COMPARE_MISMATCH',
+    );
+  const gate =
+    options.failOn === 'regression' || options.maxChange !== undefined
+      ? regressionGate(comparisons, {
+          ...(options.noiseFloor !== undefined ? { noiseFloor: options.noiseFloor } : {}),
+          ...(options.maxChange !== undefined ? { maxChange: options.maxChange } : {}),
+        })
+      : null;
   if (out.json) out.resultJson({ baseline: base.label, candidate: cand.label, comparisons, gate });
   else if (options.markdown) out.result(formatCompareMarkdown(comparisons));
   else out.result(formatCompareText(comparisons, { color: out.color }));
   if (gate && gate.unjudged > 0 && options.maxChange === undefined) {
-    out.log(`note: ${gate.unjudged} of ${gate.checked} comparisons have too few runs to judge significance; repeat runs, or add --max-change 20% to fail large changes anyway`);
+    out.log(
+      `note: ${gate.unjudged} of ${gate.checked} comparisons have too few runs to judge significance; repeat runs, or add --max-change 20% to fail large changes anyway`,
+    );
   }
   if (gate && gate.status === 'failed') {
-    const why = (r: Regression) => (r.reason === 'significant' ? `p=${(r.p as number).toPrecision(2)}` : `beyond --max-change ${((options.maxChange ?? 0) * 100).toFixed(0)}%, not a significance test`);
-    out.log(`regression gate failed: ${gate.regressions.map((r) => `${r.name} ${r.deltaPct > 0 ? '+' : ''}${r.deltaPct.toFixed(1)}% (${why(r)})`).join(', ')}`);
+    const why = (r: Regression) =>
+      r.reason === 'significant'
+        ? `p=${(r.p as number).toPrecision(2)}`
+        : `beyond --max-change ${((options.maxChange ?? 0) * 100).toFixed(0)}%, not a significance test`;
+    out.log(
+      `regression gate failed: ${gate.regressions.map((r) => `${r.name} ${r.deltaPct > 0 ? '+' : ''}${r.deltaPct.toFixed(1)}% (${why(r)})`).join(', ')}`,
+    );
     return ExitCode.gateFailed;
   }
   return ExitCode.ok;
 }
 
-interface Side { kind: 'bench' | 'load' | 'file'; label: string; sets: SampleSet[]; runs: RunCheck[] }
+interface Side {
+  kind: 'bench' | 'load' | 'file';
+  label: string;
+  sets: SampleSet[];
+  runs: RunCheck[];
+}
 
 async function side(spec: string, store: Store | null, scenario: string | undefined): Promise<Side> {
-  if (existsSync(spec)) return { kind: 'file', label: basename(spec), sets: parseSampleFile(readFileSync(spec, 'utf8'), basename(spec)), runs: [] };
+  if (existsSync(spec))
+    return { kind: 'file', label: basename(spec), sets: parseSampleFile(readFileSync(spec, 'utf8'), basename(spec)), runs: [] };
   if (!store) throw new UsageError(`"${spec}" is not a file, and there is no store to look runs up in; pass --db <file>`, 'E_NO_STORE');
   const ids = await resolveRuns(store, spec, scenario);
   const runs = await readRunChecks(store, ids);
@@ -70,11 +115,25 @@ async function side(spec: string, store: Store | null, scenario: string | undefi
   const label = ids.length === 1 ? (ids[0] as string) : `${ids.length} runs`;
   if (kind === 'bench') {
     const rows = await readBenchRepetitions(store, ids);
-    return { kind, label, runs, sets: [benchRepSamples(rows.map((r) => ({ task: r.task as string, median_ns: r.median_ns as number, mean_ns: r.mean_ns as number })), label)] };
+    return {
+      kind,
+      label,
+      runs,
+      sets: [
+        benchRepSamples(
+          rows.map((r) => ({ task: r.task as string, median_ns: r.median_ns as number, mean_ns: r.mean_ns as number })),
+          label,
+        ),
+      ],
+    };
   }
   const rows = await readMeasuredPhases(store, ids);
   const samples = rows.map((r) => ({
-    run_id: r.run_id as string, phase: r.phase as string, achieved_rate: r.achieved_rate as number, p50_ms: r.p50_ms as number, p99_ms: r.p99_ms as number,
+    run_id: r.run_id as string,
+    phase: r.phase as string,
+    achieved_rate: r.achieved_rate as number,
+    p50_ms: r.p50_ms as number,
+    p99_ms: r.p99_ms as number,
   }));
   return { kind, label, runs, sets: loadRunSamples(samples, label) };
 }
@@ -98,6 +157,7 @@ function units(sets: SampleSet[]): string {
 /** Parses `--noise-floor 2%` or `--max-change 20%` (or a fraction, 0.02) into a fraction. */
 export function parsePercentOption(name: string, v: string): number {
   const p = v.endsWith('%') ? parsePercent(v) : { ok: true as const, value: Number(v) };
-  if (!p.ok || !(p.value >= 0 && p.value < 1)) throw new UsageError(`headroom compare: --${name} must be a percentage like 1% (or a fraction like 0.01); got ${v}`, 'E_OPTION_VALUE');
+  if (!p.ok || !(p.value >= 0 && p.value < 1))
+    throw new UsageError(`headroom compare: --${name} must be a percentage like 1% (or a fraction like 0.01); got ${v}`, 'E_OPTION_VALUE');
   return p.value;
 }

@@ -29,25 +29,43 @@ export async function leakCommand(ref: string, store: Store | null, out: Output,
   const mem = await readPhaseMemory(store, id, o.phase);
   if (!mem) {
     const names = await readPhaseNames(store, id);
-    throw new UsageError(o.phase === undefined
-      ? `run ${id} has no measured phase`
-      : `run ${id} has no phase "${o.phase}"; its phases: ${names.join(', ') || 'none'}`, 'E_OPTION_VALUE');
+    throw new UsageError(
+      o.phase === undefined
+        ? `run ${id} has no measured phase`
+        : `run ${id} has no phase "${o.phase}"; its phases: ${names.join(', ') || 'none'}`,
+      'E_OPTION_VALUE',
+    );
   }
   const samples = mem.samples;
   const series = (pick: (s: (typeof samples)[number]) => number | null): MemorySample[] =>
-    samples.flatMap((s) => { const v = pick(s); return v === null ? [] : [{ time: s.second * 1000, bytes: v * MB }]; });
+    samples.flatMap((s) => {
+      const v = pick(s);
+      return v === null ? [] : [{ time: s.second * 1000, bytes: v * MB }];
+    });
   const rss = series((s) => s.rssMb);
   const heap = series((s) => s.heapMb);
   const verdicts = [
     { name: 'RSS', verdict: rss.length === 0 ? null : detectLeak(rss) },
     { name: 'heap used', verdict: heap.length === 0 ? null : detectLeak(heap) },
   ];
-  const notes = mem.durationS < SOAK_MIN_S
-    ? [`the phase lasted only ${Math.round(mem.durationS)}s: growth this early is mostly warm-up (heap, JIT, caches), so a slope per hour overstates it; soak for ${SOAK_MIN_S / 60} minutes or more`]
-    : [];
+  const notes =
+    mem.durationS < SOAK_MIN_S
+      ? [
+          `the phase lasted only ${Math.round(mem.durationS)}s: growth this early is mostly warm-up (heap, JIT, caches), so a slope per hour overstates it; soak for ${SOAK_MIN_S / 60} minutes or more`,
+        ]
+      : [];
   if (out.json) {
     for (const n of notes) out.log(`note: ${n}`);
-    out.resultJson({ run: id, phase: mem.phase, durationS: mem.durationS, rss: verdicts[0]?.verdict ?? null, heap: verdicts[1]?.verdict ?? null });
-  } else out.result(formatLeakReport({ runId: id, phase: mem.phase, durationS: mem.durationS, series: verdicts, notes }, { markdown: o.markdown }));
+    out.resultJson({
+      run: id,
+      phase: mem.phase,
+      durationS: mem.durationS,
+      rss: verdicts[0]?.verdict ?? null,
+      heap: verdicts[1]?.verdict ?? null,
+    });
+  } else
+    out.result(
+      formatLeakReport({ runId: id, phase: mem.phase, durationS: mem.durationS, series: verdicts, notes }, { markdown: o.markdown }),
+    );
   return ExitCode.ok;
 }

@@ -16,31 +16,39 @@ export interface ForecastMetric {
   direction: BudgetDirection;
 }
 
-export const METRIC_FORMS = 'headroom, capacity, p99:<phase>, p50:<phase>, rate:<phase>, cpu-per-request[:<phase>], rss[:<phase>] or bench:<task>';
+export const METRIC_FORMS =
+  'headroom, capacity, p99:<phase>, p50:<phase>, rate:<phase>, cpu-per-request[:<phase>], rss[:<phase>] or bench:<task>';
 
 /** Parses `--metric`; a UsageError (E_OPTION_VALUE) names the accepted forms. */
 export function parseForecastMetric(text: string): ForecastMetric {
   const i = text.indexOf(':');
   const name = i < 0 ? text : text.slice(0, i);
   const arg = i < 0 ? undefined : text.slice(i + 1);
-  const bad = (why: string) => new UsageError(`headroom forecast: --metric ${why}; use ${METRIC_FORMS}; got ${JSON.stringify(text)}`, 'E_OPTION_VALUE');
+  const bad = (why: string) =>
+    new UsageError(`headroom forecast: --metric ${why}; use ${METRIC_FORMS}; got ${JSON.stringify(text)}`, 'E_OPTION_VALUE');
   if (arg === '') throw bad(`"${name}:" needs a name after the colon`);
   switch (name) {
-    case 'headroom': case 'capacity':
+    case 'headroom':
+    case 'capacity':
       if (arg !== undefined) throw bad(`${name} takes no phase (it is per run)`);
       return name === 'headroom'
         ? { metric: { kind: 'headroom' }, label: 'Capacity headroom', direction: 'below' }
         : { metric: { kind: 'capacity' }, label: 'Capacity', direction: 'below' };
-    case 'p99': case 'p50': case 'rate':
+    case 'p99':
+    case 'p50':
+    case 'rate':
       if (arg === undefined) throw bad(`${name} needs a phase, e.g. ${name}:steady`);
       return {
-        metric: { kind: name, phase: arg }, label: name === 'rate' ? `Achieved rate of ${arg}` : `${name} of ${arg}`,
+        metric: { kind: name, phase: arg },
+        label: name === 'rate' ? `Achieved rate of ${arg}` : `${name} of ${arg}`,
         direction: name === 'rate' ? 'below' : 'above',
       };
-    case 'cpu-per-request': case 'rss':
+    case 'cpu-per-request':
+    case 'rss':
       return {
         metric: arg === undefined ? { kind: name } : { kind: name, phase: arg },
-        label: `${name === 'rss' ? 'Service RSS' : 'CPU per request'}${arg === undefined ? '' : ` of ${arg}`}`, direction: 'above',
+        label: `${name === 'rss' ? 'Service RSS' : 'CPU per request'}${arg === undefined ? '' : ` of ${arg}`}`,
+        direction: 'above',
       };
     case 'bench':
       if (arg === undefined) throw bad('bench needs a task, e.g. bench:parse');
@@ -60,17 +68,29 @@ export function scenarioBudget(config: unknown, m: HistoryMetric): { value: numb
   const num = (v: unknown): number | null => {
     if (typeof v === 'number' && Number.isFinite(v)) return v;
     if (v && typeof v === 'object' && typeof (v as { value?: unknown }).value === 'number') return (v as { value: number }).value;
-    if (typeof v === 'string') { const n = Number.parseFloat(v.replace(/^[<>=\s]+/, '')); return Number.isFinite(n) ? n : null; }
+    if (typeof v === 'string') {
+      const n = Number.parseFloat(v.replace(/^[<>=\s]+/, ''));
+      return Number.isFinite(n) ? n : null;
+    }
     return null;
   };
-  const from = (v: unknown, source: string) => { const n = num(v); return n === null ? null : { value: n, source }; };
+  const from = (v: unknown, source: string) => {
+    const n = num(v);
+    return n === null ? null : { value: n, source };
+  };
   switch (m.kind) {
-    case 'headroom': return from(c.budgets?.['headroom'], "the scenario's budgets.headroom");
-    case 'p99': return from(c.slo?.['p99Ms'], "the scenario's slo.p99");
-    case 'p50': return from(c.slo?.['p50Ms'], "the scenario's slo.p50");
-    case 'cpu-per-request': return from(c.budgets?.['cpuPerRequestUs'], "the scenario's budgets.cpuPerRequest");
-    case 'rss': return from(c.budgets?.['rssMb'], "the scenario's budgets.rss");
-    default: return null;
+    case 'headroom':
+      return from(c.budgets?.['headroom'], "the scenario's budgets.headroom");
+    case 'p99':
+      return from(c.slo?.['p99Ms'], "the scenario's slo.p99");
+    case 'p50':
+      return from(c.slo?.['p50Ms'], "the scenario's slo.p50");
+    case 'cpu-per-request':
+      return from(c.budgets?.['cpuPerRequestUs'], "the scenario's budgets.cpuPerRequest");
+    case 'rss':
+      return from(c.budgets?.['rssMb'], "the scenario's budgets.rss");
+    default:
+      return null;
   }
 }
 

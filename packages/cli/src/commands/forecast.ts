@@ -38,17 +38,26 @@ export interface ForecastCommandOptions {
 }
 
 /** Runs the forecast; returns the exit code. */
-export async function forecastCommand(scenarioArg: string | undefined, store: Store | null, out: Output, o: ForecastCommandOptions): Promise<number> {
+export async function forecastCommand(
+  scenarioArg: string | undefined,
+  store: Store | null,
+  out: Output,
+  o: ForecastCommandOptions,
+): Promise<number> {
   const horizon = o.horizon ?? (o.per === 'release' ? '10r' : '90d');
   withUsage(() => parseHorizon(horizon));
   const base: ForecastOptions = {
-    horizon, method: o.method, basis: o.per === 'release' ? 'index' : 'time', changePoints: { pValue: o.pValue },
+    horizon,
+    method: o.method,
+    basis: o.per === 'release' ? 'index' : 'time',
+    changePoints: { pValue: o.pValue },
     ...(o.budget === undefined ? {} : { budget: o.budget }),
   };
   const observed = o.traffic === undefined ? null : readCsv(o.traffic, 'rate', out);
-  const report = o.series !== undefined
-    ? fromSeries(scenarioArg, o.series, base, observed, out)
-    : await fromStore(scenarioArg, store, base, observed, o);
+  const report =
+    o.series !== undefined
+      ? fromSeries(scenarioArg, o.series, base, observed, out)
+      : await fromStore(scenarioArg, store, base, observed, o);
   if (out.json) {
     // The JSON is exactly the contract; what people should know goes to stderr.
     for (const n of new Set([...(report.notes ?? []), ...report.result.notes])) out.log(`note: ${n}`);
@@ -57,18 +66,33 @@ export async function forecastCommand(scenarioArg: string | undefined, store: St
   return ExitCode.ok;
 }
 
-function fromSeries(scenarioArg: string | undefined, file: string, base: ForecastOptions, observed: SeriesPoint[] | null, out: Output): ForecastReportInput {
+function fromSeries(
+  scenarioArg: string | undefined,
+  file: string,
+  base: ForecastOptions,
+  observed: SeriesPoint[] | null,
+  out: Output,
+): ForecastReportInput {
   if (scenarioArg !== undefined) throw new UsageError(`headroom forecast: give a scenario or --series ${file}, not both`);
   const points = readCsv(file, 'value', out);
   const traffic: TrafficInput | undefined = observed ? { observed } : undefined;
-  const result = analyse(points, { ...base, ...(traffic ? { traffic } : {}), summary: { label: traffic ? 'Capacity' : `The series (${basename(file)})` } });
+  const result = analyse(points, {
+    ...base,
+    ...(traffic ? { traffic } : {}),
+    summary: { label: traffic ? 'Capacity' : `The series (${basename(file)})` },
+  });
   return { title: basename(file), unit: '', ...(traffic ? { forecastUnit: 'x' } : {}), result };
 }
 
 async function fromStore(
-  scenarioArg: string | undefined, store: Store | null, base: ForecastOptions, observed: SeriesPoint[] | null, o: ForecastCommandOptions,
+  scenarioArg: string | undefined,
+  store: Store | null,
+  base: ForecastOptions,
+  observed: SeriesPoint[] | null,
+  o: ForecastCommandOptions,
 ): Promise<ForecastReportInput> {
-  if (scenarioArg === undefined) throw new UsageError('headroom forecast: name a scenario (headroom forecast orders-api) or give --series file.csv or --leak <run>');
+  if (scenarioArg === undefined)
+    throw new UsageError('headroom forecast: name a scenario (headroom forecast orders-api) or give --series file.csv or --leak <run>');
   const m = parseForecastMetric(o.metric);
   const { name, config: fileConfig } = await scenarioOf(scenarioArg);
   if (!store) throw new UsageError('no store yet: run the scenario first (headroom run <scenario.ts>) or pass --db <file>', 'E_NO_STORE');
@@ -80,7 +104,8 @@ async function fromStore(
   const notes: string[] = [];
   // Headroom with a traffic forecast is capacity over the growing peak: the history is capacity.
   const trafficSpec = observed ? { observed } : m.metric.kind === 'headroom' ? scenarioTraffic(config) : null;
-  if (observed && m.metric.kind !== 'headroom') throw new UsageError('headroom forecast: --traffic goes with --metric headroom (capacity over the traffic peak)', 'E_OPTION_VALUE');
+  if (observed && m.metric.kind !== 'headroom')
+    throw new UsageError('headroom forecast: --traffic goes with --metric headroom (capacity over the traffic peak)', 'E_OPTION_VALUE');
   const metric = trafficSpec ? { kind: 'capacity' as const } : m.metric;
   const history = await readMetricHistory(store, name, metric, { includeDirty: o.includeDirty, includeFailed: o.includeFailed });
   let budget = base.budget;
@@ -89,20 +114,32 @@ async function fromStore(
     budget = fromScenario.value;
     notes.push(`budget ${formatMetric(fromScenario.value, trafficSpec ? 'x' : history.unit)} from ${fromScenario.source}`);
   }
-  const left = [history.excluded.dirty > 0 ? `${history.excluded.dirty} from a dirty tree (--include-dirty)` : '',
+  const left = [
+    history.excluded.dirty > 0 ? `${history.excluded.dirty} from a dirty tree (--include-dirty)` : '',
     history.excluded.failed > 0 ? `${history.excluded.failed} not completed (--include-failed)` : '',
-    history.excluded.running > 0 ? `${history.excluded.running} still running` : ''].filter(Boolean);
+    history.excluded.running > 0 ? `${history.excluded.running} still running` : '',
+  ].filter(Boolean);
   if (left.length > 0) notes.push(`runs left out: ${left.join(', ')}`);
   notes.push(...history.notes);
-  if (trafficSpec && 'peak' in trafficSpec) notes.push(`traffic from the scenario: peak ${trafficSpec.peak} req/s growing ${trafficSpec.growth} from the latest run`);
+  if (trafficSpec && 'peak' in trafficSpec)
+    notes.push(`traffic from the scenario: peak ${trafficSpec.peak} req/s growing ${trafficSpec.growth} from the latest run`);
   const unit = history.unit;
-  const result = analyse(history.points.map((p) => (p.gitSha ? { time: p.time, value: p.value, sha: p.gitSha } : { time: p.time, value: p.value })), {
-    ...base, direction: m.direction, ...(budget === undefined ? {} : { budget }),
-    ...(trafficSpec ? { traffic: trafficSpec } : {}),
-    summary: trafficSpec ? { label: 'Capacity' } : { label: m.label, format: (v) => formatMetric(v, unit) },
-  });
+  const result = analyse(
+    history.points.map((p) => (p.gitSha ? { time: p.time, value: p.value, sha: p.gitSha } : { time: p.time, value: p.value })),
+    {
+      ...base,
+      direction: m.direction,
+      ...(budget === undefined ? {} : { budget }),
+      ...(trafficSpec ? { traffic: trafficSpec } : {}),
+      summary: trafficSpec ? { label: 'Capacity' } : { label: m.label, format: (v) => formatMetric(v, unit) },
+    },
+  );
   return {
-    title: `${name}: ${trafficSpec ? 'capacity / traffic peak' : m.label}`, unit, ...(trafficSpec ? { forecastUnit: 'x' } : {}), result, notes,
+    title: `${name}: ${trafficSpec ? 'capacity / traffic peak' : m.label}`,
+    unit,
+    ...(trafficSpec ? { forecastUnit: 'x' } : {}),
+    result,
+    notes,
     runs: history.points.map((p) => ({ id: p.id, branch: p.gitBranch, dirty: p.gitDirty, status: p.status })),
   };
 }
@@ -130,7 +167,9 @@ function analyse(points: readonly SeriesPoint[], options: ForecastOptions): Fore
 }
 
 function withUsage<T>(fn: () => T): T {
-  try { return fn(); } catch (err) {
+  try {
+    return fn();
+  } catch (err) {
     if (err instanceof RangeError) throw new UsageError(`headroom forecast: ${err.message}`, 'E_OPTION_VALUE');
     throw err;
   }

@@ -5,7 +5,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { UsageError } from '@headroom/core';
-import { exportProfile, pickProfile, profileDiff, profileTop, slowSpanProfile, type ExportFormat, type PickedProfile } from '@headroom/analysis';
+import {
+  exportProfile,
+  pickProfile,
+  profileDiff,
+  profileTop,
+  slowSpanProfile,
+  type ExportFormat,
+  type PickedProfile,
+} from '@headroom/analysis';
 import { readPprof, writePprof } from '@headroom/capture/profile';
 import { formatProfileDiff, formatProfileTop } from '@headroom/report';
 import { readFunctionRows, readProfiles, readSpans, resolveRunRef, type Store } from '@headroom/store';
@@ -14,13 +22,35 @@ import type { Output } from '../output.ts';
 type Values = Record<string, string | boolean | undefined>;
 
 /** `profile top <run>`. */
-export interface ProfileTopArgs { run: string; phase?: string; type?: string; limit?: number }
+export interface ProfileTopArgs {
+  run: string;
+  phase?: string;
+  type?: string;
+  limit?: number;
+}
 /** `profile diff <baseline> <candidate>`. */
-export interface ProfileDiffArgs { baseline: string; candidate: string; phase?: string; type?: string; limit?: number }
+export interface ProfileDiffArgs {
+  baseline: string;
+  candidate: string;
+  phase?: string;
+  type?: string;
+  limit?: number;
+}
 /** `profile export <run>`. */
-export interface ProfileExportArgs { run: string; format: ExportFormat; phase?: string; type?: string; output?: string }
+export interface ProfileExportArgs {
+  run: string;
+  format: ExportFormat;
+  phase?: string;
+  type?: string;
+  output?: string;
+}
 /** `profile slowest <run>`. */
-export interface ProfileSlowestArgs { run: string; phase?: string; limit?: number; output?: string }
+export interface ProfileSlowestArgs {
+  run: string;
+  phase?: string;
+  limit?: number;
+  output?: string;
+}
 
 const USAGE = {
   top: 'headroom profile top <run> [--phase P] [--type cpu|wall|heap] [--limit N]',
@@ -34,9 +64,12 @@ export async function profileTopCommand(store: Store, out: Output, a: ProfileTop
   const id = await resolveRunRef(store, a.run);
   const r = profileTop(await readFunctionRows(store, id), { ...opt('phase', a.phase), ...opt('type', a.type), ...opt('limit', a.limit) });
   if (r.rows.length === 0) {
-    throw new UsageError(`run ${id} has no ${r.type} profile${a.phase ? ` for phase ${a.phase}` : ''}; profiles are captured with service.capture: { cpu: true } (types: ${await typesOf(store, id)})`);
+    throw new UsageError(
+      `run ${id} has no ${r.type} profile${a.phase ? ` for phase ${a.phase}` : ''}; profiles are captured with service.capture: { cpu: true } (types: ${await typesOf(store, id)})`,
+    );
   }
-  if (out.json) out.resultJson({ runId: id, ...r }); else out.result(formatProfileTop(r));
+  if (out.json) out.resultJson({ runId: id, ...r });
+  else out.result(formatProfileTop(r));
   return 0;
 }
 
@@ -44,8 +77,13 @@ export async function profileTopCommand(store: Store, out: Output, a: ProfileTop
 export async function profileDiffCommand(store: Store, out: Output, a: ProfileDiffArgs): Promise<number> {
   const base = await resolveRunRef(store, a.baseline);
   const cand = await resolveRunRef(store, a.candidate);
-  const r = profileDiff(await readFunctionRows(store, base), await readFunctionRows(store, cand), { ...opt('phase', a.phase), ...opt('type', a.type), ...opt('limit', a.limit) });
-  if (out.json) out.resultJson({ baseline: base, candidate: cand, ...r }); else out.result(formatProfileDiff(r));
+  const r = profileDiff(await readFunctionRows(store, base), await readFunctionRows(store, cand), {
+    ...opt('phase', a.phase),
+    ...opt('type', a.type),
+    ...opt('limit', a.limit),
+  });
+  if (out.json) out.resultJson({ baseline: base, candidate: cand, ...r });
+  else out.result(formatProfileDiff(r));
   return 0;
 }
 
@@ -57,7 +95,10 @@ export async function profileExportCommand(store: Store, out: Output, a: Profile
   const dest = a.output ?? join(process.cwd(), r.fileName);
   await writeFile(dest, r.data);
   if (out.json) out.resultJson({ runId: id, format: a.format, source: path, path: dest, bytes: r.data.length });
-  else out.result(`wrote ${dest} (${a.format}, ${r.data.length} bytes) from ${path}\n  open with: ${a.format === 'pprof' ? `go tool pprof -top ${dest}` : 'https://www.speedscope.app (drag the file in)'}`);
+  else
+    out.result(
+      `wrote ${dest} (${a.format}, ${r.data.length} bytes) from ${path}\n  open with: ${a.format === 'pprof' ? `go tool pprof -top ${dest}` : 'https://www.speedscope.app (drag the file in)'}`,
+    );
   return 0;
 }
 
@@ -66,8 +107,10 @@ export async function profileSlowestCommand(store: Store, out: Output, a: Profil
   const id = await resolveRunRef(store, a.run);
   const path = await profilePath(store, id, a.phase, 'cpu');
   const r = slowSpanProfile(await readPprof(path), await readSpans(store, id, { kind: 'server' }), { ...opt('limit', a.limit) });
-  if (r.status === 'no-spans') throw new UsageError(`run ${id} has no server spans; capture traces with service.capture: { traces: true } and cpu: true`);
-  if (r.status === 'no-labels') throw new UsageError(`${path} has no span_id labels (capture cpu with traces on, from the headroom agent or a span-profiles SDK)`);
+  if (r.status === 'no-spans')
+    throw new UsageError(`run ${id} has no server spans; capture traces with service.capture: { traces: true } and cpu: true`);
+  if (r.status === 'no-labels')
+    throw new UsageError(`${path} has no span_id labels (capture cpu with traces on, from the headroom agent or a span-profiles SDK)`);
   if (r.status === 'no-match') throw new UsageError(`none of the ${r.spanIds.length} spans has CPU samples in ${path}`);
   const dest = a.output ?? join(process.cwd(), `${id}.slowest.pb.gz`);
   await writePprof(dest, r.profile);
@@ -85,18 +128,38 @@ export async function profileCommand(args: string[], store: Store, out: Output, 
   const output = str(values['output']);
   switch (sub) {
     case 'top':
-      return profileTopCommand(store, out, { run: need(rest[0], USAGE.top), ...opt('phase', phase), ...opt('type', type), ...opt('limit', limit) });
+      return profileTopCommand(store, out, {
+        run: need(rest[0], USAGE.top),
+        ...opt('phase', phase),
+        ...opt('type', type),
+        ...opt('limit', limit),
+      });
     case 'diff':
       return profileDiffCommand(store, out, {
-        baseline: need(rest[0], USAGE.diff), candidate: need(rest[1], USAGE.diff), ...opt('phase', phase), ...opt('type', type), ...opt('limit', limit),
+        baseline: need(rest[0], USAGE.diff),
+        candidate: need(rest[1], USAGE.diff),
+        ...opt('phase', phase),
+        ...opt('type', type),
+        ...opt('limit', limit),
       });
     case 'export': {
       const format = str(values['format']) ?? 'pprof';
       if (format !== 'pprof' && format !== 'speedscope') throw new UsageError(`--format takes pprof or speedscope; got ${format}`);
-      return profileExportCommand(store, out, { run: need(rest[0], USAGE.export), format, ...opt('phase', phase), ...opt('type', type), ...opt('output', output) });
+      return profileExportCommand(store, out, {
+        run: need(rest[0], USAGE.export),
+        format,
+        ...opt('phase', phase),
+        ...opt('type', type),
+        ...opt('output', output),
+      });
     }
     case 'slowest':
-      return profileSlowestCommand(store, out, { run: need(rest[0], USAGE.slowest), ...opt('phase', phase), ...opt('limit', limit), ...opt('output', output) });
+      return profileSlowestCommand(store, out, {
+        run: need(rest[0], USAGE.slowest),
+        ...opt('phase', phase),
+        ...opt('limit', limit),
+        ...opt('output', output),
+      });
     default:
       throw new UsageError(`unknown profile subcommand ${JSON.stringify(sub ?? '')}; use top, diff, export or slowest`);
   }
@@ -109,9 +172,12 @@ async function typesOf(store: Store, id: string): Promise<string> {
 async function profilePath(store: Store, id: string, phase: string | undefined, type: string): Promise<string> {
   const picked: PickedProfile = pickProfile(await readProfiles(store, id), { type, ...opt('phase', phase) });
   if (picked.status === 'none') {
-    throw new UsageError(`run ${id} has no ${type} profile${phase ? ` for phase ${phase}` : ''} (types: ${picked.availableTypes.join(', ') || 'none captured'})`);
+    throw new UsageError(
+      `run ${id} has no ${type} profile${phase ? ` for phase ${phase}` : ''} (types: ${picked.availableTypes.join(', ') || 'none captured'})`,
+    );
   }
-  if (picked.status === 'ambiguous') throw new UsageError(`run ${id} has ${type} profiles for phases ${picked.phases.join(', ')}; pick one with --phase`);
+  if (picked.status === 'ambiguous')
+    throw new UsageError(`run ${id} has ${type} profiles for phases ${picked.phases.join(', ')}; pick one with --phase`);
   return picked.profile.path;
 }
 

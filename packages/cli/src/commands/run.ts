@@ -6,7 +6,14 @@ import type { Output } from '../output.ts';
 import { reportCommand } from './report.ts';
 
 /** `headroom run <scenario>`: validate, start the service, load it, store the run. */
-export async function runCommand(file: string, db: string, out: Output, signal: AbortSignal, urgent: AbortSignal, options: { report?: boolean } = {}): Promise<number> {
+export async function runCommand(
+  file: string,
+  db: string,
+  out: Output,
+  signal: AbortSignal,
+  urgent: AbortSignal,
+  options: { report?: boolean } = {},
+): Promise<number> {
   const scenario = await loadScenario(file);
   const sinks = out.tty && !out.json ? [new ProgressSink()] : [];
   const outcome = await runScenario(scenario, { db, sinks, signal, urgent, log: out.log });

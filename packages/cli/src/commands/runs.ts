@@ -1,6 +1,17 @@
 import { UsageError } from '@headroom/core';
 import { formatRunList, formatRunShow, formatSqlRows } from '@headroom/report';
-import { listRuns, liveListing, readBenchAggregates, readGates, readLiveRuns, readPhases, readRun, resolveRunRef, type LiveRun, type Store } from '@headroom/store';
+import {
+  listRuns,
+  liveListing,
+  readBenchAggregates,
+  readGates,
+  readLiveRuns,
+  readPhases,
+  readRun,
+  resolveRunRef,
+  type LiveRun,
+  type Store,
+} from '@headroom/store';
 import type { Output } from '../output.ts';
 
 /** `headroom runs ls|show|sql`: the store, readable. */
@@ -10,15 +21,27 @@ export async function runsCommand(args: string[], store: Store, out: Output, lim
     case 'ls': {
       const stored = await listRuns(store, limit);
       // Runs still going (or not folded in yet) live in their spools: listed too, without waiting for them.
-      const live = readLiveRuns(store.path).map(liveListing).filter((l) => !stored.some((r) => r.id === l.id));
-      const rows = [...live, ...stored].sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || b.id.localeCompare(a.id)).slice(0, limit);
+      const live = readLiveRuns(store.path)
+        .map(liveListing)
+        .filter((l) => !stored.some((r) => r.id === l.id));
+      const rows = [...live, ...stored]
+        .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || b.id.localeCompare(a.id))
+        .slice(0, limit);
       if (out.json) {
-        out.resultJson(rows.map((r) => ({
-          id: r.id, kind: r.kind, scenario: r.scenario, status: r.status, gates: r.gates, started_at: r.startedAt.toISOString(),
-          secs: r.seconds, git_sha: r.gitSha, git_dirty: r.gitDirty,
-        })));
-      }
-      else out.result(formatRunList(rows, store.path));
+        out.resultJson(
+          rows.map((r) => ({
+            id: r.id,
+            kind: r.kind,
+            scenario: r.scenario,
+            status: r.status,
+            gates: r.gates,
+            started_at: r.startedAt.toISOString(),
+            secs: r.seconds,
+            git_sha: r.gitSha,
+            git_dirty: r.gitDirty,
+          })),
+        );
+      } else out.result(formatRunList(rows, store.path));
       return 0;
     }
     case 'show': {
@@ -41,14 +64,20 @@ export async function runsCommand(args: string[], store: Store, out: Output, lim
     case 'sql': {
       if (!rest[0]) throw new UsageError('headroom runs sql "<query>", e.g. headroom runs sql "select id, status from runs"');
       let res: Awaited<ReturnType<Store['userQuery']>>;
-      try { res = await store.userQuery(rest.join(' ')); } catch (err) {
-        throw new UsageError(`SQL error: ${(err as Error).message.split('\n')[0]}\n  tables: runs, phases, series, gates, bench_reps, bench_samples, profiles, profile_functions, spans, trace_samples`, 'E_SQL');
+      try {
+        res = await store.userQuery(rest.join(' '));
+      } catch (err) {
+        throw new UsageError(
+          `SQL error: ${(err as Error).message.split('\n')[0]}\n  tables: runs, phases, series, gates, bench_reps, bench_samples, profiles, profile_functions, spans, trace_samples`,
+          'E_SQL',
+        );
       }
       if (out.json) out.resultJson(res.rows);
       else out.result(formatSqlRows(res.columns, res.rows));
       return 0;
     }
-    default: throw new UsageError(`unknown runs subcommand "${sub}"; use ls, show or sql`);
+    default:
+      throw new UsageError(`unknown runs subcommand "${sub}"; use ls, show or sql`);
   }
 }
 
@@ -66,4 +95,3 @@ async function liveRun(store: Store, ref: string): Promise<LiveRun | null> {
   const matches = live.filter((l) => l.run.id.startsWith(ref));
   return matches.length === 1 ? (matches[0] as LiveRun) : null;
 }
-

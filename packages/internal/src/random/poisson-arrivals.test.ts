@@ -12,7 +12,7 @@ describe('Poisson arrivals', () => {
     expect(Math.abs(mean * rate - 1)).toBeLessThan(4 / Math.sqrt(n));
   });
 
-  it('has the exponential distribution\'s coefficient of variation 1', () => {
+  it("has the exponential distribution's coefficient of variation 1", () => {
     // the sample CV of n exponentials has SE ≈ 1/√n; allow 4 SE
     expect(Math.abs(sd / mean - 1)).toBeLessThan(4 / Math.sqrt(n));
   });

@@ -15,7 +15,10 @@ describe('xoshiro128**', () => {
   });
 
   it('is reproducible by seed and differs between seeds', () => {
-    const take = (seed: number) => { const g = xoshiro128(seed); return Array.from({ length: 5 }, () => g.next()); };
+    const take = (seed: number) => {
+      const g = xoshiro128(seed);
+      return Array.from({ length: 5 }, () => g.next());
+    };
     expect(take(42)).toEqual(take(42));
     expect(take(42)).not.toEqual(take(43));
   });
@@ -23,8 +26,17 @@ describe('xoshiro128**', () => {
   it('gives uniforms strictly inside (0, 1) with mean ½ and variance 1/12', () => {
     const g = xoshiro128(7);
     const n = 100_000;
-    let sum = 0, sum2 = 0, min = 1, max = 0;
-    for (let i = 0; i < n; i++) { const u = g.nextUniform(); sum += u; sum2 += u * u; min = Math.min(min, u); max = Math.max(max, u); }
+    let sum = 0,
+      sum2 = 0,
+      min = 1,
+      max = 0;
+    for (let i = 0; i < n; i++) {
+      const u = g.nextUniform();
+      sum += u;
+      sum2 += u * u;
+      min = Math.min(min, u);
+      max = Math.max(max, u);
+    }
     const mean = sum / n;
     expect(min).toBeGreaterThan(0);
     expect(max).toBeLessThan(1);

@@ -6,22 +6,30 @@ import { formatCount, formatMs } from '../units.ts';
 export function checkSummary(o: CheckOutcome): string {
   const parts: string[] = [];
   const peak = o.checks.find((c) => c.name === 'slo p99 at peak');
-  if (peak && peak.value !== null && o.expectedPeak !== null) parts.push(`p99 at the ${formatCount(o.expectedPeak)} req/s peak ${formatMs(peak.value)} (SLO ${peak.limit.replace('<= ', '')})`);
+  if (peak && peak.value !== null && o.expectedPeak !== null)
+    parts.push(`p99 at the ${formatCount(o.expectedPeak)} req/s peak ${formatMs(peak.value)} (SLO ${peak.limit.replace('<= ', '')})`);
   const headroom = o.checks.find((c) => c.group === 'budget' && c.name.startsWith('headroom'));
   if (headroom && headroom.value !== null) parts.push(`capacity headroom ${headroom.value.toFixed(2)}x (budget ${headroom.limit})`);
   const regressions = o.checks.filter((c) => c.group === 'regression');
-  const worst = [...regressions].filter((c) => c.value !== null).sort((a, b) => Math.abs(b.value as number) - Math.abs(a.value as number))[0];
+  const worst = [...regressions]
+    .filter((c) => c.value !== null)
+    .sort((a, b) => Math.abs(b.value as number) - Math.abs(a.value as number))[0];
   if (o.baselineRuns.length > 0 && worst) {
     const p = /p=([\d.e-]+)/.exec(worst.detail)?.[1];
-    parts.push(`largest change ${worst.name.replace('regression ', '')} ${(worst.value as number) >= 0 ? '+' : '−'}${Math.abs(worst.value as number).toFixed(1)}%${p ? ` (p = ${p})` : ' (too few runs for a p-value)'} vs ${o.baselineSha?.slice(0, 7) ?? 'the baseline'}`);
+    parts.push(
+      `largest change ${worst.name.replace('regression ', '')} ${(worst.value as number) >= 0 ? '+' : '−'}${Math.abs(worst.value as number).toFixed(1)}%${p ? ` (p = ${p})` : ' (too few runs for a p-value)'} vs ${o.baselineSha?.slice(0, 7) ?? 'the baseline'}`,
+    );
   } else if (o.baselineNote) {
     parts.push('no baseline to compare with');
   }
   const failed = o.checks.filter((c) => c.verdict === 'failed' || c.verdict === 'no-data');
   const judged = o.checks.filter((c) => c.verdict !== 'note');
-  const verdict = o.status === 'run-failed'
-    ? `the run failed: ${o.runError ?? 'see the log'}`
-    : failed.length === 0 ? `all ${judged.length} checks passed` : `${failed.length} of ${judged.length} checks failed (${failed.map((c) => c.name).join(', ')})`;
+  const verdict =
+    o.status === 'run-failed'
+      ? `the run failed: ${o.runError ?? 'see the log'}`
+      : failed.length === 0
+        ? `all ${judged.length} checks passed`
+        : `${failed.length} of ${judged.length} checks failed (${failed.map((c) => c.name).join(', ')})`;
   const sha = o.candidateSha ? `${o.candidateSha.slice(0, 7)}${o.candidateDirty ? '+dirty' : ''}` : 'the working tree';
   return `Release candidate ${sha}: ${[...parts, verdict].join('; ')}.`;
 }

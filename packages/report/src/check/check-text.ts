@@ -19,8 +19,13 @@ export function formatCheckValue(c: CheckResult): string {
 
 function evidenceLines(o: CheckOutcome): string[] {
   if (!o.evidence) return [];
-  return ['', `functions that moved most (CPU profile, ${o.evidence.baselineRun} → ${o.evidence.candidateRun}, share of busy CPU):`,
-    ...o.evidence.movers.map((m) => `  ${m.delta_self_pct >= 0 ? '+' : ''}${m.delta_self_pct.toFixed(1)} pts  ${m.function}  ${m.file}:${m.line}`)];
+  return [
+    '',
+    `functions that moved most (CPU profile, ${o.evidence.baselineRun} → ${o.evidence.candidateRun}, share of busy CPU):`,
+    ...o.evidence.movers.map(
+      (m) => `  ${m.delta_self_pct >= 0 ? '+' : ''}${m.delta_self_pct.toFixed(1)} pts  ${m.function}  ${m.file}:${m.line}`,
+    ),
+  ];
 }
 
 /** The terminal report. */
@@ -50,6 +55,17 @@ export function formatCheckMarkdown(o: CheckOutcome): string {
     '| | check | value | limit | evidence |',
     '|---|---|---:|---|---|',
     ...o.checks.map((c) => `| ${MARK[c.verdict]} | ${md(c.name)} | ${md(formatCheckValue(c))} | ${md(c.limit)} | ${md(c.detail)} |`),
-    ...(o.evidence ? ['', '<details><summary>Functions that moved most (CPU profile)</summary>', '', ...evidenceLines(o).slice(2).map((l) => `- ${md(l.trim())}`), '', '</details>'] : []),
+    ...(o.evidence
+      ? [
+          '',
+          '<details><summary>Functions that moved most (CPU profile)</summary>',
+          '',
+          ...evidenceLines(o)
+            .slice(2)
+            .map((l) => `- ${md(l.trim())}`),
+          '',
+          '</details>',
+        ]
+      : []),
   ].join('\n');
 }

@@ -11,8 +11,13 @@ import { formatCheckValue } from './check-text.ts';
 
 /** XML-escapes text and attribute values; drops characters XML 1.0 cannot carry. */
 export function xmlEscape(s: string): string {
-  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
-    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return s
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }
 
 /** The JUnit XML document. `timestamp` is when the check started (ISO 8601 without zone, as the schema's xs:dateTime pattern wants). */
@@ -22,12 +27,16 @@ export function formatCheckJUnit(o: CheckOutcome, timestamp: Date, seconds: numb
   const errors = o.status === 'run-failed' ? 1 : 0;
   const cases = o.checks.map((c) => {
     const open = `    <testcase name="${xmlEscape(c.name)}" classname="headroom.${xmlEscape(c.group)}" time="0">`;
-    if (c.verdict === 'passed') return `${open}\n      <system-out>${xmlEscape(`${formatCheckValue(c)} (limit ${c.limit}): ${c.detail}`)}</system-out>\n    </testcase>`;
+    if (c.verdict === 'passed')
+      return `${open}\n      <system-out>${xmlEscape(`${formatCheckValue(c)} (limit ${c.limit}): ${c.detail}`)}</system-out>\n    </testcase>`;
     if (c.verdict === 'note') return `${open}\n      <skipped message="${xmlEscape(c.detail)}"/>\n    </testcase>`;
     const message = `${c.name}: ${formatCheckValue(c)}, limit ${c.limit}`;
     return `${open}\n      <failure message="${xmlEscape(message)}" type="${c.verdict}">${xmlEscape(c.detail)}</failure>\n    </testcase>`;
   });
-  if (errors) cases.push(`    <testcase name="run" classname="headroom.run" time="0">\n      <error message="${xmlEscape(o.runError ?? 'the run failed')}" type="run-failed"/>\n    </testcase>`);
+  if (errors)
+    cases.push(
+      `    <testcase name="run" classname="headroom.run" time="0">\n      <error message="${xmlEscape(o.runError ?? 'the run failed')}" type="run-failed"/>\n    </testcase>`,
+    );
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="headroom check" tests="${cases.length}" failures="${failures}" errors="${errors}" time="${seconds.toFixed(3)}">`,

@@ -20,24 +20,93 @@ function hist(values: number[]): Uint8Array {
 
 async function rows(): Promise<ReportRows> {
   const cpuPath = join(dir, 'steps.cpu.pb.gz');
-  await writePprof(cpuPath, profile([[['main', 'handle', 'sort'], 30, 's1'], [['main', 'other'], 70]]));
-  const step = (n: number, offered: number, p99: number) => ({ run_id: 'r', phase: `steps@${offered}`, parent: 'steps', ordinal: n, warmup: false,
-    started_at: new Date(T0 + n * 1000), ended_at: new Date(T0 + n * 1000 + 999), offered_rate: offered, achieved_rate: offered * 0.99, requests: 100, errors: 0,
-    p99_ms: p99, svc_p99_ms: p99 / 2, error_rate: 0, errors_by_kind: '{}', hist: hist([1000, 2000, 3000]), service_hist: hist([500, 1000]) }) as unknown as ReportRows['phases'][number];
+  await writePprof(
+    cpuPath,
+    profile([
+      [['main', 'handle', 'sort'], 30, 's1'],
+      [['main', 'other'], 70],
+    ]),
+  );
+  const step = (n: number, offered: number, p99: number) =>
+    ({
+      run_id: 'r',
+      phase: `steps@${offered}`,
+      parent: 'steps',
+      ordinal: n,
+      warmup: false,
+      started_at: new Date(T0 + n * 1000),
+      ended_at: new Date(T0 + n * 1000 + 999),
+      offered_rate: offered,
+      achieved_rate: offered * 0.99,
+      requests: 100,
+      errors: 0,
+      p99_ms: p99,
+      svc_p99_ms: p99 / 2,
+      error_rate: 0,
+      errors_by_kind: '{}',
+      hist: hist([1000, 2000, 3000]),
+      service_hist: hist([500, 1000]),
+    }) as unknown as ReportRows['phases'][number];
   return {
-    run: { id: 'r', kind: 'load', scenario: 'orders', status: 'completed', gates: null, started_at: new Date(T0), ended_at: new Date(T0 + 3000),
-      config: JSON.stringify({ slo: { p99Ms: 50, errorRate: null }, expectedPeak: 150 }), pinning: '[]', warnings: '["w"]' } as unknown as ReportRows['run'],
+    run: {
+      id: 'r',
+      kind: 'load',
+      scenario: 'orders',
+      status: 'completed',
+      gates: null,
+      started_at: new Date(T0),
+      ended_at: new Date(T0 + 3000),
+      config: JSON.stringify({ slo: { p99Ms: 50, errorRate: null }, expectedPeak: 150 }),
+      pinning: '[]',
+      warnings: '["w"]',
+    } as unknown as ReportRows['run'],
     phases: [step(1, 100, 10), step(2, 200, 60)],
-    series: [1, 2].map((n) => ({ run_id: 'r', second: n, phase: `steps@${n * 100}`, requests: 100, errors_by_kind: '{}', sut_cpu: 0.2 * n, p50_ms: 1, p90_ms: 2, p99_ms: 3 })) as unknown as ReportRows['series'],
+    series: [1, 2].map((n) => ({
+      run_id: 'r',
+      second: n,
+      phase: `steps@${n * 100}`,
+      requests: 100,
+      errors_by_kind: '{}',
+      sut_cpu: 0.2 * n,
+      p50_ms: 1,
+      p90_ms: 2,
+      p99_ms: 3,
+    })) as unknown as ReportRows['series'],
     gates: [],
     profiles: [
       { run_id: 'r', phase: 'steps@200', type: 'cpu', path: cpuPath, sample_type: 'cpu', unit: 'nanoseconds', total: 100 },
       { run_id: 'r', phase: 'steps@100', type: 'cpu', path: join(dir, 'deleted.pb.gz'), sample_type: 'cpu', unit: 'nanoseconds', total: 1 },
     ],
     benchReps: [],
-    slowRequests: [{ trace_id: 't1', span_id: 's1', phase: null, request: 'GET /x', latency_ms: 12, status: 200, error: null, started_at_ms: T0 + 2000, source: 'server' }],
-    spans: [{ run_id: 'r', trace_id: 't1', span_id: 'S1', parent_span_id: null, name: 'GET', kind: 'server', service: 'orders', start_ms: T0 + 2000,
-      duration_ms: 12, status_code: 'unset', attributes: '{}', source: 'otlp' }],
+    slowRequests: [
+      {
+        trace_id: 't1',
+        span_id: 's1',
+        phase: null,
+        request: 'GET /x',
+        latency_ms: 12,
+        status: 200,
+        error: null,
+        started_at_ms: T0 + 2000,
+        source: 'server',
+      },
+    ],
+    spans: [
+      {
+        run_id: 'r',
+        trace_id: 't1',
+        span_id: 'S1',
+        parent_span_id: null,
+        name: 'GET',
+        kind: 'server',
+        service: 'orders',
+        start_ms: T0 + 2000,
+        duration_ms: 12,
+        status_code: 'unset',
+        attributes: '{}',
+        source: 'otlp',
+      },
+    ],
     history: [],
   };
 }
@@ -45,7 +114,10 @@ async function rows(): Promise<ReportRows> {
 describe('buildReportData', () => {
   it('turns step phases into capacity steps with the service CPU of their seconds and the SLO', async () => {
     const d = await buildReportData(await rows());
-    expect(d.capacity!.steps.map((s) => [s.phase, s.offeredRate, s.p99, s.cpu])).toEqual([['steps@100', 100, 10, 0.2], ['steps@200', 200, 60, 0.4]]);
+    expect(d.capacity!.steps.map((s) => [s.phase, s.offeredRate, s.p99, s.cpu])).toEqual([
+      ['steps@100', 100, 10, 0.2],
+      ['steps@200', 200, 60, 0.4],
+    ]);
     expect(d.capacity!.sloP99).toBe(50);
     expect(d.capacity!.expectedPeak).toBe(150);
     expect(d.slo).toEqual({ p99: 50, errorRate: null });

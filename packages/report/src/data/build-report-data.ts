@@ -10,9 +10,7 @@ import type { Profile } from 'pprof-format';
 import { diffFlameGraphOf, flameGraphOf, type FlameSource } from './flame-graph.ts';
 import { spectrumOf } from './latency-spectrum.ts';
 import type { CapacityData, FlameGraph, LatencySpectrum, ReportData } from './report-data.ts';
-import {
-  benchOf, gatesOf, phasesOf, pinningOf, redOf, resourcesOf, runOf, trendOf, warningsOf,
-} from './sections-from-rows.ts';
+import { benchOf, gatesOf, phasesOf, pinningOf, redOf, resourcesOf, runOf, trendOf, warningsOf } from './sections-from-rows.ts';
 import { slowRequestsOf } from './slow-requests.ts';
 import { summarySentence } from './summary.ts';
 
@@ -36,11 +34,21 @@ export async function buildReportData(rows: ReportRows, options: BuildReportData
   const config = typeof rows.run.config === 'string' ? safeJson(rows.run.config) : null;
   const slo = (config?.['slo'] ?? null) as { p99Ms?: number | null; errorRate?: number | null } | null;
   const data: ReportData = {
-    format: 1, generatedAt: (options.now ?? new Date()).toISOString(), run: runOf(rows.run), ...(baseline ? { baselineRunId: baseline.run.id } : {}),
+    format: 1,
+    generatedAt: (options.now ?? new Date()).toISOString(),
+    run: runOf(rows.run),
+    ...(baseline ? { baselineRunId: baseline.run.id } : {}),
     ...(slo && (slo.p99Ms || slo.errorRate) ? { slo: { p99: slo.p99Ms ?? null, errorRate: slo.errorRate ?? null } } : {}),
-    pinning: pinningOf(rows.run), warnings: warningsOf(rows.run), gates: gatesOf(rows.gates), phases,
-    spectra: spectraOf(rows), capacity: capacityOf(rows), red: redOf(rows.series), resources: resourcesOf(rows.series),
-    trend: trendOf(rows.history), bench: benchOf(rows.benchReps, baseline?.benchReps),
+    pinning: pinningOf(rows.run),
+    warnings: warningsOf(rows.run),
+    gates: gatesOf(rows.gates),
+    phases,
+    spectra: spectraOf(rows),
+    capacity: capacityOf(rows),
+    red: redOf(rows.series),
+    resources: resourcesOf(rows.series),
+    trend: trendOf(rows.history),
+    bench: benchOf(rows.benchReps, baseline?.benchReps),
   };
   const profiles = await loadProfiles(rows);
   const baseProfiles = baseline ? await loadProfiles(baseline) : new Map<string, Profile>();
@@ -49,9 +57,16 @@ export async function buildReportData(rows: ReportRows, options: BuildReportData
   data.slowRequests = slow.map(({ spanIds: _ids, ...r }) => r);
   const spanIds = new Set(slow.flatMap((s) => s.spanIds));
   const cpuSources = rows.profiles.filter((p) => p.type === 'cpu').flatMap((p) => source(profiles, p.path, p.sample_type, spanIds));
-  const joined = spanIds.size > 0 && cpuSources.length > 0
-    ? flameGraphOf(cpuSources, { id: 'flame-slow-requests', title: 'the slowest traced requests (their spans’ samples)', phase: 'all', type: 'cpu', minShare: 0 })
-    : null;
+  const joined =
+    spanIds.size > 0 && cpuSources.length > 0
+      ? flameGraphOf(cpuSources, {
+          id: 'flame-slow-requests',
+          title: 'the slowest traced requests (their spans’ samples)',
+          phase: 'all',
+          type: 'cpu',
+          minShare: 0,
+        })
+      : null;
   if (joined) data.flameGraphs.push(joined);
   if (joined) data.slowRequestsFlameId = joined.id;
   data.summary = summarySentence(data);
@@ -59,11 +74,13 @@ export async function buildReportData(rows: ReportRows, options: BuildReportData
 }
 
 function spectraOf(rows: ReportRows): LatencySpectrum[] {
-  return rows.phases.filter((p) => p.hist || p.service_hist).map((p) => ({
-    phase: p.phase ?? '',
-    corrected: p.hist ? spectrumOf(decodeHistogram(p.hist)) : null,
-    serviceTime: p.service_hist ? spectrumOf(decodeHistogram(p.service_hist)) : null,
-  }));
+  return rows.phases
+    .filter((p) => p.hist || p.service_hist)
+    .map((p) => ({
+      phase: p.phase ?? '',
+      corrected: p.hist ? spectrumOf(decodeHistogram(p.hist)) : null,
+      serviceTime: p.service_hist ? spectrumOf(decodeHistogram(p.service_hist)) : null,
+    }));
 }
 
 /** Step phases (several sub-phases of one parent) as capacity steps; absent without steps. */
@@ -77,49 +94,86 @@ function capacityOf(rows: ReportRows): CapacityData | undefined {
     return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
   };
   return {
-    steps: steps.map((p) => ({ phase: p.phase ?? '', offeredRate: p.offered_rate, concurrency: null, achievedRate: p.achieved_rate,
-      p99: p.p99_ms, serviceP99: p.svc_p99_ms, errorRate: p.error_rate, cpu: cpuOf(p.phase ?? '') })),
-    sloP99: slo?.p99Ms ?? null, capacity: null, cpuBudget: null, cpuBudgetCapacity: null, usl: null,
-    expectedPeak: typeof config?.['expectedPeak'] === 'number' ? config['expectedPeak'] : null, headroom: null,
+    steps: steps.map((p) => ({
+      phase: p.phase ?? '',
+      offeredRate: p.offered_rate,
+      concurrency: null,
+      achievedRate: p.achieved_rate,
+      p99: p.p99_ms,
+      serviceP99: p.svc_p99_ms,
+      errorRate: p.error_rate,
+      cpu: cpuOf(p.phase ?? ''),
+    })),
+    sloP99: slo?.p99Ms ?? null,
+    capacity: null,
+    cpuBudget: null,
+    cpuBudgetCapacity: null,
+    usl: null,
+    expectedPeak: typeof config?.['expectedPeak'] === 'number' ? config['expectedPeak'] : null,
+    headroom: null,
   };
 }
 
 function safeJson(s: string): Record<string, unknown> | null {
-  try { return JSON.parse(s) as Record<string, unknown>; } catch { return null; }
+  try {
+    return JSON.parse(s) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
 }
 
 async function loadProfiles(rows: ReportRows): Promise<Map<string, Profile>> {
   const out = new Map<string, Profile>();
   for (const path of new Set(rows.profiles.map((p) => p.path).filter((p): p is string => !!p))) {
     // A report is still worth having when an artifact was moved or deleted: its flame graph is left out.
-    try { out.set(path, await readPprof(path)); } catch { /* missing artifact */ }
+    try {
+      out.set(path, await readPprof(path));
+    } catch {
+      /* missing artifact */
+    }
   }
   return out;
 }
 
-function source(profiles: Map<string, Profile>, path: string | null, sampleType: string | null, spanIds?: ReadonlySet<string>): FlameSource[] {
+function source(
+  profiles: Map<string, Profile>,
+  path: string | null,
+  sampleType: string | null,
+  spanIds?: ReadonlySet<string>,
+): FlameSource[] {
   const profile = path ? profiles.get(path) : undefined;
   if (!profile) return [];
   const typeIndex = sampleTypeNames(profile).indexOf(sampleType ?? '');
   return typeIndex < 0 ? [] : [{ profile, typeIndex, ...(spanIds ? { spanIds } : {}) }];
 }
 
-function flameGraphsOf(rows: ReportRows, profiles: Map<string, Profile>, baseline: ReportRows | null,
-  baseProfiles: Map<string, Profile>, types: readonly string[]): FlameGraph[] {
+function flameGraphsOf(
+  rows: ReportRows,
+  profiles: Map<string, Profile>,
+  baseline: ReportRows | null,
+  baseProfiles: Map<string, Profile>,
+  types: readonly string[],
+): FlameGraph[] {
   const out: FlameGraph[] = [];
-  rows.profiles.filter((p) => types.includes(p.type ?? '')).forEach((p, i) => {
-    const src = source(profiles, p.path, p.sample_type)[0];
-    if (!src) return;
-    const opts = { id: `flame-${i}`, title: p.phase ?? '', phase: p.phase ?? '', type: p.type ?? '' };
-    const g = flameGraphOf(src, opts);
-    if (g) out.push(g);
-    const b = baseline?.profiles.find((q) => q.phase === p.phase && q.type === p.type);
-    const bsrc = b ? source(baseProfiles, b.path, b.sample_type)[0] : undefined;
-    if (bsrc && baseline) {
-      const d = diffFlameGraphOf(src, bsrc, baseline.run.id ?? '', { ...opts, id: `flame-${i}-diff`, title: `${p.phase} vs ${baseline.run.id}` });
-      if (d) out.push(d);
-    }
-  });
+  rows.profiles
+    .filter((p) => types.includes(p.type ?? ''))
+    .forEach((p, i) => {
+      const src = source(profiles, p.path, p.sample_type)[0];
+      if (!src) return;
+      const opts = { id: `flame-${i}`, title: p.phase ?? '', phase: p.phase ?? '', type: p.type ?? '' };
+      const g = flameGraphOf(src, opts);
+      if (g) out.push(g);
+      const b = baseline?.profiles.find((q) => q.phase === p.phase && q.type === p.type);
+      const bsrc = b ? source(baseProfiles, b.path, b.sample_type)[0] : undefined;
+      if (bsrc && baseline) {
+        const d = diffFlameGraphOf(src, bsrc, baseline.run.id ?? '', {
+          ...opts,
+          id: `flame-${i}-diff`,
+          title: `${p.phase} vs ${baseline.run.id}`,
+        });
+        if (d) out.push(d);
+      }
+    });
   return out;
 }
 

@@ -7,7 +7,14 @@
 import type { Profile } from 'pprof-format';
 import type { FlameGraph } from './report-data.ts';
 
-interface Node { key: number; total: number; self: number; bTotal: number; bSelf: number; children: Map<number, Node> }
+interface Node {
+  key: number;
+  total: number;
+  self: number;
+  bTotal: number;
+  bSelf: number;
+  children: Map<number, Node>;
+}
 
 /** Interned function names, shared by the two sides of a differential flame graph. */
 export class FrameNames {
@@ -66,7 +73,9 @@ function addSamples(root: Node, src: FlameSource, names: FrameNames, side: 'a' |
     let k = fnKey.get(fnId);
     if (k === undefined) {
       const f = fnById.get(fnId);
-      k = f ? names.id(st[Number(f.name)] || '(anonymous)', st[Number(f.filename)] ?? '', Number(f.startLine)) : names.id('(unknown)', '', 0);
+      k = f
+        ? names.id(st[Number(f.name)] || '(anonymous)', st[Number(f.filename)] ?? '', Number(f.startLine))
+        : names.id('(unknown)', '', 0);
       fnKey.set(fnId, k);
     }
     return k;
@@ -87,22 +96,46 @@ function addSamples(root: Node, src: FlameSource, names: FrameNames, side: 'a' |
       for (let j = lines.length - 1; j >= 0; j--) {
         const key = keyOf(Number(lines[j]!.functionId));
         let child = node.children.get(key);
-        if (!child) node.children.set(key, child = newNode(key));
-        if (side === 'a') child.total += v; else child.bTotal += v;
+        if (!child) node.children.set(key, (child = newNode(key)));
+        if (side === 'a') child.total += v;
+        else child.bTotal += v;
         node = child;
       }
     }
-    if (node !== root) { if (side === 'a') node.self += v; else node.bSelf += v; }
+    if (node !== root) {
+      if (side === 'a') node.self += v;
+      else node.bSelf += v;
+    }
   }
   return sum;
 }
 
 /** Flattens the tree in pre-order, widest child first, and keeps only the names used. */
-function flatten(root: Node, names: FrameNames, sum: number, bSum: number, options: FlameGraphOptions, unit: string, diff: boolean): FlameGraph {
+function flatten(
+  root: Node,
+  names: FrameNames,
+  sum: number,
+  bSum: number,
+  options: FlameGraphOptions,
+  unit: string,
+  diff: boolean,
+): FlameGraph {
   const minShare = options.minShare ?? FLAME_GRAPH_DEFAULTS.minShare;
   const share = (n: Node) => (sum > 0 ? n.total / sum : 0) + (diff && bSum > 0 ? n.bTotal / bSum : 0);
-  const g: FlameGraph = { id: options.id, title: options.title, phase: options.phase, type: options.type, unit,
-    names: [], files: [], name: [], depth: [], total: [], self: [], sum };
+  const g: FlameGraph = {
+    id: options.id,
+    title: options.title,
+    phase: options.phase,
+    type: options.type,
+    unit,
+    names: [],
+    files: [],
+    name: [],
+    depth: [],
+    total: [],
+    self: [],
+    sum,
+  };
   const base = diff ? { total: [] as number[], self: [] as number[], sum: bSum, runId: '' } : null;
   const used = new Map<number, number>();
   const walk = (n: Node, depth: number): void => {
@@ -116,8 +149,14 @@ function flatten(root: Node, names: FrameNames, sum: number, bSum: number, optio
         g.names.push(names.names[c.key]!);
         g.files.push(names.files[c.key]!);
       }
-      g.name.push(id); g.depth.push(depth); g.total.push(c.total); g.self.push(c.self);
-      if (base) { base.total.push(c.bTotal); base.self.push(c.bSelf); }
+      g.name.push(id);
+      g.depth.push(depth);
+      g.total.push(c.total);
+      g.self.push(c.self);
+      if (base) {
+        base.total.push(c.bTotal);
+        base.self.push(c.bSelf);
+      }
       walk(c, depth + 1);
     }
   };
@@ -147,7 +186,12 @@ export function flameGraphOf(src: FlameSource | readonly FlameSource[], options:
  * frame's share of its side's total, as Pyroscope's diff view does (both sides normalised, so a
  * longer run is not "slower"). Null when either side is empty.
  */
-export function diffFlameGraphOf(candidate: FlameSource, baseline: FlameSource, baselineRunId: string, options: FlameGraphOptions): FlameGraph | null {
+export function diffFlameGraphOf(
+  candidate: FlameSource,
+  baseline: FlameSource,
+  baselineRunId: string,
+  options: FlameGraphOptions,
+): FlameGraph | null {
   const names = new FrameNames();
   const root = newNode(-1);
   const sum = addSamples(root, candidate, names, 'a');

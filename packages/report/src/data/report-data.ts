@@ -28,13 +28,32 @@ export interface ReportRun {
 }
 
 /** Which CPUs one process was allowed, as verified during the run. */
-export interface ReportPinning { role: string; pid: number; requested: number[]; allowed: number[]; verified: boolean }
+export interface ReportPinning {
+  role: string;
+  pid: number;
+  requested: number[];
+  allowed: number[];
+  verified: boolean;
+}
 
 /** One gate (threshold or check) with its outcome. */
-export interface ReportGate { key: string; expression: string; value: number | null; threshold: number | null; passed: boolean; reason: string | null }
+export interface ReportGate {
+  key: string;
+  expression: string;
+  value: number | null;
+  threshold: number | null;
+  passed: boolean;
+  reason: string | null;
+}
 
 /** Percentiles of one phase, ms. */
-export interface ReportLatency { p50: number | null; p90: number | null; p99: number | null; p999: number | null; max: number | null }
+export interface ReportLatency {
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  p999: number | null;
+  max: number | null;
+}
 
 /** One phase's figures. */
 export interface ReportPhase {
@@ -57,7 +76,11 @@ export interface ReportPhase {
 }
 
 /** A span of seconds that belongs to one phase, drawn as a band behind time series. */
-export interface PhaseBand { phase: string; from: number; to: number }
+export interface PhaseBand {
+  phase: string;
+  from: number;
+  to: number;
+}
 
 /** Requests, errors and duration per second. Arrays are aligned on `seconds`. */
 export interface RedSeries {
@@ -72,10 +95,18 @@ export interface RedSeries {
 }
 
 /** One latency percentile spectrum: x = 1/(1−q) (HdrHistogram's percentile plot), y = ms. */
-export interface SpectrumCurve { x: number[]; ms: number[]; count: number }
+export interface SpectrumCurve {
+  x: number[];
+  ms: number[];
+  count: number;
+}
 
 /** A phase's spectra: corrected and service time, so coordinated omission shows as the gap. */
-export interface LatencySpectrum { phase: string; corrected: SpectrumCurve | null; serviceTime: SpectrumCurve | null }
+export interface LatencySpectrum {
+  phase: string;
+  corrected: SpectrumCurve | null;
+  serviceTime: SpectrumCurve | null;
+}
 
 /** One capacity step: offered load and what the service did with it. */
 export interface CapacityStep {
@@ -91,7 +122,14 @@ export interface CapacityStep {
 }
 
 /** The USL fit X(N) = λN / (1 + σ(N−1) + κN(N−1)). */
-export interface UslFit { sigma: number; kappa: number; lambda: number; r2: number | null; peakConcurrency: number | null; peakThroughput: number | null }
+export interface UslFit {
+  sigma: number;
+  kappa: number;
+  lambda: number;
+  r2: number | null;
+  peakConcurrency: number | null;
+  peakThroughput: number | null;
+}
 
 /** Capacity: steps, the SLO-bounded capacity and its bracket, the USL fit, the CPU budget. */
 export interface CapacityData {
@@ -120,7 +158,12 @@ export interface ResourceSeries {
 }
 
 /** A point of the scenario's history. */
-export interface TrendPoint { runId: string; time: string; sha: string | null; value: number }
+export interface TrendPoint {
+  runId: string;
+  time: string;
+  sha: string | null;
+  value: number;
+}
 
 /** The scenario's history of one metric, with change points and forecast when known. */
 export interface TrendData {
@@ -159,7 +202,16 @@ export interface FlameGraph {
 }
 
 /** A span in a trace waterfall. Offsets are ms from the request's start. */
-export interface WaterfallSpan { name: string; kind: string; service: string; depth: number; offsetMs: number; durationMs: number; error: boolean; detail: string }
+export interface WaterfallSpan {
+  name: string;
+  kind: string;
+  service: string;
+  depth: number;
+  offsetMs: number;
+  durationMs: number;
+  error: boolean;
+  detail: string;
+}
 
 /** One of the slowest traced requests. */
 export interface SlowRequest {

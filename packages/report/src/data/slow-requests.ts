@@ -22,8 +22,14 @@ function phaseAt(rows: ReportRows, atMs: number): string | null {
 
 function detail(s: SpanRow): string {
   let attrs: Record<string, unknown> = {};
-  try { attrs = JSON.parse(s.attributes ?? '{}') as Record<string, unknown>; } catch { /* none */ }
-  return Object.entries(attrs).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ');
+  try {
+    attrs = JSON.parse(s.attributes ?? '{}') as Record<string, unknown>;
+  } catch {
+    /* none */
+  }
+  return Object.entries(attrs)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' ');
 }
 
 function waterfall(spans: SpanRow[], t0: number): WaterfallSpan[] {
@@ -38,8 +44,16 @@ function waterfall(spans: SpanRow[], t0: number): WaterfallSpan[] {
   const out: WaterfallSpan[] = [];
   const walk = (parent: string | null, depth: number): void => {
     for (const s of (children.get(parent) ?? []).sort((a, b) => (a.start_ms ?? 0) - (b.start_ms ?? 0))) {
-      out.push({ name: s.name ?? '', kind: s.kind ?? '', service: s.service ?? '', depth, offsetMs: (s.start_ms ?? t0) - t0,
-        durationMs: s.duration_ms ?? 0, error: s.status_code === 'error', detail: detail(s) });
+      out.push({
+        name: s.name ?? '',
+        kind: s.kind ?? '',
+        service: s.service ?? '',
+        depth,
+        offsetMs: (s.start_ms ?? t0) - t0,
+        durationMs: s.duration_ms ?? 0,
+        error: s.status_code === 'error',
+        detail: detail(s),
+      });
       if (s.span_id) walk(s.span_id, depth + 1);
     }
   };
@@ -58,8 +72,14 @@ export function slowRequestsOf(rows: ReportRows): SlowRequestWithSpans[] {
   return rows.slowRequests.map((r) => {
     const spans = byTrace.get(r.trace_id) ?? [];
     return {
-      traceId: r.trace_id, phase: r.phase ?? phaseAt(rows, r.started_at_ms), request: r.request, latencyMs: r.latency_ms,
-      status: r.status, error: r.error, source: r.source, spans: waterfall(spans, r.started_at_ms),
+      traceId: r.trace_id,
+      phase: r.phase ?? phaseAt(rows, r.started_at_ms),
+      request: r.request,
+      latencyMs: r.latency_ms,
+      status: r.status,
+      error: r.error,
+      source: r.source,
+      spans: waterfall(spans, r.started_at_ms),
       spanIds: spans.filter((s) => s.kind === 'server' && s.span_id).map((s) => s.span_id!.toLowerCase()),
     };
   });

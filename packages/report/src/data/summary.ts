@@ -10,15 +10,20 @@ export function summarySentence(d: ReportData): string {
   const r = d.run;
   const gates = d.gates ?? [];
   const failed = gates.filter((g) => !g.passed);
-  const verdict = gates.length === 0 ? '' : failed.length === 0 ? ` and passed its ${gates.length} gate${gates.length === 1 ? '' : 's'}`
-    : ` and failed ${failed.length} of its ${gates.length} gates (${failed.map((g) => `${g.key} ${g.expression}`).join(', ')})`;
+  const verdict =
+    gates.length === 0
+      ? ''
+      : failed.length === 0
+        ? ` and passed its ${gates.length} gate${gates.length === 1 ? '' : 's'}`
+        : ` and failed ${failed.length} of its ${gates.length} gates (${failed.map((g) => `${g.key} ${g.expression}`).join(', ')})`;
   const main = [...(d.phases ?? [])].reverse().find((p) => !p.warmup && p.requests > 0);
   let tail = '';
   if (main) {
     const rate = main.achievedRate === null ? '' : ` carried ${fmtInt(main.achievedRate)} req/s`;
     const offered = main.offeredRate === null ? '' : ` (offered ${fmtInt(main.offeredRate)})`;
     const p99 = main.latency.p99 === null ? '' : ` at p99 ${formatMs(main.latency.p99)}`;
-    const svc = main.serviceTime.p99 !== null && main.serviceTime.p99 !== main.latency.p99 ? ` (service time ${formatMs(main.serviceTime.p99)})` : '';
+    const svc =
+      main.serviceTime.p99 !== null && main.serviceTime.p99 !== main.latency.p99 ? ` (service time ${formatMs(main.serviceTime.p99)})` : '';
     tail = `: ${main.name}${rate}${offered}${p99}${svc}, ${fmtInt(main.errors)} error${main.errors === 1 ? '' : 's'}`;
   } else if (d.bench?.length) {
     tail = `: ${d.bench.length} benchmark task${d.bench.length === 1 ? '' : 's'}`;

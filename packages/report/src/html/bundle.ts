@@ -14,7 +14,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The bundled client: one IIFE script and one stylesheet. */
-export interface ClientBundle { js: string; css: string; cached: boolean }
+export interface ClientBundle {
+  js: string;
+  css: string;
+  cached: boolean;
+}
 
 const CLIENT_DIR = fileURLToPath(new URL('./client/', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -23,10 +27,13 @@ let memo: ClientBundle | null = null;
 
 function sourceKey(): string {
   const h = createHash('sha256');
-  for (const f of readdirSync(CLIENT_DIR).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts')).sort()) {
+  for (const f of readdirSync(CLIENT_DIR)
+    .filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts'))
+    .sort()) {
     h.update(f).update(readFileSync(join(CLIENT_DIR, f)));
   }
-  for (const pkg of ['uplot/package.json', 'esbuild/package.json']) h.update(JSON.parse(readFileSync(require.resolve(pkg), 'utf8')).version);
+  for (const pkg of ['uplot/package.json', 'esbuild/package.json'])
+    h.update(JSON.parse(readFileSync(require.resolve(pkg), 'utf8')).version);
   return h.digest('hex').slice(0, 16);
 }
 
@@ -44,8 +51,16 @@ function cacheDir(): string | null {
 function build(): { js: string; css: string } {
   const esbuild = require('esbuild') as typeof import('esbuild');
   const result = esbuild.buildSync({
-    entryPoints: [join(CLIENT_DIR, 'main.ts')], bundle: true, minify: true, format: 'iife', target: 'es2020',
-    write: false, outdir: 'out', legalComments: 'none', charset: 'utf8', logLevel: 'silent',
+    entryPoints: [join(CLIENT_DIR, 'main.ts')],
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: 'es2020',
+    write: false,
+    outdir: 'out',
+    legalComments: 'none',
+    charset: 'utf8',
+    logLevel: 'silent',
   });
   const js = result.outputFiles.find((f) => f.path.endsWith('.js'))?.text ?? '';
   const css = result.outputFiles.find((f) => f.path.endsWith('.css'))?.text ?? '';
@@ -61,8 +76,10 @@ export function clientBundle(): ClientBundle {
   if (file && existsSync(file)) {
     try {
       const b = JSON.parse(readFileSync(file, 'utf8')) as { js: string; css: string };
-      return memo = { ...b, cached: true };
-    } catch { /* a torn cache file is rebuilt below */ }
+      return (memo = { ...b, cached: true });
+    } catch {
+      /* a torn cache file is rebuilt below */
+    }
   }
   const b = build();
   if (file && dir) {
@@ -72,8 +89,11 @@ export function clientBundle(): ClientBundle {
       writeFileSync(tmp, JSON.stringify(b));
       renameSync(tmp, file);
       // Bundles of earlier sources are never read again.
-      for (const old of readdirSync(dir)) if (old.startsWith('client-') && join(dir, old) !== file && old.endsWith('.json')) rmSync(join(dir, old), { force: true });
-    } catch { /* a read-only node_modules only costs the bundling time on every run */ }
+      for (const old of readdirSync(dir))
+        if (old.startsWith('client-') && join(dir, old) !== file && old.endsWith('.json')) rmSync(join(dir, old), { force: true });
+    } catch {
+      /* a read-only node_modules only costs the bundling time on every run */
+    }
   }
-  return memo = { ...b, cached: false };
+  return (memo = { ...b, cached: false });
 }

@@ -8,9 +8,12 @@ describe('escapeHtml and html``', () => {
 
   it('escapes every interpolation, including arrays, but not nested html`` or rawHtml', () => {
     const name = '<img src=x onerror=alert(1)>';
-    const out = html`<p title="${name}">${name}${[name, html`<b>${name}</b>`]}${rawHtml('<i>ok</i>')}${null}${undefined}${false}${0}</p>`.value;
+    const out = html`<p title="${name}">${name}${[name, html`<b>${name}</b>`]}${rawHtml('<i>ok</i>')}${null}${undefined}${false}${0}</p>`
+      .value;
     expect(out).not.toContain('<img');
-    expect(out).toBe('<p title="&lt;img src=x onerror=alert(1)&gt;">&lt;img src=x onerror=alert(1)&gt;&lt;img src=x onerror=alert(1)&gt;<b>&lt;img src=x onerror=alert(1)&gt;</b><i>ok</i>0</p>');
+    expect(out).toBe(
+      '<p title="&lt;img src=x onerror=alert(1)&gt;">&lt;img src=x onerror=alert(1)&gt;&lt;img src=x onerror=alert(1)&gt;<b>&lt;img src=x onerror=alert(1)&gt;</b><i>ok</i>0</p>',
+    );
   });
 });
 

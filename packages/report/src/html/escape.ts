@@ -15,8 +15,12 @@ export function escapeHtml(text: string): string {
 /** Markup that is already safe: only `html` and `rawHtml` make it. */
 export class SafeHtml {
   readonly value: string;
-  constructor(value: string) { this.value = value; }
-  toString(): string { return this.value; }
+  constructor(value: string) {
+    this.value = value;
+  }
+  toString(): string {
+    return this.value;
+  }
 }
 
 /** What `html` accepts between its literal parts. */
@@ -32,7 +36,9 @@ function part(v: Interpolation): string {
 /** Template tag: literal parts are markup, interpolations are escaped (arrays are joined). */
 export function html(strings: TemplateStringsArray, ...values: Interpolation[]): SafeHtml {
   let out = strings[0] ?? '';
-  values.forEach((v, i) => { out += part(v) + (strings[i + 1] ?? ''); });
+  values.forEach((v, i) => {
+    out += part(v) + (strings[i + 1] ?? '');
+  });
   return new SafeHtml(out);
 }
 

@@ -19,15 +19,34 @@ function sha256(text: string): string {
 /** The Content-Security-Policy of a report whose only script and stylesheet are `js` and `css`. */
 export function reportCsp(js: string, css: string): string {
   return [
-    "default-src 'none'", `script-src ${sha256(js)}`, `style-src ${sha256(css)}`, "img-src 'none'", "font-src 'none'",
-    "connect-src 'none'", "media-src 'none'", "object-src 'none'", "frame-src 'none'", "worker-src 'none'", "manifest-src 'none'",
-    "base-uri 'none'", "form-action 'none'",
+    "default-src 'none'",
+    `script-src ${sha256(js)}`,
+    `style-src ${sha256(css)}`,
+    "img-src 'none'",
+    "font-src 'none'",
+    "connect-src 'none'",
+    "media-src 'none'",
+    "object-src 'none'",
+    "frame-src 'none'",
+    "worker-src 'none'",
+    "manifest-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
   ].join('; ');
 }
 
 const NAV: [string, string][] = [
-  ['run', 'Run'], ['warnings', 'Warnings'], ['gates', 'Gates'], ['red', 'Over time'], ['spectrum', 'Spectrum'],
-  ['capacity', 'Capacity'], ['resources', 'Resources'], ['trend', 'Trend'], ['flames', 'Flame graphs'], ['traces', 'Slowest requests'], ['bench', 'Benchmarks'],
+  ['run', 'Run'],
+  ['warnings', 'Warnings'],
+  ['gates', 'Gates'],
+  ['red', 'Over time'],
+  ['spectrum', 'Spectrum'],
+  ['capacity', 'Capacity'],
+  ['resources', 'Resources'],
+  ['trend', 'Trend'],
+  ['flames', 'Flame graphs'],
+  ['traces', 'Slowest requests'],
+  ['bench', 'Benchmarks'],
 ];
 
 /** The report as one HTML document. */
@@ -37,27 +56,46 @@ export function renderHtmlReport(data: ReportData): string {
   const css = `${REPORT_CSS}\n${bundle.css}`;
   const js = bundle.js;
   if (/<\/script/i.test(js) || /<\/style/i.test(css)) throw new Error('report bundle contains a closing tag; it cannot be inlined');
-  const sections: SafeHtml[] = [identitySection(data), warningsSection(data), gatesSection(data), ...chartSections(data), ...detailSections(data)]
-    .filter((s): s is SafeHtml => s !== null);
+  const sections: SafeHtml[] = [
+    identitySection(data),
+    warningsSection(data),
+    gatesSection(data),
+    ...chartSections(data),
+    ...detailSections(data),
+  ].filter((s): s is SafeHtml => s !== null);
   const present = new Set(sections.map((s) => /<section id="([^"]+)"/.exec(s.value)?.[1]));
   const r = data.run;
   const title = `headroom · ${r.scenario} · ${r.id}`;
   const page = html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${reportCsp(js, css)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${title}</title>
-<style>${rawHtml(css)}</style>
-</head><body>
-<header class="top"><h1>headroom report · ${r.scenario}</h1><nav>${NAV.filter(([id]) => present.has(id)).map(([id, label]) => html`<a href="#${id}">${label}</a>`)}</nav></header>
-<main>
-${sections}
-<p class="note">Generated ${data.generatedAt} by headroom${r.version ? ` ${r.version}` : ''}. Self-contained: no network requests.</p>
-</main>
-<script type="application/json" id="headroom-data">${rawHtml(jsonForScript(data))}</script>
-<script>${rawHtml(js)}</script>
-</body></html>
-`;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta http-equiv="Content-Security-Policy" content="${reportCsp(js, css)}" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        <title>${title}</title>
+        <style>
+          ${rawHtml(css)}
+        </style>
+      </head>
+      <body>
+        <header class="top">
+          <h1>headroom report · ${r.scenario}</h1>
+          <nav>${NAV.filter(([id]) => present.has(id)).map(([id, label]) => html`<a href="#${id}">${label}</a>`)}</nav>
+        </header>
+        <main>
+          ${sections}
+          <p class="note">
+            Generated ${data.generatedAt} by headroom${r.version ? ` ${r.version}` : ''}. Self-contained: no network requests.
+          </p>
+        </main>
+        <script type="application/json" id="headroom-data">
+          ${rawHtml(jsonForScript(data))}
+        </script>
+        <script>
+          ${rawHtml(js)};
+        </script>
+      </body>
+    </html> `;
   return page.value;
 }

@@ -9,7 +9,9 @@ describe('renderMarkdownReport', () => {
 
   it('has the summary sentence and the numbers of each section', () => {
     expect(md).toContain('completed and passed its 1 gate.');
-    expect(md).toMatch(/\| steady \| 1,000\/s \| 999\/s \| 15,000 \| 3 \| 1\.20ms \| 3\.40ms \| 9\.90ms \| 20\.0ms \| 31\.0ms \| 5\.00ms \|/);
+    expect(md).toMatch(
+      /\| steady \| 1,000\/s \| 999\/s \| 15,000 \| 3 \| 1\.20ms \| 3\.40ms \| 9\.90ms \| 20\.0ms \| 31\.0ms \| 5\.00ms \|/,
+    );
     expect(md).toContain('SLO-bounded capacity **4,200 req/s** (bracket 4,000 … 5,000), limited by latency SLO.');
     expect(md).toContain('Headroom **1.33×**');
     expect(md).toContain('| `sort` | /app/sort.ts:3 | 50.0% |');

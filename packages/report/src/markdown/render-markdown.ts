@@ -9,7 +9,9 @@ import type { FlameGraph, ReportData } from '../data/report-data.ts';
 
 /** Escapes Markdown (and the HTML GitHub renders inside it) in table cells and text. */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_[\]|<>&~]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`)).replace(/\r?\n/g, ' ');
+  return text
+    .replace(/[\\`*_[\]|<>&~]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`))
+    .replace(/\r?\n/g, ' ');
 }
 
 const e = escapeMarkdown;
@@ -26,8 +28,13 @@ function table(head: string[], rows: string[][], right: number[] = []): string {
 /** The ten functions with the most self time (or bytes) of a flame graph, merged across stacks; `(idle)` is not a function. */
 function hottest(g: FlameGraph, n = 10): string[][] {
   const self = new Map<number, number>();
-  g.name.forEach((k, i) => { if (g.names[k] !== '(idle)') self.set(k, (self.get(k) ?? 0) + g.self[i]!); });
-  return [...self].sort((a, b) => b[1] - a[1]).slice(0, n).filter(([, v]) => v > 0)
+  g.name.forEach((k, i) => {
+    if (g.names[k] !== '(idle)') self.set(k, (self.get(k) ?? 0) + g.self[i]!);
+  });
+  return [...self]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .filter(([, v]) => v > 0)
     .map(([k, v]) => [code(g.names[k] ?? ''), e(g.files[k] ?? ''), `${((v / g.sum) * 100).toFixed(1)}%`]);
 }
 
@@ -37,45 +44,149 @@ export function renderMarkdownReport(d: ReportData): string {
   const out: string[] = [`## headroom report: ${e(r.scenario)} (${e(r.id)})`, ''];
   if (d.summary) out.push(`**${e(d.summary)}**`, '');
   const sha = r.gitSha ? `${r.gitSha.slice(0, 12)}${r.gitDirty ? ' (dirty)' : ''}` : '–';
-  out.push(`Status **${e(r.status)}**${r.gates ? `, gates ${e(r.gates)}` : ''} · git ${e(sha)} · ${e(r.host ?? '–')}, ${e(r.cpuModel ?? '–')}${r.cpuCount ? ` × ${r.cpuCount}` : ''} · Node ${e(r.nodeVersion ?? '–')} · service CPUs ${e((r.serviceCpus ?? []).join(',') || '–')}, generator CPUs ${e((r.workerCpus ?? []).join(',') || '–')}${d.pinning?.length ? ` · pinning ${d.pinning.every((p) => p.verified) ? 'verified' : '**not verified**'}` : ''}`, '');
+  out.push(
+    `Status **${e(r.status)}**${r.gates ? `, gates ${e(r.gates)}` : ''} · git ${e(sha)} · ${e(r.host ?? '–')}, ${e(r.cpuModel ?? '–')}${r.cpuCount ? ` × ${r.cpuCount}` : ''} · Node ${e(r.nodeVersion ?? '–')} · service CPUs ${e((r.serviceCpus ?? []).join(',') || '–')}, generator CPUs ${e((r.workerCpus ?? []).join(',') || '–')}${d.pinning?.length ? ` · pinning ${d.pinning.every((p) => p.verified) ? 'verified' : '**not verified**'}` : ''}`,
+    '',
+  );
   if (r.error) out.push(`**Error:** ${e(r.error)}`, '');
   if (d.warnings?.length) out.push('### Warnings', '', ...d.warnings.map((w) => `- ${e(w)}`), '');
   if (d.gates?.length) {
-    out.push('### Gates', '', table(['gate', 'limit', 'value', 'verdict'], d.gates.map((g) => [code(g.key), e(g.expression), g.value === null ? '–' : String(+g.value.toPrecision(4)), g.passed ? '✅ pass' : '❌ **fail**'])), '');
+    out.push(
+      '### Gates',
+      '',
+      table(
+        ['gate', 'limit', 'value', 'verdict'],
+        d.gates.map((g) => [
+          code(g.key),
+          e(g.expression),
+          g.value === null ? '–' : String(+g.value.toPrecision(4)),
+          g.passed ? '✅ pass' : '❌ **fail**',
+        ]),
+      ),
+      '',
+    );
   }
   if (d.phases?.length) {
-    out.push('### Phases', '', table(['phase', 'offered', 'achieved', 'requests', 'errors', 'p50', 'p90', 'p99', 'p99.9', 'max', 'service p99'],
-      d.phases.map((p) => [e(p.name) + (p.warmup ? ' (warm-up)' : ''), p.offeredRate === null ? e(p.model ?? '–') : `${int(p.offeredRate)}/s`, `${int(p.achievedRate)}/s`,
-        int(p.requests), int(p.errors), ms(p.latency.p50), ms(p.latency.p90), ms(p.latency.p99), ms(p.latency.p999), ms(p.latency.max), ms(p.serviceTime.p99)]),
-      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), '', 'Latency from each request\'s intended send time (coordinated omission corrected); service time from the actual send.', '');
+    out.push(
+      '### Phases',
+      '',
+      table(
+        ['phase', 'offered', 'achieved', 'requests', 'errors', 'p50', 'p90', 'p99', 'p99.9', 'max', 'service p99'],
+        d.phases.map((p) => [
+          e(p.name) + (p.warmup ? ' (warm-up)' : ''),
+          p.offeredRate === null ? e(p.model ?? '–') : `${int(p.offeredRate)}/s`,
+          `${int(p.achievedRate)}/s`,
+          int(p.requests),
+          int(p.errors),
+          ms(p.latency.p50),
+          ms(p.latency.p90),
+          ms(p.latency.p99),
+          ms(p.latency.p999),
+          ms(p.latency.max),
+          ms(p.serviceTime.p99),
+        ]),
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+      ),
+      '',
+      "Latency from each request's intended send time (coordinated omission corrected); service time from the actual send.",
+      '',
+    );
   }
   if (d.capacity) {
     const c = d.capacity;
     out.push('### Capacity', '');
-    if (c.capacity) out.push(`SLO-bounded capacity **${int(c.capacity.rate)} req/s** (bracket ${int(c.capacity.bracket[0])} … ${int(c.capacity.bracket[1])}), limited by ${e(c.capacity.limitedBy)}.`, '');
-    if (c.headroom !== null) out.push(`Headroom **${c.headroom.toFixed(2)}×** over the expected peak${c.expectedPeak ? ` of ${int(c.expectedPeak)} req/s` : ''}.`, '');
-    out.push(table(['step', 'offered', 'achieved', 'p99', 'service p99', 'errors', 'service CPU'], c.steps.map((s) => [e(s.phase), s.offeredRate === null ? String(s.concurrency ?? '–') : int(s.offeredRate),
-      int(s.achievedRate), ms(s.p99), ms(s.serviceP99), s.errorRate === null ? '–' : `${(s.errorRate * 100).toFixed(2)}%`, s.cpu === null ? '–' : `${(s.cpu * 100).toFixed(0)}%`]), [1, 2, 3, 4, 5, 6]), '');
+    if (c.capacity)
+      out.push(
+        `SLO-bounded capacity **${int(c.capacity.rate)} req/s** (bracket ${int(c.capacity.bracket[0])} … ${int(c.capacity.bracket[1])}), limited by ${e(c.capacity.limitedBy)}.`,
+        '',
+      );
+    if (c.headroom !== null)
+      out.push(
+        `Headroom **${c.headroom.toFixed(2)}×** over the expected peak${c.expectedPeak ? ` of ${int(c.expectedPeak)} req/s` : ''}.`,
+        '',
+      );
+    out.push(
+      table(
+        ['step', 'offered', 'achieved', 'p99', 'service p99', 'errors', 'service CPU'],
+        c.steps.map((s) => [
+          e(s.phase),
+          s.offeredRate === null ? String(s.concurrency ?? '–') : int(s.offeredRate),
+          int(s.achievedRate),
+          ms(s.p99),
+          ms(s.serviceP99),
+          s.errorRate === null ? '–' : `${(s.errorRate * 100).toFixed(2)}%`,
+          s.cpu === null ? '–' : `${(s.cpu * 100).toFixed(0)}%`,
+        ]),
+        [1, 2, 3, 4, 5, 6],
+      ),
+      '',
+    );
   }
   if (d.trend) {
     const t = d.trend;
-    const first = t.points[0]!, last = t.points[t.points.length - 1]!;
-    out.push('### Trend', '', t.summary ? e(t.summary) : `${e(t.metric)} went from ${+first.value.toPrecision(4)} ${e(t.unit)} (${e(first.sha ?? first.runId)}) to ${+last.value.toPrecision(4)} ${e(t.unit)} (${e(last.sha ?? last.runId)}) over ${t.points.length} runs.`, '');
+    const first = t.points[0]!,
+      last = t.points[t.points.length - 1]!;
+    out.push(
+      '### Trend',
+      '',
+      t.summary
+        ? e(t.summary)
+        : `${e(t.metric)} went from ${+first.value.toPrecision(4)} ${e(t.unit)} (${e(first.sha ?? first.runId)}) to ${+last.value.toPrecision(4)} ${e(t.unit)} (${e(last.sha ?? last.runId)}) over ${t.points.length} runs.`,
+      '',
+    );
   }
   for (const g of (d.flameGraphs ?? []).filter((x) => !x.baseline)) {
     const rows = hottest(g);
     const idle = g.name.reduce((a, k, i) => a + (g.names[k] === '(idle)' ? g.self[i]! : 0), 0);
     const note = idle > 0 ? ` ((idle), time the JS thread waited, is ${((idle / g.sum) * 100).toFixed(1)}% of the total and left out)` : '';
-    if (rows.length) out.push(`### Hottest functions: ${e(g.type)} profile · ${e(g.title)}${note}`, '', table(['function', 'file', 'self'], rows, [2]), '');
+    if (rows.length)
+      out.push(
+        `### Hottest functions: ${e(g.type)} profile · ${e(g.title)}${note}`,
+        '',
+        table(['function', 'file', 'self'], rows, [2]),
+        '',
+      );
   }
   if (d.slowRequests?.length) {
-    out.push('### Slowest traced requests', '', table(['latency', 'request', 'phase', 'status', 'trace', 'spans'], d.slowRequests.map((s) => [ms(s.latencyMs), e(s.request), e(s.phase ?? '–'),
-      e(s.error ?? String(s.status ?? '–')), code(s.traceId), String(s.spans.length)]), [0, 5]), '');
+    out.push(
+      '### Slowest traced requests',
+      '',
+      table(
+        ['latency', 'request', 'phase', 'status', 'trace', 'spans'],
+        d.slowRequests.map((s) => [
+          ms(s.latencyMs),
+          e(s.request),
+          e(s.phase ?? '–'),
+          e(s.error ?? String(s.status ?? '–')),
+          code(s.traceId),
+          String(s.spans.length),
+        ]),
+        [0, 5],
+      ),
+      '',
+    );
   }
   if (d.bench?.length) {
-    out.push('### Benchmarks', '', table(['task', 'runs', 'median', '95% CI', 'vs baseline'], d.bench.map((b) => [e(b.task), String(b.repetitions), `${+(b.medianNs).toPrecision(4)} ns`,
-      b.ci ? `${+b.ci.low.toPrecision(4)} … ${+b.ci.high.toPrecision(4)} ns` : e(b.note ?? '–'),
-      b.baseline ? (b.baseline.significant ? `${b.baseline.deltaPct > 0 ? '+' : ''}${b.baseline.deltaPct.toFixed(1)}% (p=${b.baseline.p?.toFixed(3)})` : '~') : '–']), [1, 2]), '');
+    out.push(
+      '### Benchmarks',
+      '',
+      table(
+        ['task', 'runs', 'median', '95% CI', 'vs baseline'],
+        d.bench.map((b) => [
+          e(b.task),
+          String(b.repetitions),
+          `${+b.medianNs.toPrecision(4)} ns`,
+          b.ci ? `${+b.ci.low.toPrecision(4)} … ${+b.ci.high.toPrecision(4)} ns` : e(b.note ?? '–'),
+          b.baseline
+            ? b.baseline.significant
+              ? `${b.baseline.deltaPct > 0 ? '+' : ''}${b.baseline.deltaPct.toFixed(1)}% (p=${b.baseline.p?.toFixed(3)})`
+              : '~'
+            : '–',
+        ]),
+        [1, 2],
+      ),
+      '',
+    );
   }
   return out.join('\n');
 }

@@ -24,9 +24,14 @@ export interface IdleLinesInput {
 /** Up to three lines, or none when the profile has no idle samples and no wall idle is known. */
 export function idleLines(r: IdleLinesInput): string[] {
   const lines: string[] = [];
-  if (r.wallIdle && r.wallIdle.self > 0) lines.push(`wall idle ${formatShare(r.wallIdle.share)}: no JavaScript on the main thread (waiting for I/O, or native work such as socket writes; not ranked)`);
+  if (r.wallIdle && r.wallIdle.self > 0)
+    lines.push(
+      `wall idle ${formatShare(r.wallIdle.share)}: no JavaScript on the main thread (waiting for I/O, or native work such as socket writes; not ranked)`,
+    );
   if (r.type !== 'wall' && r.idle.self > 0) {
-    lines.push(`${r.type} not in any function ${formatShare(r.idle.share)}: sampled as (idle), e.g. native I/O work between JavaScript (not ranked)`);
+    lines.push(
+      `${r.type} not in any function ${formatShare(r.idle.share)}: sampled as (idle), e.g. native I/O work between JavaScript (not ranked)`,
+    );
   }
   if (lines.length > 0) lines.push(`shares below are of the ${r.type} spent in functions, ${formatProfileValue(r.busyTotal, r.unit)}`);
   return lines;

@@ -5,7 +5,9 @@ function renderTree(nodes: readonly SpanNode[], indent: string, lines: string[])
   nodes.forEach((n, i) => {
     const last = i === nodes.length - 1;
     const route = typeof n.attributes['url.path'] === 'string' ? ` ${n.attributes['url.path']}` : '';
-    lines.push(`${indent}${last ? '└─' : '├─'} ${n.name}${route} (${n.kind}, ${n.service}) +${n.offset_ms.toFixed(1)}ms ${n.duration_ms.toFixed(1)}ms${n.status_code === 'error' ? ' ERROR' : ''}`);
+    lines.push(
+      `${indent}${last ? '└─' : '├─'} ${n.name}${route} (${n.kind}, ${n.service}) +${n.offset_ms.toFixed(1)}ms ${n.duration_ms.toFixed(1)}ms${n.status_code === 'error' ? ' ERROR' : ''}`,
+    );
     renderTree(n.children, indent + (last ? '   ' : '│  '), lines);
   });
 }
@@ -14,7 +16,9 @@ function renderTree(nodes: readonly SpanNode[], indent: string, lines: string[])
 export function formatSlowTraces(r: SlowTracesResult): string {
   const lines: string[] = [];
   r.traces.forEach((t, i) => {
-    lines.push(`${i + 1}. ${t.latency_ms.toFixed(1)}ms  ${t.request}  phase ${t.phase}  ${t.error ?? `status ${t.status}`}  trace ${t.trace_id}`);
+    lines.push(
+      `${i + 1}. ${t.latency_ms.toFixed(1)}ms  ${t.request}  phase ${t.phase}  ${t.error ?? `status ${t.status}`}  trace ${t.trace_id}`,
+    );
     if (t.spans.length === 0) lines.push('   (no spans received for this trace: is tracing on in the SUT?)');
     renderTree(t.spans, '   ', lines);
   });

@@ -28,7 +28,11 @@ export function portOwner(port: number): PortOwner | null {
 function listeningInode(port: number): number | null {
   for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text: string;
-    try { text = readFileSync(file, 'utf8'); } catch { continue; }
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
     for (const line of text.split('\n').slice(1)) {
       // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
       const f = line.trim().split(/\s+/);
@@ -45,9 +49,17 @@ function pidHolding(inode: number): number | null {
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     let fds: string[];
-    try { fds = readdirSync(`/proc/${name}/fd`); } catch { continue; }
+    try {
+      fds = readdirSync(`/proc/${name}/fd`);
+    } catch {
+      continue;
+    }
     for (const fd of fds) {
-      try { if (readlinkSync(`/proc/${name}/fd/${fd}`) === target) return Number(name); } catch { /* closed meanwhile */ }
+      try {
+        if (readlinkSync(`/proc/${name}/fd/${fd}`) === target) return Number(name);
+      } catch {
+        /* closed meanwhile */
+      }
     }
   }
   return null;

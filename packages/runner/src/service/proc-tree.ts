@@ -17,7 +17,11 @@ export interface ProcStat {
 /** Reads /proc/<pid>/stat; null when the process is gone. */
 export function procStat(pid: number): ProcStat | null {
   let text: string;
-  try { text = readFileSync(`/proc/${pid}/stat`, 'utf8'); } catch { return null; }
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
   // The command name (field 2) is in parentheses and may contain spaces or parentheses itself.
   const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
   return { pid, ppid: Number(rest[1]), pgrp: Number(rest[2]), start: Number(rest[19]) };
@@ -42,7 +46,11 @@ export function descendantsOf(root: number, pgrp: number = root): ProcStat[] {
   const found = new Map<number, ProcStat>();
   const stack = [root];
   while (stack.length > 0) {
-    for (const c of children.get(stack.pop() as number) ?? []) if (!found.has(c.pid)) { found.set(c.pid, c); stack.push(c.pid); }
+    for (const c of children.get(stack.pop() as number) ?? [])
+      if (!found.has(c.pid)) {
+        found.set(c.pid, c);
+        stack.push(c.pid);
+      }
   }
   for (const p of procs) if (p.pgrp === pgrp && p.pid !== root) found.set(p.pid, p);
   return [...found.values()];
@@ -57,6 +65,13 @@ export function stillRunning(s: ProcStat): boolean {
 export function commandLine(pid: number): string | null {
   try {
     const raw = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return raw.split('\0').filter((a) => a !== '').join(' ') || null;
-  } catch { return null; }
+    return (
+      raw
+        .split('\0')
+        .filter((a) => a !== '')
+        .join(' ') || null
+    );
+  } catch {
+    return null;
+  }
 }

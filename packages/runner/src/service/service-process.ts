@@ -51,14 +51,25 @@ export class ServiceProcess {
     });
     this.startedPromise = new Promise((resolve) => {
       this.child.on('message', (m: SupervisorMessage) => {
-        if (m.type === 'started') { this.servicePid = m.pid; resolve(); }
-        if (m.type === 'spawn-error') { this.tail.push(m.message); resolve(); }
+        if (m.type === 'started') {
+          this.servicePid = m.pid;
+          resolve();
+        }
+        if (m.type === 'spawn-error') {
+          this.tail.push(m.message);
+          resolve();
+        }
         if (m.type === 'exit') this.exited ??= { code: m.code, signal: m.signal };
       });
       this.child.on('exit', () => resolve());
     });
     const keep = (chunk: Buffer) => {
-      this.tail.push(...chunk.toString('utf8').split('\n').filter((l) => l.trim() !== ''));
+      this.tail.push(
+        ...chunk
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l.trim() !== ''),
+      );
       if (this.tail.length > STDERR_LINES) this.tail = this.tail.slice(-STDERR_LINES);
     };
     this.child.stdout?.on('data', keep);
@@ -106,8 +117,13 @@ export class ServiceProcess {
   describeExit(): string {
     const e = this.exited;
     const how = !e ? 'is still running' : e.signal ? `was killed by ${e.signal}` : `exited with code ${e.code}`;
-    const tail = this.tail.length ? `\n  last output:\n${this.tail.slice(-10).map((l) => `    ${l}`).join('\n')}` : '\n  (it printed nothing)';
-    return `service \`${this.argv.map((a) => basename(a) === a ? a : a).join(' ')}\` ${how}${tail}`;
+    const tail = this.tail.length
+      ? `\n  last output:\n${this.tail
+          .slice(-10)
+          .map((l) => `    ${l}`)
+          .join('\n')}`
+      : '\n  (it printed nothing)';
+    return `service \`${this.argv.map((a) => (basename(a) === a ? a : a)).join(' ')}\` ${how}${tail}`;
   }
 
   /** Polls `url` until it answers 2xx; fails with the command, its exit and its output. */
@@ -116,7 +132,8 @@ export class ServiceProcess {
     let last = 'no answer yet';
     while (performance.now() - start < timeoutMs) {
       if (signal?.aborted) throw signal.reason;
-      if (this.exited) throw new RunFailedError('E_SERVICE_EXITED', `the service exited before it was ready at ${url}: ${this.describeExit()}`);
+      if (this.exited)
+        throw new RunFailedError('E_SERVICE_EXITED', `the service exited before it was ready at ${url}: ${this.describeExit()}`);
       try {
         const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
         await res.arrayBuffer();
@@ -127,7 +144,10 @@ export class ServiceProcess {
       }
       await new Promise((r) => setTimeout(r, 50));
     }
-    throw new RunFailedError('E_SERVICE_NOT_READY', `the service was not ready at ${url} within ${formatDuration(timeoutMs)} (last: ${last}); raise service.readyTimeout or fix the readiness URL\n  ${this.describeExit()}`);
+    throw new RunFailedError(
+      'E_SERVICE_NOT_READY',
+      `the service was not ready at ${url} within ${formatDuration(timeoutMs)} (last: ${last}); raise service.readyTimeout or fix the readiness URL\n  ${this.describeExit()}`,
+    );
   }
 
   /**
@@ -150,9 +170,15 @@ export class ServiceProcess {
 
 function killGroup(pid: number, sig: NodeJS.Signals): void {
   if (pid <= 0) return;
-  try { process.kill(-pid, sig); } catch { /* already gone */ }
+  try {
+    process.kill(-pid, sig);
+  } catch {
+    /* already gone */
+  }
 }
 
 const ALIVE = new Set<ServiceProcess>();
 // Last line of defence against orphans if headroom itself exits abruptly.
-process.on('exit', () => { for (const s of ALIVE) killGroup(s.group, 'SIGKILL'); });
+process.on('exit', () => {
+  for (const s of ALIVE) killGroup(s.group, 'SIGKILL');
+});

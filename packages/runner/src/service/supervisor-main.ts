@@ -19,18 +19,28 @@ if (!cmd || !process.send) {
   process.stderr.write('headroom service supervisor: started by the runner with the service command\n');
   process.exit(2);
 }
-const send = (m: SupervisorMessage): void => { if (process.connected) process.send!(m); };
+const send = (m: SupervisorMessage): void => {
+  if (process.connected) process.send!(m);
+};
 // SIGTERM to the group reaches this process too: the supervisor outlives the service to clean up after it.
 process.on('SIGTERM', () => {});
 process.on('SIGINT', () => {});
 
 const known = new Map<number, ProcStat>();
-const scan = (): void => { for (const p of descendantsOf(process.pid)) known.set(p.pid, p); };
+const scan = (): void => {
+  for (const p of descendantsOf(process.pid)) known.set(p.pid, p);
+};
 
 const child = spawn(cmd, args, { stdio: 'inherit' });
 let stopping = false;
-child.on('error', (err) => { send({ type: 'spawn-error', message: err.message }); finish(127); });
-child.on('spawn', () => { send({ type: 'started', pid: child.pid ?? -1 }); scan(); });
+child.on('error', (err) => {
+  send({ type: 'spawn-error', message: err.message });
+  finish(127);
+});
+child.on('spawn', () => {
+  send({ type: 'started', pid: child.pid ?? -1 });
+  scan();
+});
 const scanner = setInterval(scan, SCAN_MS);
 
 child.on('exit', (code, signal) => {
@@ -38,15 +48,24 @@ child.on('exit', (code, signal) => {
   finish(code ?? 1);
 });
 
-process.on('message', (m: SupervisorToService) => { if (m.type === 'stop') stop(m.graceMs); });
+process.on('message', (m: SupervisorToService) => {
+  if (m.type === 'stop') stop(m.graceMs);
+});
 // headroom is gone (kill -9, crash): stop the service as at the end of a run.
 process.on('disconnect', () => stop(ORPHAN_GRACE_MS));
 
 function signalAll(sig: NodeJS.Signals): void {
   scan();
   for (const p of known.values()) {
-    if (!stillRunning(p)) { known.delete(p.pid); continue; }
-    try { process.kill(p.pid, sig); } catch { /* gone meanwhile */ }
+    if (!stillRunning(p)) {
+      known.delete(p.pid);
+      continue;
+    }
+    try {
+      process.kill(p.pid, sig);
+    } catch {
+      /* gone meanwhile */
+    }
   }
 }
 

@@ -4,7 +4,9 @@ import type { BusEvent, Sink } from '../bus.ts';
 import { compareOp, metricValue, type MetricSource } from '../gates.ts';
 
 /** A scope's running total: one second of data per `durationS`. */
-interface Running extends MetricSource { startedAt: number }
+interface Running extends MetricSource {
+  startedAt: number;
+}
 
 /**
  * Live evaluation of thresholds marked `abortOnFail` (k6's semantics): once a scope has
@@ -34,7 +36,10 @@ export class GateSink implements Sink {
     const now = e.startAt + (e.sample.second + 1) * 1000;
     for (const scope of scopes) {
       let r = this.running.get(scope);
-      if (!r) { r = { requests: 0, ok: 0, errors: 0, lateSends: 0, durationS: 0, hist: createHistogram(), startedAt: now - 1000 }; this.running.set(scope, r); }
+      if (!r) {
+        r = { requests: 0, ok: 0, errors: 0, lateSends: 0, durationS: 0, hist: createHistogram(), startedAt: now - 1000 };
+        this.running.set(scope, r);
+      }
       r.requests += e.sample.counts.requests;
       r.ok += e.sample.counts.ok;
       r.errors += e.sample.errors;

@@ -31,7 +31,12 @@ export class StoreSink implements Sink {
   /** Extra secret names (the scenario's `redact` list) for what requests leave in spans and samples. */
   private readonly secrets: readonly string[];
 
-  constructor(store: RunSpool, runId: string, phaseMeta: Map<string, { model: string; warmup: boolean }> = new Map(), secrets: readonly string[] = []) {
+  constructor(
+    store: RunSpool,
+    runId: string,
+    phaseMeta: Map<string, { model: string; warmup: boolean }> = new Map(),
+    secrets: readonly string[] = [],
+  ) {
     this.store = store;
     this.secrets = secrets;
     this.runId = runId;
@@ -40,42 +45,127 @@ export class StoreSink implements Sink {
 
   onEvent(e: BusEvent): void {
     switch (e.type) {
-      case 'run-start': this.startSecondEpoch = Math.floor(e.startAt / 1000); break;
-      case 'pinning': this.store.updateRun({ pinning: JSON.stringify(e.pins) }); break;
-      case 'second': this.addSecond(e.sample); break;
-      case 'runtime': this.addRuntime(e.sample); break;
-      case 'proc': this.proc.set(e.sample.second, e.sample); if (this.series.has(e.sample.second)) this.writeSeries(e.sample.second); break;
-      case 'phase': { const row = this.phaseRow(e.result); this.write(() => this.store.upsert('phases', [row])); break; }
-      case 'traces': this.write(() => this.store.append('trace_samples', e.samples.map((t) => ({
-        run_id: this.runId, trace_id: t.traceId, span_id: t.spanId, phase: t.phase, request: redactString(t.request, this.secrets),
-        started_at_ms: t.startedAt, latency_ms: t.latencyUs / 1000, status: t.status, error: t.error,
-      })))); break;
-      case 'gates': this.write(() => this.store.append('gates', e.outcomes.map((g) => ({
-        run_id: this.runId, key: g.key, scope: g.scope, metric: g.metric, expression: g.expression, op: g.op,
-        threshold: g.threshold, value: g.value, passed: g.status === 'passed', aborted: g.aborted, reason: g.reason,
-      })))); break;
-      case 'profiles':
-        this.write(() => this.store.append('profiles', e.profiles.map((p) => ({ ...p, run_id: this.runId }))));
-        this.write(() => this.store.append('profile_functions', e.functions.map((f) => ({ ...f, run_id: this.runId }))));
+      case 'run-start':
+        this.startSecondEpoch = Math.floor(e.startAt / 1000);
         break;
-      case 'spans': this.write(() => this.store.append('spans', e.spans.map((x) => ({
-        ...x, run_id: this.runId, name: redactString(x.name, this.secrets), attributes: redact(x.attributes, this.secrets),
-      })))); break;
-      case 'bench-rep': { const o = e.outcome; this.write(() => this.writeRepetition(o)); break; }
-      default: break;
+      case 'pinning':
+        this.store.updateRun({ pinning: JSON.stringify(e.pins) });
+        break;
+      case 'second':
+        this.addSecond(e.sample);
+        break;
+      case 'runtime':
+        this.addRuntime(e.sample);
+        break;
+      case 'proc':
+        this.proc.set(e.sample.second, e.sample);
+        if (this.series.has(e.sample.second)) this.writeSeries(e.sample.second);
+        break;
+      case 'phase': {
+        const row = this.phaseRow(e.result);
+        this.write(() => this.store.upsert('phases', [row]));
+        break;
+      }
+      case 'traces':
+        this.write(() =>
+          this.store.append(
+            'trace_samples',
+            e.samples.map((t) => ({
+              run_id: this.runId,
+              trace_id: t.traceId,
+              span_id: t.spanId,
+              phase: t.phase,
+              request: redactString(t.request, this.secrets),
+              started_at_ms: t.startedAt,
+              latency_ms: t.latencyUs / 1000,
+              status: t.status,
+              error: t.error,
+            })),
+          ),
+        );
+        break;
+      case 'gates':
+        this.write(() =>
+          this.store.append(
+            'gates',
+            e.outcomes.map((g) => ({
+              run_id: this.runId,
+              key: g.key,
+              scope: g.scope,
+              metric: g.metric,
+              expression: g.expression,
+              op: g.op,
+              threshold: g.threshold,
+              value: g.value,
+              passed: g.status === 'passed',
+              aborted: g.aborted,
+              reason: g.reason,
+            })),
+          ),
+        );
+        break;
+      case 'profiles':
+        this.write(() =>
+          this.store.append(
+            'profiles',
+            e.profiles.map((p) => ({ ...p, run_id: this.runId })),
+          ),
+        );
+        this.write(() =>
+          this.store.append(
+            'profile_functions',
+            e.functions.map((f) => ({ ...f, run_id: this.runId })),
+          ),
+        );
+        break;
+      case 'spans':
+        this.write(() =>
+          this.store.append(
+            'spans',
+            e.spans.map((x) => ({
+              ...x,
+              run_id: this.runId,
+              name: redactString(x.name, this.secrets),
+              attributes: redact(x.attributes, this.secrets),
+            })),
+          ),
+        );
+        break;
+      case 'bench-rep': {
+        const o = e.outcome;
+        this.write(() => this.writeRepetition(o));
+        break;
+      }
+      default:
+        break;
     }
   }
 
   private write(fn: () => Promise<void>): void {
-    this.queue = this.queue.then(fn).catch((err) => { this.failure ??= err; });
+    this.queue = this.queue.then(fn).catch((err) => {
+      this.failure ??= err;
+    });
   }
 
   private addSecond(s: SecondSample): void {
     const row: Partial<Row<'series'>> = {
-      run_id: this.runId, second: s.second, phase: s.phase, requests: s.counts.requests, ok: s.counts.ok, errors: s.errors,
-      errors_by_kind: JSON.stringify(s.counts.errors), late_sends: s.counts.lateSends, p50_ms: s.latency.p50Ms,
-      p90_ms: s.latency.p90Ms, p99_ms: s.latency.p99Ms, max_ms: s.latency.maxMs, gen_cpu: s.genCpu, gen_wake_delay_us: s.genWakeDelayUs, hist: s.hist,
-      concurrency: s.concurrency, queued_sends: s.counts.queuedSends,
+      run_id: this.runId,
+      second: s.second,
+      phase: s.phase,
+      requests: s.counts.requests,
+      ok: s.counts.ok,
+      errors: s.errors,
+      errors_by_kind: JSON.stringify(s.counts.errors),
+      late_sends: s.counts.lateSends,
+      p50_ms: s.latency.p50Ms,
+      p90_ms: s.latency.p90Ms,
+      p99_ms: s.latency.p99Ms,
+      max_ms: s.latency.maxMs,
+      gen_cpu: s.genCpu,
+      gen_wake_delay_us: s.genWakeDelayUs,
+      hist: s.hist,
+      concurrency: s.concurrency,
+      queued_sends: s.counts.queuedSends,
     };
     // Written at once (a crash loses at most the second in progress); rewritten if its runtime metrics arrive later.
     this.series.set(s.second, row);
@@ -97,26 +187,80 @@ export class StoreSink implements Sink {
     if (!row) return;
     const r = this.runtime.get(k);
     const p = this.proc.get(k);
-    const withProc = p ? { ...row, proc_cpu: p.cpu, proc_rss_mb: p.rssMb, proc_threads: p.threads, proc_vcsw: p.voluntarySwitches, proc_ivcsw: p.involuntarySwitches, proc_count: p.processes } : row;
-    const joined = r ? { ...withProc, sut_cpu: r.cpu, sut_rss_mb: r.rss_mb, sut_heap_mb: r.heap_used_mb, sut_elu: r.elu, sut_eld_p99_ms: r.eld_p99_ms, sut_gc_ms: r.gc_ms } : withProc;
+    const withProc = p
+      ? {
+          ...row,
+          proc_cpu: p.cpu,
+          proc_rss_mb: p.rssMb,
+          proc_threads: p.threads,
+          proc_vcsw: p.voluntarySwitches,
+          proc_ivcsw: p.involuntarySwitches,
+          proc_count: p.processes,
+        }
+      : row;
+    const joined = r
+      ? {
+          ...withProc,
+          sut_cpu: r.cpu,
+          sut_rss_mb: r.rss_mb,
+          sut_heap_mb: r.heap_used_mb,
+          sut_elu: r.elu,
+          sut_eld_p99_ms: r.eld_p99_ms,
+          sut_gc_ms: r.gc_ms,
+        }
+      : withProc;
     this.write(() => this.store.upsert('series', [joined]));
   }
 
   private phaseRow(p: PhaseResult): Partial<Row<'phases'>> {
     const meta = this.phaseMeta.get(p.phase) ?? this.phaseMeta.get(p.parent);
     return {
-      run_id: this.runId, phase: p.phase, parent: p.parent, ordinal: p.ordinal, model: meta?.model ?? null, warmup: meta?.warmup ?? false,
-      started_at: p.startedAt, ended_at: p.endedAt, duration_s: p.durationS, offered_rate: p.offeredRate, achieved_rate: p.achievedRate,
-      requests: p.counts.requests, ok: p.counts.ok, errors: p.errors, error_rate: p.errorRate, errors_by_kind: JSON.stringify(p.counts.errors),
-      late_sends: p.counts.lateSends, max_lag_ms: p.counts.maxLagUs / 1000,
-      p50_ms: p.latency.p50Ms, p75_ms: p.latency.p75Ms, p90_ms: p.latency.p90Ms, p95_ms: p.latency.p95Ms, p99_ms: p.latency.p99Ms,
-      p999_ms: p.latency.p999Ms, max_ms: p.latency.maxMs, mean_ms: p.latency.meanMs,
-      svc_p50_ms: p.service.p50Ms, svc_p90_ms: p.service.p90Ms, svc_p99_ms: p.service.p99Ms, svc_p999_ms: p.service.p999Ms, svc_max_ms: p.service.maxMs,
-      hist: p.hist, service_hist: p.serviceHist,
-      failed_p50_ms: p.failed?.p50Ms ?? null, failed_p99_ms: p.failed?.p99Ms ?? null, failed_max_ms: p.failed?.maxMs ?? null, failed_hist: p.failedHist,
-      queued_sends: p.counts.queuedSends, max_queue_ms: p.counts.maxQueueUs / 1000, gen_late_sends: p.counts.lateBeyondResolution,
-      gen_cpu: p.generator?.cpu ?? null, gen_limited: p.generator?.limited ?? null, concurrency: p.concurrency,
-      cpu_util: p.serviceCpu?.util ?? null, cpu_s: p.serviceCpu?.seconds ?? null, cpu_per_request_us: p.serviceCpu?.perRequestUs ?? null,
+      run_id: this.runId,
+      phase: p.phase,
+      parent: p.parent,
+      ordinal: p.ordinal,
+      model: meta?.model ?? null,
+      warmup: meta?.warmup ?? false,
+      started_at: p.startedAt,
+      ended_at: p.endedAt,
+      duration_s: p.durationS,
+      offered_rate: p.offeredRate,
+      achieved_rate: p.achievedRate,
+      requests: p.counts.requests,
+      ok: p.counts.ok,
+      errors: p.errors,
+      error_rate: p.errorRate,
+      errors_by_kind: JSON.stringify(p.counts.errors),
+      late_sends: p.counts.lateSends,
+      max_lag_ms: p.counts.maxLagUs / 1000,
+      p50_ms: p.latency.p50Ms,
+      p75_ms: p.latency.p75Ms,
+      p90_ms: p.latency.p90Ms,
+      p95_ms: p.latency.p95Ms,
+      p99_ms: p.latency.p99Ms,
+      p999_ms: p.latency.p999Ms,
+      max_ms: p.latency.maxMs,
+      mean_ms: p.latency.meanMs,
+      svc_p50_ms: p.service.p50Ms,
+      svc_p90_ms: p.service.p90Ms,
+      svc_p99_ms: p.service.p99Ms,
+      svc_p999_ms: p.service.p999Ms,
+      svc_max_ms: p.service.maxMs,
+      hist: p.hist,
+      service_hist: p.serviceHist,
+      failed_p50_ms: p.failed?.p50Ms ?? null,
+      failed_p99_ms: p.failed?.p99Ms ?? null,
+      failed_max_ms: p.failed?.maxMs ?? null,
+      failed_hist: p.failedHist,
+      queued_sends: p.counts.queuedSends,
+      max_queue_ms: p.counts.maxQueueUs / 1000,
+      gen_late_sends: p.counts.lateBeyondResolution,
+      gen_cpu: p.generator?.cpu ?? null,
+      gen_limited: p.generator?.limited ?? null,
+      concurrency: p.concurrency,
+      cpu_util: p.serviceCpu?.util ?? null,
+      cpu_s: p.serviceCpu?.seconds ?? null,
+      cpu_per_request_us: p.serviceCpu?.perRequestUs ?? null,
       cut_short: p.cutShort ?? false,
     };
   }
@@ -131,17 +275,33 @@ export class StoreSink implements Sink {
       await this.store.append('bench_reps', [{ ...base, status: 'failed', error: o.error }]);
       return;
     }
-    await this.store.append('bench_reps', [{
-      ...base, cpus: JSON.stringify(o.cpus), iterations: o.iterations, mean_ns: o.meanNs, median_ns: o.medianNs,
-      min_ns: o.minNs, max_ns: o.maxNs, sd_ns: o.sdNs, ops_per_s: o.opsPerSec, status: 'ok',
-    }]);
-    await this.store.append('bench_samples', Array.from(o.samples, (ns, i) => ({ ...base, sample_index: i, ns })));
+    await this.store.append('bench_reps', [
+      {
+        ...base,
+        cpus: JSON.stringify(o.cpus),
+        iterations: o.iterations,
+        mean_ns: o.meanNs,
+        median_ns: o.medianNs,
+        min_ns: o.minNs,
+        max_ns: o.maxNs,
+        sd_ns: o.sdNs,
+        ops_per_s: o.opsPerSec,
+        status: 'ok',
+      },
+    ]);
+    await this.store.append(
+      'bench_samples',
+      Array.from(o.samples, (ns, i) => ({ ...base, sample_index: i, ns })),
+    );
   }
 
   async close(): Promise<void> {
     // Runtime and /proc samples for seconds with no load tick (e.g. after the last request) still land.
     for (const k of new Set([...this.runtime.keys(), ...this.proc.keys()])) {
-      if (k >= 0 && !this.seconds.has(k)) { this.series.set(k, { run_id: this.runId, second: k, phase: null }); this.writeSeries(k); }
+      if (k >= 0 && !this.seconds.has(k)) {
+        this.series.set(k, { run_id: this.runId, second: k, phase: null });
+        this.writeSeries(k);
+      }
     }
     await this.queue;
     if (this.failure) throw this.failure;

@@ -14,7 +14,9 @@ export async function readCapacity(store: Store, runId: string): Promise<StoredC
 /** Capacity over time of every run of a scenario, oldest first (for trends). */
 export async function readCapacityHistory(store: Store, scenario: string): Promise<(StoredCapacity & { started_at: Date })[]> {
   const rows = await store.query<Row<'capacity'> & { started_at: Date }>(
-    'SELECT c.*, r.started_at FROM capacity c JOIN runs r ON r.id = c.run_id WHERE r.scenario = $1 ORDER BY r.started_at', [scenario]);
+    'SELECT c.*, r.started_at FROM capacity c JOIN runs r ON r.id = c.run_id WHERE r.scenario = $1 ORDER BY r.started_at',
+    [scenario],
+  );
   return rows.map((r) => ({ ...parseRow(r), started_at: r.started_at }));
 }
 

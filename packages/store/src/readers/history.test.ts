@@ -9,20 +9,47 @@ import { readPhaseMemory, readPhaseNames } from './memory.ts';
 
 let dir: string;
 let store: Store;
-beforeEach(async () => { dir = mkdtempSync(join(tmpdir(), 'headroom-history-')); store = await Store.open(join(dir, 'h.duckdb')); });
-afterEach(() => { store.close(); rmSync(dir, { recursive: true, force: true }); });
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'headroom-history-'));
+  store = await Store.open(join(dir, 'h.duckdb'));
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 8, 1);
 
 async function run(id: string, day: number, o: Partial<RunBegin> & { status?: string } = {}): Promise<void> {
   await beginRun(store, {
-    id, kind: 'load', scenario: 'orders', file: '/s.ts', startedAt: T0 + day * DAY, gitSha: `sha${id}`, gitDirty: false, gitBranch: 'main',
-    version: '0.1.0', host: 'h', cpuModel: 'EPYC', cpuCount: 2, nodeVersion: 'v24', serviceCpus: [0], workerCpus: [1],
-    config: { name: 'orders', day }, ...o,
+    id,
+    kind: 'load',
+    scenario: 'orders',
+    file: '/s.ts',
+    startedAt: T0 + day * DAY,
+    gitSha: `sha${id}`,
+    gitDirty: false,
+    gitBranch: 'main',
+    version: '0.1.0',
+    host: 'h',
+    cpuModel: 'EPYC',
+    cpuCount: 2,
+    nodeVersion: 'v24',
+    serviceCpus: [0],
+    workerCpus: [1],
+    config: { name: 'orders', day },
+    ...o,
   });
   if (o.status !== 'running') {
-    await finishRun(store, id, { status: o.status ?? 'completed', endedAt: T0 + day * DAY + 60_000, error: null, warnings: [], gates: null, pinning: [] });
+    await finishRun(store, id, {
+      status: o.status ?? 'completed',
+      endedAt: T0 + day * DAY + 60_000,
+      error: null,
+      warnings: [],
+      gates: null,
+      pinning: [],
+    });
   }
 }
 
@@ -36,7 +63,14 @@ describe('scenario history', () => {
     await run('x', 1, { scenario: 'other' });
     const h = await readScenarioHistory(store, 'orders');
     expect(h.runs.map((r) => r.id)).toEqual(['a', 'c']);
-    expect(h.runs[0]).toMatchObject({ gitSha: 'shaa', gitBranch: 'main', gitDirty: false, version: '0.1.0', status: 'completed', time: T0 });
+    expect(h.runs[0]).toMatchObject({
+      gitSha: 'shaa',
+      gitBranch: 'main',
+      gitDirty: false,
+      version: '0.1.0',
+      status: 'completed',
+      time: T0,
+    });
     expect(h).toMatchObject({ total: 5, excluded: { dirty: 1, failed: 1, running: 1 } });
     const all = await readScenarioHistory(store, 'orders', { includeDirty: true, includeFailed: true });
     expect(all.runs.map((r) => r.id)).toEqual(['a', 'c', 'd', 'e']);
@@ -59,7 +93,10 @@ describe('scenario history', () => {
       { run_id: 'r2', second: 1, phase: 'steady', requests: 990 },
     ]);
     const p99 = await readMetricHistory(store, 'orders', { kind: 'p99', phase: 'steady' });
-    expect(p99.points.map((p) => [p.id, p.value])).toEqual([['r1', 4], ['r2', 5]]);
+    expect(p99.points.map((p) => [p.id, p.value])).toEqual([
+      ['r1', 4],
+      ['r2', 5],
+    ]);
     expect(p99.skipped).toEqual([{ id: 'r3', reason: 'no phase "steady" measured' }]);
     expect(p99.notes).toEqual(['1 run skipped: no phase "steady" measured']);
     expect((await readMetricHistory(store, 'orders', { kind: 'rate', phase: 'steady' })).points.map((p) => p.value)).toEqual([1000, 990]);
@@ -87,7 +124,10 @@ describe('scenario history', () => {
       { run_id: 'b2', task: 'sort', repetition: 1, median_ns: 250, status: 'ok' },
     ]);
     const h = await readMetricHistory(store, 'orders', { kind: 'bench', task: 'sort' });
-    expect(h.points.map((p) => [p.id, p.value])).toEqual([['b1', 200], ['b2', 250]]);
+    expect(h.points.map((p) => [p.id, p.value])).toEqual([
+      ['b1', 200],
+      ['b2', 250],
+    ]);
     expect(h.unit).toBe('ns');
   });
 
@@ -101,7 +141,10 @@ describe('scenario history', () => {
     await store.exec(`INSERT INTO capacity (run_id, phase, computed_at, rate, headroom) VALUES ('r1', 'steps', TIMESTAMP '2026-09-01 10:00:00', 1900, 1.27),
       ('r1', 'steps', TIMESTAMP '2026-09-02 10:00:00', 2000, 1.33), ('r2', 'steps', TIMESTAMP '2026-09-02 11:00:00', 2100, NULL)`);
     const cap = await readMetricHistory(store, 'orders', { kind: 'capacity' });
-    expect(cap.points.map((p) => [p.id, p.value])).toEqual([['r1', 2000], ['r2', 2100]]);
+    expect(cap.points.map((p) => [p.id, p.value])).toEqual([
+      ['r1', 2000],
+      ['r2', 2100],
+    ]);
     const head = await readMetricHistory(store, 'orders', { kind: 'headroom' });
     expect(head.points.map((p) => [p.id, p.value])).toEqual([['r1', 1.33]]);
     expect(head.skipped.map((s) => s.id)).toEqual(['r2']);
@@ -124,7 +167,12 @@ describe('phase memory', () => {
       { run_id: 'm', second: 40, phase: 'steps@200', sut_rss_mb: 61, sut_heap_mb: 13 },
     ]);
     expect(await readPhaseMemory(store, 'm')).toEqual({
-      phase: 'steps', durationS: 30, samples: [{ second: 21, rssMb: 60, heapMb: 12 }, { second: 40, rssMb: 61, heapMb: 13 }],
+      phase: 'steps',
+      durationS: 30,
+      samples: [
+        { second: 21, rssMb: 60, heapMb: 12 },
+        { second: 40, rssMb: 61, heapMb: 13 },
+      ],
     });
     expect((await readPhaseMemory(store, 'm', 'steady'))?.samples).toEqual([{ second: 1, rssMb: 50, heapMb: 10 }]);
     expect(await readPhaseMemory(store, 'm', 'nope')).toBeNull();

@@ -67,24 +67,47 @@ export interface MetricHistory extends ScenarioHistory {
 }
 
 interface RunRow {
-  id: string; kind: string; status: string; started_at: Date; git_sha: string | null; git_dirty: boolean | null;
-  git_branch: string | null; version: string | null;
+  id: string;
+  kind: string;
+  status: string;
+  started_at: Date;
+  git_sha: string | null;
+  git_dirty: boolean | null;
+  git_branch: string | null;
+  version: string | null;
 }
 
 /** Every run of `scenario`, oldest first, filtered as `options` says. */
 export async function readScenarioHistory(store: Store, scenario: string, options: HistoryOptions = {}): Promise<ScenarioHistory> {
   const rows = await store.query<RunRow>(
     `SELECT id, kind, status, started_at, git_sha, git_dirty, git_branch, version FROM runs
-     WHERE scenario = $1 AND ($2 IS NULL OR kind = $2) ORDER BY started_at, id`, [scenario, options.kind ?? null]);
+     WHERE scenario = $1 AND ($2 IS NULL OR kind = $2) ORDER BY started_at, id`,
+    [scenario, options.kind ?? null],
+  );
   const excluded = { dirty: 0, failed: 0, running: 0 };
   const runs: HistoryRun[] = [];
   for (const r of rows) {
-    if (r.status === 'running') { excluded.running++; continue; }
-    if (r.status !== 'completed' && !options.includeFailed) { excluded.failed++; continue; }
-    if (r.git_dirty === true && !options.includeDirty) { excluded.dirty++; continue; }
+    if (r.status === 'running') {
+      excluded.running++;
+      continue;
+    }
+    if (r.status !== 'completed' && !options.includeFailed) {
+      excluded.failed++;
+      continue;
+    }
+    if (r.git_dirty === true && !options.includeDirty) {
+      excluded.dirty++;
+      continue;
+    }
     runs.push({
-      id: r.id, kind: r.kind, status: r.status, time: r.started_at.getTime(), gitSha: r.git_sha, gitDirty: r.git_dirty,
-      gitBranch: r.git_branch, version: r.version,
+      id: r.id,
+      kind: r.kind,
+      status: r.status,
+      time: r.started_at.getTime(),
+      gitSha: r.git_sha,
+      gitDirty: r.git_dirty,
+      gitBranch: r.git_branch,
+      version: r.version,
     });
   }
   return { runs, total: rows.length, excluded };
@@ -98,13 +121,25 @@ export async function readScenarioNames(store: Store): Promise<string[]> {
 
 /** The stored (redacted, resolved) config of the scenario's most recent run, or null. */
 export async function readLatestConfig(store: Store, scenario: string): Promise<unknown> {
-  const [r] = await store.query<{ config: string | null }>('SELECT config FROM runs WHERE scenario = $1 ORDER BY started_at DESC, id DESC LIMIT 1', [scenario]);
+  const [r] = await store.query<{ config: string | null }>(
+    'SELECT config FROM runs WHERE scenario = $1 ORDER BY started_at DESC, id DESC LIMIT 1',
+    [scenario],
+  );
   if (!r?.config) return null;
-  try { return JSON.parse(r.config) as unknown; } catch { return null; }
+  try {
+    return JSON.parse(r.config) as unknown;
+  } catch {
+    return null;
+  }
 }
 
 /** The value of `metric` for every run of the scenario's history that has one. */
-export async function readMetricHistory(store: Store, scenario: string, metric: HistoryMetric, options: HistoryOptions = {}): Promise<MetricHistory> {
+export async function readMetricHistory(
+  store: Store,
+  scenario: string,
+  metric: HistoryMetric,
+  options: HistoryOptions = {},
+): Promise<MetricHistory> {
   const kind = metric.kind === 'bench' ? 'bench' : 'load';
   const history = await readScenarioHistory(store, scenario, { ...options, kind });
   const notes: string[] = [];
@@ -127,19 +162,28 @@ type Values = { values: Map<string, number | null>; unit: string; missing: strin
 
 async function readValues(store: Store, scenario: string, m: HistoryMetric, notes: string[]): Promise<Values> {
   switch (m.kind) {
-    case 'capacity': case 'headroom': return capacityValues(store, scenario, m.kind, notes);
-    case 'p50': case 'p99': case 'rate': {
+    case 'capacity':
+    case 'headroom':
+      return capacityValues(store, scenario, m.kind, notes);
+    case 'p50':
+    case 'p99':
+    case 'rate': {
       const rows = await store.query<{ run_id: string; v: number | null }>(
         `SELECT p.run_id, p.${PHASE_COLUMN[m.kind]} AS v FROM phases p JOIN runs r ON r.id = p.run_id WHERE r.scenario = $1 AND p.phase = $2`,
-        [scenario, m.phase]);
+        [scenario, m.phase],
+      );
       return { values: toMap(rows), unit: PHASE_UNIT[m.kind], missing: `no phase "${m.phase}" measured` };
     }
-    case 'rss': return rssValues(store, scenario, m.phase);
-    case 'cpu-per-request': return cpuPerRequestValues(store, scenario, m.phase, notes);
+    case 'rss':
+      return rssValues(store, scenario, m.phase);
+    case 'cpu-per-request':
+      return cpuPerRequestValues(store, scenario, m.phase, notes);
     case 'bench': {
       const rows = await store.query<{ run_id: string; v: number | null }>(
         `SELECT b.run_id, median(b.median_ns) AS v FROM bench_reps b JOIN runs r ON r.id = b.run_id
-         WHERE r.scenario = $1 AND b.task = $2 AND coalesce(b.status, 'ok') = 'ok' GROUP BY b.run_id`, [scenario, m.task]);
+         WHERE r.scenario = $1 AND b.task = $2 AND coalesce(b.status, 'ok') = 'ok' GROUP BY b.run_id`,
+        [scenario, m.task],
+      );
       return { values: toMap(rows), unit: 'ns', missing: `no successful repetition of task "${m.task}"` };
     }
   }
@@ -153,7 +197,8 @@ const SERIES_OF_PHASE = `FROM series s JOIN runs r ON r.id = s.run_id
 async function rssValues(store: Store, scenario: string, phase: string | undefined): Promise<Values> {
   const rows = await store.query<{ run_id: string; v: number | null }>(
     `SELECT s.run_id, arg_max(s.sut_rss_mb, s.second) AS v ${SERIES_OF_PHASE} AND s.sut_rss_mb IS NOT NULL GROUP BY s.run_id`,
-    [scenario, phase ?? null]);
+    [scenario, phase ?? null],
+  );
   const where = phase ? `phase "${phase}"` : 'its measured phases';
   return { values: toMap(rows), unit: 'MB', missing: `no service RSS in ${where} (runtime metrics need service.capture)` };
 }
@@ -167,7 +212,9 @@ async function cpuPerRequestValues(store: Store, scenario: string, phase: string
     const rows = await store.query<{ run_id: string; v: number | null }>(
       `SELECT p.run_id, sum(p.cpu_per_request_us * p.requests) / nullif(sum(p.requests), 0) AS v FROM phases p JOIN runs r ON r.id = p.run_id
        WHERE r.scenario = $1 AND p.cpu_per_request_us IS NOT NULL AND (CASE WHEN $2 IS NULL THEN NOT coalesce(p.warmup, false) ELSE p.phase = $2 END)
-       GROUP BY p.run_id`, [scenario, phase ?? null]);
+       GROUP BY p.run_id`,
+      [scenario, phase ?? null],
+    );
     if (rows.some((r) => r.v !== null)) return { values: toMap(rows), unit: 'us', missing };
   }
   // The first and last second of a phase straddle its neighbours (a warm-up at another rate, the
@@ -177,8 +224,12 @@ async function cpuPerRequestValues(store: Store, scenario: string, phase: string
        min(s.second) OVER (PARTITION BY s.run_id, s.phase) AS first, max(s.second) OVER (PARTITION BY s.run_id, s.phase) AS last
        ${SERIES_OF_PHASE} AND s.sut_cpu IS NOT NULL)
      SELECT run_id, sum(sut_cpu) * 1e6 / nullif(sum(requests), 0) AS v FROM x WHERE second > first AND second < last GROUP BY run_id`,
-    [scenario, phase ?? null]);
-  if (rows.length > 0) notes.push("CPU per request from the service's per-second CPU samples over the requests of the same seconds (a phase's first and last second left out)");
+    [scenario, phase ?? null],
+  );
+  if (rows.length > 0)
+    notes.push(
+      "CPU per request from the service's per-second CPU samples over the requests of the same seconds (a phase's first and last second left out)",
+    );
   return { values: toMap(rows), unit: 'us', missing };
 }
 
@@ -186,20 +237,29 @@ async function capacityValues(store: Store, scenario: string, which: 'capacity' 
   const column = which === 'capacity' ? 'rate' : 'headroom';
   const unit = which === 'capacity' ? 'req/s' : 'x';
   if (!(await hasColumns(store, 'capacity', ['run_id', column]))) {
-    notes.push(`this store has no capacity results (no capacity table with a ${column} column): run headroom capacity <run> on the runs first`);
+    notes.push(
+      `this store has no capacity results (no capacity table with a ${column} column): run headroom capacity <run> on the runs first`,
+    );
     return { values: new Map(), unit, missing: 'no capacity analysed' };
   }
   const order = (await hasColumns(store, 'capacity', ['computed_at'])) ? 'c.computed_at' : 'c.run_id';
   // A run analysed more than once (or per phase) counts once: its most recent result.
   const rows = await store.query<{ run_id: string; v: number | null }>(
     `SELECT c.run_id, arg_max(c.${column}, ${order}) AS v FROM capacity c JOIN runs r ON r.id = c.run_id
-     WHERE r.scenario = $1 AND c.${column} IS NOT NULL GROUP BY c.run_id`, [scenario]);
-  return { values: toMap(rows), unit, missing: which === 'headroom' ? 'no headroom analysed (capacity without expectedPeak, or no capacity run)' : 'no capacity analysed' };
+     WHERE r.scenario = $1 AND c.${column} IS NOT NULL GROUP BY c.run_id`,
+    [scenario],
+  );
+  return {
+    values: toMap(rows),
+    unit,
+    missing: which === 'headroom' ? 'no headroom analysed (capacity without expectedPeak, or no capacity run)' : 'no capacity analysed',
+  };
 }
 
 async function hasColumns(store: Store, table: string, columns: readonly string[]): Promise<boolean> {
-  const rows = await store.query<{ column_name: string }>(
-    'SELECT column_name FROM information_schema.columns WHERE table_name = $1', [table]);
+  const rows = await store.query<{ column_name: string }>('SELECT column_name FROM information_schema.columns WHERE table_name = $1', [
+    table,
+  ]);
   const have = new Set(rows.map((r) => r.column_name));
   return columns.every((c) => have.has(c));
 }

@@ -28,13 +28,18 @@ export function readLiveRuns(db: string): LiveRun[] {
     const seconds = new Map<number, Partial<Row<'series'>>>();
     for (const op of s.ops) {
       if (op.op === 'owner') continue;
-      if (op.table === 'phases') for (const r of op.rows as Partial<Row<'phases'>>[]) phases.set(r.phase as string, { ...r, hist: undefined, service_hist: undefined } as StoredPhase);
+      if (op.table === 'phases')
+        for (const r of op.rows as Partial<Row<'phases'>>[])
+          phases.set(r.phase as string, { ...r, hist: undefined, service_hist: undefined } as StoredPhase);
       if (op.table === 'series') for (const r of op.rows as Partial<Row<'series'>>[]) seconds.set(r.second as number, r);
     }
     const series = [...seconds.values()];
     out.push({
-      run: toStoredRun(s.run, s.alive ? 'running' : undefined), phases: [...phases.values()].sort((a, b) => (a.ordinal ?? 0) - (b.ordinal ?? 0)),
-      seconds: series.length, requests: series.reduce((n, r) => n + (r.requests ?? 0), 0), errors: series.reduce((n, r) => n + (r.errors ?? 0), 0),
+      run: toStoredRun(s.run, s.alive ? 'running' : undefined),
+      phases: [...phases.values()].sort((a, b) => (a.ordinal ?? 0) - (b.ordinal ?? 0)),
+      seconds: series.length,
+      requests: series.reduce((n, r) => n + (r.requests ?? 0), 0),
+      errors: series.reduce((n, r) => n + (r.errors ?? 0), 0),
       alive: s.alive,
     });
   }
@@ -45,24 +50,52 @@ export function readLiveRuns(db: string): LiveRun[] {
 export function liveListing(l: LiveRun): RunListing {
   const r = l.run;
   return {
-    id: r.id, kind: r.kind, scenario: r.scenario, status: r.status, gates: r.gates, startedAt: r.startedAt,
-    seconds: r.endedAt ? (r.endedAt.getTime() - r.startedAt.getTime()) / 1000 : null, gitSha: r.gitSha, gitDirty: r.gitDirty,
+    id: r.id,
+    kind: r.kind,
+    scenario: r.scenario,
+    status: r.status,
+    gates: r.gates,
+    startedAt: r.startedAt,
+    seconds: r.endedAt ? (r.endedAt.getTime() - r.startedAt.getTime()) / 1000 : null,
+    gitSha: r.gitSha,
+    gitDirty: r.gitDirty,
   };
 }
 
 function toStoredRun(r: Partial<Row<'runs'>>, status?: string): StoredRun {
   const date = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(v as number));
   return {
-    id: r.id as string, kind: r.kind as string, scenario: r.scenario as string, file: r.file ?? null, status: status ?? (r.status as string),
-    gates: r.gates ?? null, startedAt: date(r.started_at) as Date, endedAt: date(r.ended_at), gitSha: r.git_sha ?? null, gitDirty: r.git_dirty ?? null, gitBranch: r.git_branch ?? null,
-    version: r.version ?? null, host: r.host ?? null, cpuModel: r.cpu_model ?? null, cpuCount: r.cpu_count ?? null, nodeVersion: r.node_version ?? null,
-    serviceCpus: parse(r.service_cpus, null), workerCpus: parse(r.worker_cpus, null), pinning: parse(r.pinning, []), error: r.error ?? null,
-    warnings: parse(r.warnings, []), config: parse(r.config, null),
+    id: r.id as string,
+    kind: r.kind as string,
+    scenario: r.scenario as string,
+    file: r.file ?? null,
+    status: status ?? (r.status as string),
+    gates: r.gates ?? null,
+    startedAt: date(r.started_at) as Date,
+    endedAt: date(r.ended_at),
+    gitSha: r.git_sha ?? null,
+    gitDirty: r.git_dirty ?? null,
+    gitBranch: r.git_branch ?? null,
+    version: r.version ?? null,
+    host: r.host ?? null,
+    cpuModel: r.cpu_model ?? null,
+    cpuCount: r.cpu_count ?? null,
+    nodeVersion: r.node_version ?? null,
+    serviceCpus: parse(r.service_cpus, null),
+    workerCpus: parse(r.worker_cpus, null),
+    pinning: parse(r.pinning, []),
+    error: r.error ?? null,
+    warnings: parse(r.warnings, []),
+    config: parse(r.config, null),
   };
 }
 
 function parse<T>(v: unknown, fallback: T): T {
   if (v === null || v === undefined || v === '') return fallback;
   if (typeof v !== 'string') return v as T;
-  try { return JSON.parse(v) as T; } catch { return fallback; }
+  try {
+    return JSON.parse(v) as T;
+  } catch {
+    return fallback;
+  }
 }

@@ -72,9 +72,13 @@ export async function readReportRows(store: Store, runId: string, options: ReadR
   const benchReps = await store.query<Row<'bench_reps'>>('SELECT * FROM bench_reps WHERE run_id = $1 ORDER BY task, repetition', [runId]);
   const slowRequests = await readSlowRequests(store, runId, o.slowTraces);
   const traceIds = [...new Set(slowRequests.map((r) => r.trace_id))];
-  const spans = traceIds.length === 0 ? [] : await store.query<Row<'spans'>>(
-    `SELECT * FROM spans WHERE run_id = $1 AND trace_id IN (${traceIds.map((_, i) => `$${i + 2}`).join(', ')}) ORDER BY start_ms`,
-    [runId, ...traceIds]);
+  const spans =
+    traceIds.length === 0
+      ? []
+      : await store.query<Row<'spans'>>(
+          `SELECT * FROM spans WHERE run_id = $1 AND trace_id IN (${traceIds.map((_, i) => `$${i + 2}`).join(', ')}) ORDER BY start_ms`,
+          [runId, ...traceIds],
+        );
   const history = await store.query<HistoryRow>(
     `SELECT r.id, r.started_at, r.git_sha, r.git_dirty, r.status, p.phase, p.p99_ms, p.achieved_rate
        FROM runs r
@@ -83,7 +87,8 @@ export async function readReportRows(store: Store, runId: string, options: ReadR
                     FROM phases WHERE NOT coalesce(warmup, false)) p ON p.run_id = r.id AND p.k = 1
       WHERE r.scenario = $1 AND r.kind = $2 AND r.started_at <= $3
       ORDER BY r.started_at DESC LIMIT ${Math.max(1, Math.floor(o.history))}`,
-    [run.scenario ?? '', run.kind ?? '', run.started_at instanceof Date ? run.started_at.toISOString() : String(run.started_at)]);
+    [run.scenario ?? '', run.kind ?? '', run.started_at instanceof Date ? run.started_at.toISOString() : String(run.started_at)],
+  );
   history.reverse();
   return { run, phases, series, gates, profiles, benchReps, slowRequests, spans, history };
 }
@@ -97,7 +102,9 @@ async function readSlowRequests(store: Store, runId: string, limit: number): Pro
   if (n === 0) return [];
   const samples = await store.query<SlowRequestRow>(
     `SELECT trace_id, span_id, phase, request, latency_ms, status, error, started_at_ms, 'generator' AS source
-       FROM trace_samples WHERE run_id = $1 ORDER BY latency_ms DESC LIMIT ${n}`, [runId]);
+       FROM trace_samples WHERE run_id = $1 ORDER BY latency_ms DESC LIMIT ${n}`,
+    [runId],
+  );
   if (samples.length > 0) return samples;
   // Server spans of measured phases first: warm-up is left out of profiles, so its spans have no CPU samples to join.
   return store.query<SlowRequestRow>(
@@ -109,5 +116,7 @@ async function readSlowRequests(store: Store, runId: string, limit: number): Pro
        LEFT JOIN phases p ON p.run_id = s.run_id AND s.start_ms BETWEEN epoch_ms(p.started_at) AND epoch_ms(p.ended_at)
       WHERE s.run_id = $1 AND s.kind = 'server'
     QUALIFY row_number() OVER (PARTITION BY s.span_id ORDER BY p.ordinal DESC) = 1
-      ORDER BY coalesce(p.warmup, false), s.duration_ms DESC LIMIT ${n}`, [runId]);
+      ORDER BY coalesce(p.warmup, false), s.duration_ms DESC LIMIT ${n}`,
+    [runId],
+  );
 }

@@ -8,12 +8,33 @@ import { listRuns, readBenchAggregates, readMeasuredPhases, readRun, readRunKind
 
 let dir: string;
 let store: Store;
-beforeEach(async () => { dir = mkdtempSync(join(tmpdir(), 'headroom-readers-')); store = await Store.open(join(dir, 'h.duckdb')); });
-afterEach(() => { store.close(); rmSync(dir, { recursive: true, force: true }); });
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'headroom-readers-'));
+  store = await Store.open(join(dir, 'h.duckdb'));
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const begin = (id: string, at: number, o: Partial<RunBegin> = {}): RunBegin => ({
-  id, kind: 'load', scenario: 'orders', file: '/s.ts', startedAt: at, gitSha: 'abc', gitDirty: false, gitBranch: 'main', version: '0.1.0',
-  host: 'h', cpuModel: 'EPYC', cpuCount: 2, nodeVersion: 'v24', serviceCpus: [0], workerCpus: [1], config: { name: 'orders' }, ...o,
+  id,
+  kind: 'load',
+  scenario: 'orders',
+  file: '/s.ts',
+  startedAt: at,
+  gitSha: 'abc',
+  gitDirty: false,
+  gitBranch: 'main',
+  version: '0.1.0',
+  host: 'h',
+  cpuModel: 'EPYC',
+  cpuCount: 2,
+  nodeVersion: 'v24',
+  serviceCpus: [0],
+  workerCpus: [1],
+  config: { name: 'orders' },
+  ...o,
 });
 
 describe('run record', () => {
@@ -24,7 +45,16 @@ describe('run record', () => {
     expect((await readRun(store, 'r1'))?.pinning).toEqual([{ role: 'service', pid: 1 }]);
     await finishRun(store, 'r1', { status: 'failed', endedAt: 1_005_500, error: 'boom', warnings: ['w1'], gates: 'failed', pinning: [] });
     const r = await readRun(store, 'r1');
-    expect(r).toMatchObject({ gitBranch: 'main', status: 'failed', error: 'boom', warnings: ['w1'], gates: 'failed', serviceCpus: [0], workerCpus: [1], config: { name: 'orders' } });
+    expect(r).toMatchObject({
+      gitBranch: 'main',
+      status: 'failed',
+      error: 'boom',
+      warnings: ['w1'],
+      gates: 'failed',
+      serviceCpus: [0],
+      workerCpus: [1],
+      config: { name: 'orders' },
+    });
     expect((r?.endedAt?.getTime() ?? 0) - (r?.startedAt.getTime() ?? 0)).toBe(5500);
     expect(await readRun(store, 'nope')).toBeNull();
   });
@@ -38,13 +68,19 @@ describe('readers', () => {
     await beginRun(store, begin("d'x", 4000));
     expect((await listRuns(store, 2)).map((r) => r.id)).toEqual(["d'x", 'c']);
     expect(await runsBetween(store, 'a', "d'x")).toEqual(['a', 'b', "d'x"]);
-    expect(await readRunKinds(store, ['a', 'c'])).toEqual([{ kind: 'bench', scenario: 'ser' }, { kind: 'load', scenario: 'orders' }]);
+    expect(await readRunKinds(store, ['a', 'c'])).toEqual([
+      { kind: 'bench', scenario: 'ser' },
+      { kind: 'load', scenario: 'orders' },
+    ]);
     await store.append('phases', [
       { run_id: 'a', phase: 'warm', ordinal: 0, warmup: true, p99_ms: 9 },
       { run_id: 'a', phase: 'steady', ordinal: 1, warmup: false, p99_ms: 3 },
       { run_id: "d'x", phase: 'steady', ordinal: 1, warmup: false, p99_ms: 4 },
     ]);
-    expect((await readMeasuredPhases(store, ['a', "d'x"])).map((p) => [p.run_id, p.phase, p.p99_ms])).toEqual([['a', 'steady', 3], ["d'x", 'steady', 4]]);
+    expect((await readMeasuredPhases(store, ['a', "d'x"])).map((p) => [p.run_id, p.phase, p.p99_ms])).toEqual([
+      ['a', 'steady', 3],
+      ["d'x", 'steady', 4],
+    ]);
     await store.append('bench_reps', [
       { run_id: 'c', task: 't', repetition: 1, median_ns: 10, status: 'ok' },
       { run_id: 'c', task: 't', repetition: 2, median_ns: 30, status: 'ok' },

@@ -51,18 +51,38 @@ export type StoredPhase = Omit<Row<'phases'>, 'hist' | 'service_hist'> & { hist?
 /** A stored gate outcome. */
 export type StoredGate = Omit<Row<'gates'>, 'run_id'>;
 /** Per-task aggregate of a bench run's repetitions. */
-export interface BenchTaskAggregate { task: string; repetitions: number; medianNs: number; minNs: number; maxNs: number }
+export interface BenchTaskAggregate {
+  task: string;
+  repetitions: number;
+  medianNs: number;
+  minNs: number;
+  maxNs: number;
+}
 
 /** The most recent runs first. */
 export async function listRuns(store: Store, limit: number): Promise<RunListing[]> {
-  type Listed = Pick<Row<'runs'>, 'gates' | 'git_sha' | 'git_dirty'> & { id: string; kind: string; scenario: string; status: string; started_at: Date; secs: number | null };
+  type Listed = Pick<Row<'runs'>, 'gates' | 'git_sha' | 'git_dirty'> & {
+    id: string;
+    kind: string;
+    scenario: string;
+    status: string;
+    started_at: Date;
+    secs: number | null;
+  };
   const rows = await store.query<Listed>(
     'SELECT id, kind, scenario, status, gates, started_at, epoch(ended_at) - epoch(started_at) AS secs, git_sha, git_dirty FROM runs ORDER BY started_at DESC, id DESC LIMIT $1',
     [Math.max(1, Math.floor(limit))],
   );
   return rows.map((r) => ({
-    id: r.id, kind: r.kind, scenario: r.scenario, status: r.status, gates: r.gates, startedAt: r.started_at,
-    seconds: r.secs, gitSha: r.git_sha, gitDirty: r.git_dirty,
+    id: r.id,
+    kind: r.kind,
+    scenario: r.scenario,
+    status: r.status,
+    gates: r.gates,
+    startedAt: r.started_at,
+    seconds: r.secs,
+    gitSha: r.git_sha,
+    gitDirty: r.git_dirty,
   }));
 }
 
@@ -71,11 +91,28 @@ export async function readRun(store: Store, id: string): Promise<StoredRun | nul
   const [r] = await store.query<Row<'runs'>>('SELECT * FROM runs WHERE id = $1', [id]);
   if (!r) return null;
   return {
-    id: r.id as string, kind: r.kind as string, scenario: r.scenario as string, file: r.file, status: r.status as string,
-    gates: r.gates, startedAt: r.started_at as Date, endedAt: (r.ended_at as Date | null) ?? null, gitSha: r.git_sha,
-    gitDirty: r.git_dirty, gitBranch: r.git_branch, version: r.version, host: r.host, cpuModel: r.cpu_model, cpuCount: r.cpu_count,
-    nodeVersion: r.node_version, serviceCpus: parse(r.service_cpus, null), workerCpus: parse(r.worker_cpus, null),
-    pinning: parse(r.pinning, []), error: r.error, warnings: parse(r.warnings, []), config: parse(r.config, null),
+    id: r.id as string,
+    kind: r.kind as string,
+    scenario: r.scenario as string,
+    file: r.file,
+    status: r.status as string,
+    gates: r.gates,
+    startedAt: r.started_at as Date,
+    endedAt: (r.ended_at as Date | null) ?? null,
+    gitSha: r.git_sha,
+    gitDirty: r.git_dirty,
+    gitBranch: r.git_branch,
+    version: r.version,
+    host: r.host,
+    cpuModel: r.cpu_model,
+    cpuCount: r.cpu_count,
+    nodeVersion: r.node_version,
+    serviceCpus: parse(r.service_cpus, null),
+    workerCpus: parse(r.worker_cpus, null),
+    pinning: parse(r.pinning, []),
+    error: r.error,
+    warnings: parse(r.warnings, []),
+    config: parse(r.config, null),
   };
 }
 
@@ -106,35 +143,74 @@ export async function readBenchAggregates(store: Store, id: string): Promise<Ben
 
 /** Successful bench repetitions of the given runs (one row per task and repetition). */
 export async function readBenchRepetitions(store: Store, ids: readonly string[]): Promise<Row<'bench_reps'>[]> {
-  return store.query<Row<'bench_reps'>>("SELECT * FROM bench_reps WHERE list_contains($1, run_id) AND coalesce(status, 'ok') = 'ok' ORDER BY run_id, task, repetition", [list(ids)]);
+  return store.query<Row<'bench_reps'>>(
+    "SELECT * FROM bench_reps WHERE list_contains($1, run_id) AND coalesce(status, 'ok') = 'ok' ORDER BY run_id, task, repetition",
+    [list(ids)],
+  );
 }
 
 /** Measured (non-warmup) phases of the given runs, in run and phase order. */
 export async function readMeasuredPhases(store: Store, ids: readonly string[]): Promise<StoredPhase[]> {
-  return store.query<StoredPhase>('SELECT * EXCLUDE (hist, service_hist) FROM phases WHERE list_contains($1, run_id) AND NOT coalesce(warmup, false) ORDER BY run_id, ordinal', [list(ids)]);
+  return store.query<StoredPhase>(
+    'SELECT * EXCLUDE (hist, service_hist) FROM phases WHERE list_contains($1, run_id) AND NOT coalesce(warmup, false) ORDER BY run_id, ordinal',
+    [list(ids)],
+  );
 }
 
 /** What a comparison checks of each run: kind, scenario, status, and how much it measured. */
-export interface RunCheck { id: string; kind: string; scenario: string; status: string; measuredPhases: string[]; requests: number; benchReps: number }
+export interface RunCheck {
+  id: string;
+  kind: string;
+  scenario: string;
+  status: string;
+  measuredPhases: string[];
+  requests: number;
+  benchReps: number;
+}
 
 /** Kind, scenario, status, measured phase names and request / repetition counts of each run, in the order given. */
 export async function readRunChecks(store: Store, ids: readonly string[]): Promise<RunCheck[]> {
-  const rows = await store.query<{ id: string; kind: string; scenario: string; status: string; phases: string[] | null; requests: number | null; reps: number | null }>(
+  const rows = await store.query<{
+    id: string;
+    kind: string;
+    scenario: string;
+    status: string;
+    phases: string[] | null;
+    requests: number | null;
+    reps: number | null;
+  }>(
     `SELECT r.id, r.kind, r.scenario, r.status,
        (SELECT list(p.phase ORDER BY p.phase) FROM phases p WHERE p.run_id = r.id AND NOT coalesce(p.warmup, false) AND p.phase = p.parent) AS phases,
        (SELECT sum(p.requests) FROM phases p WHERE p.run_id = r.id AND NOT coalesce(p.warmup, false) AND p.phase = p.parent) AS requests,
        (SELECT count(*) FROM bench_reps b WHERE b.run_id = r.id AND coalesce(b.status, 'ok') = 'ok') AS reps
-     FROM runs r WHERE list_contains($1, r.id)`, [list(ids)]);
+     FROM runs r WHERE list_contains($1, r.id)`,
+    [list(ids)],
+  );
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.flatMap((id) => {
     const r = byId.get(id);
-    return r ? [{ id, kind: r.kind, scenario: r.scenario, status: r.status, measuredPhases: r.phases ?? [], requests: r.requests ?? 0, benchReps: r.reps ?? 0 }] : [];
+    return r
+      ? [
+          {
+            id,
+            kind: r.kind,
+            scenario: r.scenario,
+            status: r.status,
+            measuredPhases: r.phases ?? [],
+            requests: r.requests ?? 0,
+            benchReps: r.reps ?? 0,
+          },
+        ]
+      : [];
   });
 }
 
 /** The distinct (kind, scenario) pairs among the given runs. */
 export async function readRunKinds(store: Store, ids: readonly string[]): Promise<{ kind: string; scenario: string }[]> {
-  return store.query<{ kind: string; scenario: string }>('SELECT DISTINCT kind, scenario FROM runs WHERE list_contains($1, id) ORDER BY kind, scenario', [list(ids)]);
+  return store.query<{ kind: string; scenario: string }>(
+    'SELECT DISTINCT kind, scenario FROM runs WHERE list_contains($1, id) ORDER BY kind, scenario',
+    [list(ids)],
+  );
 }
 
 /** Ids of every run of a scenario or bench, oldest first ([] when there is none). */
@@ -146,7 +222,8 @@ export async function runsOfScenario(store: Store, scenario: string): Promise<st
 export async function runsAtCommit(store: Store, scenario: string, sha: string): Promise<string[]> {
   const rows = await store.query<{ id: string }>(
     "SELECT id FROM runs WHERE scenario = $1 AND starts_with(git_sha, $2) AND status IN ('completed', 'aborted') AND NOT coalesce(git_dirty, false) ORDER BY started_at",
-    [scenario, sha]);
+    [scenario, sha],
+  );
   return rows.map((r) => r.id);
 }
 
@@ -154,7 +231,9 @@ export async function runsAtCommit(store: Store, scenario: string, sha: string):
 export async function runsBetween(store: Store, from: string, to: string): Promise<string[]> {
   const rows = await store.query<{ id: string }>(
     `SELECT r.id FROM runs r, runs a, runs b WHERE a.id = $1 AND b.id = $2 AND r.kind = a.kind AND r.scenario = a.scenario
-     AND r.started_at BETWEEN least(a.started_at, b.started_at) AND greatest(a.started_at, b.started_at) ORDER BY r.started_at`, [from, to]);
+     AND r.started_at BETWEEN least(a.started_at, b.started_at) AND greatest(a.started_at, b.started_at) ORDER BY r.started_at`,
+    [from, to],
+  );
   return rows.map((r) => r.id);
 }
 
@@ -165,5 +244,9 @@ function list(ids: readonly string[]): DuckDBListValue {
 function parse<T>(v: unknown, fallback: T): T {
   if (v === null || v === undefined || v === '') return fallback;
   if (typeof v !== 'string') return v as T;
-  try { return JSON.parse(v) as T; } catch { return fallback; }
+  try {
+    return JSON.parse(v) as T;
+  } catch {
+    return fallback;
+  }
 }

@@ -14,9 +14,7 @@ export interface SpoolOwner {
 }
 
 /** One line of a spool. */
-export type SpoolOp =
-  | { op: 'owner'; owner: SpoolOwner }
-  | { op: 'append' | 'upsert'; table: TableName; rows: Partial<Row<TableName>>[] };
+export type SpoolOp = { op: 'owner'; owner: SpoolOwner } | { op: 'append' | 'upsert'; table: TableName; rows: Partial<Row<TableName>>[] };
 
 const B64 = '$b64';
 
@@ -38,8 +36,16 @@ export function decodeOps(text: string): SpoolOp[] {
   for (const line of lines) {
     if (line === '') continue;
     try {
-      out.push(JSON.parse(line, (_k, v: unknown) => (v !== null && typeof v === 'object' && B64 in v ? new Uint8Array(Buffer.from((v as Record<string, string>)[B64] as string, 'base64')) : v)) as SpoolOp);
-    } catch { /* a torn line in the middle cannot happen with appends; skip rather than lose the rest */ }
+      out.push(
+        JSON.parse(line, (_k, v: unknown) =>
+          v !== null && typeof v === 'object' && B64 in v
+            ? new Uint8Array(Buffer.from((v as Record<string, string>)[B64] as string, 'base64'))
+            : v,
+        ) as SpoolOp,
+      );
+    } catch {
+      /* a torn line in the middle cannot happen with appends; skip rather than lose the rest */
+    }
   }
   return out;
 }

@@ -8,7 +8,10 @@ import { RunSpool } from './run-spool.ts';
 
 let dir: string;
 let db: string;
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'headroom-spool-')); db = join(dir, 'h.duckdb'); });
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'headroom-spool-'));
+  db = join(dir, 'h.duckdb');
+});
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const run = (id: string) => ({ id, kind: 'load', scenario: 's', status: 'running', started_at: Date.now(), config: '{}' });

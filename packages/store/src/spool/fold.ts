@@ -29,13 +29,22 @@ export interface ReadSpool {
 export function readSpools(db: string): ReadSpool[] {
   const dir = spoolDir(db);
   let names: string[];
-  try { names = readdirSync(dir).filter((n) => n.endsWith('.jsonl')); } catch { return []; }
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.jsonl'));
+  } catch {
+    return [];
+  }
   const out: ReadSpool[] = [];
   for (const name of names) {
     const path = join(dir, name);
     let text: string;
     let modifiedAt: number;
-    try { text = readFileSync(path, 'utf8'); modifiedAt = statSync(path).mtimeMs; } catch { continue; }
+    try {
+      text = readFileSync(path, 'utf8');
+      modifiedAt = statSync(path).mtimeMs;
+    } catch {
+      continue;
+    }
     const ops = decodeOps(text);
     let owner: SpoolOwner | null = null;
     let run: Partial<Row<'runs'>> | null = null;
@@ -44,13 +53,24 @@ export function readSpools(db: string): ReadSpool[] {
       else if (op.table === 'runs') run = op.rows.at(-1) as Partial<Row<'runs'>>;
     }
     const finished = run !== null && run.status !== 'running';
-    out.push({ path, runId: name.slice(0, -'.jsonl'.length), owner, run, ops, alive: !finished && owner !== null && ownerAlive(owner), modifiedAt });
+    out.push({
+      path,
+      runId: name.slice(0, -'.jsonl'.length),
+      owner,
+      run,
+      ops,
+      alive: !finished && owner !== null && ownerAlive(owner),
+      modifiedAt,
+    });
   }
   return out;
 }
 
 /** What folding did for one run. */
-export interface FoldResult { runId: string; status: string }
+export interface FoldResult {
+  runId: string;
+  status: string;
+}
 
 /**
  * Folds every spool whose run finished or whose process is gone into `store`, then removes
@@ -62,7 +82,10 @@ export async function foldSpools(store: Store, finalRun?: Partial<Row<'runs'>>):
   for (const s of readSpools(store.path)) {
     if (finalRun?.id === s.runId) s.run = finalRun;
     else if (s.alive) continue;
-    if (s.run === null) { unlinkSync(s.path); continue; } // died before its first row: nothing to keep
+    if (s.run === null) {
+      unlinkSync(s.path);
+      continue;
+    } // died before its first row: nothing to keep
     const run = { ...s.run };
     if (run.status === 'running') {
       run.status = 'abandoned';
@@ -82,7 +105,10 @@ async function foldOne(store: Store, runId: string, ops: SpoolOp[], run: Partial
   const appended = new Map<TableName, Partial<Row<TableName>>[]>();
   for (const op of ops) {
     if (op.op === 'owner' || op.table === 'runs') continue;
-    if (op.op === 'append') { appended.set(op.table, [...(appended.get(op.table) ?? []), ...op.rows]); continue; }
+    if (op.op === 'append') {
+      appended.set(op.table, [...(appended.get(op.table) ?? []), ...op.rows]);
+      continue;
+    }
     const keys: readonly string[] = (TABLES[op.table] as { primaryKey?: readonly string[] }).primaryKey ?? [];
     const m = latest.get(op.table) ?? new Map<string, Partial<Row<TableName>>>();
     for (const row of op.rows) m.set(keys.map((k) => String((row as Record<string, unknown>)[k])).join('\u0000'), row);

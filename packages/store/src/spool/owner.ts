@@ -7,7 +7,9 @@ function startTicks(pid: number): number | null {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[19]);
-  } catch { return null; }
+  } catch {
+    return null;
+  }
 }
 
 /** This process, as a spool owner. */

@@ -87,9 +87,17 @@ export class RunSpool implements RowWriter {
    */
   finish(change: Partial<Row<'runs'>>): void {
     this.run = { ...this.run, ...change };
-    if (this.failure === null) { this.write({ op: 'upsert', table: 'runs', rows: [this.run] }); this.release(); return; }
+    if (this.failure === null) {
+      this.write({ op: 'upsert', table: 'runs', rows: [this.run] });
+      this.release();
+      return;
+    }
     this.release();
-    try { appendFileSync(this.path, `\n${encodeOp({ op: 'upsert', table: 'runs', rows: [this.run] })}`); } catch { /* the fold uses currentRun() */ }
+    try {
+      appendFileSync(this.path, `\n${encodeOp({ op: 'upsert', table: 'runs', rows: [this.run] })}`);
+    } catch {
+      /* the fold uses currentRun() */
+    }
   }
 
   /** The run's `runs` row as the writer knows it (even when the last update could not be written). */
@@ -99,7 +107,13 @@ export class RunSpool implements RowWriter {
 
   /** Forces what was written to disk (at the end of a run, before folding). */
   sync(): void {
-    try { const fd = openSync(this.path, 'r'); fsyncSync(fd); closeSync(fd); } catch { /* best effort */ }
+    try {
+      const fd = openSync(this.path, 'r');
+      fsyncSync(fd);
+      closeSync(fd);
+    } catch {
+      /* best effort */
+    }
   }
 
   private write(op: SpoolOp): void {

@@ -7,7 +7,9 @@ import { Store } from '../store.ts';
 import { writeCapacity } from './capacity.ts';
 
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'headroom-store-')); });
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'headroom-store-'));
+});
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('capacity rows', () => {
@@ -22,20 +24,55 @@ describe('capacity rows', () => {
     s.close();
     const again = await Store.open(file);
     const cols = await again.query<{ table_name: string; column_name: string }>(
-      "SELECT table_name, column_name FROM information_schema.columns WHERE column_name IN ('concurrency', 'proc_cpu', 'headroom')");
-    expect(cols.map((c) => `${c.table_name}.${c.column_name}`).sort()).toEqual(['capacity.headroom', 'phases.concurrency', 'series.concurrency', 'series.proc_cpu']);
+      "SELECT table_name, column_name FROM information_schema.columns WHERE column_name IN ('concurrency', 'proc_cpu', 'headroom')",
+    );
+    expect(cols.map((c) => `${c.table_name}.${c.column_name}`).sort()).toEqual([
+      'capacity.headroom',
+      'phases.concurrency',
+      'series.concurrency',
+      'series.proc_cpu',
+    ]);
     again.close();
   });
 
   it('keeps one row per run phase, replacing it when analysed again, and reads it back with its run', async () => {
     const s = await Store.open(join(dir, 'h.duckdb'));
     await s.upsert('runs', [{ id: 'r1', kind: 'load', scenario: 'orders', status: 'completed', started_at: Date.now() }]);
-    const base = { run_id: 'r1', phase: 'capacity', source: null, method: 'breakpoint', steps: 6, rate: 1234.5, bracket_lo: 1200, bracket_hi: 1400,
-      limited_by: 'cpu', failing_metric: 'latency-slo', fraction: 0.17, cpu_budget: 0.6, cpu_budget_rate: 800, cpu_budget_method: 'linear-fit',
-      usl_status: 'fitted', usl_sigma: 0.02, usl_kappa: 0.0001, usl_lambda: 900, usl_sigma_se: 0.001, usl_kappa_se: null, usl_lambda_se: 3,
-      usl_r2: 0.99, usl_rse: 10, usl_peak_concurrency: 99, usl_peak_throughput: 20000, usl_ceiling: 45000,
-      expected_peak: 500, headroom: 1.6, headroom_lo: 1.6, headroom_hi: 1.6, headroom_limited_by: 'cpu-budget',
-      warnings: JSON.stringify(['w1']), result: JSON.stringify({ ok: true }) } as const;
+    const base = {
+      run_id: 'r1',
+      phase: 'capacity',
+      source: null,
+      method: 'breakpoint',
+      steps: 6,
+      rate: 1234.5,
+      bracket_lo: 1200,
+      bracket_hi: 1400,
+      limited_by: 'cpu',
+      failing_metric: 'latency-slo',
+      fraction: 0.17,
+      cpu_budget: 0.6,
+      cpu_budget_rate: 800,
+      cpu_budget_method: 'linear-fit',
+      usl_status: 'fitted',
+      usl_sigma: 0.02,
+      usl_kappa: 0.0001,
+      usl_lambda: 900,
+      usl_sigma_se: 0.001,
+      usl_kappa_se: null,
+      usl_lambda_se: 3,
+      usl_r2: 0.99,
+      usl_rse: 10,
+      usl_peak_concurrency: 99,
+      usl_peak_throughput: 20000,
+      usl_ceiling: 45000,
+      expected_peak: 500,
+      headroom: 1.6,
+      headroom_lo: 1.6,
+      headroom_hi: 1.6,
+      headroom_limited_by: 'cpu-budget',
+      warnings: JSON.stringify(['w1']),
+      result: JSON.stringify({ ok: true }),
+    } as const;
     await writeCapacity(s, base, 1000);
     await writeCapacity(s, { ...base, rate: 1300 }, 2000);
     await writeCapacity(s, { ...base, run_id: null, phase: null, source: '/tmp/p.csv', method: 'points' }, 3000);

@@ -13,6 +13,7 @@ export type CapacityRecord = Omit<Row<'capacity'>, 'computed_at'>;
  * a points file (run_id null) accumulate, each with its time.
  */
 export async function writeCapacity(store: Store, record: CapacityRecord, computedAt: number = Date.now()): Promise<void> {
-  if (record.run_id !== null) await store.exec('DELETE FROM capacity WHERE run_id = $1 AND phase IS NOT DISTINCT FROM $2', [record.run_id, record.phase]);
+  if (record.run_id !== null)
+    await store.exec('DELETE FROM capacity WHERE run_id = $1 AND phase IS NOT DISTINCT FROM $2', [record.run_id, record.phase]);
   await store.append('capacity', [{ ...record, computed_at: computedAt }]);
 }

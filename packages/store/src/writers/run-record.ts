@@ -41,12 +41,27 @@ export interface RunEnd {
 
 /** Writes the `runs` row of a run that starts now, with status `running`. */
 export async function beginRun(store: Store, r: RunBegin): Promise<void> {
-  await store.upsert('runs', [{
-    id: r.id, kind: r.kind, scenario: r.scenario, file: r.file, status: 'running', started_at: r.startedAt,
-    git_sha: r.gitSha, git_dirty: r.gitDirty, git_branch: r.gitBranch, version: r.version, host: r.host, cpu_model: r.cpuModel, cpu_count: r.cpuCount,
-    node_version: r.nodeVersion, service_cpus: JSON.stringify(r.serviceCpus), worker_cpus: JSON.stringify(r.workerCpus),
-    config: JSON.stringify(r.config),
-  }]);
+  await store.upsert('runs', [
+    {
+      id: r.id,
+      kind: r.kind,
+      scenario: r.scenario,
+      file: r.file,
+      status: 'running',
+      started_at: r.startedAt,
+      git_sha: r.gitSha,
+      git_dirty: r.gitDirty,
+      git_branch: r.gitBranch,
+      version: r.version,
+      host: r.host,
+      cpu_model: r.cpuModel,
+      cpu_count: r.cpuCount,
+      node_version: r.nodeVersion,
+      service_cpus: JSON.stringify(r.serviceCpus),
+      worker_cpus: JSON.stringify(r.workerCpus),
+      config: JSON.stringify(r.config),
+    },
+  ]);
 }
 
 /** Records the CPUs each process of the run was verified to run on, as soon as they are known. */
@@ -56,7 +71,8 @@ export async function setRunPinning(store: Store, id: string, pinning: readonly 
 
 /** Finishes the `runs` row: status, end time, error, warnings, gate verdict, pinning. */
 export async function finishRun(store: Store, id: string, e: RunEnd): Promise<void> {
-  await store.exec('UPDATE runs SET status = $1, ended_at = make_timestamp($2::BIGINT), error = $3, warnings = $4, gates = $5, pinning = $6 WHERE id = $7', [
-    e.status, BigInt(Math.round(e.endedAt * 1000)), e.error, JSON.stringify(e.warnings), e.gates, JSON.stringify(e.pinning), id,
-  ]);
+  await store.exec(
+    'UPDATE runs SET status = $1, ended_at = make_timestamp($2::BIGINT), error = $3, warnings = $4, gates = $5, pinning = $6 WHERE id = $7',
+    [e.status, BigInt(Math.round(e.endedAt * 1000)), e.error, JSON.stringify(e.warnings), e.gates, JSON.stringify(e.pinning), id],
+  );
 }

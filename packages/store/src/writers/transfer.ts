@@ -34,9 +34,14 @@ export async function exportRuns(store: Store, ids: readonly string[], dir: stri
   mkdirSync(out, { recursive: true });
   const rows: TransferResult['rows'] = {};
   for (const [table, key] of runTables()) {
-    const [{ n }] = await store.query<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE list_contains($1, ${quote(key)})`, [listValue([...ids])]) as [{ n: number }];
+    const [{ n }] = (await store.query<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE list_contains($1, ${quote(key)})`, [
+      listValue([...ids]),
+    ])) as [{ n: number }];
     if (n === 0) continue;
-    await store.exec(`COPY (SELECT * FROM ${table} WHERE list_contains($1, ${quote(key)})) TO ${literal(join(out, `${table}.parquet`))} (FORMAT parquet)`, [listValue([...ids])]);
+    await store.exec(
+      `COPY (SELECT * FROM ${table} WHERE list_contains($1, ${quote(key)})) TO ${literal(join(out, `${table}.parquet`))} (FORMAT parquet)`,
+      [listValue([...ids])],
+    );
     rows[table] = n;
   }
   return { dir: out, runs: [...ids], rows };
@@ -47,11 +52,18 @@ export async function importRuns(store: Store, dir: string): Promise<TransferRes
   const from = resolve(dir);
   const runsFile = join(from, 'runs.parquet');
   if (!existsSync(runsFile)) {
-    throw new UsageError(`${from} has no runs.parquet; import a folder written by: headroom runs export <runs> -o <folder>`, 'E_FILE_NOT_FOUND');
+    throw new UsageError(
+      `${from} has no runs.parquet; import a folder written by: headroom runs export <runs> -o <folder>`,
+      'E_FILE_NOT_FOUND',
+    );
   }
   const known = new Set<string>(Object.keys(TABLES));
   const unknown = readdirSync(from).filter((f) => f.endsWith('.parquet') && !known.has(f.slice(0, -'.parquet'.length)));
-  if (unknown.length > 0) throw new UsageError(`${from} has tables this headroom does not know (${unknown.join(', ')}); it was exported by a newer headroom`, 'E_STORE_NEWER');
+  if (unknown.length > 0)
+    throw new UsageError(
+      `${from} has tables this headroom does not know (${unknown.join(', ')}); it was exported by a newer headroom`,
+      'E_STORE_NEWER',
+    );
   const ids = (await store.query<{ id: string }>('SELECT id FROM read_parquet($1) ORDER BY started_at', [runsFile])).map((r) => r.id);
   const rows: TransferResult['rows'] = {};
   await store.exec('BEGIN TRANSACTION');
@@ -61,9 +73,14 @@ export async function importRuns(store: Store, dir: string): Promise<TransferRes
       const file = join(from, `${table}.parquet`);
       if (!existsSync(file)) continue;
       // By column name, so a file from a store with fewer columns (an older schema) still imports.
-      const cols = (await store.query<{ name: string }>('SELECT name FROM parquet_schema($1) WHERE name IN (SELECT unnest($2))', [file, listValue(Object.keys(TABLES[table].columns))])).map((c) => quote(c.name));
+      const cols = (
+        await store.query<{ name: string }>('SELECT name FROM parquet_schema($1) WHERE name IN (SELECT unnest($2))', [
+          file,
+          listValue(Object.keys(TABLES[table].columns)),
+        ])
+      ).map((c) => quote(c.name));
       await store.exec(`INSERT INTO ${table} (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM read_parquet($1)`, [file]);
-      const [{ n }] = await store.query<{ n: number }>('SELECT count(*) AS n FROM read_parquet($1)', [file]) as [{ n: number }];
+      const [{ n }] = (await store.query<{ n: number }>('SELECT count(*) AS n FROM read_parquet($1)', [file])) as [{ n: number }];
       rows[table] = n;
     }
     await store.exec('COMMIT');

@@ -42,4 +42,3 @@ export interface ChartSpec {
   fills?: { upper: number; lower: number; color: string }[];
   height?: number;
 }
-

@@ -13,15 +13,25 @@ import { registry, type FlameState } from './registry.ts';
 
 const ROW = 18;
 
-interface Layout { x: Float64Array; w: Float64Array; depth: Int32Array; parent: Int32Array; maxDepth: number }
+interface Layout {
+  x: Float64Array;
+  w: Float64Array;
+  depth: Int32Array;
+  parent: Int32Array;
+  maxDepth: number;
+}
 
 /** Frame 0 is the synthetic root "all"; frame i+1 is the graph's frame i. */
 function layout(g: FlameGraph): Layout {
   const n = g.name.length + 1;
-  const x = new Float64Array(n), w = new Float64Array(n), cursor = new Float64Array(n);
-  const depth = new Int32Array(n), parent = new Int32Array(n);
+  const x = new Float64Array(n),
+    w = new Float64Array(n),
+    cursor = new Float64Array(n);
+  const depth = new Int32Array(n),
+    parent = new Int32Array(n);
   const b = g.baseline;
-  w[0] = 1; parent[0] = -1;
+  w[0] = 1;
+  parent[0] = -1;
   const last: number[] = [0];
   let maxDepth = 0;
   for (let i = 0; i < g.name.length; i++) {
@@ -29,7 +39,9 @@ function layout(g: FlameGraph): Layout {
     const d = g.depth[i]! + 1;
     const p = last[d - 1] ?? 0;
     const share = b ? (g.total[i]! / g.sum + b.total[i]! / b.sum) / 2 : g.total[i]! / g.sum;
-    parent[j] = p; depth[j] = d; w[j] = share;
+    parent[j] = p;
+    depth[j] = d;
+    w[j] = share;
     x[j] = x[p]! + cursor[p]!;
     cursor[p] = cursor[p]! + share;
     last[d] = j;
@@ -52,7 +64,7 @@ export function mountFlame(el: HTMLElement, g: FlameGraph): void {
   let G = hideIdle ? without(g, idle) : g;
   let L = layout(G);
   let n = G.name.length + 1;
-  const nameOf = (j: number) => (j === 0 ? 'all' : G.names[G.name[j - 1]!] ?? '');
+  const nameOf = (j: number) => (j === 0 ? 'all' : (G.names[G.name[j - 1]!] ?? ''));
   const state: FlameState = { frames: G.name.length, drawn: 0, zoomedTo: null, matches: 0, highlighted: 0 };
   registry.flames[g.id] = state;
 
@@ -76,7 +88,12 @@ export function mountFlame(el: HTMLElement, g: FlameGraph): void {
     box.addEventListener('change', () => {
       hideIdle = box.checked;
       G = hideIdle ? without(g, idle) : g;
-      L = layout(G); n = G.name.length + 1; zoom = 0; matched = new Uint8Array(n); searching = false; search.value = '';
+      L = layout(G);
+      n = G.name.length + 1;
+      zoom = 0;
+      matched = new Uint8Array(n);
+      searching = false;
+      search.value = '';
       status.textContent = '';
       state.frames = G.name.length;
       draw();
@@ -98,7 +115,8 @@ export function mountFlame(el: HTMLElement, g: FlameGraph): void {
   let searching = false;
   let diffScale = 0.01;
   if (G.baseline) {
-    for (let i = 0; i < G.name.length; i++) diffScale = Math.max(diffScale, Math.abs(G.total[i]! / G.sum - G.baseline.total[i]! / G.baseline.sum));
+    for (let i = 0; i < G.name.length; i++)
+      diffScale = Math.max(diffScale, Math.abs(G.total[i]! / G.sum - G.baseline.total[i]! / G.baseline.sum));
   }
 
   const isAncestorOfZoom = (j: number): boolean => {
@@ -118,14 +136,15 @@ export function mountFlame(el: HTMLElement, g: FlameGraph): void {
     }
     const h = hue(nameOf(j));
     const file = G.files[G.name[j - 1]!] ?? '';
-    if (file.startsWith('node:') || file === '' ) return `hsl(${200 + (h % 30)},35%,${70 + (h % 10)}%)`;
+    if (file.startsWith('node:') || file === '') return `hsl(${200 + (h % 30)},35%,${70 + (h % 10)}%)`;
     return `hsl(${(h % 45) + 5},${70 + (h % 20)}%,${58 + (h % 12)}%)`;
   };
 
   /** Screen x and width (CSS px) of frame j in the current zoom; null when not drawn. */
   const box = (j: number, width: number): [number, number] | null => {
     if (isAncestorOfZoom(j) && j !== zoom) return [0, width];
-    const x0 = L.x[zoom]!, w0 = L.w[zoom]!;
+    const x0 = L.x[zoom]!,
+      w0 = L.w[zoom]!;
     if (L.depth[j]! < L.depth[zoom]! || L.x[j]! + 1e-12 < x0 || L.x[j]! >= x0 + w0 - 1e-12) return null;
     return [((L.x[j]! - x0) / w0) * width, (L.w[j]! / w0) * width];
   };
@@ -134,14 +153,17 @@ export function mountFlame(el: HTMLElement, g: FlameGraph): void {
     const width = Math.max(320, el.clientWidth);
     const height = (L.maxDepth + 1) * ROW + 2;
     const r = window.devicePixelRatio || 1;
-    canvas.width = Math.round(width * r); canvas.height = Math.round(height * r);
-    canvas.style.width = `${width}px`; canvas.style.height = `${height}px`;
+    canvas.width = Math.round(width * r);
+    canvas.height = Math.round(height * r);
+    canvas.style.width = `${width}px`;
+    canvas.style.height = `${height}px`;
     const ctx = canvas.getContext('2d')!;
     ctx.setTransform(r, 0, 0, r, 0, 0);
     ctx.clearRect(0, 0, width, height);
     ctx.font = '12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
     ctx.textBaseline = 'middle';
-    let drawn = 0, highlighted = 0;
+    let drawn = 0,
+      highlighted = 0;
     for (let j = 0; j < n; j++) {
       const bx = box(j, width);
       if (!bx || bx[1] < 0.4) continue;
@@ -164,7 +186,8 @@ export function mountFlame(el: HTMLElement, g: FlameGraph): void {
 
   const hit = (ev: MouseEvent): number => {
     const rect = canvas.getBoundingClientRect();
-    const px = ev.clientX - rect.left, depth = Math.floor((ev.clientY - rect.top) / ROW);
+    const px = ev.clientX - rect.left,
+      depth = Math.floor((ev.clientY - rect.top) / ROW);
     for (let j = 0; j < n; j++) {
       if (L.depth[j] !== depth) continue;
       const bx = box(j, rect.width);
@@ -176,32 +199,45 @@ export function mountFlame(el: HTMLElement, g: FlameGraph): void {
   const describe = (j: number): string => {
     if (j === 0) return `all: ${fmtUnit(G.sum, G.unit)}`;
     const i = j - 1;
-    const lines = [nameOf(j), G.files[G.name[i]!] ?? '',
-      `total ${fmtUnit(G.total[i]!, G.unit)} (${fmtPct(G.total[i]! / G.sum)})  self ${fmtUnit(G.self[i]!, G.unit)} (${fmtPct(G.self[i]! / G.sum)})`];
+    const lines = [
+      nameOf(j),
+      G.files[G.name[i]!] ?? '',
+      `total ${fmtUnit(G.total[i]!, G.unit)} (${fmtPct(G.total[i]! / G.sum)})  self ${fmtUnit(G.self[i]!, G.unit)} (${fmtPct(G.self[i]! / G.sum)})`,
+    ];
     if (G.baseline) {
       const b = G.baseline;
-      lines.push(`baseline total ${fmtPct(b.total[i]! / b.sum)} → ${fmtPct(G.total[i]! / G.sum)}, self ${fmtPct(b.self[i]! / b.sum)} → ${fmtPct(G.self[i]! / G.sum)}`);
+      lines.push(
+        `baseline total ${fmtPct(b.total[i]! / b.sum)} → ${fmtPct(G.total[i]! / G.sum)}, self ${fmtPct(b.self[i]! / b.sum)} → ${fmtPct(G.self[i]! / G.sum)}`,
+      );
     }
     return lines.filter(Boolean).join('\n');
   };
 
   canvas.addEventListener('mousemove', (ev) => {
     const j = hit(ev);
-    if (j < 0) { tip.hidden = true; return; }
+    if (j < 0) {
+      tip.hidden = true;
+      return;
+    }
     tip.textContent = describe(j);
     tip.hidden = false;
     const rect = el.getBoundingClientRect();
     tip.style.left = `${Math.min(ev.clientX - rect.left + 12, rect.width - 360)}px`;
     tip.style.top = `${ev.clientY - rect.top + 16}px`;
   });
-  canvas.addEventListener('mouseleave', () => { tip.hidden = true; });
+  canvas.addEventListener('mouseleave', () => {
+    tip.hidden = true;
+  });
   canvas.addEventListener('click', (ev) => {
     const j = hit(ev);
     if (j < 0) return;
     zoom = j;
     draw();
   });
-  reset.addEventListener('click', () => { zoom = 0; draw(); });
+  reset.addEventListener('click', () => {
+    zoom = 0;
+    draw();
+  });
   search.addEventListener('input', () => {
     const q = search.value.trim();
     searching = q.length > 0;
@@ -209,16 +245,26 @@ export function mountFlame(el: HTMLElement, g: FlameGraph): void {
     if (searching) {
       let re: RegExp;
       const m = /^\/(.+)\/([a-z]*)$/.exec(q);
-      try { re = m ? new RegExp(m[1]!, m[2]!.includes('i') ? 'i' : '') : new RegExp(q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'); } catch { re = /$^/; }
+      try {
+        re = m ? new RegExp(m[1]!, m[2]!.includes('i') ? 'i' : '') : new RegExp(q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+      } catch {
+        re = /$^/;
+      }
       for (let j = 1; j < n; j++) if (re.test(nameOf(j))) matched[j] = 1;
     }
     // Share of the total under matched frames, counting nested matches once (as d3-flame-graph does).
-    let count = 0, share = 0;
+    let count = 0,
+      share = 0;
     for (let j = 1; j < n; j++) {
       if (!matched[j]) continue;
       count++;
-      let k = L.parent[j]!, nested = false;
-      for (; k > 0; k = L.parent[k]!) if (matched[k]) { nested = true; break; }
+      let k = L.parent[j]!,
+        nested = false;
+      for (; k > 0; k = L.parent[k]!)
+        if (matched[k]) {
+          nested = true;
+          break;
+        }
       if (!nested) share += G.total[j - 1]! / G.sum;
     }
     state.matches = count;
@@ -240,7 +286,20 @@ function without(g: FlameGraph, root: number): FlameGraph {
   let end = root + 1;
   while (end < g.name.length && g.depth[end]! > 0) end++;
   const cut = <T>(a: T[]) => [...a.slice(0, root), ...a.slice(end)];
-  const out: FlameGraph = { ...g, name: cut(g.name), depth: cut(g.depth), total: cut(g.total), self: cut(g.self), sum: g.sum - g.total[root]! };
-  if (g.baseline) out.baseline = { ...g.baseline, total: cut(g.baseline.total), self: cut(g.baseline.self), sum: g.baseline.sum - g.baseline.total[root]! };
+  const out: FlameGraph = {
+    ...g,
+    name: cut(g.name),
+    depth: cut(g.depth),
+    total: cut(g.total),
+    self: cut(g.self),
+    sum: g.sum - g.total[root]!,
+  };
+  if (g.baseline)
+    out.baseline = {
+      ...g.baseline,
+      total: cut(g.baseline.total),
+      self: cut(g.baseline.self),
+      sum: g.baseline.sum - g.baseline.total[root]!,
+    };
   return out;
 }

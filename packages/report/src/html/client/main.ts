@@ -16,8 +16,15 @@ function main(): void {
   const data = JSON.parse(el.textContent ?? '{}') as ReportData;
   for (const spec of chartSpecs(data)) {
     const box = document.querySelector<HTMLElement>(`[data-chart="${spec.id}"]`);
-    if (!box) { registry.errors.push(`no container for chart ${spec.id}`); continue; }
-    try { drawChart(box, spec); } catch (err) { registry.errors.push(`${spec.id}: ${String(err)}`); }
+    if (!box) {
+      registry.errors.push(`no container for chart ${spec.id}`);
+      continue;
+    }
+    try {
+      drawChart(box, spec);
+    } catch (err) {
+      registry.errors.push(`${spec.id}: ${String(err)}`);
+    }
   }
   for (const g of data.flameGraphs ?? []) {
     const box = document.querySelector<HTMLElement>(`[data-flame="${g.id}"]`);

@@ -5,7 +5,10 @@
  */
 
 /** One chart: points on x and the non-null values of each series. */
-export interface ChartState { points: number; series: Record<string, number> }
+export interface ChartState {
+  points: number;
+  series: Record<string, number>;
+}
 
 /** One flame graph's state after its last draw. */
 export interface FlameState {
@@ -30,7 +33,9 @@ export interface Registry {
 }
 
 declare global {
-  interface Window { __headroomReport: Registry }
+  interface Window {
+    __headroomReport: Registry;
+  }
 }
 
 /** The page's registry, also on `window.__headroomReport`. */

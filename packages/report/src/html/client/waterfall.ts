@@ -37,7 +37,9 @@ export function mountWaterfall(el: HTMLElement, req: SlowRequest, id: string): v
   const what = req.source === 'generator' ? 'request (from its intended send)' : 'request (server span)';
   el.append(row(what, req.request, 0, req.latencyMs, total, 0, 'wf-request'));
   for (const s of req.spans) {
-    el.append(row(`${s.name} (${s.kind}, ${s.service})`, s.detail, s.offsetMs, s.durationMs, total, s.depth + 1, s.error ? 'wf-error' : 'wf-span'));
+    el.append(
+      row(`${s.name} (${s.kind}, ${s.service})`, s.detail, s.offsetMs, s.durationMs, total, s.depth + 1, s.error ? 'wf-error' : 'wf-span'),
+    );
   }
   registry.waterfalls[id] = req.spans.length + 1;
 }
