@@ -142,4 +142,22 @@ export default defineBench({
     expect(guarded.code).toBe(1);
     expect(guarded.stderr).toMatch(/p99 \+69\d{3}\.\d% \(beyond --max-change 20%, not a significance test\)/);
   });
+
+  it("bench --profile: the workers' V8 profiles are readable by profile top as wall profiles per task and repetition", async () => {
+    const dir = tempDir();
+    const db = join(dir, 'h.duckdb');
+    const file = join(dir, 'prof.bench.ts');
+    writeFileSync(
+      file,
+      `import { defineBench } from '@headroom/core';
+function fib(n: number): number { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+export default defineBench({ name: 'prof', cpus: [1], runs: 1, time: '200ms', warmup: '20ms', tasks: { fib: () => fib(18) } });\n`,
+    );
+    const b = await headroom(['bench', file, '--profile', '--db', db]);
+    expect(b.code, b.stderr).toBe(0);
+    const top = await headroom(['profile', 'top', 'latest', '--type', 'wall', '--phase', 'fib#1', '--json', '--db', db]);
+    expect(top.code, top.stderr).toBe(0);
+    const rows = (JSON.parse(top.stdout) as { rows: { function: string }[] }).rows;
+    expect(rows.some((r) => r.function === 'fib')).toBe(true);
+  });
 });

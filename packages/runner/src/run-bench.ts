@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { summarizeBenchTasks, type BenchTaskSummary } from '@headroom/analysis';
 import { loadBench, runBench, type BenchEvent } from '@headroom/bench';
 import { ExitCode, formatDuration, type ExitCodeValue } from '@headroom/core';
+import { benchProfiles } from './bench-profiles.ts';
 import { SampleBus, type RunStatus } from './bus.ts';
 import { closeRun, openRun } from './run-record.ts';
 import { StoreSink } from './sinks/store-sink.ts';
@@ -81,6 +82,14 @@ export async function runBenchFile(file: string, options: RunBenchFileOptions): 
   if (options.progress) process.stderr.write(clear);
   if (warnings.length > MAX_LIVE_WARNINGS)
     log(`… ${warnings.length - MAX_LIVE_WARNINGS} more warnings (all stored; headroom runs show ${record.id})`);
+  if (profilesDir) {
+    try {
+      const { profiles, functions } = await benchProfiles(profilesDir);
+      bus.publish({ type: 'profiles', profiles, functions });
+    } catch (err) {
+      warnings.push(`the workers' CPU profiles could not be converted for headroom profile: ${(err as Error).message}`);
+    }
+  }
   await bus.close();
   const status: RunStatus = result.status === 'aborted' ? 'interrupted' : result.status;
   const pinning = result.repetitions.flatMap((r) =>
