@@ -127,4 +127,20 @@ describe('Store', () => {
     }
     void spawnSync;
   });
+  it("appends by the file's physical column order: a migrated file has its later columns at the end", async () => {
+    const file = join(dir, 'order.duckdb');
+    const s = await Store.open(file);
+    // As in a file migrated from schema 1: failed_hist moved to the end of phases.
+    await s.exec('ALTER TABLE phases DROP COLUMN failed_hist');
+    await s.exec('ALTER TABLE phases ADD COLUMN failed_hist BLOB');
+    s.close();
+    const again = await Store.open(file);
+    await again.append('phases', [{ run_id: 'r', phase: 'steady', requests: 5, cut_short: true, failed_hist: new Uint8Array([7]) }]);
+    const [row] = await again.query<{ requests: number; cut_short: boolean; failed_hist: Uint8Array }>('SELECT requests, cut_short, failed_hist FROM phases');
+    expect(row?.requests).toBe(5);
+    expect(row?.cut_short).toBe(true);
+    expect([...(row?.failed_hist ?? [])]).toEqual([7]);
+    again.close();
+  });
 });
+

@@ -31,6 +31,8 @@ export class Store {
   readonly path: string;
   private readonly instance: DuckDBInstance;
   private readonly conn: DuckDBConnection;
+  /** Physical column order per table, read once (see physicalColumns). */
+  private readonly columnOrder = new Map<TableName, [string, ColumnType | null][]>();
 
   private constructor(path: string, instance: DuckDBInstance, conn: DuckDBConnection) {
     this.path = path;
@@ -125,14 +127,34 @@ export class Store {
     });
   }
 
+  /**
+   * The table's columns in the file's physical order, with their types. DuckDB's appender is
+   * positional, and a migrated file has its later columns at the end, in the order the
+   * migrations added them, not in schema.ts's order. A column the schema does not know
+   * (a newer headroom's) is appended as NULL.
+   */
+  private async physicalColumns(table: TableName): Promise<[string, ColumnType | null][]> {
+    let cols = this.columnOrder.get(table);
+    if (!cols) {
+      const known = TABLES[table].columns as Record<string, ColumnType>;
+      const rows = await this.query<{ name: string }>('SELECT column_name AS name FROM duckdb_columns() WHERE table_name = $1 AND schema_name = current_schema() ORDER BY column_index', [table]);
+      cols = rows.map((r) => [r.name, known[r.name] ?? null]);
+      this.columnOrder.set(table, cols);
+    }
+    return cols;
+  }
+
   /** Appends rows with DuckDB's appender, typed by the table's schema. Missing columns are NULL. */
   async append<T extends TableName>(table: T, rows: readonly Partial<Row<T>>[]): Promise<void> {
     if (rows.length === 0) return;
-    const columns = Object.entries(TABLES[table].columns) as [string, ColumnType][];
+    const columns = await this.physicalColumns(table);
     const appender = await this.conn.createAppender(table);
     try {
       for (const row of rows) {
-        for (const [name, type] of columns) appendValue(appender, type, (row as Record<string, unknown>)[name]);
+        for (const [name, type] of columns) {
+          if (type === null) appender.appendNull();
+          else appendValue(appender, type, (row as Record<string, unknown>)[name]);
+        }
         appender.endRow();
       }
       appender.flushSync();

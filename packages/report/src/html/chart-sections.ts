@@ -10,10 +10,7 @@ import { html, type SafeHtml } from './escape.ts';
 import { phasesTable, section } from './run-sections.ts';
 
 function chart(id: string, title: string): SafeHtml {
-  return html`<div>
-    <h3>${title}</h3>
-    <div class="chart" data-chart="${id}"></div>
-  </div>`;
+  return html`<div><h3>${title}</h3><div class="chart" data-chart="${id}"></div></div>`;
 }
 
 /** Sections with charts, in page order, each only when its data exists. */
@@ -33,14 +30,8 @@ export function chartSections(d: ReportData): SafeHtml[] {
   if (spectra.length) {
     out.push(
       section('spectrum', 'Latency percentile spectrum', [
-        html`<p class="note">
-          HdrHistogram's percentile plot: x is 1/(1−q) on a log scale, so p90, p99, p99.9 and p99.99 are evenly spaced. The gap between the
-          corrected curve (from each request's intended send) and service time (from its actual send) is coordinated omission: time requests
-          spent waiting to be sent.
-        </p>`,
-        html`<div class="grid2">
-          ${spectra.map((x) => chart(x.id, `${x.s.phase}${x.s.corrected ? ` · ${x.s.corrected.count.toLocaleString('en-US')} requests` : ''}`))}
-        </div>`,
+        html`<p class="note">HdrHistogram's percentile plot: x is 1/(1−q) on a log scale, so p90, p99, p99.9 and p99.99 are evenly spaced. The gap between the corrected curve (from each request's intended send) and service time (from its actual send) is coordinated omission: time requests spent waiting to be sent.</p>`,
+        html`<div class="grid2">${spectra.map((x) => chart(x.id, `${x.s.phase}${x.s.corrected ? ` · ${x.s.corrected.count.toLocaleString('en-US')} requests` : ''}`))}</div>`,
       ]),
     );
   }
@@ -50,9 +41,7 @@ export function chartSections(d: ReportData): SafeHtml[] {
       section(
         'resources',
         "The service's resources",
-        html`<div class="grid3">
-          ${chart('resources-cpu', 'CPU and event-loop utilisation')}${chart('resources-memory', 'Memory')}${chart('resources-loop', 'Event-loop delay and GC')}
-        </div>`,
+        html`<div class="grid3">${chart('resources-cpu', 'CPU and event-loop utilisation')}${chart('resources-memory', 'Memory')}${chart('resources-loop', 'Event-loop delay and GC')}</div>`,
       ),
     );
   }
@@ -83,36 +72,10 @@ function capacitySection(d: ReportData, ids: Set<string>): SafeHtml {
     );
   return section('capacity', 'Capacity', [
     facts.length ? html`<p class="summary">${facts.join('; ')}.</p>` : html``,
-    html`<table>
-      <thead>
-        <tr>
-          <th>step</th>
-          <th class="num">offered</th>
-          <th class="num">achieved</th>
-          <th class="num">p99</th>
-          <th class="num">svc p99</th>
-          <th class="num">errors</th>
-          <th class="num">service CPU</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${c.steps.map(
-          (s) =>
-            html`<tr>
-              <td>${s.phase}</td>
-              <td class="num">${s.offeredRate === null ? (s.concurrency ?? '–') : Math.round(s.offeredRate)}</td>
-              <td class="num">${s.achievedRate === null ? '–' : Math.round(s.achievedRate)}</td>
-              <td class="num">${s.p99 === null ? '–' : formatMs(s.p99)}</td>
-              <td class="num">${s.serviceP99 === null ? '–' : formatMs(s.serviceP99)}</td>
-              <td class="num">${s.errorRate === null ? '–' : `${(s.errorRate * 100).toFixed(2)}%`}</td>
-              <td class="num">${s.cpu === null ? '–' : `${(s.cpu * 100).toFixed(0)}%`}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>`,
-    html`<div class="grid2">
-      ${ids.has('capacity-steps') ? chart('capacity-steps', 'p99 and throughput against offered load') : ''}${ids.has('capacity-usl') ? chart('capacity-usl', 'Universal Scalability Law fit') : ''}${ids.has('capacity-cpu') ? chart('capacity-cpu', 'Service CPU against throughput') : ''}
-    </div>`,
+    html`<table><thead><tr><th>step</th><th class="num">offered</th><th class="num">achieved</th><th class="num">p99</th><th class="num">svc p99</th><th class="num">errors</th><th class="num">service CPU</th></tr></thead><tbody>
+${c.steps.map((s) => html`<tr><td>${s.phase}</td><td class="num">${s.offeredRate === null ? (s.concurrency ?? '–') : Math.round(s.offeredRate)}</td><td class="num">${s.achievedRate === null ? '–' : Math.round(s.achievedRate)}</td><td class="num">${s.p99 === null ? '–' : formatMs(s.p99)}</td><td class="num">${s.serviceP99 === null ? '–' : formatMs(s.serviceP99)}</td><td class="num">${s.errorRate === null ? '–' : `${(s.errorRate * 100).toFixed(2)}%`}</td><td class="num">${s.cpu === null ? '–' : `${(s.cpu * 100).toFixed(0)}%`}</td></tr>`)}
+</tbody></table>`,
+    html`<div class="grid2">${ids.has('capacity-steps') ? chart('capacity-steps', 'p99 and throughput against offered load') : ''}${ids.has('capacity-usl') ? chart('capacity-usl', 'Universal Scalability Law fit') : ''}${ids.has('capacity-cpu') ? chart('capacity-cpu', 'Service CPU against throughput') : ''}</div>`,
   ]);
 }
 
@@ -123,43 +86,24 @@ export function detailSections(d: ReportData): SafeHtml[] {
   if (graphs.length) {
     out.push(
       section('flames', 'Flame graphs', [
-        html`<p class="note">
-          Click a frame to zoom into it, click an ancestor or "Reset zoom" to zoom out; search highlights matching functions and gives their
-          share of the total; hover for self and total.
-        </p>`,
+        html`<p class="note">Click a frame to zoom into it, click an ancestor or "Reset zoom" to zoom out; search highlights matching functions and gives their share of the total; hover for self and total.</p>`,
         graphs.map(
           (g) =>
-            html`<div id="${g.id}">
-              <h3>
-                ${g.type === 'heap' ? 'in-use memory' : g.type} profile ·
-                ${g.title}${g.baseline ? html` <span class="legend-diff"><span class="diff-up">share grew (slower)</span><span class="diff-down">share shrank (faster)</span></span>` : ''}
-              </h3>
-              <div class="flame" data-flame="${g.id}"></div>
-            </div>`,
+            html`<div id="${g.id}"><h3>${g.type === 'heap' ? 'in-use memory' : g.type} profile · ${g.title}${g.baseline ? html` <span class="legend-diff"><span class="diff-up">share grew (slower)</span><span class="diff-down">share shrank (faster)</span></span>` : ''}</h3><div class="flame" data-flame="${g.id}"></div></div>`,
         ),
       ]),
     );
   }
   if (d.slowRequests?.length) {
     const link = d.slowRequestsFlameId
-      ? html`<p class="note">
-          The CPU samples taken while these requests' spans ran:
-          <a href="#${d.slowRequestsFlameId}">flame graph of the slowest requests</a>.
-        </p>`
+      ? html`<p class="note">The CPU samples taken while these requests' spans ran: <a href="#${d.slowRequestsFlameId}">flame graph of the slowest requests</a>.</p>`
       : html``;
     out.push(
       section('traces', 'Slowest traced requests', [
         link,
         d.slowRequests.map(
           (r, i) =>
-            html`<details class="req" ${i < 3 ? html` open` : ''}>
-              <summary>
-                <b>${formatMs(r.latencyMs)}</b> · <code>${r.request}</code> · ${r.phase ?? 'no phase'} ·
-                ${r.error ?? (r.status === null ? '' : `status ${r.status}`)} · trace <code>${r.traceId}</code> · ${r.spans.length}
-                span${r.spans.length === 1 ? '' : 's'}
-              </summary>
-              <div class="wf" data-waterfall="${i}"></div>
-            </details>`,
+            html`<details class="req"${i < 3 ? html` open` : ''}><summary><b>${formatMs(r.latencyMs)}</b> · <code>${r.request}</code> · ${r.phase ?? 'no phase'} · ${r.error ?? (r.status === null ? '' : `status ${r.status}`)} · trace <code>${r.traceId}</code> · ${r.spans.length} span${r.spans.length === 1 ? '' : 's'}</summary><div class="wf" data-waterfall="${i}"></div></details>`,
         ),
       ]),
     );
@@ -170,45 +114,9 @@ export function detailSections(d: ReportData): SafeHtml[] {
       section(
         'bench',
         'Benchmarks',
-        html`<table>
-          <thead>
-            <tr>
-              <th>task</th>
-              <th class="num">runs</th>
-              <th class="num">median</th>
-              <th class="num">95% CI</th>
-              ${
-                base
-                  ? html`<th class="num">baseline</th>
-                      <th class="num">change</th>
-                      <th class="num">p</th>`
-                  : ''
-              }
-            </tr>
-          </thead>
-          <tbody>
-            ${d.bench.map(
-              (b) =>
-                html`<tr>
-                  <td>${b.task}</td>
-                  <td class="num">${b.repetitions}</td>
-                  <td class="num">${fmtNs(b.medianNs)}</td>
-                  <td class="num">${b.ci ? `${fmtNs(b.ci.low)} … ${fmtNs(b.ci.high)}` : (b.note ?? '–')}</td>
-                  ${
-                    base
-                      ? b.baseline
-                        ? html`<td class="num">${fmtNs(b.baseline.medianNs)}</td>
-                            <td class="num ${b.baseline.significant ? (b.baseline.deltaPct > 0 ? 'fail' : 'pass') : ''}">
-                              ${b.baseline.significant ? `${b.baseline.deltaPct > 0 ? '+' : ''}${b.baseline.deltaPct.toFixed(1)}%` : '~'}
-                            </td>
-                            <td class="num">${b.baseline.p === null ? '–' : b.baseline.p.toFixed(3)}</td>`
-                        : html`<td colspan="3">not in baseline</td>`
-                      : ''
-                  }
-                </tr>`,
-            )}
-          </tbody>
-        </table>`,
+        html`<table><thead><tr><th>task</th><th class="num">runs</th><th class="num">median</th><th class="num">95% CI</th>${base ? html`<th class="num">baseline</th><th class="num">change</th><th class="num">p</th>` : ''}</tr></thead><tbody>
+${d.bench.map((b) => html`<tr><td>${b.task}</td><td class="num">${b.repetitions}</td><td class="num">${fmtNs(b.medianNs)}</td><td class="num">${b.ci ? `${fmtNs(b.ci.low)} … ${fmtNs(b.ci.high)}` : (b.note ?? '–')}</td>${base ? (b.baseline ? html`<td class="num">${fmtNs(b.baseline.medianNs)}</td><td class="num ${b.baseline.significant ? (b.baseline.deltaPct > 0 ? 'fail' : 'pass') : ''}">${b.baseline.significant ? `${b.baseline.deltaPct > 0 ? '+' : ''}${b.baseline.deltaPct.toFixed(1)}%` : '~'}</td><td class="num">${b.baseline.p === null ? '–' : b.baseline.p.toFixed(3)}</td>` : html`<td colspan="3">not in baseline</td>`) : ''}</tr>`)}
+</tbody></table>`,
       ),
     );
   }

@@ -67,35 +67,21 @@ export function renderHtmlReport(data: ReportData): string {
   const r = data.run;
   const title = `headroom · ${r.scenario} · ${r.id}`;
   const page = html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta http-equiv="Content-Security-Policy" content="${reportCsp(js, css)}" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
-        <title>${title}</title>
-        <style>
-          ${rawHtml(css)}
-        </style>
-      </head>
-      <body>
-        <header class="top">
-          <h1>headroom report · ${r.scenario}</h1>
-          <nav>${NAV.filter(([id]) => present.has(id)).map(([id, label]) => html`<a href="#${id}">${label}</a>`)}</nav>
-        </header>
-        <main>
-          ${sections}
-          <p class="note">
-            Generated ${data.generatedAt} by headroom${r.version ? ` ${r.version}` : ''}. Self-contained: no network requests.
-          </p>
-        </main>
-        <script type="application/json" id="headroom-data">
-          ${rawHtml(jsonForScript(data))}
-        </script>
-        <script>
-          ${rawHtml(js)};
-        </script>
-      </body>
-    </html> `;
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${reportCsp(js, css)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${title}</title>
+<style>${rawHtml(css)}</style>
+</head><body>
+<header class="top"><h1>headroom report · ${r.scenario}</h1><nav>${NAV.filter(([id]) => present.has(id)).map(([id, label]) => html`<a href="#${id}">${label}</a>`)}</nav></header>
+<main>
+${sections}
+<p class="note">Generated ${data.generatedAt} by headroom${r.version ? ` ${r.version}` : ''}. Self-contained: no network requests.</p>
+</main>
+<script type="application/json" id="headroom-data">${rawHtml(jsonForScript(data))}</script>
+<script>${rawHtml(js)}</script>
+</body></html>
+`;
   return page.value;
 }

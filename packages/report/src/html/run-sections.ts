@@ -12,10 +12,7 @@ const cpus = (v: number[] | null) => (v === null || v.length === 0 ? '–' : v.j
 
 /** A section with an anchor for the navigation bar. */
 export function section(id: string, title: string, body: Interpolation): SafeHtml {
-  return html`<section id="${id}">
-    <h2>${title}</h2>
-    ${body}
-  </section>`;
+  return html`<section id="${id}"><h2>${title}</h2>${body}</section>`;
 }
 
 /** The summary, the run's identity and its verified pinning. */
@@ -41,51 +38,20 @@ export function identitySection(d: ReportData): SafeHtml {
   ];
   if (d.baselineRunId) items.push(['baseline', d.baselineRunId]);
   const pins = d.pinning ?? [];
-  const table = html`<table>
-    <thead>
-      <tr>
-        <th>process</th>
-        <th class="num">pid</th>
-        <th>requested</th>
-        <th>allowed</th>
-        <th>verified</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${pins.map(
-        (p) =>
-          html`<tr>
-            <td>${p.role}</td>
-            <td class="num">${p.pid}</td>
-            <td>${p.requested.join(',')}</td>
-            <td>${p.allowed.join(',')}</td>
-            <td class="${p.verified ? 'pass' : 'fail'}">${p.verified ? 'yes' : 'NO'}</td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+  const table = html`<table><thead><tr><th>process</th><th class="num">pid</th><th>requested</th><th>allowed</th><th>verified</th></tr></thead><tbody>
+${pins.map((p) => html`<tr><td>${p.role}</td><td class="num">${p.pid}</td><td>${p.requested.join(',')}</td><td>${p.allowed.join(',')}</td><td class="${p.verified ? 'pass' : 'fail'}">${p.verified ? 'yes' : 'NO'}</td></tr>`)}
+</tbody></table>`;
   const unverified = pins.filter((p) => !p.verified).length;
   // Bench runs pin a fresh process per repetition: dozens of rows say less than one line.
   const pin =
     pins.length === 0
       ? html``
       : pins.length <= 6
-        ? html`<h3>Pinning (verified from the kernel's allowed CPU lists)</h3>
-            ${table}`
-        : html`<h3>Pinning</h3>
-            <details>
-              <summary>${pins.length} processes, ${unverified === 0 ? 'all verified' : `${unverified} NOT verified`}</summary>
-              ${table}
-            </details>`;
+        ? html`<h3>Pinning (verified from the kernel's allowed CPU lists)</h3>${table}`
+        : html`<h3>Pinning</h3><details><summary>${pins.length} processes, ${unverified === 0 ? 'all verified' : `${unverified} NOT verified`}</summary>${table}</details>`;
   return section('run', 'Run', [
     d.summary ? html`<p class="summary">${d.summary}</p>` : html``,
-    html`<dl class="identity">
-      ${items.map(
-        ([k, v]) =>
-          html`<dt>${k}</dt>
-            <dd>${v}</dd>`,
-      )}
-    </dl>`,
+    html`<dl class="identity">${items.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`,
     r.error ? html`<p class="fail">error: ${r.error}</p>` : html``,
     pin,
   ]);
@@ -94,18 +60,12 @@ export function identitySection(d: ReportData): SafeHtml {
 /** The run's warnings; null when there are none. */
 export function warningsSection(d: ReportData): SafeHtml | null {
   if (!d.warnings?.length) return null;
-  const list = (ws: string[]) =>
-    html`<ul class="warnings">
-      ${ws.map((w) => html`<li>${w}</li>`)}
-    </ul>`;
+  const list = (ws: string[]) => html`<ul class="warnings">${ws.map((w) => html`<li>${w}</li>`)}</ul>`;
   const shown = 5;
   if (d.warnings.length <= shown + 1) return section('warnings', `Warnings (${d.warnings.length})`, list(d.warnings));
   return section('warnings', `Warnings (${d.warnings.length})`, [
     list(d.warnings.slice(0, shown)),
-    html`<details>
-      <summary>${d.warnings.length - shown} more</summary>
-      ${list(d.warnings.slice(shown))}
-    </details>`,
+    html`<details><summary>${d.warnings.length - shown} more</summary>${list(d.warnings.slice(shown))}</details>`,
   ]);
 }
 
@@ -115,29 +75,9 @@ export function gatesSection(d: ReportData): SafeHtml | null {
   return section(
     'gates',
     'Gates',
-    html`<table>
-      <thead>
-        <tr>
-          <th>gate</th>
-          <th>limit</th>
-          <th class="num">value</th>
-          <th>verdict</th>
-          <th>note</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${d.gates.map(
-          (g) =>
-            html`<tr>
-              <td><code>${g.key}</code></td>
-              <td><code>${g.expression}</code></td>
-              <td class="num">${g.value === null ? '–' : +g.value.toPrecision(4)}</td>
-              <td class="${g.passed ? 'pass' : 'fail'}">${g.passed ? 'pass' : 'FAIL'}</td>
-              <td>${g.reason ?? ''}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>`,
+    html`<table><thead><tr><th>gate</th><th>limit</th><th class="num">value</th><th>verdict</th><th>note</th></tr></thead><tbody>
+${d.gates.map((g) => html`<tr><td><code>${g.key}</code></td><td><code>${g.expression}</code></td><td class="num">${g.value === null ? '–' : +g.value.toPrecision(4)}</td><td class="${g.passed ? 'pass' : 'fail'}">${g.passed ? 'pass' : 'FAIL'}</td><td>${g.reason ?? ''}</td></tr>`)}
+</tbody></table>`,
   );
 }
 
@@ -148,50 +88,20 @@ function lat(l: ReportLatency): SafeHtml[] {
 /** The phases table; null without phases. */
 export function phasesTable(d: ReportData): SafeHtml | null {
   if (!d.phases?.length) return null;
-  return html`<table>
-      <thead>
-        <tr>
-          <th>phase</th>
-          <th class="num">offered</th>
-          <th class="num">achieved</th>
-          <th class="num">requests</th>
-          <th class="num">errors</th>
-          <th class="num">late sends</th>
-          <th class="num">p50</th>
-          <th class="num">p90</th>
-          <th class="num">p99</th>
-          <th class="num">p99.9</th>
-          <th class="num">max</th>
-          <th class="num">svc p99</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${d.phases.map(
-          (p) =>
-            html`<tr>
-              <td>${p.name}${p.warmup ? ' (warm-up)' : ''}</td>
-              <td class="num">${p.offeredRate === null ? (p.model ?? '–') : `${int(p.offeredRate)}/s`}</td>
-              <td class="num">${int(p.achievedRate)}/s</td>
-              <td class="num">${int(p.requests)}</td>
-              <td class="num">
-                ${int(p.errors)}${
-                  Object.keys(p.errorsByKind).length
-                    ? html` <span title="${JSON.stringify(p.errorsByKind)}"
-                        >(${Object.entries(p.errorsByKind)
-                          .map(([k, v]) => `${k} ${v}`)
-                          .join(', ')})</span
-                      >`
-                    : ''
-                }
-              </td>
-              <td class="num">${int(p.lateSends)}</td>
-              ${lat(p.latency)}
-              <td class="num">${ms(p.serviceTime.p99)}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-    <p class="note">
-      Latency from each request's intended send time (coordinated omission corrected); "svc p99" is the service time from the actual send.
-    </p>`;
+  return html`<table><thead><tr><th>phase</th><th class="num">offered</th><th class="num">achieved</th><th class="num">requests</th><th class="num">errors</th><th class="num">late sends</th>
+<th class="num">p50</th><th class="num">p90</th><th class="num">p99</th><th class="num">p99.9</th><th class="num">max</th><th class="num">svc p99</th></tr></thead><tbody>
+${d.phases.map(
+  (
+    p,
+  ) => html`<tr><td>${p.name}${p.warmup ? ' (warm-up)' : ''}</td><td class="num">${p.offeredRate === null ? (p.model ?? '–') : `${int(p.offeredRate)}/s`}</td>
+<td class="num">${int(p.achievedRate)}/s</td><td class="num">${int(p.requests)}</td><td class="num">${int(p.errors)}${
+    Object.keys(p.errorsByKind).length
+      ? html` <span title="${JSON.stringify(p.errorsByKind)}">(${Object.entries(p.errorsByKind)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')})</span>`
+      : ''
+  }</td>
+<td class="num">${int(p.lateSends)}</td>${lat(p.latency)}<td class="num">${ms(p.serviceTime.p99)}</td></tr>`,
+)}
+</tbody></table><p class="note">Latency from each request's intended send time (coordinated omission corrected); "svc p99" is the service time from the actual send.</p>`;
 }
