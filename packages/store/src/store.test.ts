@@ -136,11 +136,12 @@ describe('Store', () => {
     s.close();
     const again = await Store.open(file);
     await again.append('phases', [{ run_id: 'r', phase: 'steady', requests: 5, cut_short: true, failed_hist: new Uint8Array([7]) }]);
-    const [row] = await again.query<{ requests: number; cut_short: boolean; failed_hist: Uint8Array }>('SELECT requests, cut_short, failed_hist FROM phases');
+    const [row] = await again.query<{ requests: number; cut_short: boolean; failed_hist: Uint8Array }>(
+      'SELECT requests, cut_short, failed_hist FROM phases',
+    );
     expect(row?.requests).toBe(5);
     expect(row?.cut_short).toBe(true);
     expect([...(row?.failed_hist ?? [])]).toEqual([7]);
     again.close();
   });
 });
-

@@ -137,7 +137,10 @@ export class Store {
     let cols = this.columnOrder.get(table);
     if (!cols) {
       const known = TABLES[table].columns as Record<string, ColumnType>;
-      const rows = await this.query<{ name: string }>('SELECT column_name AS name FROM duckdb_columns() WHERE table_name = $1 AND schema_name = current_schema() ORDER BY column_index', [table]);
+      const rows = await this.query<{ name: string }>(
+        'SELECT column_name AS name FROM duckdb_columns() WHERE table_name = $1 AND schema_name = current_schema() ORDER BY column_index',
+        [table],
+      );
       cols = rows.map((r) => [r.name, known[r.name] ?? null]);
       this.columnOrder.set(table, cols);
     }
