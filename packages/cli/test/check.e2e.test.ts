@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { REPO, freePort, headroom, tempDir } from './helpers.ts';
 
 /** The bundled orders service on CPU 0, with `extraUs` of CPU work per request (0: the release as it was). */
-function scenario(dir: string, file: string, port: number, extraUs: number, extra = ''): string {
+function scenario(dir: string, file: string, port: number, extraUs: number, extra = '', more = ''): string {
   const path = join(dir, file);
   const orders = join(REPO, 'examples/orders/server.ts');
   writeFileSync(
@@ -16,7 +16,7 @@ export default defineScenario({
   workers: { cpus: [1] },
   requests: [{ method: 'GET', path: '/orders?limit=5' }],
   phases: [{ name: 'warmup', duration: '2s', rate: 300, warmup: true }, { name: 'steady', duration: '3s', rate: 300 }],
-  slo: { p99: '250ms', errorRate: '1%' }, expectedPeak: 300,
+  slo: { p99: '250ms', errorRate: '1%' }, expectedPeak: 300,${more}
   thresholds: { 'steady.p99': ${extra || "'< 250ms'"} },
 });\n`,
   );
@@ -93,6 +93,16 @@ describe('headroom check (end to end, real runs of the bundled service)', () => 
     expect(missing.code).toBe(1);
     const m = JSON.parse(missing.stdout) as CheckJson;
     expect(m.checks.find((c) => c.name === 'baseline')).toMatchObject({ verdict: 'failed' });
+    // Budgets: the service's RSS and CPU per request, from /proc, against limits it cannot meet.
+    const budget = scenario(dir, 'budget.ts', port, 0, '', "\n  budgets: { rss: '< 1MB', cpuPerRequest: '< 1us' },");
+    const b = await headroom(['check', budget, '--junit', junit, '--json', '--db', db]);
+    expect(b.code, b.stderr).toBe(1);
+    const bj = JSON.parse(b.stdout) as CheckJson;
+    const rss = bj.checks.find((c) => c.name === 'rss');
+    expect(rss?.verdict).toBe('failed');
+    expect(rss?.value).toBeGreaterThan(10); // a Node service's RSS, MB
+    expect(bj.checks.find((c) => c.name === 'cpu per request at peak')?.verdict).toBe('failed');
+    expect(readFileSync(junit, 'utf8')).toMatch(/<failure message="rss: [\d.]+MB, limit &lt; 1MB" type="failed">/);
     const bad = await headroom(['check', tight, '--repeat', 'x', '--db', db]);
     expect(bad.code).toBe(2);
   }, 120_000);

@@ -14,6 +14,8 @@ export function formatCheckValue(c: CheckResult): string {
   if (c.unit === 'ratio') return `${(c.value * 100).toFixed(3)}%`;
   if (c.unit === '%') return `${c.value >= 0 ? '+' : ''}${c.value.toFixed(1)}%`;
   if (c.unit === 'x') return `${c.value.toFixed(2)}x`;
+  if (c.unit === 'MB') return `${c.value.toFixed(1)}MB`;
+  if (c.unit === 'us') return `${c.value.toFixed(1)}µs`;
   return String(Number(c.value.toPrecision(4)));
 }
 
