@@ -5,7 +5,7 @@
  */
 import type { Row } from '../schema.ts';
 import { readSpools } from '../spool/fold.ts';
-import type { RunListing, StoredPhase, StoredRun } from './runs.ts';
+import { toStoredRun, type RunListing, type StoredPhase, type StoredRun } from './runs.ts';
 
 /** A run read from its spool. */
 export interface LiveRun {
@@ -60,42 +60,4 @@ export function liveListing(l: LiveRun): RunListing {
     gitSha: r.gitSha,
     gitDirty: r.gitDirty,
   };
-}
-
-function toStoredRun(r: Partial<Row<'runs'>>, status?: string): StoredRun {
-  const date = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(v as number));
-  return {
-    id: r.id as string,
-    kind: r.kind as string,
-    scenario: r.scenario as string,
-    file: r.file ?? null,
-    status: status ?? (r.status as string),
-    gates: r.gates ?? null,
-    startedAt: date(r.started_at) as Date,
-    endedAt: date(r.ended_at),
-    gitSha: r.git_sha ?? null,
-    gitDirty: r.git_dirty ?? null,
-    gitBranch: r.git_branch ?? null,
-    version: r.version ?? null,
-    host: r.host ?? null,
-    cpuModel: r.cpu_model ?? null,
-    cpuCount: r.cpu_count ?? null,
-    nodeVersion: r.node_version ?? null,
-    serviceCpus: parse(r.service_cpus, null),
-    workerCpus: parse(r.worker_cpus, null),
-    pinning: parse(r.pinning, []),
-    error: r.error ?? null,
-    warnings: parse(r.warnings, []),
-    config: parse(r.config, null),
-  };
-}
-
-function parse<T>(v: unknown, fallback: T): T {
-  if (v === null || v === undefined || v === '') return fallback;
-  if (typeof v !== 'string') return v as T;
-  try {
-    return JSON.parse(v) as T;
-  } catch {
-    return fallback;
-  }
 }

@@ -89,28 +89,33 @@ export async function listRuns(store: Store, limit: number): Promise<RunListing[
 /** One run by id, or null. */
 export async function readRun(store: Store, id: string): Promise<StoredRun | null> {
   const [r] = await store.query<Row<'runs'>>('SELECT * FROM runs WHERE id = $1', [id]);
-  if (!r) return null;
+  return r ? toStoredRun(r) : null;
+}
+
+/** A `runs` row (from the table, or from a run's spool with epoch-ms times) as a StoredRun; `status` overrides the row's. */
+export function toStoredRun(r: Partial<Row<'runs'>>, status?: string): StoredRun {
+  const date = (v: unknown): Date | null => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(v as number));
   return {
     id: r.id as string,
     kind: r.kind as string,
     scenario: r.scenario as string,
-    file: r.file,
-    status: r.status as string,
-    gates: r.gates,
-    startedAt: r.started_at as Date,
-    endedAt: (r.ended_at as Date | null) ?? null,
-    gitSha: r.git_sha,
-    gitDirty: r.git_dirty,
-    gitBranch: r.git_branch,
-    version: r.version,
-    host: r.host,
-    cpuModel: r.cpu_model,
-    cpuCount: r.cpu_count,
-    nodeVersion: r.node_version,
+    file: r.file ?? null,
+    status: status ?? (r.status as string),
+    gates: r.gates ?? null,
+    startedAt: date(r.started_at) as Date,
+    endedAt: date(r.ended_at),
+    gitSha: r.git_sha ?? null,
+    gitDirty: r.git_dirty ?? null,
+    gitBranch: r.git_branch ?? null,
+    version: r.version ?? null,
+    host: r.host ?? null,
+    cpuModel: r.cpu_model ?? null,
+    cpuCount: r.cpu_count ?? null,
+    nodeVersion: r.node_version ?? null,
     serviceCpus: parse(r.service_cpus, null),
     workerCpus: parse(r.worker_cpus, null),
     pinning: parse(r.pinning, []),
-    error: r.error,
+    error: r.error ?? null,
     warnings: parse(r.warnings, []),
     config: parse(r.config, null),
   };
