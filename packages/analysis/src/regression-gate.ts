@@ -10,8 +10,8 @@ export interface RegressionGateOptions {
   /** Relative worsening that is tolerated. @default the comparison's own noiseFloor */
   noiseFloor?: number;
   /**
-   * A non-statistical guard: a worsening larger than this fraction fails even where
-   * significance cannot be judged (one run a side). Off unless given. @default undefined
+   * A non-statistical guard where significance cannot be judged (too few runs, e.g. one a
+   * side): a worsening larger than this fraction fails there. Off unless given. @default undefined
    */
   maxChange?: number;
 }
@@ -55,7 +55,8 @@ export function regressionGate(comparison: Comparison | readonly Comparison[], o
       checked++;
       if (r.verdict === 'insufficient') unjudged++;
       const significant = isRegression(r, c.alpha, floor);
-      const guard = options.maxChange !== undefined && worsening(r) > options.maxChange;
+      // The guard stands in for the test only where there is none: with enough runs, statistics decide.
+      const guard = options.maxChange !== undefined && r.verdict === 'insufficient' && worsening(r) > options.maxChange;
       if (!significant && !guard) continue;
       regressions.push({
         name: r.name,

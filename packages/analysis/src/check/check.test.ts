@@ -78,4 +78,14 @@ describe('regressionChecks', () => {
       ).find((c) => c.name === 'regression steady p99')?.verdict,
     ).toBe('note');
   });
+  it('with enough runs for a test, statistics decide: a large but noisy (not significant) change passes despite the guard', () => {
+    const p99 = [10, 30, 12, 28];
+    const later = [14, 40, 11, 45]; // medians 20 -> 27 ms (+35%), overlapping: not significant with 4+4
+    const c = regressionChecks(
+      runs('a', 4, (i) => p99[i]!),
+      runs('b', 4, (i) => later[i]!),
+    ).find((x) => x.name === 'regression steady p99');
+    expect(c?.verdict).toBe('passed');
+    expect(c?.detail).toMatch(/\+35\.0% \(n=4\+4, p=0\.[2-9]/);
+  });
 });

@@ -252,7 +252,10 @@ async function capacityValues(store: Store, scenario: string, which: 'capacity' 
   return {
     values: toMap(rows),
     unit,
-    missing: which === 'headroom' ? 'no headroom analysed (capacity without expectedPeak, or no capacity run)' : 'no capacity analysed',
+    missing:
+      which === 'headroom'
+        ? 'no headroom analysed (capacity without expectedPeak, or no capacity run: run headroom capacity <run> on the runs first)'
+        : 'no capacity analysed (run headroom capacity <run> on the runs first)',
   };
 }
 
