@@ -4,6 +4,7 @@
  * the scenario's thresholds, the SLO at the expected peak, and regressions against the
  * baseline, with the profile diff as evidence when something regressed.
  */
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   budgetChecks,
@@ -98,6 +99,9 @@ export async function runCheck(file: string, options: RunCheckOptions): Promise<
   const scenario = await loadScenario(file);
   const candidateRuns: string[] = [];
   let runError: string | null = null;
+  // The baseline is resolved against the store as it is before this check's runs: latest~N
+  // means the runs that were there, never the candidate's own.
+  const baseline = await preResolveBaseline(options.db, scenario, options.baseline);
   if (!options.runs || options.runs.length === 0) {
     const n = options.repeat ?? 1;
     for (let i = 1; i <= n && !options.signal?.aborted; i++) {
@@ -120,7 +124,7 @@ export async function runCheck(file: string, options: RunCheckOptions): Promise<
   const store = await Store.open(options.db, { readOnly: true });
   try {
     for (const ref of options.runs ?? []) candidateRuns.push(await resolveRunRef(store, ref, { scenario: scenario.name }));
-    return await judge(store, scenario, candidateRuns, runError, options);
+    return await judge(store, scenario, candidateRuns, runError, baseline, options);
   } finally {
     store.close();
   }
@@ -131,10 +135,11 @@ async function judge(
   scenario: Scenario,
   candidateRuns: string[],
   runError: string | null,
+  baseline: string | undefined,
   options: RunCheckOptions,
 ): Promise<CheckOutcome> {
   const first = await readRun(store, candidateRuns[0] ?? '');
-  const base = await resolveBaseline(store, scenario, candidateRuns, options.baseline);
+  const base = await resolveBaseline(store, scenario, candidateRuns, baseline);
   const candPhases = await readMeasuredPhases(store, candidateRuns);
   const basePhases = base.runs.length ? await readMeasuredPhases(store, base.runs) : [];
   const maxChange = options.maxChange === undefined ? DEFAULT_MAX_CHANGE : options.maxChange;
@@ -346,4 +351,17 @@ function atPeak(phases: readonly StoredPhase[], peak: number): StoredPhase | und
   return phases
     .filter((p) => p.offered_rate !== null && p.offered_rate >= peak * 0.999 && (p.requests ?? 0) > 0)
     .sort((a, b) => (a.offered_rate as number) - (b.offered_rate as number))[0];
+}
+
+/** Run refs in --baseline (latest~N, ids) become run ids before the check runs anything; git refs and shas stay as they are. */
+async function preResolveBaseline(db: string, scenario: Scenario, ref: string | undefined): Promise<string | undefined> {
+  if (ref === undefined) return undefined;
+  const refs = ref.split(',').map((r) => r.trim());
+  if (!refs.every((r) => /^latest(~\d+)?(:.+)?$/.test(r)) || !existsSync(db)) return ref;
+  const store = await Store.open(db, { readOnly: true });
+  try {
+    return (await Promise.all(refs.map((r) => resolveRunRef(store, r, { scenario: scenario.name })))).join(',');
+  } finally {
+    store.close();
+  }
 }
