@@ -59,3 +59,4 @@ export { toCapacityJson } from './capacity-json.ts';
 export type { CapacityJson } from './capacity-json.ts';
 export { formatCapacityText } from './capacity-text.ts';
 export type { FormatCapacityOptions } from './capacity-text.ts';
+export { withCapacity, withForecast } from './data/analyses.ts';

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { buildReportData, renderHtmlReport, renderMarkdownReport } from '@headroom/report';
-import { readReportRows, resolveRunRef, runsOfScenario, type Store } from '@headroom/store';
+import { buildReportData, renderHtmlReport, renderMarkdownReport, withCapacity, withForecast } from '@headroom/report';
+import { readCapacity, readReportRows, resolveRunRef, runsOfScenario, type Store } from '@headroom/store';
 import { UsageError } from '@headroom/core';
 import type { Output } from '../output.ts';
 
@@ -24,7 +24,8 @@ export async function reportCommand(ref: string, store: Store, out: Output, o: R
   const rows = await readReportRows(store, id);
   if (!rows) throw new UsageError(`run ${id} is not in ${store.path}`, 'E_RUN_NOT_FOUND');
   const base = o.baseline ? await readReportRows(store, await resolve(store, o.baseline)) : null;
-  const data = await buildReportData(rows, { baseline: base });
+  // The stored capacity result of the run, or none; and the forecast of the scenario's history.
+  const data = withForecast(withCapacity(await buildReportData(rows, { baseline: base }), await readCapacity(store, id)));
   const text = o.format === 'md' ? renderMarkdownReport(data) : await renderHtmlReport(data);
   const dest = o.output ?? `${id}.${o.format === 'md' ? 'md' : 'html'}`;
   writeFileSync(dest, text);

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { fullReportData } from '../../test/fixture.ts';
+import { withCapacity, withForecast } from './analyses.ts';
+import type { ReportData } from './report-data.ts';
+
+describe('report sections from the analyses', () => {
+  it('draws the stored capacity result: rate, bracket, binding limit, CPU budget, USL fit, headroom', () => {
+    const base = fullReportData();
+    const data: ReportData = { ...base, capacity: { ...base.capacity!, capacity: null, usl: null, headroom: null } };
+    const row = {
+      rate: 5031,
+      bracket_lo: 4994,
+      bracket_hi: 5486,
+      limited_by: 'latency-slo',
+      cpu_budget: 0.6,
+      cpu_budget_rate: 4469,
+      usl_status: 'fitted',
+      usl_sigma: 0.02,
+      usl_kappa: 0.001,
+      usl_lambda: 900,
+      usl_r2: 0.99,
+      usl_peak_concurrency: 31,
+      usl_peak_throughput: 12000,
+      expected_peak: 1700,
+      headroom: 2.63,
+    } as unknown as Parameters<typeof withCapacity>[1][number];
+    const c = withCapacity(data, [row]).capacity!;
+    expect(c.capacity).toEqual({ rate: 5031, bracket: [4994, 5486], limitedBy: 'latency-slo' });
+    expect([c.cpuBudget, c.cpuBudgetCapacity, c.headroom, c.expectedPeak]).toEqual([0.6, 4469, 2.63, 1700]);
+    expect(c.usl).toMatchObject({ sigma: 0.02, kappa: 0.001, lambda: 900, peakConcurrency: 31 });
+    expect(withCapacity(data, [])).toBe(data);
+  });
+
+  it('marks the change point of a history with a level shift and draws the forecast band to the horizon', () => {
+    const base = fullReportData();
+    const day = 86_400_000;
+    const t0 = Date.parse('2026-09-01T00:00:00Z');
+    // 10 runs at ~10 ms, then 10 at ~20 ms: one change point at index 10.
+    const points = Array.from({ length: 20 }, (_, i) => ({
+      runId: `r${i}`,
+      time: new Date(t0 + i * day).toISOString(),
+      sha: null,
+      value: (i < 10 ? 10 : 20) + ((i * 7) % 5) * 0.1,
+    }));
+    const data: ReportData = {
+      ...base,
+      trend: { metric: 'p99 steady', unit: 'ms', points, changePoints: [], forecast: null, budget: null, summary: null },
+    };
+    const t = withForecast(data).trend!;
+    expect(t.changePoints.map((c) => c.index)).toEqual([10]);
+    expect(t.changePoints[0]!.changePct).toBeGreaterThan(90);
+    expect(t.forecast?.time[0]).toBe(points[19]!.time);
+    expect(Date.parse(t.forecast!.time[1]!) - Date.parse(points[19]!.time)).toBeCloseTo(90 * day, -5);
+    expect(t.forecast!.low[1]!).toBeLessThanOrEqual(t.forecast!.value[1]!);
+  });
+});
