@@ -73,7 +73,9 @@ describe('ServerSpan', () => {
     });
     expect(JSON.parse(row!.attributes)).toEqual({ 'url.path': '/orders', 'http.response.status_code': 503 });
     expect(Math.abs(row!.start_ms - Date.now())).toBeLessThan(5_000);
+    // Started and ended within this test: milliseconds, not µs or ns (a unit slip would be 1000x off).
     expect(row!.duration_ms).toBeGreaterThanOrEqual(0);
+    expect(row!.duration_ms).toBeLessThan(5_000);
   });
 
   it('starts a new trace without a parent, with fresh valid ids each time', () => {
