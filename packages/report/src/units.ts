@@ -22,9 +22,9 @@ export function formatNs(ns: number | null): string {
   return `${(ns / 1e9).toFixed(2)}s`;
 }
 
-/** 12345.6 → "12,346"; null → "-". */
-export function formatCount(n: number | null): string {
-  return n === null ? '-' : Math.round(n).toLocaleString('en-US');
+/** 12345.6 → "12,346"; null → `missing` ("-" unless given). */
+export function formatCount(n: number | null, missing = '-'): string {
+  return n === null ? missing : Math.round(n).toLocaleString('en-US');
 }
 
 /** Requests a second: "1,000/s" from 100 up, "12.5/s" below. */

@@ -2,7 +2,7 @@
  * The report's one-sentence summary, in the voice of the CLI's: what ran, whether its gates
  * held, and the main measured phase's throughput and tail latency.
  */
-import { formatMs } from '../units.ts';
+import { formatCount, formatMs } from '../units.ts';
 import type { ReportData } from './report-data.ts';
 
 /** "quickstart completed and passed its 2 gates: steady carried 1,000 req/s (offered 1,000) at p99 34.5 ms (service time 4.2 ms), 0 errors." */
@@ -19,18 +19,14 @@ export function summarySentence(d: ReportData): string {
   const main = [...(d.phases ?? [])].reverse().find((p) => !p.warmup && p.requests > 0);
   let tail = '';
   if (main) {
-    const rate = main.achievedRate === null ? '' : ` carried ${fmtInt(main.achievedRate)} req/s`;
-    const offered = main.offeredRate === null ? '' : ` (offered ${fmtInt(main.offeredRate)})`;
+    const rate = main.achievedRate === null ? '' : ` carried ${formatCount(main.achievedRate)} req/s`;
+    const offered = main.offeredRate === null ? '' : ` (offered ${formatCount(main.offeredRate)})`;
     const p99 = main.latency.p99 === null ? '' : ` at p99 ${formatMs(main.latency.p99)}`;
     const svc =
       main.serviceTime.p99 !== null && main.serviceTime.p99 !== main.latency.p99 ? ` (service time ${formatMs(main.serviceTime.p99)})` : '';
-    tail = `: ${main.name}${rate}${offered}${p99}${svc}, ${fmtInt(main.errors)} error${main.errors === 1 ? '' : 's'}`;
+    tail = `: ${main.name}${rate}${offered}${p99}${svc}, ${formatCount(main.errors)} error${main.errors === 1 ? '' : 's'}`;
   } else if (d.bench?.length) {
     tail = `: ${d.bench.length} benchmark task${d.bench.length === 1 ? '' : 's'}`;
   }
   return `${r.scenario} ${r.status}${verdict}${tail}.`;
-}
-
-function fmtInt(v: number): string {
-  return Math.round(v).toLocaleString('en-US');
 }

@@ -2,12 +2,12 @@
  * The report's tabular sections as markup: the run's identity and pinning, its warnings, its
  * gates, and the phases table. Every value goes through `html`, which escapes it.
  */
-import { formatMs } from '../units.ts';
+import { formatMs, formatCount } from '../units.ts';
 import type { ReportData, ReportLatency } from '../data/report-data.ts';
 import { html, type Interpolation, type SafeHtml } from './escape.ts';
 
 const ms = (v: number | null) => (v === null ? '–' : formatMs(v));
-const int = (v: number | null) => (v === null ? '–' : Math.round(v).toLocaleString('en-US'));
+const int = (v: number | null): string => formatCount(v, '–');
 const cpus = (v: number[] | null) => (v === null || v.length === 0 ? '–' : v.join(','));
 
 /** A section with an anchor for the navigation bar. */

@@ -4,7 +4,7 @@
  * hottest functions of each profile, the slowest requests and bench medians. No images.
  * User strings are escaped so they cannot break a table or inject markup.
  */
-import { formatMs } from '../units.ts';
+import { formatMs, formatCount } from '../units.ts';
 import type { FlameGraph, ReportData } from '../data/report-data.ts';
 
 /** Escapes Markdown (and the HTML GitHub renders inside it) in table cells and text. */
@@ -18,7 +18,7 @@ const e = escapeMarkdown;
 /** A code span in a table cell: backticks cannot close it and `|` cannot split the cell (GitHub reads `\|` there). */
 const code = (text: string) => `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')}\``;
 const ms = (v: number | null) => (v === null ? '–' : formatMs(v));
-const int = (v: number | null) => (v === null ? '–' : Math.round(v).toLocaleString('en-US'));
+const int = (v: number | null): string => formatCount(v, '–');
 
 function table(head: string[], rows: string[][], right: number[] = []): string {
   const align = head.map((_, i) => (right.includes(i) ? '---:' : '---'));
