@@ -5,7 +5,7 @@
  */
 import { UsageError } from '@headroom/core';
 import type { Store } from '@headroom/store';
-import type { CommandSpec, OptionValues } from '../spec.ts';
+import type { CommandImpl, CommandSpec, OptionValues } from '../spec.ts';
 
 const runRef = { name: 'run' };
 const limit = (dflt: number, what: string) => ({ type: 'integer', placeholder: 'n', default: dflt, min: 1, description: what }) as const;
@@ -13,6 +13,12 @@ const phase = { type: 'string', placeholder: 'name', description: 'only this pha
 const profileType = { type: 'string', placeholder: 'type', description: 'profile type: cpu, wall, heap (or a pprof sample type)' } as const;
 const strings = (o: OptionValues): Record<string, string | boolean | undefined> =>
   Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'number' ? String(v) : v]));
+
+/** `headroom profile <sub>`: the shared profile command module, loaded when one of its subcommands runs. */
+const profileSubcommand = (sub: string) => async (): Promise<CommandImpl> => {
+  const m = await import('./profile.ts');
+  return ({ args, store, out, options }) => m.profileCommand([sub, ...args], store as Store, out, strings(options));
+};
 
 /** The command table, in the order help lists it. */
 export const COMMANDS: readonly CommandSpec[] = [
@@ -343,10 +349,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     store: 'read',
     options: { phase, type: profileType, limit: limit(20, 'rows to show') },
     examples: ['headroom profile top latest', 'headroom profile top latest --type wall --phase steady'],
-    load: async () => {
-      const m = await import('./profile.ts');
-      return ({ args, store, out, options }) => m.profileCommand(['top', ...args], store as Store, out, strings(options));
-    },
+    load: profileSubcommand('top'),
   },
   {
     name: 'profile diff',
@@ -355,10 +358,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     store: 'read',
     options: { phase, type: profileType, limit: limit(20, 'rows to show') },
     examples: ['headroom profile diff latest~1 latest'],
-    load: async () => {
-      const m = await import('./profile.ts');
-      return ({ args, store, out, options }) => m.profileCommand(['diff', ...args], store as Store, out, strings(options));
-    },
+    load: profileSubcommand('diff'),
   },
   {
     name: 'profile export',
@@ -377,10 +377,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
     },
     examples: ['headroom profile export latest --format speedscope -o profile.json'],
-    load: async () => {
-      const m = await import('./profile.ts');
-      return ({ args, store, out, options }) => m.profileCommand(['export', ...args], store as Store, out, strings(options));
-    },
+    load: profileSubcommand('export'),
   },
   {
     name: 'profile slowest',
@@ -393,10 +390,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       output: { type: 'string', short: 'o', placeholder: 'file', description: 'where to write the pprof file' },
     },
     examples: ['headroom profile slowest latest --limit 5'],
-    load: async () => {
-      const m = await import('./profile.ts');
-      return ({ args, store, out, options }) => m.profileCommand(['slowest', ...args], store as Store, out, strings(options));
-    },
+    load: profileSubcommand('slowest'),
   },
   {
     name: 'traces slow',
