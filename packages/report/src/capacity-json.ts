@@ -1,5 +1,5 @@
 /** The `--json` document of `headroom capacity` (the README's contract), from the runner's result. */
-import type { LimitedBy } from '@headroom/analysis';
+import type { LimitedBy, UslSummary } from '@headroom/analysis';
 import type { CapacityStepRow, RunCapacity } from '@headroom/runner';
 
 /** What `headroom capacity --json` prints. */
@@ -29,22 +29,7 @@ export interface CapacityJson {
     /** linear-fit: CPU share at zero load, CPU share per req/s, R². */
     fit: { idle: number; perRequestPerSecond: number; r2: number } | null;
   } | null;
-  usl: {
-    sigma: number;
-    kappa: number;
-    lambda: number;
-    sigmaSE: number | null;
-    kappaSE: number | null;
-    lambdaSE: number | null;
-    sigmaCI: [number, number] | null;
-    kappaCI: [number, number] | null;
-    lambdaCI: [number, number] | null;
-    r2: number;
-    residualStandardError: number | null;
-    peakConcurrency: number | null;
-    peakThroughput: number | null;
-    ceiling: number | null;
-  } | null;
+  usl: UslSummary | null;
   /** capacity / expectedPeak (the lower of the SLO and CPU-budget capacities), with its bracket. */
   headroom: {
     value: number;
