@@ -35,7 +35,8 @@ export function readLiveRuns(db: string): LiveRun[] {
     }
     const series = [...seconds.values()];
     out.push({
-      run: toStoredRun(s.run, s.alive ? 'running' : undefined),
+      // A spool whose process is gone is folded as abandoned by the next writer; until then readers say so too.
+      run: toStoredRun(s.run, s.alive ? 'running' : s.run.status === 'running' ? 'abandoned' : undefined),
       phases: [...phases.values()].sort((a, b) => (a.ordinal ?? 0) - (b.ordinal ?? 0)),
       seconds: series.length,
       requests: series.reduce((n, r) => n + (r.requests ?? 0), 0),

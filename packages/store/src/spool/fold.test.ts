@@ -46,6 +46,8 @@ describe('run spools', () => {
     const text = readFileSync(spool.path, 'utf8').replace(`"pid":${process.pid}`, '"pid":4194305');
     writeFileSync(spool.path, text);
     appendFileSync(spool.path, '{"op":"upsert","table":"series","rows":[{"run_id":"live","sec');
+    // Readers, which never fold, already see it as abandoned rather than running.
+    expect(readLiveRuns(db)[0]).toMatchObject({ alive: false, run: { status: 'abandoned' } });
     const store = await Store.open(db);
     const [r] = await store.query<{ status: string; error: string }>('SELECT status, error FROM runs');
     expect(r?.status).toBe('abandoned');
