@@ -19,7 +19,7 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { summarize } from '@headroom/core';
+import { summarize } from '@headroom/internal';
 import type { PhaseInput } from '@headroom/core';
 import { printHost } from './lib/host.ts';
 import { cpuUs } from './lib/proc.ts';
