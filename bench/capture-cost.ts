@@ -9,7 +9,7 @@
  * garbage collection and megamorphic inline-cache lookups.
  *
  * Needs Debian's linux-perf (`perf`). Service on CPU 0, load generator and this script on CPU 1.
- *   node_modules/.bin/node bench/capture-cost.ts [--parts cpu,heap,traces,runtime] [--seconds 8] [--work 0] [--detail] [--keep dir]
+ *   node_modules/.bin/node bench/capture-cost.ts [--parts cpu,heap,traces,runtime] [--hz 49] [--heap-interval 1048576] [--seconds 8] [--work 0] [--detail] [--keep dir]
  * --detail lists where each category's samples were called from; --keep leaves off.perf.data
  * and on.perf.data in dir for `perf report -i`.
  */
@@ -29,6 +29,8 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '8' },
     work: { type: 'string', default: '0' },
     sample: { type: 'string', default: '0.01' },
+    hz: { type: 'string' },
+    'heap-interval': { type: 'string' },
     detail: { type: 'boolean', default: false },
     keep: { type: 'string' },
   },
@@ -132,7 +134,12 @@ async function measure(on: boolean): Promise<{ counts: Map<string, number>; tota
         runId: 'cost',
         artifactsDir: dir,
         serviceName: 'bench',
-        capture: captureOf(parts, Number(args.sample)),
+        capture: captureOf(
+          parts,
+          Number(args.sample),
+          args.hz === undefined ? undefined : Number(args.hz),
+          args['heap-interval'] === undefined ? undefined : Number(args['heap-interval']),
+        ),
         onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
       })
     : null;

@@ -9,7 +9,7 @@
  * --design alternate they are loaded one after the other, each with CPU 0 to itself.
  * Reports medians of throughput, p99 and the service's CPU time per request (from
  * /proc/<pid>/stat; steadier than throughput on a shared machine).
- * Run: node bench/capture-overhead.ts [--reps 5] [--slices 2] [--duration 5] [--parts cpu,heap,traces,runtime] [--design paired|alternate] [--work N] [--json]
+ * Run: node bench/capture-overhead.ts [--reps 5] [--slices 2] [--duration 5] [--parts cpu,heap,traces,runtime] [--hz 49] [--heap-interval 1048576] [--design paired|alternate] [--work N] [--json]
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -32,6 +32,8 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '16' },
     parts: { type: 'string', default: 'cpu,heap,traces,runtime' },
     sample: { type: 'string', default: '0.01' },
+    hz: { type: 'string' },
+    'heap-interval': { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -85,7 +87,12 @@ async function startMode(mode: 'off' | 'on'): Promise<Server> {
       runId: 'overhead',
       artifactsDir: dir,
       serviceName: 'bench',
-      capture: captureOf(parts, Number(args.sample)),
+      capture: captureOf(
+        parts,
+        Number(args.sample),
+        args.hz === undefined ? undefined : Number(args.hz),
+        args['heap-interval'] === undefined ? undefined : Number(args['heap-interval']),
+      ),
       onWarning: (m) => log(`  warning: ${m}`),
     });
   }

@@ -24,7 +24,7 @@ import type { PhaseInput } from '@headroom/core';
 import { printHost } from './lib/host.ts';
 import { cpuUs } from './lib/proc.ts';
 import { startNginx } from './lib/nginx.ts';
-import { runWrk } from './lib/peers.ts';
+import { runWrk, runWrkPaced } from './lib/peers.ts';
 import { plansFor } from './lib/scenario.ts';
 import { ms, printTable } from './lib/table.ts';
 import { runPlans } from './lib/worker-harness.ts';
@@ -43,6 +43,8 @@ const seconds = Number(values.seconds);
 const rounds = Number(values.rounds);
 const rates = values.rates!.split(',').map(Number);
 const GEN = [1];
+/** Connections of the paced wrk runs (1 ms think time each): a C generator woken per response at about 700 and 3,500 req/s. */
+const PACED = [1, 5];
 
 interface Figures {
   p50: number;
@@ -107,6 +109,7 @@ try {
   await runWrk(nginx.url, 1, 1, GEN); // warm nginx and the socket paths, unmeasured
   const wrk: { p50: number; p99: number; usPerReq: number; rps: number }[] = [];
   const closed: Figures[] = [];
+  const paced = new Map<number, { p50: number; p99: number; usPerReq: number; rps: number }[]>(PACED.map((c) => [c, []]));
   const open = new Map<number, Figures[]>(rates.map((r) => [r, []]));
   const base = new Map<number, Figures[]>(rates.map((r) => [r, []]));
   for (let r = 0; r < rounds; r++) {
@@ -118,6 +121,10 @@ try {
       async () => {
         closed.push(await headroom(nginx.url, null, nginx.pid));
       },
+      ...PACED.map((c) => async () => {
+        const w = await runWrkPaced(nginx.url, c, 1, seconds, GEN);
+        paced.get(c)!.push({ p50: w.p50Ms, p99: w.p99Ms, usPerReq: w.cpuUsPerReq, rps: w.rps });
+      }),
       ...rates.map((rate) => async () => {
         open.get(rate)!.push(await headroom(nginx.url, rate, nginx.pid));
       }),
@@ -154,6 +161,23 @@ try {
         '',
         '',
       ],
+      ...PACED.map((c) => {
+        const xs = paced.get(c)!;
+        const mm = (k: 'p50' | 'p99' | 'usPerReq' | 'rps'): number => median(xs.map((x) => x[k]));
+        return [
+          `wrk paced c${c}`,
+          Math.round(mm('rps')),
+          ms(mm('p50')),
+          ms(mm('p99')),
+          '',
+          '',
+          '',
+          '',
+          mm('usPerReq').toFixed(1),
+          (mm('usPerReq') / closedUs).toFixed(2),
+          '',
+        ];
+      }),
       [
         'closed 10c',
         Math.round(m(closed, 'rps')),

@@ -16,8 +16,15 @@ export function pinScriptToCpu1(): void {
 }
 
 /** The capture config for `--parts cpu,heap,traces,runtime` and `--sample`. */
-export function captureOf(parts: Set<string>, sample: number): CaptureOptions['capture'] {
-  return { cpu: parts.has('cpu'), heap: parts.has('heap'), traces: parts.has('traces') ? { sample } : null, runtime: parts.has('runtime') };
+export function captureOf(parts: Set<string>, sample: number, hz?: number, heapIntervalBytes?: number): CaptureOptions['capture'] {
+  return {
+    cpu: parts.has('cpu'),
+    ...(hz === undefined ? {} : { cpuHz: hz }),
+    heap: parts.has('heap'),
+    ...(heapIntervalBytes === undefined ? {} : { heapIntervalBytes }),
+    traces: parts.has('traces') ? { sample } : null,
+    runtime: parts.has('runtime'),
+  };
 }
 
 /** Starts the service on CPU 0 with `nodeArgs` and `env` (capture's), `work` busy-loop rounds per request. */

@@ -1,5 +1,8 @@
 /** The peers headroom is measured against: wrk (Debian `wrk`) and bare autocannon, both pinned. */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pinned } from './pin.ts';
 
@@ -71,4 +74,26 @@ export async function runAutocannon(
     p999Ms: l['p99_9'] ?? NaN,
     cpuUsPerReq: (cpuS * 1e6) / r.requests.total,
   };
+}
+
+/**
+ * wrk paced by think time: each of `connections` connections waits `delayMs` after every
+ * response (wrk's Lua `delay()` hook; whole ms, wrk's timers have 1 ms resolution). Not an
+ * open model, but a C generator that, like the open model at a moderate rate, sleeps between
+ * requests and is woken for each response: what the kernel and the hypervisor charge a
+ * generator per request at that rate, with no JavaScript in it.
+ */
+export async function runWrkPaced(url: string, connections: number, delayMs: number, seconds: number, cpus: number[]): Promise<PeerResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'headroom-wrk-'));
+  const script = join(dir, 'paced.lua');
+  writeFileSync(script, `function delay()\n  return ${Math.round(delayMs)}\nend\n`);
+  try {
+    const { out, cpuS } = await run(cpus, ['wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', script, url]);
+    const pct = (p: string) => wrkMs(new RegExp(`^\\s*${p}%\\s+(\\S+)`, 'm').exec(out)?.[1] ?? '');
+    const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
+    const total = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
+    return { rps, p50Ms: pct('50'), p95Ms: null, p99Ms: pct('99'), p999Ms: null, cpuUsPerReq: (cpuS * 1e6) / total };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -42,4 +42,8 @@ export interface AgentConfig {
   flushIntervalMs: number;
   /** Wall sampling interval, µs. */
   wallIntervalMicros: number;
+  /** Mean bytes allocated between heap samples. */
+  heapIntervalBytes: number;
+  /** Read the thread's CPU clock at every wall sample (a CPU-time view beside wall time). */
+  collectCpuTime: boolean;
 }

@@ -34,8 +34,8 @@ if (!TWO_CPUS)
 else if (!ASKED)
   console.warn('capacity truth checks skipped: they measure; run them alone with HEADROOM_TRUTH=1 under flock /tmp/headroom-measure.lock');
 
-function service(port: number, costUs: number): string {
-  return `service: { command: ['node', ${JSON.stringify(FIXED_COST)}], env: { PORT: '${port}', COST_US: '${costUs}' }, ready: 'http://127.0.0.1:${port}/health', cpus: [0] },
+function service(port: number, costUs: number, idlePoll = false): string {
+  return `service: { command: ['node', ${JSON.stringify(FIXED_COST)}], env: { PORT: '${port}', COST_US: '${costUs}'${idlePoll ? ", IDLE_POLL: '1'" : ''} }, ready: 'http://127.0.0.1:${port}/health', cpus: [0] },
     target: 'http://127.0.0.1:${port}', requests: [{ path: '/work' }], workers: { cpus: [1] }`;
 }
 
@@ -158,7 +158,7 @@ describe.runIf(TWO_CPUS && ASKED)('capacity truth (known targets, real CLI)', ()
       dir,
       db,
       'calibrate',
-      `${service(port, 2000)}, phases: [{ name: 'warmup', duration: '1s', connections: 2 },
+      `${service(port, 2000, true)}, phases: [{ name: 'warmup', duration: '1s', connections: 2 },
       { name: 'base', duration: '3s', rate: 40 }, { name: 'sat', duration: '3s', connections: 8 }]`,
     );
     const base = serviceMean(cal.find((p) => p.phase === 'base')!);
@@ -169,7 +169,7 @@ describe.runIf(TWO_CPUS && ASKED)('capacity truth (known targets, real CLI)', ()
       dir,
       db,
       'poisson',
-      `${service(port, 2000)}, arrivals: 'poisson', seed: 1,
+      `${service(port, 2000, true)}, arrivals: 'poisson', seed: 1,
       phases: [{ name: 'warmup', duration: '1s', connections: 1 }, { name: 'rho50', duration: '${durationS}s', rate: ${rates[0]} }, { name: 'rho80', duration: '${durationS}s', rate: ${rates[1]} }]`,
     );
     ['rho50', 'rho80'].forEach((name, k) => {

@@ -80,10 +80,18 @@ export interface PhaseInput {
 }
 
 export interface CaptureInput {
-  /** CPU profile (wall time with CPU time). @default false */
-  cpu?: boolean;
-  /** Heap (allocation) profile. @default false */
-  heap?: boolean;
+  /**
+   * CPU profile (wall time with CPU time). `{ hz }` sets the sampling rate; more samples resolve
+   * smaller functions in a short phase and cost the service more CPU (README, "Capture").
+   * @default false; `true` samples at 49 Hz
+   */
+  cpu?: boolean | { hz?: number };
+  /**
+   * Heap (allocation) profile. `{ intervalBytes }`: mean bytes allocated between samples
+   * (V8's sampling heap profiler); smaller sees rarer allocations and costs more.
+   * @default false; `true` samples every 1 MiB allocated on average
+   */
+  heap?: boolean | { intervalBytes?: number };
   /** Server traces through OpenTelemetry; `sample` is the fraction of requests traced. `true` = `{ sample: 0.01 }`. Requests sent with a sampled traceparent are always traced. */
   traces?: boolean | { sample?: number };
   /** Per-second runtime metrics (CPU, RSS, heap, event loop, GC). @default true when any capture is on */
@@ -250,7 +258,11 @@ export type ThresholdMetric =
 
 export interface Capture {
   cpu: boolean;
+  /** CPU sampling rate when set by the scenario; capture resolves the default. */
+  cpuHz?: number;
   heap: boolean;
+  /** Mean bytes allocated between heap samples when set by the scenario; capture resolves the default. */
+  heapIntervalBytes?: number;
   traces: { sample: number } | null;
   runtime: boolean;
 }

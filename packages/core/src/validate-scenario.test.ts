@@ -172,4 +172,23 @@ describe('validateScenario', () => {
     expect(bad.find((i) => i.path === 'traffic.growth')?.hint).toContain("'4%/month'");
     expect(issues({ ...base, traffic: { peak: 100, growth: '-100%/year' } }).map((i) => i.path)).toEqual(['traffic.growth']);
   });
+
+  it('takes a CPU sampling rate and a heap sampling interval, and names a bad one with its path', () => {
+    const svc = (capture: unknown) => ({ ...base, service: { command: ['node', 's.ts'], ready: 'http://127.0.0.1:3000/health', capture } });
+    const s = validateScenario(svc({ cpu: { hz: 19 }, heap: { intervalBytes: 1 << 20 } }), { file: 'x.ts', cpuCount: 2 });
+    expect(s.service?.capture).toEqual({ cpu: true, cpuHz: 19, heap: true, heapIntervalBytes: 1 << 20, traces: null, runtime: true });
+    // `{}` switches the profile on at the default setting, which capture resolves.
+    expect(validateScenario(svc({ cpu: {} }), { file: 'x.ts', cpuCount: 2 }).service?.capture).toEqual({
+      cpu: true,
+      heap: false,
+      traces: null,
+      runtime: true,
+    });
+    const bad = issues(svc({ cpu: { hz: 0 }, heap: { intervalBytes: 12.5, depth: 3 } }));
+    expect(bad.map((i) => i.path).sort()).toEqual([
+      'service.capture.cpu.hz',
+      'service.capture.heap.depth',
+      'service.capture.heap.intervalBytes',
+    ]);
+  });
 });

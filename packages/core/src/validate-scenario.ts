@@ -178,8 +178,10 @@ function checkCapture(c: Checker, raw: unknown): Capture {
   const o = c.object(raw, 'service.capture', false);
   if (!o) return { cpu: false, heap: false, traces: null, runtime: false };
   c.known(o, 'service.capture', ['cpu', 'heap', 'traces', 'runtime']);
-  const cpu = c.boolean(o['cpu'], 'service.capture.cpu') ?? false;
-  const heap = c.boolean(o['heap'], 'service.capture.heap') ?? false;
+  const cpuOpt = checkProfileSwitch(c, o['cpu'], 'service.capture.cpu', 'hz', { min: 1, max: 1000, integer: true });
+  const heapOpt = checkProfileSwitch(c, o['heap'], 'service.capture.heap', 'intervalBytes', { min: 1024, max: 1 << 30, integer: true });
+  const cpu = cpuOpt.on;
+  const heap = heapOpt.on;
   let traces: Capture['traces'] = null;
   const t = o['traces'];
   if (t === true) traces = { sample: SCENARIO_DEFAULTS.traceSample };
@@ -195,7 +197,30 @@ function checkCapture(c: Checker, raw: unknown): Capture {
     }
   }
   const runtime = c.boolean(o['runtime'], 'service.capture.runtime') ?? (cpu || heap || traces !== null);
-  return { cpu, heap, traces, runtime };
+  return {
+    cpu,
+    ...(cpuOpt.value === undefined ? {} : { cpuHz: cpuOpt.value }),
+    heap,
+    ...(heapOpt.value === undefined ? {} : { heapIntervalBytes: heapOpt.value }),
+    traces,
+    runtime,
+  };
+}
+
+/** `true`, `false` or `{ <key>: number }` (on, with a setting). */
+function checkProfileSwitch(
+  c: Checker,
+  raw: unknown,
+  path: string,
+  key: string,
+  range: { min: number; max: number; integer: boolean },
+): { on: boolean; value?: number } {
+  if (raw === undefined || typeof raw === 'boolean') return { on: c.boolean(raw, path) ?? false };
+  const o = c.object(raw, path);
+  if (!o) return { on: false };
+  c.known(o, path, [key]);
+  const value = o[key] === undefined ? undefined : c.number(o[key], `${path}.${key}`, range);
+  return value === undefined ? { on: true } : { on: true, value };
 }
 
 function checkRequests(c: Checker, raw: unknown): Request[] {

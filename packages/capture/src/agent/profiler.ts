@@ -109,8 +109,9 @@ export class AgentProfiler {
       wall: {
         samplingIntervalMicros: this.config.wallIntervalMicros,
         samplingDurationMs: this.config.flushIntervalMs,
-        collectCpuTime: true,
+        collectCpuTime: this.config.collectCpuTime,
       },
+      heap: { samplingIntervalBytes: this.config.heapIntervalBytes },
     });
     this.routeExportsThroughIo(internals);
     this.phase = phase;
@@ -123,7 +124,7 @@ export class AgentProfiler {
         durationMillis: this.config.flushIntervalMs,
         withContexts: true,
         useCPED: true,
-        collectCpuTime: true,
+        collectCpuTime: this.config.collectCpuTime,
         workaroundV8Bug: true,
       });
       pyroscope.startWallProfiling();

@@ -46,7 +46,9 @@ export async function startCapture(options: CaptureOptions): Promise<CaptureSess
     traceSample,
     runtime: capture.runtime,
     flushIntervalMs: CAPTURE_DEFAULTS.flushIntervalMs,
-    wallIntervalMicros: CAPTURE_DEFAULTS.wallIntervalMicros,
+    wallIntervalMicros: Math.round(1e6 / (capture.cpuHz ?? CAPTURE_DEFAULTS.cpuHz)),
+    heapIntervalBytes: capture.heapIntervalBytes ?? CAPTURE_DEFAULTS.heapIntervalBytes,
+    collectCpuTime: CAPTURE_DEFAULTS.collectCpuTime,
   };
   const env: Record<string, string> = {};
   if (agentWanted) env['HEADROOM_CAPTURE'] = JSON.stringify(agentConfig);
