@@ -121,6 +121,15 @@ export interface WorkersInput {
   count?: number;
   /** 'headroom' (raw keep-alive sockets, µs timing) or 'autocannon' (reference). @default 'headroom' */
   engine?: 'headroom' | 'autocannon';
+  /**
+   * What a worker does between events. 'sleep' waits in the kernel (its CPU is free for others);
+   * 'poll' keeps its event loop turning and checks the schedule every turn, so its CPU never
+   * goes idle: on a VM, where waking an idle CPU costs tens to hundreds of µs, every response is
+   * read and every arrival sent without that wake-up, at the price of a whole core per worker
+   * (the generator's CPU figures then show the poll, not its work). Open model, headroom engine.
+   * @default 'sleep'
+   */
+  idle?: 'sleep' | 'poll';
 }
 
 /** A threshold: an expression such as "< 50ms", or with k6-style abort options. */
@@ -286,7 +295,7 @@ export interface Scenario {
   service: Service | null;
   target: string;
   requests: Request[];
-  workers: { cpus: number[]; count: number; engine: 'headroom' | 'autocannon' };
+  workers: { cpus: number[]; count: number; engine: 'headroom' | 'autocannon'; idle: 'sleep' | 'poll' };
   phases: Phase[];
   timeoutMs: number;
   slo: { p50Ms: number | null; p95Ms: number | null; p99Ms: number | null; errorRate: number | null };

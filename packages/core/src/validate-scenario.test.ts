@@ -110,7 +110,7 @@ describe('validateScenario', () => {
       { ...base, service: { command: ['node', 's.ts'], ready: 'http://127.0.0.1:1/h', cpus: [0] } },
       { file: 'x.ts', cpuCount: 2 },
     );
-    expect(s.workers).toEqual({ cpus: [1], count: 1, engine: 'headroom' });
+    expect(s.workers).toEqual({ cpus: [1], count: 1, engine: 'headroom', idle: 'sleep' });
   });
 
   it('refuses a headroom threshold without expectedPeak and thinkTime on an open phase', () => {

@@ -276,7 +276,7 @@ function checkRequests(c: Checker, raw: unknown): Request[] {
 
 function checkWorkers(c: Checker, raw: unknown, serviceCpus: number[], cpuCount: number): Scenario['workers'] {
   const o = c.object(raw, 'workers', false) ?? {};
-  c.known(o, 'workers', ['cpus', 'count', 'engine']);
+  c.known(o, 'workers', ['cpus', 'count', 'engine', 'idle']);
   const free = Array.from({ length: cpuCount }, (_, i) => i).filter((i) => !serviceCpus.includes(i));
   const cpus = c.cpus(o['cpus'] ?? (free.length > 0 ? free : [cpuCount - 1]), 'workers.cpus', cpuCount) ?? [];
   const count =
@@ -284,7 +284,16 @@ function checkWorkers(c: Checker, raw: unknown, serviceCpus: number[], cpuCount:
   const engine = o['engine'] ?? 'headroom';
   if (engine !== 'headroom' && engine !== 'autocannon')
     c.add('workers.engine', `unknown engine ${JSON.stringify(engine)}`, "use 'headroom' or 'autocannon'");
-  return { cpus, count, engine: engine as 'headroom' | 'autocannon' };
+  const idle = o['idle'] ?? 'sleep';
+  if (idle !== 'sleep' && idle !== 'poll')
+    c.add(
+      'workers.idle',
+      `unknown idle mode ${JSON.stringify(idle)}`,
+      "use 'sleep' (the default) or 'poll' (a core per worker, no wake-up delay)",
+    );
+  else if (idle === 'poll' && engine === 'autocannon')
+    c.add('workers.idle', "'poll' needs the headroom engine", 'remove workers.engine or idle');
+  return { cpus, count, engine: engine as 'headroom' | 'autocannon', idle: idle === 'poll' ? 'poll' : 'sleep' };
 }
 
 function checkSlo(c: Checker, raw: unknown): Scenario['slo'] {

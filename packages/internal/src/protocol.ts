@@ -16,6 +16,8 @@ export interface WorkerPlan {
   /** Total workers; open-model arrivals are interleaved: worker i takes arrivals i, i+count, i+2·count … */
   count: number;
   engine: 'headroom' | 'autocannon';
+  /** Between events: wait in the kernel ('sleep') or keep the event loop turning ('poll'); see core's WorkersInput.idle. */
+  idle: 'sleep' | 'poll';
   target: string;
   requests: Request[];
   /** Phases with this worker's share of connections already applied; rates are the whole run's. */

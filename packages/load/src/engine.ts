@@ -15,6 +15,8 @@ export interface EngineContext {
   timeoutMs: number;
   /** performance.now() at which the unit starts; intended send times are relative to it. */
   startPerf: number;
+  /** The worker's event loop never blocks (workers.idle 'poll'): wait for arrivals on immediates, not timers. */
+  poll: boolean;
   /** Tells the user something they must know (becomes a `warning` message, sent once per `key`, by default the message). */
   warn(message: string, key?: string): void;
 }

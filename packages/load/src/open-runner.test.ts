@@ -41,6 +41,7 @@ async function drive(rate: number, durationMs: number): Promise<{ runner: OpenRu
     traces: new TraceSampler(0),
     timeoutMs: 2000,
     startPerf: performance.now() + 20,
+    poll: false,
     warn: () => {},
   });
   await new Promise((r) => setTimeout(r, durationMs + 40));

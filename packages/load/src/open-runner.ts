@@ -106,7 +106,8 @@ export class OpenRunner extends PoolRunner {
     // wake sends everything that fell due meanwhile, sends may leave up to ~1-2 ms late
     // (counted as late sends; latency still counts from the intended time), and the CPU
     // the generator reports stays the CPU its work takes. Polling is never used.
-    if (due <= 0) this.#timer = setImmediate(this.#fired);
+    if (due <= 0 || this.ctx.poll)
+      this.#timer = setImmediate(this.#fired); // polling: check again next turn
     else if (TIMER_MODE === 'precise' && due >= PRECISE_FROM_MS) this.#cancelWake = wakeAt(performance.now() + due, this.#firedPrecise);
     else this.#timer = setTimeout(this.#fired, due);
   }

@@ -33,6 +33,7 @@ describe('planWorkers', () => {
         timeoutMs: 2000,
         traceSample: 0.1,
         engine: 'headroom',
+        idle: 'sleep',
         target: s.target,
       });
       expect(p.requests).toEqual(s.requests);

@@ -19,6 +19,7 @@ export function planWorkers(scenario: Scenario, count: number, startAt: number):
       index: i,
       count: n,
       engine: scenario.workers.engine,
+      idle: scenario.workers.idle,
       target: scenario.target,
       requests: scenario.requests,
       phases: scenario.phases.map((p) => shareOf(p, i, n)),

@@ -55,6 +55,7 @@ export function plan(target: string, phases: Phase[], extra: Partial<WorkerPlan>
     index: 0,
     count: 1,
     engine: 'headroom',
+    idle: 'sleep',
     target,
     requests: [GET],
     phases,

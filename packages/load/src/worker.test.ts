@@ -34,6 +34,19 @@ describe('load models (headroom engine, real local server)', () => {
     expect(ms.at(-1)).toEqual({ type: 'done', worker: 0 });
   });
 
+  it("idle 'poll' keeps the worker's CPU busy between arrivals and still sends every arrival on schedule; 'sleep' leaves it idle", async () => {
+    const phase = [{ name: 'o', model: 'constant' as const, warmup: false, durationMs: 2000, connections: 8, rate: 100 }];
+    const polled = await collect(plan(srv.url, phase, { idle: 'poll' }));
+    const slept = await collect(plan(srv.url, phase));
+    const cpuOf = (ms: Awaited<ReturnType<typeof collect>>) => Math.max(...ticks(ms).map((t) => t.cpu));
+    // 100 requests a second cost a sleeping worker a few % of a core; a polling one turns its loop all the time.
+    expect(cpuOf(slept)).toBeLessThan(0.3);
+    expect(cpuOf(polled)).toBeGreaterThan(0.5);
+    for (const ms of [polled, slept]) expect(end(ms, 'o').requests).toBe(200);
+    // Its busy CPU is the poll, not a generator at its limit: no saturation warning.
+    expect(polled.some((m) => m.type === 'warning' && m.message.includes('CPU saturated'))).toBe(false);
+  });
+
   it('open model at a constant rate sends every arrival on the even schedule', async () => {
     const ms = await collect(
       plan(srv.url, [{ name: 'o', model: 'constant', warmup: false, durationMs: 2000, connections: 8, rate: 200 }], { traceSample: 1 }),

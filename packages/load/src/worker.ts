@@ -122,7 +122,7 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
     // wakeDelayUs (µs, when the second had precise-timer wakes) is not in core's WorkerTick
     // yet: it travels as an extra field until the protocol declares it.
     send(wakeDelayUs === null ? msg : Object.assign(msg, { wakeDelayUs }));
-    if (cpu > CPU_SATURATED)
+    if (cpu > CPU_SATURATED && plan.idle !== 'poll')
       warn(
         `generator CPU saturated in phase ${a.unit.parent} (worker ${worker} at ${Math.round(cpu * 100)}% of a core): measured limits may be the generator's, add workers or CPUs`,
         `cpu:${a.unit.parent}`,
@@ -202,6 +202,7 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
       traces,
       timeoutMs: plan.timeoutMs,
       startPerf: base + u.startMs,
+      poll: plan.idle === 'poll',
       warn,
     });
     const a: Active = { unit: u, recorder, run, lastSecond: Math.floor(u.startMs / 1000), offeredSoFar: 0, closed: false, loopMaxMs: 0 };
@@ -244,6 +245,7 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
     finishRun();
   };
   const finishRun = (): void => {
+    polling = false;
     loop.disable();
     for (const t of timers) clearTimeout(t);
     timers.clear();
@@ -252,7 +254,18 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
     resolveDone();
   };
 
-  if (units.some((u) => u.model === 'open') && plan.engine === 'headroom') warmPreciseTimer();
+  // workers.idle 'poll': an immediate that re-arms itself keeps the loop turning (each turn polls
+  // the sockets without blocking), so the CPU never idles and no response waits for it to wake.
+  let polling = false;
+  const turn = (): void => {
+    if (polling && !stopped) setImmediate(turn);
+  };
+  if (plan.idle === 'poll')
+    at(0, () => {
+      polling = true;
+      turn();
+    });
+  else if (units.some((u) => u.model === 'open') && plan.engine === 'headroom') warmPreciseTimer();
   warmUpRecorder();
   const lateStart = performance.now() - base;
   if (lateStart > 1) {

@@ -115,8 +115,10 @@ export class PhaseWatch {
     const cpu = g && g.n > 0 ? g.sum / g.n : null;
     const sends = Math.max(1, r.counts.requests, r.counts.offered);
     const lateShare = r.counts.lateBeyondResolution / sends;
+    // A polling generator uses its whole core by design: only its lateness can say it fell behind.
+    const polling = this.#scenario.workers.idle === 'poll';
     const reason =
-      cpu !== null && cpu > GEN_CPU_LIMIT
+      cpu !== null && cpu > GEN_CPU_LIMIT && !polling
         ? `generator CPU at ${Math.round(cpu * 100)}% of a core`
         : r.offeredRate !== null && lateShare > GEN_LATE_SHARE
           ? `the generator itself sent ${(100 * lateShare).toFixed(1)}% of requests more than 2ms late (its timers or CPU, not the service)`

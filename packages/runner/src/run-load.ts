@@ -196,7 +196,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
             watch.onSecond(s);
             bus.publish({ type: 'second', sample: s, startAt });
             if (s.genWakeDelayUs !== null) wakeDelays.set(s.phase, [...(wakeDelays.get(s.phase) ?? []), s.genWakeDelayUs]);
-            hotSeconds = s.genCpu > GEN_CPU_LIMIT ? hotSeconds + 1 : 0;
+            hotSeconds = s.genCpu > GEN_CPU_LIMIT && scenario.workers.idle !== 'poll' ? hotSeconds + 1 : 0;
             if (hotSeconds >= 3 && !warnedCpu) {
               warnedCpu = true;
               warn(
