@@ -8,6 +8,7 @@ import { checkBudgets } from './validate-budgets.ts';
 import { checkArrivals, checkPhases, PHASE_DEFAULTS } from './validate-phases.ts';
 import { checkLimits, openFileLimit, timerDuration } from './validate-limits.ts';
 import { checkThresholds } from './threshold.ts';
+import { checkTarget } from './validate-target.ts';
 
 /** An HTTP field name: an RFC 9110 token. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -61,7 +62,7 @@ export function validateScenario(raw: unknown, options: ValidateScenarioOptions)
   if (name !== undefined && !/^[\w.-]+$/.test(name))
     c.add('name', `"${name}" has characters other than letters, digits, _ . -`, 'use a name like "orders-api"');
   const service = o['service'] === undefined ? null : checkService(c, o['service'], options.file, cpuCount);
-  const target = checkUrl(c, o['target'], 'target');
+  const { url: target, tls } = checkTarget(c, o['target'], options.file);
   const requests = checkRequests(c, o['requests']);
   const workers = checkWorkers(c, o['workers'], service?.cpus ?? [], cpuCount);
   const slo = checkSlo(c, o['slo']);
@@ -91,6 +92,12 @@ export function validateScenario(raw: unknown, options: ValidateScenarioOptions)
       "use workers.engine 'headroom' (the default) or arrivals 'even'",
     );
   }
+  if (tls !== null && workers.engine === 'autocannon')
+    c.add(
+      'workers.engine',
+      'the autocannon engine does not take target.tls here',
+      "use workers.engine 'headroom' (the default) for https:// targets",
+    );
   const thresholds = checkThresholds(c, o['thresholds'], 'thresholds', scopes);
   if (thresholds.some((t) => t.metric === 'headroom') && expectedPeak === null)
     c.add('thresholds.headroom', 'needs expectedPeak', 'set expectedPeak: <req/s in production>');
@@ -103,6 +110,7 @@ export function validateScenario(raw: unknown, options: ValidateScenarioOptions)
     file: resolve(options.file),
     service,
     target: target as string,
+    tls,
     requests,
     workers,
     phases,
