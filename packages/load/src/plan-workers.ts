@@ -20,6 +20,7 @@ export function planWorkers(scenario: Scenario, count: number, startAt: number):
       count: n,
       engine: scenario.workers.engine,
       target: scenario.target,
+      tls: scenario.tls,
       requests: scenario.requests,
       phases: scenario.phases.map((p) => shareOf(p, i, n)),
       timeoutMs: scenario.timeoutMs,
