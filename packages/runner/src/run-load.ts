@@ -9,6 +9,7 @@ import { closeRun, markRun, openRun } from './run-record.ts';
 import { writeError } from '@headroom/store';
 import { startServiceCapture, type ServiceCapture } from './capture-bridge.ts';
 import { assertPortFree, resolveTarget } from './preflight.ts';
+import { checkTlsHandshake } from './tls-preflight.ts';
 import { ServiceProcess } from './service/service-process.ts';
 import { GateSink } from './sinks/gate-sink.ts';
 import { PhaseWatch } from './phase-watch.ts';
@@ -145,6 +146,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       log(`service ready in ${Math.round(readyMs)}ms`);
     }
     if (status !== 'running') throw failure ?? new RunFailedError('E_NOT_STARTED', 'the run stopped before load started');
+    if (scenario.tls) await checkTlsHandshake(scenario.target, scenario.tls);
 
     const startAt = Date.now() + START_DELAY_MS;
     if (service && scenario.service) {
