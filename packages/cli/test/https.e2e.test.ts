@@ -3,7 +3,7 @@ import https from 'node:https';
 import type net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestCertificates, type TestCertificates } from '../../load/src/test-certs.ts';
+import { makeTestCertificates, type TestCertificates } from '@headroom/load/test-certs';
 import { headroom, query, tempDir, writeScenario } from './helpers.ts';
 
 const dir = tempDir();
@@ -24,7 +24,10 @@ beforeAll(() => {
   cpSync(certs.ca, join(dir, 'ca.pem'));
 });
 afterAll(() => {
-  for (const s of servers) (s.closeAllConnections(), s.close());
+  for (const s of servers) {
+    s.closeAllConnections();
+    s.close();
+  }
   rmSync(dir, { recursive: true, force: true });
   rmSync(certs.dir, { recursive: true, force: true });
 });

@@ -4,7 +4,7 @@ import type net from 'node:net';
 import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tls } from '@headroom/core';
-import { makeTestCertificates, type TestCertificates } from '../../load/src/test-certs.ts';
+import { makeTestCertificates, type TestCertificates } from '@headroom/load/test-certs';
 import { checkTlsHandshake } from './tls-preflight.ts';
 
 let certs: TestCertificates;
