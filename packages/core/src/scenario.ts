@@ -316,7 +316,16 @@ export interface Scenario {
   /** TLS options when the target is https://, else null. */
   tls: Tls | null;
   requests: Request[];
-  workers: { cpus: number[]; count: number; engine: 'headroom' | 'autocannon' };
+  workers: {
+    cpus: number[];
+    count: number;
+    engine: 'headroom' | 'autocannon';
+    /**
+     * Which of cpus and count validation chose because the file left them out: the runner may
+     * then move the workers off the CPUs a local target runs on. Absent means both were given.
+     */
+    auto?: { cpus: boolean; count: boolean };
+  };
   phases: Phase[];
   timeoutMs: number;
   slo: { p50Ms: number | null; p95Ms: number | null; p99Ms: number | null; errorRate: number | null };

@@ -267,7 +267,12 @@ function checkWorkers(c: Checker, raw: unknown, serviceCpus: number[], cpuCount:
   const engine = o['engine'] ?? 'headroom';
   if (engine !== 'headroom' && engine !== 'autocannon')
     c.add('workers.engine', `unknown engine ${JSON.stringify(engine)}`, "use 'headroom' or 'autocannon'");
-  return { cpus, count, engine: engine as 'headroom' | 'autocannon' };
+  return {
+    cpus,
+    count,
+    engine: engine as 'headroom' | 'autocannon',
+    auto: { cpus: o['cpus'] === undefined, count: o['count'] === undefined },
+  };
 }
 
 function checkSlo(c: Checker, raw: unknown): Scenario['slo'] {
