@@ -23,7 +23,10 @@ export class TlsTransport {
   full = 0;
 
   constructor(options: tls.ConnectionOptions, resume: boolean) {
-    this.#options = options;
+    // One secure context (CA store, client certificate) for every connection: left to
+    // tls.connect, each connection would build its own from the options.
+    const { ca, cert, key, ...rest } = options;
+    this.#options = { ...rest, secureContext: tls.createSecureContext({ ca, cert, key }) };
     this.resume = resume;
   }
 

@@ -1,0 +1,193 @@
+/**
+ * HTTPS: the headroom engine against wrk on nginx with a self-signed certificate (made here by
+ * openssl, RSA 2048), same run, same box. nginx (`return 200 'ok'`, 1 worker, sessions
+ * resumable) pinned to CPU 0; every generator pinned to CPU 1. The headroom engine runs through
+ * its real worker process and protocol (bench/lib/worker-harness.ts), with `insecure: true`.
+ *
+ * Closed model at saturation (10 connections): headroom writing to the TLS socket's TLSWrap
+ * handle directly (the default, direct-write.ts), headroom through `socket.write`
+ * (HEADROOM_STREAM_WRITE=1), and wrk; rounds alternate the order. Open model at a couple of
+ * rates: headroom only (Debian's wrk has no open model), achieved rate, latency from the
+ * intended send time, late sends and CPU per request.
+ *
+ *   node_modules/.bin/node bench/tls-throughput.ts [--seconds 5] [--connections 10] [--rounds 3] [--rates 2000,6000]
+ */
+import { rmSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { summarize } from '@headroom/internal';
+import { makeTestCertificates } from '@headroom/load/test-certs';
+import { printHost } from './lib/host.ts';
+import { startNginx } from './lib/nginx.ts';
+import { runWrk, type PeerResult } from './lib/peers.ts';
+import { plansFor } from './lib/scenario.ts';
+import { ms, printTable } from './lib/table.ts';
+import { runPlans } from './lib/worker-harness.ts';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '3' },
+    rates: { type: 'string', default: '2000,6000' },
+  },
+});
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+const rounds = Number(values.rounds);
+const rates = values.rates.split(',').map(Number);
+const SUT_CPU = [0];
+const GEN_CPU = [1];
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+interface HeadroomResult extends PeerResult {
+  errors: number;
+  lateSends: number;
+  warnings: string[];
+}
+
+/** One run of the headroom engine through its real worker process; `streamWrite` forces socket.write. */
+async function headroomRun(
+  url: string,
+  phase: { connections: number } | { rate: number; connections: number },
+  streamWrite: boolean,
+): Promise<HeadroomResult> {
+  const plans = plansFor({
+    name: 'tls-throughput',
+    target: { url, tls: { insecure: true } },
+    requests: [{ path: '/' }],
+    // Open model: a 1 s warm-up at the same rate makes the pool's full handshakes; the measured phase's fresh pool resumes them.
+    phases: [
+      ...('rate' in phase ? [{ name: 'warmup', duration: '1s' as const, ...phase }] : []),
+      { name: 'load', duration: `${seconds}s`, ...phase },
+    ],
+    workers: { cpus: GEN_CPU, count: 1 },
+  });
+  if (streamWrite) process.env['HEADROOM_STREAM_WRITE'] = '1';
+  try {
+    const res = await runPlans(plans, { cpus: GEN_CPU });
+    if (res.fatal !== null) throw new Error(res.fatal);
+    const h = res.hist.get('load')!;
+    const s = summarize(h.hist);
+    const cpu = res.ticks.map((t) => t.cpu);
+    return {
+      rps: h.end.requests / seconds,
+      p50Ms: s.p50Ms,
+      p95Ms: s.p95Ms,
+      p99Ms: s.p99Ms,
+      p999Ms: s.p999Ms,
+      cpuUsPerReq: (cpu.reduce((a, b) => a + b, 0) * 1e6) / h.end.requests,
+      errors: Object.values(h.end.errors).reduce((a, b) => a + (b ?? 0), 0),
+      lateSends: h.end.lateSends,
+      warnings: res.warnings,
+    };
+  } finally {
+    delete process.env['HEADROOM_STREAM_WRITE'];
+  }
+}
+
+printHost();
+const certs = makeTestCertificates({ key: 'rsa' });
+const nginx = await startNginx(SUT_CPU, { cert: certs.selfSignedCert, key: certs.selfSignedKey });
+process.stdout.write(
+  `nginx ${nginx.url} (self-signed RSA 2048, TLS 1.3) on CPU ${SUT_CPU.join(',')}; generators on CPU ${GEN_CPU.join(',')}\n`,
+);
+try {
+  await runWrk(nginx.url, connections, 1, GEN_CPU); // warm nginx, unmeasured
+  type Name = 'headroom' | 'headroom socket.write' | 'wrk';
+  const all: Record<Name, PeerResult[]> = { headroom: [], 'headroom socket.write': [], wrk: [] };
+  const perRound: (string | number)[][] = [];
+  const ratios: number[] = [];
+  const cpuRatios: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const forward = r % 2 === 0;
+    const order: Name[] = forward ? ['headroom', 'wrk', 'headroom socket.write'] : ['headroom socket.write', 'wrk', 'headroom'];
+    const got = new Map<Name, PeerResult & { errors?: number }>();
+    for (const name of order) {
+      if (name === 'wrk') got.set(name, await runWrk(nginx.url, connections, seconds, GEN_CPU));
+      else {
+        const h = await headroomRun(nginx.url, { connections }, name !== 'headroom');
+        for (const m of h.warnings) process.stdout.write(`warning (${name}): ${m}\n`);
+        got.set(name, h);
+      }
+    }
+    const h = got.get('headroom')!;
+    const s = got.get('headroom socket.write')!;
+    const w = got.get('wrk')!;
+    all.headroom.push(h);
+    all['headroom socket.write'].push(s);
+    all.wrk.push(w);
+    ratios.push(h.rps / w.rps);
+    cpuRatios.push(h.cpuUsPerReq / w.cpuUsPerReq);
+    perRound.push([
+      r + 1,
+      order.map((n) => (n === 'wrk' ? 'w' : n === 'headroom' ? 'h' : 's')).join(' '),
+      Math.round(h.rps),
+      Math.round(s.rps),
+      Math.round(w.rps),
+      (h.rps / w.rps).toFixed(2),
+      h.cpuUsPerReq.toFixed(1),
+      s.cpuUsPerReq.toFixed(1),
+      w.cpuUsPerReq.toFixed(1),
+      (h.errors ?? 0) + (s.errors ?? 0),
+    ]);
+  }
+  printTable(
+    'per round (req/s; h = headroom direct TLSWrap write, s = headroom socket.write, w = wrk)',
+    ['round', 'order', 'h', 's', 'wrk', 'h / wrk', 'h µs/req', 's µs/req', 'wrk µs/req', 'errors'],
+    perRound,
+  );
+  const row = (name: Name): (string | number)[] => {
+    const xs = all[name];
+    const rps = median(xs.map((x) => x.rps));
+    return [
+      name,
+      Math.round(rps),
+      ms(median(xs.map((x) => x.p50Ms))),
+      ms(median(xs.map((x) => x.p99Ms))),
+      (rps / median(all.wrk.map((x) => x.rps))).toFixed(2),
+      median(xs.map((x) => x.cpuUsPerReq)).toFixed(1),
+    ];
+  };
+  printTable(
+    `closed model over HTTPS, ${connections} connections, ${seconds}s x ${rounds} rounds (medians)`,
+    ['engine', 'req/s', 'p50 ms', 'p99 ms', 'x wrk', 'CPU µs/req'],
+    [row('headroom'), row('headroom socket.write'), row('wrk')],
+  );
+  process.stdout.write(
+    `\nheadroom / wrk per round: ${ratios.map((x) => x.toFixed(2)).join(' ')} (median ${median(ratios).toFixed(2)}); CPU per request headroom / wrk: ${cpuRatios.map((x) => x.toFixed(2)).join(' ')} (median ${median(cpuRatios).toFixed(2)})\n`,
+  );
+  const direct = median(all.headroom.map((x) => x.cpuUsPerReq));
+  const stream = median(all['headroom socket.write'].map((x) => x.cpuUsPerReq));
+  process.stdout.write(
+    `direct TLSWrap write vs socket.write, CPU per request: ${direct.toFixed(1)} vs ${stream.toFixed(1)} µs (${((100 * (stream - direct)) / stream).toFixed(1)}% less)\n`,
+  );
+
+  const open: (string | number)[][] = [];
+  for (const rate of rates) {
+    const h = await headroomRun(nginx.url, { rate, connections: 64 }, false);
+    for (const m of h.warnings) process.stdout.write(`warning (open ${rate}/s): ${m}\n`);
+    open.push([
+      rate,
+      Math.round(h.rps),
+      ms(h.p50Ms),
+      ms(h.p99Ms),
+      h.p999Ms === null ? '-' : ms(h.p999Ms),
+      h.cpuUsPerReq.toFixed(1),
+      h.lateSends,
+      h.errors,
+    ]);
+  }
+  printTable(
+    `open model over HTTPS, headroom (pool of 64 connections), 1s warm-up then ${seconds}s measured per rate; latency from the intended send time (wrk has no open model)`,
+    ['offered/s', 'achieved/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'CPU µs/req', 'late sends', 'errors'],
+    open,
+  );
+} finally {
+  await nginx.stop();
+  rmSync(certs.dir, { recursive: true, force: true });
+}
