@@ -4,13 +4,16 @@
  * resumable) pinned to CPU 0; every generator pinned to CPU 1. The headroom engine runs through
  * its real worker process and protocol (bench/lib/worker-harness.ts), with `insecure: true`.
  *
- * Closed model at saturation (10 connections): headroom writing to the TLS socket's TLSWrap
- * handle directly (the default, direct-write.ts), headroom through `socket.write`
- * (HEADROOM_STREAM_WRITE=1), and wrk; rounds alternate the order. Open model at a couple of
- * rates: headroom only (Debian's wrk has no open model), achieved rate, latency from the
- * intended send time, late sends and CPU per request.
+ * Closed model at saturation (10 connections): headroom and wrk in alternating order, rounds
+ * paired. Open model at a couple of rates: headroom only (Debian's wrk has no open model),
+ * achieved rate, latency from the intended send time, late sends and CPU per request.
  *
- *   node_modules/.bin/node bench/tls-throughput.ts [--seconds 5] [--connections 10] [--rounds 3] [--rates 2000,6000]
+ * Over TLS the engine writes through the TLS socket's `write` (connection.ts): a first version
+ * wrote straight to the TLSWrap handle as plain TCP does (direct-write.ts); in this bench it
+ * saved no CPU (10.6 vs 9.4 µs/req, medians of 3 rounds) and aborted node in the open model
+ * (TLSWrap::DoWrite `!current_write_`: a write landed on one TLSWrap had not finished).
+ *
+ *   node_modules/.bin/node bench/tls-throughput.ts [--seconds 5] [--connections 10] [--rounds 4] [--rates 2000,6000]
  */
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -27,7 +30,7 @@ const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '10' },
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '4' },
     rates: { type: 'string', default: '2000,6000' },
   },
 });
@@ -50,12 +53,8 @@ interface HeadroomResult extends PeerResult {
   warnings: string[];
 }
 
-/** One run of the headroom engine through its real worker process; `streamWrite` forces socket.write. */
-async function headroomRun(
-  url: string,
-  phase: { connections: number } | { rate: number; connections: number },
-  streamWrite: boolean,
-): Promise<HeadroomResult> {
+/** One run of the headroom engine through its real worker process. */
+async function headroomRun(url: string, phase: { connections: number } | { rate: number; connections: number }): Promise<HeadroomResult> {
   const plans = plansFor({
     name: 'tls-throughput',
     target: { url, tls: { insecure: true } },
@@ -67,27 +66,23 @@ async function headroomRun(
     ],
     workers: { cpus: GEN_CPU, count: 1 },
   });
-  if (streamWrite) process.env['HEADROOM_STREAM_WRITE'] = '1';
-  try {
-    const res = await runPlans(plans, { cpus: GEN_CPU });
-    if (res.fatal !== null) throw new Error(res.fatal);
-    const h = res.hist.get('load')!;
-    const s = summarize(h.hist);
-    const cpu = res.ticks.map((t) => t.cpu);
-    return {
-      rps: h.end.requests / seconds,
-      p50Ms: s.p50Ms,
-      p95Ms: s.p95Ms,
-      p99Ms: s.p99Ms,
-      p999Ms: s.p999Ms,
-      cpuUsPerReq: (cpu.reduce((a, b) => a + b, 0) * 1e6) / h.end.requests,
-      errors: Object.values(h.end.errors).reduce((a, b) => a + (b ?? 0), 0),
-      lateSends: h.end.lateSends,
-      warnings: res.warnings,
-    };
-  } finally {
-    delete process.env['HEADROOM_STREAM_WRITE'];
-  }
+  const res = await runPlans(plans, { cpus: GEN_CPU });
+  if (res.fatal !== null) throw new Error(res.fatal);
+  const h = res.hist.get('load');
+  if (h === undefined) throw new Error(`the worker ended without a load phase (exit ${res.exitCode})`);
+  const s = summarize(h.hist);
+  const cpu = res.ticks.filter((t) => t.phase === 'load').map((t) => t.cpu);
+  return {
+    rps: h.end.requests / seconds,
+    p50Ms: s.p50Ms,
+    p95Ms: s.p95Ms,
+    p99Ms: s.p99Ms,
+    p999Ms: s.p999Ms,
+    cpuUsPerReq: (cpu.reduce((a, b) => a + b, 0) * 1e6) / h.end.requests,
+    errors: Object.values(h.end.errors).reduce((a, b) => a + (b ?? 0), 0),
+    lateSends: h.end.lateSends,
+    warnings: res.warnings,
+  };
 }
 
 printHost();
@@ -98,50 +93,41 @@ process.stdout.write(
 );
 try {
   await runWrk(nginx.url, connections, 1, GEN_CPU); // warm nginx, unmeasured
-  type Name = 'headroom' | 'headroom socket.write' | 'wrk';
-  const all: Record<Name, PeerResult[]> = { headroom: [], 'headroom socket.write': [], wrk: [] };
+  const all: Record<'headroom' | 'wrk', PeerResult[]> = { headroom: [], wrk: [] };
   const perRound: (string | number)[][] = [];
   const ratios: number[] = [];
   const cpuRatios: number[] = [];
   for (let r = 0; r < rounds; r++) {
     const forward = r % 2 === 0;
-    const order: Name[] = forward ? ['headroom', 'wrk', 'headroom socket.write'] : ['headroom socket.write', 'wrk', 'headroom'];
-    const got = new Map<Name, PeerResult & { errors?: number }>();
-    for (const name of order) {
-      if (name === 'wrk') got.set(name, await runWrk(nginx.url, connections, seconds, GEN_CPU));
-      else {
-        const h = await headroomRun(nginx.url, { connections }, name !== 'headroom');
-        for (const m of h.warnings) process.stdout.write(`warning (${name}): ${m}\n`);
-        got.set(name, h);
-      }
-    }
-    const h = got.get('headroom')!;
-    const s = got.get('headroom socket.write')!;
-    const w = got.get('wrk')!;
+    let h: HeadroomResult | undefined;
+    if (forward) h = await headroomRun(nginx.url, { connections });
+    const w = await runWrk(nginx.url, connections, seconds, GEN_CPU);
+    if (!forward) h = await headroomRun(nginx.url, { connections });
+    if (h === undefined) throw new Error('unreachable');
+    for (const m of h.warnings) process.stdout.write(`warning (round ${r + 1}): ${m}\n`);
     all.headroom.push(h);
-    all['headroom socket.write'].push(s);
     all.wrk.push(w);
     ratios.push(h.rps / w.rps);
     cpuRatios.push(h.cpuUsPerReq / w.cpuUsPerReq);
     perRound.push([
       r + 1,
-      order.map((n) => (n === 'wrk' ? 'w' : n === 'headroom' ? 'h' : 's')).join(' '),
+      forward ? 'h w' : 'w h',
       Math.round(h.rps),
-      Math.round(s.rps),
       Math.round(w.rps),
       (h.rps / w.rps).toFixed(2),
       h.cpuUsPerReq.toFixed(1),
-      s.cpuUsPerReq.toFixed(1),
       w.cpuUsPerReq.toFixed(1),
-      (h.errors ?? 0) + (s.errors ?? 0),
+      ms(h.p99Ms),
+      ms(w.p99Ms),
+      h.errors,
     ]);
   }
   printTable(
-    'per round (req/s; h = headroom direct TLSWrap write, s = headroom socket.write, w = wrk)',
-    ['round', 'order', 'h', 's', 'wrk', 'h / wrk', 'h µs/req', 's µs/req', 'wrk µs/req', 'errors'],
+    'per round',
+    ['round', 'order', 'headroom req/s', 'wrk req/s', 'x wrk', 'headroom µs/req', 'wrk µs/req', 'headroom p99 ms', 'wrk p99 ms', 'errors'],
     perRound,
   );
-  const row = (name: Name): (string | number)[] => {
+  const row = (name: 'headroom' | 'wrk'): (string | number)[] => {
     const xs = all[name];
     const rps = median(xs.map((x) => x.rps));
     return [
@@ -156,20 +142,15 @@ try {
   printTable(
     `closed model over HTTPS, ${connections} connections, ${seconds}s x ${rounds} rounds (medians)`,
     ['engine', 'req/s', 'p50 ms', 'p99 ms', 'x wrk', 'CPU µs/req'],
-    [row('headroom'), row('headroom socket.write'), row('wrk')],
+    [row('headroom'), row('wrk')],
   );
   process.stdout.write(
     `\nheadroom / wrk per round: ${ratios.map((x) => x.toFixed(2)).join(' ')} (median ${median(ratios).toFixed(2)}); CPU per request headroom / wrk: ${cpuRatios.map((x) => x.toFixed(2)).join(' ')} (median ${median(cpuRatios).toFixed(2)})\n`,
   );
-  const direct = median(all.headroom.map((x) => x.cpuUsPerReq));
-  const stream = median(all['headroom socket.write'].map((x) => x.cpuUsPerReq));
-  process.stdout.write(
-    `direct TLSWrap write vs socket.write, CPU per request: ${direct.toFixed(1)} vs ${stream.toFixed(1)} µs (${((100 * (stream - direct)) / stream).toFixed(1)}% less)\n`,
-  );
 
   const open: (string | number)[][] = [];
   for (const rate of rates) {
-    const h = await headroomRun(nginx.url, { rate, connections: 64 }, false);
+    const h = await headroomRun(nginx.url, { rate, connections: 64 });
     for (const m of h.warnings) process.stdout.write(`warning (open ${rate}/s): ${m}\n`);
     open.push([
       rate,
