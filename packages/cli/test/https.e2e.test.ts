@@ -1,10 +1,10 @@
-import { cpSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import type net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestCertificates, type TestCertificates } from '@headroom/load/test-certs';
-import { headroom, query, tempDir, writeScenario } from './helpers.ts';
+import { freePort, headroom, query, tempDir, writeScenario } from './helpers.ts';
 
 const dir = tempDir();
 const db = join(dir, 'h.duckdb');
@@ -65,6 +65,30 @@ describe('https targets end to end (real CLI, node:https servers, openssl certif
     expect(out.error).toContain('target.tls.insecure: true');
     expect(out.error).toContain('target.tls.ca');
     expect(out.phases).toEqual([]);
+  }, 30_000);
+
+  it('a service block serving only HTTPS: ready is polled over TLS with target.tls, and the run completes', async () => {
+    const server = join(dir, 'https-server.mjs');
+    writeFileSync(
+      server,
+      `import https from 'node:https'; import { readFileSync } from 'node:fs';
+       https.createServer({ cert: readFileSync(process.env.CERT), key: readFileSync(process.env.KEY) }, (q, r) => r.end('ok'))
+         .listen(Number(process.env.PORT), '127.0.0.1');`,
+    );
+    const port = await freePort();
+    const file = writeScenario(
+      dir,
+      'https-service',
+      `{ name: 'https-service',
+         service: { command: ['node', ${JSON.stringify(server)}], env: { PORT: '${port}', CERT: ${JSON.stringify(certs.serverCert)}, KEY: ${JSON.stringify(certs.serverKey)} },
+                    ready: 'https://127.0.0.1:${port}/health', cpus: [0] },
+         target: { url: 'https://127.0.0.1:${port}', tls: { ca: './ca.pem' } }, requests: [{ path: '/' }], workers: { cpus: [1] },
+         phases: [{ name: 'steady', duration: '1s', rate: 100 }] }`,
+    );
+    const r = await headroom(['run', file, '--json', '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    const steady = JSON.parse(r.stdout).phases.find((p: { phase: string }) => p.phase === 'steady');
+    expect(steady).toMatchObject({ requests: 100, errors: 0 });
   }, 30_000);
 
   it('a missing CA file: exit 2 at validation, naming the file', async () => {

@@ -148,7 +148,8 @@ function checkUrl(c: Checker, v: unknown, path: string): string | undefined {
   } catch {
     return c.add(path, `"${s}" is not a URL`, 'write e.g. "http://127.0.0.1:3000"');
   }
-  if (u.protocol !== 'http:') return c.add(path, `protocol ${u.protocol} is not supported`, 'use an http:// URL');
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    return c.add(path, `protocol ${u.protocol} is not supported`, 'use an http:// or https:// URL (https:// is polled with target.tls)');
   return s.replace(/\/+$/, '');
 }
 

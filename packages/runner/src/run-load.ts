@@ -154,7 +154,7 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
       });
       await service.started();
       log(`service: ${service.argv.join(' ')} (pid ${service.pid}, CPUs ${svc.cpus.join(',')})`);
-      const readyMs = await service.waitReady(svc.ready, svc.readyTimeoutMs, options.signal);
+      const readyMs = await service.waitReady(svc.ready, svc.readyTimeoutMs, options.signal, scenario.tls);
       log(`service ready in ${Math.round(readyMs)}ms`);
     }
     if (status !== 'running') throw failure ?? new RunFailedError('E_NOT_STARTED', 'the run stopped before load started');
