@@ -54,10 +54,14 @@ interface HeadroomResult extends PeerResult {
 }
 
 /** One run of the headroom engine through its real worker process. */
-async function headroomRun(url: string, phase: { connections: number } | { rate: number; connections: number }): Promise<HeadroomResult> {
+async function headroomRun(
+  url: string,
+  phase: { connections: number } | { rate: number; connections: number },
+  tls: { resume?: boolean; groups?: string } = {},
+): Promise<HeadroomResult> {
   const plans = plansFor({
     name: 'tls-throughput',
-    target: { url, tls: { insecure: true } },
+    target: { url, tls: { insecure: true, ...tls } },
     requests: [{ path: '/' }],
     // Open model: a 1 s warm-up at the same rate makes the pool's full handshakes; the measured phase's fresh pool resumes them.
     phases: [
@@ -168,6 +172,35 @@ try {
     ['offered/s', 'achieved/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'CPU µs/req', 'late sends', 'errors'],
     open,
   );
+
+  // Reconnects: nginx closes every connection after 20 requests, so each 20th request pays a
+  // handshake. headroom resumes sessions (the default) or makes full handshakes (resume: false);
+  // Node 24's OpenSSL 3.5 also offers the X25519MLKEM768 hybrid key share by default, which
+  // nginx's OpenSSL 3.0 (like wrk's) does not: groups: 'X25519' offers what wrk offers.
+  const churn = await startNginx(SUT_CPU, { cert: certs.selfSignedCert, key: certs.selfSignedKey }, { keepaliveRequests: 20 });
+  try {
+    const rows: (string | number)[][] = [];
+    for (let r = 0; r < 2; r++) {
+      const on = await headroomRun(churn.url, { connections });
+      const off = await headroomRun(churn.url, { connections }, { resume: false });
+      const x25519 = await headroomRun(churn.url, { connections }, { groups: 'X25519' });
+      const w = await runWrk(churn.url, connections, seconds, GEN_CPU);
+      for (const [name, x] of [
+        ['headroom, resume', on],
+        ['headroom, resume: false', off],
+        ["headroom, resume, groups: 'X25519'", x25519],
+        ['wrk', w],
+      ] as const)
+        rows.push([r + 1, name, Math.round(x.rps), x.cpuUsPerReq.toFixed(1), ms(x.p50Ms), ms(x.p99Ms)]);
+    }
+    printTable(
+      `closed model over HTTPS with reconnects (nginx keepalive_requests 20), ${connections} connections, ${seconds}s each`,
+      ['round', 'engine', 'req/s', 'CPU µs/req', 'p50 ms', 'p99 ms'],
+      rows,
+    );
+  } finally {
+    await churn.stop();
+  }
 } finally {
   await nginx.stop();
   rmSync(certs.dir, { recursive: true, force: true });

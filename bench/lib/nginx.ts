@@ -21,7 +21,8 @@ export interface NginxTls {
   clientCa?: string;
 }
 
-export async function startNginx(cpus: number[], tls?: NginxTls): Promise<Nginx> {
+/** `keepaliveRequests`: requests per connection before nginx closes it (forces reconnects). @default 100000000 */
+export async function startNginx(cpus: number[], tls?: NginxTls, options: { keepaliveRequests?: number } = {}): Promise<Nginx> {
   const dir = mkdtempSync(join(tmpdir(), 'headroom-nginx-'));
   const port = await freePort();
   // Sessions resume from tickets (nginx's default) or the shared cache, as a production nginx is set up.
@@ -42,7 +43,7 @@ events { worker_connections 4096; }
 http {
   access_log off;
   client_body_temp_path ${dir}; proxy_temp_path ${dir}; fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};
-  keepalive_requests 100000000;
+  keepalive_requests ${options.keepaliveRequests ?? 100000000};
   server {
     listen 127.0.0.1:${port}${tls === undefined ? '' : ' ssl'};
     ${ssl}

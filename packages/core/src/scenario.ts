@@ -144,6 +144,11 @@ export interface TlsInput {
   servername?: string;
   /** Resume TLS sessions on reconnect (a full handshake only on the first connection). @default true */
   resume?: boolean;
+  /**
+   * Key-exchange groups offered, colon-separated OpenSSL names (`'X25519'`, `'X25519:P-256'`).
+   * @default Node's (its OpenSSL 3.5 also offers the X25519MLKEM768 hybrid, which costs more per handshake)
+   */
+  groups?: string;
 }
 
 /** A target with options: `{ url: 'https://127.0.0.1:8443', tls: { insecure: true } }`. */
@@ -303,6 +308,8 @@ export interface Tls {
   /** SNI and the name checked against the certificate; null sends no SNI and checks the URL's host. */
   servername: string | null;
   resume: boolean;
+  /** Key-exchange groups offered (OpenSSL names joined by ':'); null leaves Node's default. */
+  groups?: string | null;
 }
 
 /** A scenario after validation: units resolved, defaults applied. */

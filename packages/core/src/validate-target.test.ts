@@ -36,7 +36,7 @@ describe('target', () => {
 
   it('an https:// string gets the TLS defaults: verify against the bundled roots, resume sessions', () => {
     const s = validateScenario({ ...base, target: 'https://127.0.0.1:8443' }, { file, cpuCount: 2 });
-    expect(s.tls).toEqual({ ca: [], insecure: false, cert: null, key: null, servername: null, resume: true });
+    expect(s.tls).toEqual({ ca: [], insecure: false, cert: null, key: null, servername: null, resume: true, groups: null });
   });
 
   it('resolves every TLS file against the scenario file folder', () => {
@@ -45,7 +45,14 @@ describe('target', () => {
         ...base,
         target: {
           url: 'https://[::1]:8443',
-          tls: { ca: './certs/ca.pem', cert: 'certs/client.pem', key: 'certs/client-key.pem', servername: 'api.local', resume: false },
+          tls: {
+            ca: './certs/ca.pem',
+            cert: 'certs/client.pem',
+            key: 'certs/client-key.pem',
+            servername: 'api.local',
+            resume: false,
+            groups: 'X25519:P-256',
+          },
         },
       },
       { file, cpuCount: 2 },
@@ -58,6 +65,7 @@ describe('target', () => {
       key: join(dir, 'certs/client-key.pem'),
       servername: 'api.local',
       resume: false,
+      groups: 'X25519:P-256',
     });
   });
 
@@ -87,10 +95,10 @@ describe('target', () => {
   it('reports every TLS problem at once, each with its path', () => {
     const found = issues({
       url: 'https://127.0.0.1:8443',
-      tls: { cert: 'certs/client.pem', servername: '10.0.0.1', insecure: 'yes', sni: 'x', ca: 'certs' },
+      tls: { cert: 'certs/client.pem', servername: '10.0.0.1', insecure: 'yes', sni: 'x', ca: 'certs', groups: 'X25519 P-256' },
     });
     expect(found.map((i) => i.path).sort()).toEqual(
-      ['target.tls.ca', 'target.tls.insecure', 'target.tls.key', 'target.tls.servername', 'target.tls.sni'].sort(),
+      ['target.tls.ca', 'target.tls.groups', 'target.tls.insecure', 'target.tls.key', 'target.tls.servername', 'target.tls.sni'].sort(),
     );
     expect(found.find((i) => i.path === 'target.tls.key')?.message).toBe('mutual TLS needs both cert and key');
     expect(found.find((i) => i.path === 'target.tls.ca')?.message).toContain('is not a file');

@@ -16,7 +16,7 @@ export const TLS_DEFAULTS = {
 } as const;
 
 const TARGET_KEYS = ['url', 'tls'];
-const TLS_KEYS = ['ca', 'insecure', 'cert', 'key', 'servername', 'resume'];
+const TLS_KEYS = ['ca', 'insecure', 'cert', 'key', 'servername', 'resume', 'groups'];
 /** A DNS name as SNI carries it (RFC 6066 §3: a host name, no port, no trailing dot, not an IP). */
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
@@ -90,6 +90,9 @@ function checkTls(c: Checker, raw: unknown, dir: string): Tls {
   const servername = c.string(o['servername'], p('servername'), false);
   if (servername !== undefined && (!HOST_NAME.test(servername) || isIP(servername) !== 0))
     c.add(p('servername'), `"${servername}" is not a host name`, 'SNI carries a DNS name such as "api.local", without port or IP address');
+  const groups = c.string(o['groups'], p('groups'), false);
+  if (groups !== undefined && !/^[A-Za-z0-9_-]+(?::[A-Za-z0-9_-]+)*$/.test(groups))
+    c.add(p('groups'), `"${groups}" is not a list of group names`, "OpenSSL names joined by ':', e.g. 'X25519:P-256'");
   const insecure = c.boolean(o['insecure'], p('insecure')) ?? TLS_DEFAULTS.insecure;
   return {
     ca,
@@ -98,6 +101,7 @@ function checkTls(c: Checker, raw: unknown, dir: string): Tls {
     key,
     servername: servername ?? null,
     resume: c.boolean(o['resume'], p('resume')) ?? TLS_DEFAULTS.resume,
+    groups: groups ?? null,
   };
 }
 

@@ -8,6 +8,7 @@ import type { WorkerPhaseEnd } from '@headroom/internal';
 import { startNginx, type Nginx } from '../../../bench/lib/nginx.ts';
 import { makeTestCertificates, type TestCertificates } from './test-certs.ts';
 import { collect, phaseEnds, plan } from './test-servers.ts';
+import { tlsTransport } from './tls-transport.ts';
 
 let certs: TestCertificates;
 beforeAll(() => {
@@ -131,6 +132,31 @@ describe('https targets (headroom engine, real node:https servers, certificates 
       const loose = end(await collect(plan(srv.url, closed(300, 2), { tls: { ...TLS, insecure: true } })));
       expect(loose.ok).toBeGreaterThan(10);
       expect(loose.ok).toBe(loose.requests);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('groups picks the key exchange the client offers', async () => {
+    const srv = await httpsServer({ cert: readFileSync(certs.serverCert), key: readFileSync(certs.serverKey) });
+    try {
+      const { port } = new URL(srv.url);
+      const kex = (groups: string | null): Promise<string | undefined> =>
+        new Promise((resolve, reject) => {
+          const s = tlsTransport({ ...TLS, ca: [certs.ca], groups })!.connect(
+            '127.0.0.1',
+            Number(port),
+            { buffer: Buffer.alloc(1024), callback: () => true },
+            null,
+          );
+          s.on('secureConnect', () => {
+            resolve(s.getEphemeralKeyInfo() ? (s.getEphemeralKeyInfo() as { name?: string }).name : undefined);
+            s.destroy();
+          });
+          s.on('error', reject);
+        });
+      expect(await kex('P-256')).toBe('prime256v1');
+      expect(await kex('X25519')).toBe('X25519');
     } finally {
       await srv.close();
     }

@@ -25,8 +25,11 @@ export class TlsTransport {
   constructor(options: tls.ConnectionOptions, resume: boolean) {
     // One secure context (CA store, client certificate) for every connection: left to
     // tls.connect, each connection would build its own from the options.
-    const { ca, cert, key, ...rest } = options;
-    this.#options = { ...rest, secureContext: tls.createSecureContext({ ca, cert, key }) };
+    const { ca, cert, key, ecdhCurve, ...rest } = options;
+    this.#options = {
+      ...rest,
+      secureContext: tls.createSecureContext({ ca, cert, key, ...(ecdhCurve === undefined ? {} : { ecdhCurve }) }),
+    };
     this.resume = resume;
   }
 
@@ -58,6 +61,7 @@ export function tlsOptions(t: Tls): tls.ConnectionOptions {
     ...(t.ca.length > 0 ? { ca: t.ca.map(read) } : {}),
     ...(t.cert !== null && t.key !== null ? { cert: read(t.cert), key: read(t.key) } : {}),
     ...(t.servername !== null ? { servername: t.servername } : {}),
+    ...(t.groups !== null && t.groups !== undefined ? { ecdhCurve: t.groups } : {}),
   };
 }
 
