@@ -50,6 +50,10 @@ export const ERROR_CODES = {
     exit: ExitCode.runFailed,
     meaning: 'no request of a measured phase succeeded (resets, timeouts, garbage, error statuses)',
   },
+  E_TLS_HANDSHAKE: {
+    exit: ExitCode.runFailed,
+    meaning: 'the TLS handshake with the https:// target failed before load started (certificate not trusted, wrong name, not TLS)',
+  },
   E_HOST_UNRESOLVED: { exit: ExitCode.runFailed, meaning: 'the target host does not resolve; found before any load starts' },
   E_WORKER_FATAL: { exit: ExitCode.runFailed, meaning: 'a load worker reported a fatal error' },
   E_WORKER_CRASHED: { exit: ExitCode.runFailed, meaning: 'a load worker exited before finishing' },

@@ -21,6 +21,9 @@ export type {
   ClosedStepsPhase,
   SubPhase,
   ServiceInput,
+  TargetInput,
+  TlsInput,
+  Tls,
   WorkersInput,
   CaptureInput,
   ThresholdInput,
@@ -42,6 +45,7 @@ export type {
   HttpMethod,
 } from './scenario.ts';
 export { validateScenario, SCENARIO_DEFAULTS } from './validate-scenario.ts';
+export { checkTarget, TLS_DEFAULTS } from './validate-target.ts';
 export type { ValidateScenarioOptions } from './validate-scenario.ts';
 export { PHASE_DEFAULTS } from './validate-phases.ts';
 export { BUDGET_FORMS } from './validate-budgets.ts';

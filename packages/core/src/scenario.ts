@@ -144,11 +144,43 @@ export interface TrafficInput {
 /** A compounding growth rate: `'4%/month'`, `'0.5%/week'`, `'30%/year'`, `'-1%/month'`. */
 export type GrowthRate = `${number}%/${'day' | 'week' | 'month' | 'year'}`;
 
+/**
+ * TLS options of an `https://` target. File paths are relative to the scenario file and
+ * hold PEM text; they are read when the run starts and never stored.
+ */
+export interface TlsInput {
+  /** CA certificate(s) the target's certificate must chain to, instead of Node's bundled roots. @default Node's roots */
+  ca?: string | string[];
+  /** Accept any certificate (self-signed test services); the connection is still encrypted. @default false */
+  insecure?: boolean;
+  /** Client certificate for mutual TLS (with `key`). */
+  cert?: string;
+  /** Private key of `cert` (unencrypted PEM). */
+  key?: string;
+  /** Server name sent as SNI and checked against the certificate. @default the URL's host when it is a name (an IP address sends no SNI) */
+  servername?: string;
+  /** Resume TLS sessions on reconnect (a full handshake only on the first connection). @default true */
+  resume?: boolean;
+  /**
+   * Key-exchange groups offered, colon-separated OpenSSL names (`'X25519'`, `'X25519:P-256'`).
+   * @default Node's (its OpenSSL 3.5 also offers the X25519MLKEM768 hybrid, which costs more per handshake)
+   */
+  groups?: string;
+}
+
+/** A target with options: `{ url: 'https://127.0.0.1:8443', tls: { insecure: true } }`. */
+export interface TargetInput {
+  /** Base URL: http:// or https://, host and port. */
+  url: string;
+  /** TLS options; only with an https:// URL. */
+  tls?: TlsInput;
+}
+
 export interface ScenarioInput {
   name: string;
   service?: ServiceInput;
-  /** Base URL of the target, http://127.0.0.1:PORT or http://[::1]:PORT. */
-  target: string;
+  /** Base URL of the target (http://127.0.0.1:PORT, https://[::1]:PORT), or `{ url, tls }` for TLS options. */
+  target: string | TargetInput;
   requests: RequestInput[];
   workers?: WorkersInput;
   phases: PhaseInput[];
@@ -287,15 +319,42 @@ export interface Service {
   stopTimeoutMs: number;
 }
 
+/** Resolved TLS options of an https:// target: absolute file paths, defaults applied. */
+export interface Tls {
+  /** Absolute paths of CA files; [] means Node's bundled roots. */
+  ca: string[];
+  insecure: boolean;
+  cert: string | null;
+  key: string | null;
+  /** SNI and the name checked against the certificate; null sends no SNI and checks the URL's host. */
+  servername: string | null;
+  resume: boolean;
+  /** Key-exchange groups offered (OpenSSL names joined by ':'); null leaves Node's default. */
+  groups?: string | null;
+}
+
 /** A scenario after validation: units resolved, defaults applied. */
 export interface Scenario {
   name: string;
   /** Absolute path of the file it came from. */
   file: string;
   service: Service | null;
+  /** Base URL (http:// or https://), without a trailing slash. */
   target: string;
+  /** TLS options when the target is https://, else null. */
+  tls: Tls | null;
   requests: Request[];
-  workers: { cpus: number[]; count: number; engine: 'headroom' | 'autocannon'; idle: 'sleep' | 'poll' };
+  workers: {
+    cpus: number[];
+    count: number;
+    engine: 'headroom' | 'autocannon';
+    idle: 'sleep' | 'poll';
+    /**
+     * Which of cpus and count validation chose because the file left them out: the runner may
+     * then move the workers off the CPUs a local target runs on. Absent means both were given.
+     */
+    auto?: { cpus: boolean; count: boolean };
+  };
   phases: Phase[];
   timeoutMs: number;
   slo: { p50Ms: number | null; p95Ms: number | null; p99Ms: number | null; errorRate: number | null };

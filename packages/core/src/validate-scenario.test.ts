@@ -110,7 +110,10 @@ describe('validateScenario', () => {
       { ...base, service: { command: ['node', 's.ts'], ready: 'http://127.0.0.1:1/h', cpus: [0] } },
       { file: 'x.ts', cpuCount: 2 },
     );
-    expect(s.workers).toEqual({ cpus: [1], count: 1, engine: 'headroom', idle: 'sleep' });
+    expect(s.workers).toEqual({ cpus: [1], count: 1, engine: 'headroom', idle: 'sleep', auto: { cpus: true, count: true } });
+    // Without a service block: every CPU, marked as chosen by default so the runner may move them off a local target's CPUs.
+    const bare = validateScenario({ ...base, workers: { count: 1 } }, { file: 'x.ts', cpuCount: 2 });
+    expect(bare.workers).toEqual({ cpus: [0, 1], count: 1, engine: 'headroom', idle: 'sleep', auto: { cpus: true, count: false } });
   });
 
   it('refuses a headroom threshold without expectedPeak and thinkTime on an open phase', () => {

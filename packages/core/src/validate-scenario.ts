@@ -8,6 +8,7 @@ import { checkBudgets } from './validate-budgets.ts';
 import { checkArrivals, checkPhases, PHASE_DEFAULTS } from './validate-phases.ts';
 import { checkLimits, openFileLimit, timerDuration } from './validate-limits.ts';
 import { checkThresholds } from './threshold.ts';
+import { checkTarget } from './validate-target.ts';
 
 /** An HTTP field name: an RFC 9110 token. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -61,7 +62,7 @@ export function validateScenario(raw: unknown, options: ValidateScenarioOptions)
   if (name !== undefined && !/^[\w.-]+$/.test(name))
     c.add('name', `"${name}" has characters other than letters, digits, _ . -`, 'use a name like "orders-api"');
   const service = o['service'] === undefined ? null : checkService(c, o['service'], options.file, cpuCount);
-  const target = checkUrl(c, o['target'], 'target');
+  const { url: target, tls } = checkTarget(c, o['target'], options.file);
   const requests = checkRequests(c, o['requests']);
   const workers = checkWorkers(c, o['workers'], service?.cpus ?? [], cpuCount);
   const slo = checkSlo(c, o['slo']);
@@ -91,6 +92,12 @@ export function validateScenario(raw: unknown, options: ValidateScenarioOptions)
       "use workers.engine 'headroom' (the default) or arrivals 'even'",
     );
   }
+  if (tls !== null && workers.engine === 'autocannon')
+    c.add(
+      'workers.engine',
+      'the autocannon engine does not take target.tls here',
+      "use workers.engine 'headroom' (the default) for https:// targets",
+    );
   const thresholds = checkThresholds(c, o['thresholds'], 'thresholds', scopes);
   if (thresholds.some((t) => t.metric === 'headroom') && expectedPeak === null)
     c.add('thresholds.headroom', 'needs expectedPeak', 'set expectedPeak: <req/s in production>');
@@ -103,6 +110,7 @@ export function validateScenario(raw: unknown, options: ValidateScenarioOptions)
     file: resolve(options.file),
     service,
     target: target as string,
+    tls,
     requests,
     workers,
     phases,
@@ -140,7 +148,8 @@ function checkUrl(c: Checker, v: unknown, path: string): string | undefined {
   } catch {
     return c.add(path, `"${s}" is not a URL`, 'write e.g. "http://127.0.0.1:3000"');
   }
-  if (u.protocol !== 'http:') return c.add(path, `protocol ${u.protocol} is not supported`, 'use an http:// URL');
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    return c.add(path, `protocol ${u.protocol} is not supported`, 'use an http:// or https:// URL (https:// is polled with target.tls)');
   return s.replace(/\/+$/, '');
 }
 
@@ -293,7 +302,13 @@ function checkWorkers(c: Checker, raw: unknown, serviceCpus: number[], cpuCount:
     );
   else if (idle === 'poll' && engine === 'autocannon')
     c.add('workers.idle', "'poll' needs the headroom engine", 'remove workers.engine or idle');
-  return { cpus, count, engine: engine as 'headroom' | 'autocannon', idle: idle === 'poll' ? 'poll' : 'sleep' };
+  return {
+    cpus,
+    count,
+    engine: engine as 'headroom' | 'autocannon',
+    idle: idle === 'poll' ? 'poll' : 'sleep',
+    auto: { cpus: o['cpus'] === undefined, count: o['count'] === undefined },
+  };
 }
 
 function checkSlo(c: Checker, raw: unknown): Scenario['slo'] {

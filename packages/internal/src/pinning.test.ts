@@ -75,4 +75,14 @@ describe('pinning warnings', () => {
     expect(w.join('\n')).toContain('worker-0 (pid 2) threads may run on CPUs 0,1');
     expect(pinningWarnings([{ role: 'service', pid: 1, requested: [0], allowed: [0], threads: 7, verified: true }])).toEqual([]);
   });
+
+  it('a target found on this host counts as the measured side, not as a generator', () => {
+    const target = { role: 'target', pid: 1, requested: [0], allowed: [0], threads: 1, verified: true };
+    const nginxWorker = { role: 'target-2', pid: 3, requested: [0], allowed: [0], threads: 1, verified: true };
+    const worker = (cpus: number[]) => ({ role: 'worker-0', pid: 2, requested: cpus, allowed: cpus, threads: 7, verified: true });
+    expect(pinningWarnings([target, nginxWorker, worker([1])])).toEqual([]);
+    expect(pinningWarnings([target, nginxWorker, worker([0, 1])])).toEqual([
+      'target and load generator share CPU 0: latency and throughput include contention between them',
+    ]);
+  });
 });

@@ -109,7 +109,7 @@ export function pinned(cpus: readonly number[], argv: readonly string[]): string
   return ['taskset', '-c', cpus.join(','), ...argv];
 }
 
-/** Warnings about a set of pinnings: shared CPUs between service and generator, unverified masks. */
+/** Warnings about a set of pinnings: shared CPUs between the service (or a local target, roles `target…`) and the generator, unverified masks. */
 export function pinningWarnings(pins: readonly Pinning[]): string[] {
   const warnings: string[] = [];
   for (const p of pins) {
@@ -118,10 +118,13 @@ export function pinningWarnings(pins: readonly Pinning[]): string[] {
         `${p.role} (pid ${p.pid}) threads may run on CPUs ${p.allowed.join(',')}, not only the requested ${p.requested.join(',')}`,
       );
   }
-  const service = pins.filter((p) => p.role === 'service').flatMap((p) => p.allowed);
-  const gen = new Set(pins.filter((p) => p.role !== 'service').flatMap((p) => p.allowed));
+  // The measured side: a service headroom started, or a target it found listening on this host.
+  const measured = (p: Pinning): boolean => p.role === 'service' || p.role === 'target' || p.role.startsWith('target-');
+  const service = pins.filter(measured).flatMap((p) => p.allowed);
+  const gen = new Set(pins.filter((p) => !measured(p)).flatMap((p) => p.allowed));
   const shared = [...new Set(service)].filter((c) => gen.has(c));
+  const what = pins.some((p) => p.role === 'service') ? 'service' : 'target';
   if (shared.length > 0)
-    warnings.push(`service and load generator share CPU ${shared.join(',')}: latency and throughput include contention between them`);
+    warnings.push(`${what} and load generator share CPU ${shared.join(',')}: latency and throughput include contention between them`);
   return warnings;
 }

@@ -4,7 +4,7 @@
  * (see histogram.ts). Workers run under `taskset`, talk over Node's IPC channel with
  * `serialization: 'advanced'` so Uint8Array survives intact.
  */
-import type { Phase, Request } from '@headroom/core';
+import type { Phase, Request, Tls } from '@headroom/core';
 
 /** Errors by kind: non-2xx by status class, and transport failures. */
 export type ErrorKind = 'http_1xx' | 'http_3xx' | 'http_4xx' | 'http_5xx' | 'timeout' | 'refused' | 'reset' | 'closed' | 'other';
@@ -19,6 +19,8 @@ export interface WorkerPlan {
   /** Between events: wait in the kernel ('sleep') or keep the event loop turning ('poll'); see core's WorkersInput.idle. */
   idle: 'sleep' | 'poll';
   target: string;
+  /** TLS options of an https:// target (file paths: each worker reads the PEM files itself); null or absent for http://. */
+  tls?: Tls | null;
   requests: Request[];
   /** Phases with this worker's share of connections already applied; rates are the whole run's. */
   phases: Phase[];

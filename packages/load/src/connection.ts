@@ -1,7 +1,9 @@
 import net from 'node:net';
+import type tls from 'node:tls';
 import type { ErrorKind } from '@headroom/internal';
 import { directWrite } from './direct-write.ts';
 import { ResponseParser } from './response-parser.ts';
+import type { TlsTransport } from './tls-transport.ts';
 
 /** Who a connection reports to. Calls are synchronous, from socket callbacks. */
 export interface ConnectionOwner {
@@ -14,16 +16,20 @@ export interface ConnectionOwner {
   onFailure(conn: Connection, kind: ErrorKind, detail?: string): void;
 }
 
-/** Where to connect. */
+/** Where to connect, and through which TLS transport for an https:// target (null: plain TCP). */
 export interface Address {
   host: string;
   port: number;
+  tls: TlsTransport | null;
 }
 
-export function addressOf(target: string): Address {
+/** The address of a target URL; `transport` is required for https:// (the worker builds it from the plan's TLS options). */
+export function addressOf(target: string, transport: TlsTransport | null = null): Address {
   const url = new URL(target);
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-  return { host, port: url.port === '' ? 80 : Number(url.port) };
+  const https = url.protocol === 'https:';
+  if (https && transport === null) throw new Error(`${target} is https:// but the worker got no TLS options`);
+  return { host, port: url.port === '' ? (https ? 443 : 80) : Number(url.port), tls: https ? transport : null };
 }
 
 // Reads land in one shared buffer: every read is parsed synchronously inside the
@@ -36,7 +42,8 @@ const BACKOFF_MAX_MS = 500;
 /**
  * One keep-alive HTTP/1.1 connection with at most one request in flight. It connects
  * lazily on the first send, reconnects after the server closes it, and reports
- * failures by kind instead of throwing.
+ * failures by kind instead of throwing. Over TLS it counts as connected once the
+ * handshake is done, and a reconnect offers the session it last got.
  */
 export class Connection {
   readonly parser = new ResponseParser();
@@ -44,6 +51,8 @@ export class Connection {
   readonly #owner: ConnectionOwner;
   #socket: net.Socket | null = null;
   #connected = false;
+  /** The TLS session this connection last received, offered when it reconnects. */
+  #session: Buffer | null = null;
   /** A request is in flight. */
   busy = false;
   /** performance.now() the latency of the request in flight counts from (see open-runner.ts), and of its actual send. */
@@ -77,7 +86,11 @@ export class Connection {
     this.busy = true;
     this.sentMs = sentMs;
     this.parser.reset(noBody);
-    const err = directWrite(socket, bytes);
+    // Over TLS, writes take the TLS socket's own path: its TLSWrap handle allows one write in
+    // flight and completes it asynchronously, so a direct write after a fast response can land
+    // on the unfinished one (node aborts: crypto_tls.cc TLSWrap::DoWrite `!current_write_`, seen
+    // in bench/tls-throughput.ts). Measured there, the direct write saved no CPU per request anyway.
+    const err = this.#address.tls === null ? directWrite(socket, bytes) : 1;
     if (err === 1) socket.write(bytes);
     else if (err < 0) {
       this.#drop();
@@ -102,25 +115,29 @@ export class Connection {
   }
 
   #open(): net.Socket {
-    const socket = net.connect({
-      host: this.#address.host,
-      port: this.#address.port,
-      noDelay: true,
-      onread: {
-        buffer: READ_BUFFER,
-        callback: (n: number, buf: Uint8Array): boolean => {
-          if (socket === this.#socket) this.#read(buf as Buffer, n);
-          return true;
-        },
+    const { host, port, tls: transport } = this.#address;
+    const onread = {
+      buffer: READ_BUFFER,
+      callback: (n: number, buf: Uint8Array): boolean => {
+        if (socket === this.#socket) this.#read(buf as Buffer, n);
+        return true;
       },
-    });
+    };
+    const socket: net.Socket =
+      transport === null ? net.connect({ host, port, noDelay: true, onread }) : transport.connect(host, port, onread, this.#session);
     this.#socket = socket;
     this.#connected = false;
-    socket.on('connect', () => {
+    socket.on(transport === null ? 'connect' : 'secureConnect', () => {
       if (socket !== this.#socket) return;
       this.#connected = true;
       this.connectFailures = 0;
+      transport?.handshake(socket as tls.TLSSocket);
     });
+    if (transport !== null)
+      socket.on('session', (session: Buffer) => {
+        this.#session = session;
+        transport.latest = session;
+      });
     socket.on('error', (err: NodeJS.ErrnoException) => {
       if (socket !== this.#socket) return;
       const wasConnected = this.#connected;

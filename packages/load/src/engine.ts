@@ -2,6 +2,7 @@ import type { EncodedRequest } from './encode-request.ts';
 import type { Recorder } from './recorder.ts';
 import type { RequestMix } from './request-mix.ts';
 import type { RunUnit } from './timeline.ts';
+import type { TlsTransport } from './tls-transport.ts';
 import type { TraceSampler } from './trace-context.ts';
 
 /** Everything an engine needs to drive one unit (phase or step). */
@@ -9,6 +10,8 @@ export interface EngineContext {
   unit: RunUnit;
   recorder: Recorder;
   target: string;
+  /** How to open TLS sockets to an https:// target, shared by the worker's units so sessions carry over; null or absent for http://. */
+  tls?: TlsTransport | null;
   requests: readonly EncodedRequest[];
   mix: RequestMix;
   traces: TraceSampler;

@@ -32,4 +32,5 @@ export { RequestMix } from './request-mix.ts';
 export { encodeRequest } from './encode-request.ts';
 export type { EncodedRequest } from './encode-request.ts';
 export { PoissonSchedule } from './poisson-schedule.ts';
+export { tlsOptions } from './tls-transport.ts';
 export type { PoissonScheduleOptions } from './poisson-schedule.ts';

@@ -21,6 +21,7 @@ export function planWorkers(scenario: Scenario, count: number, startAt: number):
       engine: scenario.workers.engine,
       idle: scenario.workers.idle,
       target: scenario.target,
+      tls: scenario.tls,
       requests: scenario.requests,
       phases: scenario.phases.map((p) => shareOf(p, i, n)),
       timeoutMs: scenario.timeoutMs,

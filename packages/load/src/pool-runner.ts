@@ -19,7 +19,7 @@ export abstract class PoolRunner implements ConnectionOwner, UnitRun {
 
   constructor(ctx: EngineContext) {
     this.ctx = ctx;
-    const address = addressOf(ctx.target);
+    const address = addressOf(ctx.target, ctx.tls ?? null);
     for (let k = 0; k < ctx.unit.connections; k++) this.conns.push(new Connection(address, this));
     this.drained = new Promise((r) => {
       this.#resolve = r;

@@ -8,6 +8,7 @@ import { Bucket, LATE_BEYOND_RESOLUTION_MS, Recorder, warmUpRecorder } from './r
 import { RequestMix } from './request-mix.ts';
 import { timeline } from './timeline.ts';
 import type { RunUnit } from './timeline.ts';
+import { tlsTransport } from './tls-transport.ts';
 import { TraceSampler } from './trace-context.ts';
 
 /**
@@ -63,6 +64,7 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
   const traces = new TraceSampler(plan.traceSample);
   const units = timeline(plan.phases, worker, plan.count);
   const engine = engineFor(plan.engine);
+  const tls = tlsTransport(plan.tls);
   const base = plan.startAt - performance.timeOrigin; // performance.now() of the run's second 0
   const active = new Set<Active>();
   const parents = new Map<string, { total: Bucket; startedAt: number; rates: number[] }>();
@@ -197,6 +199,7 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
       unit: u,
       recorder,
       target: plan.target,
+      tls,
       requests,
       mix,
       traces,

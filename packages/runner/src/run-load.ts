@@ -9,6 +9,8 @@ import { closeRun, markRun, openRun } from './run-record.ts';
 import { writeError } from '@headroom/store';
 import { startServiceCapture, type ServiceCapture } from './capture-bridge.ts';
 import { assertPortFree, resolveTarget } from './preflight.ts';
+import { checkTlsHandshake } from './tls-preflight.ts';
+import { placeWorkers, targetPinnings } from './target-placement.ts';
 import { ServiceProcess } from './service/service-process.ts';
 import { GateSink } from './sinks/gate-sink.ts';
 import { PhaseWatch } from './phase-watch.ts';
@@ -51,8 +53,10 @@ const START_DELAY_MS = 2000;
 const GEN_CPU_LIMIT = 0.9;
 
 /** Runs a validated scenario end to end and stores it; never throws for an outcome that is data. */
-export async function runScenario(scenario: Scenario, options: RunScenarioOptions): Promise<RunOutcome> {
+export async function runScenario(input: Scenario, options: RunScenarioOptions): Promise<RunOutcome> {
   const log = options.log ?? (() => {});
+  // No service block and a target on this host: workers default away from the CPUs it runs on.
+  const { scenario, placement } = placeWorkers(input);
   const record = openRun(options.db, {
     kind: 'load',
     name: scenario.name,
@@ -99,6 +103,10 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     const pin = readPinning(role, pid, cpus);
     if (pin) pins.set(role, pin);
   };
+  for (const pin of targetPinnings(placement)) pins.set(pin.role, pin);
+  if (placement.status === 'found') log(placement.note);
+  const placementWarning = placement.status === 'skipped' ? null : placement.warning;
+  if (placementWarning !== null) warn(placementWarning);
   const timers: NodeJS.Timeout[] = [];
   const stopAll = (reason: string) => {
     pool?.stop(reason);
@@ -126,6 +134,11 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       if (own.length > 0 && pinSelf(own)) {
         readBack('orchestrator', process.pid, own);
       }
+    } else if (placement.status === 'found' && placement.moved && pinSelf(placement.workerCpus)) {
+      // Likewise off a local target's CPUs, when the workers were moved off them.
+      readBack('orchestrator', process.pid, placement.workerCpus);
+    }
+    if (scenario.service) {
       assertPortFree(scenario.service.ready);
       capture = await startServiceCapture(scenario, runId, artifactsDir, bus, warn);
       const svc = scenario.service;
@@ -141,10 +154,11 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       });
       await service.started();
       log(`service: ${service.argv.join(' ')} (pid ${service.pid}, CPUs ${svc.cpus.join(',')})`);
-      const readyMs = await service.waitReady(svc.ready, svc.readyTimeoutMs, options.signal);
+      const readyMs = await service.waitReady(svc.ready, svc.readyTimeoutMs, options.signal, scenario.tls);
       log(`service ready in ${Math.round(readyMs)}ms`);
     }
     if (status !== 'running') throw failure ?? new RunFailedError('E_NOT_STARTED', 'the run stopped before load started');
+    if (scenario.tls) await checkTlsHandshake(scenario.target, scenario.tls);
 
     const startAt = Date.now() + START_DELAY_MS;
     if (service && scenario.service) {

@@ -25,7 +25,25 @@ export function portOwner(port: number): PortOwner | null {
   return { port, inode, pid, command: pid === null ? null : commandLine(pid) };
 }
 
+/**
+ * Every listening socket on `port` and every process holding one: a pre-forked server
+ * (nginx's master and workers, a cluster, SO_REUSEPORT listeners) shares the port among
+ * several processes. `listening` is false when nothing listens; `pids` may be empty when
+ * the holders are not visible in /proc (another user, container or namespace).
+ */
+export function portListeners(port: number): { listening: boolean; pids: number[] } {
+  const inodes = listeningInodes(port);
+  if (inodes.length === 0) return { listening: false, pids: [] };
+  const wanted = new Set(inodes.filter((i) => i !== 0).map((i) => `socket:[${i}]`));
+  return { listening: true, pids: wanted.size === 0 ? [] : pidsHolding(wanted, false) };
+}
+
 function listeningInode(port: number): number | null {
+  return listeningInodes(port)[0] ?? null;
+}
+
+function listeningInodes(port: number): number[] {
+  const out: number[] = [];
   for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text: string;
     try {
@@ -38,14 +56,19 @@ function listeningInode(port: number): number | null {
       const f = line.trim().split(/\s+/);
       const local = f[1];
       if (!local || f[3] !== LISTEN) continue;
-      if (Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16) === port) return Number(f[9] ?? 0);
+      if (Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16) === port) out.push(Number(f[9] ?? 0));
     }
   }
-  return null;
+  return out;
 }
 
 function pidHolding(inode: number): number | null {
-  const target = `socket:[${inode}]`;
+  return pidsHolding(new Set([`socket:[${inode}]`]), true)[0] ?? null;
+}
+
+/** Processes with an fd on one of `sockets` (`socket:[inode]` links), in /proc order; the first only when `first`. */
+function pidsHolding(sockets: ReadonlySet<string>, first: boolean): number[] {
+  const out: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     let fds: string[];
@@ -55,12 +78,18 @@ function pidHolding(inode: number): number | null {
       continue;
     }
     for (const fd of fds) {
+      let link: string;
       try {
-        if (readlinkSync(`/proc/${name}/fd/${fd}`) === target) return Number(name);
+        link = readlinkSync(`/proc/${name}/fd/${fd}`);
       } catch {
-        /* closed meanwhile */
+        continue; // closed meanwhile
+      }
+      if (sockets.has(link)) {
+        out.push(Number(name));
+        if (first) return out;
+        break;
       }
     }
   }
-  return null;
+  return out;
 }

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RunFailedError, formatDuration, type Service } from '@headroom/core';
+import { RunFailedError, formatDuration, type Service, type Tls } from '@headroom/core';
 import { pinned } from '@headroom/internal';
+import { probeReady } from './ready-probe.ts';
 import type { SupervisorMessage, SupervisorToService } from './supervisor-protocol.ts';
 
 const SUPERVISOR = fileURLToPath(new URL('./supervisor-main.ts', import.meta.url));
@@ -126,8 +127,8 @@ export class ServiceProcess {
     return `service \`${this.argv.map((a) => (basename(a) === a ? a : a)).join(' ')}\` ${how}${tail}`;
   }
 
-  /** Polls `url` until it answers 2xx; fails with the command, its exit and its output. */
-  async waitReady(url: string, timeoutMs: number, signal?: AbortSignal): Promise<number> {
+  /** Polls `url` until it answers 2xx; fails with the command, its exit and its output. `tls`: options for an https:// URL (the target's). */
+  async waitReady(url: string, timeoutMs: number, signal?: AbortSignal, tls: Tls | null = null): Promise<number> {
     const start = performance.now();
     let last = 'no answer yet';
     while (performance.now() - start < timeoutMs) {
@@ -135,10 +136,9 @@ export class ServiceProcess {
       if (this.exited)
         throw new RunFailedError('E_SERVICE_EXITED', `the service exited before it was ready at ${url}: ${this.describeExit()}`);
       try {
-        const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
-        await res.arrayBuffer();
-        if (res.ok) return performance.now() - start;
-        last = `HTTP ${res.status}`;
+        const status = await probeReady(url, tls);
+        if (status >= 200 && status < 300) return performance.now() - start;
+        last = `HTTP ${status}`;
       } catch (err) {
         last = ((err as Error).cause as Error | undefined)?.message ?? (err as Error).message;
       }

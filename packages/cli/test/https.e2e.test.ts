@@ -1,0 +1,104 @@
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
+import type net from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestCertificates, type TestCertificates } from '@headroom/load/test-certs';
+import { freePort, headroom, query, tempDir, writeScenario } from './helpers.ts';
+
+const dir = tempDir();
+const db = join(dir, 'h.duckdb');
+let certs: TestCertificates;
+const servers: https.Server[] = [];
+
+/** A real node:https server on 127.0.0.1 serving `cert`; resolves its port. */
+function serve(cert: string, key: string): Promise<number> {
+  const server = https.createServer({ cert: readFileSync(cert), key: readFileSync(key) }, (_q, res) => res.end('ok'));
+  servers.push(server);
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
+}
+
+beforeAll(() => {
+  certs = makeTestCertificates();
+  // Beside the scenario files, so target.tls names them relative to the scenario.
+  cpSync(certs.ca, join(dir, 'ca.pem'));
+});
+afterAll(() => {
+  for (const s of servers) {
+    s.closeAllConnections();
+    s.close();
+  }
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(certs.dir, { recursive: true, force: true });
+});
+
+const scenario = (name: string, target: string): string =>
+  writeScenario(
+    dir,
+    name,
+    `{ name: '${name}', target: ${target}, requests: [{ path: '/' }], workers: { cpus: [1] },
+       phases: [{ name: 'steady', duration: '1s', rate: 100 }] }`,
+  );
+
+describe('https targets end to end (real CLI, node:https servers, openssl certificates)', () => {
+  it('a CA-signed service verified with target.tls.ca: the run completes and every request is ok', async () => {
+    const port = await serve(certs.serverCert, certs.serverKey);
+    const file = scenario('https-ok', `{ url: 'https://127.0.0.1:${port}', tls: { ca: './ca.pem' } }`);
+    const r = await headroom(['run', file, '--json', '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const steady = out.phases.find((p: { phase: string }) => p.phase === 'steady');
+    expect(steady.requests).toBe(100);
+    expect(steady.errors).toBe(0);
+    // The stored config keeps the resolved TLS options (file paths, never their contents).
+    const [run] = await query<{ config: string }>(db, `SELECT config FROM runs WHERE id = '${out.runId}'`);
+    expect(JSON.parse(run!.config).tls).toMatchObject({ ca: [join(dir, 'ca.pem')], insecure: false });
+  }, 30_000);
+
+  it('a self-signed service without insecure: exit 3 before load, naming the reason and both fixes', async () => {
+    const port = await serve(certs.selfSignedCert, certs.selfSignedKey);
+    const r = await headroom(['run', scenario('https-selfsigned', `'https://127.0.0.1:${port}'`), '--json', '--db', db]);
+    expect(r.code, r.stderr).toBe(3);
+    const out = JSON.parse(r.stdout);
+    expect(out.status).toBe('failed');
+    expect(out.error).toMatch(/is not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT/);
+    expect(out.error).toContain('target.tls.insecure: true');
+    expect(out.error).toContain('target.tls.ca');
+    expect(out.phases).toEqual([]);
+  }, 30_000);
+
+  it('a service block serving only HTTPS: ready is polled over TLS with target.tls, and the run completes', async () => {
+    const server = join(dir, 'https-server.mjs');
+    writeFileSync(
+      server,
+      `import https from 'node:https'; import { readFileSync } from 'node:fs';
+       https.createServer({ cert: readFileSync(process.env.CERT), key: readFileSync(process.env.KEY) }, (q, r) => r.end('ok'))
+         .listen(Number(process.env.PORT), '127.0.0.1');`,
+    );
+    const port = await freePort();
+    const file = writeScenario(
+      dir,
+      'https-service',
+      `{ name: 'https-service',
+         service: { command: ['node', ${JSON.stringify(server)}], env: { PORT: '${port}', CERT: ${JSON.stringify(certs.serverCert)}, KEY: ${JSON.stringify(certs.serverKey)} },
+                    ready: 'https://127.0.0.1:${port}/health', cpus: [0] },
+         target: { url: 'https://127.0.0.1:${port}', tls: { ca: './ca.pem' } }, requests: [{ path: '/' }], workers: { cpus: [1] },
+         phases: [{ name: 'steady', duration: '1s', rate: 100 }] }`,
+    );
+    const r = await headroom(['run', file, '--json', '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    const steady = JSON.parse(r.stdout).phases.find((p: { phase: string }) => p.phase === 'steady');
+    expect(steady).toMatchObject({ requests: 100, errors: 0 });
+  }, 30_000);
+
+  it('a missing CA file: exit 2 at validation, naming the file', async () => {
+    const r = await headroom([
+      'run',
+      scenario('https-noca', `{ url: 'https://127.0.0.1:9', tls: { ca: './missing-ca.pem' } }`),
+      '--db',
+      db,
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`target.tls.ca: file ./missing-ca.pem does not exist (looked for ${join(dir, 'missing-ca.pem')})`);
+  }, 30_000);
+});
