@@ -15,7 +15,7 @@
  * --baseline <checkout> also runs, in each round, the open model at each rate with another
  * checkout's load worker (its packages/load/src/worker-main.ts): before/after from one invocation.
  *
- *   node_modules/.bin/node bench/load-open-model.ts [--seconds 5] [--rounds 3] [--rates 200,1000,5000,20000] [--connections 64] [--baseline <dir>]
+ *   node_modules/.bin/node bench/load-open-model.ts [--seconds 5] [--rounds 3] [--rates 200,1000,5000,20000] [--connections 64] [--poll-rates 200,5000] [--baseline <dir>]
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,6 +35,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     rates: { type: 'string', default: '200,1000,5000,20000' },
     connections: { type: 'string', default: '64' },
+    'poll-rates': { type: 'string', default: '200,5000' },
     baseline: { type: 'string' },
   },
 });
@@ -42,6 +43,8 @@ const BASE_ENTRY = values.baseline === undefined ? undefined : join(values.basel
 const seconds = Number(values.seconds);
 const rounds = Number(values.rounds);
 const rates = values.rates!.split(',').map(Number);
+/** Rates also run with workers.idle 'poll' (the worker's CPU never idles; its CPU figure is the poll's). */
+const pollRates = values['poll-rates'] === '' ? [] : values['poll-rates']!.split(',').map(Number);
 const GEN = [1];
 /** Connections of the paced wrk runs (1 ms think time each): a C generator woken per response at about 700 and 3,500 req/s. */
 const PACED = [1, 5];
@@ -64,11 +67,17 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-async function headroom(url: string, rate: number | null, nginxPid: number, entry?: string): Promise<Figures> {
+async function headroom(url: string, rate: number | null, nginxPid: number, entry?: string, poll = false): Promise<Figures> {
   const duration = `${seconds}s` as const;
   const phase: PhaseInput =
     rate === null ? { name: 'p', duration, connections: 10 } : { name: 'p', duration, rate, connections: Number(values.connections) };
-  const plans = plansFor({ name: 'open-model', target: url, requests: [{ path: '/' }], phases: [phase], workers: { cpus: GEN, count: 1 } });
+  const plans = plansFor({
+    name: 'open-model',
+    target: url,
+    requests: [{ path: '/' }],
+    phases: [phase],
+    workers: { cpus: GEN, count: 1, ...(poll ? { idle: 'poll' as const } : {}) },
+  });
   let n0 = 0;
   const res = await runPlans(plans, {
     cpus: GEN,
@@ -112,6 +121,7 @@ try {
   const paced = new Map<number, { p50: number; p99: number; usPerReq: number; rps: number }[]>(PACED.map((c) => [c, []]));
   const open = new Map<number, Figures[]>(rates.map((r) => [r, []]));
   const base = new Map<number, Figures[]>(rates.map((r) => [r, []]));
+  const polled = new Map<number, Figures[]>(pollRates.map((r) => [r, []]));
   for (let r = 0; r < rounds; r++) {
     const steps: (() => Promise<void>)[] = [
       async () => {
@@ -127,6 +137,9 @@ try {
       }),
       ...rates.map((rate) => async () => {
         open.get(rate)!.push(await headroom(nginx.url, rate, nginx.pid));
+      }),
+      ...pollRates.map((rate) => async () => {
+        polled.get(rate)!.push(await headroom(nginx.url, rate, nginx.pid, undefined, true));
       }),
       ...(BASE_ENTRY === undefined
         ? []
@@ -193,6 +206,7 @@ try {
       ],
       ...[
         ...rates.map((rate) => [`open ${rate}`, open.get(rate)!] as const),
+        ...pollRates.map((rate) => [`open ${rate} poll`, polled.get(rate)!] as const),
         ...rates.filter(() => BASE_ENTRY !== undefined).map((rate) => [`open ${rate} (baseline)`, base.get(rate)!] as const),
       ].map(([name, xs]) => [
         name,
@@ -225,12 +239,14 @@ try {
           .map((x) => `${ms(x.p50)}/${ms(x.p99)} ${x.usPerReq.toFixed(0)}µs`)
           .join('  ')}\n`,
       );
-  for (const rate of rates.filter((x) => x === 200 || x === 5000)) {
-    const xs = open.get(rate)!;
+  for (const [rate, xs, how] of [
+    ...rates.filter((x) => x === 200 || x === 5000).map((r) => [r, open.get(r)!, 'sleep'] as const),
+    ...pollRates.filter((x) => x === 200 || x === 5000).map((r) => [r, polled.get(r)!, 'poll'] as const),
+  ]) {
     const p50ok = m(xs, 'p50') <= 2 * wp50;
     const p99ok = m(xs, 'p99') <= wp99 + 1;
     process.stdout.write(
-      `target at ${rate} req/s: p50 ≤ 2x wrk (${ms(m(xs, 'p50') / wp50)}x) ${p50ok ? 'met' : 'NOT met'}; p99 ≤ wrk + 1 ms (+${ms(m(xs, 'p99') - wp99)} ms) ${p99ok ? 'met' : 'NOT met'}\n`,
+      `target at ${rate} req/s (${how}): p50 ≤ 2x wrk (${ms(m(xs, 'p50') / wp50)}x) ${p50ok ? 'met' : 'NOT met'}; p99 ≤ wrk + 1 ms (+${ms(m(xs, 'p99') - wp99)} ms) ${p99ok ? 'met' : 'NOT met'}\n`,
     );
   }
   if (open.has(5000)) {
