@@ -1,4 +1,5 @@
 import type { EncodedRequest } from './encode-request.ts';
+import type { NameBucket, NameTable } from './name-table.ts';
 import type { Recorder } from './recorder.ts';
 import type { RequestMix } from './request-mix.ts';
 import type { RunUnit } from './timeline.ts';
@@ -15,6 +16,10 @@ export interface EngineContext {
   timeoutMs: number;
   /** performance.now() at which the unit starts; intended send times are relative to it. */
   startPerf: number;
+  /** Per request name results of the unit. */
+  names: NameTable;
+  /** Static path: the name bucket of each request index, or null when the mix has one name (its results are the unit's). */
+  byIndex: NameBucket[] | null;
   /** Tells the user something they must know (becomes a `warning` message, sent once per `key`, by default the message). */
   warn(message: string, key?: string): void;
 }
