@@ -33,3 +33,6 @@ export { encodeRequest } from './encode-request.ts';
 export type { EncodedRequest } from './encode-request.ts';
 export { PoissonSchedule } from './poisson-schedule.ts';
 export type { PoissonScheduleOptions } from './poisson-schedule.ts';
+export { sumChecks, sumFlows } from './flows/unit-stats.ts';
+export { pathTemplate } from './flows/path-template.ts';
+export { NameTable, TooManyNamesError } from './name-table.ts';
