@@ -8,7 +8,7 @@ const METRICS: readonly ThresholdMetric[] = [...LATENCY, 'rate', 'requests', 'er
 /** `checks.rate`, `steady.checks.rate`, `checks{check:has id}.rate` (k6 writes `checks{tag:value}`). */
 const CHECKS_RE = /^(?:(.+)\.)?checks(?:\{check:([^}]+)\})?\.rate$/;
 /** `steady{name:report}.p99`: one request name within a scope. */
-const NAMED_RE = /^(.+)\{name:([^}]+)\}\.(\w+)$/;
+const NAMED_RE = /^(.+?)\{name:([^}]+)\}\.(.+)$/;
 
 /** A parsed threshold key. */
 export interface ThresholdKey {

@@ -65,7 +65,7 @@ export function validateScenario(raw: unknown, options: ValidateScenarioOptions)
   const target = checkUrl(c, o['target'], 'target');
   const flows = checkFlows(c, o['flows']);
   const requests = checkRequests(c, o['requests'], flows.length === 0 && o['flows'] === undefined);
-  if (flows.length > 0 && o['requests'] !== undefined)
+  if (o['flows'] !== undefined && o['requests'] !== undefined)
     c.add('requests', 'a scenario has requests or flows, not both', 'make the requests a flow, or drop flows');
   const data = checkData(c, o['data'], options.file);
   const workers = checkWorkers(c, o['workers'], service?.cpus ?? [], cpuCount);
