@@ -33,7 +33,11 @@ export default defineScenario({
       const login = await vu.post('/login', { json: { user, password }, name: 'login', check: { 'logged in': (r) => r.status === 200 } });
       const auth = { authorization: `Bearer ${login.json<{ token: string }>().token}` };
       await vu.post('/cart', { json: { sku: 'b2', qty: 1 + (vu.iteration % 3) }, headers: auth, name: 'add to cart' });
-      await vu.get('/cart', { headers: auth, name: 'cart', check: { 'cart has items': (r) => r.json<{ items: unknown[] }>().items.length > 0 } });
+      await vu.get('/cart', {
+        headers: auth,
+        name: 'cart',
+        check: { 'cart has items': (r) => r.json<{ items: unknown[] }>().items.length > 0 },
+      });
       await vu.sleep('50ms');
       await vu.post('/checkout', { headers: auth, name: 'checkout', check: { 'order placed': (r) => r.status === 201 } });
     },

@@ -13,7 +13,8 @@ export interface Nginx {
   stop(): Promise<void>;
 }
 
-export async function startNginx(cpus: number[]): Promise<Nginx> {
+/** `locations`: extra nginx `location` blocks served before the catch-all `location / { return 200 'ok'; }`. */
+export async function startNginx(cpus: number[], locations = ''): Promise<Nginx> {
   const dir = mkdtempSync(join(tmpdir(), 'headroom-nginx-'));
   const port = await freePort();
   writeFileSync(
@@ -31,6 +32,7 @@ http {
   keepalive_requests 100000000;
   server {
     listen 127.0.0.1:${port};
+    ${locations}
     location / { return 200 'ok'; }
   }
 }

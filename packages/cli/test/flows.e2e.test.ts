@@ -48,8 +48,14 @@ afterAll(() => {
 
 /** Checks that the per-name histograms of a phase add up exactly to the phase's, in the store. */
 async function namesSumToPhase(runId: string, phase: string): Promise<void> {
-  const [p] = await query<{ hist: Uint8Array; requests: bigint }>(db, `SELECT hist, requests FROM phases WHERE run_id = '${runId}' AND phase = '${phase}'`);
-  const names = await query<{ hist: Uint8Array; requests: bigint }>(db, `SELECT hist, requests FROM phase_requests WHERE run_id = '${runId}' AND phase = '${phase}'`);
+  const [p] = await query<{ hist: Uint8Array; requests: bigint }>(
+    db,
+    `SELECT hist, requests FROM phases WHERE run_id = '${runId}' AND phase = '${phase}'`,
+  );
+  const names = await query<{ hist: Uint8Array; requests: bigint }>(
+    db,
+    `SELECT hist, requests FROM phase_requests WHERE run_id = '${runId}' AND phase = '${phase}'`,
+  );
   const whole = decodeHistogram(p!.hist);
   const sum = createHistogram();
   for (const n of names) sum.add(decodeHistogram(n.hist));
@@ -83,7 +89,10 @@ export default defineScenario({
     expect(seen.badTokens).toBe(0);
     expect(seen.logins.length).toBe(30);
     expect(new Set(seen.logins).size).toBe(30);
-    const checks = await query<{ passes: bigint; fails: bigint }>(db, `SELECT passes, fails FROM phase_checks WHERE run_id = '${out.runId}'`);
+    const checks = await query<{ passes: bigint; fails: bigint }>(
+      db,
+      `SELECT passes, fails FROM phase_checks WHERE run_id = '${out.runId}'`,
+    );
     expect(checks.length).toBe(1);
     expect(Number(checks[0]!.fails)).toBe(seen.wrongBodies);
     expect(Number(checks[0]!.passes) + Number(checks[0]!.fails)).toBe(120);
@@ -114,7 +123,10 @@ export default defineScenario({
     expect(r.stdout).toMatch(/GET \/c\/42/);
     const [run] = await query<{ id: string }>(db, `SELECT id FROM runs WHERE scenario = 'static'`);
     await namesSumToPhase(run!.id, 'steady');
-    const rows = await query<{ name: string; requests: bigint }>(db, `SELECT name, requests FROM phase_requests WHERE run_id = '${run!.id}' ORDER BY name`);
+    const rows = await query<{ name: string; requests: bigint }>(
+      db,
+      `SELECT name, requests FROM phase_requests WHERE run_id = '${run!.id}' ORDER BY name`,
+    );
     expect(rows.map((x) => [x.name, Number(x.requests)])).toEqual([
       ['GET /c/42', 80],
       ['a', 240],

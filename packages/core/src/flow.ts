@@ -20,7 +20,8 @@ export interface VuResponse {
   durationMs: number;
   /** The body as UTF-8 text ('' when none). */
   text(): string;
-  /** The body parsed as JSON; throws when it is not JSON. */
+  /** The body parsed as JSON; throws when it is not JSON. Pass the shape you expect: `r.json<{ token: string }>()`. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped by default as k6's res.json(): a cast on every read would be noise in flows
   json<T = any>(): T;
 }
 

@@ -237,6 +237,10 @@ function checkMaxVus(c: Checker, raw: unknown, path: string, phase: PhaseShape |
     return c.add(path, 'maxVus is for open-model phases (rate)', 'closed phases run exactly `connections` VUs');
   const n = c.count(raw, path, { integer: true, min: 1 });
   if (n !== undefined && n < phase.connections)
-    return c.add(path, `must be >= connections (${phase.connections}), the VUs allocated up front`, `set maxVus: ${phase.connections} or more`);
+    return c.add(
+      path,
+      `must be >= connections (${phase.connections}), the VUs allocated up front`,
+      `set maxVus: ${phase.connections} or more`,
+    );
   return n;
 }

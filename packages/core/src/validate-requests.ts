@@ -61,7 +61,11 @@ function checkPath(c: Checker, v: unknown, path: string): string | undefined {
   const s = c.string(v, path);
   if (s !== undefined && !s.startsWith('/')) c.add(path, `"${s}" must start with /`);
   if (s !== undefined && /[\x00-\x20\x7f]/.test(s))
-    c.add(path, `${JSON.stringify(s)} has a space or control character (CR/LF would split the request)`, 'percent-encode it: %20 for a space');
+    c.add(
+      path,
+      `${JSON.stringify(s)} has a space or control character (CR/LF would split the request)`,
+      'percent-encode it: %20 for a space',
+    );
   return s;
 }
 
@@ -75,7 +79,11 @@ function checkHeaders(c: Checker, raw: unknown, path: string): Record<string, st
         c.add(hp, `${JSON.stringify(k)} is not a valid header name`, "letters, digits and !#$%&'*+-.^_`|~ only (RFC 9110 token)");
       if (typeof v !== 'string') c.add(hp, 'expected a string');
       else if (/[\x00-\x08\x0a-\x1f\x7f]/.test(v))
-        c.add(hp, `value ${JSON.stringify(v)} has a control character (CR/LF would inject headers)`, 'remove line breaks and control characters');
+        c.add(
+          hp,
+          `value ${JSON.stringify(v)} has a control character (CR/LF would inject headers)`,
+          'remove line breaks and control characters',
+        );
       else headers[k.toLowerCase()] = v;
     }
   return headers;

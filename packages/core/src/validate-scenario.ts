@@ -88,7 +88,11 @@ export function validateScenario(raw: unknown, options: ValidateScenarioOptions)
   }
   const scripted = flows.length > 0 || data.length > 0 || requests.some((r) => r.dynamic === true || (r.checks?.length ?? 0) > 0);
   if (scripted && workers.engine === 'autocannon')
-    c.add('workers.engine', 'the autocannon engine cannot run flows, data, checks or dynamic requests', "use workers.engine 'headroom' (the default)");
+    c.add(
+      'workers.engine',
+      'the autocannon engine cannot run flows, data, checks or dynamic requests',
+      "use workers.engine 'headroom' (the default)",
+    );
   if (
     workers.engine === 'autocannon' &&
     phases.some((p) => (p.model === 'constant' || p.model === 'steps') && p.arrivals?.kind === 'poisson')

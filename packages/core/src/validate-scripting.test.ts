@@ -28,7 +28,12 @@ describe('scripted scenario fields', () => {
       {
         ...base,
         flows: { a: async () => {}, b: { fn: async () => {}, weight: 3 } },
-        data: { users: csv('users.csv', { pick: 'unique-per-vu' }), ids: json('ids.json'), skus: ['x'], more: rows([{ k: 1 }], { pick: 'random' }) },
+        data: {
+          users: csv('users.csv', { pick: 'unique-per-vu' }),
+          ids: json('ids.json'),
+          skus: ['x'],
+          more: rows([{ k: 1 }], { pick: 'random' }),
+        },
       },
       { file, cpuCount: 2 },
     );
@@ -49,7 +54,10 @@ describe('scripted scenario fields', () => {
 
   it('a static mix stays on the fast path; a check or a function makes it scripted', () => {
     expect(validateScenario({ ...base, requests: [{ path: '/' }] }, { file, cpuCount: 2 }).scripted).toBe(false);
-    const s = validateScenario({ ...base, requests: [{ path: (c: { vu: number }) => `/u/${c.vu}`, check: { ok: () => true } }] }, { file, cpuCount: 2 });
+    const s = validateScenario(
+      { ...base, requests: [{ path: (c: { vu: number }) => `/u/${c.vu}`, check: { ok: () => true } }] },
+      { file, cpuCount: 2 },
+    );
     expect(s.scripted).toBe(true);
     expect(s.requests[0]).toMatchObject({ name: 'GET requests[0]', dynamic: true, checks: ['ok'] });
   });
@@ -78,7 +86,11 @@ describe('scripted scenario fields', () => {
 describe('threshold keys for names and checks', () => {
   it('parses k6-like tags', () => {
     expect(parseThresholdKey('steady{name:report}.p99')).toEqual({ scope: 'steady', metric: 'p99', request: 'report' });
-    expect(parseThresholdKey('run{name:GET /orders/:id}.errorRate')).toEqual({ scope: 'run', metric: 'errorRate', request: 'GET /orders/:id' });
+    expect(parseThresholdKey('run{name:GET /orders/:id}.errorRate')).toEqual({
+      scope: 'run',
+      metric: 'errorRate',
+      request: 'GET /orders/:id',
+    });
     expect(parseThresholdKey('steady{name:x}.errors.rate')).toEqual({ scope: 'steady', metric: 'errorRate', request: 'x' });
     expect(parseThresholdKey('checks.rate')).toEqual({ scope: 'run', metric: 'checkRate' });
     expect(parseThresholdKey('steady.checks.rate')).toEqual({ scope: 'steady', metric: 'checkRate' });

@@ -39,7 +39,11 @@ export function checkChecks(c: Checker, raw: unknown, path: string): string[] {
   const names: string[] = [];
   for (const [name, fn] of Object.entries(o)) {
     if (typeof fn !== 'function')
-      c.add(join(path, name), `a check must be a function, got ${fn === null ? 'null' : typeof fn}`, `write '${name}': (r) => r.status === 200`);
+      c.add(
+        join(path, name),
+        `a check must be a function, got ${fn === null ? 'null' : typeof fn}`,
+        `write '${name}': (r) => r.status === 200`,
+      );
     else names.push(name);
   }
   return names;

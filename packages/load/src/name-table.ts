@@ -82,7 +82,14 @@ export class NameTable {
       b.errors.forEach((n, k) => {
         if (n > 0) errors[ERROR_KINDS[k] as ErrorKind] = n;
       });
-      const end: NameEnd = { name: b.name, requests: b.requests, ok: b.ok, errors, hist: encodeHistogram(hist), serviceHist: encodeHistogram(svc) };
+      const end: NameEnd = {
+        name: b.name,
+        requests: b.requests,
+        ok: b.ok,
+        errors,
+        hist: encodeHistogram(hist),
+        serviceHist: encodeHistogram(svc),
+      };
       out.push(end);
       if (into !== undefined) addNameEnd(into, end, hist, svc);
     }
@@ -91,7 +98,12 @@ export class NameTable {
 }
 
 /** Adds one name's results into a running per-name total (a step phase's whole-phase summary). */
-export function addNameEnd(into: Map<string, { end: NameEnd; hist: Histogram; svc: Histogram }>, end: NameEnd, hist: Histogram, svc: Histogram): void {
+export function addNameEnd(
+  into: Map<string, { end: NameEnd; hist: Histogram; svc: Histogram }>,
+  end: NameEnd,
+  hist: Histogram,
+  svc: Histogram,
+): void {
   const t = into.get(end.name) ?? { end: { ...end, requests: 0, ok: 0, errors: {} }, hist: createHistogram(), svc: createHistogram() };
   t.end.requests += end.requests;
   t.end.ok += end.ok;

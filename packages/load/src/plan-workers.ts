@@ -34,7 +34,9 @@ export function planWorkers(scenario: Scenario, count: number, startAt: number):
 /** Worker i's share of `total`: floor(total/n), plus one for the first total mod n workers. */
 export function shareOf<P extends Phase>(phase: P, i: number, n: number): P {
   const connections = shareCount(phase.connections, i, n);
-  return phase.maxVus === undefined ? { ...phase, connections } : { ...phase, connections, maxVus: Math.max(connections, shareCount(phase.maxVus, i, n)) };
+  return phase.maxVus === undefined
+    ? { ...phase, connections }
+    : { ...phase, connections, maxVus: Math.max(connections, shareCount(phase.maxVus, i, n)) };
 }
 
 /**

@@ -49,7 +49,13 @@ export function timeline(phases: readonly Phase[], worker: number, workers: numb
   const units: RunUnit[] = [];
   let at = 0;
   for (const p of phases) {
-    const base = { parent: p.name, connections: p.connections, maxVus: Math.max(p.connections, p.maxVus ?? 0), thinkTimeMs: 0, closesParent: false };
+    const base = {
+      parent: p.name,
+      connections: p.connections,
+      maxVus: Math.max(p.connections, p.maxVus ?? 0),
+      thinkTimeMs: 0,
+      closesParent: false,
+    };
     if (p.model === 'closed') {
       units.push({
         ...base,

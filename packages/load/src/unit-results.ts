@@ -15,7 +15,11 @@ export interface UnitExtras {
 }
 
 /** A unit's per-name results: its table, and the bucket of each static request (null when the mix has one name). */
-export function namesFor(unit: string, requests: readonly Request[], scripted: boolean): { names: NameTable; byIndex: NameBucket[] | null } {
+export function namesFor(
+  unit: string,
+  requests: readonly Request[],
+  scripted: boolean,
+): { names: NameTable; byIndex: NameBucket[] | null } {
   const names = new NameTable(unit);
   if (scripted || new Set(requests.map((r) => r.name)).size <= 1) return { names, byIndex: null };
   return { names, byIndex: requests.map((r) => names.get(r.name)) };
@@ -37,9 +41,11 @@ export function unitExtras(
   if (stats === null && byIndex === null && singleName !== null) {
     const c = total.counts();
     const e = total.encoded();
-    list = c.requests === 0 ? [] : [{ name: singleName, requests: c.requests, ok: c.ok, errors: c.errors, hist: e.hist, serviceHist: e.serviceHist }];
-    if (into !== undefined)
-      for (const n of list) addNameEnd(into.names, n, decodeHistogram(n.hist), decodeHistogram(n.serviceHist));
+    list =
+      c.requests === 0
+        ? []
+        : [{ name: singleName, requests: c.requests, ok: c.ok, errors: c.errors, hist: e.hist, serviceHist: e.serviceHist }];
+    if (into !== undefined) for (const n of list) addNameEnd(into.names, n, decodeHistogram(n.hist), decodeHistogram(n.serviceHist));
   } else list = names.ends(into?.names);
   const out: UnitExtras = { names: list };
   if (stats !== null) {

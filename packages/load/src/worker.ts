@@ -201,7 +201,12 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
   const startUnit = (u: RunUnit): void => {
     const recorder = new Recorder();
     if (u.name !== u.parent) {
-      const p = parents.get(u.parent) ?? { total: new Bucket(), startedAt: plan.startAt + u.startMs, rates: [], extras: newParentExtras(scripted) };
+      const p = parents.get(u.parent) ?? {
+        total: new Bucket(),
+        startedAt: plan.startAt + u.startMs,
+        rates: [],
+        extras: newParentExtras(scripted),
+      };
       p.rates.push(u.offeredRate ?? 0);
       parents.set(u.parent, p);
     }

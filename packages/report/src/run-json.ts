@@ -63,7 +63,9 @@ export function toRunJson(o: RunOutcome, db: string): RunJson {
               serviceTimeMs: { p50: n.service.p50Ms, p99: n.service.p99Ms },
             })),
           }),
-      ...(p.checks === undefined || p.checks.length === 0 ? {} : { checks: p.checks.map((k) => ({ name: k.name, passes: k.passes, fails: k.fails })) }),
+      ...(p.checks === undefined || p.checks.length === 0
+        ? {}
+        : { checks: p.checks.map((k) => ({ name: k.name, passes: k.passes, fails: k.fails })) }),
       ...(p.flows === undefined || p.flows.length === 0
         ? {}
         : {

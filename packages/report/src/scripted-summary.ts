@@ -18,7 +18,14 @@ export function formatScripted(phases: readonly PhaseJson[], c: Paint): string[]
     const rows = names.map((n) => [
       n.name,
       n.requests.toLocaleString('en-US'),
-      n.errors === 0 ? '0' : c('red', `${n.errors} (${Object.entries(n.errorsByKind).map(([k, v]) => `${k} ${v}`).join(', ')})`),
+      n.errors === 0
+        ? '0'
+        : c(
+            'red',
+            `${n.errors} (${Object.entries(n.errorsByKind)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ')})`,
+          ),
       formatMs(n.latencyMs.p50),
       formatMs(n.latencyMs.p90),
       formatMs(n.latencyMs.p99),
@@ -45,7 +52,10 @@ export function formatScripted(phases: readonly PhaseJson[], c: Paint): string[]
   const flowLines: string[] = [];
   for (const p of top)
     for (const f of p.flows ?? []) {
-      const bad = [f.failed > 0 ? c('red', `${f.failed} failed`) : '', f.dropped > 0 ? c('yellow', `${f.dropped} dropped (no free VU)`) : '']
+      const bad = [
+        f.failed > 0 ? c('red', `${f.failed} failed`) : '',
+        f.dropped > 0 ? c('yellow', `${f.dropped} dropped (no free VU)`) : '',
+      ]
         .filter((x) => x !== '')
         .join(', ');
       flowLines.push(
@@ -53,6 +63,11 @@ export function formatScripted(phases: readonly PhaseJson[], c: Paint): string[]
       );
       for (const m of f.messages) flowLines.push(c('dim', `    ${m.count}× ${m.message}`));
     }
-  if (flowLines.length > 0) out.push('', c('bold', 'flows'), ...flowLines);
+  if (flowLines.length > 0)
+    out.push(
+      '',
+      c('bold', 'flows') + c('dim', ' (an open phase offers flow iterations a second; its achieved rate counts requests)'),
+      ...flowLines,
+    );
   return out;
 }

@@ -16,11 +16,20 @@ export function parseCsv(text: string): CsvResult {
   if (head === undefined) return { ok: false, line: 1, message: 'is empty: the first line must name the columns' };
   const names = head.fields.map((f) => f.trim());
   const dup = names.find((n, i) => n === '' || names.indexOf(n) !== i);
-  if (dup !== undefined) return { ok: false, line: head.line, message: dup === '' ? 'the header has an empty column name' : `the header names column "${dup}" twice` };
+  if (dup !== undefined)
+    return {
+      ok: false,
+      line: head.line,
+      message: dup === '' ? 'the header has an empty column name' : `the header names column "${dup}" twice`,
+    };
   const rows: Record<string, string>[] = [];
   for (const r of list.slice(1)) {
     if (r.fields.length !== names.length)
-      return { ok: false, line: r.line, message: `has ${r.fields.length} field${r.fields.length === 1 ? '' : 's'}, the header has ${names.length}` };
+      return {
+        ok: false,
+        line: r.line,
+        message: `has ${r.fields.length} field${r.fields.length === 1 ? '' : 's'}, the header has ${names.length}`,
+      };
     const row: Record<string, string> = {};
     names.forEach((n, i) => {
       row[n] = r.fields[i] as string;

@@ -27,7 +27,8 @@ export class UnitStats {
 
   #flow(name: string): FlowStat {
     let f = this.#flows.get(name);
-    if (f === undefined) this.#flows.set(name, (f = { iterations: 0, failed: 0, dropped: 0, durations: new LatencyCounts(), messages: new Map() }));
+    if (f === undefined)
+      this.#flows.set(name, (f = { iterations: 0, failed: 0, dropped: 0, durations: new LatencyCounts(), messages: new Map() }));
     return f;
   }
 
@@ -41,7 +42,10 @@ export class UnitStats {
     f.durations.record(ms * 1000);
     if (error === undefined) return;
     f.failed++;
-    const m = (error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error)).slice(0, MAX_MESSAGE_CHARS);
+    const m = (error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error)).slice(
+      0,
+      MAX_MESSAGE_CHARS,
+    );
     const n = f.messages.get(m);
     if (n !== undefined) f.messages.set(m, n + 1);
     else if (f.messages.size < MAX_MESSAGES) f.messages.set(m, 1);
@@ -89,7 +93,11 @@ export function sumFlows(lists: readonly (readonly FlowEnd[])[]): FlowEnd[] {
   const out = new Map<string, { end: FlowEnd; hist: Histogram; messages: Map<string, number> }>();
   for (const l of lists)
     for (const f of l) {
-      const t = out.get(f.name) ?? { end: { ...f, iterations: 0, failed: 0, dropped: 0 }, hist: createHistogram(), messages: new Map<string, number>() };
+      const t = out.get(f.name) ?? {
+        end: { ...f, iterations: 0, failed: 0, dropped: 0 },
+        hist: createHistogram(),
+        messages: new Map<string, number>(),
+      };
       t.end.iterations += f.iterations;
       t.end.failed += f.failed;
       t.end.dropped += f.dropped;
