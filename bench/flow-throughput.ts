@@ -66,7 +66,7 @@ const dir = mkdtempSync(join(tmpdir(), 'headroom-flow-bench-'));
 
 /** A headroom scenario file (flows need a file: the worker imports it), validated and planned as the runner does. */
 async function headroomRun(name: string, body: string): Promise<Row> {
-  const file = join(dir, `${name.replaceAll(' ', '-')}.ts`);
+  const file = join(dir, `${name.replace(/[^\w]+/g, '-')}.ts`);
   writeFileSync(file, `import { defineScenario } from '@headroom/core';\nexport default defineScenario(${body});\n`);
   const { value: raw } = await importDefault(file, { kind: 'scenario', example: 'export default defineScenario({...})' });
   const scenario = validateScenario(raw, { file, cpuCount: 2 });

@@ -153,6 +153,19 @@ export default defineScenario({
     expect(out.phases[0].checks).toEqual([{ name: 'ok', passes: 30, fails: 0 }]);
   }, 60_000);
 
+  it('a flow whose paths explode the request names fails the run (exit 3) with the fix in the message', async () => {
+    const file = writeScenario(
+      dir,
+      'names',
+      `{ name: 'names', target: '${url}', workers: { cpus: [1] },
+        flows: { f: async (vu) => { await vu.get('/p/x' + vu.iteration + 'y'); } },
+        phases: [{ name: 'steady', duration: '2s', connections: 2 }] }`,
+    );
+    const r = await headroom(['run', file, '--json', '--db', db]);
+    expect(r.code, r.stderr).toBe(3);
+    expect(JSON.parse(r.stdout).error).toMatch(/more than 100 distinct request names .*pass \{ name: '…' \}/);
+  }, 60_000);
+
   it('bad input exits 2 before anything starts: a bad CSV row with its line, a check that is not a function with its path', async () => {
     writeFileSync(join(dir, 'bad.csv'), 'user,n\nu1,1\nu2,2,extra\n');
     const file = join(dir, 'bad.ts');

@@ -80,8 +80,9 @@ export class FlowRunner implements UnitRun {
     void this.#iterate(v, intended).then(() => {
       if (this.#finishing || this.#exhausted) return this.#checkDrained();
       const think = this.#ctx.unit.thinkTimeMs;
+      // Never straight on: a flow that fails (or ends) without I/O would loop in microtasks and starve the event loop.
       if (think > 0) setTimeout(() => this.#loop(v, performance.now()), think);
-      else this.#loop(v, performance.now());
+      else setImmediate(() => this.#loop(v, performance.now()));
     });
   }
 
@@ -115,6 +116,7 @@ export class FlowRunner implements UnitRun {
     this.#running--;
     v.iteration++;
     if (error instanceof TooManyNamesError) {
+      this.#exhausted = true; // start nothing more
       // Not a failed iteration: the run cannot report such results. The worker fails with the fix in the message.
       setImmediate(() => {
         throw error;

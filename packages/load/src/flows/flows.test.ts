@@ -125,6 +125,19 @@ describe('flows', () => {
     expect(f.messages).toEqual([{ message: 'odd iteration 1', count: f.failed }]);
   });
 
+  it('a closed-model flow that throws before any I/O neither hangs nor crashes the worker', async () => {
+    const file = scenarioFile(`{
+      name: 'sync-throw', target: '${srv.url}',
+      flows: { boom: () => { throw new TypeError('no such thing'); } },
+      phases: [{ name: 'steady', duration: '500ms', connections: 2 }],
+    }`);
+    const ends = await run(file);
+    const f = ends[0]!.flows![0]!;
+    expect(f.failed).toBe(f.iterations);
+    expect(f.iterations).toBeGreaterThan(100);
+    expect(f.messages).toEqual([{ message: 'TypeError: no such thing', count: f.failed }]);
+  });
+
   it('drops arrivals when every VU is busy and maxVus is reached (k6 dropped_iterations)', async () => {
     const file = scenarioFile(`{
       name: 'drops', target: '${srv.url}',
