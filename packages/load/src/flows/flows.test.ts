@@ -138,6 +138,25 @@ describe('flows', () => {
     expect(f.messages).toEqual([{ message: 'TypeError: no such thing', count: f.failed }]);
   });
 
+  it('dynamic requests: json and headers built from the context, the cookie jar shared across the mix', async () => {
+    const before = badTokens;
+    seenUsers.length = 0;
+    const file = scenarioFile(`{
+      name: 'dynamic', target: '${srv.url}',
+      requests: [
+        { name: 'login', method: 'POST', path: '/login', json: (c) => ({ user: 'd' + c.vu }) },
+        { name: 'cart', path: '/cart', headers: (c) => ({ authorization: 'Bearer t-d' + c.vu }), check: { ok: (r) => r.status === 200 } },
+      ],
+      phases: [{ name: 'steady', duration: '500ms', connections: 1 }],
+    }`);
+    const ends = await run(file);
+    expect(badTokens).toBe(before);
+    expect(new Set(seenUsers)).toEqual(new Set(['d0']));
+    const [check] = ends[0]!.checks!;
+    expect(check).toMatchObject({ name: 'ok', fails: 0 });
+    expect(Math.abs(check!.passes - seenUsers.length)).toBeLessThanOrEqual(1); // the mix alternates login and cart
+  });
+
   it('drops arrivals when every VU is busy and maxVus is reached (k6 dropped_iterations)', async () => {
     const file = scenarioFile(`{
       name: 'drops', target: '${srv.url}',
