@@ -22,7 +22,9 @@ export interface FlowRunContext {
  * Closed model: each of the unit's `connections` VUs loops its flow (think time between
  * iterations). Open model, as k6's arrival-rate executors: each arrival of the schedule
  * starts one iteration on an idle VU; with none idle a VU is added up to `maxVus`, past that
- * the iteration is dropped and counted (k6's dropped_iterations). The first request of an
+ * the iteration is dropped and counted (k6's dropped_iterations; maxVUs defaults to the
+ * preallocated VUs: grafana.com/docs/k6/latest/using-k6/scenarios/executors/constant-arrival-rate
+ * and …/scenarios/concepts/dropped-iterations). The first request of an
  * iteration counts its latency from the arrival's intended time, so a generator that started
  * it late is charged, not hidden. VU ids are interleaved across workers (worker i of n owns
  * ids i, i+n, …), globally unique.
