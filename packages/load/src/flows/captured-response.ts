@@ -32,8 +32,8 @@ export class ResponseCapture {
     this.#size = 0;
   }
 
-  /** The captured response as a flow sees it. */
-  take(status: number, durationMs: number): VuResponse {
+  /** The captured response as a flow sees it, and whether its head sets cookies (checked before any header is parsed). */
+  take(status: number, durationMs: number): { response: VuResponse; setsCookies: boolean } {
     const raw = this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks);
     this.reset();
     return parseResponse(raw, status, durationMs);
@@ -54,7 +54,7 @@ export function failedResponse(error: string, durationMs: number): VuResponse {
   };
 }
 
-function parseResponse(raw: Buffer, status: number, durationMs: number): VuResponse {
+function parseResponse(raw: Buffer, status: number, durationMs: number): { response: VuResponse; setsCookies: boolean } {
   // The last head in the bytes is the final response's (1xx interim heads come before it).
   let headEnd = raw.indexOf('\r\n\r\n');
   let headStart = 0;
@@ -62,30 +62,40 @@ function parseResponse(raw: Buffer, status: number, durationMs: number): VuRespo
     headStart = headEnd + 4;
     headEnd = raw.indexOf('\r\n\r\n', headStart);
   }
-  const headers: Record<string, string> = {};
   if (headEnd < 0) headEnd = raw.length;
-  const lines = raw.toString('latin1', headStart, headEnd).split('\r\n');
-  for (const line of lines.slice(1)) {
+  // Headers are parsed when first read (most flows read few responses' headers): the hot path pays one latin1 decode.
+  const head = raw.toString('latin1', headStart, headEnd);
+  let headers: Record<string, string> | null = null;
+  const rawBody = raw.subarray(Math.min(raw.length, headEnd + 4));
+  let body: string | null = null;
+  const response: VuResponse = {
+    status,
+    get headers(): Record<string, string> {
+      headers ??= parseHeaders(head);
+      return headers;
+    },
+    error: null,
+    durationMs,
+    text(): string {
+      const chunked = /^transfer-encoding:[^\r]*chunked/im.test(head);
+      body ??= (chunked ? dechunk(rawBody) : rawBody).toString('utf8');
+      return body;
+    },
+    json: () => JSON.parse(response.text()),
+  };
+  return { response, setsCookies: /^set-cookie:/im.test(head) };
+}
+
+function parseHeaders(head: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const line of head.split('\r\n').slice(1)) {
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
     const k = line.slice(0, colon).trim().toLowerCase();
     const v = line.slice(colon + 1).trim();
     headers[k] = headers[k] === undefined ? v : `${headers[k]}${k === 'set-cookie' ? '\n' : ', '}${v}`;
   }
-  const rawBody = raw.subarray(Math.min(raw.length, headEnd + 4));
-  let body: string | null = null;
-  const text = (): string => {
-    body ??= (/chunked/i.test(headers['transfer-encoding'] ?? '') ? dechunk(rawBody) : rawBody).toString('utf8');
-    return body;
-  };
-  return {
-    status,
-    headers,
-    error: null,
-    durationMs,
-    text,
-    json: () => JSON.parse(text()),
-  };
+  return headers;
 }
 
 /** Decodes a chunked body (RFC 9112 §7.1); extensions and trailers are skipped. */

@@ -172,8 +172,8 @@ export class VuClient implements Vu, ConnectionOwner {
     const p = conn.parser;
     this.#sinks.recorder.response(conn.intendedMs, conn.sentMs, doneMs, p.status, p.bytes);
     this.#sinks.names.get(f.name).response(doneMs - conn.intendedMs, doneMs - conn.sentMs, p.status);
-    const r = this.#capture.take(p.status, doneMs - conn.intendedMs);
-    this.#storeCookies(r.headers['set-cookie']);
+    const { response: r, setsCookies } = this.#capture.take(p.status, doneMs - conn.intendedMs);
+    if (setsCookies) this.#storeCookies(r.headers['set-cookie']);
     if (f.checks !== undefined) this.check(r, f.checks);
     f.resolve(r);
   }
