@@ -194,7 +194,7 @@ try {
   rows.push(
     await headroomRun(
       `headroom flow @${fastRate}/s`,
-      `${flow} phases: [{ name: 'load', duration: '${seconds}s', rate: ${fastRate}, connections: 64, maxVus: 1024 }] }`,
+      `${flow} phases: [{ name: 'load', duration: '${seconds}s', rate: ${fastRate}, connections: 256, maxVus: 2048 }] }`,
     ),
   );
   rows.push(
