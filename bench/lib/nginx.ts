@@ -21,8 +21,15 @@ export interface NginxTls {
   clientCa?: string;
 }
 
-/** `keepaliveRequests`: requests per connection before nginx closes it (forces reconnects). @default 100000000 */
-export async function startNginx(cpus: number[], tls?: NginxTls, options: { keepaliveRequests?: number } = {}): Promise<Nginx> {
+/**
+ * `keepaliveRequests`: requests per connection before nginx closes it (forces reconnects), @default 100000000;
+ * `locations`: extra nginx `location` blocks served before the catch-all `location / { return 200 'ok'; }`.
+ */
+export async function startNginx(
+  cpus: number[],
+  tls?: NginxTls,
+  options: { keepaliveRequests?: number; locations?: string } = {},
+): Promise<Nginx> {
   const dir = mkdtempSync(join(tmpdir(), 'headroom-nginx-'));
   const port = await freePort();
   // Sessions resume from tickets (nginx's default) or the shared cache, as a production nginx is set up.
@@ -47,6 +54,7 @@ http {
   server {
     listen 127.0.0.1:${port}${tls === undefined ? '' : ' ssl'};
     ${ssl}
+    ${options.locations ?? ''}
     location / { return 200 'ok'; }
   }
 }

@@ -1,12 +1,14 @@
 /**
  * The bundled example service: a small orders JSON API that does real work per route.
- * GET /health · GET /orders?limit=N&offset=M · GET /orders/:id · POST /orders · GET /report (heavy).
+ * GET /health · GET /orders?limit=N&offset=M · GET /orders/:id · POST /orders · GET /report (heavy);
+ * for scripted flows: POST /login · GET /cart · POST /cart · POST /checkout (bearer token, see sessions.ts).
  * Listens on HOST:PORT (default 127.0.0.1:3000). No dependencies; starts in milliseconds.
  * ORDERS_EXTRA_CPU_US=150 adds that much busy CPU time to every request: a regression on
  * demand, which scripts/make-history.ts uses to build a history with a known change point.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createHash } from 'node:crypto';
+import { cartOf, login, takeCart, userOf } from './sessions.ts';
 
 interface Order {
   id: number;
@@ -134,6 +136,28 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     return send(res, 201, addOrder(v.sku, v.qty));
   }
   if (req.method === 'GET' && path === '/report') return send(res, 200, buildSalesReport());
+  if (req.method === 'POST' && path === '/login') {
+    const r = login(JSON.parse((await readBody(req)) || 'null'));
+    if (typeof r === 'string') return send(res, 401, { error: r });
+    res.setHeader('set-cookie', `session=${r.token}; Path=/; HttpOnly`);
+    return send(res, 200, { token: r.token });
+  }
+  if (path === '/cart' || path === '/checkout') {
+    const user = userOf(req.headers.authorization);
+    if (user === null) return send(res, 401, { error: 'missing or invalid bearer token' });
+    if (req.method === 'GET' && path === '/cart') return send(res, 200, { items: cartOf(user) });
+    if (req.method === 'POST' && path === '/cart') {
+      const v = validateOrder(JSON.parse((await readBody(req)) || 'null'));
+      if (typeof v === 'string') return send(res, 422, { error: v });
+      cartOf(user).push(v);
+      return send(res, 201, { items: cartOf(user) });
+    }
+    if (req.method === 'POST' && path === '/checkout') {
+      const items = takeCart(user);
+      if (items.length === 0) return send(res, 409, { error: 'the cart is empty' });
+      return send(res, 201, { orders: items.map((i) => addOrder(i.sku, i.qty).id) });
+    }
+  }
   if (req.method === 'POST' && path === '/crash') {
     // Test hook: lets end-to-end tests kill the service mid-run. Off unless asked for.
     if (process.env['ORDERS_ALLOW_CRASH'] === '1') {

@@ -4,6 +4,12 @@ export { parseDuration, parseCount, parsePercent, formatDuration } from './units
 export type { Parsed } from './units.ts';
 export { Checker, join as joinPath } from './checker.ts';
 export { defineScenario, stepRates, subPhaseName, subPhases } from './scenario.ts';
+export { csv, json, rows, readDataFile } from './data/data-source.ts';
+export type { DataOptions, DataPick, DataExhausted, DataSourceInput, DataSpec } from './data/data-source.ts';
+export { parseCsv } from './data/parse-csv.ts';
+export type { CsvResult } from './data/parse-csv.ts';
+export type { Vu, VuResponse, VuRequestOptions, FlowFn, FlowInput, Checks, CheckFn, DataRow, RequestContext } from './flow.ts';
+export { MAX_REQUEST_NAMES } from './validate-requests.ts';
 export type {
   ScenarioInput,
   TrafficInput,
@@ -29,6 +35,7 @@ export type {
   ThresholdInput,
   Scenario,
   Request,
+  FlowSpec,
   Phase,
   ClosedPhase,
   ConstantPhase,
@@ -50,5 +57,6 @@ export type { ValidateScenarioOptions } from './validate-scenario.ts';
 export { PHASE_DEFAULTS } from './validate-phases.ts';
 export { BUDGET_FORMS } from './validate-budgets.ts';
 export { parseThresholdKey, parseThresholdExpression, isLatencyMetric } from './threshold.ts';
+export type { ThresholdKey } from './threshold.ts';
 export { defineBench, validateBench, BENCH_DEFAULTS } from './bench.ts';
 export type { BenchInput, Bench, BenchFn, TaskInput, ValidateBenchOptions } from './bench.ts';

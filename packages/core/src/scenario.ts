@@ -2,6 +2,8 @@
  * The scenario contract: what users write (`ScenarioInput`, via `defineScenario`)
  * and what the rest of headroom consumes after validation (`Scenario`).
  */
+import type { DataSourceInput, DataSpec } from './data/data-source.ts';
+import type { Checks, DataRow, FlowFn, FlowInput, RequestContext } from './flow.ts';
 
 /** A duration string: "500us", "250ms", "30s", "2m", "1h". */
 export type Duration = `${number}${'us' | 'µs' | 'ms' | 's' | 'm' | 'h'}`;
@@ -12,20 +14,26 @@ export type Count = number | `${number}${'' | 'k' | 'M'}`;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
 
-/** One request of the mix. */
+/**
+ * One request of the mix. `path`, `headers` and `json` may be functions of a small context
+ * (iteration, VU id, data rows, seeded random); such requests, and requests with checks, are
+ * sent by the scripted engine instead of the static fast path.
+ */
 export interface RequestInput {
-  /** Label in results. @default `${method} ${path}` */
+  /** Label in results. @default `${method} ${path}` (`${method} requests[i]` when path is a function) */
   name?: string;
   /** @default 'GET' */
   method?: HttpMethod;
-  path: string;
-  headers?: Record<string, string>;
+  path: string | ((ctx: RequestContext) => string);
+  headers?: Record<string, string> | ((ctx: RequestContext) => Record<string, string>);
   /** JSON body; sets content-type: application/json. */
   json?: unknown;
   /** Raw body. */
   body?: string;
   /** Relative weight in the mix. @default 1 */
   weight?: number;
+  /** Checks on each response, counted per name and phase: `{ 'status is 200': (r) => r.status === 200 }`. */
+  check?: Checks;
 }
 
 /** Open-model rate: constant, linear ramp `{from, to}` over `duration`, or steps `{from, to, step}`. */
@@ -77,6 +85,12 @@ export interface PhaseInput {
   arrivals?: ArrivalsInput;
   /** Leave this phase out of thresholds, comparisons and profiles (e.g. warm-up). @default true when name is 'warmup' */
   warmup?: boolean;
+  /**
+   * Open model with flows: the most VUs the phase may grow to when every VU is busy at an
+   * arrival (k6's maxVUs; `connections` are the VUs allocated up front, k6's preAllocatedVUs).
+   * An arrival that finds all of them busy is dropped and counted. @default connections
+   */
+  maxVus?: Count;
 }
 
 export interface CaptureInput {
@@ -181,7 +195,15 @@ export interface ScenarioInput {
   service?: ServiceInput;
   /** Base URL of the target (http://127.0.0.1:PORT, https://[::1]:PORT), or `{ url, tls }` for TLS options. */
   target: string | TargetInput;
-  requests: RequestInput[];
+  /** The request mix. Required unless `flows` is given (a scenario has one or the other). */
+  requests?: RequestInput[];
+  /**
+   * User flows: async functions over a per-VU client, chosen by weight each iteration.
+   * `{ checkout: async (vu) => { … } }` or `{ checkout: { fn, weight: 3 } }`.
+   */
+  flows?: Record<string, FlowFn | FlowInput>;
+  /** Test data: `{ users: csv('users.csv'), ids: json('ids.json'), skus: ['a1', 'b2'] }`; `vu.data.users` is the current row. */
+  data?: Record<string, DataSourceInput | readonly DataRow[]>;
   workers?: WorkersInput;
   phases: PhaseInput[];
   /** Per-request timeout; a request slower than this counts as a timeout error. @default '10s' */
@@ -222,9 +244,20 @@ export function defineScenario(input: ScenarioInput): ScenarioInput {
 export interface Request {
   name: string;
   method: HttpMethod;
+  /** As written; for a dynamic path, a placeholder (the function lives in the scenario module). */
   path: string;
   headers: Record<string, string>;
   body: string | null;
+  weight: number;
+  /** Some of path, headers, json is a function: built per send by the scripted engine. @default false */
+  dynamic?: boolean;
+  /** Names of the request's checks. @default [] */
+  checks?: string[];
+}
+
+/** A validated flow: its name and weight (the function lives in the scenario module). */
+export interface FlowSpec {
+  name: string;
   weight: number;
 }
 
@@ -233,6 +266,8 @@ interface PhaseBase {
   warmup: boolean;
   durationMs: number;
   connections: number;
+  /** Open model with flows: the most VUs (k6's maxVUs). @default connections */
+  maxVus?: number;
 }
 /** The resolved breakpoint rule of a step phase. */
 export interface StopWhen {
@@ -286,6 +321,10 @@ export interface Threshold {
   /** Phase name, sub-phase (`steps@500`), or 'run' for the whole measured run. */
   scope: string;
   metric: ThresholdMetric;
+  /** Only the requests of this name (`steady{name:report}.p99`). @default undefined (all requests) */
+  request?: string;
+  /** checkRate of this check only (`checks{check:has id}.rate`). @default undefined (all checks) */
+  check?: string;
   op: '<' | '<=' | '>' | '>=' | '==';
   /** In the metric's base unit: ms for latency, fraction for rates of errors, req/s, counts. */
   value: number;
@@ -295,7 +334,21 @@ export interface Threshold {
   delayAbortEvalMs: number;
 }
 export type ThresholdMetric =
-  'p50' | 'p75' | 'p90' | 'p95' | 'p99' | 'p999' | 'max' | 'mean' | 'rate' | 'requests' | 'errors' | 'errorRate' | 'lateSends' | 'headroom';
+  | 'p50'
+  | 'p75'
+  | 'p90'
+  | 'p95'
+  | 'p99'
+  | 'p999'
+  | 'max'
+  | 'mean'
+  | 'rate'
+  | 'requests'
+  | 'errors'
+  | 'errorRate'
+  | 'lateSends'
+  | 'headroom'
+  | 'checkRate';
 
 export interface Capture {
   cpu: boolean;
@@ -344,6 +397,14 @@ export interface Scenario {
   /** TLS options when the target is https://, else null. */
   tls: Tls | null;
   requests: Request[];
+  /** Flows by weight; [] for a request mix. */
+  flows: FlowSpec[];
+  /** Data sources; [] when none. */
+  data: DataSpec[];
+  /** Whether workers must import the scenario file (flows, dynamic requests, checks or data): the scripted engine. */
+  scripted: boolean;
+  /** Seed of the VUs' random streams (and Poisson arrivals). */
+  seed: number;
   workers: {
     cpus: number[];
     count: number;

@@ -4,7 +4,19 @@ import type { Threshold, ThresholdMetric } from './scenario.ts';
 import { parseCount, parseDuration, parsePercent } from './units.ts';
 
 const LATENCY: readonly ThresholdMetric[] = ['p50', 'p75', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'];
-const METRICS: readonly ThresholdMetric[] = [...LATENCY, 'rate', 'requests', 'errors', 'errorRate', 'lateSends', 'headroom'];
+const METRICS: readonly ThresholdMetric[] = [...LATENCY, 'rate', 'requests', 'errors', 'errorRate', 'lateSends', 'headroom', 'checkRate'];
+/** `checks.rate`, `steady.checks.rate`, `checks{check:has id}.rate` (k6 writes `checks{tag:value}`). */
+const CHECKS_RE = /^(?:(.+)\.)?checks(?:\{check:([^}]+)\})?\.rate$/;
+/** `steady{name:report}.p99`: one request name within a scope. */
+const NAMED_RE = /^(.+?)\{name:([^}]+)\}\.(.+)$/;
+
+/** A parsed threshold key. */
+export interface ThresholdKey {
+  scope: string;
+  metric: ThresholdMetric;
+  request?: string;
+  check?: string;
+}
 const OPS = ['<=', '>=', '==', '<', '>'] as const;
 const EXPR_RE = /^\s*(<=|>=|==|<|>)\s*(\S+)\s*$/;
 
@@ -15,11 +27,22 @@ export function isLatencyMetric(m: ThresholdMetric): boolean {
 
 /**
  * Splits a threshold key into scope and metric. `errors.rate` and `headroom` are
- * run-wide shorthands (k6 users write `errors.rate`); `steps@500.p99` addresses one step.
+ * run-wide shorthands (k6 users write `errors.rate`); `steps@500.p99` addresses one step;
+ * `steady{name:report}.p99` one request name; `checks.rate` and `checks{check:<name>}.rate`
+ * the share of checks that passed.
  */
-export function parseThresholdKey(key: string): { scope: string; metric: ThresholdMetric } | { error: string } {
+export function parseThresholdKey(key: string): ThresholdKey | { error: string } {
   if (key === 'headroom') return { scope: 'run', metric: 'headroom' };
   if (key === 'errors.rate') return { scope: 'run', metric: 'errorRate' };
+  const chk = CHECKS_RE.exec(key);
+  if (chk) return { scope: chk[1] ?? 'run', metric: 'checkRate', ...(chk[2] === undefined ? {} : { check: chk[2] }) };
+  const named = NAMED_RE.exec(key);
+  if (named) {
+    const inner = parseThresholdKey(`${named[1]}.${named[3]}`);
+    if ('error' in inner) return inner;
+    if (inner.metric === 'headroom' || inner.metric === 'checkRate') return { error: `"${key}": ${inner.metric} is not per request name` };
+    return { ...inner, request: named[2] as string };
+  }
   const dot = key.lastIndexOf('.');
   if (dot <= 0) return { error: `"${key}" is not <phase>.<metric>` };
   let scope = key.slice(0, dot);
@@ -45,7 +68,7 @@ export function parseThresholdExpression(
     const d = parseDuration(raw);
     return d.ok ? { op, value: d.value } : { error: d.message, hint: d.hint };
   }
-  if (metric === 'errorRate') {
+  if (metric === 'errorRate' || metric === 'checkRate') {
     const p = parsePercent(raw);
     return p.ok ? { op, value: p.value } : { error: p.message, hint: p.hint };
   }
@@ -65,7 +88,7 @@ export function checkThresholds(c: Checker, raw: unknown, path: string, scopes: 
       c.add(
         p,
         parsedKey.error,
-        `keys look like 'steady.p99', 'steady.rate', 'steady.errorRate', 'errors.rate' or 'headroom'; metrics: ${METRICS.join(', ')}`,
+        `keys look like 'steady.p99', 'steady.rate', 'steady.errorRate', 'errors.rate', 'headroom', 'steady{name:report}.p99' or 'checks.rate'; metrics: ${METRICS.join(', ')}`,
       );
       continue;
     }

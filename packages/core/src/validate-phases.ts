@@ -14,7 +14,7 @@ export const PHASE_DEFAULTS = {
   seed: 1,
 } as const;
 
-const PHASE_KEYS = ['name', 'duration', 'connections', 'thinkTime', 'rate', 'stepDuration', 'warmup', 'stopWhen', 'arrivals'];
+const PHASE_KEYS = ['name', 'duration', 'connections', 'thinkTime', 'rate', 'stepDuration', 'warmup', 'stopWhen', 'arrivals', 'maxVus'];
 const STOP_WHEN_HINT = "write stopWhen: 'slo' or { slo: true, after: 2 } (after: consecutive failing steps, a whole number >= 1)";
 
 /** What the phases need from the rest of the scenario. */
@@ -85,9 +85,10 @@ export function checkPhases(c: Checker, raw: unknown, ctx: PhaseContext): Phase[
           "set slo: { p99: '50ms' } (and/or errorRate), or stopWhen: { slo: false } to stop on the offered rate only",
         );
     }
+    const maxVus = checkMaxVus(c, o['maxVus'], join(p, 'maxVus'), phase);
     if (phase && name !== undefined) {
       const withStop = phase.model === 'steps' || phase.model === 'closed-steps' ? { ...phase, stopWhen } : phase;
-      out.push({ ...withStop, name, warmup } as Phase);
+      out.push({ ...withStop, name, warmup, ...(maxVus === undefined ? {} : { maxVus }) } as Phase);
     }
   });
   return out;
@@ -227,4 +228,19 @@ function checkClosedSteps(c: Checker, o: Record<string, unknown>, p: string): Ph
     connections: Math.min(...levels),
     stopWhen: null,
   };
+}
+
+/** Open-model flows: the most VUs a phase may grow to (k6's maxVUs); at least its connections (preallocated VUs). */
+function checkMaxVus(c: Checker, raw: unknown, path: string, phase: PhaseShape | undefined): number | undefined {
+  if (raw === undefined || phase === undefined) return undefined;
+  if (phase.model === 'closed' || phase.model === 'closed-steps')
+    return c.add(path, 'maxVus is for open-model phases (rate)', 'closed phases run exactly `connections` VUs');
+  const n = c.count(raw, path, { integer: true, min: 1 });
+  if (n !== undefined && n < phase.connections)
+    return c.add(
+      path,
+      `must be >= connections (${phase.connections}), the VUs allocated up front`,
+      `set maxVus: ${phase.connections} or more`,
+    );
+  return n;
 }

@@ -2,22 +2,23 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Checker, join } from './checker.ts';
 import { ValidationError } from './errors.ts';
-import type { Arrivals, Capture, HttpMethod, Request, Scenario, Service } from './scenario.ts';
+import type { Arrivals, Capture, Scenario, Service } from './scenario.ts';
 import { subPhases } from './scenario.ts';
 import { checkBudgets } from './validate-budgets.ts';
 import { checkArrivals, checkPhases, PHASE_DEFAULTS } from './validate-phases.ts';
 import { checkLimits, openFileLimit, timerDuration } from './validate-limits.ts';
 import { checkThresholds } from './threshold.ts';
 import { checkTarget } from './validate-target.ts';
+import { checkRequests } from './validate-requests.ts';
+import { checkData, checkFlows } from './validate-scripting.ts';
 
-/** An HTTP field name: an RFC 9110 token. */
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 const SCENARIO_KEYS = [
   'name',
   'service',
   'target',
   'requests',
+  'flows',
+  'data',
   'workers',
   'phases',
   'timeout',
@@ -63,7 +64,11 @@ export function validateScenario(raw: unknown, options: ValidateScenarioOptions)
     c.add('name', `"${name}" has characters other than letters, digits, _ . -`, 'use a name like "orders-api"');
   const service = o['service'] === undefined ? null : checkService(c, o['service'], options.file, cpuCount);
   const { url: target, tls } = checkTarget(c, o['target'], options.file);
-  const requests = checkRequests(c, o['requests']);
+  const flows = checkFlows(c, o['flows']);
+  const requests = checkRequests(c, o['requests'], flows.length === 0 && o['flows'] === undefined);
+  if (o['flows'] !== undefined && o['requests'] !== undefined)
+    c.add('requests', 'a scenario has requests or flows, not both', 'make the requests a flow, or drop flows');
+  const data = checkData(c, o['data'], options.file);
   const workers = checkWorkers(c, o['workers'], service?.cpus ?? [], cpuCount);
   const slo = checkSlo(c, o['slo']);
   const seed =
@@ -82,6 +87,13 @@ export function validateScenario(raw: unknown, options: ValidateScenarioOptions)
     scopes.add(p.name);
     for (const s of subPhases(p)) scopes.add(s.name);
   }
+  const scripted = flows.length > 0 || data.length > 0 || requests.some((r) => r.dynamic === true || (r.checks?.length ?? 0) > 0);
+  if (scripted && workers.engine === 'autocannon')
+    c.add(
+      'workers.engine',
+      'the autocannon engine cannot run flows, data, checks or dynamic requests',
+      "use workers.engine 'headroom' (the default)",
+    );
   if (
     workers.engine === 'autocannon' &&
     phases.some((p) => (p.model === 'constant' || p.model === 'steps') && p.arrivals?.kind === 'poisson')
@@ -112,6 +124,10 @@ export function validateScenario(raw: unknown, options: ValidateScenarioOptions)
     target: target as string,
     tls,
     requests,
+    flows,
+    data,
+    scripted,
+    seed,
     workers,
     phases,
     timeoutMs: timeoutMs as number,
@@ -230,57 +246,6 @@ function checkProfileSwitch(
   c.known(o, path, [key]);
   const value = o[key] === undefined ? undefined : c.number(o[key], `${path}.${key}`, range);
   return value === undefined ? { on: true } : { on: true, value };
-}
-
-function checkRequests(c: Checker, raw: unknown): Request[] {
-  if (!Array.isArray(raw) || raw.length === 0) {
-    c.add('requests', raw === undefined ? 'is required' : 'expected a non-empty array', "e.g. [{ method: 'GET', path: '/health' }]");
-    return [];
-  }
-  const out: Request[] = [];
-  raw.forEach((r, i) => {
-    const p = `requests[${i}]`;
-    const o = c.object(r, p);
-    if (!o) return;
-    c.known(o, p, ['name', 'method', 'path', 'headers', 'json', 'body', 'weight']);
-    const method = (o['method'] ?? 'GET') as HttpMethod;
-    if (!METHODS.includes(method))
-      c.add(join(p, 'method'), `unknown method ${JSON.stringify(o['method'])}`, `one of ${METHODS.join(', ')}`);
-    const path = c.string(o['path'], join(p, 'path'));
-    if (path !== undefined && !path.startsWith('/')) c.add(join(p, 'path'), `"${path}" must start with /`);
-    if (path !== undefined && /[\x00-\x20\x7f]/.test(path))
-      c.add(
-        join(p, 'path'),
-        `${JSON.stringify(path)} has a space or control character (CR/LF would split the request)`,
-        'percent-encode it: %20 for a space',
-      );
-    const headersRaw = o['headers'] === undefined ? {} : c.object(o['headers'], join(p, 'headers'));
-    const headers: Record<string, string> = {};
-    if (headersRaw)
-      for (const [k, v] of Object.entries(headersRaw)) {
-        const hp = join(join(p, 'headers'), k);
-        if (!HEADER_NAME.test(k))
-          c.add(hp, `${JSON.stringify(k)} is not a valid header name`, "letters, digits and !#$%&'*+-.^_`|~ only (RFC 9110 token)");
-        if (typeof v !== 'string') c.add(hp, 'expected a string');
-        else if (/[\x00-\x08\x0a-\x1f\x7f]/.test(v))
-          c.add(
-            hp,
-            `value ${JSON.stringify(v)} has a control character (CR/LF would inject headers)`,
-            'remove line breaks and control characters',
-          );
-        else headers[k.toLowerCase()] = v;
-      }
-    if (o['json'] !== undefined && o['body'] !== undefined) c.add(p, 'has both json and body', 'keep one');
-    let body: string | null = null;
-    if (o['json'] !== undefined) {
-      body = JSON.stringify(o['json']);
-      headers['content-type'] ??= 'application/json';
-    } else if (o['body'] !== undefined) body = c.string(o['body'], join(p, 'body')) ?? null;
-    const weight = o['weight'] === undefined ? 1 : c.number(o['weight'], join(p, 'weight'), { exclusiveMin: 0 });
-    const name = c.string(o['name'], join(p, 'name'), false) ?? `${method} ${path}`;
-    if (path !== undefined && weight !== undefined) out.push({ name, method, path, headers, body, weight });
-  });
-  return out;
 }
 
 function checkWorkers(c: Checker, raw: unknown, serviceCpus: number[], cpuCount: number): Scenario['workers'] {

@@ -4,7 +4,7 @@
  * (see histogram.ts). Workers run under `taskset`, talk over Node's IPC channel with
  * `serialization: 'advanced'` so Uint8Array survives intact.
  */
-import type { Phase, Request, Tls } from '@headroom/core';
+import type { DataSpec, FlowSpec, Phase, Request, Tls } from '@headroom/core';
 
 /** Errors by kind: non-2xx by status class, and transport failures. */
 export type ErrorKind = 'http_1xx' | 'http_3xx' | 'http_4xx' | 'http_5xx' | 'timeout' | 'refused' | 'reset' | 'closed' | 'other';
@@ -29,6 +29,50 @@ export interface WorkerPlan {
   traceSample: number;
   /** Epoch ms at which phase 0 starts, the same for every worker, so seconds line up. */
   startAt: number;
+  /**
+   * Flows, data, checks or dynamic requests: the worker imports the scenario file for its
+   * functions and runs the scripted engine. Absent or null: the static fast path.
+   */
+  script?: WorkerScript | null;
+}
+
+/** What the scripted engine needs besides the scenario module's functions. */
+export interface WorkerScript {
+  /** Absolute path of the scenario file. */
+  file: string;
+  flows: FlowSpec[];
+  data: DataSpec[];
+  /** Seed of the VUs' random streams. */
+  seed: number;
+}
+
+/** One request name's share of a phase: counts and both histograms, encoded. Summed over names they give the phase's. */
+export interface NameEnd {
+  name: string;
+  requests: number;
+  ok: number;
+  errors: ErrorCounts;
+  hist: Uint8Array;
+  serviceHist: Uint8Array;
+}
+
+/** Pass and fail counts of one check over a phase. */
+export interface CheckEnd {
+  name: string;
+  passes: number;
+  fails: number;
+}
+
+/** One flow over a phase: iterations started, failed (threw), dropped (no VU free), their durations, first error messages. */
+export interface FlowEnd {
+  name: string;
+  iterations: number;
+  failed: number;
+  dropped: number;
+  /** Duration of completed iterations (µs), encoded. */
+  hist: Uint8Array;
+  /** The first few distinct messages of iterations that threw, with how often each came. */
+  messages: { message: string; count: number }[];
 }
 
 export type RunnerToWorker =
@@ -101,6 +145,12 @@ export interface WorkerPhaseEnd extends Counts {
   serviceHist: Uint8Array;
   /** Time to failure of requests that got no response, encoded; absent when none failed. */
   failedHist?: Uint8Array;
+  /** Per request name; absent from workers that predate it. */
+  names?: NameEnd[];
+  /** Per check (scripted engine). */
+  checks?: CheckEnd[];
+  /** Per flow (scripted engine). */
+  flows?: FlowEnd[];
 }
 
 /** A request sent with traceparent: its ids and what the generator measured. */

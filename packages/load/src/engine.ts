@@ -1,4 +1,5 @@
 import type { EncodedRequest } from './encode-request.ts';
+import type { NameBucket, NameTable } from './name-table.ts';
 import type { Recorder } from './recorder.ts';
 import type { RequestMix } from './request-mix.ts';
 import type { RunUnit } from './timeline.ts';
@@ -20,6 +21,10 @@ export interface EngineContext {
   startPerf: number;
   /** The worker's event loop never blocks (workers.idle 'poll'): wait for arrivals on immediates, not timers. */
   poll: boolean;
+  /** Per request name results of the unit. */
+  names: NameTable;
+  /** Static path: the name bucket of each request index, or null when the mix has one name (its results are the unit's). */
+  byIndex: NameBucket[] | null;
   /** Tells the user something they must know (becomes a `warning` message, sent once per `key`, by default the message). */
   warn(message: string, key?: string): void;
 }

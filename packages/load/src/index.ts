@@ -34,3 +34,6 @@ export type { EncodedRequest } from './encode-request.ts';
 export { PoissonSchedule } from './poisson-schedule.ts';
 export { tlsOptions } from './tls-transport.ts';
 export type { PoissonScheduleOptions } from './poisson-schedule.ts';
+export { sumChecks, sumFlows } from './flows/unit-stats.ts';
+export { pathTemplate } from './flows/path-template.ts';
+export { NameTable, TooManyNamesError } from './name-table.ts';

@@ -3,6 +3,7 @@ import { arrivalSchedule } from './arrival-schedule.ts';
 import { encodeRequest } from './encode-request.ts';
 import { OpenRunner } from './open-runner.ts';
 import { Recorder } from './recorder.ts';
+import { NameTable } from './name-table.ts';
 import { RequestMix } from './request-mix.ts';
 import { GET, httpServer } from './test-servers.ts';
 import type { TestServer } from './test-servers.ts';
@@ -26,6 +27,7 @@ async function drive(rate: number, durationMs: number): Promise<{ runner: OpenRu
       startMs: 0,
       durationMs,
       connections: 8,
+      maxVus: 8,
       model: 'open',
       thinkTimeMs: 0,
       schedule: arrivalSchedule({ from: rate, to: rate, durationMs, worker: 0, workers: 1 }),
@@ -43,6 +45,8 @@ async function drive(rate: number, durationMs: number): Promise<{ runner: OpenRu
     startPerf: performance.now() + 20,
     poll: false,
     warn: () => {},
+    names: new NameTable('o'),
+    byIndex: null,
   });
   await new Promise((r) => setTimeout(r, durationMs + 40));
   runner.finish();

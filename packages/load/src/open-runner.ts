@@ -74,6 +74,7 @@ export class OpenRunner extends PoolRunner {
       if (t > rel) break;
       if (rel - t > ctx.timeoutMs) {
         ctx.recorder.failure('timeout', rel - t);
+        if (ctx.byIndex !== null) ctx.byIndex[ctx.mix.next()]?.failure('timeout'); // unsent: charged to the request it would have been
         this.#next++;
         continue;
       }
@@ -81,6 +82,7 @@ export class OpenRunner extends PoolRunner {
       if (conn === undefined) {
         if (this.#down === this.conns.length) {
           ctx.recorder.failure(this.#downKind, rel - t);
+          if (ctx.byIndex !== null) ctx.byIndex[ctx.mix.next()]?.failure(this.#downKind);
           this.#next++;
           continue;
         }

@@ -27,6 +27,7 @@ export function planWorkers(scenario: Scenario, count: number, startAt: number):
       timeoutMs: scenario.timeoutMs,
       traceSample: scenario.trace.sample,
       startAt,
+      script: scenario.scripted ? { file: scenario.file, flows: scenario.flows, data: scenario.data, seed: scenario.seed } : null,
     });
   }
   return plans;
@@ -34,7 +35,10 @@ export function planWorkers(scenario: Scenario, count: number, startAt: number):
 
 /** Worker i's share of `total`: floor(total/n), plus one for the first total mod n workers. */
 export function shareOf<P extends Phase>(phase: P, i: number, n: number): P {
-  return { ...phase, connections: shareCount(phase.connections, i, n) };
+  const connections = shareCount(phase.connections, i, n);
+  return phase.maxVus === undefined
+    ? { ...phase, connections }
+    : { ...phase, connections, maxVus: Math.max(connections, shareCount(phase.maxVus, i, n)) };
 }
 
 /**

@@ -67,6 +67,7 @@ export abstract class PoolRunner implements ConnectionOwner, UnitRun {
   onResponse(conn: Connection, doneMs: number): void {
     const p = conn.parser;
     this.ctx.recorder.response(conn.intendedMs, conn.sentMs, doneMs, p.status, p.bytes);
+    this.ctx.byIndex?.[conn.request]?.response(doneMs - conn.intendedMs, doneMs - conn.sentMs, p.status);
     if (conn.traceId !== null) this.#trace(conn, (doneMs - conn.intendedMs) * 1000, p.status, null);
     if (this.#ended) return;
     this.afterResponse(conn);
@@ -76,6 +77,7 @@ export abstract class PoolRunner implements ConnectionOwner, UnitRun {
   onFailure(conn: Connection, kind: ErrorKind, detail?: string): void {
     const elapsedMs = performance.now() - conn.intendedMs;
     this.ctx.recorder.failure(kind, elapsedMs);
+    this.ctx.byIndex?.[conn.request]?.failure(kind);
     if (detail !== undefined) {
       // A malformed response is an error of kind `other`; the user must also see why, once per phase.
       const phase = this.ctx.unit.name;

@@ -25,6 +25,8 @@ export interface RunUnit {
   /** Open model: the whole run's rate at the start and end of the unit (equal unless a ramp). */
   rateFrom: number;
   rateTo: number;
+  /** Open model with flows: this worker's most VUs (k6's maxVUs). */
+  maxVus: number;
   /** The last step of a step phase: its end also ends the parent phase. */
   closesParent: boolean;
 }
@@ -47,7 +49,13 @@ export function timeline(phases: readonly Phase[], worker: number, workers: numb
   const units: RunUnit[] = [];
   let at = 0;
   for (const p of phases) {
-    const base = { parent: p.name, connections: p.connections, thinkTimeMs: 0, closesParent: false };
+    const base = {
+      parent: p.name,
+      connections: p.connections,
+      maxVus: Math.max(p.connections, p.maxVus ?? 0),
+      thinkTimeMs: 0,
+      closesParent: false,
+    };
     if (p.model === 'closed') {
       units.push({
         ...base,
@@ -72,6 +80,7 @@ export function timeline(phases: readonly Phase[], worker: number, workers: numb
           durationMs: p.stepDurationMs,
           model: 'closed',
           connections: shareCount(s.connections as number, worker, workers),
+          maxVus: shareCount(s.connections as number, worker, workers),
           thinkTimeMs: p.thinkTimeMs,
           schedule: null,
           offeredRate: null,

@@ -10,6 +10,13 @@ import { timeline } from './timeline.ts';
 import type { RunUnit } from './timeline.ts';
 import { tlsTransport } from './tls-transport.ts';
 import { TraceSampler } from './trace-context.ts';
+import { FlowRunner } from './flows/flow-runner.ts';
+import { loadScript } from './flows/script.ts';
+import type { Script } from './flows/script.ts';
+import { UnitStats } from './flows/unit-stats.ts';
+import type { NameBucket, NameTable } from './name-table.ts';
+import { namesFor, newParentExtras, parentExtras, unitExtras } from './unit-results.ts';
+import type { ParentExtras } from './unit-results.ts';
 
 /**
  * A fraction of sends later than twice the timer resolution (recorder.ts) above which the
@@ -39,6 +46,9 @@ interface Active {
   offeredSoFar: number;
   closed: boolean;
   loopMaxMs: number;
+  names: NameTable;
+  byIndex: NameBucket[] | null;
+  stats: UnitStats | null;
 }
 
 /** A running worker: `stop` ends it early; `done` resolves after the `done` message was sent. */
@@ -67,7 +77,13 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
   const tls = tlsTransport(plan.tls);
   const base = plan.startAt - performance.timeOrigin; // performance.now() of the run's second 0
   const active = new Set<Active>();
-  const parents = new Map<string, { total: Bucket; startedAt: number; rates: number[] }>();
+  const parents = new Map<string, { total: Bucket; startedAt: number; rates: number[]; extras: ParentExtras }>();
+  const scripted = plan.script !== undefined && plan.script !== null;
+  const names = new Set(plan.requests.map((r) => r.name));
+  const singleName = !scripted && names.size === 1 ? (plan.requests[0]?.name ?? null) : null;
+  // Functions cannot cross IPC: the scripted engine imports the scenario file here, while the run's start is still ahead.
+  let script: Script | null = null;
+  const scriptLoad = plan.script ? loadScript(plan.script, plan.requests, worker, plan.count).then((s) => (script = s)) : null;
   const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
   // The generator watches its own event loop: a stall (descheduled by other load, a long
@@ -146,7 +162,10 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
     tick(a, Math.max(a.lastSecond, Math.min(nowSecond, lastSecond)), cpuSince());
     const t = a.recorder.total;
     const u = a.unit;
+    const parentAcc = u.name !== u.parent ? parents.get(u.parent)?.extras : undefined;
+    const extras = unitExtras(t, a.names, a.byIndex, singleName, a.stats, parentAcc);
     send({
+      ...extras,
       type: 'phase-end',
       worker,
       phase: u.name,
@@ -174,6 +193,7 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
         parents.delete(u.parent);
         const rate = p.rates.reduce((x, y) => x + y, 0) / p.rates.length;
         send({
+          ...parentExtras(p.extras),
           type: 'phase-end',
           worker,
           phase: u.parent,
@@ -191,11 +211,17 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
   const startUnit = (u: RunUnit): void => {
     const recorder = new Recorder();
     if (u.name !== u.parent) {
-      const p = parents.get(u.parent) ?? { total: new Bucket(), startedAt: plan.startAt + u.startMs, rates: [] };
+      const p = parents.get(u.parent) ?? {
+        total: new Bucket(),
+        startedAt: plan.startAt + u.startMs,
+        rates: [],
+        extras: newParentExtras(scripted),
+      };
       p.rates.push(u.offeredRate ?? 0);
       parents.set(u.parent, p);
     }
-    const run = engine({
+    const { names: table, byIndex } = namesFor(u.name, plan.requests, scripted);
+    const ctx = {
       unit: u,
       recorder,
       target: plan.target,
@@ -207,8 +233,26 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
       startPerf: base + u.startMs,
       poll: plan.idle === 'poll',
       warn,
-    });
-    const a: Active = { unit: u, recorder, run, lastSecond: Math.floor(u.startMs / 1000), offeredSoFar: 0, closed: false, loopMaxMs: 0 };
+      names: table,
+      byIndex,
+    };
+    const stats = script === null ? null : new UnitStats();
+    const run =
+      script !== null && stats !== null && plan.script
+        ? new FlowRunner(ctx, { script, stats, worker, workers: plan.count, seed: plan.script.seed })
+        : engine(ctx);
+    const a: Active = {
+      unit: u,
+      recorder,
+      run,
+      lastSecond: Math.floor(u.startMs / 1000),
+      offeredSoFar: 0,
+      closed: false,
+      loopMaxMs: 0,
+      names: table,
+      byIndex,
+      stats,
+    };
     active.add(a);
     at(u.startMs + u.durationMs, () => {
       run.finish();
@@ -281,7 +325,11 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
     wallPrev = performance.now();
     loop.reset();
   }); // ticks measure the run, not the wait for it
-  for (const u of units) at(u.startMs, () => startUnit(u));
+  for (const u of units)
+    at(u.startMs, () => {
+      if (scriptLoad === null || script !== null) startUnit(u);
+      else void scriptLoad.then(() => !stopped && startUnit(u)); // late: its first arrivals count the delay
+    });
   if (runEndMs > 1000) at(1000, () => onSecond(1000));
   at(runEndMs, () => {
     scheduledAll = true;
@@ -302,6 +350,7 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
       for (const [name, p] of parents) {
         const rate = p.rates.reduce((x, y) => x + y, 0) / p.rates.length;
         send({
+          ...parentExtras(p.extras),
           type: 'phase-end',
           worker,
           phase: name,

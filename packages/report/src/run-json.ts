@@ -51,6 +51,33 @@ export function toRunJson(o: RunOutcome, db: string): RunJson {
       generatorLimit: p.generator?.reason ?? null,
       serviceCpu: p.serviceCpu ?? null,
       cutShort: p.cutShort ?? false,
+      ...(p.names === undefined
+        ? {}
+        : {
+            requestsByName: p.names.map((n) => ({
+              name: n.name,
+              requests: n.requests,
+              errors: Object.values(n.errors).reduce((a, b) => a + (b ?? 0), 0),
+              errorsByKind: n.errors as Record<string, number>,
+              latencyMs: { p50: n.latency.p50Ms, p90: n.latency.p90Ms, p99: n.latency.p99Ms, max: n.latency.maxMs },
+              serviceTimeMs: { p50: n.service.p50Ms, p99: n.service.p99Ms },
+            })),
+          }),
+      ...(p.checks === undefined || p.checks.length === 0
+        ? {}
+        : { checks: p.checks.map((k) => ({ name: k.name, passes: k.passes, fails: k.fails })) }),
+      ...(p.flows === undefined || p.flows.length === 0
+        ? {}
+        : {
+            flows: p.flows.map((f) => ({
+              name: f.name,
+              iterations: f.iterations,
+              failed: f.failed,
+              dropped: f.dropped,
+              durationMs: { p50: f.duration.p50Ms, p99: f.duration.p99Ms, max: f.duration.maxMs },
+              messages: f.messages,
+            })),
+          }),
     })),
     gates: o.gates.map((g) => ({ key: g.key, expression: g.expression, value: g.value, status: g.status, aborted: g.aborted })),
     pinning: o.pins.map((p) => ({ role: p.role, pid: p.pid, requested: p.requested, allowed: p.allowed, verified: p.verified })),

@@ -1,5 +1,6 @@
 import { formatMs, formatRate } from './units.ts';
 import { formatTable, painter } from './table.ts';
+import { formatScripted } from './scripted-summary.ts';
 
 /** The machine-readable result of a load run: what `headroom run --json` prints. */
 export interface RunJson {
@@ -50,6 +51,30 @@ export interface PhaseJson {
   serviceCpu: { seconds: number; util: number; perRequestUs: number | null } | null;
   /** Stopped early by the breakpoint search. */
   cutShort: boolean;
+  /** Per request name (its `name`, else method + path template); their counts and histograms add up to the phase's. */
+  requestsByName?: NamedRequestsJson[];
+  /** Pass and fail counts per check (failed checks are not errors). */
+  checks?: { name: string; passes: number; fails: number }[];
+  /** Per flow: iterations, failed (threw), dropped (no free VU), durations in ms, the first error messages. */
+  flows?: FlowJson[];
+}
+
+export interface NamedRequestsJson {
+  name: string;
+  requests: number;
+  errors: number;
+  errorsByKind: Record<string, number>;
+  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  serviceTimeMs: { p50: number; p99: number };
+}
+
+export interface FlowJson {
+  name: string;
+  iterations: number;
+  failed: number;
+  dropped: number;
+  durationMs: { p50: number; p99: number; max: number };
+  messages: { message: string; count: number }[];
 }
 
 export interface LatencyJson {
@@ -122,6 +147,7 @@ export function formatRunSummary(run: RunJson, options: RunSummaryOptions): stri
         ),
       );
   }
+  out.push(...formatScripted(run.phases, c));
   if (run.gates.length > 0) {
     out.push('', c('bold', 'thresholds'));
     for (const g of run.gates) {
@@ -150,5 +176,6 @@ export function formatRunSummary(run: RunJson, options: RunSummaryOptions): stri
 function fmtValue(key: string, v: number): string {
   if (/\.(p\d+|max|mean)$/.test(key)) return formatMs(v);
   if (/rate$/i.test(key) && v <= 1 && key.toLowerCase().includes('error')) return `${(v * 100).toFixed(3)}%`;
+  if (/checks(\{[^}]*\})?\.rate$/.test(key)) return `${(v * 100).toFixed(2)}%`;
   return String(Math.round(v * 1000) / 1000);
 }

@@ -10,6 +10,7 @@ import {
   type WorkerPhaseEnd,
   type WorkerTick,
 } from '@headroom/internal';
+import { mergeExtras, type PhaseExtras } from './phase-extras.ts';
 
 /** One second of the run, merged exactly across workers. */
 export interface SecondSample {
@@ -28,7 +29,7 @@ export interface SecondSample {
 }
 
 /** One phase (or step sub-phase) merged across workers. */
-export interface PhaseResult {
+export interface PhaseResult extends Partial<PhaseExtras> {
   phase: string;
   parent: string;
   ordinal: number;
@@ -241,6 +242,7 @@ export class PhaseMerger {
       failed: anyFailed ? summarize(failed) : null,
       failedHist: anyFailed ? encodeHistogram(failed) : null,
       concurrency: (achievedRate * service.meanMs) / 1000,
+      ...mergeExtras(ends),
     };
   }
 }

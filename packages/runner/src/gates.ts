@@ -109,9 +109,14 @@ export function evaluateThresholds(scenario: Scenario, results: PhaseResult[], a
       // The same number `headroom capacity` reports: the lower of the SLO-bounded and CPU-budget capacities over expectedPeak.
       const h = capacityOfResults(results, scenario).headroom;
       value = h.status === 'computed' ? h.value : null;
+    } else if (t.metric === 'checkRate') {
+      const c = checkCounts(scopeResults(t.scope, results, warmups), t.check);
+      value = c.passes + c.fails === 0 ? null : c.passes / (c.passes + c.fails);
+      if (value === null) reason = t.check === undefined ? `no checks ran in ${t.scope}` : `no check named "${t.check}" ran in ${t.scope}`;
     } else {
       const rs = scopeResults(t.scope, results, warmups);
-      const src = rs.length === 0 ? null : sourceOf(rs);
+      const src = rs.length === 0 ? null : t.request === undefined ? sourceOf(rs) : namedSource(rs, t.request);
+      if (src === null && t.request !== undefined) reason = `no request named "${t.request}" in ${t.scope}`;
       value = src === null ? null : metricValue(t.metric, src);
       if (value === null && src !== null && src.requests > 0 && src.ok === 0)
         reason = `no successful requests in ${t.scope} (${src.requests} failed)`;
@@ -131,4 +136,38 @@ export function evaluateThresholds(scenario: Scenario, results: PhaseResult[], a
       reason,
     };
   });
+}
+
+/** Passes and fails of one check (or of all) over some phases. */
+export function checkCounts(results: PhaseResult[], check: string | undefined): { passes: number; fails: number } {
+  let passes = 0;
+  let fails = 0;
+  for (const r of results)
+    for (const c of r.checks ?? [])
+      if (check === undefined || c.name === check) {
+        passes += c.passes;
+        fails += c.fails;
+      }
+  return { passes, fails };
+}
+
+/** The requests of one name over some phases, as a metric source; null when none had that name. */
+export function namedSource(results: PhaseResult[], name: string): MetricSource | null {
+  const hist = createHistogram();
+  let requests = 0;
+  let ok = 0;
+  let errors = 0;
+  let durationS = 0;
+  let found = false;
+  for (const r of results) {
+    durationS += r.durationS;
+    const n = r.names?.find((x) => x.name === name);
+    if (n === undefined) continue;
+    found = true;
+    requests += n.requests;
+    ok += n.ok;
+    errors += errorTotal(n.errors);
+    mergeEncoded(hist, n.hist);
+  }
+  return found ? { requests, ok, errors, lateSends: 0, durationS, hist } : null;
 }

@@ -17,6 +17,7 @@ import { PhaseWatch } from './phase-watch.ts';
 import { ProcSampler } from './proc-sampler.ts';
 import { StoreSink } from './sinks/store-sink.ts';
 import { WorkerPool } from './workers.ts';
+import { redactString } from './redact.ts';
 
 export interface RunScenarioOptions {
   /** The store file; the run writes its own spool beside it and is folded in at the end. */
@@ -172,6 +173,8 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
     }
     const watch = new PhaseWatch({ scenario, ...(sampler ? { readTree: () => sampler?.read() ?? null } : {}) });
     const publishPhase = (r: PhaseResult) => {
+      // Default request names hold the path and its query: redacted before any sink or output sees them.
+      if (r.names) for (const n of r.names) n.name = redactString(n.name, scenario.redact);
       for (const w of watch.enrich(r)) warn(w);
       // After the stop, only the step that was running and its phase's total arrive: both ended early.
       if (breakpointHit && r.parent === watch.stopped?.phase) r.cutShort = true;

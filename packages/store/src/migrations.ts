@@ -2,6 +2,7 @@ import {
   PHASE_CAPACITY_COLUMNS,
   RUN_BRANCH_COLUMNS,
   SERIES_CAPACITY_COLUMNS,
+  SCRIPTED_TABLES,
   TABLES,
   createTableSql,
   quote,
@@ -66,6 +67,11 @@ export const MIGRATIONS: readonly Migration[] = [
       ...addColumns('series', SERIES_CAPACITY_COLUMNS),
       createTableSql('capacity', TABLES.capacity),
     ],
+  },
+  {
+    version: 6,
+    description: 'scripted load: phase_requests (per request name), phase_checks, phase_flows',
+    statements: Object.entries(SCRIPTED_TABLES).map(([name, spec]) => createTableSql(name, spec)),
   },
 ];
 

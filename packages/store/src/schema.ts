@@ -41,6 +41,55 @@ export const SERIES_CAPACITY_COLUMNS = {
   proc_count: 'INTEGER',
 } as const;
 
+/**
+ * Schema 6 (scripted load): per phase and request name, requests, errors by kind and both
+ * histograms (their sum over names is the phase's); per phase and check, passes and fails;
+ * per phase and flow, iterations, failures, drops, durations and the first error messages.
+ */
+export const SCRIPTED_TABLES = {
+  phase_requests: {
+    columns: {
+      run_id: 'VARCHAR',
+      phase: 'VARCHAR',
+      name: 'VARCHAR',
+      requests: 'BIGINT',
+      ok: 'BIGINT',
+      errors: 'BIGINT',
+      errors_by_kind: 'JSON',
+      p50_ms: 'DOUBLE',
+      p90_ms: 'DOUBLE',
+      p99_ms: 'DOUBLE',
+      max_ms: 'DOUBLE',
+      mean_ms: 'DOUBLE',
+      svc_p50_ms: 'DOUBLE',
+      svc_p99_ms: 'DOUBLE',
+      hist: 'BLOB',
+      service_hist: 'BLOB',
+    },
+    primaryKey: ['run_id', 'phase', 'name'],
+  },
+  phase_checks: {
+    columns: { run_id: 'VARCHAR', phase: 'VARCHAR', name: 'VARCHAR', passes: 'BIGINT', fails: 'BIGINT', rate: 'DOUBLE' },
+    primaryKey: ['run_id', 'phase', 'name'],
+  },
+  phase_flows: {
+    columns: {
+      run_id: 'VARCHAR',
+      phase: 'VARCHAR',
+      flow: 'VARCHAR',
+      iterations: 'BIGINT',
+      failed: 'BIGINT',
+      dropped: 'BIGINT',
+      p50_ms: 'DOUBLE',
+      p99_ms: 'DOUBLE',
+      max_ms: 'DOUBLE',
+      hist: 'BLOB',
+      messages: 'JSON',
+    },
+    primaryKey: ['run_id', 'phase', 'flow'],
+  },
+} as const satisfies Record<string, TableSpec>;
+
 export const TABLES = {
   runs: {
     columns: {
@@ -266,6 +315,7 @@ export const TABLES = {
       result: 'JSON',
     },
   },
+  ...SCRIPTED_TABLES,
 } as const satisfies Record<string, TableSpec>;
 
 export type TableName = keyof typeof TABLES;

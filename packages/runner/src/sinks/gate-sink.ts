@@ -22,7 +22,10 @@ export class GateSink implements Sink {
   private fired = false;
 
   constructor(scenario: Scenario, onAbort: (threshold: Threshold, value: number) => void) {
-    this.watched = scenario.thresholds.filter((t) => t.abortOnFail && t.metric !== 'headroom');
+    // Per-name and check thresholds have no per-second data: they are judged at the end only.
+    this.watched = scenario.thresholds.filter(
+      (t) => t.abortOnFail && t.metric !== 'headroom' && t.metric !== 'checkRate' && t.request === undefined,
+    );
     this.warmups = new Set(scenario.phases.filter((p) => p.warmup).map((p) => p.name));
     this.onAbort = onAbort;
   }

@@ -4,6 +4,7 @@ import type { RepetitionOutcome } from '@headroom/bench';
 import type { PhaseResult, SecondSample } from '../aggregate.ts';
 import type { BusEvent, RuntimeSample, Sink } from '../bus.ts';
 import type { ProcSample } from '../proc-sampler.ts';
+import { scriptedRows } from './scripted-rows.ts';
 
 /** How many seconds a series row is kept to join runtime metrics that arrive late. */
 const SERIES_LAG_S = 3;
@@ -64,6 +65,10 @@ export class StoreSink implements Sink {
       case 'phase': {
         const row = this.phaseRow(e.result);
         this.write(() => this.store.upsert('phases', [row]));
+        const extra = scriptedRows(this.runId, e.result, this.secrets);
+        this.write(() => this.store.upsert('phase_requests', extra.requests));
+        this.write(() => this.store.upsert('phase_checks', extra.checks));
+        this.write(() => this.store.upsert('phase_flows', extra.flows));
         break;
       }
       case 'traces':

@@ -20,7 +20,8 @@ describe('capacity rows', () => {
     await s.exec('DROP TABLE capacity');
     await s.exec('ALTER TABLE phases DROP COLUMN concurrency');
     await s.exec('ALTER TABLE series DROP COLUMN proc_cpu');
-    await s.exec('DELETE FROM headroom_schema WHERE version = 5');
+    await s.exec('DROP TABLE phase_requests'); // schema 6 came later still
+    await s.exec('DELETE FROM headroom_schema WHERE version >= 5');
     s.close();
     const again = await Store.open(file);
     const cols = await again.query<{ table_name: string; column_name: string }>(
@@ -32,6 +33,7 @@ describe('capacity rows', () => {
       'series.concurrency',
       'series.proc_cpu',
     ]);
+    expect(await again.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'phase_requests'")).toHaveLength(1);
     again.close();
   });
 

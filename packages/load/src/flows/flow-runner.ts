@@ -1,0 +1,191 @@
+import { xoshiro128 } from '@headroom/internal';
+import { addressOf } from '../connection.ts';
+import type { EngineContext, UnitRun } from '../engine.ts';
+import { TooManyNamesError } from '../name-table.ts';
+import type { Script } from './script.ts';
+import type { UnitStats } from './unit-stats.ts';
+import { UnitEnded, VuClient } from './vu-client.ts';
+import type { VuSinks } from './vu-client.ts';
+
+/** What the flow runner needs besides the engine context. */
+export interface FlowRunContext {
+  script: Script;
+  stats: UnitStats;
+  worker: number;
+  workers: number;
+  seed: number;
+}
+
+/**
+ * The scripted engine: virtual users running flows.
+ *
+ * Closed model: each of the unit's `connections` VUs loops its flow (think time between
+ * iterations). Open model, as k6's arrival-rate executors: each arrival of the schedule
+ * starts one iteration on an idle VU; with none idle a VU is added up to `maxVus`, past that
+ * the iteration is dropped and counted (k6's dropped_iterations; maxVUs defaults to the
+ * preallocated VUs: grafana.com/docs/k6/latest/using-k6/scenarios/executors/constant-arrival-rate
+ * and …/scenarios/concepts/dropped-iterations). The first request of an
+ * iteration counts its latency from the arrival's intended time, so a generator that started
+ * it late is charged, not hidden. VU ids are interleaved across workers (worker i of n owns
+ * ids i, i+n, …), globally unique.
+ */
+export class FlowRunner implements UnitRun {
+  readonly #ctx: EngineContext;
+  readonly #run: FlowRunContext;
+  readonly #sinks: VuSinks;
+  readonly #vus: VuClient[] = [];
+  readonly #idle: VuClient[] = [];
+  #running = 0;
+  #finishing = false;
+  #ended = false;
+  #next = 0;
+  #timer: NodeJS.Timeout | null = null;
+  readonly #sweep: NodeJS.Timeout;
+  readonly #maxVus: number;
+  readonly drained: Promise<void>;
+  #resolve!: () => void;
+  /** Set when a data source set to stop ran out: no more iterations start in this unit. */
+  #exhausted = false;
+
+  constructor(ctx: EngineContext, run: FlowRunContext) {
+    this.#ctx = ctx;
+    this.#run = run;
+    const url = new URL(ctx.target);
+    this.#sinks = { recorder: ctx.recorder, names: ctx.names, stats: run.stats, host: url.host, timeoutMs: ctx.timeoutMs };
+    this.drained = new Promise((r) => {
+      this.#resolve = r;
+    });
+    const every = Math.min(250, Math.max(5, ctx.timeoutMs / 10));
+    this.#sweep = setInterval(() => {
+      const limit = performance.now() - ctx.timeoutMs;
+      for (const v of this.#vus) v.sweep(limit);
+    }, every);
+    const u = ctx.unit;
+    this.#maxVus = u.model === 'open' ? u.maxVus : u.connections;
+    for (let k = 0; k < u.connections; k++) this.#idle.push(this.#newVu());
+    if (u.model === 'closed') for (const v of this.#idle.splice(0)) this.#loop(v, ctx.startPerf);
+    else this.#wake();
+  }
+
+  #newVu(): VuClient {
+    const k = this.#vus.length;
+    const id = this.#run.worker + this.#run.workers * k;
+    const rng = xoshiro128(this.#run.seed * 1_000_003 + id);
+    const v = new VuClient(id, addressOf(this.#ctx.target, this.#ctx.tls ?? null), this.#sinks, () => rng.nextUniform());
+    this.#vus.push(v);
+    return v;
+  }
+
+  /** Closed model: iterations back to back on one VU. */
+  #loop(v: VuClient, intended: number): void {
+    if (this.#finishing || this.#exhausted) return;
+    void this.#iterate(v, intended).then(() => {
+      if (this.#finishing || this.#exhausted) return this.#checkDrained();
+      const think = this.#ctx.unit.thinkTimeMs;
+      // Never straight on: a flow that fails (or ends) without I/O would loop in microtasks and starve the event loop.
+      if (think > 0) setTimeout(() => this.#loop(v, performance.now()), think);
+      else setImmediate(() => this.#loop(v, performance.now()));
+    });
+  }
+
+  /** Runs one iteration of a flow on `v`; resolves when it ended, whatever its outcome. */
+  async #iterate(v: VuClient, intended: number): Promise<void> {
+    const flow = this.#run.script.nextFlow();
+    const data: VuClient['data'] = {};
+    for (const p of this.#run.script.pickers) {
+      const row = p.pick({ vu: v.id, random: () => v.random() });
+      if (row === undefined) {
+        if (!this.#exhausted)
+          this.#ctx.warn(
+            `data ${p.name} ran out of rows in ${this.#ctx.unit.name} (whenExhausted: 'stop'): no more iterations start in this phase`,
+            `data:${p.name}:${this.#ctx.unit.name}`,
+          );
+        this.#exhausted = true;
+        return;
+      }
+      data[p.name] = row;
+    }
+    v.data = data;
+    v.intendedNext = intended;
+    this.#running++;
+    this.#run.stats.started(flow.name);
+    let error: unknown;
+    try {
+      await flow.fn(v);
+    } catch (err) {
+      error = err;
+    }
+    this.#running--;
+    v.iteration++;
+    if (error instanceof TooManyNamesError) {
+      this.#exhausted = true; // start nothing more
+      // Not a failed iteration: the run cannot report such results. The worker fails with the fix in the message.
+      setImmediate(() => {
+        throw error;
+      });
+      return;
+    }
+    if (error instanceof UnitEnded) return;
+    this.#run.stats.ended(flow.name, performance.now() - intended, error);
+  }
+
+  /** Open model: start every arrival that fell due. */
+  #wake = (): void => {
+    this.#timer = null;
+    const ctx = this.#ctx;
+    const s = ctx.unit.schedule!;
+    const rel = performance.now() - ctx.startPerf;
+    while (this.#next < s.total && !this.#exhausted) {
+      const t = s.at(this.#next);
+      if (t > rel) break;
+      this.#next++;
+      const intended = ctx.startPerf + t;
+      let v = this.#idle.pop();
+      if (v === undefined && this.#vus.length < this.#maxVus) v = this.#newVu();
+      if (v === undefined) {
+        this.#run.stats.dropped(this.#run.script.nextFlow().name);
+        continue;
+      }
+      ctx.recorder.sent(performance.now() - intended);
+      const vu = v;
+      void this.#iterate(vu, intended).then(() => {
+        this.#idle.push(vu);
+        this.#checkDrained();
+      });
+    }
+    if (this.#next < s.total && !this.#finishing && !this.#exhausted)
+      this.#timer = setTimeout(this.#wake, Math.max(0, ctx.startPerf + s.at(this.#next) - performance.now()));
+    this.#checkDrained();
+  };
+
+  finish(): void {
+    this.#finishing = true;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    if (this.#ctx.unit.model === 'open') this.#next = this.#ctx.unit.schedule!.total;
+    for (const v of this.#vus) if (!v.busy) v.end(false); // sleeping VUs stop now; requests in flight finish
+    for (const v of this.#vus) v.ended = true;
+    this.#checkDrained();
+  }
+
+  abort(): void {
+    this.#finishing = true;
+    for (const v of this.#vus) v.end(true);
+    this.#end();
+  }
+
+  #checkDrained(): void {
+    if (!this.#finishing || this.#ended) return;
+    if (this.#running > 0) return;
+    this.#end();
+  }
+
+  #end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    clearInterval(this.#sweep);
+    for (const v of this.#vus) v.close();
+    this.#resolve();
+  }
+}

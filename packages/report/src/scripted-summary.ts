@@ -1,0 +1,73 @@
+import type { PhaseJson } from './run-summary.ts';
+import { formatTable } from './table.ts';
+import { formatMs } from './units.ts';
+
+type Paint = (code: 'red' | 'green' | 'yellow' | 'cyan' | 'dim' | 'bold', s: string) => string;
+
+/**
+ * The per-endpoint, check and flow parts of a run summary: one table of request names per
+ * phase (when there is more than one name, or the run was scripted), check pass rates (failed
+ * checks are not errors), and flow iterations with the first error messages of those that threw.
+ */
+export function formatScripted(phases: readonly PhaseJson[], c: Paint): string[] {
+  const out: string[] = [];
+  const top = phases.filter((p) => p.parent === p.phase);
+  for (const p of top) {
+    const names = p.requestsByName ?? [];
+    if (names.length === 0 || (names.length === 1 && p.flows === undefined)) continue;
+    const rows = names.map((n) => [
+      n.name,
+      n.requests.toLocaleString('en-US'),
+      n.errors === 0
+        ? '0'
+        : c(
+            'red',
+            `${n.errors} (${Object.entries(n.errorsByKind)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ')})`,
+          ),
+      formatMs(n.latencyMs.p50),
+      formatMs(n.latencyMs.p90),
+      formatMs(n.latencyMs.p99),
+      formatMs(n.latencyMs.max),
+      formatMs(n.serviceTimeMs.p99),
+    ]);
+    out.push(
+      '',
+      `${c('bold', p.phase)} by request`,
+      formatTable(['name', 'requests', 'errors', 'p50', 'p90', 'p99', 'max', 'svc p99'], rows, {
+        rightAlign: [false, true, true, true, true, true, true, true],
+      }),
+    );
+  }
+  const checkLines: string[] = [];
+  for (const p of top)
+    for (const k of p.checks ?? []) {
+      const total = k.passes + k.fails;
+      const rate = total === 0 ? 0 : k.passes / total;
+      const mark = k.fails === 0 ? c('green', '✓') : c('red', '✗');
+      checkLines.push(`  ${mark} ${p.phase} ${k.name}: ${(rate * 100).toFixed(2)}% passed (${k.passes} / ${total})`);
+    }
+  if (checkLines.length > 0) out.push('', c('bold', 'checks') + c('dim', ' (a failed check is not a request error)'), ...checkLines);
+  const flowLines: string[] = [];
+  for (const p of top)
+    for (const f of p.flows ?? []) {
+      const bad = [
+        f.failed > 0 ? c('red', `${f.failed} failed`) : '',
+        f.dropped > 0 ? c('yellow', `${f.dropped} dropped (no free VU)`) : '',
+      ]
+        .filter((x) => x !== '')
+        .join(', ');
+      flowLines.push(
+        `  ${p.phase} ${f.name}: ${f.iterations.toLocaleString('en-US')} iterations${bad === '' ? '' : `, ${bad}`}; duration p50 ${formatMs(f.durationMs.p50)} p99 ${formatMs(f.durationMs.p99)} max ${formatMs(f.durationMs.max)}`,
+      );
+      for (const m of f.messages) flowLines.push(c('dim', `    ${m.count}× ${m.message}`));
+    }
+  if (flowLines.length > 0)
+    out.push(
+      '',
+      c('bold', 'flows') + c('dim', ' (an open phase offers flow iterations a second; its achieved rate counts requests)'),
+      ...flowLines,
+    );
+  return out;
+}
