@@ -60,3 +60,4 @@ export type { CapacityJson } from './capacity-json.ts';
 export { formatCapacityText } from './capacity-text.ts';
 export type { FormatCapacityOptions } from './capacity-text.ts';
 export { withCapacity, withForecast } from './data/analyses.ts';
+export type { ReportCapacity } from './data/analyses.ts';

@@ -12,7 +12,7 @@ import {
   type UslPoint,
 } from '@headroom/analysis';
 import { UsageError, type Scenario } from '@headroom/core';
-import { readPhases, readRun, resolveRunRef, writeCapacity, type StoredPhase, type Store } from '@headroom/store';
+import { readPhases, readRun, resolveRunRef, writeCapacity, type CapacityRecord, type StoredPhase, type Store } from '@headroom/store';
 import { capacityOptionsOf, pickCapacityPhases } from './capacity-steps.ts';
 
 /** One step as `headroom capacity` shows it. */
@@ -85,6 +85,16 @@ export async function capacityOfRun(store: Store, ref: string, runOptions: Capac
   if (options.expectedPeak === undefined) result.analysis.warnings.push('the scenario has no expectedPeak, so there is no headroom');
   if (runOptions.write !== false) await writeCapacity(store, recordOf(result, 'breakpoint', options.cpuBudget ?? null));
   return result;
+}
+
+/**
+ * The capacity analysis of a stored run as the `capacity` table's record, computed now and not
+ * stored: what a reader (the report) draws when `headroom capacity <run>` was never run.
+ */
+export async function capacityRecordOfRun(store: Store, id: string): Promise<CapacityRecord> {
+  const result = await capacityOfRun(store, id, { write: false });
+  const config = (await readRun(store, id))?.config as Scenario;
+  return recordOf(result, 'breakpoint', capacityOptionsOf(config).cpuBudget ?? null);
 }
 
 /** Options of {@link capacityOfPoints}. */
@@ -172,7 +182,7 @@ function rowOfStored(p: StoredPhase, step: CapacityStep, slo: Parameters<typeof 
   };
 }
 
-function recordOf(r: RunCapacity, method: 'breakpoint' | 'points', cpuBudget: number | null): Parameters<typeof writeCapacity>[1] {
+function recordOf(r: RunCapacity, method: 'breakpoint' | 'points', cpuBudget: number | null): CapacityRecord {
   const a = r.analysis;
   const cpu = a.cpuBudgetCapacity?.status === 'estimated' ? a.cpuBudgetCapacity : null;
   const h = a.headroom.status === 'computed' ? a.headroom : null;

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { buildReportData, renderHtmlReport, renderMarkdownReport, withCapacity, withForecast } from '@headroom/report';
+import { capacityRecordOfRun } from '@headroom/runner';
 import { readCapacity, readReportRows, resolveRunRef, runsOfScenario, type Store } from '@headroom/store';
 import { UsageError } from '@headroom/core';
 import type { Output } from '../output.ts';
@@ -24,8 +25,12 @@ export async function reportCommand(ref: string, store: Store, out: Output, o: R
   const rows = await readReportRows(store, id);
   if (!rows) throw new UsageError(`run ${id} is not in ${store.path}`, 'E_RUN_NOT_FOUND');
   const base = o.baseline ? await readReportRows(store, await resolve(store, o.baseline)) : null;
-  // The stored capacity result of the run, or none; and the forecast of the scenario's history.
-  const data = withForecast(withCapacity(await buildReportData(rows, { baseline: base }), await readCapacity(store, id)));
+  const built = await buildReportData(rows, { baseline: base });
+  // The run's stored capacity result; when `headroom capacity` was never run on a run with
+  // capacity steps, the same analysis computed now (not stored). Then the history's forecast.
+  const stored = await readCapacity(store, id);
+  const capacity = stored.length > 0 || !built.capacity ? stored : [await capacityRecordOfRun(store, id)];
+  const data = withForecast(withCapacity(built, capacity));
   const text = o.format === 'md' ? renderMarkdownReport(data) : await renderHtmlReport(data);
   const dest = o.output ?? `${id}.${o.format === 'md' ? 'md' : 'html'}`;
   writeFileSync(dest, text);

@@ -1,15 +1,35 @@
 /**
- * Fills the report's capacity and trend sections from the analyses: the stored capacity
- * result of the run (SLO-bounded capacity with its bracket, binding limit, CPU budget, USL
+ * Fills the report's capacity and trend sections from the analyses: the capacity result of
+ * the run, stored or computed for the report (SLO-bounded capacity with its bracket, binding limit, CPU budget, USL
  * fit, headroom) and a forecast of the scenario's history (change points and the band from
  * the last run to the horizon). Sections without data are left as they are.
  */
 import { forecastSeries } from '@headroom/analysis';
-import type { StoredCapacity } from '@headroom/store';
+import type { CapacityRecord } from '@headroom/store';
 import type { ReportData } from './report-data.ts';
 
-/** The report with the run's newest stored capacity result drawn into its capacity section. */
-export function withCapacity(data: ReportData, rows: readonly StoredCapacity[]): ReportData {
+/** The fields of a capacity result the report draws: a stored row, or one computed for the report and not stored. */
+export type ReportCapacity = Pick<
+  CapacityRecord,
+  | 'rate'
+  | 'bracket_lo'
+  | 'bracket_hi'
+  | 'limited_by'
+  | 'cpu_budget'
+  | 'cpu_budget_rate'
+  | 'usl_status'
+  | 'usl_sigma'
+  | 'usl_kappa'
+  | 'usl_lambda'
+  | 'usl_r2'
+  | 'usl_peak_concurrency'
+  | 'usl_peak_throughput'
+  | 'expected_peak'
+  | 'headroom'
+>;
+
+/** The report with the run's capacity result (the newest first) drawn into its capacity section. */
+export function withCapacity(data: ReportData, rows: readonly ReportCapacity[]): ReportData {
   const c = rows[0];
   if (!c || !data.capacity || c.rate === null) return data;
   const num = (v: number | null | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
