@@ -5,6 +5,7 @@
  * and regressions against the baseline (phases and bench task medians), with the profile
  * diff as evidence when something regressed.
  */
+import { availableParallelism } from 'node:os';
 import {
   budgetChecks,
   checksPassed,
@@ -91,7 +92,8 @@ const DEFAULT_MAX_CHANGE = 0.2;
 /** Runs (or reads) the candidate, resolves the baseline and evaluates every check. */
 export async function runCheck(file: string, options: RunCheckOptions): Promise<CheckOutcome> {
   const scenario = await loadScenario(file);
-  const bench = await checkBenchOf(scenario);
+  // Counted before a run pins headroom to the generator's CPUs (which would hide the others).
+  const bench = await checkBenchOf(scenario, availableParallelism());
   const candidate: Candidate = { runs: [], benchRuns: [], runError: null };
   // The baseline is resolved against the store as it is before this check's runs: latest~N
   // means the runs that were there, never the candidate's own.
@@ -142,7 +144,12 @@ async function runCandidate(scenario: Scenario, bench: CheckBench | null, c: Can
   // The bench runs after the load, never beside it: both would share the machine's CPUs.
   for (let i = 1; bench && i <= n && !options.signal?.aborted; i++) {
     if (n > 1) log(`check: bench ${bench.name}, run ${i} of ${n}`);
-    const o = await runBenchFile(bench.file, { db: options.db, log, ...(options.signal ? { signal: options.signal } : {}) });
+    const o = await runBenchFile(bench.file, {
+      db: options.db,
+      log,
+      cpuCount: bench.cpuCount,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     c.benchRuns.push(o.runId);
     if (o.status === 'failed' || o.status === 'interrupted') {
       c.runError = `bench run ${o.runId} ${o.status}`;
