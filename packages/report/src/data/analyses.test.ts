@@ -53,4 +53,26 @@ describe('report sections from the analyses', () => {
     expect(Date.parse(t.forecast!.time[1]!) - Date.parse(points[19]!.time)).toBeCloseTo(90 * day, -5);
     expect(t.forecast!.low[1]!).toBeLessThanOrEqual(t.forecast!.value[1]!);
   });
+
+  it('draws no forecast from a history of runs minutes apart (the change point still), and says why', () => {
+    const base = fullReportData();
+    const t0 = Date.parse('2026-12-02T07:10:00Z');
+    // 8 runs 13 s apart, p99 ~2 ms then ~150 ms from the 5th (a real make-history.ts history had this shape).
+    const points = Array.from({ length: 8 }, (_, i) => ({
+      runId: `r${i}`,
+      time: new Date(t0 + i * 13_000).toISOString(),
+      sha: `sha${i}`,
+      value: (i < 4 ? 2 : 150) + ((i * 7) % 5) * 0.1,
+    }));
+    const data: ReportData = {
+      ...base,
+      trend: { metric: 'p99 steady', unit: 'ms', points, changePoints: [], forecast: null, budget: null, summary: null },
+    };
+    const t = withForecast(data).trend!;
+    expect(t.changePoints.map((c) => c.index)).toEqual([4]);
+    expect(t.forecast).toBeNull();
+    expect(t.summary).toMatch(
+      /^Change point: \+\d+% at run 5 \(sha4\)\. No forecast: the 8 runs span 91 s, too short to extrapolate 90d ahead/,
+    );
+  });
 });

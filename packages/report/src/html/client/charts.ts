@@ -83,7 +83,10 @@ function overlays(spec: ChartSpec): uPlot.Plugin {
             ctx.lineTo(x, u.bbox.top + u.bbox.height);
             ctx.stroke();
             ctx.fillStyle = v.color;
-            ctx.fillText(v.label, x + 4 * r, u.bbox.top + 26 * r);
+            // Right of the line, or left of it where the label would run past the plot's right edge.
+            const w = ctx.measureText(v.label).width;
+            const right = x + 4 * r + w <= u.bbox.left + u.bbox.width;
+            ctx.fillText(v.label, right ? x + 4 * r : Math.max(u.bbox.left, x - 4 * r - w), u.bbox.top + 26 * r);
           }
           ctx.restore();
         },
