@@ -27,6 +27,13 @@ describe('headroom report and run --report (end to end)', () => {
     expect(md.code, md.stderr).toBe(0);
     expect(existsSync(join(dir, 'r.md'))).toBe(true);
     expect(readFileSync(join(dir, 'r.md'), 'utf8')).toContain(runId);
+    // -o -: the report itself on stdout, as `>> "$GITHUB_STEP_SUMMARY"` needs it.
+    const piped = await headroom(['report', 'rep', '--format', 'md', '-o', '-', '--db', db]);
+    expect(piped.code, piped.stderr).toBe(0);
+    const written = readFileSync(join(dir, 'r.md'), 'utf8');
+    expect(piped.stdout.split('\n')[0]).toBe(written.split('\n')[0]);
+    expect(piped.stdout).toContain(runId);
+    expect(piped.stdout).not.toContain('written to');
   }, 60_000);
 
   it('draws the capacity of a step run without `headroom capacity` first (computed, not stored), the same as the stored analysis', async () => {

@@ -167,7 +167,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     description:
       'A scenario name means its latest run. The HTML file has all script, styles and data inline and makes no network request:\nit opens from file://, attaches to a CI job, and prints.',
     options: {
-      output: { type: 'string', short: 'o', placeholder: 'file', description: 'where to write (default <run-id>.html)' },
+      output: { type: 'string', short: 'o', placeholder: 'file', description: 'where to write, - for stdout (default <run-id>.html)' },
       format: {
         type: 'string',
         placeholder: 'format',
@@ -180,7 +180,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: [
       'headroom report latest -o report.html',
       'headroom report quickstart --baseline latest~1:quickstart',
-      'headroom report latest --format md >> "$GITHUB_STEP_SUMMARY"',
+      'headroom report latest --format md -o - >> "$GITHUB_STEP_SUMMARY"',
     ],
     load: async () => {
       const m = await import('./report.ts');

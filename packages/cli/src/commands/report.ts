@@ -7,7 +7,7 @@ import type { Output } from '../output.ts';
 
 /** Options of `headroom report`. */
 export interface ReportCommandOptions {
-  /** Where to write; default `<run-id>.html` (or .md) in the current folder. */
+  /** Where to write; `-` for stdout; default `<run-id>.html` (or .md) in the current folder. */
   output?: string;
   format: 'html' | 'md';
   baseline?: string;
@@ -32,6 +32,11 @@ export async function reportCommand(ref: string, store: Store, out: Output, o: R
   const capacity = stored.length > 0 || !built.capacity ? stored : [await capacityRecordOfRun(store, id)];
   const data = withForecast(withCapacity(built, capacity));
   const text = o.format === 'md' ? renderMarkdownReport(data) : await renderHtmlReport(data);
+  if (o.output === '-') {
+    // The report itself is the result (e.g. Markdown appended to $GITHUB_STEP_SUMMARY).
+    out.result(text);
+    return 0;
+  }
   const dest = o.output ?? `${id}.${o.format === 'md' ? 'md' : 'html'}`;
   writeFileSync(dest, text);
   if (out.json) out.resultJson({ runId: id, format: o.format, path: dest, bytes: Buffer.byteLength(text) });
