@@ -8,6 +8,16 @@ import type { Scenario } from '@headroom/core';
 import { readMetricHistory, readSeries, type StoredPhase, type Store } from '@headroom/store';
 import { capacityOfRun } from './capacity-of-run.ts';
 
+/** A run's capacity headroom over the expected peak (its capacity analysis, not stored); null when it has none. */
+export async function headroomOf(store: Store, id: string): Promise<number | null> {
+  try {
+    const c = await capacityOfRun(store, id, { write: false });
+    return c.analysis.headroom.status === 'computed' ? c.analysis.headroom.value : null;
+  } catch {
+    return null; // no measured phases to analyse: the budget reports no-data
+  }
+}
+
 /** Per candidate run: capacity headroom, the service's CPU and CPU per request at the peak, its highest RSS; and the forecast headroom. */
 export async function budgetMeasures(
   store: Store,
@@ -18,16 +28,7 @@ export async function budgetMeasures(
   const b = scenario.budgets;
   const m: BudgetMeasures = { headroom: [], cpuAtPeak: [], cpuPerRequestUs: [], rssMb: [], forecastHeadroom: null };
   for (const id of runs) {
-    if (b.headroom) {
-      let h: number | null = null;
-      try {
-        const c = await capacityOfRun(store, id, { write: false });
-        h = c.analysis.headroom.status === 'computed' ? c.analysis.headroom.value : null;
-      } catch {
-        h = null; // no measured phases to analyse: the budget reports no-data
-      }
-      m.headroom.push(h);
-    }
+    if (b.headroom) m.headroom.push(await headroomOf(store, id));
     const peak =
       scenario.expectedPeak === null
         ? undefined

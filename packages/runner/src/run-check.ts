@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import {
   budgetChecks,
   checksPassed,
+  median,
   profileDiff,
   regressionChecks,
   sloAtPeak,
@@ -23,7 +24,7 @@ import { Store, readFunctionRows, readGates, readMeasuredPhases, readRun, type S
 import type { Sink } from './bus.ts';
 import { baselineChecks, preResolveBaseline, resolveBaseline } from './check-baseline.ts';
 import { benchChecks, benchRunsAt, checkBenchOf, resolveCheckRef, splitByKind, type CheckBench } from './check-bench.ts';
-import { budgetMeasures } from './check-budgets.ts';
+import { budgetMeasures, headroomOf } from './check-budgets.ts';
 import { loadScenario } from './load-scenario.ts';
 import { runBenchFile } from './run-bench.ts';
 import { runScenario } from './run-load.ts';
@@ -77,6 +78,8 @@ export interface CheckOutcome {
   baselineRuns: string[];
   baselineBenchRuns: string[];
   baselineSha: string | null;
+  /** The baseline's capacity headroom (median over its runs) when the scenario budgets headroom, for "was 1.30x at a1b2c3d". */
+  baselineHeadroom: number | null;
   /** Why there is no baseline, when there is none. */
   baselineNote: string | null;
   checks: CheckResult[];
@@ -194,6 +197,8 @@ async function judge(
   const regressed = checks.some((c) => c.group === 'regression' && c.verdict === 'failed');
   const evidence = regressed && base.runs[0] && candidateRuns[0] ? await profileEvidence(store, base.runs[0], candidateRuns[0]) : null;
   const runError = candidate.runError;
+  const baseHeadroom = scenario.budgets.headroom && base.runs.length ? await Promise.all(base.runs.map((id) => headroomOf(store, id))) : [];
+  const measured = baseHeadroom.filter((h): h is number => h !== null);
   const status = runError ? 'run-failed' : checksPassed(checks) ? 'passed' : 'failed';
   return {
     scenario: scenario.name,
@@ -206,6 +211,7 @@ async function judge(
     baselineRuns: base.runs,
     baselineBenchRuns: base.benchRuns,
     baselineSha: base.sha,
+    baselineHeadroom: measured.length ? median(measured) : null,
     baselineNote: base.note,
     checks,
     evidence,

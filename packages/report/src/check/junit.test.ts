@@ -27,6 +27,7 @@ const outcome: CheckOutcome = {
   baselineRuns: [],
   baselineBenchRuns: [],
   baselineSha: null,
+  baselineHeadroom: null,
   baselineNote: 'no --baseline given: regressions were not checked',
   checks: [
     check({}),
