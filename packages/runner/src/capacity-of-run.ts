@@ -12,7 +12,16 @@ import {
   type UslPoint,
 } from '@headroom/analysis';
 import { UsageError, type Scenario } from '@headroom/core';
-import { readPhases, readRun, resolveRunRef, writeCapacity, type CapacityRecord, type StoredPhase, type Store } from '@headroom/store';
+import {
+  readCapacity,
+  readPhases,
+  readRun,
+  resolveRunRef,
+  writeCapacity,
+  type CapacityRecord,
+  type StoredPhase,
+  type Store,
+} from '@headroom/store';
 import { capacityOptionsOf, pickCapacityPhases } from './capacity-steps.ts';
 
 /** One step as `headroom capacity` shows it. */
@@ -95,6 +104,26 @@ export async function capacityRecordOfRun(store: Store, id: string): Promise<Cap
   const result = await capacityOfRun(store, id, { write: false });
   const config = (await readRun(store, id))?.config as Scenario;
   return recordOf(result, 'breakpoint', capacityOptionsOf(config).cpuBudget ?? null);
+}
+
+/**
+ * Each run's capacity headroom over the expected peak: its stored capacity analysis, or the
+ * analysis computed now (not stored). Runs without capacity steps or headroom are left out.
+ */
+export async function headroomByRun(store: Store, ids: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const id of ids) {
+    const stored = (await readCapacity(store, id))[0];
+    let h = stored?.headroom ?? null;
+    if (!stored) {
+      const phases = await readPhases(store, id);
+      // A run with no step phase has no capacity to analyse: not an error, just no point.
+      if (phases.filter((p) => p.parent && p.parent !== p.phase && (p.requests ?? 0) > 0).length >= 2)
+        h = (await capacityRecordOfRun(store, id)).headroom;
+    }
+    if (h !== null && Number.isFinite(h)) out.set(id, h);
+  }
+  return out;
 }
 
 /** Options of {@link capacityOfPoints}. */

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { buildReportData, renderHtmlReport, renderMarkdownReport, withCapacity, withForecast } from '@headroom/report';
-import { capacityRecordOfRun } from '@headroom/runner';
+import { buildReportData, renderHtmlReport, renderMarkdownReport, withCapacity, withForecast, withHeadroomTrend } from '@headroom/report';
+import { capacityRecordOfRun, headroomByRun } from '@headroom/runner';
 import { readCapacity, readReportRows, resolveRunRef, runsOfScenario, type Store } from '@headroom/store';
 import { UsageError } from '@headroom/core';
 import type { Output } from '../output.ts';
@@ -30,7 +30,14 @@ export async function reportCommand(ref: string, store: Store, out: Output, o: R
   // capacity steps, the same analysis computed now (not stored). Then the history's forecast.
   const stored = await readCapacity(store, id);
   const capacity = stored.length > 0 || !built.capacity ? stored : [await capacityRecordOfRun(store, id)];
-  const data = withForecast(withCapacity(built, capacity));
+  // A capacity run's history is its headroom run by run, against the headroom budget.
+  const headroom = built.capacity
+    ? await headroomByRun(
+        store,
+        rows.history.map((h) => h.id),
+      )
+    : new Map<string, number>();
+  const data = withForecast(withHeadroomTrend(withCapacity(built, capacity), rows, headroom));
   const text = o.format === 'md' ? renderMarkdownReport(data) : await renderHtmlReport(data);
   if (o.output === '-') {
     // The report itself is the result (e.g. Markdown appended to $GITHUB_STEP_SUMMARY).

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fullReportData } from '../../test/fixture.ts';
-import { withCapacity, withForecast } from './analyses.ts';
+import type { ReportRows } from '@headroom/store';
+import { withCapacity, withForecast, withHeadroomTrend } from './analyses.ts';
+
+type ReportRowsRun = ReportRows['run'];
 import type { ReportData } from './report-data.ts';
 
 describe('report sections from the analyses', () => {
@@ -74,5 +77,35 @@ describe('report sections from the analyses', () => {
     expect(t.summary).toMatch(
       /^Change point: \+\d+% at run 5 \(sha4\)\. No forecast: the 8 runs span 91 s, too short to extrapolate 90d ahead/,
     );
+  });
+
+  it('a capacity run draws its headroom run by run against the headroom budget from the stored config', () => {
+    const base = fullReportData();
+    const history = [0, 1, 2].map((i) => ({
+      id: `r${i}`,
+      started_at: new Date(Date.parse('2026-12-02T07:00:00Z') + i * 60_000),
+      git_sha: `abcdef${i}`,
+      git_dirty: false,
+      status: 'completed',
+      phase: 'capacity@1000',
+      p99_ms: 5,
+      achieved_rate: 1000,
+    }));
+    const run = { ...({} as ReportRowsRun), config: JSON.stringify({ budgets: { headroom: { op: '>=', value: 1.3 } } }) };
+    const t = withHeadroomTrend(
+      base,
+      { run, history },
+      new Map([
+        ['r0', 3.1],
+        ['r2', 2.2],
+      ]),
+    ).trend!;
+    expect(t).toMatchObject({ metric: 'capacity headroom', unit: 'x', budget: 1.3 });
+    expect(t.points.map((p) => [p.runId, p.value, p.sha])).toEqual([
+      ['r0', 3.1, 'abcdef0'],
+      ['r2', 2.2, 'abcdef2'],
+    ]);
+    // one run with a headroom is no trend: the p99 trend stays
+    expect(withHeadroomTrend(base, { run, history }, new Map([['r0', 3.1]]))).toBe(base);
   });
 });

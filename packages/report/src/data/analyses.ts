@@ -5,8 +5,9 @@
  * the last run to the horizon). Sections without data are left as they are.
  */
 import { forecastSeries } from '@headroom/analysis';
-import type { CapacityRecord } from '@headroom/store';
+import type { CapacityRecord, ReportRows } from '@headroom/store';
 import type { ReportData } from './report-data.ts';
+import { trendOf } from './sections-from-rows.ts';
 
 /** The fields of a capacity result the report draws: a stored row, or one computed for the report and not stored. */
 export type ReportCapacity = Pick<
@@ -56,6 +57,31 @@ export function withCapacity(data: ReportData, rows: readonly ReportCapacity[]):
       headroom: num(c.headroom),
     },
   };
+}
+
+/**
+ * The trend of a capacity scenario: its capacity headroom over the expected peak run by run
+ * (`headroom` holds each run's, from its capacity analysis), against the scenario's headroom
+ * budget. Left as it is (the p99 trend) when fewer than two runs have a headroom.
+ */
+export function withHeadroomTrend(
+  data: ReportData,
+  rows: Pick<ReportRows, 'run' | 'history'>,
+  headroom: ReadonlyMap<string, number>,
+): ReportData {
+  const t = trendOf(rows.history, { metric: 'capacity headroom', unit: 'x', value: (h) => headroom.get(h.id) ?? null });
+  return t ? { ...data, trend: { ...t, budget: headroomBudget(rows.run.config) } } : data;
+}
+
+/** The resolved scenario's `budgets.headroom.value`, from the run's stored config (JSON). */
+function headroomBudget(config: unknown): number | null {
+  try {
+    const c = (typeof config === 'string' ? JSON.parse(config) : config) as { budgets?: { headroom?: { value?: unknown } | null } } | null;
+    const v = c?.budgets?.headroom?.value;
+    return typeof v === 'number' ? v : null;
+  } catch {
+    return null; // a config that is not JSON has no budget to draw
+  }
 }
 
 /**
