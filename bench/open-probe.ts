@@ -2,7 +2,7 @@
  * One open-model run against nginx, for looking inside the generator (perf, --cpu-prof):
  * nginx on CPU 0, the worker on CPU 1; prints req/s, CPU µs per request, p50/p99 and wakes.
  *
- *   node_modules/.bin/node bench/open-probe.ts [--rate 5000] [--seconds 10] [--connections 64] [--node-args "--cpu-prof"]
+ *   node_modules/.bin/node bench/open-probe.ts [--rate 5000] [--seconds 10] [--connections 64] [--node-args=--cpu-prof] [--idle sleep|poll]
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -18,6 +18,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '64' },
     'node-args': { type: 'string', default: '' },
+    idle: { type: 'string', default: 'sleep' },
   },
 });
 const seconds = Number(values.seconds);
@@ -45,7 +46,7 @@ try {
     target: nginx.url,
     requests: [{ path: '/' }],
     phases: [phase],
-    workers: { cpus: [1], count: 1 },
+    workers: { cpus: [1], count: 1, idle: values.idle as 'sleep' | 'poll' },
   });
   const nodeArgs = values['node-args'] === '' ? [] : values['node-args']!.split(' ');
   const res = await runPlans(plans, {

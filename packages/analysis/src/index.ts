@@ -102,5 +102,6 @@ export { sloAtPeak } from './check/slo-at-peak.ts';
 export type { PeakPhase, PeakSlo } from './check/slo-at-peak.ts';
 export { regressionChecks, REGRESSION_CHECK_DEFAULTS } from './check/regressions.ts';
 export type { RegressionPhase, RegressionCheckOptions } from './check/regressions.ts';
+export { benchRegressionChecks } from './check/bench-regressions.ts';
 export { budgetChecks } from './check/budgets.ts';
 export type { BudgetLimits, BudgetMeasures } from './check/budgets.ts';

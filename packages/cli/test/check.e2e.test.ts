@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { validateJUnit, xmllintMissing } from '../../report/test/junit-schema.ts';
 import { REPO, freePort, headroom, tempDir } from './helpers.ts';
 
 /** The bundled orders service on CPU 0, with `extraUs` of CPU work per request (0: the release as it was). */
@@ -23,9 +24,45 @@ export default defineScenario({
   return path;
 }
 
+/**
+ * A bench file whose cost is known by construction: `hash` is SHA-256 over `kib` KiB, native
+ * code whose time is linear in the bytes (plus ~1 µs of setup) whatever V8's JIT tier; `fixed`
+ * always hashes 16 KiB. (A JS spin loop was tried first: its cost moved 2-5x with the tier V8
+ * reached in a 10-ms warm-up.) Both files are the bench `hash-bench`: two versions of one bench.
+ */
+function benchFile(dir: string, file: string, kib: number): string {
+  writeFileSync(
+    join(dir, file),
+    `import { createHash } from 'node:crypto';
+import { defineBench } from '@headroom/core';
+const data = Buffer.alloc(${kib} * 1024, 7);
+const fixed = Buffer.alloc(16 * 1024, 7);
+export default defineBench({
+  name: 'hash-bench', cpus: [1], runs: 6, time: '40ms', warmup: '10ms',
+  tasks: { hash: () => createHash('sha256').update(data).digest(), fixed: () => createHash('sha256').update(fixed).digest() },
+});\n`,
+  );
+  return `./${file}`;
+}
+
+/** The checks that did not pass, for an assertion's message. */
+function notPassed(stdout: string): string {
+  try {
+    return JSON.stringify(
+      (JSON.parse(stdout) as CheckJson).checks.filter((c) => c.verdict !== 'passed'),
+      null,
+      1,
+    );
+  } catch {
+    return stdout;
+  }
+}
+
 interface CheckJson {
   status: string;
   candidateRuns: string[];
+  candidateBenchRuns: string[];
+  baselineBenchRuns: string[];
   checks: { name: string; group: string; verdict: string; value: number | null; detail: string }[];
 }
 
@@ -77,6 +114,68 @@ describe('headroom check (end to end, real runs of the bundled service)', () => 
     expect(xml).toMatch(/<testsuite name="headroom check release" tests="\d+" failures="[1-9]\d*" errors="0"/);
     expect(xml).toMatch(/<failure message="regression steady p50: \+\d+\.\d%, limit not significantly worse/);
   }, 240_000);
+
+  it('checks the task medians of the bench file the scenario names: a task hashing twice the bytes fails, an A/A passes, stored runs are judged with --runs; the JUnit XML validates against the Jenkins JUnit schema', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'h.duckdb');
+    const port = await freePort();
+    const light = scenario(dir, 'light.ts', port, 0, '', `\n  bench: '${benchFile(dir, 'light.bench.ts', 32)}',`);
+    const heavy = scenario(dir, 'heavy.ts', port, 0, '', `\n  bench: '${benchFile(dir, 'heavy.bench.ts', 64)}',`);
+    const first = await headroom(['check', light, '--json', '--db', db]);
+    expect(first.code, first.stderr).toBe(0);
+    const f = JSON.parse(first.stdout) as CheckJson;
+    expect(f.candidateRuns).toHaveLength(1);
+    expect(f.candidateBenchRuns).toHaveLength(1);
+    const baseBench = f.candidateBenchRuns[0] as string;
+
+    // The baseline is the bench run alone (so the 1-run load sides are not compared): 6 vs 6 repetitions.
+    const junit = join(dir, 'check.xml');
+    const r = await headroom(['check', heavy, '--baseline', baseBench, '--noise-floor', '10%', '--junit', junit, '--json', '--db', db]);
+    expect(r.code, notPassed(r.stdout)).toBe(1);
+    const h = JSON.parse(r.stdout) as CheckJson;
+    expect(h.baselineBenchRuns).toEqual([baseBench]);
+    const hash = h.checks.find((c) => c.name === 'regression bench hash median');
+    expect(hash?.verdict).toBe('failed');
+    // Twice the bytes: (1 + 34) / (1 + 17) µs ≈ +94% (quiet machine: 18.0 → 35.0 µs). Wide bounds: other work
+    // on the VM has stretched one side (19.1 → 44.9 µs, +135%); the verdict, not the speed, is what is tested.
+    expect(hash?.value, hash?.detail).toBeGreaterThan(50);
+    expect(hash?.value, hash?.detail).toBeLessThan(200);
+    // 6 vs 6 repetitions fully separated: exact two-sided Mann-Whitney p = 2 / C(12,6) = 0.0022
+    expect(hash?.detail).toMatch(/n=6\+6, p=0\.002\)/);
+    expect(h.checks.find((c) => c.name === 'regression bench fixed median')?.verdict).toBe('passed');
+    expect(h.checks.some((c) => c.group === 'regression' && !c.name.startsWith('regression bench'))).toBe(false);
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toMatch(/<failure message="regression bench hash median: \+\d+\.\d%, limit not significantly worse/);
+    if (xmllintMissing() === null || process.env['CI']) {
+      const v = validateJUnit(xml); // Jenkins' JUnit schema, packages/report/test/fixtures/jenkins-junit.xsd
+      expect(v.messages).toMatch(/validates$/);
+      expect(v.valid).toBe(true);
+    }
+
+    // The stored runs judged again, named by id (load and bench run), without running anything.
+    const again = await headroom([
+      'check',
+      heavy,
+      '--runs',
+      `${h.candidateRuns[0]},${h.candidateBenchRuns[0]}`,
+      '--baseline',
+      baseBench,
+      '--noise-floor',
+      '10%',
+      '--json',
+      '--db',
+      db,
+    ]);
+    expect(again.code, notPassed(again.stdout)).toBe(1);
+    const a = JSON.parse(again.stdout) as CheckJson;
+    expect(a.candidateBenchRuns).toEqual(h.candidateBenchRuns);
+    expect(a.checks.find((c) => c.name === 'regression bench hash median')?.detail).toBe(hash?.detail);
+
+    // A/A: the light bench again against its own baseline.
+    const aa = await headroom(['check', light, '--baseline', baseBench, '--noise-floor', '10%', '--json', '--db', db]);
+    expect(aa.code, notPassed(aa.stdout)).toBe(0);
+    expect(JSON.parse(aa.stdout).checks.find((c: { name: string }) => c.name === 'regression bench hash median')?.verdict).toBe('passed');
+  }, 180_000);
 
   it('a failing threshold is exit 1 with the numbers in JUnit; a missing baseline is a note, or a failure with --require-baseline', async () => {
     const dir = tempDir();

@@ -222,6 +222,12 @@ export interface ScenarioInput {
   seed?: number;
   /** CPU, memory and headroom budgets (`budgets: { cpu: '< 60%', headroom: '>= 1.3' }`). */
   budgets?: BudgetsInput;
+  /**
+   * A bench file (`defineBench`) that belongs to this scenario, relative to the scenario file:
+   * `headroom check` runs it with the scenario and checks each task's median against the
+   * baseline's. @default none
+   */
+  bench?: string;
   /** Gates: `'<phase>.<metric>': '<op> <value>'`, e.g. `'steady.p99': '< 50ms'`. */
   thresholds?: Record<string, ThresholdInput | ThresholdInput[]>;
   /** W3C trace context: fraction of requests sent with a `traceparent` header. @default 0 */
@@ -423,6 +429,8 @@ export interface Scenario {
   /** Peak req/s and its growth as written (`'4%/month'`); null when the scenario has none. */
   traffic: { peak: number; growth: string } | null;
   budgets: Budgets;
+  /** Absolute path of the scenario's bench file; null when it names none. */
+  bench: string | null;
   thresholds: Threshold[];
   trace: { sample: number };
   /** Extra secret names (the input's `redact`), lower-cased. */

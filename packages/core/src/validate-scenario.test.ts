@@ -1,3 +1,4 @@
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from './errors.ts';
 import { validateScenario } from './validate-scenario.ts';
@@ -103,6 +104,18 @@ describe('validateScenario', () => {
     expect(found.find((i) => i.path === 'phases[1].rate.step')?.message).toBe('must be > 0, got 0');
     expect(found.find((i) => i.path === 'workers.cpus[0]')?.message).toContain('CPU 7 does not exist');
     expect(found.find((i) => i.path === 'extra')?.hint).toContain('known fields');
+  });
+
+  it('resolves bench relative to the scenario file, and reports a missing or non-script bench file with its path', () => {
+    const file = join(import.meta.dirname, '../../../scenarios/release-check.ts');
+    const s = validateScenario({ ...base, bench: './quickstart.bench.ts' }, { file, cpuCount: 2 });
+    expect(s.bench).toBe(join(import.meta.dirname, '../../../scenarios/quickstart.bench.ts'));
+    expect(validateScenario(base, { file, cpuCount: 2 }).bench).toBeNull();
+    expect(issues({ ...base, bench: './nope.bench.ts' })).toEqual([
+      { path: 'bench', message: `${resolve('nope.bench.ts')} does not exist`, hint: 'the path is relative to the scenario file' },
+    ]);
+    expect(issues({ ...base, bench: 'bench.json' })[0]).toMatchObject({ path: 'bench', message: '"bench.json" is not a .ts or .js file' });
+    expect(issues({ ...base, bench: 3 })[0]).toMatchObject({ path: 'bench' });
   });
 
   it('puts the generator on the CPUs the service does not use, by default', () => {

@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Checker, join } from './checker.ts';
 import { ValidationError } from './errors.ts';
 import type { Arrivals, Capture, Scenario, Service } from './scenario.ts';
@@ -31,6 +32,7 @@ const SCENARIO_KEYS = [
   'arrivals',
   'seed',
   'budgets',
+  'bench',
 ];
 
 /** Defaults applied when a scenario leaves a field out; README documents each. */
@@ -114,6 +116,7 @@ export function validateScenario(raw: unknown, options: ValidateScenarioOptions)
   if (thresholds.some((t) => t.metric === 'headroom') && expectedPeak === null)
     c.add('thresholds.headroom', 'needs expectedPeak', 'set expectedPeak: <req/s in production>');
   const trace = checkTrace(c, o['trace']);
+  const bench = checkBench(c, o['bench'], options.file);
   const redact = checkRedact(c, o['redact']);
 
   if (c.issues.length > 0) throw new ValidationError(options.file, c.issues);
@@ -135,10 +138,24 @@ export function validateScenario(raw: unknown, options: ValidateScenarioOptions)
     expectedPeak: expectedPeak ?? null,
     traffic,
     budgets,
+    bench,
     thresholds,
     trace,
     redact,
   };
+}
+
+/** A bench file beside the scenario: a .ts/.js/.mjs path, relative to the scenario file, that exists. */
+function checkBench(c: Checker, raw: unknown, file: string): string | null {
+  if (raw === undefined) return null;
+  const s = c.string(raw, 'bench');
+  if (s === undefined) return null;
+  const path = resolve(dirname(resolve(file)), s);
+  if (!/\.(?:[cm]?ts|[cm]?js)$/.test(s))
+    c.add('bench', `"${s}" is not a .ts or .js file`, "name the bench file, e.g. bench: './quickstart.bench.ts'");
+  else if (!existsSync(path)) c.add('bench', `${path} does not exist`, 'the path is relative to the scenario file');
+  else return path;
+  return null;
 }
 
 function checkRedact(c: Checker, raw: unknown): string[] {

@@ -1,7 +1,8 @@
 /**
- * Temporary (until `headroom report` lands): writes the HTML and Markdown reports of a run.
+ * The report's size and time, stage by stage (docs/report/README.md quotes them): writes the
+ * HTML and Markdown reports of a run as `headroom report` does, without the capacity and
+ * forecast analyses, and prints the file size, each section's data size and each stage's time.
  *   node packages/report/scripts/report-from-db.ts <db> [run|latest] [out.html] [--baseline <run>] [--json]
- * Prints the file size and the time each stage took.
  */
 import { writeFileSync } from 'node:fs';
 import { Store, resolveRunRef } from '@headroom/store';

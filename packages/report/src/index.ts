@@ -59,4 +59,5 @@ export { toCapacityJson } from './capacity-json.ts';
 export type { CapacityJson } from './capacity-json.ts';
 export { formatCapacityText } from './capacity-text.ts';
 export type { FormatCapacityOptions } from './capacity-text.ts';
-export { withCapacity, withForecast } from './data/analyses.ts';
+export { withCapacity, withForecast, withHeadroomTrend } from './data/analyses.ts';
+export type { ReportCapacity } from './data/analyses.ts';

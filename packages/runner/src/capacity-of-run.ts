@@ -12,7 +12,16 @@ import {
   type UslPoint,
 } from '@headroom/analysis';
 import { UsageError, type Scenario } from '@headroom/core';
-import { readPhases, readRun, resolveRunRef, writeCapacity, type StoredPhase, type Store } from '@headroom/store';
+import {
+  readCapacity,
+  readPhases,
+  readRun,
+  resolveRunRef,
+  writeCapacity,
+  type CapacityRecord,
+  type StoredPhase,
+  type Store,
+} from '@headroom/store';
 import { capacityOptionsOf, pickCapacityPhases } from './capacity-steps.ts';
 
 /** One step as `headroom capacity` shows it. */
@@ -85,6 +94,36 @@ export async function capacityOfRun(store: Store, ref: string, runOptions: Capac
   if (options.expectedPeak === undefined) result.analysis.warnings.push('the scenario has no expectedPeak, so there is no headroom');
   if (runOptions.write !== false) await writeCapacity(store, recordOf(result, 'breakpoint', options.cpuBudget ?? null));
   return result;
+}
+
+/**
+ * The capacity analysis of a stored run as the `capacity` table's record, computed now and not
+ * stored: what a reader (the report) draws when `headroom capacity <run>` was never run.
+ */
+export async function capacityRecordOfRun(store: Store, id: string): Promise<CapacityRecord> {
+  const result = await capacityOfRun(store, id, { write: false });
+  const config = (await readRun(store, id))?.config as Scenario;
+  return recordOf(result, 'breakpoint', capacityOptionsOf(config).cpuBudget ?? null);
+}
+
+/**
+ * Each run's capacity headroom over the expected peak: its stored capacity analysis, or the
+ * analysis computed now (not stored). Runs without capacity steps or headroom are left out.
+ */
+export async function headroomByRun(store: Store, ids: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const id of ids) {
+    const stored = (await readCapacity(store, id))[0];
+    let h = stored?.headroom ?? null;
+    if (!stored) {
+      const phases = await readPhases(store, id);
+      // A run with no step phase has no capacity to analyse: not an error, just no point.
+      if (phases.filter((p) => p.parent && p.parent !== p.phase && (p.requests ?? 0) > 0).length >= 2)
+        h = (await capacityRecordOfRun(store, id)).headroom;
+    }
+    if (h !== null && Number.isFinite(h)) out.set(id, h);
+  }
+  return out;
 }
 
 /** Options of {@link capacityOfPoints}. */
@@ -172,7 +211,7 @@ function rowOfStored(p: StoredPhase, step: CapacityStep, slo: Parameters<typeof 
   };
 }
 
-function recordOf(r: RunCapacity, method: 'breakpoint' | 'points', cpuBudget: number | null): Parameters<typeof writeCapacity>[1] {
+function recordOf(r: RunCapacity, method: 'breakpoint' | 'points', cpuBudget: number | null): CapacityRecord {
   const a = r.analysis;
   const cpu = a.cpuBudgetCapacity?.status === 'estimated' ? a.cpuBudgetCapacity : null;
   const h = a.headroom.status === 'computed' ? a.headroom : null;

@@ -17,6 +17,6 @@ export { openRun, closeRun } from './run-record.ts';
 export type { OpenRunOptions, OpenRun, CloseRunOptions } from './run-record.ts';
 export { runCheck } from './run-check.ts';
 export type { RunCheckOptions, CheckOutcome, CheckEvidence } from './run-check.ts';
-export { capacityOfRun, capacityOfPoints } from './capacity-of-run.ts';
+export { capacityOfRun, capacityOfPoints, capacityRecordOfRun, headroomByRun } from './capacity-of-run.ts';
 export type { RunCapacity, CapacityStepRow, CapacityOfRunOptions, CapacityOfPointsOptions } from './capacity-of-run.ts';
 export type { ProcSample } from './proc-sampler.ts';

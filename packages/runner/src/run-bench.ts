@@ -24,6 +24,11 @@ export interface RunBenchFileOptions {
   signal?: AbortSignal;
   /** Status and warning lines (stderr in the CLI). @default no-op */
   log?(line: string): void;
+  /**
+   * CPUs of the machine, for validating the bench's CPU set. A caller that pinned itself (a
+   * check after its load runs) passes the count it saw before. @default os.availableParallelism()
+   */
+  cpuCount?: number;
 }
 
 /** What a bench run produced. */
@@ -45,7 +50,7 @@ const MAX_LIVE_WARNINGS = 3;
 /** Loads and validates a bench file, runs it pinned, stores every repetition, and summarises it. */
 export async function runBenchFile(file: string, options: RunBenchFileOptions): Promise<BenchOutcome> {
   const log = options.log ?? (() => {});
-  const bench = await loadBench(file);
+  const bench = await loadBench(file, options.cpuCount === undefined ? {} : { cpuCount: options.cpuCount });
   const record = openRun(options.db, {
     kind: 'bench',
     name: bench.name,

@@ -1,52 +1,43 @@
 /**
  * `headroom check`: runs a scenario (N times when asked: repeated runs are the unit of
- * comparison) or takes stored runs, finds the baseline by git, and evaluates every check:
- * the scenario's thresholds, the SLO at the expected peak, and regressions against the
- * baseline, with the profile diff as evidence when something regressed.
+ * comparison) and its bench file, or takes stored runs, finds the baseline by git, and
+ * evaluates every check: the scenario's thresholds, the SLO at the expected peak, budgets,
+ * and regressions against the baseline (phases and bench task medians), with the profile
+ * diff as evidence when something regressed.
  */
-import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { availableParallelism } from 'node:os';
 import {
   budgetChecks,
   checksPassed,
-  forecastSeries,
+  median,
   profileDiff,
   regressionChecks,
   sloAtPeak,
-  type BudgetMeasures,
   type CheckResult,
   type DiffRow,
   type PeakPhase,
+  type RegressionCheckOptions,
   type RegressionPhase,
 } from '@headroom/analysis';
 import { ExitCode, isLatencyMetric, type ExitCodeValue, type Scenario, type ThresholdMetric } from '@headroom/core';
-import {
-  Store,
-  readFunctionRows,
-  readGates,
-  readMeasuredPhases,
-  readMetricHistory,
-  readRun,
-  readSeries,
-  resolveRunRef,
-  runsAtCommit,
-  type StoredPhase,
-} from '@headroom/store';
+import { Store, readFunctionRows, readGates, readMeasuredPhases, readRun, type StoredPhase } from '@headroom/store';
 import type { Sink } from './bus.ts';
-import { capacityOfRun } from './capacity-of-run.ts';
-import { gitMergeBase } from './identity.ts';
+import { baselineChecks, preResolveBaseline, resolveBaseline } from './check-baseline.ts';
+import { benchChecks, benchRunsAt, checkBenchOf, resolveCheckRef, splitByKind, type CheckBench } from './check-bench.ts';
+import { budgetMeasures, headroomOf } from './check-budgets.ts';
 import { loadScenario } from './load-scenario.ts';
+import { runBenchFile } from './run-bench.ts';
 import { runScenario } from './run-load.ts';
 
 /** Options of {@link runCheck}. */
 export interface RunCheckOptions {
   /** The store file: runs are folded into it, then the check reads it. */
   db: string;
-  /** Judge these stored runs instead of running the scenario. */
+  /** Judge these stored runs (load runs of the scenario, and runs of its bench) instead of running the scenario. */
   runs?: readonly string[];
-  /** Run the scenario this many times. @default 1 */
+  /** Run the scenario (and its bench file) this many times. @default 1 */
   repeat?: number;
-  /** A git ref (merge base with HEAD), a sha, or run refs (ids, latest~N; comma-separated). */
+  /** A git ref (merge base with HEAD), a sha, or run refs (ids, latest~N, bench runs too; comma-separated). */
   baseline?: string;
   /** A missing baseline fails the check instead of being a note. @default false */
   requireBaseline?: boolean;
@@ -75,12 +66,20 @@ export interface CheckEvidence {
 export interface CheckOutcome {
   scenario: string;
   expectedPeak: number | null;
+  /** The candidate's load runs. */
   candidateRuns: string[];
+  /** The name of the scenario's bench, null when it names none. */
+  bench: string | null;
+  /** The candidate's bench runs (the scenario's bench file, run with the check or taken from --runs). */
+  candidateBenchRuns: string[];
   /** The commit the candidate runs were made from (first run's), and whether the tree was dirty. */
   candidateSha: string | null;
   candidateDirty: boolean | null;
   baselineRuns: string[];
+  baselineBenchRuns: string[];
   baselineSha: string | null;
+  /** The baseline's capacity headroom (median over its runs) when the scenario budgets headroom, for "was 1.30x at a1b2c3d". */
+  baselineHeadroom: number | null;
   /** Why there is no baseline, when there is none. */
   baselineNote: string | null;
   checks: CheckResult[];
@@ -95,54 +94,92 @@ const DEFAULT_MAX_CHANGE = 0.2;
 
 /** Runs (or reads) the candidate, resolves the baseline and evaluates every check. */
 export async function runCheck(file: string, options: RunCheckOptions): Promise<CheckOutcome> {
-  const log = options.log ?? (() => {});
   const scenario = await loadScenario(file);
-  const candidateRuns: string[] = [];
-  let runError: string | null = null;
+  // Counted before a run pins headroom to the generator's CPUs (which would hide the others).
+  const bench = await checkBenchOf(scenario, availableParallelism());
+  const candidate: Candidate = { runs: [], benchRuns: [], runError: null };
   // The baseline is resolved against the store as it is before this check's runs: latest~N
   // means the runs that were there, never the candidate's own.
-  const baseline = await preResolveBaseline(options.db, scenario, options.baseline);
-  if (!options.runs || options.runs.length === 0) {
-    const n = options.repeat ?? 1;
-    for (let i = 1; i <= n && !options.signal?.aborted; i++) {
-      if (n > 1) log(`check: run ${i} of ${n}`);
-      const o = await runScenario(scenario, {
-        db: options.db,
-        log,
-        sinks: options.sinks?.() ?? [],
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.urgent ? { urgent: options.urgent } : {}),
-      });
-      candidateRuns.push(o.runId);
-      if (o.status === 'failed' || o.status === 'interrupted') {
-        runError = o.error ?? `run ${o.runId} ${o.status}`;
-        break;
-      }
-    }
-  }
+  const baseline = await preResolveBaseline(options.db, scenario, bench, options.baseline);
+  if (!options.runs || options.runs.length === 0) await runCandidate(scenario, bench, candidate, options);
   // The runs are folded into the store by now; judging only reads it.
   const store = await Store.open(options.db, { readOnly: true });
   try {
-    for (const ref of options.runs ?? []) candidateRuns.push(await resolveRunRef(store, ref, { scenario: scenario.name }));
-    return await judge(store, scenario, candidateRuns, runError, baseline, options);
+    if (options.runs?.length) {
+      const ids = await Promise.all(options.runs.map((ref) => resolveCheckRef(store, ref, scenario.name, bench)));
+      const split = await splitByKind(store, ids);
+      candidate.runs.push(...split.load);
+      candidate.benchRuns.push(...split.bench);
+      if (bench && split.bench.length === 0 && split.load[0])
+        candidate.benchRuns.push(...(await benchRunsAt(store, bench, (await readRun(store, split.load[0]))?.gitSha ?? null, [])));
+    }
+    return await judge(store, scenario, bench, candidate, baseline, options);
   } finally {
     store.close();
+  }
+}
+
+interface Candidate {
+  runs: string[];
+  benchRuns: string[];
+  runError: string | null;
+}
+
+/** Runs the scenario N times, then its bench file N times; stops at the first run that failed. */
+async function runCandidate(scenario: Scenario, bench: CheckBench | null, c: Candidate, options: RunCheckOptions): Promise<void> {
+  const log = options.log ?? (() => {});
+  const n = options.repeat ?? 1;
+  for (let i = 1; i <= n && !options.signal?.aborted; i++) {
+    if (n > 1) log(`check: run ${i} of ${n}`);
+    const o = await runScenario(scenario, {
+      db: options.db,
+      log,
+      sinks: options.sinks?.() ?? [],
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.urgent ? { urgent: options.urgent } : {}),
+    });
+    c.runs.push(o.runId);
+    if (o.status === 'failed' || o.status === 'interrupted') {
+      c.runError = o.error ?? `run ${o.runId} ${o.status}`;
+      return;
+    }
+  }
+  // The bench runs after the load, never beside it: both would share the machine's CPUs.
+  for (let i = 1; bench && i <= n && !options.signal?.aborted; i++) {
+    if (n > 1) log(`check: bench ${bench.name}, run ${i} of ${n}`);
+    const o = await runBenchFile(bench.file, {
+      db: options.db,
+      log,
+      cpuCount: bench.cpuCount,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    c.benchRuns.push(o.runId);
+    if (o.status === 'failed' || o.status === 'interrupted') {
+      c.runError = `bench run ${o.runId} ${o.status}`;
+      return;
+    }
   }
 }
 
 async function judge(
   store: Store,
   scenario: Scenario,
-  candidateRuns: string[],
-  runError: string | null,
+  bench: CheckBench | null,
+  candidate: Candidate,
   baseline: string | undefined,
   options: RunCheckOptions,
 ): Promise<CheckOutcome> {
+  const candidateRuns = candidate.runs;
   const first = await readRun(store, candidateRuns[0] ?? '');
-  const base = await resolveBaseline(store, scenario, candidateRuns, baseline);
+  const base = await resolveBaseline(store, scenario, bench, [...candidateRuns, ...candidate.benchRuns], baseline);
   const candPhases = await readMeasuredPhases(store, candidateRuns);
   const basePhases = base.runs.length ? await readMeasuredPhases(store, base.runs) : [];
   const maxChange = options.maxChange === undefined ? DEFAULT_MAX_CHANGE : options.maxChange;
+  const stats: RegressionCheckOptions = {
+    maxChange,
+    ...(options.noiseFloor === undefined ? {} : { noiseFloor: options.noiseFloor }),
+    ...(options.alpha === undefined ? {} : { alpha: options.alpha }),
+  };
   const checks: CheckResult[] = [
     ...(await thresholdChecks(store, candidateRuns)),
     ...(scenario.expectedPeak === null
@@ -151,24 +188,30 @@ async function judge(
     ...budgetChecks(scenario.budgets, await budgetMeasures(store, scenario, candidateRuns, candPhases)),
     ...baselineChecks(base, options.requireBaseline ?? false),
     ...(base.runs.length
-      ? regressionChecks(topLevel(basePhases).map(regressionPhase), topLevel(candPhases).map(regressionPhase), {
-          maxChange,
-          ...(options.noiseFloor === undefined ? {} : { noiseFloor: options.noiseFloor }),
-          ...(options.alpha === undefined ? {} : { alpha: options.alpha }),
-        })
+      ? regressionChecks(topLevel(basePhases).map(regressionPhase), topLevel(candPhases).map(regressionPhase), stats)
+      : []),
+    ...(bench && (base.runs.length || base.benchRuns.length)
+      ? await benchChecks(store, bench, base.benchRuns, candidate.benchRuns, stats)
       : []),
   ];
   const regressed = checks.some((c) => c.group === 'regression' && c.verdict === 'failed');
   const evidence = regressed && base.runs[0] && candidateRuns[0] ? await profileEvidence(store, base.runs[0], candidateRuns[0]) : null;
+  const runError = candidate.runError;
+  const baseHeadroom = scenario.budgets.headroom && base.runs.length ? await Promise.all(base.runs.map((id) => headroomOf(store, id))) : [];
+  const measured = baseHeadroom.filter((h): h is number => h !== null);
   const status = runError ? 'run-failed' : checksPassed(checks) ? 'passed' : 'failed';
   return {
     scenario: scenario.name,
     expectedPeak: scenario.expectedPeak,
     candidateRuns,
+    bench: bench?.name ?? null,
+    candidateBenchRuns: candidate.benchRuns,
     candidateSha: first?.gitSha ?? null,
     candidateDirty: first?.gitDirty ?? null,
     baselineRuns: base.runs,
+    baselineBenchRuns: base.benchRuns,
     baselineSha: base.sha,
+    baselineHeadroom: measured.length ? median(measured) : null,
     baselineNote: base.note,
     checks,
     evidence,
@@ -176,51 +219,6 @@ async function judge(
     runError,
     exitCode: status === 'run-failed' ? ExitCode.runFailed : status === 'failed' ? ExitCode.gateFailed : ExitCode.ok,
   };
-}
-
-interface Baseline {
-  runs: string[];
-  sha: string | null;
-  note: string | null;
-}
-
-async function resolveBaseline(
-  store: Store,
-  scenario: Scenario,
-  candidates: readonly string[],
-  ref: string | undefined,
-): Promise<Baseline> {
-  if (ref === undefined) return { runs: [], sha: null, note: 'no --baseline given: regressions were not checked' };
-  const exclude = (ids: string[]) => ids.filter((id) => !candidates.includes(id));
-  const refs = ref.split(',').map((r) => r.trim());
-  if (refs.every((r) => /^latest(~\d+)?(:.+)?$/.test(r) || /^\d{8}-\d{6}/.test(r))) {
-    const ids = await Promise.all(refs.map((r) => resolveRunRef(store, r, { scenario: scenario.name })));
-    const run = await readRun(store, ids[0] as string);
-    return { runs: exclude(ids), sha: run?.gitSha ?? null, note: null };
-  }
-  const sha = gitMergeBase(dirname(scenario.file), ref) ?? (/^[0-9a-f]{7,40}$/.test(ref) ? ref : null);
-  if (sha === null) return { runs: [], sha: null, note: `baseline "${ref}" is neither a git ref known here, a sha, nor a run` };
-  const runs = exclude(await runsAtCommit(store, scenario.name, sha));
-  const note =
-    runs.length === 0
-      ? `no stored runs of ${scenario.name} at ${sha.slice(0, 8)} (the merge base with ${ref}); import them (headroom runs import) or run the scenario there first`
-      : null;
-  return { runs, sha, note };
-}
-
-function baselineChecks(b: Baseline, required: boolean): CheckResult[] {
-  if (b.note === null) return [];
-  return [
-    {
-      name: 'baseline',
-      group: 'baseline',
-      value: null,
-      limit: 'runs of the baseline commit',
-      unit: '',
-      verdict: required ? 'failed' : 'note',
-      detail: b.note,
-    },
-  ];
 }
 
 async function thresholdChecks(store: Store, runs: readonly string[]): Promise<CheckResult[]> {
@@ -235,8 +233,9 @@ async function thresholdChecks(store: Store, runs: readonly string[]): Promise<C
     }
   }
   return [...byKey].map(([name, e]) => {
-    const vals = e.values.filter((v): v is number => v !== null).sort((a, b) => a - b);
-    const value = vals.length ? (vals[Math.floor((vals.length - 1) / 2)] as number) : null;
+    // The median over runs, as the SLO check reports it (with 2 runs the lower value next to "failed in 1 of 2" read as a pass).
+    const vals = e.values.filter((v): v is number => v !== null);
+    const value = vals.length ? median(vals) : null;
     return {
       name,
       group: 'threshold' as const,
@@ -288,80 +287,4 @@ async function profileEvidence(store: Store, baselineRun: string, candidateRun: 
   const [b, c] = await Promise.all([readFunctionRows(store, baselineRun), readFunctionRows(store, candidateRun)]);
   if (!b.some((r) => r.type === 'cpu') || !c.some((r) => r.type === 'cpu')) return null;
   return { baselineRun, candidateRun, movers: profileDiff(b, c, { type: 'cpu', limit: 5 }).rows };
-}
-
-/** Per candidate run: capacity headroom, the service's CPU and CPU per request at the peak, its highest RSS; and the forecast headroom. */
-async function budgetMeasures(
-  store: Store,
-  scenario: Scenario,
-  runs: readonly string[],
-  phases: readonly StoredPhase[],
-): Promise<BudgetMeasures> {
-  const b = scenario.budgets;
-  const m: BudgetMeasures = { headroom: [], cpuAtPeak: [], cpuPerRequestUs: [], rssMb: [], forecastHeadroom: null };
-  for (const id of runs) {
-    if (b.headroom) {
-      let h: number | null = null;
-      try {
-        const c = await capacityOfRun(store, id, { write: false });
-        h = c.analysis.headroom.status === 'computed' ? c.analysis.headroom.value : null;
-      } catch {
-        h = null; // no measured phases to analyse: the budget reports no-data
-      }
-      m.headroom.push(h);
-    }
-    const peak =
-      scenario.expectedPeak === null
-        ? undefined
-        : atPeak(
-            phases.filter((p) => p.run_id === id),
-            scenario.expectedPeak,
-          );
-    const extra = peak as (StoredPhase & { cpu_util?: number | null; cpu_per_request_us?: number | null }) | undefined;
-    m.cpuAtPeak.push(extra?.cpu_util ?? null);
-    m.cpuPerRequestUs.push(extra?.cpu_per_request_us ?? null);
-    if (b.rssMb !== null) {
-      const series = await readSeries(store, id);
-      const rss = series
-        .map((s) => (s as { proc_rss_mb?: number | null }).proc_rss_mb ?? s.sut_rss_mb)
-        .filter((v): v is number => typeof v === 'number');
-      m.rssMb.push(rss.length ? Math.max(...rss) : null);
-    }
-  }
-  if (b.forecastHeadroom) {
-    const history = await readMetricHistory(store, scenario.name, { kind: 'headroom' });
-    const f = forecastSeries(
-      history.points.map((p) => ({ time: p.time, value: p.value, ...(p.gitSha ? { sha: p.gitSha } : {}) })),
-      {
-        horizon: `${b.forecastHeadroom.horizonDays}d`,
-      },
-    );
-    if (f.forecast) {
-      const i80 = f.forecast.intervals.find((i) => i.level === 0.8);
-      m.forecastHeadroom = { value: f.forecast.value, low: i80?.low ?? f.forecast.value, points: f.trend?.n ?? history.points.length };
-    } else {
-      m.forecastNote = `no forecast of headroom: ${[...history.notes, ...f.notes].join('; ') || 'too few runs with capacity'}`;
-    }
-  }
-  return m;
-}
-
-/** The open-model phase or step at or above the peak with the lowest offered rate. */
-function atPeak(phases: readonly StoredPhase[], peak: number): StoredPhase | undefined {
-  return phases
-    .filter((p) => p.offered_rate !== null && p.offered_rate >= peak * 0.999 && (p.requests ?? 0) > 0)
-    .sort((a, b) => (a.offered_rate as number) - (b.offered_rate as number))[0];
-}
-
-/** Run refs in --baseline (latest~N, ids) become run ids before the check runs anything; git refs and shas stay as they are. */
-async function preResolveBaseline(db: string, scenario: Scenario, ref: string | undefined): Promise<string | undefined> {
-  if (ref === undefined) return undefined;
-  const refs = ref.split(',').map((r) => r.trim());
-  if (!refs.every((r) => /^latest(~\d+)?(:.+)?$/.test(r)) || !existsSync(db)) return ref;
-  const store = await Store.open(db, { readOnly: true });
-  try {
-    return (await Promise.all(refs.map((r) => resolveRunRef(store, r, { scenario: scenario.name })))).join(',');
-  } finally {
-    store.close();
-  }
 }

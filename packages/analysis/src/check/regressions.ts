@@ -72,16 +72,32 @@ export function regressionChecks(
         { ...c, rows: [row] },
         { noiseFloor: o.noiseFloor, ...(o.maxChange === null ? {} : { maxChange: o.maxChange }) },
       );
-      out.push(toCheck(row, gate.regressions[0]?.reason ?? null, o));
+      out.push(comparisonCheck(row, gate.regressions[0]?.reason ?? null, o, RUNS_ADVICE));
     }
   }
   return out;
 }
 
-function toCheck(
+/** What a sample is, and how to get more of them, in the words of a check's detail. */
+export interface SampleAdvice {
+  /** The unit of observation, plural: `runs`, `repetitions`. */
+  unit: string;
+  /** How to get enough of them for a statistical verdict. */
+  how: string;
+}
+
+const RUNS_ADVICE: SampleAdvice = { unit: 'runs', how: 'repeat runs (--repeat 6 or more a side) for a statistical verdict' };
+
+/**
+ * One compared row as a regression check: failed when the gate failed it (significant and
+ * beyond the floor, or beyond the max-change guard where significance cannot be judged).
+ * `advice` says how to get enough samples when there are too few.
+ */
+export function comparisonCheck(
   r: BenchmarkComparison,
   failedBy: 'significant' | 'max-change' | null,
   o: { alpha: number; noiseFloor: number; maxChange: number | null },
+  advice: SampleAdvice,
 ): CheckResult {
   const n = `n=${r.baseline?.n ?? 0}+${r.candidate?.n ?? 0}`;
   const delta = r.deltaPct === null ? '?' : `${r.deltaPct >= 0 ? '+' : ''}${r.deltaPct.toFixed(1)}%`;
@@ -89,9 +105,9 @@ function toCheck(
   const unjudged = r.verdict === 'insufficient';
   const detail =
     failedBy === 'max-change'
-      ? `${delta} (${n}): worse by more than the ${((o.maxChange ?? 0) * 100).toFixed(0)}% max-change guard; too few runs for a significance test`
+      ? `${delta} (${n}): worse by more than the ${((o.maxChange ?? 0) * 100).toFixed(0)}% max-change guard; too few ${advice.unit} for a significance test`
       : unjudged
-        ? `${delta} (${n}): too few runs to judge significance; repeat runs (--repeat 6 or more a side) for a statistical verdict`
+        ? `${delta} (${n}): too few ${advice.unit} to judge significance; ${advice.how}`
         : `${delta} (${n}${p})${r.withinNoise ? ', within the noise floor' : ''}`;
   const unit = r.unit;
   return {

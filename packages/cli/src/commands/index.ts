@@ -105,19 +105,30 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'check',
-    summary: 'the pre-release check: thresholds, SLO at the expected peak, regressions vs a git baseline',
+    summary: 'the pre-release check: thresholds, SLO at the expected peak, budgets, regressions vs a git baseline',
     args: [{ name: 'scenario.ts' }],
     store: 'run',
     description:
-      'Runs the scenario (--repeat N times: repeated runs are the unit of comparison) or judges stored runs (--runs), then evaluates\neach check with value, limit and verdict. Exit 0 all passed, 1 a check failed, 2 bad input, 3 a run failed (stored).\nWith $GITHUB_STEP_SUMMARY set, the Markdown report is appended to it.',
+      'Runs the scenario (--repeat N times: repeated runs are the unit of comparison), and the bench file it names (bench:), or judges\nstored runs (--runs), then evaluates each check with value, limit and verdict. Exit 0 all passed, 1 a check failed, 2 bad input, 3 a run failed (stored).\nWith $GITHUB_STEP_SUMMARY set, the Markdown report is appended to it.',
     options: {
       baseline: {
         type: 'string',
         placeholder: 'ref',
-        description: 'git ref (runs at its merge base with HEAD), a sha, a run id or latest~N',
+        description: 'git ref (runs at its merge base with HEAD), a sha, or run refs (ids, latest~N; bench runs too)',
       },
-      repeat: { type: 'integer', placeholder: 'n', default: 1, min: 1, max: 50, description: 'run the scenario n times' },
-      runs: { type: 'string', placeholder: 'ids', description: 'judge these stored runs (comma-separated refs) instead of running' },
+      repeat: {
+        type: 'integer',
+        placeholder: 'n',
+        default: 1,
+        min: 1,
+        max: 50,
+        description: 'run the scenario (and its bench file) n times',
+      },
+      runs: {
+        type: 'string',
+        placeholder: 'ids',
+        description: 'judge these stored runs (comma-separated refs; bench runs too) instead of running',
+      },
       'require-baseline': { type: 'boolean', description: 'a missing baseline fails the check instead of being a note' },
       'max-change': {
         type: 'string',
@@ -167,7 +178,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     description:
       'A scenario name means its latest run. The HTML file has all script, styles and data inline and makes no network request:\nit opens from file://, attaches to a CI job, and prints.',
     options: {
-      output: { type: 'string', short: 'o', placeholder: 'file', description: 'where to write (default <run-id>.html)' },
+      output: { type: 'string', short: 'o', placeholder: 'file', description: 'where to write, - for stdout (default <run-id>.html)' },
       format: {
         type: 'string',
         placeholder: 'format',
@@ -180,7 +191,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: [
       'headroom report latest -o report.html',
       'headroom report quickstart --baseline latest~1:quickstart',
-      'headroom report latest --format md >> "$GITHUB_STEP_SUMMARY"',
+      'headroom report latest --format md -o - >> "$GITHUB_STEP_SUMMARY"',
     ],
     load: async () => {
       const m = await import('./report.ts');

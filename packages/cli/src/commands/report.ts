@@ -1,12 +1,13 @@
 import { writeFileSync } from 'node:fs';
-import { buildReportData, renderHtmlReport, renderMarkdownReport, withCapacity, withForecast } from '@headroom/report';
+import { buildReportData, renderHtmlReport, renderMarkdownReport, withCapacity, withForecast, withHeadroomTrend } from '@headroom/report';
+import { capacityRecordOfRun, headroomByRun } from '@headroom/runner';
 import { readCapacity, readReportRows, resolveRunRef, runsOfScenario, type Store } from '@headroom/store';
 import { UsageError } from '@headroom/core';
 import type { Output } from '../output.ts';
 
 /** Options of `headroom report`. */
 export interface ReportCommandOptions {
-  /** Where to write; default `<run-id>.html` (or .md) in the current folder. */
+  /** Where to write; `-` for stdout; default `<run-id>.html` (or .md) in the current folder. */
   output?: string;
   format: 'html' | 'md';
   baseline?: string;
@@ -24,9 +25,25 @@ export async function reportCommand(ref: string, store: Store, out: Output, o: R
   const rows = await readReportRows(store, id);
   if (!rows) throw new UsageError(`run ${id} is not in ${store.path}`, 'E_RUN_NOT_FOUND');
   const base = o.baseline ? await readReportRows(store, await resolve(store, o.baseline)) : null;
-  // The stored capacity result of the run, or none; and the forecast of the scenario's history.
-  const data = withForecast(withCapacity(await buildReportData(rows, { baseline: base }), await readCapacity(store, id)));
+  const built = await buildReportData(rows, { baseline: base });
+  // The run's stored capacity result; when `headroom capacity` was never run on a run with
+  // capacity steps, the same analysis computed now (not stored). Then the history's forecast.
+  const stored = await readCapacity(store, id);
+  const capacity = stored.length > 0 || !built.capacity ? stored : [await capacityRecordOfRun(store, id)];
+  // A capacity run's history is its headroom run by run, against the headroom budget.
+  const headroom = built.capacity
+    ? await headroomByRun(
+        store,
+        rows.history.map((h) => h.id),
+      )
+    : new Map<string, number>();
+  const data = withForecast(withHeadroomTrend(withCapacity(built, capacity), rows, headroom));
   const text = o.format === 'md' ? renderMarkdownReport(data) : await renderHtmlReport(data);
+  if (o.output === '-') {
+    // The report itself is the result (e.g. Markdown appended to $GITHUB_STEP_SUMMARY).
+    out.result(text);
+    return 0;
+  }
   const dest = o.output ?? `${id}.${o.format === 'md' ? 'md' : 'html'}`;
   writeFileSync(dest, text);
   if (out.json) out.resultJson({ runId: id, format: o.format, path: dest, bytes: Buffer.byteLength(text) });

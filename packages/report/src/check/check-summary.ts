@@ -9,7 +9,12 @@ export function checkSummary(o: CheckOutcome): string {
   if (peak && peak.value !== null && o.expectedPeak !== null)
     parts.push(`p99 at the ${formatCount(o.expectedPeak)} req/s peak ${formatMs(peak.value)} (SLO ${peak.limit.replace('<= ', '')})`);
   const headroom = o.checks.find((c) => c.group === 'budget' && c.name.startsWith('headroom'));
-  if (headroom && headroom.value !== null) parts.push(`capacity headroom ${headroom.value.toFixed(2)}x (budget ${headroom.limit})`);
+  if (headroom && headroom.value !== null) {
+    const was =
+      o.baselineHeadroom === null ? '' : `was ${o.baselineHeadroom.toFixed(2)}x at ${o.baselineSha?.slice(0, 7) ?? 'the baseline'}; `;
+    const at = o.expectedPeak === null ? '' : ` at the ${formatCount(o.expectedPeak)} req/s peak`;
+    parts.push(`capacity headroom${at} ${headroom.value.toFixed(2)}x (${was}budget ${headroom.limit})`);
+  }
   const regressions = o.checks.filter((c) => c.group === 'regression');
   const worst = [...regressions]
     .filter((c) => c.value !== null)

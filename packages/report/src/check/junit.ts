@@ -1,10 +1,12 @@
 /**
  * JUnit XML of `headroom check`, as Jenkins' JUnit plugin and GitLab's unit test reports
  * read it: one <testsuite> with one <testcase> per check (classname = the check's group),
- * a <failure> with the value and the limit for a failed or no-data check, <skipped> for a
- * note. Attribute set per the Jenkins JUnit schema (junit-10.xsd: testsuite name, tests,
- * failures, errors, skipped, time, timestamp; testcase name, classname, time; failure
- * message, type).
+ * a <failure> with the value and the limit for a failed or no-data check, <skipped> (its
+ * reason as text) for a note. Elements, their order and attributes per the JUnit XML schema
+ * Jenkins reads (dtkit junit-4.xsd, as the JUnit 5 project keeps it: testsuite name, tests,
+ * failures, errors, skipped, time, timestamp, hostname; testcase name, classname, time;
+ * failure and error message, type; skipped takes no attributes). A test validates the
+ * output against that schema with xmllint.
  */
 import type { CheckOutcome } from '@headroom/runner';
 import { formatCheckValue } from './check-text.ts';
@@ -29,7 +31,8 @@ export function formatCheckJUnit(o: CheckOutcome, timestamp: Date, seconds: numb
     const open = `    <testcase name="${xmlEscape(c.name)}" classname="headroom.${xmlEscape(c.group)}" time="0">`;
     if (c.verdict === 'passed')
       return `${open}\n      <system-out>${xmlEscape(`${formatCheckValue(c)} (limit ${c.limit}): ${c.detail}`)}</system-out>\n    </testcase>`;
-    if (c.verdict === 'note') return `${open}\n      <skipped message="${xmlEscape(c.detail)}"/>\n    </testcase>`;
+    // The schema types <skipped> as text without attributes: the note's reason is its text.
+    if (c.verdict === 'note') return `${open}\n      <skipped>${xmlEscape(c.detail)}</skipped>\n    </testcase>`;
     const message = `${c.name}: ${formatCheckValue(c)}, limit ${c.limit}`;
     return `${open}\n      <failure message="${xmlEscape(message)}" type="${c.verdict}">${xmlEscape(c.detail)}</failure>\n    </testcase>`;
   });

@@ -47,7 +47,7 @@ export async function buildReportData(rows: ReportRows, options: BuildReportData
     capacity: capacityOf(rows),
     red: redOf(rows.series),
     resources: resourcesOf(rows.series),
-    trend: trendOf(rows.history),
+    trend: withSloBudget(trendOf(rows.history), slo?.p99Ms ?? null),
     bench: benchOf(rows.benchReps, baseline?.benchReps),
   };
   const profiles = await loadProfiles(rows);
@@ -83,6 +83,11 @@ function spectraOf(rows: ReportRows): LatencySpectrum[] {
     }));
 }
 
+/** The history of p99 drawn against the scenario's p99 SLO: the budget its trend must stay under. */
+function withSloBudget(trend: ReportData['trend'], sloP99: number | null): ReportData['trend'] {
+  return trend && sloP99 !== null && trend.unit === 'ms' ? { ...trend, budget: sloP99 } : trend;
+}
+
 /** Step phases (several sub-phases of one parent) as capacity steps; absent without steps. */
 function capacityOf(rows: ReportRows): CapacityData | undefined {
   const steps = rows.phases.filter((p) => p.parent && p.parent !== p.phase);
@@ -97,12 +102,14 @@ function capacityOf(rows: ReportRows): CapacityData | undefined {
     steps: steps.map((p) => ({
       phase: p.phase ?? '',
       offeredRate: p.offered_rate,
-      concurrency: null,
+      // Mean requests in flight (N = X·R, stored with the step): the USL's measured points.
+      concurrency: p.concurrency ?? null,
       achievedRate: p.achieved_rate,
       p99: p.p99_ms,
       serviceP99: p.svc_p99_ms,
       errorRate: p.error_rate,
-      cpu: cpuOf(p.phase ?? ''),
+      // The step's service CPU from /proc (stored with the step); else the capture agent's per-second figure.
+      cpu: p.cpu_util ?? cpuOf(p.phase ?? ''),
     })),
     sloP99: slo?.p99Ms ?? null,
     capacity: null,

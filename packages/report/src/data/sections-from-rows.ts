@@ -193,17 +193,24 @@ export function benchOf(reps: Rows['benchReps'], baseline?: Rows['benchReps']): 
   });
 }
 
-/** The scenario's p99 history, when there are at least two runs with a measured phase. */
-export function trendOf(history: readonly HistoryRow[]): TrendData | undefined {
-  const points = history
-    .filter((h) => h.p99_ms !== null && h.started_at !== null)
-    .map((h) => ({
-      runId: h.id,
-      time: iso(h.started_at)!,
-      sha: h.git_sha ? h.git_sha.slice(0, 7) + (h.git_dirty ? '+dirty' : '') : null,
-      value: h.p99_ms!,
-    }));
-  if (points.length < 2) return undefined;
+/** What a trend follows: its name, unit, and each run's value (null: the run has none). */
+export interface TrendMetric {
+  metric: string;
+  unit: string;
+  value(h: HistoryRow): number | null;
+}
+
+/** The scenario's history as a trend: by default the p99 of each run's last measured phase. */
+export function trendOf(history: readonly HistoryRow[], follow?: TrendMetric): TrendData | undefined {
   const phase = history[history.length - 1]?.phase ?? 'last phase';
-  return { metric: `p99 of ${phase}`, unit: 'ms', points, changePoints: [], forecast: null, budget: null, summary: null };
+  const m: TrendMetric = follow ?? { metric: `p99 of ${phase}`, unit: 'ms', value: (h) => h.p99_ms };
+  const points = history.flatMap((h) => {
+    const value = m.value(h);
+    if (value === null || h.started_at === null) return [];
+    return [
+      { runId: h.id, time: iso(h.started_at)!, sha: h.git_sha ? h.git_sha.slice(0, 7) + (h.git_dirty ? '+dirty' : '') : null, value },
+    ];
+  });
+  if (points.length < 2) return undefined;
+  return { metric: m.metric, unit: m.unit, points, changePoints: [], forecast: null, budget: null, summary: null };
 }

@@ -32,6 +32,7 @@ function overlays(spec: ChartSpec): uPlot.Plugin {
           const ctx = u.ctx;
           const r = dpr();
           ctx.save();
+          clipToPlot(u);
           ctx.textAlign = 'left';
           ctx.textBaseline = 'alphabetic';
           (spec.bands ?? []).forEach((b, i) => {
@@ -58,6 +59,7 @@ function overlays(spec: ChartSpec): uPlot.Plugin {
           const ctx = u.ctx;
           const r = dpr();
           ctx.save();
+          clipToPlot(u);
           // uPlot leaves its axis text alignment on the context; labels here start at their x.
           ctx.textAlign = 'left';
           ctx.textBaseline = 'alphabetic';
@@ -77,19 +79,31 @@ function overlays(spec: ChartSpec): uPlot.Plugin {
           }
           for (const v of spec.vLines ?? []) {
             const x = u.valToPos(v.value, 'x', true);
+            // A marker outside the drawn range (a capacity of 0, a budget beyond the last step) is told in the text, not drawn.
+            if (!Number.isFinite(x) || x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
             ctx.strokeStyle = v.color;
             ctx.beginPath();
             ctx.moveTo(x, u.bbox.top);
             ctx.lineTo(x, u.bbox.top + u.bbox.height);
             ctx.stroke();
             ctx.fillStyle = v.color;
-            ctx.fillText(v.label, x + 4 * r, u.bbox.top + 26 * r);
+            // Right of the line, or left of it where the label would run past the plot's right edge.
+            const w = ctx.measureText(v.label).width;
+            const right = x + 4 * r + w <= u.bbox.left + u.bbox.width;
+            ctx.fillText(v.label, right ? x + 4 * r : Math.max(u.bbox.left, x - 4 * r - w), u.bbox.top + 26 * r);
           }
           ctx.restore();
         },
       ],
     },
   };
+}
+
+/** Limits drawing to the plot area: bands, lines and labels never spill over the axes. */
+function clipToPlot(u: uPlot): void {
+  u.ctx.beginPath();
+  u.ctx.rect(u.bbox.left, u.bbox.top, u.bbox.width, u.bbox.height);
+  u.ctx.clip();
 }
 
 function positive(values: (number | null)[], log: boolean | undefined): (number | null)[] {

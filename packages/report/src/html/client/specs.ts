@@ -219,7 +219,7 @@ export function chartSpecs(d: ReportData): ChartSpec[] {
       yLabel: t.unit,
       lines,
       fills: f ? [{ upper: 2, lower: 3, color: 'rgba(148,103,189,0.15)' }] : [],
-      hLines: t.budget !== null ? [{ value: t.budget, label: `budget ${t.budget}`, color: '#d62728' }] : [],
+      hLines: t.budget !== null ? [{ value: t.budget, label: `budget ${t.budget}${t.unit === 'ms' ? ' ms' : ''}`, color: '#d62728' }] : [],
       vLines: t.changePoints.map((c) => ({
         value: xs[c.index] ?? 0,
         label: `${c.changePct > 0 ? '+' : ''}${c.changePct.toFixed(1)}%`,
