@@ -12,7 +12,7 @@
  *   node scripts/fresh-project-test.ts [--keep]     (--keep: leave the temp folder for a look)
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -29,11 +29,29 @@ interface Result {
   stderr: string;
 }
 
-/** Runs a command to its end (no process outlives it) with the repo's Node 24 first on PATH unless `path` says otherwise. */
-function run(cmd: string, args: string[], cwd: string, path = `${join(REPO, 'node_modules/.bin')}${delimiter}${process.env['PATH']}`): Result {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, PATH: path, NO_COLOR: '1' }, timeout: 180_000 });
-  if (r.error) throw r.error;
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+/**
+ * Runs a command to its end with the repo's Node 24 first on PATH unless `path` says otherwise.
+ * Asynchronous: the HTTP server this script serves the load from must keep answering meanwhile.
+ */
+function run(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  path = `${join(REPO, 'node_modules/.bin')}${delimiter}${process.env['PATH']}`,
+): Promise<Result> {
+  return new Promise((res, rej) => {
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, PATH: path, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGTERM'), 180_000);
+    child.on('error', rej);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      res({ code, stdout, stderr });
+    });
+  });
 }
 
 function ok(r: Result, what: string): Result {
@@ -53,7 +71,8 @@ function processesIn(dir: string): string[] {
   const found: string[] = [];
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
-      if (readlinkSync(`/proc/${pid}/cwd`).startsWith(dir)) found.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')}`);
+      if (readlinkSync(`/proc/${pid}/cwd`).startsWith(dir))
+        found.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')}`);
     } catch {
       /* gone, or not ours to read */
     }
@@ -112,7 +131,10 @@ async function main(): Promise<void> {
   });
   try {
     for (const dir of publishedPackages()) {
-      const packed = JSON.parse(ok(run('npm', ['pack', '--json', '--pack-destination', packs], dir), `npm pack in ${dir}`).stdout) as {
+      const checkout = readFileSync(join(dir, 'package.json'), 'utf8');
+      const packed = JSON.parse(
+        ok(await run('npm', ['pack', '--json', '--pack-destination', packs], dir), `npm pack in ${dir}`).stdout,
+      ) as {
         name: string;
         filename: string;
         files: { path: string }[];
@@ -125,65 +147,92 @@ async function main(): Promise<void> {
           `${p.name} has no built JavaScript`,
         );
       }
-      const manifest = readFileSync(join(dir, 'package.json'), 'utf8');
-      assert.ok(!manifest.includes('./dist/index.js'), `${dir}/package.json was not restored after npm pack`);
+      assert.equal(readFileSync(join(dir, 'package.json'), 'utf8'), checkout, `${dir}/package.json was not restored after npm pack`);
     }
     const tarballs = readdirSync(packs).map((f) => join(packs, f));
     assert.ok(tarballs.some((t) => t.includes('headroom-cli-')) && tarballs.some((t) => t.includes('headroom-core-')));
 
     writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'fresh-project', private: true, type: 'module' }, null, 2)}\n`);
-    ok(run('npm', ['install', '--no-audit', '--no-fund', '--save-dev', ...tarballs], project), 'npm install of the tarballs');
+    ok(await run('npm', ['install', '--no-audit', '--no-fund', '--save-dev', ...tarballs], project), 'npm install of the tarballs');
     step(`installed ${tarballs.length} tarballs into ${project}`);
-    const version = ok(run('npx', ['headroom', '--version'], project), 'headroom --version').stdout.trim();
+    const version = ok(await run('npx', ['headroom', '--version'], project), 'headroom --version').stdout.trim();
     assert.equal(version, (JSON.parse(readFileSync(join(REPO, 'packages/cli/package.json'), 'utf8')) as { version: string }).version);
 
     const port = await listen(server);
     mkdirSync(join(project, 'scenarios'));
     writeFileSync(join(project, 'scenarios/fresh.ts'), SCENARIO(port));
-    const r = ok(run('npx', ['headroom', 'run', 'scenarios/fresh.ts', '--json'], project), 'headroom run');
+    const r = ok(await run('npx', ['headroom', 'run', 'scenarios/fresh.ts', '--json'], project), 'headroom run');
     const result = JSON.parse(r.stdout) as { runId: string; status: string };
     assert.equal(result.status, 'completed');
     assert.ok(requests > 100, `the server saw ${requests} requests`);
     step(`headroom run ${result.runId}: ${requests} requests reached the server`);
-    const listed = JSON.parse(ok(run('npx', ['headroom', 'runs', 'ls', '--json'], project), 'headroom runs ls').stdout) as {
+    const listed = JSON.parse(ok(await run('npx', ['headroom', 'runs', 'ls', '--json'], project), 'headroom runs ls').stdout) as {
       id: string;
       scenario: string;
       status: string;
     }[];
-    assert.ok(listed.some((x) => x.id === result.runId && x.scenario === 'fresh-project' && x.status === 'completed'), 'runs ls lacks the run');
+    assert.ok(
+      listed.some((x) => x.id === result.runId && x.scenario === 'fresh-project' && x.status === 'completed'),
+      'runs ls lacks the run',
+    );
     step('headroom runs ls lists it');
 
     const servicePort = await freePort();
     writeFileSync(join(project, 'server.js'), SERVICE);
     ok(
-      run(
+      await run(
         'npx',
-        ['headroom', 'init', '--name', 'svc', '--start', 'node server.js', '--port', String(servicePort), '--ready', '/', '--route', 'GET:/a'],
+        [
+          'headroom',
+          'init',
+          '--name',
+          'svc',
+          '--start',
+          'node server.js',
+          '--port',
+          String(servicePort),
+          '--ready',
+          '/',
+          '--route',
+          'GET:/a',
+        ],
         project,
       ),
       'headroom init',
     );
     assert.match(readFileSync(join(project, '.gitignore'), 'utf8'), /^results\/$/m);
-    const initRun = JSON.parse(ok(run('npx', ['headroom', 'run', 'scenarios/svc.ts', '--json'], project), 'headroom run of the init scenario').stdout) as {
-      status: string;
-    };
-    assert.equal(initRun.status, 'completed');
-    ok(run('npx', ['headroom', 'bench', 'scenarios/svc.bench.ts'], project), 'headroom bench of the init bench file');
+    const init = await run('npx', ['headroom', 'run', 'scenarios/svc.ts', '--json'], project);
+    const initRun = JSON.parse(init.stdout) as { status: string; gates: { key: string; passed: boolean }[] };
+    assert.equal(initRun.status, 'completed', init.stderr);
+    // The template's p99 threshold may fail on a loaded machine (exit 1): speed never decides this test.
+    const failedGates = initRun.gates.filter((g) => !g.passed).map((g) => g.key);
+    assert.deepEqual(
+      failedGates.filter((k) => k !== 'steady.p99'),
+      [],
+      `gates failed other than the p99:\n${init.stdout}\n${init.stderr}`,
+    );
+    assert.equal(init.code, failedGates.length === 0 ? 0 : 1);
+    ok(await run('npx', ['headroom', 'bench', 'scenarios/svc.bench.ts'], project), 'headroom bench of the init bench file');
     step('headroom init scaffolded a scenario and a bench file; both ran');
 
-    const node22 = ok(run('npx', ['-y', 'node@22', '-p', 'process.execPath'], project), 'npx -y node@22').stdout.trim();
+    const node22 = ok(await run('npx', ['-y', 'node@22', '-p', 'process.execPath'], project), 'npx -y node@22').stdout.trim();
     const path22 = `${dirname(node22)}${delimiter}${process.env['PATH']}`;
-    const run22 = JSON.parse(ok(run('npx', ['headroom', 'run', 'scenarios/fresh.ts', '--json'], project, path22), 'headroom run on Node 22').stdout) as {
+    const run22 = JSON.parse(
+      ok(await run('npx', ['headroom', 'run', 'scenarios/fresh.ts', '--json'], project, path22), 'headroom run on Node 22').stdout,
+    ) as {
       runId: string;
     };
-    const shown = ok(run('npx', ['headroom', 'runs', 'sql', `select node_version from runs where id = '${run22.runId}'`], project), 'runs sql');
+    const shown = ok(
+      await run('npx', ['headroom', 'runs', 'sql', `select node_version from runs where id = '${run22.runId}'`], project),
+      'runs sql',
+    );
     assert.match(shown.stdout, /v22\.\d+\.\d+/);
     step(`on ${execFileSync(node22, ['--version'], { encoding: 'utf8' }).trim()}: headroom run ${run22.runId} recorded Node 22`);
 
     const system = spawnSync('node', ['--version'], { encoding: 'utf8', env: { PATH: '/usr/local/bin:/usr/bin:/bin' } });
     const systemMajor = Number(/^v(\d+)/.exec(system.stdout ?? '')?.[1] ?? 99);
     if (!system.error && systemMajor < 22) {
-      const old = run('node', [join(project, 'node_modules/.bin/headroom'), '--version'], project, '/usr/local/bin:/usr/bin:/bin');
+      const old = await run('node', [join(project, 'node_modules/.bin/headroom'), '--version'], project, '/usr/local/bin:/usr/bin:/bin');
       assert.equal(old.code, 2);
       assert.match(old.stderr, /needs Node 22\.18 or later/);
       step(`on the system's Node ${system.stdout.trim()}: "${old.stderr.trim()}"`);
