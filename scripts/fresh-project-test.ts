@@ -5,6 +5,7 @@
  * - a scenario that imports `defineScenario` from '@headroom/core' loads a local HTTP server
  *   this script starts on 127.0.0.1, and `headroom runs ls` lists the run;
  * - `headroom init` scaffolds a scenario for a service it starts itself, and that scenario runs;
+ * - the Nx plugin loads from its built JavaScript;
  * - the same installed CLI runs on Node 22 (from the npm registry, `npx -y node@22`) and records
  *   Node 22 as the run's Node, and on a Node older than 22.18 it says what it needs.
  * The temp folder is removed and no process is left behind, whatever the outcome.
@@ -158,6 +159,12 @@ async function main(): Promise<void> {
     const version = ok(await run('npx', ['headroom', '--version'], project), 'headroom --version').stdout.trim();
     assert.equal(version, (JSON.parse(readFileSync(join(REPO, 'packages/cli/package.json'), 'utf8')) as { version: string }).version);
 
+    if (tarballs.some((t) => t.includes('headroom-nx-'))) {
+      const probe = `import('@headroom/nx').then((m) => console.log(JSON.stringify(Object.keys(m.headroomTargets(['scenarios/a.ts'])))))`;
+      const nx = ok(await run('node', ['--input-type=module', '-e', probe], project), 'import @headroom/nx');
+      assert.deepEqual(JSON.parse(nx.stdout), ['headroom-run', 'headroom-check']);
+      step('@headroom/nx loads from its built JavaScript');
+    }
     const port = await listen(server);
     mkdirSync(join(project, 'scenarios'));
     writeFileSync(join(project, 'scenarios/fresh.ts'), SCENARIO(port));
