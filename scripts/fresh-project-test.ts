@@ -241,7 +241,7 @@ async function main(): Promise<void> {
     if (!system.error && systemMajor < 22) {
       const old = await run('node', [join(project, 'node_modules/.bin/headroom'), '--version'], project, '/usr/local/bin:/usr/bin:/bin');
       assert.equal(old.code, 2);
-      assert.match(old.stderr, /needs Node 22\.18 or later/);
+      assert.match(old.stderr, /needs Node 24 or later, or Node 22\.18/);
       step(`on the system's Node ${system.stdout.trim()}: "${old.stderr.trim()}"`);
     }
   } finally {

@@ -16,7 +16,7 @@ const checkout = existsSync(new URL('../src/main.ts', import.meta.url));
 if (!checkout) {
   // 22.18: type stripping on by default (users' scenario files are TypeScript) and module.registerHooks.
   if (major < 22 || (major === 22 && minor < 18) || major === 23) {
-    console.error(`headroom needs Node 22.18 or later (22 LTS or 24 LTS); this is Node ${process.versions.node}.`);
+    console.error(`headroom needs Node 24 or later, or Node 22.18 or a later 22.x; this is Node ${process.versions.node}.`);
     process.exit(2);
   }
   const { enableCompileCache } = await import('node:module');
