@@ -38,7 +38,7 @@ const boundaries = Object.entries(ALLOWED).map(([pkg, allowed]) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'results/**', '**/.test-results.json', 'docs/**'] },
+  { ignores: ['**/node_modules/**', 'packages/*/dist/**', 'results/**', '**/.test-results.json', 'docs/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

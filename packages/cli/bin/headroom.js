@@ -1,19 +1,34 @@
 #!/usr/bin/env node
-// Entry of the `headroom` command. headroom runs on Node 24 LTS (TypeScript type
-// stripping, no build step). When an older Node started this file (e.g. the system
-// Node 20 outside npm scripts), re-run it with the Node 24 that `npm install` brought in.
+// Entry of the `headroom` command, in two settings:
+// - installed from the registry (no src/ next to bin/): the built JavaScript in dist/ runs on the
+//   Node that started it, whichever the user chose, provided it is recent enough;
+// - in the headroom checkout (src/ is here): the TypeScript sources run with Node's type
+//   stripping, which needs Node 24; when an older Node started this file (e.g. the system Node 20
+//   outside npm scripts), it re-runs itself with the Node 24 that `npm install` brought in.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-const major = Number(process.versions.node.split('.')[0]);
-if (major < 24) {
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+const checkout = existsSync(new URL('../src/main.ts', import.meta.url));
+
+if (!checkout) {
+  // 22.18: type stripping on by default (users' scenario files are TypeScript) and module.registerHooks.
+  if (major < 22 || (major === 22 && minor < 18) || major === 23) {
+    console.error(`headroom needs Node 24 or later, or Node 22.18 or a later 22.x; this is Node ${process.versions.node}.`);
+    process.exit(2);
+  }
+  const { enableCompileCache } = await import('node:module');
+  enableCompileCache?.();
+  await import('../dist/main.js');
+} else if (major < 24) {
   let node;
   try {
     node = join(dirname(createRequire(import.meta.url).resolve('node/package.json')), 'bin', 'node');
   } catch {
     console.error(
-      `headroom needs Node 24 LTS; this is Node ${process.versions.node}. Run \`npm install\` in the headroom checkout (it brings Node 24), then use \`npx headroom\`.`,
+      `headroom's sources need Node 24 LTS; this is Node ${process.versions.node}. Run \`npm install\` in the headroom checkout (it brings Node 24), then use \`npx headroom\`.`,
     );
     process.exit(2);
   }

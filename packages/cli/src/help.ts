@@ -52,6 +52,7 @@ function optionLines(options: Readonly<Record<string, OptionSpec>>): string[] {
   return Object.entries(options).map(([, o], i) => {
     const dflt = 'default' in o && o.default !== undefined ? ` (default ${o.default})` : '';
     const choices = o.type === 'string' && o.choices ? ` [${o.choices.join('|')}]` : '';
-    return `  ${(heads[i] as string).padEnd(width)}  ${o.description}${choices}${dflt}`;
+    const repeat = o.type === 'string' && o.multiple ? ' (repeatable)' : '';
+    return `  ${(heads[i] as string).padEnd(width)}  ${o.description}${choices}${repeat}${dflt}`;
   });
 }

@@ -13,7 +13,16 @@ import type { Output } from './output.ts';
 /** One option of a command. */
 export type OptionSpec =
   | { type: 'boolean'; description: string; short?: string }
-  | { type: 'string'; description: string; short?: string; placeholder?: string; default?: string; choices?: readonly string[] }
+  | {
+      type: 'string';
+      description: string;
+      short?: string;
+      placeholder?: string;
+      default?: string;
+      choices?: readonly string[];
+      /** Given more than once (`--route a --route b`): the value is every one, in order. @default false */
+      multiple?: boolean;
+    }
   | { type: 'integer'; description: string; short?: string; placeholder?: string; default?: number; min?: number; max?: number }
   | {
       type: 'number';
@@ -35,8 +44,8 @@ export interface ArgSpec {
   required?: boolean;
 }
 
-/** Parsed option values: strings, numbers (validated), booleans. */
-export type OptionValues = Record<string, string | number | boolean | undefined>;
+/** Parsed option values: strings, numbers (validated), booleans; every string of a `multiple` option. */
+export type OptionValues = Record<string, string | number | boolean | readonly string[] | undefined>;
 
 /** What a command implementation receives. */
 export interface CommandContext {
@@ -97,7 +106,11 @@ export function parseCommandLine(spec: CommandSpec, argv: readonly string[]): { 
       options: Object.fromEntries(
         Object.entries(all).map(([k, o]) => [
           k,
-          { type: o.type === 'boolean' ? 'boolean' : 'string', ...(o.short ? { short: o.short } : {}) },
+          {
+            type: o.type === 'boolean' ? 'boolean' : 'string',
+            ...(o.short ? { short: o.short } : {}),
+            ...(o.type === 'string' && o.multiple ? { multiple: true } : {}),
+          },
         ]),
       ),
     });
@@ -119,7 +132,9 @@ export function parseCommandLine(spec: CommandSpec, argv: readonly string[]): { 
   const options: OptionValues = {};
   for (const [key, o] of Object.entries(all)) {
     const raw = parsed.values[key];
-    options[key] = raw === undefined ? ('default' in o ? o.default : undefined) : convert(spec.name, key, o, raw as string | boolean);
+    if (raw === undefined) options[key] = 'default' in o ? o.default : undefined;
+    else if (Array.isArray(raw)) options[key] = raw.map((r) => convert(spec.name, key, o, r as string) as string);
+    else options[key] = convert(spec.name, key, o, raw as string | boolean);
   }
   if (options['help'] === true) return { args: [...parsed.positionals], options };
   checkArgs(spec, parsed.positionals);

@@ -5,6 +5,7 @@
  */
 import { UsageError } from '@headroom/core';
 import type { Store } from '@headroom/store';
+import type { InitAnswers } from '../init/answers.ts';
 import type { CommandImpl, CommandSpec, OptionValues } from '../spec.ts';
 
 const runRef = { name: 'run' };
@@ -12,7 +13,7 @@ const limit = (dflt: number, what: string) => ({ type: 'integer', placeholder: '
 const phase = { type: 'string', placeholder: 'name', description: 'only this phase (or step, e.g. steps@300)' } as const;
 const profileType = { type: 'string', placeholder: 'type', description: 'profile type: cpu, wall, heap (or a pprof sample type)' } as const;
 const strings = (o: OptionValues): Record<string, string | boolean | undefined> =>
-  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'number' ? String(v) : v]));
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'number' ? String(v) : typeof v === 'object' ? v.join(',') : v]));
 
 /** `headroom profile <sub>`: the shared profile command module, loaded when one of its subcommands runs. */
 const profileSubcommand = (sub: string) => async (): Promise<CommandImpl> => {
@@ -39,6 +40,50 @@ export const COMMANDS: readonly CommandSpec[] = [
       const m = await import('./run.ts');
       return ({ args, db, out, signal, urgent, options }) =>
         m.runCommand(args[0] as string, db, out, signal, urgent, { report: options['report'] === true });
+    },
+  },
+  {
+    name: 'init',
+    summary: 'scaffold a scenario and a bench file for your service',
+    args: [],
+    store: 'none',
+    description:
+      'Writes scenarios/<name>.ts (commented) and scenarios/<name>.bench.ts, and adds results/ to .gitignore.\nAsks on a terminal for what the options do not say; without a terminal it uses the defaults and says which.',
+    options: {
+      name: { type: 'string', placeholder: 'name', description: "the scenario's name and file name (default: package.json's name)" },
+      start: {
+        type: 'string',
+        placeholder: 'command',
+        description: "the command that starts your service (default: node <package.json's main>, else node server.js)",
+      },
+      port: {
+        type: 'integer',
+        placeholder: 'port',
+        min: 1,
+        max: 65535,
+        description: 'the port it listens on, given to it as PORT (default 3000)',
+      },
+      ready: { type: 'string', placeholder: 'path', description: 'the path that answers 2xx once it is ready (default /health)' },
+      route: { type: 'string', placeholder: 'METHOD:/path', multiple: true, description: 'a request to load; GET:/ when none is given' },
+      force: { type: 'boolean', description: 'overwrite scenario files that exist' },
+    },
+    examples: [
+      'headroom init',
+      'headroom init --name orders-api --start "node dist/server.js" --port 3000 --ready /health --route GET:/orders --route POST:/orders',
+    ],
+    load: async () => {
+      const m = await import('./init.ts');
+      return ({ out, options }) => {
+        const str = (k: string) => options[k] as string | undefined;
+        const given: Partial<InitAnswers> = {
+          ...(str('name') === undefined ? {} : { name: str('name') }),
+          ...(str('start') === undefined ? {} : { start: str('start') }),
+          ...(options['port'] === undefined ? {} : { port: options['port'] as number }),
+          ...(str('ready') === undefined ? {} : { ready: str('ready') }),
+          ...(options['route'] === undefined ? {} : { routes: options['route'] as readonly string[] }),
+        };
+        return m.initCommand(process.cwd(), out, { given, force: options['force'] === true });
+      };
     },
   },
   {

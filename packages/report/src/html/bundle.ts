@@ -1,5 +1,7 @@
 /**
- * The report page's script and styles (uPlot, the flame graph, the waterfalls), bundled with
+ * The report page's script and styles (uPlot, the flame graph, the waterfalls). The published
+ * package ships them prebuilt next to its code (`report-client.json`, written at `npm pack` by
+ * scripts/release); in this checkout they are bundled with
  * esbuild on first use and cached under the nearest node_modules/.cache/headroom-report/,
  * keyed by a hash of the client sources, uPlot's and esbuild's versions. Why not a `prepare` or
  * `postinstall` script: headroom runs from its TypeScript sources with no build step, a
@@ -21,6 +23,10 @@ export interface ClientBundle {
 }
 
 const CLIENT_DIR = fileURLToPath(new URL('./client/', import.meta.url));
+/** The prebuilt bundle's file name, next to the module that renders reports. */
+export const PREBUILT_CLIENT_FILE = 'report-client.json';
+/** The bundle an installed headroom ships (absent in this checkout, where the sources are). */
+const PREBUILT = fileURLToPath(new URL(`./${PREBUILT_CLIENT_FILE}`, import.meta.url));
 const require = createRequire(import.meta.url);
 
 let memo: ClientBundle | null = null;
@@ -48,7 +54,8 @@ function cacheDir(): string | null {
   }
 }
 
-function build(): { js: string; css: string } {
+/** Bundles the client sources with esbuild (also what scripts/release writes to PREBUILT_CLIENT_FILE). */
+export function buildClientBundle(): { js: string; css: string } {
   const esbuild = require('esbuild') as typeof import('esbuild');
   const result = esbuild.buildSync({
     entryPoints: [join(CLIENT_DIR, 'main.ts')],
@@ -70,6 +77,8 @@ function build(): { js: string; css: string } {
 /** The client bundle, from the cache when its sources have not changed. */
 export function clientBundle(): ClientBundle {
   if (memo) return memo;
+  if (existsSync(PREBUILT))
+    return (memo = { ...(JSON.parse(readFileSync(PREBUILT, 'utf8')) as { js: string; css: string }), cached: true });
   const key = sourceKey();
   const dir = cacheDir();
   const file = dir ? join(dir, `client-${key}.json`) : null;
@@ -81,7 +90,7 @@ export function clientBundle(): ClientBundle {
       /* a torn cache file is rebuilt below */
     }
   }
-  const b = build();
+  const b = buildClientBundle();
   if (file && dir) {
     try {
       mkdirSync(dir, { recursive: true });
