@@ -16,7 +16,8 @@ afterAll(() => {
 /** A real HTTP server in its own process under `taskset -c 0`; resolves its pid and port. */
 function serverOnCpu0(): Promise<{ pid: number; port: number }> {
   // process.stdout.write, not console.log: with FORCE_COLOR set (CI) console.log colours a number and the port would not parse.
-  const code = "require('http').createServer((q,r)=>r.end('ok')).listen(0,'127.0.0.1',function(){process.stdout.write(this.address().port+'\\n')})";
+  const code =
+    "require('http').createServer((q,r)=>r.end('ok')).listen(0,'127.0.0.1',function(){process.stdout.write(this.address().port+'\\n')})";
   const child = spawn('taskset', ['-c', '0', process.execPath, '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return new Promise((resolve) =>

@@ -13,7 +13,8 @@ afterEach(() => {
 /** A real HTTP server in its own process, started under `taskset -c <cpus>`; resolves its pid and port. */
 function pinnedServer(cpus: string): Promise<{ pid: number; port: number }> {
   // process.stdout.write, not console.log: with FORCE_COLOR set (CI) console.log colours a number and the port would not parse.
-  const code = "require('http').createServer((q,r)=>r.end('ok')).listen(0,'127.0.0.1',function(){process.stdout.write(this.address().port+'\\n')})";
+  const code =
+    "require('http').createServer((q,r)=>r.end('ok')).listen(0,'127.0.0.1',function(){process.stdout.write(this.address().port+'\\n')})";
   const child = spawn('taskset', ['-c', cpus, process.execPath, '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return new Promise((resolve, reject) => {
