@@ -10,7 +10,8 @@
  * unqueued time came from a separate calibration phase at 40 req/s (waits 32% under and 26% over,
  * then 73% under and below zero): waking an idle vCPU costs ~0.6-0.9 ms here, and how often that
  * is paid depends on the rate. Taking the unqueued time from the phase itself (fastestMean) and
- * keeping both CPUs from idling, it passed: ρ = 0.5 wait 1.166 ms vs 1.046, ρ = 0.8 4.632 vs 4.150.
+ * keeping both CPUs from idling, it passed twice: ρ = 0.5 wait 1.166 and 1.070 ms vs M/D/1's
+ * 1.046 and 1.040, ρ = 0.8 4.632 and 3.798 ms vs 4.150 and 4.153.
  * The known answers assume the service and the generator each have their core to themselves.
  * On a shared machine other sessions can take part of those cores; the service and the workers
  * run in sessions of their own (so Linux's autogroup scheduling shares CPU per session and a
