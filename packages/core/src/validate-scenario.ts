@@ -9,7 +9,7 @@ import { checkBudgets } from './validate-budgets.ts';
 import { checkArrivals, checkPhases, PHASE_DEFAULTS } from './validate-phases.ts';
 import { checkLimits, openFileLimit, timerDuration } from './validate-limits.ts';
 import { checkThresholds } from './threshold.ts';
-import { checkTarget } from './validate-target.ts';
+import { checkHttpUrl, checkTarget } from './validate-target.ts';
 import { checkRequests } from './validate-requests.ts';
 import { checkData, checkFlows } from './validate-scripting.ts';
 
@@ -172,20 +172,6 @@ function checkRedact(c: Checker, raw: unknown): string[] {
   return out;
 }
 
-function checkUrl(c: Checker, v: unknown, path: string): string | undefined {
-  const s = c.string(v, path);
-  if (s === undefined) return undefined;
-  let u: URL;
-  try {
-    u = new URL(s);
-  } catch {
-    return c.add(path, `"${s}" is not a URL`, 'write e.g. "http://127.0.0.1:3000"');
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:')
-    return c.add(path, `protocol ${u.protocol} is not supported`, 'use an http:// or https:// URL (https:// is polled with target.tls)');
-  return s.replace(/\/+$/, '');
-}
-
 function checkService(c: Checker, raw: unknown, file: string, cpuCount: number): Service | null {
   const o = c.object(raw, 'service');
   if (!o) return null;
@@ -198,7 +184,7 @@ function checkService(c: Checker, raw: unknown, file: string, cpuCount: number):
   if (env)
     for (const [k, v] of Object.entries(env))
       if (typeof v !== 'string') c.add(join('service.env', k), `expected a string, got ${typeof v}`);
-  const ready = checkUrl(c, o['ready'], 'service.ready');
+  const ready = checkHttpUrl(c, o['ready'], 'service.ready', 'use an http:// or https:// URL (https:// is polled with target.tls)');
   const readyTimeoutMs = timerDuration(c, o['readyTimeout'] ?? SCENARIO_DEFAULTS.readyTimeout, 'service.readyTimeout', 1);
   const stopTimeoutMs = timerDuration(c, o['stopTimeout'] ?? SCENARIO_DEFAULTS.stopTimeout, 'service.stopTimeout');
   const cpus = c.cpus(o['cpus'] ?? SCENARIO_DEFAULTS.serviceCpus, 'service.cpus', cpuCount);

@@ -40,7 +40,7 @@ export function checkTarget(c: Checker, raw: unknown, file: string): ResolvedTar
     tlsRaw = o['tls'];
   }
   const path = typeof raw === 'object' && raw !== null ? 'target.url' : 'target';
-  const url = checkTargetUrl(c, urlRaw, path);
+  const url = checkHttpUrl(c, urlRaw, path);
   if (url === undefined) return { url, tls: null };
   const https = url.startsWith('https:');
   if (!https) {
@@ -50,7 +50,11 @@ export function checkTarget(c: Checker, raw: unknown, file: string): ResolvedTar
   return { url, tls: checkTls(c, tlsRaw, dirname(resolve(file))) };
 }
 
-function checkTargetUrl(c: Checker, v: unknown, path: string): string | undefined {
+/**
+ * An http:// or https:// URL without trailing slashes (the target, service.ready). `schemeHint`
+ * ends the message for another protocol.
+ */
+export function checkHttpUrl(c: Checker, v: unknown, path: string, schemeHint = 'use an http:// or https:// URL'): string | undefined {
   const s = c.string(v, path);
   if (s === undefined) return undefined;
   let u: URL;
@@ -59,8 +63,7 @@ function checkTargetUrl(c: Checker, v: unknown, path: string): string | undefine
   } catch {
     return c.add(path, `"${s}" is not a URL`, 'write e.g. "http://127.0.0.1:3000" or "https://127.0.0.1:8443"');
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:')
-    return c.add(path, `protocol ${u.protocol} is not supported`, 'use an http:// or https:// URL');
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return c.add(path, `protocol ${u.protocol} is not supported`, schemeHint);
   return s.replace(/\/+$/, '');
 }
 
