@@ -134,12 +134,7 @@ async function measure(on: boolean): Promise<{ counts: Map<string, number>; tota
         runId: 'cost',
         artifactsDir: dir,
         serviceName: 'bench',
-        capture: captureOf(
-          parts,
-          Number(args.sample),
-          args.hz === undefined ? undefined : Number(args.hz),
-          args['heap-interval'] === undefined ? undefined : Number(args['heap-interval']),
-        ),
+        capture: captureOf(args),
         onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
       })
     : null;

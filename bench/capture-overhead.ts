@@ -87,12 +87,7 @@ async function startMode(mode: 'off' | 'on'): Promise<Server> {
       runId: 'overhead',
       artifactsDir: dir,
       serviceName: 'bench',
-      capture: captureOf(
-        parts,
-        Number(args.sample),
-        args.hz === undefined ? undefined : Number(args.hz),
-        args['heap-interval'] === undefined ? undefined : Number(args['heap-interval']),
-      ),
+      capture: captureOf(args),
       onWarning: (m) => log(`  warning: ${m}`),
     });
   }

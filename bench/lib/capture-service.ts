@@ -15,14 +15,23 @@ export function pinScriptToCpu1(): void {
   execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
 }
 
-/** The capture config for `--parts cpu,heap,traces,runtime` and `--sample`. */
-export function captureOf(parts: Set<string>, sample: number, hz?: number, heapIntervalBytes?: number): CaptureOptions['capture'] {
+/** The command-line options the capture benchmarks share (parseArgs strings). */
+export interface CaptureArgs {
+  parts?: string;
+  sample?: string;
+  hz?: string;
+  'heap-interval'?: string;
+}
+
+/** The capture config for `--parts cpu,heap,traces,runtime`, `--sample`, `--hz` and `--heap-interval`. */
+export function captureOf(args: CaptureArgs): CaptureOptions['capture'] {
+  const parts = new Set((args.parts ?? '').split(','));
   return {
     cpu: parts.has('cpu'),
-    ...(hz === undefined ? {} : { cpuHz: hz }),
+    ...(args.hz === undefined ? {} : { cpuHz: Number(args.hz) }),
     heap: parts.has('heap'),
-    ...(heapIntervalBytes === undefined ? {} : { heapIntervalBytes }),
-    traces: parts.has('traces') ? { sample } : null,
+    ...(args['heap-interval'] === undefined ? {} : { heapIntervalBytes: Number(args['heap-interval']) }),
+    traces: parts.has('traces') ? { sample: Number(args.sample) } : null,
     runtime: parts.has('runtime'),
   };
 }

@@ -47,12 +47,17 @@ function wrkMs(v: string): number {
 }
 
 /** `wrk -t1 -cN -dDs --latency url` pinned to `cpus`. */
-export async function runWrk(url: string, connections: number, seconds: number, cpus: number[]): Promise<PeerResult> {
-  const { out, cpuS } = await run(cpus, ['wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url]);
+/** wrk's `--latency` report and its CPU seconds as a PeerResult. */
+function wrkResult(out: string, cpuS: number): PeerResult {
   const pct = (p: string) => wrkMs(new RegExp(`^\\s*${p}%\\s+(\\S+)`, 'm').exec(out)?.[1] ?? '');
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
   const total = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
   return { rps, p50Ms: pct('50'), p95Ms: null, p99Ms: pct('99'), p999Ms: null, cpuUsPerReq: (cpuS * 1e6) / total };
+}
+
+export async function runWrk(url: string, connections: number, seconds: number, cpus: number[]): Promise<PeerResult> {
+  const { out, cpuS } = await run(cpus, ['wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url]);
+  return wrkResult(out, cpuS);
 }
 
 const BARE = fileURLToPath(new URL('./autocannon-bare.ts', import.meta.url));
@@ -89,10 +94,7 @@ export async function runWrkPaced(url: string, connections: number, delayMs: num
   writeFileSync(script, `function delay()\n  return ${Math.round(delayMs)}\nend\n`);
   try {
     const { out, cpuS } = await run(cpus, ['wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', script, url]);
-    const pct = (p: string) => wrkMs(new RegExp(`^\\s*${p}%\\s+(\\S+)`, 'm').exec(out)?.[1] ?? '');
-    const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
-    const total = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
-    return { rps, p50Ms: pct('50'), p95Ms: null, p99Ms: pct('99'), p999Ms: null, cpuUsPerReq: (cpuS * 1e6) / total };
+    return wrkResult(out, cpuS);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
