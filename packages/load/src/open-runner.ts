@@ -107,7 +107,8 @@ export class OpenRunner extends PoolRunner {
     // of µs but costs a thread hand-off per wake. Dense arrivals use a plain timer: each
     // wake sends everything that fell due meanwhile, sends may leave up to ~1-2 ms late
     // (counted as late sends; latency still counts from the intended time), and the CPU
-    // the generator reports stays the CPU its work takes. Polling is never used.
+    // the generator reports stays the CPU its work takes. Polling only when the scenario asks
+    // for it (workers.idle 'poll'): then every turn of the loop checks the schedule.
     if (due <= 0 || this.ctx.poll)
       this.#timer = setImmediate(this.#fired); // polling: check again next turn
     else if (TIMER_MODE === 'precise' && due >= PRECISE_FROM_MS) this.#cancelWake = wakeAt(performance.now() + due, this.#firedPrecise);
