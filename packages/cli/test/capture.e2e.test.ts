@@ -6,6 +6,8 @@ import { freePort, headroom, ordersService, query, tempDir, writeScenario } from
 
 describe('capture through headroom run (end to end)', () => {
   it('stores a decodable profile whose top functions include the heavy route, and joins generator and server spans', async () => {
+    // A 4 s phase at the 49 Hz default holds ~200 wall samples, too few to be sure one lands in the
+    // heavy route (it missed once); the scenario asks for 100 Hz, which also exercises cpu: { hz }.
     const dir = tempDir();
     const db = join(dir, 'h.duckdb');
     const port = await freePort();
@@ -14,7 +16,7 @@ describe('capture through headroom run (end to end)', () => {
       'cap',
       `{
       name: 'cap-e2e',
-      ${ordersService(port, ', capture: { cpu: true, heap: true, traces: { sample: 0.05 } }')},
+      ${ordersService(port, ', capture: { cpu: { hz: 100 }, heap: true, traces: { sample: 0.05 } }')},
       target: 'http://127.0.0.1:${port}',
       requests: [{ path: '/orders?limit=10', weight: 3 }, { name: 'report', path: '/report', weight: 2 }],
       workers: { cpus: [1] },
