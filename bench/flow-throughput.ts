@@ -16,6 +16,7 @@
  *   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --ignore-scripts artillery@2
  *
  *   node_modules/.bin/node bench/flow-throughput.ts [--rate 1500] [--fast-rate 8000] [--seconds 5] [--artillery /tmp/artillery-bench]
+ *     [--node-args=--cpu-prof] [--skip-artillery]
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,12 +39,15 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     artillery: { type: 'string', default: '/tmp/artillery-bench' },
     'skip-artillery': { type: 'boolean', default: false },
+    /** Extra Node flags for headroom's workers, e.g. `--node-args=--cpu-prof` or `--node-args=--trace-gc`. */
+    'node-args': { type: 'string', default: '' },
   },
 });
 const rate = Number(values.rate);
 /** Flows a second for headroom's second flow run: past 10x what Artillery sustains here (~940 req/s, issue 14). */
 const fastRate = Number(values['fast-rate']);
 const seconds = Number(values.seconds);
+const nodeArgs = values['node-args'] === '' ? [] : values['node-args'].split(' ');
 const SUT_CPU = [0];
 const GEN_CPU = [1];
 const TOKEN = 't0k3n-abc';
@@ -56,6 +60,7 @@ interface Row {
   rps: number;
   wallS: number;
   cpuUsPerReq: number;
+  p50Ms: number;
   p99Ms: number;
   requests: number;
   errors: number;
@@ -71,14 +76,16 @@ async function headroomRun(name: string, body: string): Promise<Row> {
   const { value: raw } = await importDefault(file, { kind: 'scenario', example: 'export default defineScenario({...})' });
   const scenario = validateScenario(raw, { file, cpuCount: 2 });
   const plans = planWorkers(scenario, 1, Date.now() + 2000);
-  const res = await runPlans(plans, { cpus: GEN_CPU });
+  const res = await runPlans(plans, { cpus: GEN_CPU, nodeArgs });
   if (res.fatal !== null) throw new Error(res.fatal);
   const end = res.phaseEnds.find((e) => e.phase === 'load')!;
   const hist = createHistogram();
   mergeEncoded(hist, end.hist);
-  const cpuS = res.ticks.reduce((s, t) => s + t.cpu, 0);
+  const cpuS = res.ticks.filter((t) => t.phase === 'load').reduce((s, t) => s + t.cpu, 0);
   const wallS = (end.endedAt - end.startedAt) / 1000;
   const dropped = (end.flows ?? []).reduce((s, f) => s + f.dropped, 0);
+  // Late shares are of arrivals: with flows, the iterations started (their later requests follow responses, on no schedule).
+  const sends = end.flows !== undefined ? end.offered : end.requests;
   const failed = (end.flows ?? []).reduce((s, f) => s + f.failed, 0);
   for (const w of res.warnings) process.stdout.write(`  ${name}: ${w}\n`);
   return {
@@ -86,11 +93,19 @@ async function headroomRun(name: string, body: string): Promise<Row> {
     rps: end.requests / wallS,
     wallS,
     cpuUsPerReq: (cpuS * 1e6) / end.requests,
+    p50Ms: summarize(hist).p50Ms,
     p99Ms: summarize(hist).p99Ms,
     requests: end.requests,
     errors: Object.values(end.errors).reduce((a, b) => a + (b ?? 0), 0) + failed,
-    behind: end.offered > 0 || dropped > 0 ? `${end.lateSends} late >1ms, ${dropped} dropped` : '-',
+    behind:
+      end.offered > 0 || dropped > 0
+        ? `${pct(end.lateBeyondResolution, sends)} of ${end.flows !== undefined ? 'iterations started' : 'sends'} >2ms late (${pct(end.lateSends, sends)} >1ms), ${dropped} dropped`
+        : '-',
   };
+}
+
+function pct(n: number, of: number): string {
+  return `${((100 * n) / Math.max(1, of)).toFixed(2)}%`;
 }
 
 /**
@@ -146,7 +161,7 @@ scenarios:
     JSON.parse(readFileSync(report, 'utf8')) as {
       aggregate: {
         counters: Record<string, number>;
-        summaries: Record<string, { p99: number }>;
+        summaries: Record<string, { p50: number; p99: number }>;
         firstCounterAt?: number;
         lastCounterAt?: number;
       };
@@ -165,6 +180,7 @@ scenarios:
       rps: responses / wallS,
       wallS,
       cpuUsPerReq: (cpuS * 1e6) / Math.max(1, requests),
+      p50Ms: agg.summaries['http.response_time']?.p50 ?? NaN,
       p99Ms: agg.summaries['http.response_time']?.p99 ?? NaN,
       requests: responses,
       errors: responses - ok + (agg.counters['vusers.failed'] ?? 0),
@@ -188,13 +204,13 @@ try {
   rows.push(
     await headroomRun(
       'headroom flow',
-      `${flow} phases: [{ name: 'load', duration: '${seconds}s', rate: ${rate}, connections: 32, maxVus: 512 }] }`,
+      `${flow} phases: [{ name: 'warmup', duration: '2s', rate: ${rate}, connections: 32, maxVus: 512, warmup: true }, { name: 'load', duration: '${seconds}s', rate: ${rate}, connections: 32, maxVus: 512 }] }`,
     ),
   );
   rows.push(
     await headroomRun(
       `headroom flow @${fastRate}/s`,
-      `${flow} phases: [{ name: 'load', duration: '${seconds}s', rate: ${fastRate}, connections: 256, maxVus: 2048 }] }`,
+      `${flow} phases: [{ name: 'warmup', duration: '2s', rate: ${fastRate}, connections: 256, maxVus: 2048, warmup: true }, { name: 'load', duration: '${seconds}s', rate: ${fastRate}, connections: 256, maxVus: 2048 }] }`,
     ),
   );
   rows.push(
@@ -212,8 +228,18 @@ try {
 }
 printTable(
   `3-request flow (login → token → 2 GETs with it), open model: ${rate} flows/s (${rate * 3} req/s), and ${fastRate} flows/s for ${seconds}s; static: the same 3 requests at ${rate * 30 * 1} req/s offered; nginx on CPU ${SUT_CPU.join(',')}, every generator on CPU ${GEN_CPU.join(',')}`,
-  ['engine', 'req/s', 'took s', 'CPU µs/req', 'p99 ms', 'requests', 'errors', 'behind schedule'],
-  rows.map((r) => [r.engine, Math.round(r.rps), r.wallS.toFixed(1), r.cpuUsPerReq.toFixed(1), ms(r.p99Ms), r.requests, r.errors, r.behind]),
+  ['engine', 'req/s', 'took s', 'CPU µs/req', 'p50 ms', 'p99 ms', 'requests', 'errors', 'behind schedule'],
+  rows.map((r) => [
+    r.engine,
+    Math.round(r.rps),
+    r.wallS.toFixed(1),
+    r.cpuUsPerReq.toFixed(1),
+    ms(r.p50Ms),
+    ms(r.p99Ms),
+    r.requests,
+    r.errors,
+    r.behind,
+  ]),
 );
 const art = rows.find((r) => r.engine === 'artillery 2');
 const best = rows.find((r) => r.engine === `headroom flow @${fastRate}/s`);

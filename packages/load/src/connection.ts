@@ -98,6 +98,11 @@ export class Connection {
     }
   }
 
+  /** Opens the socket now if there is none, so that the first send does not wait for a connect. */
+  connect(): void {
+    if (this.#socket === null) this.#open();
+  }
+
   /** Gives up on the request in flight (timeout): the socket is replaced by a fresh one on the next send. */
   abort(kind: ErrorKind): void {
     this.#drop();

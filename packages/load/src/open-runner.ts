@@ -2,14 +2,8 @@ import type { ErrorKind } from '@headroom/internal';
 import type { ArrivalSchedule } from './arrival-schedule.ts';
 import type { Connection } from './connection.ts';
 import type { EngineContext } from './engine.ts';
+import { ArrivalTimer } from './arrival-timer.ts';
 import { PoolRunner } from './pool-runner.ts';
-import { wakeAt } from './precise-timer.ts';
-
-/** Arrivals at least this far away are slept for on the precise timer thread (≤ 1000 wakes a second). */
-const PRECISE_FROM_MS = 1;
-
-/** HEADROOM_TIMER=plain: Node timers only, no timer thread. */
-const TIMER_MODE = process.env['HEADROOM_TIMER'] ?? 'precise';
 
 /**
  * The open model without coordinated omission. Arrivals follow the even schedule no
@@ -31,39 +25,20 @@ export class OpenRunner extends PoolRunner {
   readonly #idle: Connection[];
   #down = 0;
   #downKind: ErrorKind = 'refused';
-  #timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
-  #cancelWake: (() => void) | null = null;
+  readonly #timer: ArrivalTimer;
 
   constructor(ctx: EngineContext) {
     super(ctx);
     this.#schedule = ctx.unit.schedule!;
     this.#idle = [...this.conns];
+    this.#timer = new ArrivalTimer(() => this.#wake(), { poll: ctx.poll, recorder: ctx.recorder });
     this.#wake();
   }
 
-  /**
-   * The armed timer fired: its handle is spent. Only here are the handles cleared. #wake
-   * is also called directly (a connection freed while an arrival is due); clearing the
-   * handles there, with the timer still pending, left that timer to fire later and arm a
-   * second one beside the next: every such call added a wake-up chain that never ended,
-   * and at 1,000 req/s the wakes grew from ~35k to ~300k a second in 10 s, the CPU the
-   * generator reported growing with them (issue 16, item 10).
-   */
-  #fired = (): void => {
-    this.#timer = null;
-    this.#cancelWake = null;
-    this.wakes++;
-    this.#wake();
-  };
-
-  /** A wake on the precise timer: its lateness is the generator's own wake-up delay (recorder.ts, wakeDelay). */
-  #firedPrecise = (lateMs: number): void => {
-    this.ctx.recorder.wakeDelay(lateMs);
-    this.#fired();
-  };
-
   /** Timer wake-ups so far (a diagnostic: at most about one per arrival). */
-  wakes = 0;
+  get wakes(): number {
+    return this.#timer.wakes;
+  }
 
   #wake(): void {
     const ctx = this.ctx;
@@ -99,20 +74,9 @@ export class OpenRunner extends PoolRunner {
   }
 
   #arm(): void {
-    if (this.#timer !== null || this.#cancelWake !== null || this.#next >= this.#schedule.total) return;
+    if (this.#next >= this.#schedule.total) return;
     if (this.#idle.length === 0 && this.#down < this.conns.length) return; // a freed connection wakes us
-    const due = this.ctx.startPerf + this.#schedule.at(this.#next) - performance.now();
-    // Node's timers have 1 ms granularity and fire up to ~1 ms late. A sparse arrival is
-    // slept for on the precise timer thread (precise-timer.ts), which wakes within tens
-    // of µs but costs a thread hand-off per wake. Dense arrivals use a plain timer: each
-    // wake sends everything that fell due meanwhile, sends may leave up to ~1-2 ms late
-    // (counted as late sends; latency still counts from the intended time), and the CPU
-    // the generator reports stays the CPU its work takes. Polling only when the scenario asks
-    // for it (workers.idle 'poll'): then every turn of the loop checks the schedule.
-    if (due <= 0 || this.ctx.poll)
-      this.#timer = setImmediate(this.#fired); // polling: check again next turn
-    else if (TIMER_MODE === 'precise' && due >= PRECISE_FROM_MS) this.#cancelWake = wakeAt(performance.now() + due, this.#firedPrecise);
-    else this.#timer = setTimeout(this.#fired, due);
+    this.#timer.arm(this.ctx.startPerf + this.#schedule.at(this.#next) - performance.now());
   }
 
   protected afterResponse(conn: Connection): void {
@@ -151,12 +115,6 @@ export class OpenRunner extends PoolRunner {
   }
 
   protected override onEnd(): void {
-    if (this.#timer !== null) {
-      clearTimeout(this.#timer as NodeJS.Timeout);
-      clearImmediate(this.#timer as NodeJS.Immediate);
-    }
-    this.#cancelWake?.();
-    this.#cancelWake = null;
-    this.#timer = null;
+    this.#timer.cancel();
   }
 }

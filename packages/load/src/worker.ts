@@ -10,10 +10,12 @@ import { timeline } from './timeline.ts';
 import type { RunUnit } from './timeline.ts';
 import { tlsTransport } from './tls-transport.ts';
 import { TraceSampler } from './trace-context.ts';
+import { addressOf } from './connection.ts';
 import { FlowRunner } from './flows/flow-runner.ts';
 import { loadScript } from './flows/script.ts';
 import type { Script } from './flows/script.ts';
 import { UnitStats } from './flows/unit-stats.ts';
+import { VuPool } from './flows/vu-pool.ts';
 import type { NameBucket, NameTable } from './name-table.ts';
 import { namesFor, newParentExtras, parentExtras, unitExtras } from './unit-results.ts';
 import type { ParentExtras } from './unit-results.ts';
@@ -84,6 +86,9 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
   // Functions cannot cross IPC: the scripted engine imports the scenario file here, while the run's start is still ahead.
   let script: Script | null = null;
   const scriptLoad = plan.script ? loadScript(plan.script, plan.requests, worker, plan.count).then((s) => (script = s)) : null;
+  // The scripted engine's VUs live across phases; the first phase's open their connections while the start is ahead.
+  const pool = plan.script ? new VuPool(addressOf(plan.target, tls), { worker, workers: plan.count, seed: plan.script.seed }) : null;
+
   const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
   // The generator watches its own event loop: a stall (descheduled by other load, a long
@@ -177,10 +182,12 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
       ...t.encoded(),
     });
     if (u.model === 'open') {
-      const sends = Math.max(1, t.requests, t.offered); // a step cut short completes fewer than it sent
+      // A step cut short completes fewer than it sent. With flows only an iteration's first request is an
+      // arrival on the schedule (the rest follow its responses): late shares are of arrivals.
+      const sends = scripted ? Math.max(1, t.offered) : Math.max(1, t.requests, t.offered);
       if (t.lateBeyondResolution / sends > LATE_WARN_FRACTION) {
         warn(
-          `generator could not keep schedule in ${u.name}: ${((100 * t.lateBeyondResolution) / sends).toFixed(1)}% of sends late by >${LATE_BEYOND_RESOLUTION_MS}ms, ${((100 * t.lateSends) / sends).toFixed(1)}% by >1ms (max lag ${(t.maxLagUs / 1000).toFixed(1)}ms)`,
+          `generator could not keep schedule in ${u.name}: ${((100 * t.lateBeyondResolution) / sends).toFixed(1)}% of ${scripted ? 'iterations started' : 'sends'} late by >${LATE_BEYOND_RESOLUTION_MS}ms, ${((100 * t.lateSends) / sends).toFixed(1)}% by >1ms (max lag ${(t.maxLagUs / 1000).toFixed(1)}ms)`,
         );
       }
     }
@@ -237,10 +244,7 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
       byIndex,
     };
     const stats = script === null ? null : new UnitStats();
-    const run =
-      script !== null && stats !== null && plan.script
-        ? new FlowRunner(ctx, { script, stats, worker, workers: plan.count, seed: plan.script.seed })
-        : engine(ctx);
+    const run = script !== null && stats !== null && plan.script ? new FlowRunner(ctx, { script, stats, pool: pool! }) : engine(ctx);
     const a: Active = {
       unit: u,
       recorder,
@@ -296,6 +300,7 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
     loop.disable();
     for (const t of timers) clearTimeout(t);
     timers.clear();
+    pool?.close();
     flushTraces();
     send({ type: 'done', worker });
     resolveDone();
@@ -325,6 +330,8 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
     wallPrev = performance.now();
     loop.reset();
   }); // ticks measure the run, not the wait for it
+  // Connections for the VUs the phases start with, opened while the start is ahead (vu-pool.ts).
+  if (pool !== null && units.length > 0) pool.prepare(Math.max(...units.map((u) => u.connections)));
   for (const u of units)
     at(u.startMs, () => {
       if (scriptLoad === null || script !== null) startUnit(u);

@@ -113,7 +113,8 @@ export class PhaseWatch {
     }
     const g = this.#genCpu.get(r.phase);
     const cpu = g && g.n > 0 ? g.sum / g.n : null;
-    const sends = Math.max(1, r.counts.requests, r.counts.offered);
+    // Sends are arrivals: a flow iteration's first request (the rest follow its responses, on no schedule).
+    const sends = this.#scenario.flows.length > 0 ? Math.max(1, r.counts.offered) : Math.max(1, r.counts.requests, r.counts.offered);
     const lateShare = r.counts.lateBeyondResolution / sends;
     // A polling generator uses its whole core by design: only its lateness can say it fell behind.
     const polling = this.#scenario.workers.idle === 'poll';

@@ -1,19 +1,18 @@
-import { xoshiro128 } from '@headroom/internal';
-import { addressOf } from '../connection.ts';
+import { ArrivalTimer } from '../arrival-timer.ts';
 import type { EngineContext, UnitRun } from '../engine.ts';
 import { TooManyNamesError } from '../name-table.ts';
 import type { Script } from './script.ts';
 import type { UnitStats } from './unit-stats.ts';
-import { UnitEnded, VuClient } from './vu-client.ts';
-import type { VuSinks } from './vu-client.ts';
+import { UnitEnded } from './vu-client.ts';
+import type { VuClient, VuSinks } from './vu-client.ts';
+import type { VuPool } from './vu-pool.ts';
 
 /** What the flow runner needs besides the engine context. */
 export interface FlowRunContext {
   script: Script;
   stats: UnitStats;
-  worker: number;
-  workers: number;
-  seed: number;
+  /** The worker's VUs, which this unit borrows and gives back when it ends. */
+  pool: VuPool;
 }
 
 /**
@@ -39,7 +38,7 @@ export class FlowRunner implements UnitRun {
   #finishing = false;
   #ended = false;
   #next = 0;
-  #timer: NodeJS.Timeout | null = null;
+  readonly #timer: ArrivalTimer;
   readonly #sweep: NodeJS.Timeout;
   readonly #maxVus: number;
   readonly drained: Promise<void>;
@@ -51,7 +50,15 @@ export class FlowRunner implements UnitRun {
     this.#ctx = ctx;
     this.#run = run;
     const url = new URL(ctx.target);
-    this.#sinks = { recorder: ctx.recorder, names: ctx.names, stats: run.stats, host: url.host, timeoutMs: ctx.timeoutMs };
+    this.#timer = new ArrivalTimer(this.#wake, { poll: ctx.poll, recorder: ctx.recorder });
+    this.#sinks = {
+      recorder: ctx.recorder,
+      names: ctx.names,
+      stats: run.stats,
+      host: url.host,
+      timeoutMs: ctx.timeoutMs,
+      ...(ctx.unit.model === 'open' ? { answered: this.#poke } : {}),
+    };
     this.drained = new Promise((r) => {
       this.#resolve = r;
     });
@@ -62,16 +69,14 @@ export class FlowRunner implements UnitRun {
     }, every);
     const u = ctx.unit;
     this.#maxVus = u.model === 'open' ? u.maxVus : u.connections;
-    for (let k = 0; k < u.connections; k++) this.#idle.push(this.#newVu());
-    if (u.model === 'closed') for (const v of this.#idle.splice(0)) this.#loop(v, ctx.startPerf);
+    // Closed: every VU loops from the start. Open: VUs are taken from the pool as arrivals need them
+    // (the pool prepared `connections` of them), so a phase starting while the last one drains finds them free.
+    if (u.model === 'closed') for (let k = 0; k < u.connections; k++) this.#loop(this.#newVu(), ctx.startPerf);
     else this.#wake();
   }
 
   #newVu(): VuClient {
-    const k = this.#vus.length;
-    const id = this.#run.worker + this.#run.workers * k;
-    const rng = xoshiro128(this.#run.seed * 1_000_003 + id);
-    const v = new VuClient(id, addressOf(this.#ctx.target, this.#ctx.tls ?? null), this.#sinks, () => rng.nextUniform());
+    const v = this.#run.pool.take(this.#sinks);
     this.#vus.push(v);
     return v;
   }
@@ -129,9 +134,14 @@ export class FlowRunner implements UnitRun {
     this.#run.stats.ended(flow.name, performance.now() - intended, error);
   }
 
+  /** A response arrived (open model): start what fell due since, sooner than the 1 ms timer would. */
+  #poke = (): void => {
+    const s = this.#ctx.unit.schedule!;
+    if (this.#next < s.total && !this.#finishing && this.#ctx.startPerf + s.at(this.#next) <= performance.now()) this.#wake();
+  };
+
   /** Open model: start every arrival that fell due. */
   #wake = (): void => {
-    this.#timer = null;
     const ctx = this.#ctx;
     const s = ctx.unit.schedule!;
     const rel = performance.now() - ctx.startPerf;
@@ -153,18 +163,22 @@ export class FlowRunner implements UnitRun {
         this.#checkDrained();
       });
     }
-    if (this.#next < s.total && !this.#finishing && !this.#exhausted)
-      this.#timer = setTimeout(this.#wake, Math.max(0, ctx.startPerf + s.at(this.#next) - performance.now()));
+    if (this.#next < s.total && !this.#finishing && !this.#exhausted) this.#timer.arm(ctx.startPerf + s.at(this.#next) - performance.now());
     this.#checkDrained();
   };
 
   finish(): void {
     this.#finishing = true;
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    this.#timer = null;
+    this.#timer.cancel();
     if (this.#ctx.unit.model === 'open') this.#next = this.#ctx.unit.schedule!.total;
     for (const v of this.#vus) if (!v.busy) v.end(false); // sleeping VUs stop now; requests in flight finish
     for (const v of this.#vus) v.ended = true;
+    // Idle VUs go back to the pool now, for a phase that starts while this one drains.
+    for (const v of this.#idle) {
+      this.#vus.splice(this.#vus.indexOf(v), 1);
+      this.#run.pool.give(v);
+    }
+    this.#idle.length = 0;
     this.#checkDrained();
   }
 
@@ -183,9 +197,12 @@ export class FlowRunner implements UnitRun {
   #end(): void {
     if (this.#ended) return;
     this.#ended = true;
-    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer.cancel();
     clearInterval(this.#sweep);
-    for (const v of this.#vus) v.close();
+    // Given back so that the most recently used come out of the pool first.
+    const idle = new Set(this.#idle);
+    for (const v of this.#vus) if (!idle.has(v)) this.#run.pool.give(v);
+    for (const v of this.#idle) this.#run.pool.give(v);
     this.#resolve();
   }
 }

@@ -25,6 +25,8 @@ export interface VuSinks {
   /** Host header value (host:port of the target). */
   host: string;
   timeoutMs: number;
+  /** Called after each response or failure (the open model starts arrivals that fell due). */
+  answered?: () => void;
 }
 
 interface InFlight {
@@ -35,7 +37,8 @@ interface InFlight {
 
 /**
  * A virtual user: one keep-alive connection (from the connection layer, so a TLS transport
- * slots in), one cookie jar, a seeded random stream. Requests are timed like the static
+ * slots in), one cookie jar, a seeded random stream. It lives in its worker's pool
+ * (vu-pool.ts) and reports into the unit (phase or step) it is bound to. Requests are timed like the static
  * path's: latency from the intended send (an arrival's scheduled time for an iteration's
  * first request, the planned end of a sleep for the one after it), service time from the
  * actual write.
@@ -46,7 +49,8 @@ export class VuClient implements Vu, ConnectionOwner {
   data: Record<string, DataRow> = {};
   readonly #conn: Connection;
   readonly #capture: ResponseCapture;
-  readonly #sinks: VuSinks;
+  /** The unit this VU runs for (bind); null until its first. */
+  #bound: VuSinks | null = null;
   readonly #jar = new Map<string, string>();
   readonly #random: () => number;
   #inFlight: InFlight | null = null;
@@ -55,12 +59,29 @@ export class VuClient implements Vu, ConnectionOwner {
   #sleep: { timer: NodeJS.Timeout; resolve: () => void } | null = null;
   ended = false;
 
-  constructor(id: number, address: Address, sinks: VuSinks, random: () => number) {
+  constructor(id: number, address: Address, random: () => number) {
     this.id = id;
-    this.#sinks = sinks;
     this.#random = random;
     this.#conn = new Connection(address, this);
     this.#capture = new ResponseCapture(this.#conn.parser);
+  }
+
+  /** Starts running for a unit: its requests, checks and iterations are counted there. */
+  bind(sinks: VuSinks): void {
+    this.#bound = sinks;
+    this.ended = false;
+    this.data = {};
+    this.intendedNext = null;
+  }
+
+  get #sinks(): VuSinks {
+    if (this.#bound === null) throw new Error('VU used before it was bound to a unit');
+    return this.#bound;
+  }
+
+  /** Opens the connection ahead of the first request (the pool does this before a unit starts). */
+  connect(): void {
+    this.#conn.connect();
   }
 
   random(): number {
@@ -176,6 +197,7 @@ export class VuClient implements Vu, ConnectionOwner {
     if (setsCookies) this.#storeCookies(r.headers['set-cookie']);
     if (f.checks !== undefined) this.check(r, f.checks);
     f.resolve(r);
+    this.#sinks.answered?.();
   }
 
   onFailure(conn: Connection, kind: ErrorKind): void {
@@ -188,6 +210,7 @@ export class VuClient implements Vu, ConnectionOwner {
     const r = failedResponse(kind, elapsed);
     if (f.checks !== undefined) this.check(r, f.checks);
     f.resolve(r);
+    this.#sinks.answered?.();
   }
 
   #encode(method: HttpMethod, path: string, o: VuRequestOptions): Buffer {
