@@ -1,6 +1,9 @@
 import type { PhaseJson } from './run-summary.ts';
 import { formatTable } from './table.ts';
-import { formatMs } from './units.ts';
+import { formatMs, formatPercent } from './units.ts';
+
+/** What of a phase the scripted parts show: from a run's outcome, or read back from the store (scriptedPhases). */
+export type ScriptedPhase = Pick<PhaseJson, 'phase' | 'parent' | 'requestsByName' | 'checks' | 'flows'>;
 
 type Paint = (code: 'red' | 'green' | 'yellow' | 'cyan' | 'dim' | 'bold', s: string) => string;
 
@@ -9,7 +12,7 @@ type Paint = (code: 'red' | 'green' | 'yellow' | 'cyan' | 'dim' | 'bold', s: str
  * phase (when there is more than one name, or the run was scripted), check pass rates (failed
  * checks are not errors), and flow iterations with the first error messages of those that threw.
  */
-export function formatScripted(phases: readonly PhaseJson[], c: Paint): string[] {
+export function formatScripted(phases: readonly ScriptedPhase[], c: Paint): string[] {
   const out: string[] = [];
   const top = phases.filter((p) => p.parent === p.phase);
   for (const p of top) {
@@ -22,7 +25,7 @@ export function formatScripted(phases: readonly PhaseJson[], c: Paint): string[]
         ? '0'
         : c(
             'red',
-            `${n.errors} (${Object.entries(n.errorsByKind)
+            `${n.errors} (${formatPercent(n.errors / n.requests, 2)}: ${Object.entries(n.errorsByKind)
               .map(([k, v]) => `${k} ${v}`)
               .join(', ')})`,
           ),
@@ -30,13 +33,14 @@ export function formatScripted(phases: readonly PhaseJson[], c: Paint): string[]
       formatMs(n.latencyMs.p90),
       formatMs(n.latencyMs.p99),
       formatMs(n.latencyMs.max),
+      formatMs(n.serviceTimeMs.p50),
       formatMs(n.serviceTimeMs.p99),
     ]);
     out.push(
       '',
       `${c('bold', p.phase)} by request`,
-      formatTable(['name', 'requests', 'errors', 'p50', 'p90', 'p99', 'max', 'svc p99'], rows, {
-        rightAlign: [false, true, true, true, true, true, true, true],
+      formatTable(['name', 'requests', 'errors', 'p50', 'p90', 'p99', 'max', 'svc p50', 'svc p99'], rows, {
+        rightAlign: [false, true, true, true, true, true, true, true, true],
       }),
     );
   }
