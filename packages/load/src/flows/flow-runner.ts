@@ -1,6 +1,7 @@
 import { xoshiro128 } from '@headroom/internal';
 import { addressOf } from '../connection.ts';
 import type { EngineContext, UnitRun } from '../engine.ts';
+import { warnFailure } from '../failure-warning.ts';
 import { TooManyNamesError } from '../name-table.ts';
 import type { Script } from './script.ts';
 import type { UnitStats } from './unit-stats.ts';
@@ -51,7 +52,14 @@ export class FlowRunner implements UnitRun {
     this.#ctx = ctx;
     this.#run = run;
     const url = new URL(ctx.target);
-    this.#sinks = { recorder: ctx.recorder, names: ctx.names, stats: run.stats, host: url.host, timeoutMs: ctx.timeoutMs };
+    this.#sinks = {
+      recorder: ctx.recorder,
+      names: ctx.names,
+      stats: run.stats,
+      host: url.host,
+      timeoutMs: ctx.timeoutMs,
+      warnFailure: (request, kind, detail) => warnFailure(ctx, request, kind, detail),
+    };
     this.drained = new Promise((r) => {
       this.#resolve = r;
     });
