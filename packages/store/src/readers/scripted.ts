@@ -17,6 +17,9 @@ export interface StoredScripted {
  * first as the summary lists them, checks and flows by name.
  */
 export async function readScripted(store: Store, id: string): Promise<StoredScripted> {
+  // A store opened read-only is not migrated: one from before schema 6 has none of these tables.
+  const [has] = await store.query<{ n: number }>("SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'phase_requests'");
+  if (!has?.n) return { requests: [], checks: [], flows: [] };
   const [requests, checks, flows] = await Promise.all([
     store.query<StoredScripted['requests'][number]>(
       'SELECT * EXCLUDE (run_id, hist, service_hist) FROM phase_requests WHERE run_id = $1 ORDER BY phase, requests DESC, name',
