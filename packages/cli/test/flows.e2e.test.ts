@@ -36,6 +36,7 @@ beforeAll(async () => {
       return;
     }
     seen.paths.push(u.pathname);
+    res.statusCode = u.pathname === '/fail' ? 503 : 200;
     res.end('ok');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -107,6 +108,57 @@ export default defineScenario({
     const flows = await query<{ iterations: bigint }>(db, `SELECT iterations FROM phase_flows WHERE run_id = '${out.runId}'`);
     expect(Number(flows[0]!.iterations)).toBe(30);
     expect(r.stdout).not.toContain('by request'); // --json: the summary is not printed
+
+    // runs show reads the same back from the store, as text and as the run's own JSON shapes.
+    const shown = await headroom(['runs', 'show', out.runId, '--db', db]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(/steady by request\n.*name +requests +errors +p50 +p90 +p99 +max +svc p50 +svc p99/);
+    expect(shown.stdout).toMatch(/\n *data +120 +0 /);
+    expect(shown.stdout).toMatch(/\n *login +30 +0 /);
+    expect(shown.stdout).toContain(`✗ steady has id: 90.00% passed (${120 - seen.wrongBodies} / 120)`);
+    expect(shown.stdout).toMatch(/steady session: 30 iterations; duration p50 /);
+    const json = await headroom(['runs', 'show', out.runId, '--json', '--db', db]);
+    const [phase] = JSON.parse(json.stdout).phases;
+    const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+    expect(phase.requestsByName.sort(byName)).toEqual(out.phases[0].requestsByName.sort(byName));
+    expect(phase.checks).toEqual(out.phases[0].checks);
+    expect(phase.flows).toEqual(out.phases[0].flows);
+  }, 60_000);
+
+  it('runs show: error rate and kinds per name, and nothing scripted for a plain one-request run', async () => {
+    const named = writeScenario(
+      dir,
+      'failing',
+      `{ name: 'failing', target: '${url}', workers: { cpus: [1] },
+        requests: [{ name: 'fine', path: '/a', weight: 3 }, { name: 'broken', path: '/fail' }],
+        phases: [{ name: 'steady', duration: '1s', rate: 200 }] }`,
+    );
+    const r = await headroom(['run', named, '--json', '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    const shown = await headroom(['runs', 'show', JSON.parse(r.stdout).runId, '--db', db]);
+    expect(shown.stdout).toMatch(/\n *fine +150 +0 /);
+    expect(shown.stdout).toMatch(/\n *broken +50 +50 \(100\.00%: http_5xx 50\) /);
+
+    const plain = writeScenario(
+      dir,
+      'plain',
+      `{ name: 'plain', target: '${url}', workers: { cpus: [1] }, requests: [{ path: '/a' }],
+        phases: [{ name: 'steady', duration: '1s', rate: 50 }] }`,
+    );
+    const p = await headroom(['run', plain, '--json', '--db', db]);
+    expect(p.code, p.stderr).toBe(0);
+    const id = JSON.parse(p.stdout).runId;
+    const text = await headroom(['runs', 'show', id, '--db', db]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/steady +50\/s/);
+    expect(text.stdout).not.toMatch(/by request|checks|flows/);
+    // --json mirrors `run --json`: its one name, no checks, no flows.
+    const [phase] = JSON.parse((await headroom(['runs', 'show', id, '--json', '--db', db])).stdout).phases;
+    expect(phase.requests).toBe(50);
+    expect(phase.requestsByName).toEqual(JSON.parse(p.stdout).phases[0].requestsByName);
+    expect(phase.requestsByName.map((n: { name: string }) => n.name)).toEqual(['GET /a']);
+    expect(Object.keys(phase)).not.toContain('checks');
+    expect(Object.keys(phase)).not.toContain('flows');
   }, 60_000);
 
   it('a static mix of three names keeps the fast path and its per-name results add up to the phase', async () => {

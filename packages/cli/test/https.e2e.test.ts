@@ -1,4 +1,5 @@
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import https from 'node:https';
 import type net from 'node:net';
 import { join } from 'node:path';
@@ -39,6 +40,52 @@ const scenario = (name: string, target: string): string =>
     `{ name: '${name}', target: ${target}, requests: [{ path: '/' }], workers: { cpus: [1] },
        phases: [{ name: 'steady', duration: '1s', rate: 100 }] }`,
   );
+
+/**
+ * A node:https server that closes every connection after its response, so each request connects
+ * anew, and after `after` handshakes presents a self-signed certificate (with new ticket keys,
+ * so no session resumes past the switch): a certificate rotated to one the scenario does not trust.
+ */
+async function rotatingServer(after: number): Promise<{ port: number; served: () => number }> {
+  let handshakes = 0;
+  let served = 0;
+  const server = https.createServer({ cert: readFileSync(certs.serverCert), key: readFileSync(certs.serverKey) }, (_q, res) => {
+    served++;
+    res.setHeader('connection', 'close');
+    res.end('ok');
+  });
+  server.on('secureConnection', () => {
+    if (++handshakes === after)
+      server.setSecureContext({ cert: readFileSync(certs.selfSignedCert), key: readFileSync(certs.selfSignedKey), ticketKeys: randomBytes(48) });
+  });
+  servers.push(server);
+  const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
+  return { port, served: () => served };
+}
+
+/**
+ * Runs `file` and checks what landed in the store: the phase's errors are all of kind tls, its
+ * names' tls errors add up to them, and the run's warnings keep the reason. Returns the phase's counts.
+ */
+async function runTlsFailures(file: string): Promise<{ requests: number; errors: number }> {
+  const r = await headroom(['run', file, '--json', '--db', db]);
+  expect(r.code, r.stderr).toBe(0);
+  const id = JSON.parse(r.stdout).runId as string;
+  const [phase] = await query<{ requests: bigint; errors: bigint; errors_by_kind: string }>(
+    db,
+    `SELECT requests, errors, errors_by_kind FROM phases WHERE run_id = '${id}' AND phase = 'steady'`,
+  );
+  const kinds = JSON.parse(phase!.errors_by_kind) as Record<string, number>;
+  expect(Object.keys(kinds)).toEqual(['tls']);
+  expect(kinds['tls']).toBe(Number(phase!.errors));
+  const named = await query<{ errors_by_kind: string }>(db, `SELECT errors_by_kind FROM phase_requests WHERE run_id = '${id}'`);
+  expect(named.reduce((s, n) => s + ((JSON.parse(n.errors_by_kind) as Record<string, number>)['tls'] ?? 0), 0)).toBe(kinds['tls']);
+  const [run] = await query<{ warnings: string }>(db, `SELECT warnings FROM runs WHERE id = '${id}'`);
+  expect(JSON.parse(run!.warnings)).toContainEqual(
+    expect.stringMatching(/TLS with https:\/\/127\.0\.0\.1:\d+ failed in steady \((home|other)\): DEPTH_ZERO_SELF_SIGNED_CERT: self[- ]signed certificate.*kind "tls"/),
+  );
+  return { requests: Number(phase!.requests), errors: Number(phase!.errors) };
+}
 
 describe('https targets end to end (real CLI, node:https servers, openssl certificates)', () => {
   it('a CA-signed service verified with target.tls.ca: the run completes and every request is ok', async () => {
@@ -89,6 +136,38 @@ describe('https targets end to end (real CLI, node:https servers, openssl certif
     expect(r.code, r.stderr).toBe(0);
     const steady = JSON.parse(r.stdout).phases.find((p: { phase: string }) => p.phase === 'steady');
     expect(steady).toMatchObject({ requests: 100, errors: 0 });
+  }, 30_000);
+
+  it('a certificate that stops being trusted mid-run: the reconnects fail with kind tls, and the reason is stored', async () => {
+    const server = await rotatingServer(30);
+    const file = writeScenario(
+      dir,
+      'https-rotated',
+      `{ name: 'https-rotated', target: { url: 'https://127.0.0.1:${server.port}', tls: { ca: './ca.pem' } },
+         requests: [{ name: 'home', path: '/' }, { name: 'other', path: '/other' }], workers: { cpus: [1] },
+         phases: [{ name: 'steady', duration: '2s', rate: 100, connections: 4 }] }`,
+    );
+    const stored = await runTlsFailures(file);
+    // The connections before the switch each carried one request (the preflight's handshake may
+    // not count as one on the server's side); every request after it failed its handshake.
+    expect(server.served()).toBeGreaterThanOrEqual(29);
+    expect(server.served()).toBeLessThanOrEqual(30);
+    expect(stored.requests).toBe(200);
+    expect(stored.errors).toBe(200 - server.served());
+  }, 30_000);
+
+  it('the same in a flow: its requests fail with kind tls, and the reason is stored', async () => {
+    const server = await rotatingServer(20);
+    const file = writeScenario(
+      dir,
+      'https-rotated-flow',
+      `{ name: 'https-rotated-flow', target: { url: 'https://127.0.0.1:${server.port}', tls: { ca: './ca.pem' } },
+         flows: { visit: async (vu) => { await vu.get('/', { name: 'home' }); await vu.get('/other', { name: 'other' }); } },
+         workers: { cpus: [1] }, phases: [{ name: 'steady', duration: '1s', rate: 50, connections: 2 }] }`,
+    );
+    const stored = await runTlsFailures(file);
+    expect(stored.requests).toBe(100);
+    expect(stored.errors).toBe(100 - server.served());
   }, 30_000);
 
   it('a missing CA file: exit 2 at validation, naming the file', async () => {

@@ -14,7 +14,7 @@ export interface VuResponse {
   status: number;
   /** Response headers, names lower-cased; repeated headers joined with ', ' (set-cookie with '\n'). */
   headers: Record<string, string>;
-  /** Transport error kind when no response came ('timeout', 'refused', 'reset', 'closed', 'other'), else null. */
+  /** Transport error kind when no response came ('timeout', 'refused', 'reset', 'closed', 'tls', 'other'), else null. */
   error: string | null;
   /** Latency of this request, ms (from its intended send). */
   durationMs: number;

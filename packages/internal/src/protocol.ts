@@ -6,8 +6,8 @@
  */
 import type { DataSpec, FlowSpec, Phase, Request, Tls } from '@headroom/core';
 
-/** Errors by kind: non-2xx by status class, and transport failures. */
-export type ErrorKind = 'http_1xx' | 'http_3xx' | 'http_4xx' | 'http_5xx' | 'timeout' | 'refused' | 'reset' | 'closed' | 'other';
+/** Errors by kind: non-2xx by status class, and transport failures (`tls`: a handshake or TLS record that failed). */
+export type ErrorKind = 'http_1xx' | 'http_3xx' | 'http_4xx' | 'http_5xx' | 'timeout' | 'refused' | 'reset' | 'closed' | 'tls' | 'other';
 export type ErrorCounts = Partial<Record<ErrorKind, number>>;
 
 /** What one worker must do: its share of every phase. */

@@ -3,7 +3,7 @@ import type tls from 'node:tls';
 import type { ErrorKind } from '@headroom/internal';
 import { directWrite } from './direct-write.ts';
 import { ResponseParser } from './response-parser.ts';
-import type { TlsTransport } from './tls-transport.ts';
+import { isTlsErrorCode, type TlsTransport } from './tls-transport.ts';
 
 /** Who a connection reports to. Calls are synchronous, from socket callbacks. */
 export interface ConnectionOwner {
@@ -11,7 +11,8 @@ export interface ConnectionOwner {
   onResponse(conn: Connection, doneMs: number): void;
   /**
    * The request failed without a response; the socket is gone and the next send reconnects.
-   * `detail`: why, when the user must see it (the parser's message for a malformed response).
+   * `detail`: why, when the user must see it (the parser's message for a malformed response of
+   * kind `other`, the code and message of a `tls` failure).
    */
   onFailure(conn: Connection, kind: ErrorKind, detail?: string): void;
 }
@@ -148,7 +149,9 @@ export class Connection {
       const wasConnected = this.#connected;
       this.#drop();
       if (!wasConnected) this.connectFailures++;
-      if (this.busy) this.#fail(errorKind(err.code, wasConnected));
+      const kind = errorKind(err.code, wasConnected);
+      // A TLS failure's reason (which certificate check, which alert) is what the user must see.
+      if (this.busy) this.#fail(kind, kind === 'tls' ? `${err.code}: ${err.message}` : undefined);
     });
     socket.on('end', () => {
       if (socket !== this.#socket) return;
@@ -201,6 +204,7 @@ export class Connection {
 
 /** Maps a socket error to its kind. A connection that never opened and was refused is `refused`. */
 export function errorKind(code: string | undefined, wasConnected: boolean): ErrorKind {
+  if (isTlsErrorCode(code)) return 'tls';
   if (code === 'ECONNREFUSED') return 'refused';
   if (code === 'ECONNRESET' || code === 'EPIPE') return wasConnected ? 'reset' : 'refused';
   if (code === 'ETIMEDOUT') return 'timeout';

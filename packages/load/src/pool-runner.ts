@@ -2,6 +2,7 @@ import type { ErrorKind } from '@headroom/internal';
 import { addressOf, Connection } from './connection.ts';
 import type { ConnectionOwner } from './connection.ts';
 import type { EngineContext, UnitRun } from './engine.ts';
+import { warnFailure } from './failure-warning.ts';
 
 /**
  * What the closed and open runners of the headroom engine share: a pool of keep-alive
@@ -78,14 +79,7 @@ export abstract class PoolRunner implements ConnectionOwner, UnitRun {
     const elapsedMs = performance.now() - conn.intendedMs;
     this.ctx.recorder.failure(kind, elapsedMs);
     this.ctx.byIndex?.[conn.request]?.failure(kind);
-    if (detail !== undefined) {
-      // A malformed response is an error of kind `other`; the user must also see why, once per phase.
-      const phase = this.ctx.unit.name;
-      this.ctx.warn(
-        `response from ${this.ctx.target} could not be parsed in ${phase} (${this.ctx.requests[conn.request]!.name}): ${detail}; such responses count as errors of kind "other"`,
-        `parse:${phase}`,
-      );
-    }
+    if (detail !== undefined) warnFailure(this.ctx, this.ctx.requests[conn.request]!.name, kind, detail);
     if (conn.traceId !== null) this.#trace(conn, elapsedMs * 1000, 0, kind);
     if (this.#ended) return;
     this.afterFailure(conn, kind);

@@ -20,6 +20,7 @@ export const ERROR_KINDS: readonly ErrorKind[] = [
   'refused',
   'reset',
   'closed',
+  'tls',
   'other',
 ];
 const KIND_INDEX: Record<ErrorKind, number> = Object.fromEntries(ERROR_KINDS.map((k, i) => [k, i])) as Record<ErrorKind, number>;

@@ -65,6 +65,42 @@ export function tlsOptions(t: Tls): tls.ConnectionOptions {
   };
 }
 
+/**
+ * Certificate verification failures, as node:tls names OpenSSL's X509_V_ERR_* codes (a
+ * certificate that does not name the host is ERR_TLS_CERT_ALTNAME_INVALID).
+ */
+const CERT_CODES = new Set([
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+  'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_NOT_YET_VALID',
+  'CERT_HAS_EXPIRED',
+  'ERROR_IN_CERT_NOT_BEFORE_FIELD',
+  'ERROR_IN_CERT_NOT_AFTER_FIELD',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'CERT_CHAIN_TOO_LONG',
+  'CERT_REVOKED',
+  'INVALID_CA',
+  'PATH_LENGTH_EXCEEDED',
+  'INVALID_PURPOSE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'HOSTNAME_MISMATCH',
+]);
+
+/**
+ * Whether a socket error code is TLS's own: the peer's certificate failed verification, or the
+ * handshake or a record failed in OpenSSL (ERR_SSL_*: an alert, a protocol or version mismatch)
+ * or in node:tls (ERR_TLS_*). Network failures under TLS (ECONNRESET …) are not.
+ */
+export function isTlsErrorCode(code: string | undefined): boolean {
+  return code !== undefined && (CERT_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_'));
+}
+
 /** The transport of a worker whose plan targets https://, null for http://. */
 export function tlsTransport(t: Tls | null | undefined): TlsTransport | null {
   return t === null || t === undefined ? null : new TlsTransport(tlsOptions(t), t.resume);

@@ -11,6 +11,8 @@ export type { BenchSummaryInput } from './bench-table.ts';
 export { toRunJson } from './run-json.ts';
 export { ProgressSink } from './progress-sink.ts';
 export type { ProgressSinkOptions } from './progress-sink.ts';
+export { scriptedPhases } from './scripted-phases.ts';
+export type { ScriptedPhase } from './scripted-summary.ts';
 export { formatRunList, formatRunShow, formatSqlRows, formatTransfer } from './runs-text.ts';
 export type { RunShowInput } from './runs-text.ts';
 export { formatProfileTop } from './profile/profile-top-text.ts';

@@ -1,6 +1,7 @@
 /** Terminal text of `headroom runs ls` and `headroom runs show`. */
 import type { BenchTaskAggregate, RunListing, StoredGate, StoredPhase, StoredRun } from '@headroom/store';
-import { formatTable } from './table.ts';
+import { formatScripted, type ScriptedPhase } from './scripted-summary.ts';
+import { formatTable, painter } from './table.ts';
 import { formatMs } from './units.ts';
 
 /** The run list, newest first. */
@@ -30,10 +31,12 @@ export interface RunShowInput {
   phases: readonly StoredPhase[];
   gates: readonly StoredGate[];
   bench: readonly BenchTaskAggregate[];
+  /** Per-name, check and flow results of the phases that have them (see scriptedPhases). */
+  scripted?: readonly ScriptedPhase[];
 }
 
-/** One run: identity, phases, bench tasks, gates, warnings. */
-export function formatRunShow({ run: r, phases, gates, bench, progress }: RunShowInput): string {
+/** One run: identity, phases (with their per-name, check and flow results), bench tasks, gates, warnings. */
+export function formatRunShow({ run: r, phases, gates, bench, progress, scripted = [] }: RunShowInput): string {
   const lines = [
     `run ${r.id}  ${r.kind}  ${r.scenario}  ${r.status}${r.gates ? `  gates ${r.gates}` : ''}`,
     ...(progress
@@ -66,6 +69,7 @@ export function formatRunShow({ run: r, phases, gates, bench, progress }: RunSho
       ),
     );
   }
+  lines.push(...formatScripted(scripted, painter(false)));
   if (bench.length > 0) {
     lines.push(
       '',

@@ -1,6 +1,28 @@
-import type { PhaseJson } from './run-summary.ts';
+import type { NamedRequestsJson, PhaseJson } from './run-summary.ts';
 import { formatTable } from './table.ts';
-import { formatMs } from './units.ts';
+import { formatMs, formatPercent } from './units.ts';
+
+/** What of a phase the scripted parts show: from a run's outcome, or read back from the store (scriptedPhases). */
+export type ScriptedPhase = Pick<PhaseJson, 'phase' | 'parent' | 'requestsByName' | 'checks' | 'flows'>;
+
+/** Whether a phase's table by request name says more than the phase's own row: several names, or flows. */
+export function showsNames(p: ScriptedPhase): boolean {
+  const n = p.requestsByName?.length ?? 0;
+  return n > 1 || (n === 1 && p.flows !== undefined);
+}
+
+/** A name's errors with their rate and kinds: `50 (100.00%: http_5xx 50)`, or `0`. */
+export function formatNameErrors(n: NamedRequestsJson): string {
+  if (n.errors === 0) return '0';
+  const kinds = Object.entries(n.errorsByKind).map(([k, v]) => `${k} ${v}`);
+  return `${n.errors} (${formatPercent(n.errors / n.requests, 2)}: ${kinds.join(', ')})`;
+}
+
+/** A check's pass rate as the summary prints it (`90.00%`), 0 when it never ran. */
+export function formatCheckRate(k: { passes: number; fails: number }): string {
+  const total = k.passes + k.fails;
+  return formatPercent(total === 0 ? 0 : k.passes / total, 2);
+}
 
 type Paint = (code: 'red' | 'green' | 'yellow' | 'cyan' | 'dim' | 'bold', s: string) => string;
 
@@ -9,44 +31,35 @@ type Paint = (code: 'red' | 'green' | 'yellow' | 'cyan' | 'dim' | 'bold', s: str
  * phase (when there is more than one name, or the run was scripted), check pass rates (failed
  * checks are not errors), and flow iterations with the first error messages of those that threw.
  */
-export function formatScripted(phases: readonly PhaseJson[], c: Paint): string[] {
+export function formatScripted(phases: readonly ScriptedPhase[], c: Paint): string[] {
   const out: string[] = [];
   const top = phases.filter((p) => p.parent === p.phase);
   for (const p of top) {
-    const names = p.requestsByName ?? [];
-    if (names.length === 0 || (names.length === 1 && p.flows === undefined)) continue;
-    const rows = names.map((n) => [
+    if (!showsNames(p)) continue;
+    const rows = (p.requestsByName ?? []).map((n) => [
       n.name,
       n.requests.toLocaleString('en-US'),
-      n.errors === 0
-        ? '0'
-        : c(
-            'red',
-            `${n.errors} (${Object.entries(n.errorsByKind)
-              .map(([k, v]) => `${k} ${v}`)
-              .join(', ')})`,
-          ),
+      n.errors === 0 ? '0' : c('red', formatNameErrors(n)),
       formatMs(n.latencyMs.p50),
       formatMs(n.latencyMs.p90),
       formatMs(n.latencyMs.p99),
       formatMs(n.latencyMs.max),
+      formatMs(n.serviceTimeMs.p50),
       formatMs(n.serviceTimeMs.p99),
     ]);
     out.push(
       '',
       `${c('bold', p.phase)} by request`,
-      formatTable(['name', 'requests', 'errors', 'p50', 'p90', 'p99', 'max', 'svc p99'], rows, {
-        rightAlign: [false, true, true, true, true, true, true, true],
+      formatTable(['name', 'requests', 'errors', 'p50', 'p90', 'p99', 'max', 'svc p50', 'svc p99'], rows, {
+        rightAlign: [false, true, true, true, true, true, true, true, true],
       }),
     );
   }
   const checkLines: string[] = [];
   for (const p of top)
     for (const k of p.checks ?? []) {
-      const total = k.passes + k.fails;
-      const rate = total === 0 ? 0 : k.passes / total;
       const mark = k.fails === 0 ? c('green', '✓') : c('red', '✗');
-      checkLines.push(`  ${mark} ${p.phase} ${k.name}: ${(rate * 100).toFixed(2)}% passed (${k.passes} / ${total})`);
+      checkLines.push(`  ${mark} ${p.phase} ${k.name}: ${formatCheckRate(k)} passed (${k.passes} / ${k.passes + k.fails})`);
     }
   if (checkLines.length > 0) out.push('', c('bold', 'checks') + c('dim', ' (a failed check is not a request error)'), ...checkLines);
   const flowLines: string[] = [];

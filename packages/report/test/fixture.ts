@@ -57,6 +57,34 @@ export function fullReportData(scenario = 'orders-api'): ReportData {
         serviceTime: { ...lat, p99: 5 },
       },
     ],
+    scripted: [
+      {
+        phase: 'steady',
+        parent: 'steady',
+        requestsByName: [
+          {
+            name: 'list',
+            requests: 12000,
+            errors: 0,
+            errorsByKind: {},
+            latencyMs: { p50: 0.8, p90: 3, p99: 9.5, max: 30 },
+            serviceTimeMs: { p50: 0.75, p99: 5 },
+          },
+          {
+            name: 'POST /orders',
+            requests: 3000,
+            errors: 3,
+            errorsByKind: { timeout: 3 },
+            latencyMs: { p50: 2, p90: 4, p99: 12, max: 31 },
+            serviceTimeMs: { p50: 1.5, p99: 6 },
+          },
+        ],
+        checks: [
+          { name: 'status 200', passes: 14997, fails: 3 },
+          { name: 'has id', passes: 3000, fails: 0 },
+        ],
+      },
+    ],
     red: {
       seconds,
       requests: seconds.map(() => 1000),

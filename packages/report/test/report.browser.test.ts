@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportRows } from '@headroom/store';
-import { buildReportData, renderHtmlReport, type FlameGraph, type ReportData } from '../src/index.ts';
+import { buildReportData, formatCount, formatMs, renderHtmlReport, type FlameGraph, type ReportData } from '../src/index.ts';
 import { chartSpecs } from '../src/html/client/specs.ts';
 import { openReport, SKIP_REASON, type OpenedReport } from './browser.ts';
 import { captureRunRows } from './capture-run.ts';
@@ -98,6 +98,28 @@ describe.skipIf(SKIP_REASON !== null)(`HTML report in chromium${SKIP_REASON ? ` 
     }
   });
 
+  it("shows each phase's requests by name as stored, and no checks section for a run without checks", async () => {
+    // The quickstart's three named requests, read back from phase_requests; they add up to the phase.
+    const stored = rows.scripted.requests.filter((n) => n.phase === 'steady');
+    expect(stored.map((n) => n.name).sort()).toEqual(['create', 'list', 'report']);
+    const phase = rows.phases.find((p) => p.phase === 'steady')!;
+    expect(stored.reduce((s, n) => s + (n.requests ?? 0), 0)).toBe(phase.requests);
+    const shown = await report.page
+      .locator('#requests table[data-phase="steady"] tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(shown).toEqual(
+      stored.map((n) => [
+        n.name,
+        formatCount(n.requests),
+        n.errors === 0 ? '0' : expect.stringMatching(new RegExp(`^${n.errors} \\(`)),
+        ...[n.p50_ms, n.p90_ms, n.p99_ms, n.max_ms, n.svc_p50_ms, n.svc_p99_ms].map((v) => formatMs(v!)),
+      ]),
+    );
+    expect(rows.scripted.checks).toEqual([]);
+    expect(await report.page.locator('#checks').count()).toBe(0);
+    expect(await report.page.locator('header nav a[href="#requests"]').count()).toBe(1);
+  });
+
   it('zooms into a flame graph frame on click and back out with Reset', async () => {
     const g = firstGraph(data);
     const canvas = report.page.locator(`[data-flame="${g.id}"] canvas`);
@@ -146,6 +168,8 @@ describe.skipIf(SKIP_REASON !== null)(`HTML report in chromium${SKIP_REASON ? ` 
     evil.run.scenario = xss;
     evil.warnings = [...(evil.warnings ?? []), '</script><script>alert(2)</script>', 'line\u2028separator'];
     if (evil.phases?.[0]) evil.phases[0].name = '<i id="xss-phase">warmup</i>';
+    const named = evil.scripted?.[0]?.requestsByName?.[0];
+    if (named) named.name = xss;
     if (evil.red?.bands[0]) evil.red.bands[0].phase = xss;
     const g = evil.flameGraphs?.[0];
     if (g) g.names[g.name[0]!] = xss;
@@ -165,6 +189,7 @@ describe.skipIf(SKIP_REASON !== null)(`HTML report in chromium${SKIP_REASON ? ` 
       expect(await r.page.title()).toContain(xss);
       expect(await r.page.locator('#warnings').textContent()).toContain('</script><script>alert(2)</script>');
       expect(await r.page.locator('#traces summary').first().textContent()).toContain(xss);
+      if (named) expect(await r.page.locator('#requests').textContent()).toContain(xss);
     } finally {
       await r.close();
     }

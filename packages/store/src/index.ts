@@ -24,6 +24,8 @@ export {
   runsAtCommit,
 } from './readers/runs.ts';
 export type { RunListing, StoredRun, StoredPhase, StoredGate, BenchTaskAggregate, RunCheck } from './readers/runs.ts';
+export { readScripted } from './readers/scripted.ts';
+export type { StoredScripted } from './readers/scripted.ts';
 export { readProfiles, readFunctionRows } from './readers/profiles.ts';
 export type { ProfileFilter } from './readers/profiles.ts';
 export { readSpans } from './readers/spans.ts';

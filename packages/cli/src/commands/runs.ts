@@ -1,5 +1,5 @@
 import { UsageError } from '@headroom/core';
-import { formatRunList, formatRunShow, formatSqlRows } from '@headroom/report';
+import { formatRunList, formatRunShow, formatSqlRows, scriptedPhases } from '@headroom/report';
 import {
   listRuns,
   liveListing,
@@ -8,6 +8,7 @@ import {
   readLiveRuns,
   readPhases,
   readRun,
+  readScripted,
   resolveRunRef,
   type LiveRun,
   type Store,
@@ -56,9 +57,21 @@ export async function runsCommand(args: string[], store: Store, out: Output, lim
       const id = await resolveRunRef(store, rest[0]);
       const run = await readRun(store, id);
       if (!run) throw new UsageError(`run ${id} disappeared from ${store.path}`, 'E_RUN_NOT_FOUND');
-      const [phases, gates, bench] = await Promise.all([readPhases(store, id), readGates(store, id), readBenchAggregates(store, id)]);
-      if (out.json) out.resultJson({ run: { ...run, config: undefined }, phases, gates, bench });
-      else out.result(formatRunShow({ run, phases, gates, bench }));
+      const [phases, gates, bench, rows] = await Promise.all([
+        readPhases(store, id),
+        readGates(store, id),
+        readBenchAggregates(store, id),
+        readScripted(store, id),
+      ]);
+      const scripted = scriptedPhases(phases, rows);
+      if (out.json) {
+        // Per-name, check and flow results join their phase, in the shapes of `headroom run --json`.
+        const withScripted = phases.map((p) => {
+          const { requestsByName, checks, flows } = scripted.find((s) => s.phase === p.phase) ?? {};
+          return { ...p, ...(requestsByName && { requestsByName }), ...(checks && { checks }), ...(flows && { flows }) };
+        });
+        out.resultJson({ run: { ...run, config: undefined }, phases: withScripted, gates, bench });
+      } else out.result(formatRunShow({ run, phases, gates, bench, scripted }));
       return 0;
     }
     case 'sql': {
@@ -68,7 +81,7 @@ export async function runsCommand(args: string[], store: Store, out: Output, lim
         res = await store.userQuery(rest.join(' '));
       } catch (err) {
         throw new UsageError(
-          `SQL error: ${(err as Error).message.split('\n')[0]}\n  tables: runs, phases, series, gates, bench_reps, bench_samples, profiles, profile_functions, spans, trace_samples`,
+          `SQL error: ${(err as Error).message.split('\n')[0]}\n  tables: runs, phases, series, gates, bench_reps, bench_samples, phase_requests, phase_checks, phase_flows, profiles, profile_functions, spans, trace_samples`,
           'E_SQL',
         );
       }

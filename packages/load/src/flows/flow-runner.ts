@@ -1,5 +1,6 @@
 import { ArrivalTimer } from '../arrival-timer.ts';
 import type { EngineContext, UnitRun } from '../engine.ts';
+import { warnFailure } from '../failure-warning.ts';
 import { TooManyNamesError } from '../name-table.ts';
 import type { Script } from './script.ts';
 import type { UnitStats } from './unit-stats.ts';
@@ -58,6 +59,7 @@ export class FlowRunner implements UnitRun {
       host: url.host,
       timeoutMs: ctx.timeoutMs,
       ...(ctx.unit.model === 'open' ? { answered: this.#poke } : {}),
+      warnFailure: (request, kind, detail) => warnFailure(ctx, request, kind, detail),
     };
     this.drained = new Promise((r) => {
       this.#resolve = r;

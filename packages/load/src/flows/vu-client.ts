@@ -27,6 +27,8 @@ export interface VuSinks {
   timeoutMs: number;
   /** Called after each response or failure (the open model starts arrivals that fell due). */
   answered?: () => void;
+  /** Says why a request failed when its kind alone does not (see warnFailure). */
+  warnFailure(request: string, kind: ErrorKind, detail: string): void;
 }
 
 interface InFlight {
@@ -200,13 +202,14 @@ export class VuClient implements Vu, ConnectionOwner {
     this.#sinks.answered?.();
   }
 
-  onFailure(conn: Connection, kind: ErrorKind): void {
+  onFailure(conn: Connection, kind: ErrorKind, detail?: string): void {
     const f = this.#inFlight;
     if (f === null) return;
     this.#inFlight = null;
     const elapsed = performance.now() - conn.intendedMs;
     this.#sinks.recorder.failure(kind, elapsed);
     this.#sinks.names.get(f.name).failure(kind);
+    if (detail !== undefined) this.#sinks.warnFailure(f.name, kind, detail);
     const r = failedResponse(kind, elapsed);
     if (f.checks !== undefined) this.check(r, f.checks);
     f.resolve(r);

@@ -108,6 +108,7 @@ async function rows(): Promise<ReportRows> {
       },
     ],
     history: [],
+    scripted: { requests: [], checks: [], flows: [] },
   };
 }
 

@@ -11,6 +11,7 @@ import { diffFlameGraphOf, flameGraphOf, type FlameSource } from './flame-graph.
 import { spectrumOf } from './latency-spectrum.ts';
 import type { CapacityData, FlameGraph, LatencySpectrum, ReportData } from './report-data.ts';
 import { benchOf, gatesOf, phasesOf, pinningOf, redOf, resourcesOf, runOf, trendOf, warningsOf } from './sections-from-rows.ts';
+import { scriptedPhases } from '../scripted-phases.ts';
 import { slowRequestsOf } from './slow-requests.ts';
 import { summarySentence } from './summary.ts';
 
@@ -43,6 +44,7 @@ export async function buildReportData(rows: ReportRows, options: BuildReportData
     warnings: warningsOf(rows.run),
     gates: gatesOf(rows.gates),
     phases,
+    scripted: scriptedPhases(rows.phases, rows.scripted),
     spectra: spectraOf(rows),
     capacity: capacityOf(rows),
     red: redOf(rows.series),

@@ -3,6 +3,7 @@
  * Every section but the run's identity is optional; a renderer leaves out what is absent.
  * Times are ISO strings or epoch ms, latencies ms, rates requests/s.
  */
+import type { ScriptedPhase } from '../scripted-summary.ts';
 
 /** The run's identity. */
 export interface ReportRun {
@@ -249,6 +250,8 @@ export interface ReportData {
   warnings?: string[];
   gates?: ReportGate[];
   phases?: ReportPhase[];
+  /** Per top-level phase of a scripted run: its requests by name, checks and flows (as `headroom run --json` has them). */
+  scripted?: ScriptedPhase[];
   red?: RedSeries;
   spectra?: LatencySpectrum[];
   capacity?: CapacityData;

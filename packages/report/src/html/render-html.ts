@@ -40,6 +40,8 @@ const NAV: [string, string][] = [
   ['warnings', 'Warnings'],
   ['gates', 'Gates'],
   ['red', 'Over time'],
+  ['requests', 'By name'],
+  ['checks', 'Checks'],
   ['spectrum', 'Spectrum'],
   ['capacity', 'Capacity'],
   ['resources', 'Resources'],

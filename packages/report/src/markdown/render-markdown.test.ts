@@ -16,6 +16,16 @@ describe('renderMarkdownReport', () => {
     expect(md).toContain('Headroom **1.33×**');
     expect(md).toContain('| `sort` | /app/sort.ts:3 | 50.0% |');
     expect(md).toContain('+23.4% (p=0.001)');
+    expect(md).toContain('| `POST /orders` | 3,000 | 3 (0.10%: timeout 3) | 2.00ms | 4.00ms | 12.0ms | 31.0ms | 1.50ms | 6.00ms |');
+    expect(md).toContain('| steady | status 200 | 14,997 | 3 | ❌ 99.98% |');
+  });
+
+  it('leaves out requests by name and checks when the run has none to show', () => {
+    const d = fullReportData();
+    d.scripted = [{ phase: 'steady', parent: 'steady', requestsByName: d.scripted![0]!.requestsByName!.slice(0, 1) }];
+    const plain = renderMarkdownReport(d);
+    expect(plain).not.toContain('by request name');
+    expect(plain).not.toContain('### Checks');
   });
 
   it('escapes user strings so they cannot add markup or table cells', () => {

@@ -1,9 +1,11 @@
 /**
  * `renderMarkdownReport`: the report's findings as Markdown for a pull request, a CI step
- * summary or a wiki: the summary sentence, identity, warnings, gates, phases, capacity, the
+ * summary or a wiki: the summary sentence, identity, warnings, gates, phases (with a scripted
+ * run's requests by name and checks), capacity, the
  * hottest functions of each profile, the slowest requests and bench medians. No images.
  * User strings are escaped so they cannot break a table or inject markup.
  */
+import { formatCheckRate, formatNameErrors, showsNames } from '../scripted-summary.ts';
 import { formatMs, formatCount } from '../units.ts';
 import type { FlameGraph, ReportData } from '../data/report-data.ts';
 
@@ -36,6 +38,30 @@ function hottest(g: FlameGraph, n = 10): string[][] {
     .slice(0, n)
     .filter(([, v]) => v > 0)
     .map(([k, v]) => [code(g.names[k] ?? ''), e(g.files[k] ?? ''), `${((v / g.sum) * 100).toFixed(1)}%`]);
+}
+
+/** A scripted run's requests by name (phases with several names, or flows) and its checks, as the HTML report has them. */
+function scripted(d: ReportData): string[] {
+  const out: string[] = [];
+  for (const p of (d.scripted ?? []).filter(showsNames)) {
+    const rows = (p.requestsByName ?? []).map((n) => [
+      code(n.name),
+      int(n.requests),
+      e(formatNameErrors(n)),
+      ...[n.latencyMs.p50, n.latencyMs.p90, n.latencyMs.p99, n.latencyMs.max, n.serviceTimeMs.p50, n.serviceTimeMs.p99].map(ms),
+    ]);
+    out.push(
+      `### ${e(p.phase)} by request name`,
+      '',
+      table(['name', 'requests', 'errors', 'p50', 'p90', 'p99', 'max', 'service p50', 'service p99'], rows, [1, 2, 3, 4, 5, 6, 7, 8]),
+      '',
+    );
+  }
+  const checks = (d.scripted ?? []).flatMap((p) =>
+    (p.checks ?? []).map((k) => [e(p.phase), e(k.name), int(k.passes), int(k.fails), `${k.fails > 0 ? '❌' : '✅'} ${formatCheckRate(k)}`]),
+  );
+  if (checks.length > 0) out.push('### Checks', '', table(['phase', 'check', 'passes', 'fails', 'rate'], checks, [2, 3, 4]), '');
+  return out;
 }
 
 /** The report as Markdown. */
@@ -92,6 +118,7 @@ export function renderMarkdownReport(d: ReportData): string {
       '',
     );
   }
+  out.push(...scripted(d));
   if (d.capacity) {
     const c = d.capacity;
     out.push('### Capacity', '');

@@ -6,6 +6,7 @@
  */
 import type { Store } from '../store.ts';
 import type { Row } from '../schema.ts';
+import { readScripted, type StoredScripted } from './scripted.ts';
 
 /** What {@link readReportRows} reads. */
 export interface ReadReportRowsOptions {
@@ -58,6 +59,8 @@ export interface ReportRows {
   /** All spans of the slowest requests' traces. */
   spans: Row<'spans'>[];
   history: HistoryRow[];
+  /** Per request name, check and flow rows of a scripted run (empty lists otherwise). */
+  scripted: StoredScripted;
 }
 
 /** Reads the report's rows of `runId`; null when the run does not exist. */
@@ -90,7 +93,8 @@ export async function readReportRows(store: Store, runId: string, options: ReadR
     [run.scenario ?? '', run.kind ?? '', run.started_at instanceof Date ? run.started_at.toISOString() : String(run.started_at)],
   );
   history.reverse();
-  return { run, phases, series, gates, profiles, benchReps, slowRequests, spans, history };
+  const scripted = await readScripted(store, runId);
+  return { run, phases, series, gates, profiles, benchReps, slowRequests, spans, history, scripted };
 }
 
 /**
