@@ -1,5 +1,6 @@
 import {
   createHistogram,
+  decodeHistogram,
   encodeHistogram,
   mergeEncoded,
   summarize,
@@ -11,6 +12,7 @@ import {
   type WorkerTick,
 } from '@headroom/internal';
 import { mergeExtras, type PhaseExtras } from './phase-extras.ts';
+import type { PhaseProgress } from './phase-progress.ts';
 
 /** One second of the run, merged exactly across workers. */
 export interface SecondSample {
@@ -62,6 +64,11 @@ export interface PhaseResult extends Partial<PhaseExtras> {
   serviceCpu?: { seconds: number; util: number; perRequestUs: number | null } | null;
   /** The breakpoint search stopped the run while this phase (a step, or its step phase) was running. */
   cutShort?: boolean;
+  /**
+   * The running aggregate of a phase that has not ended (phase-progress.ts): up to its last
+   * complete second, without per-name, check or flow figures. Never given to gates.
+   */
+  partial?: boolean;
 }
 
 export function emptyCounts(): Counts {
@@ -104,12 +111,15 @@ export function errorTotal(e: ErrorCounts): number {
  * sent a tick for a later second, or has ended.
  */
 export class SecondMerger {
-  private readonly pending = new Map<number, { ticks: WorkerTick[]; hist: Histogram; service: Histogram }>();
+  private readonly pending = new Map<number, PendingSecond>();
   private readonly latest = new Map<number, number>();
   private readonly live: Set<number>;
+  private readonly progress: PhaseProgress | null;
 
-  constructor(workers: number[]) {
+  /** `progress`, when given, gets each tick of a second once the second is complete (its histograms decoded once, here). */
+  constructor(workers: number[], progress: PhaseProgress | null = null) {
     this.live = new Set(workers);
+    this.progress = progress;
     for (const w of workers) this.latest.set(w, -1);
   }
 
@@ -117,12 +127,15 @@ export class SecondMerger {
   add(tick: WorkerTick): SecondSample[] {
     let p = this.pending.get(tick.second);
     if (!p) {
-      p = { ticks: [], hist: createHistogram(), service: createHistogram() };
+      p = { ticks: [], hist: createHistogram(), service: createHistogram(), decoded: [] };
       this.pending.set(tick.second, p);
     }
     p.ticks.push(tick);
-    mergeEncoded(p.hist, tick.hist);
-    mergeEncoded(p.service, tick.serviceHist);
+    const hist = decodeHistogram(tick.hist);
+    const service = decodeHistogram(tick.serviceHist);
+    p.hist.add(hist);
+    p.service.add(service);
+    if (this.progress) p.decoded.push({ hist, service });
     this.latest.set(tick.worker, Math.max(this.latest.get(tick.worker) ?? -1, tick.second));
     return this.drain(false);
   }
@@ -145,10 +158,22 @@ export class SecondMerger {
       if (!all && this.live.size > 0 && second >= horizon) break;
       const p = this.pending.get(second)!;
       this.pending.delete(second);
+      p.ticks.forEach((t, i) => {
+        const d = p.decoded[i];
+        if (d) this.progress?.add(t, d.hist, d.service, t.failedHist ? decodeHistogram(t.failedHist) : null);
+      });
       out.push(mergeSecond(second, p.ticks, p.hist, p.service));
     }
     return out;
   }
+}
+
+/** A second still waiting for ticks: the ticks, their merged histograms, and each tick's own (for the phase progress). */
+interface PendingSecond {
+  ticks: WorkerTick[];
+  hist: Histogram;
+  service: Histogram;
+  decoded: { hist: Histogram; service: Histogram }[];
 }
 
 function mergeSecond(second: number, ticks: WorkerTick[], hist: Histogram, service: Histogram): SecondSample {
@@ -186,6 +211,11 @@ export class PhaseMerger {
 
   constructor(expectedWorkers: number) {
     this.expected = expectedWorkers;
+  }
+
+  /** The ordinal the next merged phase gets. */
+  get nextOrdinal(): number {
+    return this.ordinal;
   }
 
   add(end: WorkerPhaseEnd): PhaseResult | null {
