@@ -116,7 +116,11 @@ export class SecondMerger {
   private readonly live: Set<number>;
   private readonly progress: PhaseProgress | null;
 
-  /** `progress`, when given, gets each tick of a second once the second is complete (its histograms decoded once, here). */
+  /**
+   * `progress`, when given, gets each tick as it arrives, its histograms decoded once, here: a
+   * tick is a worker's complete share of its second and phase, so the phase's running aggregate
+   * need not wait for the slowest worker.
+   */
   constructor(workers: number[], progress: PhaseProgress | null = null) {
     this.live = new Set(workers);
     this.progress = progress;
@@ -127,7 +131,7 @@ export class SecondMerger {
   add(tick: WorkerTick): SecondSample[] {
     let p = this.pending.get(tick.second);
     if (!p) {
-      p = { ticks: [], hist: createHistogram(), service: createHistogram(), decoded: [] };
+      p = { ticks: [], hist: createHistogram(), service: createHistogram() };
       this.pending.set(tick.second, p);
     }
     p.ticks.push(tick);
@@ -135,7 +139,7 @@ export class SecondMerger {
     const service = decodeHistogram(tick.serviceHist);
     p.hist.add(hist);
     p.service.add(service);
-    if (this.progress) p.decoded.push({ hist, service });
+    this.progress?.add(tick, hist, service, tick.failedHist ? decodeHistogram(tick.failedHist) : null);
     this.latest.set(tick.worker, Math.max(this.latest.get(tick.worker) ?? -1, tick.second));
     return this.drain(false);
   }
@@ -158,22 +162,17 @@ export class SecondMerger {
       if (!all && this.live.size > 0 && second >= horizon) break;
       const p = this.pending.get(second)!;
       this.pending.delete(second);
-      p.ticks.forEach((t, i) => {
-        const d = p.decoded[i];
-        if (d) this.progress?.add(t, d.hist, d.service, t.failedHist ? decodeHistogram(t.failedHist) : null);
-      });
       out.push(mergeSecond(second, p.ticks, p.hist, p.service));
     }
     return out;
   }
 }
 
-/** A second still waiting for ticks: the ticks, their merged histograms, and each tick's own (for the phase progress). */
+/** A second still waiting for ticks: the ticks and their merged histograms. */
 interface PendingSecond {
   ticks: WorkerTick[];
   hist: Histogram;
   service: Histogram;
-  decoded: { hist: Histogram; service: Histogram }[];
 }
 
 function mergeSecond(second: number, ticks: WorkerTick[], hist: Histogram, service: Histogram): SecondSample {

@@ -1,7 +1,7 @@
 /**
  * The running aggregate of each phase that has not ended, built from the per-second ticks the
- * workers already send (no extra traffic from them): every complete second, the phases that
- * moved get a provisional result, stored as their row marked partial. A phase that ends gets
+ * workers already send (no extra traffic from them), each added as it arrives: every complete
+ * second, the phases that moved get a provisional result, stored as their row marked partial. A phase that ends gets
  * its merged result instead, which replaces that row; a run killed midway keeps, for the phase
  * that was running, what it measured up to its last complete second.
  */
@@ -60,7 +60,7 @@ export class PhaseProgress {
     this.#startAt = startAt;
   }
 
-  /** A worker's tick of a second that is complete, its histograms already decoded (by the SecondMerger). */
+  /** A worker's tick (its whole share of a second and phase), its histograms already decoded (by the SecondMerger). */
   add(tick: WorkerTick, hist: Histogram, service: Histogram, failed: Histogram | null): void {
     const parent = this.#plan.get(tick.phase)?.parent ?? tick.phase;
     for (const name of parent === tick.phase ? [tick.phase] : [tick.phase, parent]) {
@@ -122,7 +122,8 @@ export class PhaseProgress {
   #result(name: string, r: Running, ordinal: number): PhaseResult {
     const planned = this.#plan.get(name);
     const startedAt = this.#startAt + (planned?.startMs ?? 0);
-    // Up to the end of the last second it has ticks of: what was measured, not what was planned.
+    // Up to the end of the last second it has ticks of: what was measured, not what was planned. (The
+    // runner asks when a second completed, i.e. every worker's tick of it is in.)
     const endedAt = Math.max(startedAt + 1, this.#startAt + (r.lastSecond + 1) * 1000);
     const durationS = (endedAt - startedAt) / 1000;
     const errors = errorTotal(r.counts.errors);
