@@ -1,7 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeHistogram } from '@headroom/internal';
+import { spoolDir } from '@headroom/store';
 import { REPO, freePort, headroom, query, tempDir, writeScenario } from './helpers.ts';
 import { pidsMatching, running, waitGone, waitLiveSeconds } from './processes.ts';
 
@@ -35,6 +37,23 @@ interface ShownPhase {
   cpu_per_request_us: number | null;
 }
 
+/** The phases `runs show --json` gives for a run that ended abandoned. */
+async function showPhases(db: string, id: string): Promise<ShownPhase[]> {
+  const show = await headroom(['runs', 'show', id, '--json', '--db', db]);
+  expect(show.code, show.stderr).toBe(0);
+  const shown = JSON.parse(show.stdout) as { run: { status: string }; phases: ShownPhase[] };
+  expect(shown.run.status).toBe('abandoned');
+  return shown.phases.map((p) => ({
+    phase: p.phase,
+    requests: Number(p.requests),
+    errors: Number(p.errors),
+    partial: p.partial,
+    started_at: new Date(p.started_at).toISOString(),
+    p99_ms: p.p99_ms,
+    cpu_per_request_us: p.cpu_per_request_us,
+  }));
+}
+
 describe('the phase running when headroom dies is kept, marked partial', () => {
   it('kill -9 five seconds into a 20 s phase: the abandoned run has the phase up to its last second, with its histogram, marked partial', async () => {
     const db = join(dir, 'kill9.duckdb');
@@ -51,6 +70,9 @@ describe('the phase running when headroom dies is kept, marked partial', () => {
     const runningSteady = (JSON.parse(during.stdout).phases as ShownPhase[]).find((p) => p.phase === 'steady');
     expect(runningSteady?.partial).toBe(true);
     expect(runningSteady?.requests).toBeGreaterThan(RATE * 3);
+    // The running phases are rewritten whole beside the spool each second, not appended to it: a few KB however long the run.
+    const provisional = join(spoolDir(db), `${live.run.id}.jsonl.provisional`);
+    expect(statSync(provisional).size).toBeLessThan(64 * 1024);
 
     const pids = (live.run.pinning as { pid: number }[]).map((p) => p.pid);
     expect(pids.length).toBeGreaterThanOrEqual(3); // orchestrator, service, worker
@@ -60,16 +82,18 @@ describe('the phase running when headroom dies is kept, marked partial', () => {
     expect(await waitGone(pids, 5000)).toEqual([]);
     expect(pidsMatching(file).filter(running)).toEqual([]);
 
-    // The next headroom that opens the store folds the dead run in.
+    // Readers (runs ls / show open the store read-only) already see the dead run as abandoned, from its spool.
     const ls = await headroom(['runs', 'ls', '--db', db]);
     expect(ls.code, ls.stderr).toBe(0);
     expect(ls.stdout).toMatch(new RegExp(`${live.run.id}\\s+load\\s+partial-kill9\\s+abandoned`));
+    const fromSpool = await showPhases(db, live.run.id);
+    // The next headroom that opens the store for writing folds it in: spool, provisional rows and reserve are gone.
+    expect(await query(db, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    expect(readdirSync(spoolDir(db)).filter((f) => f.startsWith(live.run.id))).toEqual([]);
+    const stored = await showPhases(db, live.run.id);
+    expect(stored).toEqual(fromSpool);
 
-    const show = await headroom(['runs', 'show', live.run.id, '--json', '--db', db]);
-    expect(show.code, show.stderr).toBe(0);
-    const shown = JSON.parse(show.stdout) as { run: { status: string }; phases: ShownPhase[] };
-    expect(shown.run.status).toBe('abandoned');
-    const [first, steady, ...rest] = shown.phases;
+    const [first, steady, ...rest] = stored;
     expect(rest).toEqual([]);
     // The phase that ended is stored as it always was.
     expect(first).toMatchObject({ phase: 'first', partial: false });

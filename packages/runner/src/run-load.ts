@@ -183,10 +183,9 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
     const phases = new PhaseMerger(plans.length);
     // Each complete second, the phases still running are stored as they stand (a crash loses at most the second in progress).
     const publishProgress = (provisional: PhaseResult[]) => {
-      for (const r of provisional) {
-        watch.enrichProvisional(r);
-        bus.publish({ type: 'phase-progress', result: r });
-      }
+      if (provisional.length === 0) return;
+      for (const r of provisional) watch.enrichProvisional(r);
+      bus.publish({ type: 'phase-progress', results: provisional });
     };
     const publishPhase = (r: PhaseResult) => {
       progress.end(r.phase);

@@ -30,6 +30,8 @@ export class StoreSink implements Sink {
   private readonly phaseMeta = new Map<string, { model: string; warmup: boolean }>();
   /** Phases whose merged row was written: a provisional one arriving late must not replace it. */
   private readonly ended = new Set<string>();
+  /** The provisional row of each phase still running, as last aggregated. */
+  private readonly provisional = new Map<string, Partial<Row<'phases'>>>();
   private failure: unknown = null;
 
   /** Extra secret names (the scenario's `redact` list) for what requests leave in spans and samples. */
@@ -66,14 +68,16 @@ export class StoreSink implements Sink {
         if (this.series.has(e.sample.second)) this.writeSeries(e.sample.second);
         break;
       case 'phase-progress': {
-        if (this.ended.has(e.result.phase)) break;
-        // Same key as the merged row (run, phase): the spool keeps the last, so the phase's end replaces it.
-        const row = this.phaseRow(e.result);
-        this.write(() => this.store.upsert('phases', [row]));
+        for (const r of e.results) if (!this.ended.has(r.phase)) this.provisional.set(r.phase, this.phaseRow(r));
+        // Rewritten whole each second beside the spool (a fixed size however long the run); the
+        // merged row a phase gets at its end has the same key, (run, phase), and wins.
+        const rows = [...this.provisional.values()];
+        this.write(async () => this.store.replaceProvisional('phases', rows));
         break;
       }
       case 'phase': {
         this.ended.add(e.result.phase);
+        this.provisional.delete(e.result.phase);
         const row = this.phaseRow(e.result);
         this.write(() => this.store.upsert('phases', [row]));
         const extra = scriptedRows(this.runId, e.result, this.secrets);

@@ -69,21 +69,24 @@ describe('run spools', () => {
     store.close();
   });
 
-  it("a phase's provisional rows are replaced by its row at its end; a dead run keeps the last one, marked partial and left out of comparisons", async () => {
-    const phase = (requests: number, partial: boolean) => ({
+  it("a phase's provisional rows are replaced by its row at its end; a dead run keeps the last ones, marked partial and left out of comparisons", async () => {
+    const phase = (name: string, requests: number, partial: boolean) => ({
       run_id: 'p',
-      phase: 'steady',
-      parent: 'steady',
+      phase: name,
+      parent: name,
       requests,
       partial,
       hist: new Uint8Array([requests]),
     });
     const spool = RunSpool.create(db, run('p'));
-    await spool.upsert('phases', [phase(100, true)]);
-    await spool.upsert('phases', [phase(200, true)]);
-    await spool.upsert('phases', [phase(1000, false)]);
-    await spool.upsert('phases', [{ ...phase(50, true), phase: 'cool', parent: 'cool' }]);
-    // The live view shows the phase in progress as it stands.
+    spool.replaceProvisional('phases', [phase('steady', 100, true)]);
+    spool.replaceProvisional('phases', [phase('steady', 200, true)]);
+    await spool.upsert('phases', [phase('steady', 1000, false)]);
+    // Written before the next rewrite dropped it, the stale provisional row of the ended phase is still in the file.
+    spool.replaceProvisional('phases', [phase('steady', 300, true), phase('cool', 50, true)]);
+    const provisional = `${spool.path}.provisional`;
+    expect(readFileSync(provisional, 'utf8').split('\n').length).toBe(2); // one line, replaced, not appended
+    // The live view shows the phase in progress as it stands, and the ended one as it ended.
     expect(readLiveRuns(db)[0]?.phases.map((p) => [p.phase, p.requests, p.partial])).toEqual([
       ['steady', 1000, false],
       ['cool', 50, true],
@@ -99,5 +102,7 @@ describe('run spools', () => {
     expect((await readMeasuredPhases(store, ['p'])).map((p) => p.phase)).toEqual(['steady']);
     expect((await readRunChecks(store, ['p']))[0]).toMatchObject({ status: 'abandoned', measuredPhases: ['steady'], requests: 1000 });
     store.close();
+    expect(existsSync(spool.path)).toBe(false);
+    expect(existsSync(provisional)).toBe(false);
   });
 });
