@@ -130,6 +130,36 @@ describe('the phase running when headroom dies is kept, marked partial', () => {
     expect(text.stdout).not.toMatch(/^first \(partial\)/m);
   }, 90_000);
 
+  it('a worker killed mid-phase: the run fails, and its summary, --json and store keep the phase it never finished, marked partial', async () => {
+    const db = join(dir, 'worker.duckdb');
+    const port = await freePort();
+    const run = headroom(['run', scenario('partial-worker', port, '20s'), '--json', '--db', db]);
+    const live = await waitLiveSeconds(db, 5, 30_000);
+    const worker = (live.run.pinning as { role: string; pid: number }[]).find((p) => p.role === 'worker-0');
+    expect(worker).toBeDefined();
+    process.kill(worker?.pid as number, 'SIGKILL');
+    const r = await run;
+    expect(r.code, r.stderr).toBe(3);
+    const out = JSON.parse(r.stdout) as {
+      runId: string;
+      status: string;
+      error: string;
+      phases: { phase: string; requests: number; partial: boolean }[];
+    };
+    expect(out.status).toBe('failed');
+    expect(out.error).toMatch(/load worker 0 exited \(SIGKILL\)/);
+    expect(out.phases.map((p) => [p.phase, p.partial])).toEqual([
+      ['first', false],
+      ['steady', true],
+    ]);
+    expect(out.phases[1]?.requests).toBeGreaterThan(RATE * 2);
+    const rows = await query<{ phase: string; requests: number; partial: boolean }>(
+      db,
+      `SELECT phase, requests, partial FROM phases WHERE run_id = '${out.runId}' ORDER BY ordinal`,
+    );
+    expect(rows.map((p) => [p.phase, Number(p.requests), p.partial])).toEqual(out.phases.map((p) => [p.phase, p.requests, p.partial]));
+  }, 60_000);
+
   it('a run that finishes has one row per phase, none partial, each the merged result the run reported', async () => {
     const db = join(dir, 'normal.duckdb');
     const port = await freePort();
