@@ -51,6 +51,7 @@ export function toRunJson(o: RunOutcome, db: string): RunJson {
       generatorLimit: p.generator?.reason ?? null,
       serviceCpu: p.serviceCpu ?? null,
       cutShort: p.cutShort ?? false,
+      partial: p.partial ?? false,
       ...(p.names === undefined
         ? {}
         : {

@@ -51,6 +51,11 @@ export interface PhaseJson {
   serviceCpu: { seconds: number; util: number; perRequestUs: number | null } | null;
   /** Stopped early by the breakpoint search. */
   cutShort: boolean;
+  /**
+   * The phase never ended (its workers died or were killed while it ran): its figures are its
+   * running aggregate up to the last whole second, without per-name figures, and no gate read it.
+   */
+  partial: boolean;
   /** Per request name (its `name`, else method + path template); their counts and histograms add up to the phase's. */
   requestsByName?: NamedRequestsJson[];
   /** Pass and fail counts per check (failed checks are not errors). */
@@ -107,7 +112,7 @@ export function formatRunSummary(run: RunJson, options: RunSummaryOptions): stri
   out.push(`${c('bold', run.scenario)}  run ${run.runId}  ${statusText}  ${run.durationS.toFixed(1)}s`);
   if (run.phases.length > 0) {
     const rows = run.phases.map((p) => [
-      p.parent !== p.phase ? `  ${p.phase}` : p.phase,
+      `${p.parent !== p.phase ? `  ${p.phase}` : p.phase}${p.partial ? ' (partial)' : ''}`,
       p.offeredRate === null ? 'closed' : formatRate(p.offeredRate),
       formatRate(p.achievedRate),
       p.requests.toLocaleString('en-US'),
@@ -125,6 +130,17 @@ export function formatRunSummary(run: RunJson, options: RunSummaryOptions): stri
         rightAlign: [false, true, true, true, true, true, true, true, true, true, true],
       }),
     );
+    const partial = run.phases.filter((p) => p.partial);
+    if (partial.length > 0)
+      out.push(
+        c(
+          'yellow',
+          `  ${partialNote(
+            partial.map((p) => p.phase),
+            run.status,
+          )}`,
+        ),
+      );
     const errKinds = run.phases.filter((p) => p.errors > 0 && p.parent === p.phase);
     for (const p of errKinds)
       out.push(
@@ -178,4 +194,11 @@ function fmtValue(key: string, v: number): string {
   if (/rate$/i.test(key) && v <= 1 && key.toLowerCase().includes('error')) return `${(v * 100).toFixed(3)}%`;
   if (/checks(\{[^}]*\})?\.rate$/.test(key)) return `${(v * 100).toFixed(2)}%`;
   return String(Math.round(v * 1000) / 1000);
+}
+
+/** What a partial phase row is, for the run's summary and `runs show`. */
+export function partialNote(phases: readonly string[], status: string): string {
+  const list = phases.join(', ');
+  if (status === 'running') return `(partial) ${list}: still running; figures so far, up to the last whole second`;
+  return `(partial) ${list} never ended (the run is ${status}): figures up to the last whole second measured, without per-name figures; left out of gates, comparisons, capacity and forecasts`;
 }

@@ -3,6 +3,7 @@ import type { BenchTaskAggregate, RunListing, StoredGate, StoredPhase, StoredRun
 import { formatScripted, type ScriptedPhase } from './scripted-summary.ts';
 import { formatTable, painter } from './table.ts';
 import { formatMs } from './units.ts';
+import { partialNote } from './run-summary.ts';
 
 /** The run list, newest first. */
 export function formatRunList(rows: readonly RunListing[], db: string): string {
@@ -55,7 +56,7 @@ export function formatRunShow({ run: r, phases, gates, bench, progress, scripted
       formatTable(
         ['phase', 'offered', 'achieved', 'requests', 'errors', 'p50', 'p99', 'p99.9', 'svc p99', 'late'],
         phases.map((p) => [
-          String(p.phase),
+          `${String(p.phase)}${p.partial === true ? ' (partial)' : ''}`,
           p.offered_rate === null ? 'closed' : `${Math.round(p.offered_rate)}/s`,
           `${Math.round(p.achieved_rate ?? 0)}/s`,
           String(p.requests ?? 0),
@@ -68,6 +69,8 @@ export function formatRunShow({ run: r, phases, gates, bench, progress, scripted
         ]),
       ),
     );
+    const partial = phases.filter((p) => p.partial === true).map((p) => String(p.phase));
+    if (partial.length > 0) lines.push(partialNote(partial, r.status));
   }
   lines.push(...formatScripted(scripted, painter(false)));
   if (bench.length > 0) {

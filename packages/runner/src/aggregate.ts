@@ -1,5 +1,6 @@
 import {
   createHistogram,
+  decodeHistogram,
   encodeHistogram,
   mergeEncoded,
   summarize,
@@ -11,6 +12,7 @@ import {
   type WorkerTick,
 } from '@headroom/internal';
 import { mergeExtras, type PhaseExtras } from './phase-extras.ts';
+import type { PhaseProgress } from './phase-progress.ts';
 
 /** One second of the run, merged exactly across workers. */
 export interface SecondSample {
@@ -62,6 +64,11 @@ export interface PhaseResult extends Partial<PhaseExtras> {
   serviceCpu?: { seconds: number; util: number; perRequestUs: number | null } | null;
   /** The breakpoint search stopped the run while this phase (a step, or its step phase) was running. */
   cutShort?: boolean;
+  /**
+   * The running aggregate of a phase that has not ended (phase-progress.ts): up to its last
+   * complete second, without per-name, check or flow figures. Never given to gates.
+   */
+  partial?: boolean;
 }
 
 export function emptyCounts(): Counts {
@@ -104,12 +111,19 @@ export function errorTotal(e: ErrorCounts): number {
  * sent a tick for a later second, or has ended.
  */
 export class SecondMerger {
-  private readonly pending = new Map<number, { ticks: WorkerTick[]; hist: Histogram; service: Histogram }>();
+  private readonly pending = new Map<number, PendingSecond>();
   private readonly latest = new Map<number, number>();
   private readonly live: Set<number>;
+  private readonly progress: PhaseProgress | null;
 
-  constructor(workers: number[]) {
+  /**
+   * `progress`, when given, gets each tick as it arrives, its histograms decoded once, here: a
+   * tick is a worker's complete share of its second and phase, so the phase's running aggregate
+   * need not wait for the slowest worker.
+   */
+  constructor(workers: number[], progress: PhaseProgress | null = null) {
     this.live = new Set(workers);
+    this.progress = progress;
     for (const w of workers) this.latest.set(w, -1);
   }
 
@@ -121,8 +135,11 @@ export class SecondMerger {
       this.pending.set(tick.second, p);
     }
     p.ticks.push(tick);
-    mergeEncoded(p.hist, tick.hist);
-    mergeEncoded(p.service, tick.serviceHist);
+    const hist = decodeHistogram(tick.hist);
+    const service = decodeHistogram(tick.serviceHist);
+    p.hist.add(hist);
+    p.service.add(service);
+    this.progress?.add(tick, hist, service, tick.failedHist ? decodeHistogram(tick.failedHist) : null);
     this.latest.set(tick.worker, Math.max(this.latest.get(tick.worker) ?? -1, tick.second));
     return this.drain(false);
   }
@@ -149,6 +166,13 @@ export class SecondMerger {
     }
     return out;
   }
+}
+
+/** A second still waiting for ticks: the ticks and their merged histograms. */
+interface PendingSecond {
+  ticks: WorkerTick[];
+  hist: Histogram;
+  service: Histogram;
 }
 
 function mergeSecond(second: number, ticks: WorkerTick[], hist: Histogram, service: Histogram): SecondSample {
@@ -186,6 +210,11 @@ export class PhaseMerger {
 
   constructor(expectedWorkers: number) {
     this.expected = expectedWorkers;
+  }
+
+  /** The ordinal the next merged phase gets. */
+  get nextOrdinal(): number {
+    return this.ordinal;
   }
 
   add(end: WorkerPhaseEnd): PhaseResult | null {

@@ -19,6 +19,8 @@ export type BusEvent =
   | { type: 'phase-start'; phase: string; index: number; startedAt: number; durationMs: number; measured: boolean }
   | { type: 'second'; sample: SecondSample; startAt: number }
   | { type: 'phase'; result: PhaseResult }
+  /** Every phase still running that moved, as aggregated so far (`partial`); each replaced by its `phase` event when it ends. */
+  | { type: 'phase-progress'; results: PhaseResult[] }
   | { type: 'traces'; samples: TraceSample[] }
   | { type: 'runtime'; sample: RuntimeSample }
   /** The service's process tree over one second, from /proc (no agent needed). */

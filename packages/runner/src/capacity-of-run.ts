@@ -72,7 +72,8 @@ export async function capacityOfRun(store: Store, ref: string, runOptions: Capac
   if (run.kind !== 'load') throw new UsageError(`run ${id} is a ${run.kind} run; capacity needs a load run with steps`, 'E_RUN_NOT_FOUND');
   const config = run.config as Scenario;
   const all = await readPhases(store, id);
-  const phases = all.filter((p) => (p.requests ?? 0) > 0 && p.cut_short !== true);
+  // A step the run never finished (killed mid-step: its row is partial) is not a measurement at its rate.
+  const phases = all.filter((p) => (p.requests ?? 0) > 0 && p.cut_short !== true && p.partial !== true);
   const picked = pickCapacityPhases(phases.map((p) => ({ ...p, phase: p.phase as string })));
   if (picked.length === 0) throw new UsageError(`run ${id} has no measured phases to analyse`, 'E_RUN_NOT_FOUND');
   const steps = picked.map(stepOfStored);
@@ -81,6 +82,9 @@ export async function capacityOfRun(store: Store, ref: string, runOptions: Capac
   const cut = all.filter((p) => p.cut_short === true && p.phase !== p.parent);
   if (cut.length > 0)
     analysis.warnings.push(`${cut.map((p) => p.phase).join(', ')} was cut short by the breakpoint search and is left out`);
+  const unfinished = all.filter((p) => p.partial === true && p.phase !== p.parent);
+  if (unfinished.length > 0)
+    analysis.warnings.push(`${unfinished.map((p) => p.phase).join(', ')} never finished (the run stopped while it ran) and is left out`);
   const parent = picked[0]!.parent !== picked[0]!.phase ? picked[0]!.parent : null;
   const rows = picked.map((p, i) => rowOfStored(p, steps[i]!, options.slo));
   const result: RunCapacity = {
@@ -118,7 +122,7 @@ export async function headroomByRun(store: Store, ids: readonly string[]): Promi
     if (!stored) {
       const phases = await readPhases(store, id);
       // A run with no step phase has no capacity to analyse: not an error, just no point.
-      if (phases.filter((p) => p.parent && p.parent !== p.phase && (p.requests ?? 0) > 0).length >= 2)
+      if (phases.filter((p) => p.parent && p.parent !== p.phase && (p.requests ?? 0) > 0 && p.partial !== true).length >= 2)
         h = (await capacityRecordOfRun(store, id)).headroom;
     }
     if (h !== null && Number.isFinite(h)) out.set(id, h);

@@ -21,6 +21,8 @@ export interface PhaseWatchOptions {
   scenario: Scenario;
   /** Reads the service's process tree now; absent without a service. */
   readTree?: () => ProcTreeReading | null;
+  /** The latest reading the per-second sampler took (no read of its own), for provisional results; absent without a service. */
+  latestTree?: () => ProcTreeReading | null;
 }
 
 /** The breakpoint search decided to stop: why, the steps already begun (cut short) and those never run. */
@@ -35,6 +37,7 @@ export interface BreakpointStop {
 export class PhaseWatch {
   readonly #scenario: Scenario;
   readonly #readTree: (() => ProcTreeReading | null) | undefined;
+  readonly #latestTree: (() => ProcTreeReading | null) | undefined;
   readonly #cpuCount: number;
   readonly #marks = new Map<string, ProcTreeReading>();
   readonly #started = new Set<string>();
@@ -50,6 +53,7 @@ export class PhaseWatch {
   constructor(options: PhaseWatchOptions) {
     this.#scenario = options.scenario;
     this.#readTree = options.readTree;
+    this.#latestTree = options.latestTree;
     this.#cpuCount = options.scenario.service?.cpus.length ?? 1;
     let bp: { phase: string; order: string[] } | null = null;
     for (const p of options.scenario.phases) {
@@ -100,17 +104,40 @@ export class PhaseWatch {
         : this.#order.indexOf(r.phase);
     const next = last >= 0 ? this.#order[last + 1] : undefined;
     const now = start ? ((next !== undefined ? this.#marks.get(next) : undefined) ?? this.#readTree?.()) : null;
-    if (start && now) {
-      const seconds = Math.max(0, now.cpuSeconds - start.cpuSeconds);
-      const wallS = (now.atMs - start.atMs) / 1000;
-      r.serviceCpu = {
-        seconds,
-        util: wallS > 0 ? seconds / wallS / this.#cpuCount : 0,
-        perRequestUs: r.counts.requests > 0 ? (seconds * 1e6) / r.counts.requests : null,
-      };
-    } else {
-      r.serviceCpu = null;
+    r.serviceCpu = start && now ? this.#cpuBetween(start, now, r.counts.requests) : null;
+    r.generator = this.#generatorVerdict(r);
+    const leaf = !this.#stepParents.has(r.phase);
+    const queued = r.counts.queuedSends / Math.max(1, r.counts.requests, r.counts.offered);
+    if (leaf && r.offeredRate !== null && queued > QUEUE_WARN_SHARE) {
+      warnings.push(
+        `${r.phase}: ${(100 * queued).toFixed(1)}% of arrivals found every connection busy on the service and waited for one (up to ${(r.counts.maxQueueUs / 1000).toFixed(1)}ms): that is the service's queue, counted in latency, not the generator falling behind`,
+      );
     }
+    return warnings;
+  }
+
+  /**
+   * The same figures for a provisional result of a phase still running (phase-progress.ts):
+   * the service's CPU from the phase's start to the sampler's latest reading, no warnings.
+   */
+  enrichProvisional(r: PhaseResult): void {
+    const start = this.#marks.get(r.phase);
+    const now = start ? (this.#latestTree?.() ?? null) : null;
+    r.serviceCpu = start && now ? this.#cpuBetween(start, now, r.counts.requests) : null;
+    r.generator = this.#generatorVerdict(r);
+  }
+
+  #cpuBetween(start: ProcTreeReading, now: ProcTreeReading, requests: number): NonNullable<PhaseResult['serviceCpu']> {
+    const seconds = Math.max(0, now.cpuSeconds - start.cpuSeconds);
+    const wallS = (now.atMs - start.atMs) / 1000;
+    return {
+      seconds,
+      util: wallS > 0 ? seconds / wallS / this.#cpuCount : 0,
+      perRequestUs: requests > 0 ? (seconds * 1e6) / requests : null,
+    };
+  }
+
+  #generatorVerdict(r: PhaseResult): NonNullable<PhaseResult['generator']> {
     const g = this.#genCpu.get(r.phase);
     const cpu = g && g.n > 0 ? g.sum / g.n : null;
     // Sends are arrivals: a flow iteration's first request (the rest follow its responses, on no schedule).
@@ -124,15 +151,7 @@ export class PhaseWatch {
         : r.offeredRate !== null && lateShare > GEN_LATE_SHARE
           ? `the generator itself sent ${(100 * lateShare).toFixed(1)}% of requests more than 2ms late (its timers or CPU, not the service)`
           : null;
-    r.generator = { limited: reason !== null, cpu, reason };
-    const leaf = !this.#stepParents.has(r.phase);
-    const queued = r.counts.queuedSends / sends;
-    if (leaf && r.offeredRate !== null && queued > QUEUE_WARN_SHARE) {
-      warnings.push(
-        `${r.phase}: ${(100 * queued).toFixed(1)}% of arrivals found every connection busy on the service and waited for one (up to ${(r.counts.maxQueueUs / 1000).toFixed(1)}ms): that is the service's queue, counted in latency, not the generator falling behind`,
-      );
-    }
-    return warnings;
+    return { limited: reason !== null, cpu, reason };
   }
 
   /** After a step of the breakpoint phase: stop now? (Once decided, it stays decided.) */

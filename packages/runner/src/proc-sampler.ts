@@ -45,6 +45,11 @@ export class ProcSampler {
     return readProcTree(this.#o.pid);
   }
 
+  /** The reading taken at the latest second boundary (no read of its own), or null before the first. */
+  latest(): ProcTreeReading | null {
+    return this.#prev;
+  }
+
   #schedule(): void {
     const due = this.#o.startAt + this.#second * 1000 - Date.now();
     this.#timer = setTimeout(() => this.#tick(), Math.max(0, due));

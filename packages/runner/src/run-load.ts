@@ -2,6 +2,7 @@ import { ExitCode, HeadroomError, RunFailedError, subPhases, type ExitCodeValue,
 import { type WorkerToRunner } from '@headroom/internal';
 import { WORKER_ENTRY, WORKER_NODE_ARGS, planWorkers } from '@headroom/load';
 import { PhaseMerger, SecondMerger, type PhaseResult } from './aggregate.ts';
+import { PhaseProgress } from './phase-progress.ts';
 import { SampleBus, type RunStatus, type Sink } from './bus.ts';
 import { pinSelf, pinningWarnings, readPinning, type Pinning } from '@headroom/internal';
 import { evaluateThresholds, type GateOutcome } from './gates.ts';
@@ -96,6 +97,8 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
   /** Set once a breakpoint search stopped the run: later phase starts are skipped steps. */
   let breakpointHit = false;
   const results: PhaseResult[] = [];
+  // Phases that never ended (workers died or were killed mid-phase): kept as partial, never given to gates.
+  const unfinished: PhaseResult[] = [];
   // Per phase, each second's generator wake-up delay: the floor reported beside the latencies.
   const wakeDelays = new Map<string, number[]>();
   // The CPUs each process's threads may use, by role; a later read-back replaces an earlier one.
@@ -171,8 +174,21 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
         onSample: (sample) => bus.publish({ type: 'proc', sample }),
       });
     }
-    const watch = new PhaseWatch({ scenario, ...(sampler ? { readTree: () => sampler?.read() ?? null } : {}) });
+    const plans = planWorkers(scenario, scenario.workers.count, startAt);
+    const watch = new PhaseWatch({
+      scenario,
+      ...(sampler ? { readTree: () => sampler?.read() ?? null, latestTree: () => sampler?.latest() ?? null } : {}),
+    });
+    const progress = new PhaseProgress(scenario, startAt);
+    const phases = new PhaseMerger(plans.length);
+    // Each complete second, the phases still running are stored as they stand (a crash loses at most the second in progress).
+    const publishProgress = (provisional: PhaseResult[]) => {
+      if (provisional.length === 0) return;
+      for (const r of provisional) watch.enrichProvisional(r);
+      bus.publish({ type: 'phase-progress', results: provisional });
+    };
     const publishPhase = (r: PhaseResult) => {
+      progress.end(r.phase);
       // Default request names hold the path and its query: redacted before any sink or output sees them.
       if (r.names) for (const n of r.names) n.name = redactString(n.name, scenario.redact);
       for (const w of watch.enrich(r)) warn(w);
@@ -196,9 +212,10 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
         if (rest.length > 0) stopAll('breakpoint reached');
       }
     };
-    const plans = planWorkers(scenario, scenario.workers.count, startAt);
-    const seconds = new SecondMerger(plans.map((p) => p.index));
-    const phases = new PhaseMerger(plans.length);
+    const seconds = new SecondMerger(
+      plans.map((p) => p.index),
+      progress,
+    );
     const totalMs = scenario.phases.reduce((s, p) => s + p.durationMs, 0);
     bus.publish({ type: 'run-start', runId, scenario, startAt, totalMs });
     let hotSeconds = 0;
@@ -208,8 +225,9 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
         case 'ready':
           readBack(`worker-${msg.worker}`, msg.pid, pool?.procs.find((p) => p.index === msg.worker)?.cpus ?? []);
           break;
-        case 'tick':
-          for (const s of seconds.add(msg)) {
+        case 'tick': {
+          const complete = seconds.add(msg);
+          for (const s of complete) {
             watch.onSecond(s);
             bus.publish({ type: 'second', sample: s, startAt });
             if (s.genWakeDelayUs !== null) wakeDelays.set(s.phase, [...(wakeDelays.get(s.phase) ?? []), s.genWakeDelayUs]);
@@ -221,7 +239,9 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
               );
             }
           }
+          if (complete.length > 0) publishProgress(progress.take(phases.nextOrdinal));
           break;
+        }
         case 'phase-end': {
           const r = phases.add(msg);
           if (r) publishPhase(r);
@@ -238,9 +258,12 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
           failure ??= new RunFailedError('E_WORKER_FATAL', `load worker ${msg.worker} failed: ${msg.message}`);
           stopAll('worker failed');
           break;
-        case 'done':
-          for (const s of seconds.retire(msg.worker)) bus.publish({ type: 'second', sample: s, startAt });
+        case 'done': {
+          const complete = seconds.retire(msg.worker);
+          for (const s of complete) bus.publish({ type: 'second', sample: s, startAt });
+          if (complete.length > 0) publishProgress(progress.take(phases.nextOrdinal));
           break;
+        }
       }
     };
     pool = new WorkerPool({
@@ -298,6 +321,8 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
     clearTimeout(deadline);
     for (const s of seconds.flush()) bus.publish({ type: 'second', sample: s, startAt });
     for (const r of phases.flush()) publishPhase(r);
+    unfinished.push(...progress.unfinished(phases.nextOrdinal));
+    publishProgress(unfinished);
     for (const r of results) r.genWakeDelayUs = medianOf(wakeDelays.get(r.phase) ?? []);
     if (status === 'running') status = 'completed';
     const dead = status === 'completed' ? deadPhase(results, scenario) : null;
@@ -383,7 +408,7 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
     exitCode: exitCodeOf(finalStatus, gateStatus),
     startedAt,
     endedAt: closed.endedAt,
-    phases: results,
+    phases: [...results, ...unfinished],
     gates,
     pins: [...pins.values()],
     warnings,

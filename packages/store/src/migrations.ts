@@ -1,5 +1,6 @@
 import {
   PHASE_CAPACITY_COLUMNS,
+  PHASE_PARTIAL_COLUMNS,
   RUN_BRANCH_COLUMNS,
   SERIES_CAPACITY_COLUMNS,
   SCRIPTED_TABLES,
@@ -72,6 +73,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 6,
     description: 'scripted load: phase_requests (per request name), phase_checks, phase_flows',
     statements: Object.entries(SCRIPTED_TABLES).map(([name, spec]) => createTableSql(name, spec)),
+  },
+  {
+    version: 7,
+    description: 'phases.partial: the running aggregate of a phase the run never finished (killed mid-phase), kept and marked',
+    statements: addColumns('phases', PHASE_PARTIAL_COLUMNS),
   },
 ];
 

@@ -30,6 +30,12 @@ export const PHASE_CAPACITY_COLUMNS = {
   cpu_per_request_us: 'DOUBLE',
   cut_short: 'BOOLEAN',
 } as const;
+/**
+ * Schema 7: a phase row that is the running aggregate of a phase that never ended (the run
+ * was killed, or its workers died, while it ran): what it measured up to its last complete
+ * second, kept and marked partial. Rows of phases that ended have it false (null before 7).
+ */
+export const PHASE_PARTIAL_COLUMNS = { partial: 'BOOLEAN' } as const;
 export const SERIES_CAPACITY_COLUMNS = {
   concurrency: 'DOUBLE',
   queued_sends: 'BIGINT',
@@ -158,6 +164,7 @@ export const TABLES = {
       failed_max_ms: 'DOUBLE',
       failed_hist: 'BLOB',
       ...PHASE_CAPACITY_COLUMNS,
+      ...PHASE_PARTIAL_COLUMNS,
     },
     primaryKey: ['run_id', 'phase'],
   },

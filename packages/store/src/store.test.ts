@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from './store.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
 import { newRunId, resolveRunRef } from './run-ref.ts';
+import { readMeasuredPhases, readPhases, readRunChecks } from './readers/runs.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -39,6 +40,32 @@ describe('Store', () => {
     const s = await Store.open(file);
     const rows = await s.query<{ requests: number; failed_p99_ms: number | null }>('SELECT requests, failed_p99_ms FROM phases');
     expect(rows).toEqual([{ requests: 7, failed_p99_ms: null }]);
+    s.close();
+  });
+
+  it('moves a schema-6 file forward: phases gain partial (null for old rows, read as not partial)', async () => {
+    const file = join(dir, 'v6.duckdb');
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const inst = await DuckDBInstance.create(file);
+    const c = await inst.connect();
+    await c.run('CREATE TABLE headroom_schema (version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)');
+    for (const m of MIGRATIONS.filter((x) => x.version <= 6)) {
+      for (const st of m.statements) await c.run(st);
+      await c.run(`INSERT INTO headroom_schema VALUES (${m.version}, 'old', now())`);
+    }
+    await c.run("INSERT INTO runs (id, kind, scenario, status, started_at) VALUES ('old', 'load', 's', 'completed', now())");
+    await c.run("INSERT INTO phases (run_id, phase, parent, requests) VALUES ('old', 'steady', 'steady', 7)");
+    c.closeSync();
+    inst.closeSync();
+    // A reader of the unmigrated file (read-only: no migration) still reads and compares its phases.
+    const ro = await Store.open(file, { readOnly: true });
+    expect((await readPhases(ro, 'old')).map((p) => [p.requests, p.partial])).toEqual([[7, false]]);
+    expect((await readMeasuredPhases(ro, ['old'])).length).toBe(1);
+    expect((await readRunChecks(ro, ['old']))[0]?.requests).toBe(7);
+    ro.close();
+    const s = await Store.open(file);
+    expect(await s.query('SELECT requests, partial FROM phases')).toEqual([{ requests: 7, partial: null }]);
+    expect((await readPhases(s, 'old'))[0]?.partial).toBe(false);
     s.close();
   });
 

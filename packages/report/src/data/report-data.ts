@@ -74,6 +74,8 @@ export interface ReportPhase {
   latency: ReportLatency;
   /** From the actual send (service time). */
   serviceTime: ReportLatency;
+  /** The run stopped while this phase ran: its figures are up to its last whole second (optional: data built before schema 7). */
+  partial?: boolean;
 }
 
 /** A span of seconds that belongs to one phase, drawn as a band behind time series. */

@@ -93,7 +93,7 @@ export function phasesTable(d: ReportData): SafeHtml | null {
 ${d.phases.map(
   (
     p,
-  ) => html`<tr><td>${p.name}${p.warmup ? ' (warm-up)' : ''}</td><td class="num">${p.offeredRate === null ? (p.model ?? '–') : `${int(p.offeredRate)}/s`}</td>
+  ) => html`<tr><td>${p.name}${p.warmup ? ' (warm-up)' : ''}${p.partial ? ' (partial: the run stopped while it ran)' : ''}</td><td class="num">${p.offeredRate === null ? (p.model ?? '–') : `${int(p.offeredRate)}/s`}</td>
 <td class="num">${int(p.achievedRate)}/s</td><td class="num">${int(p.requests)}</td><td class="num">${int(p.errors)}${
     Object.keys(p.errorsByKind).length
       ? html` <span title="${JSON.stringify(p.errorsByKind)}">(${Object.entries(p.errorsByKind)

@@ -99,7 +99,7 @@ export function renderMarkdownReport(d: ReportData): string {
       table(
         ['phase', 'offered', 'achieved', 'requests', 'errors', 'p50', 'p90', 'p99', 'p99.9', 'max', 'service p99'],
         d.phases.map((p) => [
-          e(p.name) + (p.warmup ? ' (warm-up)' : ''),
+          e(p.name) + (p.warmup ? ' (warm-up)' : '') + (p.partial ? ' (partial: the run stopped while it ran)' : ''),
           p.offeredRate === null ? e(p.model ?? '–') : `${int(p.offeredRate)}/s`,
           `${int(p.achievedRate)}/s`,
           int(p.requests),

@@ -10,7 +10,8 @@ import { scriptedRows } from './scripted-rows.ts';
 const SERIES_LAG_S = 3;
 
 /**
- * Writes the run as it happens: phases when they end, the per-second series a few
+ * Writes the run as it happens: phases when they end (and, each second until then, the phase
+ * as it stands, marked partial, so a run killed mid-phase keeps it), the per-second series a few
  * seconds behind (so runtime metrics can join), trace samples, gates, pinning, profiles,
  * spans and bench repetitions, into the run's spool (see run-record.ts). Writes are
  * serialised; a run that dies midway keeps what was written.
@@ -27,6 +28,10 @@ export class StoreSink implements Sink {
   private readonly proc = new Map<number, ProcSample>();
   private startSecondEpoch = 0;
   private readonly phaseMeta = new Map<string, { model: string; warmup: boolean }>();
+  /** Phases whose merged row was written: a provisional one arriving late must not replace it. */
+  private readonly ended = new Set<string>();
+  /** The provisional row of each phase still running, as last aggregated. */
+  private readonly provisional = new Map<string, Partial<Row<'phases'>>>();
   private failure: unknown = null;
 
   /** Extra secret names (the scenario's `redact` list) for what requests leave in spans and samples. */
@@ -62,7 +67,17 @@ export class StoreSink implements Sink {
         this.proc.set(e.sample.second, e.sample);
         if (this.series.has(e.sample.second)) this.writeSeries(e.sample.second);
         break;
+      case 'phase-progress': {
+        for (const r of e.results) if (!this.ended.has(r.phase)) this.provisional.set(r.phase, this.phaseRow(r));
+        // Rewritten whole each second beside the spool (a fixed size however long the run); the
+        // merged row a phase gets at its end has the same key, (run, phase), and wins.
+        const rows = [...this.provisional.values()];
+        this.write(async () => this.store.replaceProvisional('phases', rows));
+        break;
+      }
       case 'phase': {
+        this.ended.add(e.result.phase);
+        this.provisional.delete(e.result.phase);
         const row = this.phaseRow(e.result);
         this.write(() => this.store.upsert('phases', [row]));
         const extra = scriptedRows(this.runId, e.result, this.secrets);
@@ -267,6 +282,7 @@ export class StoreSink implements Sink {
       cpu_s: p.serviceCpu?.seconds ?? null,
       cpu_per_request_us: p.serviceCpu?.perRequestUs ?? null,
       cut_short: p.cutShort ?? false,
+      partial: p.partial ?? false,
     };
   }
 

@@ -9,6 +9,7 @@
  * columns read here) yields no points and a note rather than an error.
  */
 import type { Store } from '../store.ts';
+import { endedPhaseSql, hasColumns } from './columns.ts';
 
 /** One run of the history, oldest first. */
 export interface HistoryRun {
@@ -169,7 +170,8 @@ async function readValues(store: Store, scenario: string, m: HistoryMetric, note
     case 'p99':
     case 'rate': {
       const rows = await store.query<{ run_id: string; v: number | null }>(
-        `SELECT p.run_id, p.${PHASE_COLUMN[m.kind]} AS v FROM phases p JOIN runs r ON r.id = p.run_id WHERE r.scenario = $1 AND p.phase = $2`,
+        `SELECT p.run_id, p.${PHASE_COLUMN[m.kind]} AS v FROM phases p JOIN runs r ON r.id = p.run_id
+         WHERE r.scenario = $1 AND p.phase = $2 AND ${await endedPhaseSql(store, 'p')}`,
         [scenario, m.phase],
       );
       return { values: toMap(rows), unit: PHASE_UNIT[m.kind], missing: `no phase "${m.phase}" measured` };
@@ -211,7 +213,7 @@ async function cpuPerRequestValues(store: Store, scenario: string, phase: string
   if (await hasColumns(store, 'phases', ['cpu_per_request_us'])) {
     const rows = await store.query<{ run_id: string; v: number | null }>(
       `SELECT p.run_id, sum(p.cpu_per_request_us * p.requests) / nullif(sum(p.requests), 0) AS v FROM phases p JOIN runs r ON r.id = p.run_id
-       WHERE r.scenario = $1 AND p.cpu_per_request_us IS NOT NULL AND (CASE WHEN $2 IS NULL THEN NOT coalesce(p.warmup, false) ELSE p.phase = $2 END)
+       WHERE r.scenario = $1 AND p.cpu_per_request_us IS NOT NULL AND ${await endedPhaseSql(store, 'p')} AND (CASE WHEN $2 IS NULL THEN NOT coalesce(p.warmup, false) ELSE p.phase = $2 END)
        GROUP BY p.run_id`,
       [scenario, phase ?? null],
     );
@@ -257,14 +259,6 @@ async function capacityValues(store: Store, scenario: string, which: 'capacity' 
         ? 'no headroom analysed (capacity without expectedPeak, or no capacity run: run headroom capacity <run> on the runs first)'
         : 'no capacity analysed (run headroom capacity <run> on the runs first)',
   };
-}
-
-async function hasColumns(store: Store, table: string, columns: readonly string[]): Promise<boolean> {
-  const rows = await store.query<{ column_name: string }>('SELECT column_name FROM information_schema.columns WHERE table_name = $1', [
-    table,
-  ]);
-  const have = new Set(rows.map((r) => r.column_name));
-  return columns.every((c) => have.has(c));
 }
 
 function toMap(rows: ReadonlyArray<{ run_id: string; v: number | null }>): Map<string, number | null> {

@@ -5,6 +5,7 @@
 import { listValue, type DuckDBListValue } from '@duckdb/node-api';
 import type { Row } from '../schema.ts';
 import type { Store } from '../store.ts';
+import { endedPhaseSql } from './columns.ts';
 
 /** One line of `runs ls`. */
 export interface RunListing {
@@ -121,10 +122,14 @@ export function toStoredRun(r: Partial<Row<'runs'>>, status?: string): StoredRun
   };
 }
 
-/** Phases of a run in order; `histograms` adds the encoded HDR histograms. */
+/**
+ * Phases of a run in order; `histograms` adds the encoded HDR histograms. A phase the run never
+ * finished (killed while it ran) has `partial` true: its figures are up to its last whole second.
+ */
 export async function readPhases(store: Store, id: string, options: { histograms?: boolean } = {}): Promise<StoredPhase[]> {
   const cols = options.histograms ? '* EXCLUDE (run_id)' : '* EXCLUDE (hist, service_hist, run_id)';
-  return store.query<StoredPhase>(`SELECT ${cols} FROM phases WHERE run_id = $1 ORDER BY ordinal, started_at`, [id]);
+  const rows = await store.query<StoredPhase>(`SELECT ${cols} FROM phases WHERE run_id = $1 ORDER BY ordinal, started_at`, [id]);
+  return rows.map((p) => ({ ...p, partial: p.partial === true }));
 }
 
 /** Gate outcomes of a run. */
@@ -157,7 +162,7 @@ export async function readBenchRepetitions(store: Store, ids: readonly string[])
 /** Measured (non-warmup) phases of the given runs, in run and phase order. */
 export async function readMeasuredPhases(store: Store, ids: readonly string[]): Promise<StoredPhase[]> {
   return store.query<StoredPhase>(
-    'SELECT * EXCLUDE (hist, service_hist) FROM phases WHERE list_contains($1, run_id) AND NOT coalesce(warmup, false) ORDER BY run_id, ordinal',
+    `SELECT * EXCLUDE (hist, service_hist) FROM phases p WHERE list_contains($1, run_id) AND NOT coalesce(warmup, false) AND ${await endedPhaseSql(store, 'p')} ORDER BY run_id, ordinal`,
     [list(ids)],
   );
 }
@@ -175,6 +180,8 @@ export interface RunCheck {
 
 /** Kind, scenario, status, measured phase names and request / repetition counts of each run, in the order given. */
 export async function readRunChecks(store: Store, ids: readonly string[]): Promise<RunCheck[]> {
+  // A phase the run never finished is not a measurement of it (the run is not usable either; see analysis/comparable).
+  const ended = await endedPhaseSql(store, 'p');
   const rows = await store.query<{
     id: string;
     kind: string;
@@ -185,8 +192,8 @@ export async function readRunChecks(store: Store, ids: readonly string[]): Promi
     reps: number | null;
   }>(
     `SELECT r.id, r.kind, r.scenario, r.status,
-       (SELECT list(p.phase ORDER BY p.phase) FROM phases p WHERE p.run_id = r.id AND NOT coalesce(p.warmup, false) AND p.phase = p.parent) AS phases,
-       (SELECT sum(p.requests) FROM phases p WHERE p.run_id = r.id AND NOT coalesce(p.warmup, false) AND p.phase = p.parent) AS requests,
+       (SELECT list(p.phase ORDER BY p.phase) FROM phases p WHERE p.run_id = r.id AND NOT coalesce(p.warmup, false) AND p.phase = p.parent AND ${ended}) AS phases,
+       (SELECT sum(p.requests) FROM phases p WHERE p.run_id = r.id AND NOT coalesce(p.warmup, false) AND p.phase = p.parent AND ${ended}) AS requests,
        (SELECT count(*) FROM bench_reps b WHERE b.run_id = r.id AND coalesce(b.status, 'ok') = 'ok') AS reps
      FROM runs r WHERE list_contains($1, r.id)`,
     [list(ids)],

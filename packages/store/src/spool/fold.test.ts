@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from '../store.ts';
 import { readLiveRuns } from '../readers/live-runs.ts';
+import { readMeasuredPhases, readPhases, readRunChecks } from '../readers/runs.ts';
 import { RunSpool } from './run-spool.ts';
 
 let dir: string;
@@ -66,5 +67,42 @@ describe('run spools', () => {
     const store = await Store.open(db);
     expect(await store.query("SELECT count(*) AS n FROM gates WHERE run_id = 'r2'")).toEqual([{ n: 1 }]);
     store.close();
+  });
+
+  it("a phase's provisional rows are replaced by its row at its end; a dead run keeps the last ones, marked partial and left out of comparisons", async () => {
+    const phase = (name: string, requests: number, partial: boolean) => ({
+      run_id: 'p',
+      phase: name,
+      parent: name,
+      requests,
+      partial,
+      hist: new Uint8Array([requests]),
+    });
+    const spool = RunSpool.create(db, run('p'));
+    spool.replaceProvisional('phases', [phase('steady', 100, true)]);
+    spool.replaceProvisional('phases', [phase('steady', 200, true)]);
+    await spool.upsert('phases', [phase('steady', 1000, false)]);
+    // Written before the next rewrite dropped it, the stale provisional row of the ended phase is still in the file.
+    spool.replaceProvisional('phases', [phase('steady', 300, true), phase('cool', 50, true)]);
+    const provisional = `${spool.path}.provisional`;
+    expect(readFileSync(provisional, 'utf8').split('\n').length).toBe(2); // one line, replaced, not appended
+    // The live view shows the phase in progress as it stands, and the ended one as it ended.
+    expect(readLiveRuns(db)[0]?.phases.map((p) => [p.phase, p.requests, p.partial])).toEqual([
+      ['steady', 1000, false],
+      ['cool', 50, true],
+    ]);
+    writeFileSync(spool.path, readFileSync(spool.path, 'utf8').replace(`"pid":${process.pid}`, '"pid":4194305'));
+    const store = await Store.open(db);
+    expect((await readPhases(store, 'p')).map((p) => [p.phase, p.requests, p.partial])).toEqual([
+      ['steady', 1000, false],
+      ['cool', 50, true],
+    ]);
+    const [cool] = await store.query<{ hist: Uint8Array }>("SELECT hist FROM phases WHERE phase = 'cool'");
+    expect([...(cool?.hist ?? [])]).toEqual([50]);
+    expect((await readMeasuredPhases(store, ['p'])).map((p) => p.phase)).toEqual(['steady']);
+    expect((await readRunChecks(store, ['p']))[0]).toMatchObject({ status: 'abandoned', measuredPhases: ['steady'], requests: 1000 });
+    store.close();
+    expect(existsSync(spool.path)).toBe(false);
+    expect(existsSync(provisional)).toBe(false);
   });
 });

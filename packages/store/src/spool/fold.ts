@@ -4,14 +4,14 @@
  * had written). Folding is one transaction that first deletes whatever an interrupted
  * earlier fold of the same run left, so folding twice never doubles rows.
  */
-import { readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Row, TableName } from '../schema.ts';
 import { TABLES } from '../schema.ts';
 import type { Store } from '../store.ts';
 import { decodeOps, type SpoolOp, type SpoolOwner } from './codec.ts';
 import { ownerAlive } from './owner.ts';
-import { spoolDir } from './run-spool.ts';
+import { provisionalPath, spoolDir } from './run-spool.ts';
 
 /** A spool read back: its run row as last written, the ops, and whether its process still runs. */
 export interface ReadSpool {
@@ -45,7 +45,10 @@ export function readSpools(db: string): ReadSpool[] {
     } catch {
       continue;
     }
-    const ops = decodeOps(text);
+    // Rows of work still in progress first, so the spool's own rows of the same keys replace them.
+    const provisional = readProvisional(path);
+    if (provisional) modifiedAt = Math.max(modifiedAt, provisional.modifiedAt);
+    const ops = [...(provisional?.ops ?? []), ...decodeOps(text)];
     let owner: SpoolOwner | null = null;
     let run: Partial<Row<'runs'>> | null = null;
     for (const op of ops) {
@@ -66,6 +69,23 @@ export function readSpools(db: string): ReadSpool[] {
   return out;
 }
 
+function readProvisional(spool: string): { ops: SpoolOp[]; modifiedAt: number } | null {
+  const path = provisionalPath(spool);
+  try {
+    return { ops: decodeOps(readFileSync(path, 'utf8')), modifiedAt: statSync(path).mtimeMs };
+  } catch {
+    return null; // none: a run without load, or from before provisional rows
+  }
+}
+
+/** Removes a folded spool; its provisional rows after it, so a fold cut short in between is redone with them. */
+function removeSpool(path: string): void {
+  unlinkSync(path);
+  rmSync(provisionalPath(path), { force: true });
+  rmSync(`${provisionalPath(path)}.tmp`, { force: true }); // left by a rewrite that failed (a full disk)
+  rmSync(`${path}.reserve`, { force: true }); // a run that was killed never freed its reserve
+}
+
 /** What folding did for one run. */
 export interface FoldResult {
   runId: string;
@@ -83,7 +103,7 @@ export async function foldSpools(store: Store, finalRun?: Partial<Row<'runs'>>):
     if (finalRun?.id === s.runId) s.run = finalRun;
     else if (s.alive) continue;
     if (s.run === null) {
-      unlinkSync(s.path);
+      removeSpool(s.path);
       continue;
     } // died before its first row: nothing to keep
     const run = { ...s.run };
@@ -93,7 +113,7 @@ export async function foldSpools(store: Store, finalRun?: Partial<Row<'runs'>>):
       run.error = `the headroom process (pid ${s.owner?.pid ?? '?'}) ended without finishing the run (killed or crashed); what it wrote until then is kept`;
     }
     await foldOne(store, s.runId, s.ops, run);
-    unlinkSync(s.path);
+    removeSpool(s.path);
     done.push({ runId: s.runId, status: run.status as string });
   }
   return done;

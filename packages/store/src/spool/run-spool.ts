@@ -5,7 +5,7 @@
  * ends, its spool is folded into the store (fold.ts); a spool whose process died is folded
  * by the next headroom that opens the store, and its run marked `abandoned`.
  */
-import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Row, TableName } from '../schema.ts';
 import { encodeOp, type SpoolOp } from './codec.ts';
@@ -14,6 +14,11 @@ import { writeError } from './write-error.ts';
 
 /** Space set aside beside each spool, freed when the disk fills so the run's final status can still be written. */
 const RESERVE_BYTES = 64 * 1024;
+
+/** Beside a spool, the rows that stand for work still in progress (see RunSpool.replaceProvisional). */
+export function provisionalPath(spool: string): string {
+  return `${spool}.provisional`;
+}
 
 /** Where the spools of the store at `db` live. */
 export function spoolDir(db: string): string {
@@ -73,6 +78,24 @@ export class RunSpool implements RowWriter {
 
   async upsert<T extends TableName>(table: T, rows: readonly Partial<Row<T>>[]): Promise<void> {
     if (rows.length > 0) this.write({ op: 'upsert', table, rows: rows as Partial<Row<TableName>>[] });
+  }
+
+  /**
+   * Replaces the rows that stand for work still in progress (each running phase's aggregate so
+   * far): a small file beside the spool, rewritten whole and renamed into place, so it costs the
+   * same every second however long the run, and a crash leaves the previous version or the new
+   * one, never a torn line. Readers and the fold take these rows before the spool's, so a row the
+   * spool also has (the phase ended) wins over them.
+   */
+  replaceProvisional<T extends TableName>(table: T, rows: readonly Partial<Row<T>>[]): void {
+    if (this.failure) return;
+    const path = provisionalPath(this.path);
+    try {
+      writeFileSync(`${path}.tmp`, rows.length > 0 ? encodeOp({ op: 'upsert', table, rows: rows as Partial<Row<TableName>>[] }) : '');
+      renameSync(`${path}.tmp`, path);
+    } catch (err) {
+      this.failure = err as NodeJS.ErrnoException;
+    }
   }
 
   /** Changes columns of the run's `runs` row (status, pinning, end); synchronous, so a signal handler may call it. */
