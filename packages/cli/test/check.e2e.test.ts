@@ -92,7 +92,19 @@ describe('headroom check (end to end, real runs of the bundled service)', () => 
     }
     const [r1, r2, r3, r4] = b.candidateRuns as [string, string, string, string];
     const [r5, r6, r7, r8] = more as [string, string, string, string];
-    const aa = await headroom(['check', same, '--runs', [r2, r4, r6, r8].join(','), '--baseline', [r1, r3, r5, r7].join(','), '--noise-floor', '10%', '--json', '--db', db]);
+    const aa = await headroom([
+      'check',
+      same,
+      '--runs',
+      [r2, r4, r6, r8].join(','),
+      '--baseline',
+      [r1, r3, r5, r7].join(','),
+      '--noise-floor',
+      '10%',
+      '--json',
+      '--db',
+      db,
+    ]);
     expect(aa.code, notPassed(aa.stdout)).toBe(0);
     const a = JSON.parse(aa.stdout) as CheckJson;
     expect(a.checks.filter((c) => c.group === 'regression').length).toBeGreaterThanOrEqual(3);

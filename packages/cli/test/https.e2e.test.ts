@@ -56,10 +56,16 @@ async function rotatingServer(after: number): Promise<{ port: number; served: ()
   });
   server.on('secureConnection', () => {
     if (++handshakes === after)
-      server.setSecureContext({ cert: readFileSync(certs.selfSignedCert), key: readFileSync(certs.selfSignedKey), ticketKeys: randomBytes(48) });
+      server.setSecureContext({
+        cert: readFileSync(certs.selfSignedCert),
+        key: readFileSync(certs.selfSignedKey),
+        ticketKeys: randomBytes(48),
+      });
   });
   servers.push(server);
-  const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
+  const port = await new Promise<number>((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)),
+  );
   return { port, served: () => served };
 }
 
@@ -82,7 +88,9 @@ async function runTlsFailures(file: string): Promise<{ requests: number; errors:
   expect(named.reduce((s, n) => s + ((JSON.parse(n.errors_by_kind) as Record<string, number>)['tls'] ?? 0), 0)).toBe(kinds['tls']);
   const [run] = await query<{ warnings: string }>(db, `SELECT warnings FROM runs WHERE id = '${id}'`);
   expect(JSON.parse(run!.warnings)).toContainEqual(
-    expect.stringMatching(/TLS with https:\/\/127\.0\.0\.1:\d+ failed in steady \((home|other)\): DEPTH_ZERO_SELF_SIGNED_CERT: self[- ]signed certificate.*kind "tls"/),
+    expect.stringMatching(
+      /TLS with https:\/\/127\.0\.0\.1:\d+ failed in steady \((home|other)\): DEPTH_ZERO_SELF_SIGNED_CERT: self[- ]signed certificate.*kind "tls"/,
+    ),
   );
   return { requests: Number(phase!.requests), errors: Number(phase!.errors) };
 }

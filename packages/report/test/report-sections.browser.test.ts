@@ -61,7 +61,9 @@ describe.skipIf(SKIP_REASON !== null)(
 
     it('shows the requests by name and the checks of a scripted run, each only when it has data', async () => {
       const cells = (sel: string) =>
-        report.page.locator(`${sel} tbody tr`).evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+        report.page
+          .locator(`${sel} tbody tr`)
+          .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
       expect(await report.page.locator('#requests h3').allTextContents()).toEqual(['steady']);
       expect(await cells('#requests table[data-phase="steady"]')).toEqual([
         ['list', '12,000', '0', '800µs', '3.00ms', '9.50ms', '30.0ms', '750µs', '5.00ms'],

@@ -15,7 +15,9 @@ export function requestsByNameSection(d: ReportData): SafeHtml | null {
   const num = (v: string) => html`<td class="num">${v}</td>`;
   return section('requests', 'Requests by name', [
     phases.map(
-      (p) => html`<h3>${p.phase}</h3><table data-phase="${p.phase}"><thead><tr><th>name</th><th class="num">requests</th><th class="num">errors</th>
+      (
+        p,
+      ) => html`<h3>${p.phase}</h3><table data-phase="${p.phase}"><thead><tr><th>name</th><th class="num">requests</th><th class="num">errors</th>
 <th class="num">p50</th><th class="num">p90</th><th class="num">p99</th><th class="num">max</th><th class="num">svc p50</th><th class="num">svc p99</th></tr></thead><tbody>
 ${(p.requestsByName ?? []).map(
   (n) =>

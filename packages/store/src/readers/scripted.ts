@@ -25,8 +25,13 @@ export async function readScripted(store: Store, id: string): Promise<StoredScri
       'SELECT * EXCLUDE (run_id, hist, service_hist) FROM phase_requests WHERE run_id = $1 ORDER BY phase, requests DESC, name',
       [id],
     ),
-    store.query<StoredScripted['checks'][number]>('SELECT * EXCLUDE (run_id) FROM phase_checks WHERE run_id = $1 ORDER BY phase, name', [id]),
-    store.query<StoredScripted['flows'][number]>('SELECT * EXCLUDE (run_id, hist) FROM phase_flows WHERE run_id = $1 ORDER BY phase, flow', [id]),
+    store.query<StoredScripted['checks'][number]>('SELECT * EXCLUDE (run_id) FROM phase_checks WHERE run_id = $1 ORDER BY phase, name', [
+      id,
+    ]),
+    store.query<StoredScripted['flows'][number]>(
+      'SELECT * EXCLUDE (run_id, hist) FROM phase_flows WHERE run_id = $1 ORDER BY phase, flow',
+      [id],
+    ),
   ]);
   return { requests, checks, flows };
 }
