@@ -168,7 +168,11 @@ describe('load models (headroom engine, real local server)', () => {
     );
     const ms = await collect(p);
     const warnings = ms.flatMap((m) => (m.type === 'warning' ? [m.message] : []));
-    expect(warnings.some((w) => /event loop stalled for at least \d+ms in o/.test(w))).toBe(true);
+    const stall = warnings.map((w) => /event loop stalled for at least (\d+)ms in o/.exec(w)).find((m) => m !== null);
+    // The monitor's 20 ms period is not part of the delay: an 80 ms stall reads as 60-80 ms (it read 80-100 when
+    // the period was counted, and every quiet second then read as a ~20 ms stall).
+    expect(Number(stall?.[1])).toBeGreaterThanOrEqual(55);
+    expect(Number(stall?.[1])).toBeLessThanOrEqual(82);
     const e = end(ms, 'o');
     // ~16 arrivals fell inside the 80 ms stall. Those that found a connection whose response came in during
     // the stall, unread, count as waiting for the connection (queuedSends): the generator cannot tell a

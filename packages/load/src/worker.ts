@@ -35,8 +35,10 @@ const LOOP_STALL_WARN_MS = 20;
  * The stall monitor's timer period (ms). Each period is a wake-up of an otherwise idle loop:
  * at 5 ms (200 a second) it was most of the worker's fixed cost at low rates on a KVM guest,
  * where a wake costs tens of µs of CPU (measured with bench/open-probe.ts at 10 req/s: 23.5 ms
- * of CPU a second at 5 ms, 16.5 at 20 ms). A stall of S ms is seen as a delay between S − 20
- * and S, so the warning names it as "at least" that delay.
+ * of CPU a second at 5 ms, 16.5 at 20 ms). Node's monitor records the whole time between two
+ * runs of its timer, the period included (an idle loop's minimum is ~20.1 ms at this period),
+ * so the delay is that time less the period: a stall of S ms is seen as a delay between S − 20
+ * and S, and the warning names it as "at least" that delay.
  */
 const LOOP_MONITOR_RESOLUTION_MS = 20;
 
@@ -96,7 +98,7 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
   const loop = monitorEventLoopDelay({ resolution: LOOP_MONITOR_RESOLUTION_MS });
   loop.enable();
   const loopMaxMs = (): number => {
-    const v = loop.max / 1e6;
+    const v = Math.max(0, loop.max / 1e6 - LOOP_MONITOR_RESOLUTION_MS);
     loop.reset();
     return v;
   };
