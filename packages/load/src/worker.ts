@@ -53,6 +53,8 @@ interface Active {
   names: NameTable;
   byIndex: NameBucket[] | null;
   stats: UnitStats | null;
+  /** Ends the unit's sending (at its end time); once only. */
+  finish(): void;
 }
 
 /** A running worker: `stop` ends it early; `done` resolves after the `done` message was sent. */
@@ -258,17 +260,19 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
       names: table,
       byIndex,
       stats,
+      finish: () => {
+        a.finish = () => {};
+        run.finish();
+        void run.drained.then(() => {
+          if (!stopped) {
+            endUnit(a, Date.now());
+            maybeDone();
+          }
+        });
+      },
     };
     active.add(a);
-    at(u.startMs + u.durationMs, () => {
-      run.finish();
-      void run.drained.then(() => {
-        if (!stopped) {
-          endUnit(a, Date.now());
-          maybeDone();
-        }
-      });
-    });
+    at(u.startMs + u.durationMs, () => a.finish());
   };
 
   // Second boundaries: every phase running across boundary T ticks the second that just ended.
@@ -336,6 +340,9 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
   if (pool !== null && units.length > 0) pool.prepare(Math.max(...units.map((u) => u.connections)));
   for (const u of units)
     at(u.startMs, () => {
+      // The unit that ends where this one starts finishes first (timers due at one time fire in no set
+      // order): with flows, its idle VUs go back to the pool for this one instead of new ones opening.
+      for (const a of active) if (a.unit.startMs + a.unit.durationMs <= u.startMs) a.finish();
       if (scriptLoad === null || script !== null) startUnit(u);
       else void scriptLoad.then(() => !stopped && startUnit(u)); // late: its first arrivals count the delay
     });
