@@ -33,11 +33,6 @@ export class VuPool {
     this.#seed = o.seed;
   }
 
-  /** VUs created so far. */
-  get size(): number {
-    return this.#all.length;
-  }
-
   /** Makes sure `n` free VUs exist with their connections opening (before a unit's start). */
   prepare(n: number): void {
     while (this.#free.length < n) this.#free.unshift(this.#create());

@@ -4,6 +4,7 @@
  */
 import type { Row } from '../schema.ts';
 import type { Store } from '../store.ts';
+import { hasColumns } from './columns.ts';
 
 /** A run's per-name, check and flow rows, JSON columns as stored (strings). */
 export interface StoredScripted {
@@ -18,8 +19,7 @@ export interface StoredScripted {
  */
 export async function readScripted(store: Store, id: string): Promise<StoredScripted> {
   // A store opened read-only is not migrated: one from before schema 6 has none of these tables.
-  const [has] = await store.query<{ n: number }>("SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'phase_requests'");
-  if (!has?.n) return { requests: [], checks: [], flows: [] };
+  if (!(await hasColumns(store, 'phase_requests', ['run_id']))) return { requests: [], checks: [], flows: [] };
   const [requests, checks, flows] = await Promise.all([
     store.query<StoredScripted['requests'][number]>(
       'SELECT * EXCLUDE (run_id, hist, service_hist) FROM phase_requests WHERE run_id = $1 ORDER BY phase, requests DESC, name',
