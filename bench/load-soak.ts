@@ -13,6 +13,15 @@
  * the run verifies it). µs per request divides the worker's CPU time in an interval by the
  * arrivals offered in it; the run's achieved totals are printed after the table as a check.
  *
+ * `wrk-paced` (in --engines, on by default) is the floor any evenly paced generator pays on this
+ * host: wrk (C, no JavaScript) on one connection with 1 ms of think time after each response,
+ * so that, like the open model at ~1,000 req/s, it sleeps between requests and is woken once by
+ * its timer and once by the response (~800 req/s here). It loads the same service, started
+ * without capture (the generator's CPU per request is what is compared). autocannon paces
+ * differently: each connection sends its per-second quota back to back and then idles until
+ * its 1-second interval resets the count (autocannon lib/httpClient.js: `rateInterval`,
+ * `reqsMadeThisSecond`), so it is woken far less than once per request.
+ *
  * --baseline <checkout> adds a first run of the headroom engine from another checkout of
  * headroom (its packages/cli and packages/load), for before/after figures from one invocation.
  *
@@ -25,7 +34,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { printHost } from './lib/host.ts';
-import { freePort } from './lib/net.ts';
+import { freePort, waitForHttp } from './lib/net.ts';
+import { runWrkPaced } from './lib/peers.ts';
 import { cmdline, cpuUs, descendants, rssMb } from './lib/proc.ts';
 import { printTable } from './lib/table.ts';
 
@@ -34,7 +44,7 @@ const { values } = parseArgs({
     minutes: { type: 'string', default: '10' },
     rate: { type: 'string', default: '1000' },
     every: { type: 'string', default: '60' },
-    engines: { type: 'string', default: 'headroom,autocannon' },
+    engines: { type: 'string', default: 'headroom,autocannon,wrk-paced' },
     baseline: { type: 'string' },
   },
 });
@@ -63,6 +73,7 @@ interface Soak {
   warnings: string[];
 }
 
+const whole = (v: number): string => (Number.isNaN(v) ? '—' : v.toFixed(0));
 const sum = (xs: (number | null)[]): number => xs.reduce<number>((a, b) => a + (b ?? 0), 0);
 
 async function soak(engine: string, dir: string, cli = CLI, label = engine): Promise<Soak> {
@@ -143,6 +154,39 @@ async function soak(engine: string, dir: string, cli = CLI, label = engine): Pro
   return { engine: label, rows, requests: p.requests, errors: p.errors, p99Ms: p.latencyMs.p99, status: r.status, warnings: r.warnings };
 }
 
+/** The paced C peer (see the header): one row for the whole run, from wrk's own totals and its CPU time. */
+async function soakWrkPaced(): Promise<Soak> {
+  const port = await freePort();
+  const service = spawn('taskset', ['-c', '0', process.execPath, SERVICE], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: 'ignore',
+  });
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/health`, 15_000);
+    const w = await runWrkPaced(`http://127.0.0.1:${port}/orders?limit=10`, 1, 1, seconds, [1]);
+    const row: Row = {
+      at: seconds,
+      genCpu: (w.cpuUsPerReq * w.rps) / 1e6,
+      genUsPerReq: w.cpuUsPerReq,
+      headroomCpu: NaN,
+      rssHeadroom: NaN,
+      rssWorkers: NaN,
+      rssService: rssMb(service.pid!) ?? NaN,
+    };
+    return {
+      engine: `wrk-paced (${Math.round(w.rps)} req/s)`,
+      rows: [row],
+      requests: Math.round(w.rps * seconds),
+      errors: 0,
+      p99Ms: w.p99Ms,
+      status: 'completed',
+      warnings: [],
+    };
+  } finally {
+    service.kill('SIGTERM');
+  }
+}
+
 printHost();
 process.stdout.write(
   `soak: open model ${rate} req/s for ${seconds}s per engine, orders service with capture (cpu, heap, traces 0.01, runtime) on CPU 0; orchestrator and worker on CPU 1\n`,
@@ -152,7 +196,7 @@ try {
   const results: Soak[] = [];
   if (values.baseline !== undefined)
     results.push(await soak('headroom', dir, join(values.baseline, 'packages/cli/bin/headroom.js'), 'headroom (baseline)'));
-  for (const engine of values.engines!.split(',')) results.push(await soak(engine, dir));
+  for (const engine of values.engines!.split(',')) results.push(engine === 'wrk-paced' ? await soakWrkPaced() : await soak(engine, dir));
   printTable(
     `per ${every} s`,
     ['engine', 'at s', 'gen % core', 'gen µs/req', 'headroom % core', 'RSS headroom MB', 'RSS workers MB', 'RSS service MB'],
@@ -162,10 +206,10 @@ try {
         r.at,
         (100 * r.genCpu).toFixed(1),
         r.genUsPerReq.toFixed(1),
-        (100 * r.headroomCpu).toFixed(1),
-        r.rssHeadroom.toFixed(0),
-        r.rssWorkers.toFixed(0),
-        r.rssService.toFixed(0),
+        Number.isNaN(r.headroomCpu) ? '—' : (100 * r.headroomCpu).toFixed(1),
+        whole(r.rssHeadroom),
+        whole(r.rssWorkers),
+        whole(r.rssService),
       ]),
     ),
   );
@@ -188,7 +232,7 @@ try {
         s.p99Ms.toFixed(2),
         median(s.rows.map((r) => r.genUsPerReq)).toFixed(1),
         `${f.genUsPerReq.toFixed(1)}→${l.genUsPerReq.toFixed(1)}`,
-        `${(l.rssHeadroom - f.rssHeadroom).toFixed(0)}/${(l.rssWorkers - f.rssWorkers).toFixed(0)}/${(l.rssService - f.rssService).toFixed(0)}`,
+        `${whole(l.rssHeadroom - f.rssHeadroom)}/${whole(l.rssWorkers - f.rssWorkers)}/${whole(l.rssService - f.rssService)}`,
       ];
     }),
   );
@@ -199,6 +243,12 @@ try {
     const hm = median(h.rows.map((r) => r.genUsPerReq));
     const am = median(a.rows.map((r) => r.genUsPerReq));
     process.stdout.write(`headroom / autocannon CPU per request: ${(hm / am).toFixed(2)}x (target ≤ 1): ${hm <= am ? 'met' : 'NOT met'}\n`);
+  }
+  const c = results.find((s) => s.engine.startsWith('wrk-paced'));
+  if (h && c) {
+    const hm = median(h.rows.map((r) => r.genUsPerReq));
+    const cm = c.rows[0]!.genUsPerReq;
+    process.stdout.write(`headroom / wrk paced (C, woken per request) CPU per request: ${(hm / cm).toFixed(2)}x\n`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
