@@ -1,7 +1,7 @@
 /**
  * A real scripted run for the report's tests, set up as the CLI's flows e2e test sets up its
  * own: a local HTTP server in this process, a flows scenario in a temp folder, the real
- * `headroom run` into a temp DuckDB file, read back through the store.
+ * `headroom run` into a temp DuckDB file, read back through the store (the folder is removed then).
  *
  * - `session` logs in and reads /data twice (20 ms each), so in the open phase its 2 VUs cannot
  *   keep up with 100 arrivals a second and arrivals are dropped;
@@ -14,7 +14,7 @@
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,5 +115,6 @@ export async function flowsRun(): Promise<FlowsRun> {
     return { rows: rows!, flows, code: r.code, stderr: r.stderr };
   } finally {
     store.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
