@@ -39,6 +39,14 @@ export function flowMessages(f: Pick<FlowJson, 'failed' | 'messages'>): { messag
   return { messages, unlisted: Math.max(0, f.failed - messages.reduce((s, m) => s + m.count, 0)) };
 }
 
+/**
+ * The top-level phases the run never finished, in order: a partial row's own name, or its
+ * parent's for a step (flows are stored per top-level phase, when it ends).
+ */
+export function partialPhases(phases: readonly { name: string; parent: string | null; partial?: boolean }[]): string[] {
+  return [...new Set(phases.filter((p) => p.partial === true).map((p) => p.parent ?? p.name))];
+}
+
 /** What a flow's dropped count means (from the open-model flow runner), for the reports' notes. */
 export const FLOW_DROPPED_NOTE =
   "dropped: arrivals of an open phase that found every VU busy and the phase at its maxVus, so their iteration never started (k6's dropped_iterations); not counted in iterations, and closed phases drop none.";

@@ -64,8 +64,11 @@ describe('renderHtmlReport', () => {
     const d = fullReportData();
     d.phases![0]!.partial = true;
     d.phases!.push({ ...d.phases![0]!, name: 'tail', parent: 'tail', partial: true });
+    // A stepped phase killed mid-step: its step's row is partial, and the phase stored no flows.
+    d.phases!.push({ ...d.phases![0]!, name: 'ramp@200', parent: 'ramp', partial: true });
     const flows = /<section id="flows">([\s\S]*?)<\/section>/.exec(renderHtmlReport(d))![1]!;
     expect(flows).toContain('<h3>steady (partial: the run stopped while it ran)</h3>');
+    expect(flows).toContain('<p class="note" data-partial="ramp">ramp (partial: the run stopped while it ran)');
     expect(flows).toContain(
       '<p class="note" data-partial="tail">tail (partial: the run stopped while it ran): no flow figures; a phase\'s flows are stored when it ends.</p>',
     );

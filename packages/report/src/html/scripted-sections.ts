@@ -3,7 +3,15 @@
  * iterations, and the checks' pass rates. Cells are formatted as the terminal summary formats them.
  */
 import type { ReportData } from '../data/report-data.ts';
-import { FLOW_DROPPED_NOTE, flowMessages, formatCheckRate, formatFlowFailed, formatNameErrors, showsNames } from '../scripted-summary.ts';
+import {
+  FLOW_DROPPED_NOTE,
+  flowMessages,
+  formatCheckRate,
+  formatFlowFailed,
+  formatNameErrors,
+  partialPhases,
+  showsNames,
+} from '../scripted-summary.ts';
 import { formatCount, formatMs } from '../units.ts';
 import { html, type SafeHtml } from './escape.ts';
 import { section } from './run-sections.ts';
@@ -47,7 +55,7 @@ const PARTIAL = ' (partial: the run stopped while it ran)';
 export function flowsSection(d: ReportData): SafeHtml | null {
   const phases = (d.scripted ?? []).filter((p) => (p.flows?.length ?? 0) > 0);
   if (phases.length === 0) return null;
-  const partial = (d.phases ?? []).filter((p) => p.partial === true && (p.parent === null || p.parent === p.name)).map((p) => p.name);
+  const partial = partialPhases(d.phases ?? []);
   const missing = partial.filter((name) => !phases.some((p) => p.phase === name));
   const num = (v: string, cls = '') => html`<td class="num${cls}">${v}</td>`;
   return section('flows', 'Flows', [

@@ -5,7 +5,15 @@
  * hottest functions of each profile, the slowest requests and bench medians. No images.
  * User strings are escaped so they cannot break a table or inject markup.
  */
-import { FLOW_DROPPED_NOTE, flowMessages, formatCheckRate, formatFlowFailed, formatNameErrors, showsNames } from '../scripted-summary.ts';
+import {
+  FLOW_DROPPED_NOTE,
+  flowMessages,
+  formatCheckRate,
+  formatFlowFailed,
+  formatNameErrors,
+  partialPhases,
+  showsNames,
+} from '../scripted-summary.ts';
 import { formatMs, formatCount } from '../units.ts';
 import type { FlameGraph, ReportData } from '../data/report-data.ts';
 
@@ -46,7 +54,7 @@ const PARTIAL = ' (partial: the run stopped while it ran)';
 function flows(d: ReportData): string[] {
   const phases = (d.scripted ?? []).filter((p) => (p.flows?.length ?? 0) > 0);
   if (phases.length === 0) return [];
-  const partial = (d.phases ?? []).filter((p) => p.partial === true && (p.parent === null || p.parent === p.name)).map((p) => p.name);
+  const partial = partialPhases(d.phases ?? []);
   const out: string[] = ['### Flows', ''];
   for (const p of phases) {
     const fs = p.flows ?? [];
