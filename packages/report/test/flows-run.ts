@@ -9,8 +9,8 @@
  *   throws with the body in its message (an HTML-injection attempt that must stay text in the
  *   report), the others parse it as JSON, which throws a SyntaxError. The first one throws the
  *   rarer message, so "most frequent first" differs from the order they were kept in;
- * - `tail` is never finished: a flow kills its own worker 1.5 s into it, so the run fails and
- *   `tail` is stored partial, with no flow rows.
+ * - `tail` is never finished: a flow kills its own worker 2.5 s into it (after its first
+ *   progress rows), so the run fails and `tail` is stored partial, with no flow rows.
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -47,7 +47,7 @@ export default defineScenario({
   flows: {
     session: { weight: 3, fn: async (vu) => {
       if (first === 0) first = Date.now();
-      else if (Date.now() - first > 4500) process.kill(process.pid, 'SIGKILL');
+      else if (Date.now() - first > 5500) process.kill(process.pid, 'SIGKILL');
       const r = await vu.post('/login', { json: { user: 'u' + vu.id }, name: 'login' });
       const auth = { authorization: 'Bearer ' + r.json().token };
       await vu.get('/data', { headers: auth, name: 'data' });
