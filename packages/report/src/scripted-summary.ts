@@ -1,4 +1,4 @@
-import type { NamedRequestsJson, PhaseJson } from './run-summary.ts';
+import type { FlowJson, NamedRequestsJson, PhaseJson } from './run-summary.ts';
 import { formatTable } from './table.ts';
 import { formatMs, formatPercent } from './units.ts';
 
@@ -23,6 +23,33 @@ export function formatCheckRate(k: { passes: number; fails: number }): string {
   const total = k.passes + k.fails;
   return formatPercent(total === 0 ? 0 : k.passes / total, 2);
 }
+
+/** A flow's failed iterations with their share of those that started, as name errors are shown: `3 (0.10%)`, or `0`. */
+export function formatFlowFailed(f: Pick<FlowJson, 'iterations' | 'failed'>): string {
+  if (f.failed === 0) return '0';
+  return `${f.failed} (${formatPercent(f.iterations === 0 ? 0 : f.failed / f.iterations, 2)})`;
+}
+
+/**
+ * A flow's kept failure messages, most frequent first, and how many failed iterations are
+ * behind none of them (the load keeps only the first few distinct messages per phase).
+ */
+export function flowMessages(f: Pick<FlowJson, 'failed' | 'messages'>): { messages: FlowJson['messages']; unlisted: number } {
+  const messages = [...f.messages].sort((a, b) => b.count - a.count);
+  return { messages, unlisted: Math.max(0, f.failed - messages.reduce((s, m) => s + m.count, 0)) };
+}
+
+/**
+ * The top-level phases the run never finished, in order: a partial row's own name, or its
+ * parent's for a step (flows are stored per top-level phase, when it ends).
+ */
+export function partialPhases(phases: readonly { name: string; parent: string | null; partial?: boolean }[]): string[] {
+  return [...new Set(phases.filter((p) => p.partial === true).map((p) => p.parent ?? p.name))];
+}
+
+/** What a flow's dropped count means (from the open-model flow runner), for the reports' notes. */
+export const FLOW_DROPPED_NOTE =
+  "dropped: arrivals of an open phase that found every VU busy and the phase at its maxVus, so their iteration never started (k6's dropped_iterations); not counted in iterations, and closed phases drop none.";
 
 type Paint = (code: 'red' | 'green' | 'yellow' | 'cyan' | 'dim' | 'bold', s: string) => string;
 

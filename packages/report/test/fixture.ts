@@ -83,6 +83,21 @@ export function fullReportData(scenario = 'orders-api'): ReportData {
           { name: 'status 200', passes: 14997, fails: 3 },
           { name: 'has id', passes: 3000, fails: 0 },
         ],
+        flows: [
+          { name: 'browse', iterations: 12000, failed: 0, dropped: 0, durationMs: { p50: 0.9, p99: 9.8, max: 30 }, messages: [] },
+          {
+            name: 'checkout',
+            iterations: 3000,
+            failed: 9,
+            dropped: 25,
+            durationMs: { p50: 4.5, p99: 14, max: 120.4 },
+            // Kept in the order they first occurred; 2 failed iterations had messages past the kept ones.
+            messages: [
+              { message: 'TypeError: cannot read token', count: 2 },
+              { message: `checkout answered ${scenario}`, count: 5 },
+            ],
+          },
+        ],
       },
     ],
     red: {

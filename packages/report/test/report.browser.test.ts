@@ -6,10 +6,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportRows } from '@headroom/store';
-import { buildReportData, formatCount, formatMs, renderHtmlReport, type FlameGraph, type ReportData } from '../src/index.ts';
+import {
+  buildReportData,
+  formatCount,
+  formatMs,
+  formatPercent,
+  renderHtmlReport,
+  renderMarkdownReport,
+  type FlameGraph,
+  type ReportData,
+} from '../src/index.ts';
 import { chartSpecs } from '../src/html/client/specs.ts';
 import { openReport, SKIP_REASON, type OpenedReport } from './browser.ts';
 import { captureRunRows } from './capture-run.ts';
+import { BANNER, flowsRun, type FlowsRun } from './flows-run.ts';
 
 interface Registry {
   charts: Record<string, { points: number; series: Record<string, number> }>;
@@ -117,6 +127,8 @@ describe.skipIf(SKIP_REASON !== null)(`HTML report in chromium${SKIP_REASON ? ` 
     );
     expect(rows.scripted.checks).toEqual([]);
     expect(await report.page.locator('#checks').count()).toBe(0);
+    expect(rows.scripted.flows).toEqual([]);
+    expect(await report.page.locator('#flows, header nav a[href="#flows"]').count()).toBe(0);
     expect(await report.page.locator('header nav a[href="#requests"]').count()).toBe(1);
   });
 
@@ -208,3 +220,110 @@ describe.skipIf(SKIP_REASON !== null)(`HTML report in chromium${SKIP_REASON ? ` 
     }
   });
 });
+
+describe.skipIf(SKIP_REASON !== null)(
+  `the flows of a real scripted run in chromium${SKIP_REASON ? ` (skipped: ${SKIP_REASON})` : ''}`,
+  () => {
+    let run: FlowsRun;
+    let data: ReportData;
+    let report: OpenedReport;
+    const cells = (sel: string) =>
+      report.page
+        .locator(`${sel} tbody tr`)
+        .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+
+    beforeAll(async () => {
+      run = await flowsRun();
+      data = await buildReportData(run.rows);
+      report = await openReport(renderHtmlReport(data));
+    }, 60_000);
+    afterAll(async () => {
+      await report?.close();
+    });
+
+    it('is the run the test means: flows stored for warmup and steady, drops and failures in steady, tail killed and partial', () => {
+      expect(run.code, run.stderr).toBe(3); // the worker killed itself in tail
+      expect(run.rows.phases.map((p) => [p.phase, p.partial])).toEqual([
+        ['warmup', false],
+        ['steady', false],
+        ['tail', true],
+      ]);
+      expect(run.flows.map((f) => `${f.phase}/${f.flow}`)).toEqual([
+        'steady/fragile',
+        'steady/session',
+        'warmup/fragile',
+        'warmup/session',
+      ]);
+      const steady = (flow: string) => run.flows.find((f) => f.phase === 'steady' && f.flow === flow)!;
+      expect(steady('session').dropped).toBeGreaterThan(0);
+      expect(steady('fragile').failed).toBe(steady('fragile').iterations);
+    });
+
+    it("shows each phase's flows cell for cell as stored, after requests by name, with the page quiet", async () => {
+      expect(report.consoleErrors).toEqual([]);
+      expect(report.outside).toEqual([]);
+      expect(report.dialogs).toEqual([]);
+      expect(await report.page.locator('section').evaluateAll((ss) => ss.map((s) => s.id))).toEqual(
+        expect.arrayContaining(['requests', 'flows']),
+      );
+      const ids = await report.page.locator('section').evaluateAll((ss) => ss.map((s) => s.id));
+      expect(ids.indexOf('flows')).toBe(ids.indexOf('requests') + 1);
+      expect(await report.page.locator('#flows h3').allTextContents()).toEqual(['warmup', 'steady']);
+      for (const phase of ['warmup', 'steady']) {
+        const stored = run.flows.filter((f) => f.phase === phase);
+        expect(await cells(`#flows table[data-phase="${phase}"]`), phase).toEqual(
+          stored.map((f) => [
+            f.flow,
+            formatCount(f.iterations),
+            f.failed === 0 ? '0' : `${f.failed} (${formatPercent(f.failed! / f.iterations!, 2)})`,
+            formatCount(f.dropped),
+            ...[f.p50_ms, f.p99_ms, f.max_ms].map((v) => formatMs(v!)),
+          ]),
+        );
+        const failedCells = await report.page.locator(`#flows table[data-phase="${phase}"] td.fail`).count();
+        expect(failedCells).toBe(stored.filter((f) => (f.failed ?? 0) > 0).length);
+      }
+    });
+
+    it('lists the stored failure messages with their counts, most frequent first, as text', async () => {
+      const kept = (phase: string) =>
+        run.flows
+          .filter((f) => f.phase === phase)
+          .flatMap((f) => (JSON.parse(f.messages!) as { message: string; count: number }[]).map((m) => ({ flow: f.flow, ...m })));
+      // warmup keeps the rarer message first (the order they occurred): the report reorders them.
+      const [firstKept, secondKept] = kept('warmup');
+      expect(firstKept?.message).toBe(`upstream said ${BANNER}`);
+      expect(secondKept?.message).toMatch(/^SyntaxError: .*<img src=x/);
+      expect(secondKept!.count).toBeGreaterThan(firstKept!.count);
+      for (const phase of ['warmup', 'steady']) {
+        const stored = kept(phase).sort((a, b) => b.count - a.count);
+        const shown = await report.page
+          .locator(`#flows ul.messages[data-phase="${phase}"] li`)
+          .evaluateAll((lis) => lis.map((li) => li.textContent));
+        expect(shown, phase).toEqual(stored.map((m) => `${m.flow} ${formatCount(m.count)}× ${m.message}`));
+      }
+      expect(await report.page.locator('img, #flows script').count()).toBe(0);
+      expect(report.dialogs).toEqual([]);
+
+      const md = renderMarkdownReport(data);
+      expect(md).not.toContain('<img');
+      expect(md).not.toContain('<script');
+      expect(md).toContain('upstream said &lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(2)&lt;/script&gt;');
+      for (const f of run.flows) {
+        const failed = f.failed === 0 ? '0' : `**${f.failed} (${formatPercent(f.failed! / f.iterations!, 2)})**`;
+        const durations = [f.p50_ms, f.p99_ms, f.max_ms].map((v) => formatMs(v!)).join(' | ');
+        expect(md).toContain(`| \`${f.flow}\` | ${formatCount(f.iterations)} | ${failed} | ${formatCount(f.dropped)} | ${durations} |`);
+      }
+    });
+
+    it('names the partial phase as the phases table marks it', async () => {
+      expect(await report.page.locator('#red > table tbody tr').allTextContents()).toEqual(
+        expect.arrayContaining([expect.stringContaining('tail (partial: the run stopped while it ran)')]),
+      );
+      expect(await report.page.locator('#flows [data-partial="tail"]').textContent()).toBe(
+        "tail (partial: the run stopped while it ran): no flow figures; a phase's flows are stored when it ends.",
+      );
+      expect(renderMarkdownReport(data)).toContain('tail (partial: the run stopped while it ran): no flow figures');
+    });
+  },
+);

@@ -8,13 +8,13 @@ import type { ReportData } from '../data/report-data.ts';
 import { chartSpecs } from './client/specs.ts';
 import { html, type SafeHtml } from './escape.ts';
 import { phasesTable, section } from './run-sections.ts';
-import { checksSection, requestsByNameSection } from './scripted-sections.ts';
+import { checksSection, flowsSection, requestsByNameSection } from './scripted-sections.ts';
 
 function chart(id: string, title: string): SafeHtml {
   return html`<div><h3>${title}</h3><div class="chart" data-chart="${id}"></div></div>`;
 }
 
-/** Sections with charts, in page order, each only when its data exists; a scripted run's requests by name and checks follow the phases table. */
+/** Sections with charts, in page order, each only when its data exists; a scripted run's requests by name, flows and checks follow the phases table. */
 export function chartSections(d: ReportData): SafeHtml[] {
   const ids = new Set(chartSpecs(d).map((s) => s.id));
   const out: SafeHtml[] = [];
@@ -27,7 +27,7 @@ export function chartSections(d: ReportData): SafeHtml[] {
       ]),
     );
   }
-  for (const s of [requestsByNameSection(d), checksSection(d)]) if (s !== null) out.push(s);
+  for (const s of [requestsByNameSection(d), flowsSection(d), checksSection(d)]) if (s !== null) out.push(s);
   const spectra = (d.spectra ?? []).map((s, i) => ({ s, id: `spectrum-${i}` })).filter((x) => ids.has(x.id));
   if (spectra.length) {
     out.push(

@@ -41,6 +41,7 @@ const NAV: [string, string][] = [
   ['gates', 'Gates'],
   ['red', 'Over time'],
   ['requests', 'By name'],
+  ['flows', 'Flows'],
   ['checks', 'Checks'],
   ['spectrum', 'Spectrum'],
   ['capacity', 'Capacity'],

@@ -24,6 +24,9 @@ dl.identity dt { color: var(--muted); }
 dl.identity dd { margin: 0; word-break: break-word; }
 .pass { color: var(--ok); font-weight: 600; }
 .fail { color: var(--bad); font-weight: 600; }
+.warn { color: var(--warn); font-weight: 600; }
+ul.messages { margin: 2px 0 10px; padding-left: 20px; font-size: 13px; }
+ul.messages .msg { word-break: break-word; }
 ul.warnings { margin: 4px 0; padding-left: 20px; color: var(--warn); }
 .chart { width: 100%; min-height: 120px; margin: 4px 0 12px; }
 .grid2 { display: grid; grid-template-columns: 1fr 1fr; gap: 0 18px; }

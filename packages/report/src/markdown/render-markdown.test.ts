@@ -20,12 +20,34 @@ describe('renderMarkdownReport', () => {
     expect(md).toContain('| steady | status 200 | 14,997 | 3 | ❌ 99.98% |');
   });
 
+  it('has the flows of each phase between requests by name and checks, failures bold, messages escaped and most frequent first', () => {
+    const at = ['by request name', '### Flows', '### Checks'].map((h) => md.indexOf(h));
+    expect(at.every((i) => i > 0)).toBe(true);
+    expect(at).toEqual([...at].sort((a, b) => a - b));
+    expect(md).toContain('| `browse` | 12,000 | 0 | 0 | 900µs | 9.80ms | 30.0ms |');
+    expect(md).toContain('| `checkout` | 3,000 | **9 (0.30%)** | 25 | 4.50ms | 14.0ms | 120ms |');
+    const list = md.split('\n').filter((l) => l.startsWith('- `checkout`'));
+    expect(list).toEqual([
+      '- `checkout` 5× checkout answered &lt;img src=x onerror=alert(1)&gt; \\| x',
+      '- `checkout` 2× TypeError: cannot read token',
+      '- `checkout` 2× with other messages (only the first distinct messages of a phase are kept)',
+    ]);
+    expect(md).toContain("k6's dropped\\_iterations");
+    const d = fullReportData();
+    d.phases![0]!.partial = true;
+    d.phases!.push({ ...d.phases![0]!, name: 'tail', parent: 'tail', partial: true });
+    const partial = renderMarkdownReport(d);
+    expect(partial).toContain('**steady** (partial: the run stopped while it ran)');
+    expect(partial).toContain("tail (partial: the run stopped while it ran): no flow figures; a phase's flows are stored when it ends.");
+  });
+
   it('leaves out requests by name and checks when the run has none to show', () => {
     const d = fullReportData();
     d.scripted = [{ phase: 'steady', parent: 'steady', requestsByName: d.scripted![0]!.requestsByName!.slice(0, 1) }];
     const plain = renderMarkdownReport(d);
     expect(plain).not.toContain('by request name');
     expect(plain).not.toContain('### Checks');
+    expect(plain).not.toContain('### Flows');
   });
 
   it('escapes user strings so they cannot add markup or table cells', () => {

@@ -1,11 +1,19 @@
 /**
  * `renderMarkdownReport`: the report's findings as Markdown for a pull request, a CI step
  * summary or a wiki: the summary sentence, identity, warnings, gates, phases (with a scripted
- * run's requests by name and checks), capacity, the
+ * run's requests by name, flows and checks), capacity, the
  * hottest functions of each profile, the slowest requests and bench medians. No images.
  * User strings are escaped so they cannot break a table or inject markup.
  */
-import { formatCheckRate, formatNameErrors, showsNames } from '../scripted-summary.ts';
+import {
+  FLOW_DROPPED_NOTE,
+  flowMessages,
+  formatCheckRate,
+  formatFlowFailed,
+  formatNameErrors,
+  partialPhases,
+  showsNames,
+} from '../scripted-summary.ts';
 import { formatMs, formatCount } from '../units.ts';
 import type { FlameGraph, ReportData } from '../data/report-data.ts';
 
@@ -40,7 +48,52 @@ function hottest(g: FlameGraph, n = 10): string[][] {
     .map(([k, v]) => [code(g.names[k] ?? ''), e(g.files[k] ?? ''), `${((v / g.sum) * 100).toFixed(1)}%`]);
 }
 
-/** A scripted run's requests by name (phases with several names, or flows) and its checks, as the HTML report has them. */
+const PARTIAL = ' (partial: the run stopped while it ran)';
+
+/** A scripted run's flows per phase with their kept failure messages, as the HTML report has them; none without flows. */
+function flows(d: ReportData): string[] {
+  const phases = (d.scripted ?? []).filter((p) => (p.flows?.length ?? 0) > 0);
+  if (phases.length === 0) return [];
+  const partial = partialPhases(d.phases ?? []);
+  const out: string[] = ['### Flows', ''];
+  for (const p of phases) {
+    const fs = p.flows ?? [];
+    const rows = fs.map((f) => [
+      code(f.name),
+      int(f.iterations),
+      f.failed > 0 ? `**${formatFlowFailed(f)}**` : '0',
+      int(f.dropped),
+      ms(f.durationMs.p50),
+      ms(f.durationMs.p99),
+      ms(f.durationMs.max),
+    ]);
+    out.push(
+      `**${e(p.phase)}**${partial.includes(p.phase) ? PARTIAL : ''}`,
+      '',
+      table(['flow', 'iterations', 'failed', 'dropped', 'p50', 'p99', 'max'], rows, [1, 2, 3, 4, 5, 6]),
+      '',
+    );
+    const failures = fs.flatMap((f) => {
+      const { messages, unlisted } = flowMessages(f);
+      return [
+        ...messages.map((m) => `- ${code(f.name)} ${int(m.count)}× ${e(m.message)}`),
+        ...(unlisted > 0
+          ? [`- ${code(f.name)} ${int(unlisted)}× with other messages (only the first distinct messages of a phase are kept)`]
+          : []),
+      ];
+    });
+    if (failures.length > 0) out.push('Failure messages (thrown by the flow), most frequent first:', '', ...failures, '');
+  }
+  for (const name of partial.filter((n) => !phases.some((p) => p.phase === n)))
+    out.push(`${e(name)}${PARTIAL}: no flow figures; a phase's flows are stored when it ends.`, '');
+  out.push(
+    `An iteration is one run of a flow; failed: it threw, with its share of the iterations. Duration p50 / p99 / max from each iteration's intended start (an open phase's arrival time). ${e(FLOW_DROPPED_NOTE)}`,
+    '',
+  );
+  return out;
+}
+
+/** A scripted run's requests by name (phases with several names, or flows), its flows and its checks, as the HTML report has them. */
 function scripted(d: ReportData): string[] {
   const out: string[] = [];
   for (const p of (d.scripted ?? []).filter(showsNames)) {
@@ -57,6 +110,7 @@ function scripted(d: ReportData): string[] {
       '',
     );
   }
+  out.push(...flows(d));
   const checks = (d.scripted ?? []).flatMap((p) =>
     (p.checks ?? []).map((k) => [e(p.phase), e(k.name), int(k.passes), int(k.fails), `${k.fails > 0 ? '❌' : '✅'} ${formatCheckRate(k)}`]),
   );
