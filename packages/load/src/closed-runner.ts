@@ -29,14 +29,20 @@ export class ClosedRunner extends PoolRunner {
   }
 
   protected afterResponse(conn: Connection): void {
-    if (this.finishing) return;
+    if (this.finishing) {
+      this.release(conn);
+      return;
+    }
     const think = this.ctx.unit.thinkTimeMs;
     if (think > 0) this.#later(conn, think);
     else this.sendOn(conn);
   }
 
   protected afterFailure(conn: Connection, _kind: ErrorKind): void {
-    if (this.finishing) return;
+    if (this.finishing) {
+      this.release(conn);
+      return;
+    }
     const wait = conn.backoffMs();
     if (wait > 0) this.#later(conn, wait);
     else this.sendOn(conn);
@@ -47,6 +53,7 @@ export class ClosedRunner extends PoolRunner {
       if (c.timer !== null) {
         clearTimeout(c.timer);
         c.timer = null;
+        this.release(c); // waiting out its think time or backoff: idle
       }
   }
 

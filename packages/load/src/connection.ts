@@ -49,7 +49,7 @@ const BACKOFF_MAX_MS = 500;
 export class Connection {
   readonly parser = new ResponseParser();
   readonly #address: Address;
-  readonly #owner: ConnectionOwner;
+  #owner: ConnectionOwner;
   #socket: net.Socket | null = null;
   #connected = false;
   /** The TLS session this connection last received, offered when it reconnects. */
@@ -74,6 +74,22 @@ export class Connection {
   constructor(address: Address, owner: ConnectionOwner) {
     this.#address = address;
     this.#owner = owner;
+  }
+
+  /** Who the connection reports to now. */
+  get owner(): ConnectionOwner {
+    return this.#owner;
+  }
+
+  /** Hands the connection, with its socket, to another owner (connection-pool.ts); only while no request is in flight. */
+  bind(owner: ConnectionOwner): void {
+    if (this.busy) throw new Error('a connection with a request in flight cannot change owner');
+    this.#owner = owner;
+  }
+
+  /** Whether the socket is open (connected, or over TLS past its handshake). */
+  get connected(): boolean {
+    return this.#connected;
   }
 
   /** How long to wait before the next send after connecting failed (0 when it did not). */

@@ -1,3 +1,4 @@
+import type { ConnectionPool } from './connection-pool.ts';
 import type { EncodedRequest } from './encode-request.ts';
 import type { NameBucket, NameTable } from './name-table.ts';
 import type { Recorder } from './recorder.ts';
@@ -14,6 +15,8 @@ export interface EngineContext {
   /** How to open TLS sockets to an https:// target, shared by the worker's units so sessions carry over; null or absent for http://. */
   tls?: TlsTransport | null;
   requests: readonly EncodedRequest[];
+  /** The worker's connections kept across units (static headroom engine); absent: each unit opens and closes its own. */
+  pool?: ConnectionPool | null;
   mix: RequestMix;
   traces: TraceSampler;
   timeoutMs: number;

@@ -100,6 +100,10 @@ export class OpenRunner extends PoolRunner {
   }
 
   #free(conn: Connection): void {
+    if (this.finishing && !this.pending()) {
+      this.release(conn); // nothing left to send: the next unit may have it
+      return;
+    }
     conn.freeAt = performance.now();
     this.#idle.push(conn);
     if (this.#next < this.#schedule.total && this.ctx.startPerf + this.#schedule.at(this.#next) <= performance.now()) this.#wake();
@@ -108,6 +112,7 @@ export class OpenRunner extends PoolRunner {
 
   protected onFinish(): void {
     this.#wake();
+    if (!this.pending()) for (const c of this.#idle.splice(0)) this.release(c);
   }
 
   protected pending(): boolean {

@@ -21,7 +21,8 @@ export abstract class PoolRunner implements ConnectionOwner, UnitRun {
   constructor(ctx: EngineContext) {
     this.ctx = ctx;
     const address = addressOf(ctx.target, ctx.tls ?? null);
-    for (let k = 0; k < ctx.unit.connections; k++) this.conns.push(new Connection(address, this));
+    const pool = ctx.pool ?? null;
+    for (let k = 0; k < ctx.unit.connections; k++) this.conns.push(pool === null ? new Connection(address, this) : pool.take(this));
     this.drained = new Promise((r) => {
       this.#resolve = r;
     });
@@ -94,15 +95,29 @@ export abstract class PoolRunner implements ConnectionOwner, UnitRun {
 
   protected checkDrained(): void {
     if (this.#ended || !this.finishing || this.pending()) return;
-    for (const c of this.conns) if (c.busy) return;
+    for (const c of this.conns) if (c.owner === this && c.busy) return;
     this.#end();
+  }
+
+  /**
+   * Gives a connection this unit no longer needs back to the worker's pool (connection-pool.ts),
+   * where the next unit takes it with its socket open; without a pool it closes at the end.
+   */
+  protected release(conn: Connection): void {
+    const pool = this.ctx.pool ?? null;
+    if (pool !== null && conn.owner === this && !conn.busy) pool.give(conn);
   }
 
   #end(): void {
     if (this.#ended) return;
     this.#ended = true;
     clearInterval(this.#sweep);
-    for (const c of this.conns) c.close();
+    const pool = this.ctx.pool ?? null;
+    for (const c of this.conns) {
+      if (c.owner !== this) continue; // given back already
+      if (pool !== null && !c.busy) pool.give(c);
+      else c.close();
+    }
     this.onEnd();
     this.#resolve();
   }
@@ -112,7 +127,7 @@ export abstract class PoolRunner implements ConnectionOwner, UnitRun {
 
   #sweepTimeouts(): void {
     const limit = performance.now() - this.ctx.timeoutMs;
-    for (const c of this.conns) if (c.busy && c.sentMs < limit) c.abort('timeout');
+    for (const c of this.conns) if (c.owner === this && c.busy && c.sentMs < limit) c.abort('timeout');
   }
 
   #trace(conn: Connection, latencyUs: number, status: number, error: ErrorKind | null): void {

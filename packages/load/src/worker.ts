@@ -11,6 +11,7 @@ import type { RunUnit } from './timeline.ts';
 import { tlsTransport } from './tls-transport.ts';
 import { TraceSampler } from './trace-context.ts';
 import { addressOf } from './connection.ts';
+import { ConnectionPool } from './connection-pool.ts';
 import { FlowRunner } from './flows/flow-runner.ts';
 import { loadScript } from './flows/script.ts';
 import type { Script } from './flows/script.ts';
@@ -92,6 +93,9 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
   const scriptLoad = plan.script ? loadScript(plan.script, plan.requests, worker, plan.count).then((s) => (script = s)) : null;
   // The scripted engine's VUs live across phases; the first phase's open their connections while the start is ahead.
   const pool = plan.script ? new VuPool(addressOf(plan.target, tls), { worker, workers: plan.count, seed: plan.script.seed }) : null;
+  // The static headroom engine's connections live across phases and steps too (connection-pool.ts).
+  const maxConnections = Math.max(0, ...units.map((u) => u.connections));
+  const connections = !plan.script && plan.engine === 'headroom' ? new ConnectionPool(addressOf(plan.target, tls), maxConnections) : null;
 
   const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
@@ -238,6 +242,7 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
       target: plan.target,
       tls,
       requests,
+      pool: connections,
       mix,
       traces,
       timeoutMs: plan.timeoutMs,
@@ -307,6 +312,7 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
     for (const t of timers) clearTimeout(t);
     timers.clear();
     pool?.close();
+    connections?.close();
     flushTraces();
     send({ type: 'done', worker });
     resolveDone();
@@ -337,7 +343,8 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
     loop.reset();
   }); // ticks measure the run, not the wait for it
   // Connections for the VUs the phases start with, opened while the start is ahead (vu-pool.ts).
-  if (pool !== null && units.length > 0) pool.prepare(Math.max(...units.map((u) => u.connections)));
+  if (pool !== null && units.length > 0) pool.prepare(maxConnections);
+  if (connections !== null && units.length > 0) connections.prepare(units[0]!.connections);
   for (const u of units)
     at(u.startMs, () => {
       // The unit that ends where this one starts finishes first (timers due at one time fire in no set
