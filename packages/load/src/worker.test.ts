@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Request } from '@headroom/core';
+import { validateScenario, type Request } from '@headroom/core';
 import type { WorkerPhaseEnd } from '@headroom/internal';
 import { decodeHistogram } from '@headroom/internal';
+import { planWorkers } from './plan-workers.ts';
 import { collect, httpServer, phaseEnds, plan, ticks } from './test-servers.ts';
 import type { TestServer } from './test-servers.ts';
 
@@ -45,6 +46,42 @@ describe('load models (headroom engine, real local server)', () => {
     for (const ms of [polled, slept]) expect(end(ms, 'o').requests).toBe(200);
     // Its busy CPU is the poll, not a generator at its limit: no saturation warning.
     expect(polled.some((m) => m.type === 'warning' && m.message.includes('CPU saturated'))).toBe(false);
+  });
+
+  it('the last second of each step reports the CPU of that second, not of the step change', async () => {
+    // Answers after 40 ms, so a step still drains after the second boundary; a request that comes
+    // within 60 ms after a boundary burns 15 ms of this (the worker's) process's CPU first, as a
+    // busy step change does. At most 150 requests a second otherwise cost a few % of a core.
+    const startAt = Date.now() + 300;
+    const busy = await httpServer((_req, res) => {
+      const rel = Date.now() - startAt;
+      if (rel > 500 && rel % 1000 < 60) for (const until = performance.now() + 15; performance.now() < until;);
+      setTimeout(() => res.end('ok'), 40);
+    });
+    try {
+      const scenario = validateScenario(
+        {
+          name: 'steps',
+          target: busy.url,
+          requests: [{ path: '/' }],
+          phases: [{ name: 's', rate: { from: 50, to: 150, step: 50 }, stepDuration: '1s', connections: 16 }],
+        },
+        { file: 'x.ts', cpuCount: 2 },
+      );
+      const ms = await collect(planWorkers(scenario, 1, startAt)[0]!);
+      const ts = ticks(ms);
+      expect(ts.map((t) => [t.second, t.phase])).toEqual([
+        [0, 's@50'],
+        [1, 's@100'],
+        [2, 's@150'],
+      ]);
+      // Measured afresh when the step had drained, the last second of a step read the busy ms
+      // between the boundary and the drain as the whole second: ~90% of a core, and a warning.
+      for (const t of ts) expect(t.cpu).toBeLessThan(0.5);
+      expect(ms.some((m) => m.type === 'warning' && m.message.includes('CPU saturated'))).toBe(false);
+    } finally {
+      await busy.close();
+    }
   });
 
   it('open model at a constant rate sends every arrival on the even schedule', async () => {

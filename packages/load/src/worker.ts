@@ -132,14 +132,25 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
     timers.add(t);
   };
 
-  const cpuSince = (): number => {
+  /** This process's CPU (fraction of one core) since the current second began; `reset` starts the next one. */
+  const cpuSince = (reset = true): number => {
     const now = performance.now();
     const c = process.cpuUsage(cpuPrev);
     const frac = now > wallPrev ? (c.user + c.system) / 1000 / (now - wallPrev) : 0;
-    cpuPrev = process.cpuUsage();
-    wallPrev = now;
+    if (reset) {
+      cpuPrev = process.cpuUsage();
+      wallPrev = now;
+    }
     return Math.min(1, frac);
   };
+  /**
+   * The CPU of the last whole seconds, by second. A unit that ends on a second boundary ticks its
+   * last second after that boundary's onSecond measured it: it takes that figure. Measuring
+   * afresh there read the few ms between the boundary and the unit's drain, busy with the step
+   * change, as the whole second: every step of a stepped phase ended "at 98-100% of a core",
+   * with a false saturation warning and a spike in series.gen_cpu.
+   */
+  const cpuBySecond = new Map<number, number>();
 
   const tick = (a: Active, second: number, cpu: number): void => {
     const s = a.unit.schedule;
@@ -172,7 +183,8 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
     }
     const lastSecond = Math.floor((a.unit.startMs + a.unit.durationMs - 1e-6) / 1000);
     const nowSecond = Math.floor((performance.now() - base) / 1000);
-    tick(a, Math.max(a.lastSecond, Math.min(nowSecond, lastSecond)), cpuSince());
+    const second = Math.max(a.lastSecond, Math.min(nowSecond, lastSecond));
+    tick(a, second, cpuBySecond.get(second) ?? cpuSince(false));
     const t = a.recorder.total;
     const u = a.unit;
     const parentAcc = u.name !== u.parent ? parents.get(u.parent)?.extras : undefined;
@@ -284,6 +296,8 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
   const runEndMs = units.reduce((m, u) => Math.max(m, u.startMs + u.durationMs), 0);
   const onSecond = (T: number): void => {
     const cpu = cpuSince();
+    cpuBySecond.set(T / 1000 - 1, cpu);
+    cpuBySecond.delete(T / 1000 - 4);
     const stall = loopMaxMs();
     for (const a of active) {
       a.loopMaxMs = Math.max(a.loopMaxMs, stall);
