@@ -44,6 +44,7 @@ export type {
   LoadModel,
   Service,
   Capture,
+  CpuProfiler,
   Threshold,
   ThresholdMetric,
   Duration,

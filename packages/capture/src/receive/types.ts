@@ -2,6 +2,7 @@
 import type { Capture } from '@headroom/core';
 import type { RuntimeSample } from '../protocol.ts';
 import type { FunctionRow, ProfileRow } from '../profile/rows.ts';
+import type { PerfSetup } from '../perf/perf-check.ts';
 
 /** What the runner asks for when it starts capturing for one run. */
 export interface CaptureOptions {
@@ -21,6 +22,8 @@ export interface CaptureOptions {
   onWarning?(message: string): void;
   /** Called once a second per runtime sample the agent sends. */
   onRuntimeSample?(sample: RuntimeSample): void;
+  /** What {@link checkPerf} found; needed when `capture.cpuProfiler` is 'perf'. */
+  perf?: PerfSetup;
 }
 
 /** A live capture: receivers listening, ready to hand the SUT its agent and environment. */
@@ -30,6 +33,11 @@ export interface CaptureSession {
   nodeArgs: string[];
   /** Environment for the SUT (receiver URLs, sampling, OTEL_* …). */
   env: Record<string, string>;
+  /**
+   * Tells the session the service's pid once it runs: with `cpuProfiler: 'perf'`, perf starts
+   * recording it, itself pinned to `cpus` (the generator's). Does nothing otherwise.
+   */
+  attach(pid: number, cpus: readonly number[]): void;
   /** Called at each phase / step start; `null` between phases. Profiles cover measured phases only. */
   setPhase(phase: string | null, measured: boolean): Promise<void>;
   /** Flushes agent and receivers, writes artifacts, stops the receivers. */
