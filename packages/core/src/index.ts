@@ -45,6 +45,7 @@ export type {
   Service,
   Capture,
   CpuProfiler,
+  PerfCallGraph,
   Threshold,
   ThresholdMetric,
   Duration,

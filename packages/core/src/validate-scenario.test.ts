@@ -221,6 +221,15 @@ describe('validateScenario', () => {
     const svc = (capture: unknown) => ({ ...base, service: { command: ['nginx'], ready: 'http://127.0.0.1:3000/health', capture } });
     const s = validateScenario(svc({ cpu: { profiler: 'perf', hz: 99 } }), { file: 'x.ts', cpuCount: 2 });
     expect(s.service?.capture).toMatchObject({ cpu: true, cpuHz: 99, cpuProfiler: 'perf' });
+    expect(
+      validateScenario(svc({ cpu: { profiler: 'perf', callGraph: 'dwarf' } }), { file: 'x.ts', cpuCount: 2 }).service?.capture,
+    ).toMatchObject({
+      cpuProfiler: 'perf',
+      cpuCallGraph: 'dwarf',
+    });
+    // callGraph is perf's: with the agent it is an error, as is an unknown walk.
+    expect(issues(svc({ cpu: { callGraph: 'fp' } })).map((i) => i.hint)).toEqual(["add profiler: 'perf', or drop callGraph"]);
+    expect(issues(svc({ cpu: { profiler: 'perf', callGraph: 'lbr' } })).map((i) => i.path)).toEqual(['service.capture.cpu.callGraph']);
     const bad = issues(svc({ cpu: { profiler: 'ebpf', hz: 0 } }));
     expect(bad.map((i) => i.path).sort()).toEqual(['service.capture.cpu.hz', 'service.capture.cpu.profiler']);
     const unknown = bad.find((i) => i.path === 'service.capture.cpu.profiler');

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { Checker, join } from './checker.ts';
 import { ValidationError } from './errors.ts';
-import type { Arrivals, Capture, CpuProfiler, Scenario, Service } from './scenario.ts';
+import type { Arrivals, Capture, CpuProfiler, PerfCallGraph, Scenario, Service } from './scenario.ts';
 import { subPhases } from './scenario.ts';
 import { checkBudgets } from './validate-budgets.ts';
 import { checkArrivals, checkPhases, PHASE_DEFAULTS } from './validate-phases.ts';
@@ -210,8 +210,13 @@ function checkCapture(c: Checker, raw: unknown): Capture {
   const o = c.object(raw, 'service.capture', false);
   if (!o) return { cpu: false, heap: false, traces: null, runtime: false };
   c.known(o, 'service.capture', ['cpu', 'heap', 'traces', 'runtime']);
-  const cpuOpt = checkProfileSwitch(c, o['cpu'], 'service.capture.cpu', ['hz', 'profiler'], 'hz', { min: 1, max: 1000, integer: true });
+  const cpuOpt = checkProfileSwitch(c, o['cpu'], 'service.capture.cpu', ['hz', 'profiler', 'callGraph'], 'hz', {
+    min: 1,
+    max: 1000,
+    integer: true,
+  });
   const cpuProfiler = checkCpuProfiler(c, o['cpu']);
+  const cpuCallGraph = checkCallGraph(c, o['cpu'], cpuProfiler);
   const heapOpt = checkProfileSwitch(c, o['heap'], 'service.capture.heap', ['intervalBytes'], 'intervalBytes', {
     min: 1024,
     max: 1 << 30,
@@ -238,6 +243,7 @@ function checkCapture(c: Checker, raw: unknown): Capture {
     cpu,
     ...(cpuOpt.value === undefined ? {} : { cpuHz: cpuOpt.value }),
     cpuProfiler,
+    ...(cpuCallGraph === undefined ? {} : { cpuCallGraph }),
     heap,
     ...(heapOpt.value === undefined ? {} : { heapIntervalBytes: heapOpt.value }),
     traces,
@@ -257,6 +263,22 @@ function checkCpuProfiler(c: Checker, raw: unknown): CpuProfiler {
     "use 'agent' (in-process, Node services, the default) or 'perf' (Linux perf from outside, any language)",
   );
   return SCENARIO_DEFAULTS.cpuProfiler;
+}
+
+/** `service.capture.cpu.callGraph`: 'fp' or 'dwarf', and only with the perf profiler. */
+function checkCallGraph(c: Checker, raw: unknown, profiler: CpuProfiler): PerfCallGraph | undefined {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const v = (raw as Record<string, unknown>)['callGraph'];
+  if (v === undefined) return undefined;
+  if (v !== 'fp' && v !== 'dwarf') {
+    c.add('service.capture.cpu.callGraph', `unknown call graph ${JSON.stringify(v)}`, "use 'fp' (frame pointers) or 'dwarf'");
+    return undefined;
+  }
+  if (profiler !== 'perf') {
+    c.add('service.capture.cpu.callGraph', 'only perf walks stacks this way', "add profiler: 'perf', or drop callGraph");
+    return undefined;
+  }
+  return v;
 }
 
 /** `true`, `false` or `{ <key>: number, … }` (on, with a setting); `keys` are the object's allowed keys. */

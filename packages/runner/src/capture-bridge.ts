@@ -34,6 +34,7 @@ export async function startServiceCapture(
   const perf = byPerf ? checkPerf() : undefined;
   // perf runs with headroom, on the generator's CPUs, never on the service's.
   const perfCpus = scenario.workers.cpus.filter((cpu) => !svc.cpus.includes(cpu));
+  const isNode = svc.command[0] === 'node' || /(^|\/)node(\d+)?$/.test(svc.command[0] ?? '');
   try {
     mkdirSync(artifactsDir, { recursive: true });
     const { startCapture } = await import('@headroom/capture');
@@ -44,7 +45,7 @@ export async function startServiceCapture(
       serviceName: scenario.name,
       onWarning: (m: string) => warn(`capture: ${m}`),
       onRuntimeSample: (sample) => bus.publish({ type: 'runtime', sample }),
-      ...(perf ? { perf } : {}),
+      ...(perf ? { perf, perfCallGraph: c.cpuCallGraph ?? (isNode ? 'fp' : 'dwarf') } : {}),
     });
     const env = { ...session.env };
     if (perf) {
@@ -54,7 +55,6 @@ export async function startServiceCapture(
       if (!perf.kernelFrames)
         warn('capture: perf sees user-space frames only here (kernel.perf_event_paranoid is 2 and headroom is not root)');
     }
-    const isNode = svc.command[0] === 'node' || /(^|\/)node(\d+)?$/.test(svc.command[0] ?? '');
     if (!isNode && ((c.cpu && !byPerf) || c.heap))
       warn(
         `capture: ${svc.command[0]} is not node, so the agent is not preloaded; point its Pyroscope SDK at ${session.receivers.pyroscope} and its OTLP exporter at ${session.receivers.otlp}`,

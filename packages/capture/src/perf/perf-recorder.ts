@@ -20,6 +20,8 @@ export interface PerfRecordOptions {
   pid: number;
   /** Samples per second of CPU time. */
   hz: number;
+  /** How perf walks stacks: frame pointers, or DWARF over an 8 KiB copy of the stack per sample. */
+  callGraph: 'fp' | 'dwarf';
   /** CPUs perf runs on (the generator's); none: not pinned. */
   cpus: readonly number[];
   /** Where perf writes its data file. */
@@ -29,6 +31,8 @@ export interface PerfRecordOptions {
 }
 
 const STDERR_LINES = 10;
+/** Stack bytes copied per sample for DWARF unwinding: deep enough for nginx-like event loops, and 8 KiB × hz a second to write. */
+const DWARF_STACK_BYTES = 8192;
 const ALIVE = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const c of ALIVE) if (c.pid !== undefined) kill(c.pid, 'SIGKILL');
@@ -51,7 +55,8 @@ export class PerfRecorder {
       'record',
       '-F',
       String(hz),
-      '-g',
+      '--call-graph',
+      options.callGraph === 'dwarf' ? `dwarf,${DWARF_STACK_BYTES}` : 'fp',
       '--clockid',
       'CLOCK_MONOTONIC',
       '-e',

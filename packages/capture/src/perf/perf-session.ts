@@ -3,9 +3,8 @@
  * service once its pid is known, and at the end one pprof per measured phase handed to the
  * collector, exactly where the agent's CPU profiles go.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Profile } from 'pprof-format';
 import type { PerfSetup } from './perf-check.ts';
 import { PerfPhaseProfiles } from './perf-pprof.ts';
@@ -14,6 +13,9 @@ import { PerfRecorder } from './perf-recorder.ts';
 
 /** Node flags a perf-profiled service gets in NODE_OPTIONS: JIT frames named in /tmp/perf-<pid>.map, interpreted frames on the native stack. */
 export const PERF_NODE_FLAGS = ['--perf-basic-prof', '--interpreted-frames-native-stack'] as const;
+
+/** perf's data file while it records; a run that is killed leaves it in its folder, readable with `perf report -i`. */
+export const PERF_DATA_FILE = 'headroom-perf.data';
 
 /** How long perf gets to write its file after SIGINT before it is killed. */
 const STOP_TIMEOUT_MS = 10_000;
@@ -29,28 +31,33 @@ export class PerfCapture {
   readonly timeline = new PhaseTimeline();
   private readonly setup: PerfSetup;
   private readonly hz: number;
+  private readonly callGraph: 'fp' | 'dwarf';
   private readonly warn: (m: string) => void;
   private recorder: PerfRecorder | null = null;
-  private dir: string | null = null;
+  private readonly file: string;
   /** Before the service started: JIT maps born since are this run's. */
   private readonly createdMs = Date.now();
 
-  constructor(setup: PerfSetup, hz: number, warn: (m: string) => void) {
+  /** `dir`: where perf writes its data file while it records (the run's profiles folder); removed once read. */
+  constructor(setup: PerfSetup, hz: number, callGraph: 'fp' | 'dwarf', dir: string, warn: (m: string) => void) {
+    this.file = join(dir, PERF_DATA_FILE);
     this.setup = setup;
     this.hz = hz;
+    this.callGraph = callGraph;
     this.warn = warn;
   }
 
   /** Starts `perf record` on `pid`, perf pinned to `cpus`. */
   attach(pid: number, cpus: readonly number[]): void {
     if (this.recorder) return;
-    this.dir = mkdtempSync(join(tmpdir(), 'headroom-perf-'));
+    mkdirSync(dirname(this.file), { recursive: true });
     this.recorder = PerfRecorder.start({
       setup: this.setup,
       pid,
       hz: this.hz,
+      callGraph: this.callGraph,
       cpus,
-      file: join(this.dir, 'perf.data'),
+      file: this.file,
       onEarlyExit: (m) => this.warn(`${m}; the CPU profile covers the run up to then`),
     });
   }
@@ -84,7 +91,7 @@ export class PerfCapture {
 
   /** Removes perf's data file and the JIT maps Node wrote for this run's processes (they grow for as long as a process runs). */
   private cleanUp(pids: Set<number>): void {
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    rmSync(this.file, { force: true });
     for (const pid of pids) {
       const map = `/tmp/perf-${pid}.map`;
       try {

@@ -3,6 +3,7 @@
  * SUT (through nodeArgs and env) where to report, relays phases to the agent, and at the end
  * turns what arrived into artifacts and rows.
  */
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Collector } from './collector.ts';
 import { randomBytes } from 'node:crypto';
@@ -39,7 +40,10 @@ export async function startCapture(options: CaptureOptions): Promise<CaptureSess
   const byPerf = capture.cpu && capture.cpuProfiler === 'perf';
   if (byPerf && !options.perf) throw new Error("cpuProfiler 'perf' needs options.perf (checkPerf's result)");
   const hz = capture.cpuHz ?? CAPTURE_DEFAULTS.cpuHz;
-  const perf = byPerf && options.perf ? new PerfCapture(options.perf, hz, (m) => collector.warn(m)) : null;
+  const perf =
+    byPerf && options.perf
+      ? new PerfCapture(options.perf, hz, options.perfCallGraph ?? 'fp', join(options.artifactsDir, 'profiles'), (m) => collector.warn(m))
+      : null;
   // With perf, the agent takes no CPU profile; heap, traces and runtime stay its own.
   const agentCpu = capture.cpu && !byPerf;
   const agentWanted = agentCpu || capture.heap || traceSample !== null || capture.runtime;

@@ -24,6 +24,8 @@ export interface CaptureOptions {
   onRuntimeSample?(sample: RuntimeSample): void;
   /** What {@link checkPerf} found; needed when `capture.cpuProfiler` is 'perf'. */
   perf?: PerfSetup;
+  /** How perf walks stacks: 'fp' (frame pointers, right for Node's JIT code) or 'dwarf'. @default 'fp' */
+  perfCallGraph?: 'fp' | 'dwarf';
 }
 
 /** A live capture: receivers listening, ready to hand the SUT its agent and environment. */
