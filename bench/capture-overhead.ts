@@ -12,7 +12,8 @@
  * With --profiler perf the CPU profile is taken by Linux perf from outside (as
  * `service.capture.cpu: { profiler: 'perf' }` does: the service gets --perf-basic-prof, perf runs
  * on CPU 1 with this script), and the CPU time of the perf processes per second is reported too.
- * Run: node bench/capture-overhead.ts [--reps 5] [--slices 2] [--duration 5] [--parts cpu,heap,traces,runtime] [--hz 49] [--heap-interval 1048576] [--profiler agent|perf] [--design paired|alternate] [--work N] [--json]
+ * Run: node bench/capture-overhead.ts [--reps 5] [--slices 2] [--duration 5] [--parts cpu,heap,traces,runtime] [--hz 49]
+ *   [--heap-interval 1048576] [--profiler agent|perf] [--design paired|alternate] [--work N] [--json]
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
