@@ -100,6 +100,16 @@ describe.skipIf(!perfOk)('CPU profiles by perf (end to end)', () => {
     const rows = JSON.parse(top.stdout).rows as { function: string }[];
     expect(rows[0]?.function).toBe('burnKnown');
 
+    for (const format of ['pprof', 'speedscope']) {
+      const out = join(dir, `steady.${format}`);
+      const ex = await headroom(['profile', 'export', runId, '--phase', 'steady', '--format', format, '-o', out, '--db', db]);
+      expect(ex.code, ex.stderr).toBe(0);
+      expect(readFileSync(out).length).toBeGreaterThan(100);
+    }
+    expect(JSON.parse(readFileSync(join(dir, 'steady.speedscope'), 'utf8')).shared.frames.map((f: { name: string }) => f.name)).toContain(
+      'burnKnown',
+    );
+
     // The share of the service's CPU in burnKnown, as perf saw it, against the service's own count.
     const fns = await query<{ function: string; total: number }>(
       db,
@@ -176,6 +186,54 @@ http { access_log off; client_body_temp_path ${dir}/body; proxy_temp_path ${dir}
     expect(ngx).toEqual(expect.arrayContaining(['ngx_process_events_and_timers', 'ngx_http_core_run_phases']));
     // Kernel frames are kept and marked: nginx's work is mostly socket I/O.
     expect(fns.some((f) => f.function.startsWith('[k] '))).toBe(true);
+    expect(headroomPerfs()).toEqual([]);
+  });
+
+  it('follows a process the service starts after perf attached, and stops when the service crashes: failed run, its profile kept, no perf left', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'h.duckdb');
+    const port = await freePort();
+    const svcFile = join(dir, 'forks.mjs');
+    // Once ready, the service forks a child that burns CPU in burnChild; after 3 s the service crashes.
+    writeFileSync(
+      svcFile,
+      `import { createServer } from 'node:http';
+import { fork } from 'node:child_process';
+if (process.argv[2] === 'child') {
+  function burnChild() { let x = 0; for (let i = 0; i < 1e6; i++) { ${'x = (x * 31 + i) | 0; x ^= x >>> 3; '.repeat(40)} } return x; }
+  setInterval(() => burnChild(), 20);
+  process.on('disconnect', () => process.exit(0));
+} else {
+  createServer((req, res) => res.end('ok')).listen(${port}, '127.0.0.1', () => {
+    setTimeout(() => fork(new URL(import.meta.url).pathname, ['child']), 1500);
+    setTimeout(() => process.exit(7), 4000);
+  });
+}
+`,
+    );
+    const file = writeScenario(
+      dir,
+      'forks',
+      `{
+      name: 'perf-forks',
+      service: { command: ['node', ${JSON.stringify(svcFile)}], ready: 'http://127.0.0.1:${port}/', cpus: [0],
+        capture: { cpu: { profiler: 'perf', hz: 199 }, runtime: false } },
+      target: 'http://127.0.0.1:${port}',
+      requests: [{ path: '/' }],
+      workers: { cpus: [1] },
+      phases: [{ name: 'steady', duration: '10s', rate: 20 }],
+    }`,
+    );
+    const r = await headroom(['run', file, '--json', '--db', db]);
+    expect(r.code, r.stderr).toBe(3);
+    const out = JSON.parse(r.stdout);
+    expect(out.error).toContain('the service died during the run');
+    // What perf recorded up to the crash is kept, the child's function included.
+    const fns = await query<{ function: string }>(
+      db,
+      `SELECT function FROM profile_functions WHERE run_id = '${out.runId}' AND phase = 'steady' AND type = 'cpu'`,
+    );
+    expect(fns.map((f) => f.function)).toContain('burnChild');
     expect(headroomPerfs()).toEqual([]);
   });
 
