@@ -8,7 +8,8 @@ export interface ServiceCapture {
   env: Record<string, string>;
   /** The service runs as `pid`: a perf profiler starts recording it. */
   attach(pid: number): void;
-  setPhase(phase: string | null, measured: boolean): Promise<void>;
+  /** `durationMs`: the phase's planned length; perf's samples after it (the service draining) stay out of its profile. */
+  setPhase(phase: string | null, measured: boolean, durationMs?: number): Promise<void>;
   /** Stops the receivers and publishes profiles and spans on the bus; returns the error of an artifact that could not be written. */
   finish(): Promise<(NodeJS.ErrnoException & { path: string }) | null>;
 }
@@ -63,7 +64,7 @@ export async function startServiceCapture(
       nodeArgs: isNode ? session.nodeArgs : [],
       env,
       attach: (pid) => session.attach(pid, perfCpus),
-      setPhase: (phase, measured) => session.setPhase(phase, measured),
+      setPhase: (phase, measured, durationMs) => session.setPhase(phase, measured, durationMs),
       finish: async () => {
         const r = await session.finish();
         for (const w of r.warnings) warn(`capture: ${w}`);

@@ -297,7 +297,7 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
         if (status !== 'running' || breakpointHit) return;
         watch.onPhaseStart(name);
         bus.publish({ type: 'phase-start', phase: name, index, startedAt: Date.now(), durationMs, measured });
-        capture?.setPhase(measured ? name : null, measured).catch((err: Error) => warn(`capture: ${err.message}`));
+        capture?.setPhase(measured ? name : null, measured, durationMs).catch((err: Error) => warn(`capture: ${err.message}`));
       },
       timers,
     );

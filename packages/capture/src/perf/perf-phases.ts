@@ -11,6 +11,8 @@ export interface PhaseSpan {
   measured: boolean;
   startNs: number;
   endNs: number | null;
+  /** The planned end: samples after it belong to no phase even before the next mark (a last phase's drain). */
+  plannedEndNs: number | null;
 }
 
 /** CLOCK_MONOTONIC now, in nanoseconds. */
@@ -22,11 +24,18 @@ export function monotonicNs(): number {
 export class PhaseTimeline {
   readonly spans: PhaseSpan[] = [];
 
-  /** Marks the start of `phase` (null: between phases) at `nowNs`, ending the phase before. */
-  mark(phase: string | null, measured: boolean, nowNs: number = monotonicNs()): void {
+  /** Marks the start of `phase` (null: between phases) at `nowNs`, ending the phase before; `durationMs` is its planned length. */
+  mark(phase: string | null, measured: boolean, nowNs: number = monotonicNs(), durationMs?: number): void {
     const last = this.spans.at(-1);
-    if (last && last.endNs === null) last.endNs = nowNs;
-    if (phase !== null) this.spans.push({ phase, measured, startNs: nowNs, endNs: null });
+    if (last && last.endNs === null) last.endNs = last.plannedEndNs === null ? nowNs : Math.min(nowNs, last.plannedEndNs);
+    if (phase !== null)
+      this.spans.push({
+        phase,
+        measured,
+        startNs: nowNs,
+        endNs: null,
+        plannedEndNs: durationMs === undefined ? null : nowNs + durationMs * 1e6,
+      });
   }
 
   /** The measured phase running at `ns` (start inclusive, end exclusive), or null. */
@@ -34,13 +43,16 @@ export class PhaseTimeline {
     // Samples arrive in time order, so the search is short; phases are few anyway.
     for (let i = this.spans.length - 1; i >= 0; i--) {
       const s = this.spans[i]!;
-      if (ns >= s.startNs) return s.measured && (s.endNs === null || ns < s.endNs) ? s.phase : null;
+      const end = s.endNs ?? s.plannedEndNs;
+      if (ns >= s.startNs) return s.measured && (end === null || ns < end) ? s.phase : null;
     }
     return null;
   }
 
   /** Nanoseconds a phase ran (to `nowNs` if it still runs); 0 for a phase never marked. */
   durationNs(phase: string, nowNs: number = monotonicNs()): number {
-    return this.spans.filter((s) => s.phase === phase).reduce((t, s) => t + ((s.endNs ?? nowNs) - s.startNs), 0);
+    return this.spans
+      .filter((s) => s.phase === phase)
+      .reduce((t, s) => t + (s.endNs ?? Math.min(nowNs, s.plannedEndNs ?? nowNs)) - s.startNs, 0);
   }
 }

@@ -116,4 +116,17 @@ describe('splitting samples by phase time', () => {
     expect(t.measuredAt(99_500_000_000)).toBeNull(); // warm-up is not measured
     expect(t.measuredAt(98_000_000_000)).toBeNull(); // before any phase
   });
+
+  it('ends a phase at its planned length when no later mark comes (the last phase: the service drains its backlog after it)', () => {
+    const t = new PhaseTimeline();
+    t.mark('steady', true, 100_000_000_000, 300); // planned 0.3 s
+    expect(t.measuredAt(100_299_999_999)).toBe('steady');
+    expect(t.measuredAt(100_300_000_000)).toBeNull();
+    expect(t.durationNs('steady', 101_000_000_000)).toBe(300_000_000);
+    t.mark(null, false, 100_900_000_000); // the end mark comes late: the planned end stands
+    expect(t.spans[0]?.endNs).toBe(100_300_000_000);
+    const phases = new PerfPhaseProfiles(100, t);
+    for (const s of parsePerfScript(SCRIPT)) phases.add(s);
+    expect(phases.profiles()[0]?.samples).toBe(4); // the sample at 100.5 s is after steady's planned end
+  });
 });

@@ -91,10 +91,10 @@ export async function startCapture(options: CaptureOptions): Promise<CaptureSess
     attach(pid, cpus) {
       if (!finished) perf?.attach(pid, cpus);
     },
-    async setPhase(phase, measured) {
+    async setPhase(phase, measured, durationMs) {
       if (finished) return;
       collector.setPhase(phase, measured);
-      perf?.timeline.mark(phase, measured);
+      perf?.timeline.mark(phase, measured, undefined, durationMs);
       if (phase !== null && measured) measuredPhases.add(phase);
       if (!agentWanted) return;
       // Wait for a late agent only until it has once been found missing, so a non-Node SUT costs one wait.

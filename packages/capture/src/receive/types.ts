@@ -40,8 +40,11 @@ export interface CaptureSession {
    * recording it, itself pinned to `cpus` (the generator's). Does nothing otherwise.
    */
   attach(pid: number, cpus: readonly number[]): void;
-  /** Called at each phase / step start; `null` between phases. Profiles cover measured phases only. */
-  setPhase(phase: string | null, measured: boolean): Promise<void>;
+  /**
+   * Called at each phase / step start; `null` between phases. Profiles cover measured phases only.
+   * `durationMs`, the phase's planned length, ends a perf profile's phase even when no later mark comes.
+   */
+  setPhase(phase: string | null, measured: boolean, durationMs?: number): Promise<void>;
   /** Flushes agent and receivers, writes artifacts, stops the receivers. */
   finish(): Promise<CaptureResult>;
 }
