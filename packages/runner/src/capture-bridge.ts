@@ -31,14 +31,13 @@ export async function startServiceCapture(
   if (!c.cpu && !c.heap && !c.traces && !c.runtime) return null;
   const byPerf = c.cpu && c.cpuProfiler === 'perf';
   // Before the service starts and before any load: a perf that cannot run fails the run with the fix.
-  const { checkPerf, PERF_NODE_FLAGS } = await import('@headroom/capture');
-  const perf = byPerf ? checkPerf() : undefined;
+  const perf = byPerf ? (await import('@headroom/capture')).checkPerf() : undefined;
   // perf runs with headroom, on the generator's CPUs, never on the service's.
   const perfCpus = scenario.workers.cpus.filter((cpu) => !svc.cpus.includes(cpu));
   const isNode = svc.command[0] === 'node' || /(^|\/)node(\d+)?$/.test(svc.command[0] ?? '');
   try {
     mkdirSync(artifactsDir, { recursive: true });
-    const { startCapture } = await import('@headroom/capture');
+    const { startCapture, PERF_NODE_FLAGS } = await import('@headroom/capture');
     const session = await startCapture({
       runId,
       artifactsDir,
