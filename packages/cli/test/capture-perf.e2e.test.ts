@@ -27,6 +27,16 @@ function headroomPerfs(): string[] {
   return out;
 }
 
+/** The JIT maps node processes with --perf-basic-prof write in /tmp. */
+function perfMaps(): Set<string> {
+  return new Set(readdirSync('/tmp').filter((f) => /^perf-\d+\.map$/.test(f)));
+}
+
+/** Maps in `after` that were not in `before`. */
+function newMaps(before: Set<string>): string[] {
+  return [...perfMaps()].filter((f) => !before.has(f));
+}
+
 /**
  * A service whose requests each run `burnKnown` (integer arithmetic) for about 1-2 ms; it
  * times its own burnKnown calls and, on SIGTERM, writes that and its process CPU time: the
@@ -68,6 +78,7 @@ describe.skipIf(!perfOk)('CPU profiles by perf (end to end)', () => {
     const port = await freePort();
     const svc = burnService(dir, port);
     const hz = 99;
+    const mapsBefore = perfMaps();
     const file = writeScenario(
       dir,
       'perf',
@@ -135,9 +146,11 @@ describe.skipIf(!perfOk)('CPU profiles by perf (end to end)', () => {
     expect(headroomPerfs()).toEqual([]);
     // perf's data file is read and removed; the JIT map Node wrote for the service is removed too.
     expect(readdirSync(join(profiles[0]!.path, '..'))).toEqual(['steady.cpu.pb.gz']);
+    // No JIT map is left: not the service's, not its supervisor's (NODE_OPTIONS reaches it too).
     const pids = await runPids(db, runId);
     expect(pids.length).toBeGreaterThan(0);
     for (const pid of pids) expect(existsSync(`/tmp/perf-${pid}.map`)).toBe(false);
+    expect(newMaps(mapsBefore)).toEqual([]);
   });
 
   it.skipIf(!nginxOk)('profiles a service that is not Node: nginx functions appear', async () => {
@@ -256,6 +269,7 @@ if (process.argv[2] === 'child') {
     }`,
     );
     let sawPerf = false;
+    const mapsBefore = perfMaps();
     const r = await headroom(['run', file, '--json', '--db', db], {
       onSpawn: (child) => {
         const poll = setInterval(() => {
@@ -272,8 +286,11 @@ if (process.argv[2] === 'child') {
     expect(sawPerf).toBe(true);
     // The supervisor stops the service once headroom is gone; perf ends when its target does.
     const until = Date.now() + 10_000;
-    while (headroomPerfs().length > 0 && Date.now() < until) await new Promise((res) => setTimeout(res, 200));
+    while ((headroomPerfs().length > 0 || newMaps(mapsBefore).length > 0) && Date.now() < until)
+      await new Promise((res) => setTimeout(res, 200));
     expect(headroomPerfs()).toEqual([]);
+    // The supervisor removes the service's JIT map when it stops it, as headroom could not.
+    expect(newMaps(mapsBefore)).toEqual([]);
   });
 });
 
