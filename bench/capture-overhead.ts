@@ -9,15 +9,19 @@
  * --design alternate they are loaded one after the other, each with CPU 0 to itself.
  * Reports medians of throughput, p99 and the service's CPU time per request (from
  * /proc/<pid>/stat; steadier than throughput on a shared machine).
- * Run: node bench/capture-overhead.ts [--reps 5] [--slices 2] [--duration 5] [--parts cpu,heap,traces,runtime] [--hz 49] [--heap-interval 1048576] [--design paired|alternate] [--work N] [--json]
+ * With --profiler perf the CPU profile is taken by Linux perf from outside (as
+ * `service.capture.cpu: { profiler: 'perf' }` does: the service gets --perf-basic-prof, perf runs
+ * on CPU 1 with this script), and the CPU time of the perf processes per second is reported too.
+ * Run: node bench/capture-overhead.ts [--reps 5] [--slices 2] [--duration 5] [--parts cpu,heap,traces,runtime] [--hz 49]
+ *   [--heap-interval 1048576] [--profiler agent|perf] [--design paired|alternate] [--work N] [--json]
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startCapture, type CaptureSession } from '../packages/capture/src/index.ts';
+import { PERF_NODE_FLAGS, checkPerf, startCapture, type CaptureSession } from '../packages/capture/src/index.ts';
 import { captureOf, load as loadSync, loadAsync as loadAsyncOn, pinScriptToCpu1, startService } from './lib/capture-service.ts';
 import { hostLine } from './lib/host.ts';
 
@@ -34,10 +38,14 @@ const { values: args } = parseArgs({
     sample: { type: 'string', default: '0.01' },
     hz: { type: 'string' },
     'heap-interval': { type: 'string' },
+    profiler: { type: 'string', default: 'agent' },
     json: { type: 'boolean', default: false },
   },
 });
 const REPS = Number(args.reps);
+const byPerf = args.profiler === 'perf';
+if (args.profiler !== 'agent' && !byPerf) throw new Error(`--profiler: 'agent' or 'perf', not ${args.profiler}`);
+const perfSetup = byPerf ? checkPerf() : undefined;
 const parts = new Set(args.parts!.split(','));
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
@@ -89,17 +97,23 @@ async function startMode(mode: 'off' | 'on'): Promise<Server> {
       serviceName: 'bench',
       capture: captureOf(args),
       onWarning: (m) => log(`  warning: ${m}`),
+      ...(perfSetup ? { perf: perfSetup, perfCallGraph: 'fp' as const } : {}),
     });
   }
-  const { child, port } = await startService(session?.nodeArgs ?? [], session?.env ?? {}, args.work!);
+  const env = { ...(session?.env ?? {}) };
+  if (session && perfSetup) env['NODE_OPTIONS'] = [process.env['NODE_OPTIONS'] ?? '', ...PERF_NODE_FLAGS].join(' ').trim();
+  const { child, port } = await startService(session?.nodeArgs ?? [], env, args.work!);
+  // perf runs where the runner would put it: with this script, on CPU 1.
+  session?.attach(child.pid!, [1]);
   return { mode, child, port, session, dir };
 }
 
 async function stopMode(s: Server): Promise<void> {
   if (s.session) {
+    const t = performance.now();
     const r = await s.session.finish();
     log(
-      `  capture: ${r.profiles.length} profile rows, ${r.functions.length} function rows, ${r.spans.length} spans, ${r.runtime.length} runtime samples`,
+      `  capture: ${r.profiles.length} profile rows, ${r.functions.length} function rows, ${r.spans.length} spans, ${r.runtime.length} runtime samples; finish took ${(performance.now() - t).toFixed(0)} ms`,
     );
   }
   s.child.kill('SIGTERM');
@@ -107,11 +121,46 @@ async function stopMode(s: Server): Promise<void> {
   if (s.dir) await rm(s.dir, { recursive: true, force: true });
 }
 
+/** The perf processes this script started (children named perf), for their own CPU time. */
+function perfPids(): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid && comm.startsWith('perf')) out.push(Number(name));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+/** CPU time of all threads of `pid` in µs, from /proc/<pid>/task/<tid>/schedstat (ns; perf's few ms a second are below stat's 10 ms ticks). */
+function schedCpuUs(pid: number): number {
+  let ns = 0;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`))
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+  } catch {
+    /* gone */
+  }
+  return ns / 1000;
+}
+
+/** perf's CPU seconds per second of load, per slice. */
+const perfCpuPerS: number[] = [];
+
 /** Loads every server at once; each gets a fair share of CPU 0, so their CPU costs compare at the same instants. */
 async function measureTogether(servers: Server[]): Promise<Measure[]> {
   const cpu0 = servers.map((s) => cpuUs(s.child.pid!));
   const main0 = servers.map((s) => cpuUs(s.child.pid!, true));
+  const perfs = byPerf ? perfPids() : [];
+  const perf0 = perfs.reduce((t, p) => t + schedCpuUs(p), 0);
   const ms = await Promise.all(servers.map((s) => loadAsync(s.port, Number(args.duration))));
+  if (byPerf) perfCpuPerS.push((perfs.reduce((t, p) => t + schedCpuUs(p), 0) - perf0) / 1e6 / Number(args.duration));
   const slice = nextSlice++;
   return servers.map((s, i) => ({
     mode: s.mode,
@@ -214,6 +263,8 @@ const report = {
   work: Number(args.work),
   design: args.design,
   parts: [...parts],
+  profiler: args.profiler,
+  perfCpuPerSecond: byPerf ? median(perfCpuPerS) : null,
   durationS: Number(args.duration),
   connections: Number(args.connections),
   traceSample: Number(args.sample),
@@ -231,7 +282,7 @@ const report = {
 if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 else {
   process.stdout.write(
-    `design ${args.design}, parts: ${[...parts].join(',')}, trace sample ${args.sample}, handler work ${args.work}, ${REPS} reps × ${args.slices} slices × ${args.duration}s per mode, ${args.connections} connections\n`,
+    `design ${args.design}, parts: ${[...parts].join(',')}, cpu profiler ${args.profiler}, trace sample ${args.sample}, handler work ${args.work}, ${REPS} reps × ${args.slices} slices × ${args.duration}s per mode, ${args.connections} connections\n`,
   );
   process.stdout.write(`capture off: median ${off.rps.toFixed(0)} req/s, p99 ${off.p99.toFixed(2)} ms (${off.runs} runs)\n`);
   process.stdout.write(`capture on:  median ${on.rps.toFixed(0)} req/s, p99 ${on.p99.toFixed(2)} ms (${on.runs} runs)\n`);
@@ -243,4 +294,8 @@ else {
   process.stdout.write(
     `median of ${pairs.length} paired on/off ratios: throughput ${pairedRps.toFixed(2)}%, service CPU per request ${pairedCpu >= 0 ? '+' : ''}${pairedCpu.toFixed(2)}%, main thread ${pairedMain >= 0 ? '+' : ''}${pairedMain.toFixed(2)}%\n`,
   );
+  if (report.perfCpuPerSecond !== null)
+    process.stdout.write(
+      `perf record's own CPU (on CPU 1, not the service's): median ${(report.perfCpuPerSecond * 1e6).toFixed(0)} µs per second of load (${perfCpuPerS.length} slices)\n`,
+    );
 }

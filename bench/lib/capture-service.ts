@@ -21,14 +21,17 @@ export interface CaptureArgs {
   sample?: string;
   hz?: string;
   'heap-interval'?: string;
+  /** Who takes the CPU profile: 'agent' (in-process, the default) or 'perf'. */
+  profiler?: string;
 }
 
-/** The capture config for `--parts cpu,heap,traces,runtime`, `--sample`, `--hz` and `--heap-interval`. */
+/** The capture config for `--parts cpu,heap,traces,runtime`, `--sample`, `--hz`, `--heap-interval` and `--profiler`. */
 export function captureOf(args: CaptureArgs): CaptureOptions['capture'] {
   const parts = new Set((args.parts ?? '').split(','));
   return {
     cpu: parts.has('cpu'),
     ...(args.hz === undefined ? {} : { cpuHz: Number(args.hz) }),
+    cpuProfiler: args.profiler === 'perf' ? 'perf' : 'agent',
     heap: parts.has('heap'),
     ...(args['heap-interval'] === undefined ? {} : { heapIntervalBytes: Number(args['heap-interval']) }),
     traces: parts.has('traces') ? { sample: Number(args.sample) } : null,

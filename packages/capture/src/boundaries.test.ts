@@ -67,7 +67,15 @@ describe('capture import boundaries', () => {
   });
 
   it('profile/ (the format) imports neither agent/ nor receive/', () => {
-    expect(violations('profile', ['agent', 'receive'])).toEqual([]);
+    expect(violations('profile', ['agent', 'receive', 'perf'])).toEqual([]);
+  });
+
+  it('perf/ (perf run from the runner) imports nothing from agent/ or receive/', () => {
+    expect(violations('perf', ['agent', 'receive'])).toEqual([]);
+  });
+
+  it('agent/ imports nothing from perf/', () => {
+    expect(violations('agent', ['perf'])).toEqual([]);
   });
 
   it('the runner entry point (index.ts) reaches no agent code', () => {

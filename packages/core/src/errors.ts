@@ -40,6 +40,10 @@ export const ERROR_CODES = {
   E_ARTIFACTS: { exit: ExitCode.runFailed, meaning: 'the run artifacts folder (results/<run-id>/) could not be written' },
   E_STORE_MIGRATION: { exit: ExitCode.runFailed, meaning: 'the store could not be migrated to the current schema' },
   E_TASKSET: { exit: ExitCode.runFailed, meaning: 'taskset (util-linux) is missing, so nothing can be pinned' },
+  E_PERF_UNAVAILABLE: {
+    exit: ExitCode.runFailed,
+    meaning: "service.capture.cpu.profiler 'perf' asked for, but Linux perf is missing or not allowed (found before any load)",
+  },
   E_PORT_IN_USE: { exit: ExitCode.runFailed, meaning: "something already listens on the service's ready port (the process is named)" },
   E_SERVICE_EXITED: { exit: ExitCode.runFailed, meaning: 'the service exited before it was ready' },
   E_SERVICE_NOT_READY: { exit: ExitCode.runFailed, meaning: 'the service was not ready within service.readyTimeout' },

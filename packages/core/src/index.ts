@@ -44,6 +44,8 @@ export type {
   LoadModel,
   Service,
   Capture,
+  CpuProfiler,
+  PerfCallGraph,
   Threshold,
   ThresholdMetric,
   Duration,

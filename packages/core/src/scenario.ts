@@ -97,9 +97,15 @@ export interface CaptureInput {
   /**
    * CPU profile (wall time with CPU time). `{ hz }` sets the sampling rate; more samples resolve
    * smaller functions in a short phase and cost the service more CPU (README, "Capture").
-   * @default false; `true` samples at 49 Hz
+   * `profiler: 'perf'` samples the service from outside with Linux `perf` instead of the in-process
+   * agent: CPU time of every thread and child process, native and kernel frames included, in any
+   * language (README, "CPU profiles with perf").
+   * `callGraph` (perf only): how perf walks stacks, `'fp'` by frame pointers (Node's JIT code keeps
+   * them) or `'dwarf'` from a copy of the stack and the binaries' unwind tables (C/C++/Rust built
+   * without frame pointers, e.g. Debian's nginx); default `'fp'` for a `node` command, else `'dwarf'`.
+   * @default false; `true` samples at 49 Hz with the in-process agent
    */
-  cpu?: boolean | { hz?: number };
+  cpu?: boolean | { hz?: number; profiler?: CpuProfiler; callGraph?: PerfCallGraph };
   /**
    * Heap (allocation) profile. `{ intervalBytes }`: mean bytes allocated between samples
    * (V8's sampling heap profiler); smaller sees rarer allocations and costs more.
@@ -356,10 +362,20 @@ export type ThresholdMetric =
   | 'headroom'
   | 'checkRate';
 
+/** Who takes CPU profiles: the agent inside a Node service (@pyroscope/nodejs), or Linux `perf` from outside. */
+export type CpuProfiler = 'agent' | 'perf';
+
+/** How perf walks a sample's stack: frame pointers, or DWARF unwind tables over a copy of the stack. */
+export type PerfCallGraph = 'fp' | 'dwarf';
+
 export interface Capture {
   cpu: boolean;
   /** CPU sampling rate when set by the scenario; capture resolves the default. */
   cpuHz?: number;
+  /** Who samples the CPU profile. @default 'agent' */
+  cpuProfiler?: CpuProfiler;
+  /** perf's stack walking when set by the scenario; the runner picks by the command otherwise. */
+  cpuCallGraph?: PerfCallGraph;
   heap: boolean;
   /** Mean bytes allocated between heap samples when set by the scenario; capture resolves the default. */
   heapIntervalBytes?: number;

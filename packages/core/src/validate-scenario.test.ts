@@ -58,7 +58,7 @@ describe('validateScenario', () => {
       weight: 2,
       name: 'POST /orders',
     });
-    expect(s.service?.capture).toEqual({ cpu: true, heap: false, traces: { sample: 0.01 }, runtime: true });
+    expect(s.service?.capture).toEqual({ cpu: true, cpuProfiler: 'agent', heap: false, traces: { sample: 0.01 }, runtime: true });
     expect(s.service?.readyTimeoutMs).toBe(10_000);
     expect(s.timeoutMs).toBe(10_000);
     expect(s.slo).toEqual({ p50Ms: null, p95Ms: null, p99Ms: 50, errorRate: 0.001 });
@@ -192,10 +192,19 @@ describe('validateScenario', () => {
   it('takes a CPU sampling rate and a heap sampling interval, and names a bad one with its path', () => {
     const svc = (capture: unknown) => ({ ...base, service: { command: ['node', 's.ts'], ready: 'http://127.0.0.1:3000/health', capture } });
     const s = validateScenario(svc({ cpu: { hz: 19 }, heap: { intervalBytes: 1 << 20 } }), { file: 'x.ts', cpuCount: 2 });
-    expect(s.service?.capture).toEqual({ cpu: true, cpuHz: 19, heap: true, heapIntervalBytes: 1 << 20, traces: null, runtime: true });
+    expect(s.service?.capture).toEqual({
+      cpu: true,
+      cpuHz: 19,
+      cpuProfiler: 'agent',
+      heap: true,
+      heapIntervalBytes: 1 << 20,
+      traces: null,
+      runtime: true,
+    });
     // `{}` switches the profile on at the default setting, which capture resolves.
     expect(validateScenario(svc({ cpu: {} }), { file: 'x.ts', cpuCount: 2 }).service?.capture).toEqual({
       cpu: true,
+      cpuProfiler: 'agent',
       heap: false,
       traces: null,
       runtime: true,
@@ -206,5 +215,25 @@ describe('validateScenario', () => {
       'service.capture.heap.depth',
       'service.capture.heap.intervalBytes',
     ]);
+  });
+
+  it("takes profiler 'perf' for the CPU profile, and names an unknown profiler with its path and the choices", () => {
+    const svc = (capture: unknown) => ({ ...base, service: { command: ['nginx'], ready: 'http://127.0.0.1:3000/health', capture } });
+    const s = validateScenario(svc({ cpu: { profiler: 'perf', hz: 99 } }), { file: 'x.ts', cpuCount: 2 });
+    expect(s.service?.capture).toMatchObject({ cpu: true, cpuHz: 99, cpuProfiler: 'perf' });
+    expect(
+      validateScenario(svc({ cpu: { profiler: 'perf', callGraph: 'dwarf' } }), { file: 'x.ts', cpuCount: 2 }).service?.capture,
+    ).toMatchObject({
+      cpuProfiler: 'perf',
+      cpuCallGraph: 'dwarf',
+    });
+    // callGraph is perf's: with the agent it is an error, as is an unknown walk.
+    expect(issues(svc({ cpu: { callGraph: 'fp' } })).map((i) => i.hint)).toEqual(["add profiler: 'perf', or drop callGraph"]);
+    expect(issues(svc({ cpu: { profiler: 'perf', callGraph: 'lbr' } })).map((i) => i.path)).toEqual(['service.capture.cpu.callGraph']);
+    const bad = issues(svc({ cpu: { profiler: 'ebpf', hz: 0 } }));
+    expect(bad.map((i) => i.path).sort()).toEqual(['service.capture.cpu.hz', 'service.capture.cpu.profiler']);
+    const unknown = bad.find((i) => i.path === 'service.capture.cpu.profiler');
+    expect(unknown?.message).toContain('"ebpf"');
+    expect(unknown?.hint).toContain("'perf'");
   });
 });

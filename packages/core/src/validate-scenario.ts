@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { Checker, join } from './checker.ts';
 import { ValidationError } from './errors.ts';
-import type { Arrivals, Capture, Scenario, Service } from './scenario.ts';
+import type { Arrivals, Capture, CpuProfiler, PerfCallGraph, Scenario, Service } from './scenario.ts';
 import { subPhases } from './scenario.ts';
 import { checkBudgets } from './validate-budgets.ts';
 import { checkArrivals, checkPhases, PHASE_DEFAULTS } from './validate-phases.ts';
@@ -44,7 +44,11 @@ export const SCENARIO_DEFAULTS = {
   serviceCpus: [0],
   /** Fraction of requests the service traces on its own; requests the generator sends with traceparent are always traced. */
   traceSample: 0.01,
+  /** The in-process agent; `perf` is asked for by name. */
+  cpuProfiler: 'agent',
 } as const;
+
+const CPU_PROFILERS = ['agent', 'perf'] as const;
 
 export interface ValidateScenarioOptions {
   /** Path of the scenario file, for messages and to resolve `service.cwd`. */
@@ -206,8 +210,18 @@ function checkCapture(c: Checker, raw: unknown): Capture {
   const o = c.object(raw, 'service.capture', false);
   if (!o) return { cpu: false, heap: false, traces: null, runtime: false };
   c.known(o, 'service.capture', ['cpu', 'heap', 'traces', 'runtime']);
-  const cpuOpt = checkProfileSwitch(c, o['cpu'], 'service.capture.cpu', 'hz', { min: 1, max: 1000, integer: true });
-  const heapOpt = checkProfileSwitch(c, o['heap'], 'service.capture.heap', 'intervalBytes', { min: 1024, max: 1 << 30, integer: true });
+  const cpuOpt = checkProfileSwitch(c, o['cpu'], 'service.capture.cpu', ['hz', 'profiler', 'callGraph'], 'hz', {
+    min: 1,
+    max: 1000,
+    integer: true,
+  });
+  const cpuProfiler = checkCpuProfiler(c, o['cpu']);
+  const cpuCallGraph = checkCallGraph(c, o['cpu'], cpuProfiler);
+  const heapOpt = checkProfileSwitch(c, o['heap'], 'service.capture.heap', ['intervalBytes'], 'intervalBytes', {
+    min: 1024,
+    max: 1 << 30,
+    integer: true,
+  });
   const cpu = cpuOpt.on;
   const heap = heapOpt.on;
   let traces: Capture['traces'] = null;
@@ -228,6 +242,8 @@ function checkCapture(c: Checker, raw: unknown): Capture {
   return {
     cpu,
     ...(cpuOpt.value === undefined ? {} : { cpuHz: cpuOpt.value }),
+    cpuProfiler,
+    ...(cpuCallGraph === undefined ? {} : { cpuCallGraph }),
     heap,
     ...(heapOpt.value === undefined ? {} : { heapIntervalBytes: heapOpt.value }),
     traces,
@@ -235,18 +251,49 @@ function checkCapture(c: Checker, raw: unknown): Capture {
   };
 }
 
-/** `true`, `false` or `{ <key>: number }` (on, with a setting). */
+/** `service.capture.cpu.profiler`: who samples, 'agent' unless the object names 'perf'. */
+function checkCpuProfiler(c: Checker, raw: unknown): CpuProfiler {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return SCENARIO_DEFAULTS.cpuProfiler;
+  const v = (raw as Record<string, unknown>)['profiler'];
+  if (v === undefined) return SCENARIO_DEFAULTS.cpuProfiler;
+  if (typeof v === 'string' && (CPU_PROFILERS as readonly string[]).includes(v)) return v as CpuProfiler;
+  c.add(
+    'service.capture.cpu.profiler',
+    `unknown profiler ${JSON.stringify(v)}`,
+    "use 'agent' (in-process, Node services, the default) or 'perf' (Linux perf from outside, any language)",
+  );
+  return SCENARIO_DEFAULTS.cpuProfiler;
+}
+
+/** `service.capture.cpu.callGraph`: 'fp' or 'dwarf', and only with the perf profiler. */
+function checkCallGraph(c: Checker, raw: unknown, profiler: CpuProfiler): PerfCallGraph | undefined {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const v = (raw as Record<string, unknown>)['callGraph'];
+  if (v === undefined) return undefined;
+  if (v !== 'fp' && v !== 'dwarf') {
+    c.add('service.capture.cpu.callGraph', `unknown call graph ${JSON.stringify(v)}`, "use 'fp' (frame pointers) or 'dwarf'");
+    return undefined;
+  }
+  if (profiler !== 'perf') {
+    c.add('service.capture.cpu.callGraph', 'only perf walks stacks this way', "add profiler: 'perf', or drop callGraph");
+    return undefined;
+  }
+  return v;
+}
+
+/** `true`, `false` or `{ <key>: number, … }` (on, with a setting); `keys` are the object's allowed keys. */
 function checkProfileSwitch(
   c: Checker,
   raw: unknown,
   path: string,
+  keys: readonly string[],
   key: string,
   range: { min: number; max: number; integer: boolean },
 ): { on: boolean; value?: number } {
   if (raw === undefined || typeof raw === 'boolean') return { on: c.boolean(raw, path) ?? false };
   const o = c.object(raw, path);
   if (!o) return { on: false };
-  c.known(o, path, [key]);
+  c.known(o, path, keys);
   const value = o[key] === undefined ? undefined : c.number(o[key], `${path}.${key}`, range);
   return value === undefined ? { on: true } : { on: true, value };
 }

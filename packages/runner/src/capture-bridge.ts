@@ -6,7 +6,10 @@ import type { SampleBus } from './bus.ts';
 export interface ServiceCapture {
   nodeArgs: string[];
   env: Record<string, string>;
-  setPhase(phase: string | null, measured: boolean): Promise<void>;
+  /** The service runs as `pid`: a perf profiler starts recording it. */
+  attach(pid: number): void;
+  /** `durationMs`: the phase's planned length; perf's samples after it (the service draining) stay out of its profile. */
+  setPhase(phase: string | null, measured: boolean, durationMs?: number): Promise<void>;
   /** Stops the receivers and publishes profiles and spans on the bus; returns the error of an artifact that could not be written. */
   finish(): Promise<(NodeJS.ErrnoException & { path: string }) | null>;
 }
@@ -26,9 +29,15 @@ export async function startServiceCapture(
   if (!svc) return null;
   const c = svc.capture;
   if (!c.cpu && !c.heap && !c.traces && !c.runtime) return null;
+  const byPerf = c.cpu && c.cpuProfiler === 'perf';
+  // Before the service starts and before any load: a perf that cannot run fails the run with the fix.
+  const perf = byPerf ? (await import('@headroom/capture')).checkPerf() : undefined;
+  // perf runs with headroom, on the generator's CPUs, never on the service's.
+  const perfCpus = scenario.workers.cpus.filter((cpu) => !svc.cpus.includes(cpu));
+  const isNode = svc.command[0] === 'node' || /(^|\/)node(\d+)?$/.test(svc.command[0] ?? '');
   try {
     mkdirSync(artifactsDir, { recursive: true });
-    const { startCapture } = await import('@headroom/capture');
+    const { startCapture, PERF_NODE_FLAGS } = await import('@headroom/capture');
     const session = await startCapture({
       runId,
       artifactsDir,
@@ -36,16 +45,25 @@ export async function startServiceCapture(
       serviceName: scenario.name,
       onWarning: (m: string) => warn(`capture: ${m}`),
       onRuntimeSample: (sample) => bus.publish({ type: 'runtime', sample }),
+      ...(perf ? { perf, perfCallGraph: c.cpuCallGraph ?? (isNode ? 'fp' : 'dwarf') } : {}),
     });
-    const isNode = svc.command[0] === 'node' || /(^|\/)node(\d+)?$/.test(svc.command[0] ?? '');
-    if (!isNode && (c.cpu || c.heap))
+    const env = { ...session.env };
+    if (perf) {
+      // In NODE_OPTIONS rather than the command line: node processes the service starts get them too, and perf follows those.
+      const base = svc.env['NODE_OPTIONS'] ?? process.env['NODE_OPTIONS'] ?? '';
+      env['NODE_OPTIONS'] = [base, ...PERF_NODE_FLAGS].filter((x) => x !== '').join(' ');
+      if (!perf.kernelFrames)
+        warn('capture: perf sees user-space frames only here (kernel.perf_event_paranoid is 2 and headroom is not root)');
+    }
+    if (!isNode && ((c.cpu && !byPerf) || c.heap))
       warn(
         `capture: ${svc.command[0]} is not node, so the agent is not preloaded; point its Pyroscope SDK at ${session.receivers.pyroscope} and its OTLP exporter at ${session.receivers.otlp}`,
       );
     return {
       nodeArgs: isNode ? session.nodeArgs : [],
-      env: session.env,
-      setPhase: (phase, measured) => session.setPhase(phase, measured),
+      env,
+      attach: (pid) => session.attach(pid, perfCpus),
+      setPhase: (phase, measured, durationMs) => session.setPhase(phase, measured, durationMs),
       finish: async () => {
         const r = await session.finish();
         for (const w of r.warnings) warn(`capture: ${w}`);

@@ -157,6 +157,7 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
         },
       });
       await service.started();
+      if (service.pid > 0) capture?.attach(service.pid);
       log(`service: ${service.argv.join(' ')} (pid ${service.pid}, CPUs ${svc.cpus.join(',')})`);
       const readyMs = await service.waitReady(svc.ready, svc.readyTimeoutMs, options.signal, scenario.tls);
       log(`service ready in ${Math.round(readyMs)}ms`);
@@ -296,7 +297,7 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
         if (status !== 'running' || breakpointHit) return;
         watch.onPhaseStart(name);
         bus.publish({ type: 'phase-start', phase: name, index, startedAt: Date.now(), durationMs, measured });
-        capture?.setPhase(measured ? name : null, measured).catch((err: Error) => warn(`capture: ${err.message}`));
+        capture?.setPhase(measured ? name : null, measured, durationMs).catch((err: Error) => warn(`capture: ${err.message}`));
       },
       timers,
     );

@@ -3,12 +3,14 @@
  * SUT (through nodeArgs and env) where to report, relays phases to the agent, and at the end
  * turns what arrived into artifacts and rows.
  */
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Collector } from './collector.ts';
 import { randomBytes } from 'node:crypto';
 import { ControlChannel } from './control.ts';
 import { startReceivers, type ForwardTargets } from './receivers.ts';
 import type { AgentConfig } from '../protocol.ts';
+import { PerfCapture } from '../perf/perf-session.ts';
 import { CAPTURE_DEFAULTS, type CaptureOptions, type CaptureResult, type CaptureSession } from './types.ts';
 
 const AGENT_PATH = fileURLToPath(new URL('../agent/agent.ts', import.meta.url));
@@ -35,18 +37,27 @@ export async function startCapture(options: CaptureOptions): Promise<CaptureSess
   const receivers = await startReceivers({ collector, control, serviceName: options.serviceName, forward, token });
   const url = receivers.url;
   const traceSample = capture.traces ? capture.traces.sample : null;
-  const agentWanted = capture.cpu || capture.heap || traceSample !== null || capture.runtime;
+  const byPerf = capture.cpu && capture.cpuProfiler === 'perf';
+  if (byPerf && !options.perf) throw new Error("cpuProfiler 'perf' needs options.perf (checkPerf's result)");
+  const hz = capture.cpuHz ?? CAPTURE_DEFAULTS.cpuHz;
+  const perf =
+    byPerf && options.perf
+      ? new PerfCapture(options.perf, hz, options.perfCallGraph ?? 'fp', join(options.artifactsDir, 'profiles'), (m) => collector.warn(m))
+      : null;
+  // With perf, the agent takes no CPU profile; heap, traces and runtime stay its own.
+  const agentCpu = capture.cpu && !byPerf;
+  const agentWanted = agentCpu || capture.heap || traceSample !== null || capture.runtime;
   const agentConfig: AgentConfig = {
     url,
     token,
     runId: options.runId,
     serviceName: options.serviceName,
-    cpu: capture.cpu,
+    cpu: agentCpu,
     heap: capture.heap,
     traceSample,
     runtime: capture.runtime,
     flushIntervalMs: CAPTURE_DEFAULTS.flushIntervalMs,
-    wallIntervalMicros: Math.round(1e6 / (capture.cpuHz ?? CAPTURE_DEFAULTS.cpuHz)),
+    wallIntervalMicros: Math.round(1e6 / hz),
     heapIntervalBytes: capture.heapIntervalBytes ?? CAPTURE_DEFAULTS.heapIntervalBytes,
     collectCpuTime: CAPTURE_DEFAULTS.collectCpuTime,
   };
@@ -66,7 +77,7 @@ export async function startCapture(options: CaptureOptions): Promise<CaptureSess
       OTEL_LOGS_EXPORTER: 'none',
     });
   }
-  if (capture.cpu || capture.heap) {
+  if (agentCpu || capture.heap) {
     Object.assign(env, { PYROSCOPE_SERVER_ADDRESS: url, PYROSCOPE_APPLICATION_NAME: options.serviceName });
   }
   const measuredPhases = new Set<string>();
@@ -77,15 +88,19 @@ export async function startCapture(options: CaptureOptions): Promise<CaptureSess
     receivers: { pyroscope: url, otlp: url },
     nodeArgs: agentWanted ? ['--import', AGENT_PATH] : [],
     env,
-    async setPhase(phase, measured) {
+    attach(pid, cpus) {
+      if (!finished) perf?.attach(pid, cpus);
+    },
+    async setPhase(phase, measured, durationMs) {
       if (finished) return;
       collector.setPhase(phase, measured);
+      perf?.timeline.mark(phase, measured, undefined, durationMs);
       if (phase !== null && measured) measuredPhases.add(phase);
       if (!agentWanted) return;
       // Wait for a late agent only until it has once been found missing, so a non-Node SUT costs one wait.
       const acked = await control.send({ type: 'phase', phase, measured }, CAPTURE_DEFAULTS.phaseAckTimeoutMs, !agentMissing);
       if (!acked && control.connected === 0) agentMissing = true;
-      if (!acked && phase !== null && measured && (capture.cpu || capture.heap)) {
+      if (!acked && phase !== null && measured && (agentCpu || capture.heap)) {
         collector.warn(
           control.connected === 0
             ? 'capture agent is not connected: the SUT is not Node started with session.nodeArgs, or the agent failed; only data pushed by the SUT itself is captured'
@@ -104,6 +119,13 @@ export async function startCapture(options: CaptureOptions): Promise<CaptureSess
             );
         }
         collector.setPhase(null, false);
+        perf?.timeline.mark(null, false);
+        if (perf) {
+          // Stopped before anything else can fail: no perf outlives the run.
+          const out = await perf.finish();
+          for (const w of out.warnings) collector.warn(w);
+          for (const p of out.profiles) collector.addProfile(p.phase, p.profile);
+        }
         await receivers.pending();
         let result: CaptureResult;
         try {

@@ -2,6 +2,7 @@
 import type { Capture } from '@headroom/core';
 import type { RuntimeSample } from '../protocol.ts';
 import type { FunctionRow, ProfileRow } from '../profile/rows.ts';
+import type { PerfSetup } from '../perf/perf-check.ts';
 
 /** What the runner asks for when it starts capturing for one run. */
 export interface CaptureOptions {
@@ -21,6 +22,10 @@ export interface CaptureOptions {
   onWarning?(message: string): void;
   /** Called once a second per runtime sample the agent sends. */
   onRuntimeSample?(sample: RuntimeSample): void;
+  /** What {@link checkPerf} found; needed when `capture.cpuProfiler` is 'perf'. */
+  perf?: PerfSetup;
+  /** How perf walks stacks: 'fp' (frame pointers, right for Node's JIT code) or 'dwarf'. @default 'fp' */
+  perfCallGraph?: 'fp' | 'dwarf';
 }
 
 /** A live capture: receivers listening, ready to hand the SUT its agent and environment. */
@@ -30,8 +35,16 @@ export interface CaptureSession {
   nodeArgs: string[];
   /** Environment for the SUT (receiver URLs, sampling, OTEL_* …). */
   env: Record<string, string>;
-  /** Called at each phase / step start; `null` between phases. Profiles cover measured phases only. */
-  setPhase(phase: string | null, measured: boolean): Promise<void>;
+  /**
+   * Tells the session the service's pid once it runs: with `cpuProfiler: 'perf'`, perf starts
+   * recording it, itself pinned to `cpus` (the generator's). Does nothing otherwise.
+   */
+  attach(pid: number, cpus: readonly number[]): void;
+  /**
+   * Called at each phase / step start; `null` between phases. Profiles cover measured phases only.
+   * `durationMs`, the phase's planned length, ends a perf profile's phase even when no later mark comes.
+   */
+  setPhase(phase: string | null, measured: boolean, durationMs?: number): Promise<void>;
   /** Flushes agent and receivers, writes artifacts, stops the receivers. */
   finish(): Promise<CaptureResult>;
 }

@@ -7,6 +7,7 @@
  * left the group or the session. Started as `node supervisor-main.ts <argv...>`.
  */
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { descendantsOf, stillRunning, type ProcStat } from './proc-tree.ts';
 import type { SupervisorMessage, SupervisorToService } from './supervisor-protocol.ts';
 
@@ -26,9 +27,24 @@ const send = (m: SupervisorMessage): void => {
 process.on('SIGTERM', () => {});
 process.on('SIGINT', () => {});
 
+// Under the perf profiler (NODE_OPTIONS has --perf-basic-prof) every node process here writes
+// /tmp/perf-<pid>.map. This supervisor's own is of no use: removed now (V8 keeps writing to the
+// unlinked file). The service's are read by perf script before headroom stops the service, and
+// removed when it is stopped, also when headroom was killed and could not.
+const perfMaps = /--perf-(basic-)?prof\b/.test(process.env['NODE_OPTIONS'] ?? '');
+const removePerfMap = (pid: number): void => {
+  if (perfMaps && pid > 0) rmSync(`/tmp/perf-${pid}.map`, { force: true });
+};
+removePerfMap(process.pid);
+
 const known = new Map<number, ProcStat>();
+/** Every pid the service's tree ever had, for their perf maps. */
+const everSeen = new Set<number>();
 const scan = (): void => {
-  for (const p of descendantsOf(process.pid)) known.set(p.pid, p);
+  for (const p of descendantsOf(process.pid)) {
+    known.set(p.pid, p);
+    if (perfMaps) everSeen.add(p.pid);
+  }
 };
 
 const child = spawn(cmd, args, { stdio: 'inherit' });
@@ -80,6 +96,9 @@ function stop(graceMs: number): void {
 function finish(code: number): void {
   clearInterval(scanner);
   signalAll('SIGKILL');
+  // Only on a stop (asked by headroom after perf script read the maps, or headroom gone): after a
+  // crash headroom has yet to read them, and removes the ones its samples used.
+  if (stopping) for (const pid of [child.pid ?? -1, ...everSeen]) removePerfMap(pid);
   // Let the last IPC message leave before exiting.
   setImmediate(() => process.exit(code));
 }
