@@ -43,7 +43,7 @@ async function run(url: string, label: string, entry?: string): Promise<(string 
       {
         name: 'steps',
         rate: { from: Number(values.from), to: Number(values.to), step: Number(values.step) },
-        stepDuration: `${values.seconds}s`,
+        stepDuration: `${Number(values.seconds)}s`,
         connections: Number(values.connections),
       },
     ],
