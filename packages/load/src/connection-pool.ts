@@ -25,11 +25,6 @@ export class ConnectionPool implements ConnectionOwner {
     this.#cap = cap;
   }
 
-  /** Connections idle in the pool (a diagnostic). */
-  get idle(): number {
-    return this.#idle.length;
-  }
-
   /** Opens connections until `n` are idle, ahead of the first unit. */
   prepare(n: number): void {
     while (this.#idle.length < Math.min(n, this.#cap)) {

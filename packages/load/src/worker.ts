@@ -92,10 +92,12 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
   let script: Script | null = null;
   const scriptLoad = plan.script ? loadScript(plan.script, plan.requests, worker, plan.count).then((s) => (script = s)) : null;
   // The scripted engine's VUs live across phases; the first phase's open their connections while the start is ahead.
-  const pool = plan.script ? new VuPool(addressOf(plan.target, tls), { worker, workers: plan.count, seed: plan.script.seed }) : null;
+  // Where the headroom engine's connections go (the autocannon engine makes its own).
+  const address = plan.script || plan.engine === 'headroom' ? addressOf(plan.target, tls) : null;
+  const pool = plan.script ? new VuPool(address!, { worker, workers: plan.count, seed: plan.script.seed }) : null;
   // The static headroom engine's connections live across phases and steps too (connection-pool.ts).
   const maxConnections = Math.max(0, ...units.map((u) => u.connections));
-  const connections = !plan.script && plan.engine === 'headroom' ? new ConnectionPool(addressOf(plan.target, tls), maxConnections) : null;
+  const connections = !plan.script && plan.engine === 'headroom' ? new ConnectionPool(address!, maxConnections) : null;
 
   const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
