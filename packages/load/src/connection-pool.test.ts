@@ -1,47 +1,27 @@
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { validateScenario } from '@headroom/core';
 import { planWorkers } from './plan-workers.ts';
-import { collect, phaseEnds } from './test-servers.ts';
+import { collect, countingServer, phaseEnds, type CountingServer } from './test-servers.ts';
 
-/** Every connection the server accepted (when, from which port) and every request (when, on which port). */
-const accepted: { at: number; port: number }[] = [];
-const requests: { at: number; port: number }[] = [];
-let server: http.Server;
-let url: string;
-const sockets = new Set<Socket>();
+let server: CountingServer;
 /** How long the server takes to answer (ms). */
 let delayMs = 0;
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    requests.push({ at: performance.now(), port: req.socket.remotePort ?? 0 });
+  server = await countingServer((_req, res) => {
     if (delayMs > 0) setTimeout(() => res.end('ok'), delayMs);
     else res.end('ok');
   });
-  server.keepAliveTimeout = 60_000;
-  server.on('connection', (s: Socket) => {
-    accepted.push({ at: performance.now(), port: s.remotePort ?? 0 });
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 beforeEach(() => {
-  accepted.length = requests.length = 0;
+  server.reset();
   delayMs = 0;
-  for (const s of sockets) s.destroy();
 });
-afterAll(async () => {
-  for (const s of sockets) s.destroy();
-  await new Promise((r) => server.close(r));
-});
+afterAll(() => server.close());
 
 function plan(phases: unknown[]) {
   const scenario = validateScenario(
-    { name: 'pool', target: url, requests: [{ method: 'GET', path: '/' }], phases },
+    { name: 'pool', target: server.url, requests: [{ method: 'GET', path: '/' }], phases },
     { file: 'x.ts', cpuCount: 2 },
   );
   return planWorkers(scenario, 1, Date.now() + 500)[0]!;
@@ -68,10 +48,10 @@ describe('the connection pool of the static engine', () => {
     expect(closed.requests).toBeGreaterThan(20); // 4 connections, 20 ms think time, 300 ms
     expect(closed.ok).toBe(closed.requests);
     // The 4 connections were open before the first request, and nothing opened another one.
-    expect(accepted.filter((a) => a.at < requests[0]!.at)).toHaveLength(4);
-    expect(accepted).toHaveLength(4);
-    const prepared = new Set(accepted.map((a) => a.port));
-    for (const r of requests) expect(prepared.has(r.port)).toBe(true);
+    expect(server.accepted.filter((a) => a.at < server.requests[0]!.at)).toHaveLength(4);
+    expect(server.accepted).toHaveLength(4);
+    const prepared = new Set(server.accepted.map((a) => a.port));
+    for (const r of server.requests) expect(prepared.has(r.port)).toBe(true);
   });
 
   it('a phase that starts while the last one drains takes its idle connections and opens only the shortfall', async () => {
@@ -89,10 +69,10 @@ describe('the connection pool of the static engine', () => {
     ]);
     // 4 before the start, and for the second phase only as many as were still busy when it began
     // (each unit opening its own made it 8).
-    expect(accepted.length).toBeGreaterThanOrEqual(4);
-    expect(accepted.length).toBeLessThanOrEqual(6);
+    expect(server.accepted.length).toBeGreaterThanOrEqual(4);
+    expect(server.accepted.length).toBeLessThanOrEqual(6);
     // The worker closed every connection at the end.
-    for (let k = 0; k < 50 && sockets.size > 0; k++) await new Promise((r) => setTimeout(r, 20));
-    expect(sockets.size).toBe(0);
+    for (let k = 0; k < 50 && server.open() > 0; k++) await new Promise((r) => setTimeout(r, 20));
+    expect(server.open()).toBe(0);
   });
 });

@@ -41,6 +41,46 @@ function listen(server: net.Server): Promise<TestServer> {
   });
 }
 
+/** What a counting server saw: each connection it accepted and each request, with when (performance.now()) and the client's port. */
+export interface CountingServer extends TestServer {
+  accepted: { at: number; port: number }[];
+  requests: { at: number; port: number; req: http.IncomingMessage }[];
+  /** Connections open now. */
+  open(): number;
+  /** Forgets what was seen and closes the open connections (between tests). */
+  reset(): void;
+}
+
+/** An HTTP server that records connections and requests, answering with `respond` (default: 'ok' at once). */
+export async function countingServer(
+  respond: (req: http.IncomingMessage, res: http.ServerResponse) => void = (_req, res) => res.end('ok'),
+): Promise<CountingServer> {
+  const accepted: CountingServer['accepted'] = [];
+  const requests: CountingServer['requests'] = [];
+  const sockets = new Set<net.Socket>();
+  const server = http.createServer((req, res) => {
+    requests.push({ at: performance.now(), port: req.socket.remotePort ?? 0, req });
+    respond(req, res);
+  });
+  server.keepAliveTimeout = 60_000;
+  server.on('connection', (s: net.Socket) => {
+    accepted.push({ at: performance.now(), port: s.remotePort ?? 0 });
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  const base = await listen(server);
+  return {
+    ...base,
+    accepted,
+    requests,
+    open: () => sockets.size,
+    reset: () => {
+      accepted.length = requests.length = 0;
+      for (const s of sockets) s.destroy();
+    },
+  };
+}
+
 /** A port with nothing listening (bound, released). */
 export async function deadPort(): Promise<string> {
   const s = await rawServer(() => {});
