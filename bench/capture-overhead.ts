@@ -60,6 +60,8 @@ interface Measure {
   errors: number;
   cpuUsPerReq: number;
   mainUsPerReq: number;
+  /** CPU µs per request of each thread, by thread name (from schedstat, ns resolution). */
+  threads: Map<string, number>;
   slice: number;
 }
 
@@ -150,6 +152,30 @@ function schedCpuUs(pid: number): number {
   return ns / 1000;
 }
 
+/** CPU ns of each thread of `pid`, summed by thread name (/proc/<pid>/task/<tid>/comm and schedstat). */
+function threadNs(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+        out.set(comm, (out.get(comm) ?? 0) + Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]));
+      } catch {
+        /* thread gone */
+      }
+    }
+  } catch {
+    /* process gone */
+  }
+  return out;
+}
+
+function threadsPerReq(before: Map<string, number>, after: Map<string, number>, requests: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [k, v] of after) out.set(k, (v - (before.get(k) ?? 0)) / 1000 / Math.max(1, requests));
+  return out;
+}
+
 /** perf's CPU seconds per second of load, per slice. */
 const perfCpuPerS: number[] = [];
 
@@ -157,6 +183,7 @@ const perfCpuPerS: number[] = [];
 async function measureTogether(servers: Server[]): Promise<Measure[]> {
   const cpu0 = servers.map((s) => cpuUs(s.child.pid!));
   const main0 = servers.map((s) => cpuUs(s.child.pid!, true));
+  const threads0 = servers.map((s) => threadNs(s.child.pid!));
   const perfs = byPerf ? perfPids() : [];
   const perf0 = perfs.reduce((t, p) => t + schedCpuUs(p), 0);
   const ms = await Promise.all(servers.map((s) => loadAsync(s.port, Number(args.duration))));
@@ -169,6 +196,7 @@ async function measureTogether(servers: Server[]): Promise<Measure[]> {
     errors: ms[i]!.errors,
     cpuUsPerReq: (cpuUs(s.child.pid!) - cpu0[i]!) / Math.max(1, ms[i]!.requests),
     mainUsPerReq: (cpuUs(s.child.pid!, true) - main0[i]!) / Math.max(1, ms[i]!.requests),
+    threads: threadsPerReq(threads0[i]!, threadNs(s.child.pid!), ms[i]!.requests),
     slice,
   }));
 }
@@ -179,6 +207,7 @@ let nextSlice = 0;
 function measure(s: Server, slice: number): Measure {
   const cpu0 = cpuUs(s.child.pid!);
   const main0 = cpuUs(s.child.pid!, true);
+  const threads0 = threadNs(s.child.pid!);
   const m = load(s.port, Number(args.duration));
   const per = (us: number) => us / Math.max(1, m.requests);
   return {
@@ -188,6 +217,7 @@ function measure(s: Server, slice: number): Measure {
     errors: m.errors,
     cpuUsPerReq: per(cpuUs(s.child.pid!) - cpu0),
     mainUsPerReq: per(cpuUs(s.child.pid!, true) - main0),
+    threads: threadsPerReq(threads0, threadNs(s.child.pid!), m.requests),
     slice,
   };
 }
@@ -255,6 +285,19 @@ const pairs = [...new Set(results.map((r) => r.slice))].map((k) => {
   const b = results.find((r) => r.slice === k && r.mode === 'on')!;
   return { rps: b.rps / a.rps, cpu: b.cpuUsPerReq / a.cpuUsPerReq, main: b.mainUsPerReq / a.mainUsPerReq };
 });
+// Where the change goes: per thread name, the median over pairs of (on − off) µs per request.
+const threadNames = [...new Set(results.flatMap((r) => [...r.threads.keys()]))];
+const threadChanges = threadNames
+  .map((name) => {
+    const ds = [...new Set(results.map((r) => r.slice))].map((k) => {
+      const a = results.find((r) => r.slice === k && r.mode === 'off')!;
+      const b = results.find((r) => r.slice === k && r.mode === 'on')!;
+      return { off: a.threads.get(name) ?? 0, on: b.threads.get(name) ?? 0 };
+    });
+    return { name, off: median(ds.map((d) => d.off)), on: median(ds.map((d) => d.on)), change: median(ds.map((d) => d.on - d.off)) };
+  })
+  .filter((t) => Math.abs(t.off) >= 0.005 || Math.abs(t.on) >= 0.005)
+  .sort((a, b) => b.on - a.on);
 const pairedRps = (median(pairs.map((x) => x.rps)) - 1) * 100;
 const pairedCpu = (median(pairs.map((x) => x.cpu)) - 1) * 100;
 const pairedMain = (median(pairs.map((x) => x.main)) - 1) * 100;
@@ -277,7 +320,8 @@ const report = {
   pairedCpuPerRequestChangePct: pairedCpu,
   mainThreadCpuPerRequestChangePct: (on.mainUsPerReq / off.mainUsPerReq - 1) * 100,
   pairedMainThreadCpuPerRequestChangePct: pairedMain,
-  runs: results,
+  threads: threadChanges,
+  runs: results.map((r) => ({ ...r, threads: Object.fromEntries(r.threads) })),
 };
 if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 else {
@@ -293,6 +337,9 @@ else {
   );
   process.stdout.write(
     `median of ${pairs.length} paired on/off ratios: throughput ${pairedRps.toFixed(2)}%, service CPU per request ${pairedCpu >= 0 ? '+' : ''}${pairedCpu.toFixed(2)}%, main thread ${pairedMain >= 0 ? '+' : ''}${pairedMain.toFixed(2)}%\n`,
+  );
+  process.stdout.write(
+    `by thread (median over pairs, µs per request): ${threadChanges.map((t) => `${t.name} ${t.off.toFixed(3)} → ${t.on.toFixed(3)} (${t.change >= 0 ? '+' : ''}${t.change.toFixed(3)})`).join(', ')}\n`,
   );
   if (report.perfCpuPerSecond !== null)
     process.stdout.write(
