@@ -13,7 +13,8 @@
  * `service.capture.cpu: { profiler: 'perf' }` does: the service gets --perf-basic-prof, perf runs
  * on CPU 1 with this script), and the CPU time of the perf processes per second is reported too.
  * Run: node bench/capture-overhead.ts [--reps 5] [--slices 2] [--duration 5] [--parts cpu,heap,traces,runtime] [--hz 49]
- *   [--heap-interval 1048576] [--profiler agent|perf] [--design paired|alternate] [--work N] [--json]
+ *   [--heap-interval 1048576] [--profiler agent|perf] [--design paired|alternate] [--work N] [--rate N] [--json]
+ * With --rate N each service is loaded at N req/s instead of as fast as it answers (see below).
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -34,6 +35,7 @@ const { values: args } = parseArgs({
     work: { type: 'string', default: '0' },
     design: { type: 'string', default: 'paired' },
     connections: { type: 'string', default: '16' },
+    rate: { type: 'string' },
     parts: { type: 'string', default: 'cpu,heap,traces,runtime' },
     sample: { type: 'string', default: '0.01' },
     hz: { type: 'string' },
@@ -77,8 +79,11 @@ function cpuUs(pid: number, main = false): number {
   return (Number(f[11]) + Number(f[12])) * 10_000;
 }
 
-const load = (port: number, seconds: number) => loadSync(port, seconds, args.connections!);
-const loadAsync = (port: number, seconds: number) => loadAsyncOn(port, seconds, args.connections!);
+// With --rate each service gets that many requests a second (autocannon -R: each connection
+// sends its share of a second's quota, then waits), so the services idle between requests, as
+// in an open-model test at a moderate rate, and capture's per-second costs weigh on each request.
+const load = (port: number, seconds: number) => loadSync(port, seconds, args.connections!, args.rate);
+const loadAsync = (port: number, seconds: number) => loadAsyncOn(port, seconds, args.connections!, args.rate);
 
 interface Server {
   mode: 'off' | 'on';
@@ -326,7 +331,7 @@ const report = {
 if (args.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 else {
   process.stdout.write(
-    `design ${args.design}, parts: ${[...parts].join(',')}, cpu profiler ${args.profiler}, trace sample ${args.sample}, handler work ${args.work}, ${REPS} reps × ${args.slices} slices × ${args.duration}s per mode, ${args.connections} connections\n`,
+    `design ${args.design}, parts: ${[...parts].join(',')}, cpu profiler ${args.profiler}, trace sample ${args.sample}, handler work ${args.work}, ${REPS} reps × ${args.slices} slices × ${args.duration}s per mode, ${args.connections} connections${args.rate === undefined ? '' : `, ${args.rate} req/s each`}\n`,
   );
   process.stdout.write(`capture off: median ${off.rps.toFixed(0)} req/s, p99 ${off.p99.toFixed(2)} ms (${off.runs} runs)\n`);
   process.stdout.write(`capture on:  median ${on.rps.toFixed(0)} req/s, p99 ${on.p99.toFixed(2)} ms (${on.runs} runs)\n`);

@@ -65,7 +65,8 @@ export interface LoadResult {
   requests: number;
 }
 
-function autocannonArgs(port: number, seconds: number, connections: string): string[] {
+/** autocannon's command line; with `rate`, an overall rate in req/s (autocannon -R) instead of as fast as it can. */
+function autocannonArgs(port: number, seconds: number, connections: string, rate?: string): string[] {
   return [
     '-c',
     '1',
@@ -76,6 +77,7 @@ function autocannonArgs(port: number, seconds: number, connections: string): str
     connections,
     '-d',
     String(seconds),
+    ...(rate === undefined ? [] : ['-R', rate]),
     `http://127.0.0.1:${port}/orders?limit=10`,
   ];
 }
@@ -86,9 +88,9 @@ function parseResult(out: string): LoadResult {
 }
 
 /** Closed-loop load for `seconds` from CPU 1, waiting for it. */
-export function load(port: number, seconds: number, connections: string): LoadResult {
+export function load(port: number, seconds: number, connections: string, rate?: string): LoadResult {
   return parseResult(
-    execFileSync('taskset', autocannonArgs(port, seconds, connections), {
+    execFileSync('taskset', autocannonArgs(port, seconds, connections, rate), {
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
       stdio: ['ignore', 'pipe', 'ignore'],
@@ -97,9 +99,9 @@ export function load(port: number, seconds: number, connections: string): LoadRe
 }
 
 /** The same load, without blocking (to load several services at once). */
-export function loadAsync(port: number, seconds: number, connections: string): Promise<LoadResult> {
+export function loadAsync(port: number, seconds: number, connections: string, rate?: string): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('taskset', autocannonArgs(port, seconds, connections), { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn('taskset', autocannonArgs(port, seconds, connections, rate), { stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
     child.stdout!.on('data', (d) => {
       out += String(d);
