@@ -126,7 +126,11 @@ async function foldOne(store: Store, runId: string, ops: SpoolOp[], run: Partial
   for (const op of ops) {
     if (op.op === 'owner' || op.table === 'runs') continue;
     if (op.op === 'append') {
-      appended.set(op.table, [...(appended.get(op.table) ?? []), ...op.rows]);
+      // In place: a run appends spans and trace samples every second, and copying the rows so far
+      // at each op would make the fold quadratic in the run's length.
+      let rows = appended.get(op.table);
+      if (!rows) appended.set(op.table, (rows = []));
+      for (const row of op.rows) rows.push(row);
       continue;
     }
     const keys: readonly string[] = (TABLES[op.table] as { primaryKey?: readonly string[] }).primaryKey ?? [];
