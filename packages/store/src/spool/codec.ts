@@ -28,13 +28,24 @@ export function encodeOp(op: SpoolOp): string {
   })}\n`;
 }
 
-/** Parses a spool's text; a last line without its newline (the process died mid-write) is dropped. */
-export function decodeOps(text: string): SpoolOp[] {
+/** The table a line writes, read from its start (encodeOp puts `op` and `table` first); null for other lines. */
+const TABLE_OF_LINE = /^\{"op":"(?:append|upsert)","table":"(\w+)"/;
+
+/**
+ * Parses a spool's text; a last line without its newline (the process died mid-write) is dropped.
+ * With `tables`, lines that write other tables are skipped unparsed (a reader that wants a run's
+ * progress need not parse every span it received).
+ */
+export function decodeOps(text: string, tables?: ReadonlySet<TableName>): SpoolOp[] {
   const lines = text.split('\n');
   lines.pop(); // complete lines end with '\n': the last piece is empty or a torn write
   const out: SpoolOp[] = [];
   for (const line of lines) {
     if (line === '') continue;
+    if (tables) {
+      const table = TABLE_OF_LINE.exec(line.slice(0, 64))?.[1];
+      if (table !== undefined && !tables.has(table as TableName)) continue;
+    }
     try {
       out.push(
         JSON.parse(line, (_k, v: unknown) =>

@@ -25,8 +25,15 @@ export interface ReadSpool {
   modifiedAt: number;
 }
 
+/** What readSpools reads. */
+export interface ReadSpoolsOptions {
+  /** Only the ops that write these tables (and the owner and `runs` lines); the rest are skipped unparsed. @default every table */
+  tables?: readonly TableName[];
+}
+
 /** Reads every spool of the store at `db`. */
-export function readSpools(db: string): ReadSpool[] {
+export function readSpools(db: string, options: ReadSpoolsOptions = {}): ReadSpool[] {
+  const tables = options.tables ? new Set<TableName>(['runs', ...options.tables]) : undefined;
   const dir = spoolDir(db);
   let names: string[];
   try {
@@ -46,9 +53,9 @@ export function readSpools(db: string): ReadSpool[] {
       continue;
     }
     // Rows of work still in progress first, so the spool's own rows of the same keys replace them.
-    const provisional = readProvisional(path);
+    const provisional = readProvisional(path, tables);
     if (provisional) modifiedAt = Math.max(modifiedAt, provisional.modifiedAt);
-    const ops = [...(provisional?.ops ?? []), ...decodeOps(text)];
+    const ops = [...(provisional?.ops ?? []), ...decodeOps(text, tables)];
     let owner: SpoolOwner | null = null;
     let run: Partial<Row<'runs'>> | null = null;
     for (const op of ops) {
@@ -69,10 +76,10 @@ export function readSpools(db: string): ReadSpool[] {
   return out;
 }
 
-function readProvisional(spool: string): { ops: SpoolOp[]; modifiedAt: number } | null {
+function readProvisional(spool: string, tables: ReadonlySet<TableName> | undefined): { ops: SpoolOp[]; modifiedAt: number } | null {
   const path = provisionalPath(spool);
   try {
-    return { ops: decodeOps(readFileSync(path, 'utf8')), modifiedAt: statSync(path).mtimeMs };
+    return { ops: decodeOps(readFileSync(path, 'utf8'), tables), modifiedAt: statSync(path).mtimeMs };
   } catch {
     return null; // none: a run without load, or from before provisional rows
   }
