@@ -120,7 +120,7 @@ async function stopMode(s: Server): Promise<void> {
     const t = performance.now();
     const r = await s.session.finish();
     log(
-      `  capture: ${r.profiles.length} profile rows, ${r.functions.length} function rows, ${r.spans.length} spans, ${r.runtime.length} runtime samples; finish took ${(performance.now() - t).toFixed(0)} ms`,
+      `  capture: ${r.profiles.length} profile rows, ${r.functions.length} function rows, ${r.spanCount} spans, ${r.runtime.length} runtime samples; finish took ${(performance.now() - t).toFixed(0)} ms`,
     );
   }
   s.child.kill('SIGTERM');

@@ -1,8 +1,20 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { readSpools } from '@headroom/store';
 import { freePort, headroom, ordersService, query, tempDir, writeScenario } from './helpers.ts';
+import { waitGone, waitLiveSeconds } from './processes.ts';
+
+/** Server spans the run's spool holds now. */
+function spooledServerSpans(db: string, runId: string): number {
+  const spool = readSpools(db).find((s) => s.runId === runId);
+  let n = 0;
+  for (const op of spool?.ops ?? [])
+    if (op.op === 'append' && op.table === 'spans') n += op.rows.filter((r) => (r as { kind?: string }).kind === 'server').length;
+  return n;
+}
 
 describe('capture through headroom run (end to end)', () => {
   it('stores a decodable profile whose top functions include the heavy route, and joins generator and server spans', async () => {
@@ -65,4 +77,52 @@ describe('capture through headroom run (end to end)', () => {
     const rt = await query<{ n: number }>(db, `SELECT count(*) AS n FROM series WHERE run_id = '${runId}' AND sut_rss_mb > 0`);
     expect(rt[0]?.n).toBeGreaterThanOrEqual(3);
   });
+
+  it('kill -9 of headroom mid-run: the abandoned run keeps the spans received until then', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'h.duckdb');
+    const port = await freePort();
+    const RATE = 100;
+    const file = writeScenario(
+      dir,
+      'cap-kill9',
+      `{
+      name: 'cap-kill9',
+      ${ordersService(port, ', capture: { traces: { sample: 1 } }')},
+      target: 'http://127.0.0.1:${port}',
+      requests: [{ path: '/orders?limit=10' }],
+      workers: { cpus: [1] },
+      phases: [{ name: 'steady', duration: '30s', rate: ${RATE} }],
+    }`,
+    );
+    let child: ChildProcess | undefined;
+    const done = headroom(['run', file, '--db', db], { onSpawn: (c) => (child = c) });
+    const live = await waitLiveSeconds(db, 5, 30_000);
+    // The agent exports every second and the runner passes spans on within another: they are in the spool mid-run.
+    for (const end = Date.now() + 5000; spooledServerSpans(db, live.run.id) < RATE * 2 && Date.now() < end;)
+      await new Promise((r) => setTimeout(r, 100));
+    const spooled = spooledServerSpans(db, live.run.id);
+    expect(spooled).toBeGreaterThanOrEqual(RATE * 2);
+    const pids = (live.run.pinning as { pid: number }[]).map((p) => p.pid);
+    child?.kill('SIGKILL');
+    expect((await done).signal).toBe('SIGKILL');
+    expect(await waitGone(pids, 5000)).toEqual([]);
+
+    // The next headroom that opens the store folds the spool in: the run is abandoned, with its spans.
+    const [run] = await query<{ status: string }>(db, `SELECT status FROM runs WHERE id = '${live.run.id}'`);
+    expect(run?.status).toBe('abandoned');
+    const [stored] = await query<{ server: number; requests: number }>(
+      db,
+      `SELECT (SELECT count(*) FROM spans WHERE run_id = '${live.run.id}' AND kind = 'server') AS server,
+        (SELECT sum(requests) FROM series WHERE run_id = '${live.run.id}') AS requests`,
+    );
+    const server = Number(stored?.server);
+    console.log(
+      `kill -9 mid-run: ${server} server spans stored (${spooled} seen in the spool before the kill), ${stored?.requests} requests in the series`,
+    );
+    expect(server).toBeGreaterThanOrEqual(spooled);
+    // Every request is traced (sample 1): the server spans trail the stored requests by the export and batch delays only.
+    expect(server).toBeGreaterThan(Number(stored?.requests) - RATE * 4);
+    expect(server).toBeLessThanOrEqual(Number(stored?.requests) + RATE * 3);
+  }, 90_000);
 });

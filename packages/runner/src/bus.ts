@@ -26,6 +26,7 @@ export type BusEvent =
   /** The service's process tree over one second, from /proc (no agent needed). */
   | { type: 'proc'; sample: ProcSample }
   | { type: 'profiles'; profiles: ProfileRow[]; functions: FunctionRow[] }
+  /** Spans from the service, in batches as they arrive (at most ~1 s late), the last ones when capture finishes. */
   | { type: 'spans'; spans: SpanRow[] }
   | { type: 'bench-rep'; outcome: RepetitionOutcome }
   | { type: 'warning'; message: string }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Scenario } from '@headroom/core';
 import type { SampleBus } from './bus.ts';
+import { SpanBatcher } from './span-batcher.ts';
 
 /** The runner's view of a capture session: what the SUT needs, phase marks, and the results at the end. */
 export interface ServiceCapture {
@@ -10,7 +11,10 @@ export interface ServiceCapture {
   attach(pid: number): void;
   /** `durationMs`: the phase's planned length; perf's samples after it (the service draining) stay out of its profile. */
   setPhase(phase: string | null, measured: boolean, durationMs?: number): Promise<void>;
-  /** Stops the receivers and publishes profiles and spans on the bus; returns the error of an artifact that could not be written. */
+  /**
+   * Stops the receivers, publishes the spans still waiting and the profiles on the bus; returns the
+   * error of an artifact that could not be written. (Spans are published as they arrive, in batches.)
+   */
   finish(): Promise<(NodeJS.ErrnoException & { path: string }) | null>;
 }
 
@@ -38,6 +42,8 @@ export async function startServiceCapture(
   try {
     mkdirSync(artifactsDir, { recursive: true });
     const { startCapture, PERF_NODE_FLAGS } = await import('@headroom/capture');
+    // Spans go to the bus (and the store's spool) while the run goes on, not held until its end.
+    const spans = new SpanBatcher((batch) => bus.publish({ type: 'spans', spans: batch }));
     const session = await startCapture({
       runId,
       artifactsDir,
@@ -45,6 +51,7 @@ export async function startServiceCapture(
       serviceName: scenario.name,
       onWarning: (m: string) => warn(`capture: ${m}`),
       onRuntimeSample: (sample) => bus.publish({ type: 'runtime', sample }),
+      onSpans: (batch) => spans.add(batch),
       ...(perf ? { perf, perfCallGraph: c.cpuCallGraph ?? (isNode ? 'fp' : 'dwarf') } : {}),
     });
     const env = { ...session.env };
@@ -65,10 +72,10 @@ export async function startServiceCapture(
       attach: (pid) => session.attach(pid, perfCpus),
       setPhase: (phase, measured, durationMs) => session.setPhase(phase, measured, durationMs),
       finish: async () => {
-        const r = await session.finish();
+        // The last spans the agent flushed go out even when finishing fails.
+        const r = await session.finish().finally(() => spans.flush());
         for (const w of r.warnings) warn(`capture: ${w}`);
         bus.publish({ type: 'profiles', profiles: r.profiles, functions: r.functions });
-        bus.publish({ type: 'spans', spans: r.spans });
         if (!r.artifactError) return null;
         return Object.assign(new Error(r.artifactError.message), { code: r.artifactError.code, path: r.artifactError.path });
       },

@@ -38,7 +38,7 @@ export type { ReadReportRowsOptions, ReportRows, HistoryRow, SlowRequestRow } fr
 export { RunSpool, spoolDir } from './spool/run-spool.ts';
 export type { RowWriter } from './spool/run-spool.ts';
 export { foldSpools, readSpools } from './spool/fold.ts';
-export type { FoldResult, ReadSpool } from './spool/fold.ts';
+export type { FoldResult, ReadSpool, ReadSpoolsOptions } from './spool/fold.ts';
 export { readLiveRuns, liveListing } from './readers/live-runs.ts';
 export type { LiveRun } from './readers/live-runs.ts';
 export { writeError } from './spool/write-error.ts';

@@ -1,6 +1,8 @@
 /**
  * What the receivers collected during one run, and how it becomes rows and artifacts:
- * profiles grouped by (phase, sample types) and merged, spans, runtime samples, warnings.
+ * profiles grouped by (phase, sample types) and merged, runtime samples, warnings. Spans are
+ * not kept: each decoded batch is handed on as it arrives (so a long run does not hold them
+ * all, and a run that is killed has already passed them on), and only counted.
  */
 import { join } from 'node:path';
 import type { Profile } from 'pprof-format';
@@ -26,21 +28,34 @@ export interface PushMeta {
   untilMs: number | null;
 }
 
+/** What a collector tells its owner as data arrives. */
+export interface CollectorOptions {
+  /** Every problem that does not stop the run. */
+  onWarning?(message: string): void;
+  /** Every runtime sample, as it arrives. */
+  onRuntime?(sample: RuntimeSample): void;
+  /** Every decoded batch of spans within the cap, as it arrives; without it spans are only counted. */
+  onSpans?(spans: SpanRow[]): void;
+  /** Spans handed on before later ones are dropped with a warning. @default CAPTURE_DEFAULTS.maxSpans */
+  maxSpans?: number;
+}
+
 export class Collector {
-  readonly spans: SpanRow[] = [];
   readonly runtime: RuntimeSample[] = [];
   readonly warnings: string[] = [];
   private readonly windows: PhaseWindow[] = [];
   private readonly groups = new Map<string, ProfileMerger>();
-  private readonly onWarning: ((m: string) => void) | undefined;
-  private readonly onRuntime: ((s: RuntimeSample) => void) | undefined;
+  private readonly options: CollectorOptions;
+  private readonly maxSpans: number;
   private readonly warnedOnce = new Set<string>();
+  /** Spans received and handed on (the dropped ones are not counted here). */
+  spanCount = 0;
   private droppedSpans = 0;
   droppedPushes = 0;
 
-  constructor(onWarning?: (m: string) => void, onRuntime?: (s: RuntimeSample) => void) {
-    this.onWarning = onWarning;
-    this.onRuntime = onRuntime;
+  constructor(options: CollectorOptions = {}) {
+    this.options = options;
+    this.maxSpans = options.maxSpans ?? CAPTURE_DEFAULTS.maxSpans;
   }
 
   /** Records a problem that does not stop the run. `onceKey` collapses repeats. */
@@ -51,7 +66,7 @@ export class Collector {
     }
     this.warnings.push(message);
     try {
-      this.onWarning?.(message);
+      this.options.onWarning?.(message);
     } catch {
       /* a throwing callback must not break the receiver */
     }
@@ -98,20 +113,30 @@ export class Collector {
     m.add(p);
   }
 
+  /** Counts a decoded batch and hands on what fits under the cap. */
   addSpans(spans: SpanRow[]): void {
-    const room = CAPTURE_DEFAULTS.maxSpans - this.spans.length;
+    const room = Math.max(0, this.maxSpans - this.spanCount);
+    let kept = spans;
     if (spans.length > room) {
-      this.droppedSpans += spans.length - Math.max(0, room);
-      this.warn(`more than ${CAPTURE_DEFAULTS.maxSpans} spans received; later spans are dropped (lower traces.sample)`, 'spans-cap');
+      this.droppedSpans += spans.length - room;
+      this.warn(`more than ${this.maxSpans} spans received; later spans are dropped (lower traces.sample)`, 'spans-cap');
+      kept = spans.slice(0, room);
     }
-    for (const s of spans.slice(0, Math.max(0, room))) this.spans.push(s);
+    if (kept.length === 0) return;
+    this.spanCount += kept.length;
+    try {
+      this.options.onSpans?.(kept);
+    } catch (err) {
+      // The receiver still answers the exporter; the owner learns its spans are being lost.
+      this.warn(`spans could not be handed on: ${(err as Error).message}`, 'spans-handoff');
+    }
   }
 
   addRuntime(samples: RuntimeSample[]): void {
     for (const s of samples) {
       this.runtime.push(s);
       try {
-        this.onRuntime?.(s);
+        this.options.onRuntime?.(s);
       } catch {
         /* ignore callback errors */
       }
@@ -160,11 +185,11 @@ export class Collector {
         functions.push(...functionTable(p, i, phase));
       }
     }
-    if (this.droppedSpans > 0) this.warn(`${this.droppedSpans} spans were dropped over the ${CAPTURE_DEFAULTS.maxSpans} cap`);
+    if (this.droppedSpans > 0) this.warn(`${this.droppedSpans} spans were dropped over the ${this.maxSpans} cap`);
     return {
       profiles,
       functions,
-      spans: this.spans,
+      spanCount: this.spanCount,
       runtime: this.runtime,
       warnings: this.warnings,
       ...(artifactError ? { artifactError } : {}),

@@ -83,7 +83,7 @@ describe('receiver limits', () => {
   it("the control endpoints answer only the run's token", async () => {
     const warnings: string[] = [];
     const r = await startReceivers({
-      collector: new Collector((m) => warnings.push(m)),
+      collector: new Collector({ onWarning: (m) => warnings.push(m) }),
       control: new ControlChannel(),
       serviceName: 's',
       token: 'run-secret',

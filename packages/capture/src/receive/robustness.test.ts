@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCapture } from './session.ts';
+import type { SpanRow } from './types.ts';
 
 const FIXTURE = fileURLToPath(new URL('../../test/fixtures/heavy-server.ts', import.meta.url));
 const RUNNER = fileURLToPath(new URL('../../test/fixtures/runner-proc.ts', import.meta.url));
@@ -69,12 +70,14 @@ describe('robustness', () => {
 
   it('a profiler that breaks: a warning, and traces and the SUT carry on', async () => {
     const warnings: string[] = [];
+    const spans: SpanRow[] = [];
     const session = await startCapture({
       runId: 'r',
       artifactsDir: await tempDir(),
       serviceName: 's',
       capture: { cpu: true, heap: false, traces: { sample: 1 }, runtime: false },
       onWarning: (m) => warnings.push(m),
+      onSpans: (batch) => spans.push(...batch),
     });
     // An impossible sampling interval makes the native profiler refuse to start.
     const config = JSON.parse(session.env['HEADROOM_CAPTURE']!) as Record<string, unknown>;
@@ -85,7 +88,8 @@ describe('robustness', () => {
     await session.setPhase(null, false);
     const r = await session.finish();
     expect(r.warnings.join('\n')).toMatch(/phase failed|no CPU profile/);
-    expect(r.spans.filter((s) => s.kind === 'server').length).toBe(5);
+    expect(spans.filter((s) => s.kind === 'server').length).toBe(5);
+    expect(r.spanCount).toBe(spans.length);
     expect(await get(port)).toBe(200);
   }, 30_000);
 

@@ -14,7 +14,7 @@ import { startCapture } from './session.ts';
 import { decodePprof } from '../profile/io.ts';
 import { profileOfSpans } from '../profile/span-labels.ts';
 import { functionTable } from '../profile/function-table.ts';
-import type { CaptureResult } from './types.ts';
+import type { CaptureResult, SpanRow } from './types.ts';
 
 const FIXTURE = fileURLToPath(new URL('../../test/fixtures/heavy-server.ts', import.meta.url));
 const children: ChildProcess[] = [];
@@ -69,6 +69,9 @@ async function abandon(port: number, traceId: string): Promise<void> {
 
 describe('capture end to end', () => {
   let result: CaptureResult;
+  /** Spans as the session handed them on, with how many had arrived before finish() was called. */
+  const spans: SpanRow[] = [];
+  let spansBeforeFinish = 0;
   const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
   const abandonedTraceId = '0af7651916cd43dd8448eb211c80319c';
   const warnings: string[] = [];
@@ -85,6 +88,7 @@ describe('capture end to end', () => {
       capture: { cpu: true, heap: true, traces: { sample: 0.01 }, runtime: true },
       onWarning: (m) => warnings.push(m),
       onRuntimeSample: (s) => runtimeSeen.push(s.second_epoch),
+      onSpans: (batch) => spans.push(...batch),
     });
     expect(session.nodeArgs[0]).toBe('--import');
     expect(session.receivers.otlp).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -97,6 +101,7 @@ describe('capture end to end', () => {
     await abandon(port, abandonedTraceId);
     requests = n + warm;
     await session.setPhase(null, false);
+    spansBeforeFinish = spans.length;
     result = await session.finish();
     child.kill('SIGTERM');
   }, 60_000);
@@ -123,7 +128,7 @@ describe('capture end to end', () => {
   });
 
   it('keeps the server spans of the trace the client started', () => {
-    const ours = result.spans.filter((s) => s.trace_id === traceId);
+    const ours = spans.filter((s) => s.trace_id === traceId);
     expect(ours.length).toBeGreaterThan(5);
     for (const s of ours) {
       expect(s.kind).toBe('server');
@@ -133,8 +138,14 @@ describe('capture end to end', () => {
     }
   });
 
+  it('hands spans on while the phases run, not only when the run finishes', () => {
+    // The agent exports every second and the phases took 4 s: most spans crossed before finish().
+    expect(spansBeforeFinish).toBeGreaterThan(5);
+    expect(result.spanCount).toBe(spans.length);
+  });
+
   it('ends the span of a request whose client went away before the response, as an error', () => {
-    const gone = result.spans.filter((s) => s.trace_id === abandonedTraceId);
+    const gone = spans.filter((s) => s.trace_id === abandonedTraceId);
     expect(gone).toHaveLength(1);
     expect(gone[0]!.status_code).toBe('error');
     expect(JSON.parse(gone[0]!.attributes)['url.path']).toBe('/hang');
@@ -142,7 +153,7 @@ describe('capture end to end', () => {
 
   it('samples requests without a traceparent at the configured ratio', () => {
     // One request in five carries a sampled traceparent; the rest are kept with p = 0.01.
-    const others = result.spans.filter((s) => s.trace_id !== traceId).length;
+    const others = spans.filter((s) => s.trace_id !== traceId).length;
     expect(others).toBeLessThan(Math.max(5, requests * 0.8 * 0.05));
   });
 
@@ -159,7 +170,7 @@ describe('capture end to end', () => {
   it('joins the slowest spans to their CPU samples through span_id labels', async () => {
     const cpu = result.profiles.find((p) => p.type === 'cpu')!;
     // Each request takes a few ms of CPU and samples come every 10 ms, so join enough spans to have samples.
-    const ids = result.spans.filter((s) => s.trace_id === traceId).map((s) => s.span_id);
+    const ids = spans.filter((s) => s.trace_id === traceId).map((s) => s.span_id);
     const joined = profileOfSpans(decodePprof(await readFile(cpu.path)), ids);
     expect(joined.status).toBe('ok');
     if (joined.status !== 'ok') return;

@@ -1,7 +1,7 @@
 /**
  * startCapture: the runner's handle on capture for one run. It starts the receivers, tells the
- * SUT (through nodeArgs and env) where to report, relays phases to the agent, and at the end
- * turns what arrived into artifacts and rows.
+ * SUT (through nodeArgs and env) where to report, relays phases to the agent, hands spans on as
+ * they arrive, and at the end turns what else arrived into artifacts and rows.
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +29,7 @@ export function resolveForward(opts: CaptureOptions['forward'], env: NodeJS.Proc
 /** Starts the receivers and returns the session the runner drives. */
 export async function startCapture(options: CaptureOptions): Promise<CaptureSession> {
   const { capture } = options;
-  const collector = new Collector(options.onWarning, options.onRuntimeSample);
+  const collector = new Collector({ onWarning: options.onWarning, onRuntime: options.onRuntimeSample, onSpans: options.onSpans });
   const control = new ControlChannel();
   const forward = resolveForward(options.forward);
   // A per-run secret for the agent's control endpoints, handed to the agent in its environment only.

@@ -22,6 +22,12 @@ export interface CaptureOptions {
   onWarning?(message: string): void;
   /** Called once a second per runtime sample the agent sends. */
   onRuntimeSample?(sample: RuntimeSample): void;
+  /**
+   * Called with each batch of spans as it is received (one OTLP export request, up to the
+   * span cap), during the run and until `finish` resolves. Spans are not kept by the session:
+   * without this callback they are only counted.
+   */
+  onSpans?(spans: SpanRow[]): void;
   /** What {@link checkPerf} found; needed when `capture.cpuProfiler` is 'perf'. */
   perf?: PerfSetup;
   /** How perf walks stacks: 'fp' (frame pointers, right for Node's JIT code) or 'dwarf'. @default 'fp' */
@@ -53,7 +59,8 @@ export interface CaptureSession {
 export interface CaptureResult {
   profiles: ProfileRow[];
   functions: FunctionRow[];
-  spans: SpanRow[];
+  /** Spans received and handed to `onSpans` over the run (those over the cap are not counted). */
+  spanCount: number;
   runtime: RuntimeSample[];
   warnings: string[];
   /** The first profile file that could not be written (disk full, unwritable folder); its rows are kept. */
@@ -87,7 +94,7 @@ export const CAPTURE_DEFAULTS = {
   maxReceivingBytes: 64 * 1024 * 1024,
   /** Largest decompressed body. */
   maxInflatedBytes: 128 * 1024 * 1024,
-  /** Spans kept in memory before new ones are dropped with a warning. */
+  /** Spans a run accepts before new ones are dropped with a warning. */
   maxSpans: 1_000_000,
   flushIntervalMs: 10_000,
   /**

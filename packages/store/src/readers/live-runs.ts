@@ -22,7 +22,8 @@ export interface LiveRun {
 /** Every run of the store at `db` that lives in a spool, newest first. */
 export function readLiveRuns(db: string): LiveRun[] {
   const out: LiveRun[] = [];
-  for (const s of readSpools(db)) {
+  // Progress only: the spans, trace samples and profiles a run has spooled so far are not parsed.
+  for (const s of readSpools(db, { tables: ['phases', 'series'] })) {
     if (s.run === null) continue;
     const phases = new Map<string, StoredPhase>();
     const seconds = new Map<number, Partial<Row<'series'>>>();

@@ -6,6 +6,7 @@ import { Store } from '../store.ts';
 import { readLiveRuns } from '../readers/live-runs.ts';
 import { readMeasuredPhases, readPhases, readRunChecks } from '../readers/runs.ts';
 import { RunSpool } from './run-spool.ts';
+import { readSpools } from './fold.ts';
 
 let dir: string;
 let db: string;
@@ -54,6 +55,32 @@ describe('run spools', () => {
     expect(r?.status).toBe('abandoned');
     expect(r?.error).toMatch(/pid 4194305\) ended without finishing/);
     expect(await store.query('SELECT requests FROM series')).toEqual([{ requests: 10 }]);
+    store.close();
+  });
+
+  it('spans spooled batch by batch while a run goes: readers of its progress skip them, a dead run folds with all of them', async () => {
+    const spool = RunSpool.create(db, run('spans'));
+    const span = (i: number) => ({ run_id: 'spans', trace_id: 't', span_id: `s${i}`, name: 'GET /', kind: 'server', start_ms: i });
+    for (let b = 0; b < 200; b++) {
+      await spool.append(
+        'spans',
+        Array.from({ length: 50 }, (_, i) => span(b * 50 + i)),
+      );
+      if (b % 20 === 0) await spool.upsert('series', [{ run_id: 'spans', second: b / 20, requests: 100 }]);
+    }
+    const all = readSpools(db)[0]!.ops.filter((op) => op.op === 'append' && op.table === 'spans');
+    expect(all).toHaveLength(200);
+    const progress = readSpools(db, { tables: ['series'] })[0]!;
+    expect(progress.ops.map((op) => (op.op === 'owner' ? 'owner' : op.table))).toEqual(['owner', 'runs', ...Array(10).fill('series')]);
+    expect(readLiveRuns(db)[0]).toMatchObject({ alive: true, seconds: 10, requests: 1000 });
+
+    writeFileSync(spool.path, readFileSync(spool.path, 'utf8').replace(`"pid":${process.pid}`, '"pid":4194305'));
+    const store = await Store.open(db);
+    expect(await store.query('SELECT status FROM runs')).toEqual([{ status: 'abandoned' }]);
+    const rows = await store.query<{ n: number; paired: boolean }>(
+      "SELECT count(*) AS n, bool_and(span_id = 's' || CAST(start_ms AS INTEGER)) AS paired FROM spans WHERE run_id = 'spans'",
+    );
+    expect(rows).toEqual([{ n: 10_000, paired: true }]);
     store.close();
   });
 

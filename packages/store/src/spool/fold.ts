@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Row, TableName } from '../schema.ts';
 import { TABLES } from '../schema.ts';
 import type { Store } from '../store.ts';
-import { decodeOps, type SpoolOp, type SpoolOwner } from './codec.ts';
+import { decodeLine, decodeOps, spoolLines, type LineFilter, type SpoolOp, type SpoolOwner } from './codec.ts';
 import { ownerAlive } from './owner.ts';
 import { provisionalPath, spoolDir } from './run-spool.ts';
 
@@ -25,8 +25,20 @@ export interface ReadSpool {
   modifiedAt: number;
 }
 
+/** What readSpools reads. */
+export interface ReadSpoolsOptions {
+  /** Only the ops that write these tables (and the owner and `runs` lines); the rest are skipped unparsed. @default every table */
+  tables?: readonly TableName[];
+  /** Whether appended rows are read (the fold streams them from the file instead). @default true */
+  appends?: boolean;
+}
+
 /** Reads every spool of the store at `db`. */
-export function readSpools(db: string): ReadSpool[] {
+export function readSpools(db: string, options: ReadSpoolsOptions = {}): ReadSpool[] {
+  const tables = options.tables ? new Set<TableName>(['runs', ...options.tables]) : undefined;
+  const appends = options.appends ?? true;
+  const keep: LineFilter | undefined =
+    tables || !appends ? (op, table) => (appends || op !== 'append') && (!tables || tables.has(table)) : undefined;
   const dir = spoolDir(db);
   let names: string[];
   try {
@@ -37,18 +49,23 @@ export function readSpools(db: string): ReadSpool[] {
   const out: ReadSpool[] = [];
   for (const name of names) {
     const path = join(dir, name);
-    let text: string;
+    // Rows of work still in progress first, so the spool's own rows of the same keys replace them.
+    const ops: SpoolOp[] = [];
     let modifiedAt: number;
     try {
-      text = readFileSync(path, 'utf8');
       modifiedAt = statSync(path).mtimeMs;
+      const provisional = readProvisional(path, keep);
+      if (provisional) {
+        modifiedAt = Math.max(modifiedAt, provisional.modifiedAt);
+        ops.push(...provisional.ops);
+      }
+      for (const line of spoolLines(path)) {
+        const op = decodeLine(line, keep);
+        if (op) ops.push(op);
+      }
     } catch {
       continue;
     }
-    // Rows of work still in progress first, so the spool's own rows of the same keys replace them.
-    const provisional = readProvisional(path);
-    if (provisional) modifiedAt = Math.max(modifiedAt, provisional.modifiedAt);
-    const ops = [...(provisional?.ops ?? []), ...decodeOps(text)];
     let owner: SpoolOwner | null = null;
     let run: Partial<Row<'runs'>> | null = null;
     for (const op of ops) {
@@ -69,10 +86,10 @@ export function readSpools(db: string): ReadSpool[] {
   return out;
 }
 
-function readProvisional(spool: string): { ops: SpoolOp[]; modifiedAt: number } | null {
+function readProvisional(spool: string, keep: LineFilter | undefined): { ops: SpoolOp[]; modifiedAt: number } | null {
   const path = provisionalPath(spool);
   try {
-    return { ops: decodeOps(readFileSync(path, 'utf8')), modifiedAt: statSync(path).mtimeMs };
+    return { ops: decodeOps(readFileSync(path, 'utf8'), keep), modifiedAt: statSync(path).mtimeMs };
   } catch {
     return null; // none: a run without load, or from before provisional rows
   }
@@ -99,7 +116,8 @@ export interface FoldResult {
  */
 export async function foldSpools(store: Store, finalRun?: Partial<Row<'runs'>>): Promise<FoldResult[]> {
   const done: FoldResult[] = [];
-  for (const s of readSpools(store.path)) {
+  // Appended rows (spans, trace samples…) are streamed from the file inside the fold, not held.
+  for (const s of readSpools(store.path, { appends: false })) {
     if (finalRun?.id === s.runId) s.run = finalRun;
     else if (s.alive) continue;
     if (s.run === null) {
@@ -112,28 +130,24 @@ export async function foldSpools(store: Store, finalRun?: Partial<Row<'runs'>>):
       run.ended_at = s.modifiedAt;
       run.error = `the headroom process (pid ${s.owner?.pid ?? '?'}) ended without finishing the run (killed or crashed); what it wrote until then is kept`;
     }
-    await foldOne(store, s.runId, s.ops, run);
+    await foldOne(store, s.runId, s.path, s.ops, run);
     removeSpool(s.path);
     done.push({ runId: s.runId, status: run.status as string });
   }
   return done;
 }
 
-async function foldOne(store: Store, runId: string, ops: SpoolOp[], run: Partial<Row<'runs'>>): Promise<void> {
-  // Upserted tables keep the last row per key; everything else is appended in order.
+async function foldOne(store: Store, runId: string, path: string, upserts: SpoolOp[], run: Partial<Row<'runs'>>): Promise<void> {
+  // Upserted tables keep the last row per key; appended rows go in as the file has them, one line at a time.
   const latest = new Map<TableName, Map<string, Partial<Row<TableName>>>>();
-  const appended = new Map<TableName, Partial<Row<TableName>>[]>();
-  for (const op of ops) {
-    if (op.op === 'owner' || op.table === 'runs') continue;
-    if (op.op === 'append') {
-      appended.set(op.table, [...(appended.get(op.table) ?? []), ...op.rows]);
-      continue;
-    }
+  for (const op of upserts) {
+    if (op.op !== 'upsert' || op.table === 'runs') continue;
     const keys: readonly string[] = (TABLES[op.table] as { primaryKey?: readonly string[] }).primaryKey ?? [];
     const m = latest.get(op.table) ?? new Map<string, Partial<Row<TableName>>>();
     for (const row of op.rows) m.set(keys.map((k) => String((row as Record<string, unknown>)[k])).join('\u0000'), row);
     latest.set(op.table, m);
   }
+  const onlyAppends: LineFilter = (op) => op === 'append';
   await store.exec('BEGIN TRANSACTION');
   try {
     for (const table of Object.keys(TABLES) as TableName[]) {
@@ -141,7 +155,10 @@ async function foldOne(store: Store, runId: string, ops: SpoolOp[], run: Partial
     }
     await store.append('runs', [run]);
     for (const [table, rows] of latest) await store.append(table, [...rows.values()]);
-    for (const [table, rows] of appended) await store.append(table, rows);
+    for (const line of spoolLines(path)) {
+      const op = decodeLine(line, onlyAppends);
+      if (op?.op === 'append' && op.table !== 'runs') await store.append(op.table, op.rows);
+    }
     await store.exec('COMMIT');
   } catch (err) {
     await store.exec('ROLLBACK').catch(() => {});
