@@ -8,7 +8,6 @@
  * Run: node bench/capture-idle.ts [--parts cpu] [--hz 19,49,100] [--seconds 20] [--heap-interval N]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startCapture } from '../packages/capture/src/index.ts';
 import { captureOf, load, pinScriptToCpu1, startService } from './lib/capture-service.ts';
 import { hostLine } from './lib/host.ts';
+import { threadCpuNs } from './lib/proc.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -27,20 +27,6 @@ const { values: args } = parseArgs({
 });
 process.stdout.write(`${hostLine()}\n`);
 pinScriptToCpu1();
-
-/** CPU ns of each thread of `pid`, summed by thread name. */
-function threadNs(pid: number): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-      out.set(comm, (out.get(comm) ?? 0) + Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]));
-    } catch {
-      /* thread gone */
-    }
-  }
-  return out;
-}
 
 async function idle(hz: string | null): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'headroom-idle-'));
@@ -60,9 +46,9 @@ async function idle(hz: string | null): Promise<void> {
     load(port, 3, '16');
     await session?.setPhase('steady', true);
     await sleep(1000);
-    const a = threadNs(child.pid!);
+    const a = threadCpuNs(child.pid!);
     await sleep(Number(args.seconds) * 1000);
-    const b = threadNs(child.pid!);
+    const b = threadCpuNs(child.pid!);
     const seconds = Number(args.seconds);
     const rows = [...b].map(([k, v]) => [k, (v - (a.get(k) ?? 0)) / 1e6 / seconds] as const).filter(([, v]) => v >= 0.01);
     const total = rows.reduce((t, [, v]) => t + v, 0);

@@ -25,6 +25,7 @@ import { parseArgs } from 'node:util';
 import { PERF_NODE_FLAGS, checkPerf, startCapture, type CaptureSession } from '../packages/capture/src/index.ts';
 import { captureOf, load as loadSync, loadAsync as loadAsyncOn, pinScriptToCpu1, startService } from './lib/capture-service.ts';
 import { hostLine } from './lib/host.ts';
+import { threadCpuNs } from './lib/proc.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -157,24 +158,6 @@ function schedCpuUs(pid: number): number {
   return ns / 1000;
 }
 
-/** CPU ns of each thread of `pid`, summed by thread name (/proc/<pid>/task/<tid>/comm and schedstat). */
-function threadNs(pid: number): Map<string, number> {
-  const out = new Map<string, number>();
-  try {
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      try {
-        const comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-        out.set(comm, (out.get(comm) ?? 0) + Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]));
-      } catch {
-        /* thread gone */
-      }
-    }
-  } catch {
-    /* process gone */
-  }
-  return out;
-}
-
 function threadsPerReq(before: Map<string, number>, after: Map<string, number>, requests: number): Map<string, number> {
   const out = new Map<string, number>();
   for (const [k, v] of after) out.set(k, (v - (before.get(k) ?? 0)) / 1000 / Math.max(1, requests));
@@ -188,7 +171,7 @@ const perfCpuPerS: number[] = [];
 async function measureTogether(servers: Server[]): Promise<Measure[]> {
   const cpu0 = servers.map((s) => cpuUs(s.child.pid!));
   const main0 = servers.map((s) => cpuUs(s.child.pid!, true));
-  const threads0 = servers.map((s) => threadNs(s.child.pid!));
+  const threads0 = servers.map((s) => threadCpuNs(s.child.pid!));
   const perfs = byPerf ? perfPids() : [];
   const perf0 = perfs.reduce((t, p) => t + schedCpuUs(p), 0);
   const ms = await Promise.all(servers.map((s) => loadAsync(s.port, Number(args.duration))));
@@ -201,7 +184,7 @@ async function measureTogether(servers: Server[]): Promise<Measure[]> {
     errors: ms[i]!.errors,
     cpuUsPerReq: (cpuUs(s.child.pid!) - cpu0[i]!) / Math.max(1, ms[i]!.requests),
     mainUsPerReq: (cpuUs(s.child.pid!, true) - main0[i]!) / Math.max(1, ms[i]!.requests),
-    threads: threadsPerReq(threads0[i]!, threadNs(s.child.pid!), ms[i]!.requests),
+    threads: threadsPerReq(threads0[i]!, threadCpuNs(s.child.pid!), ms[i]!.requests),
     slice,
   }));
 }
@@ -212,7 +195,7 @@ let nextSlice = 0;
 function measure(s: Server, slice: number): Measure {
   const cpu0 = cpuUs(s.child.pid!);
   const main0 = cpuUs(s.child.pid!, true);
-  const threads0 = threadNs(s.child.pid!);
+  const threads0 = threadCpuNs(s.child.pid!);
   const m = load(s.port, Number(args.duration));
   const per = (us: number) => us / Math.max(1, m.requests);
   return {
@@ -222,7 +205,7 @@ function measure(s: Server, slice: number): Measure {
     errors: m.errors,
     cpuUsPerReq: per(cpuUs(s.child.pid!) - cpu0),
     mainUsPerReq: per(cpuUs(s.child.pid!, true) - main0),
-    threads: threadsPerReq(threads0, threadNs(s.child.pid!), m.requests),
+    threads: threadsPerReq(threads0, threadCpuNs(s.child.pid!), m.requests),
     slice,
   };
 }

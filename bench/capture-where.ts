@@ -8,13 +8,13 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PERF_NODE_FLAGS, startCapture, type CaptureSession } from '../packages/capture/src/index.ts';
 import { captureOf, load, pinScriptToCpu1, startService } from './lib/capture-service.ts';
 import { hostLine } from './lib/host.ts';
+import { threadCpuNs } from './lib/proc.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -33,21 +33,6 @@ const { values: args } = parseArgs({
 const log = (m: string) => process.stderr.write(`${m}\n`);
 log(hostLine());
 pinScriptToCpu1();
-
-/** CPU ns of each thread of `pid`, summed by thread name. */
-function threadNs(pid: number): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-      const ns = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-      out.set(comm, (out.get(comm) ?? 0) + ns);
-    } catch {
-      /* thread gone */
-    }
-  }
-  return out;
-}
 
 interface Side {
   mode: 'off' | 'on';
@@ -79,7 +64,7 @@ async function measure(mode: 'off' | 'on'): Promise<Side> {
     await session?.setPhase('warmup', false);
     load(port, Number(args.warmup), args.connections!);
     await session?.setPhase('steady', true);
-    const before = threadNs(pid);
+    const before = threadCpuNs(pid);
     const data = join(tmpdir(), `headroom-where-${mode}-${process.pid}.data`);
     const perf = args.perf
       ? spawn('perf', ['record', '-q', '-e', 'cpu-clock', '-F', '999', '-p', String(pid), '-o', data], { stdio: 'ignore' })
@@ -89,7 +74,7 @@ async function measure(mode: 'off' | 'on'): Promise<Side> {
       perf.kill('SIGINT');
       await new Promise((r) => perf.once('exit', r));
     }
-    const after = threadNs(pid);
+    const after = threadCpuNs(pid);
     const perThread = new Map<string, number>();
     for (const [k, v] of after) perThread.set(k, v - (before.get(k) ?? 0));
     const samples = new Map<string, number>();

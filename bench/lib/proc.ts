@@ -57,3 +57,23 @@ export function descendants(root: number): number[] {
   walk(root);
   return out;
 }
+
+/** CPU time in ns of each thread of `pid`, summed by thread name (/proc/<pid>/task/<tid>/comm and schedstat); empty once the process is gone. */
+export function threadCpuNs(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      out.set(comm, (out.get(comm) ?? 0) + Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]));
+    } catch {
+      /* thread gone */
+    }
+  }
+  return out;
+}
