@@ -1,5 +1,6 @@
 /** The service the capture-overhead benchmark loads: node:http, a small JSON body per request. */
 import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 /** Iterations of busy work per request (WORK env), to model handlers heavier than a JSON echo. */
 const WORK = Number(process.env['WORK'] ?? 0);
@@ -18,6 +19,17 @@ const server = http.createServer((req, res) => {
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 });
+// LOOP_DELAY_MS=N: every N ms, `loopdelay <epoch ms> <max delay ns>` on stdout (bench/capture-phase-stall.ts).
+const loopEvery = Number(process.env['LOOP_DELAY_MS'] ?? 0);
+if (loopEvery > 0) {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  setInterval(() => {
+    process.stdout.write(`loopdelay ${Date.now()} ${h.max}\n`);
+    h.reset();
+  }, loopEvery).unref();
+}
+
 server.listen(0, '127.0.0.1', () => {
   const a = server.address();
   process.stdout.write(`listening ${typeof a === 'object' && a ? a.port : 0}\n`);

@@ -79,10 +79,9 @@ export async function startAgent(config: AgentConfig): Promise<void> {
       // A phase starts with tracing in place (it loads on the first message).
       if (m.type === 'phase') await tracingReady;
       if (m.type === 'phase' && profiler) {
-        await profiler.stop();
-        if (m.phase !== null && m.measured) await profiler.start(m.phase);
+        await profiler.switchTo(m.phase, m.measured);
       } else if (m.type === 'finish') {
-        await profiler?.stop();
+        await profiler?.finish();
         await (await tracingReady)?.flush();
       }
     } catch (e) {
