@@ -5,6 +5,7 @@
  * thread, so the SUT's own HTTP code never sees the agent's sockets.
  */
 import http from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ControlMessage } from '../protocol.ts';
 import type { AgentToIo, IoToAgent } from './io.ts';
@@ -19,7 +20,8 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 
 function post(m: Extract<AgentToIo, { type: 'post' }>, retried = false): Promise<boolean> {
   return new Promise((resolve) => {
-    const body = typeof m.body === 'string' ? Buffer.from(m.body) : m.body;
+    const raw = typeof m.body === 'string' ? Buffer.from(m.body) : m.body;
+    const body = m.gzip ? gzipSync(raw) : raw;
     const req = http.request(
       m.url,
       { method: 'POST', agent, timeout: m.timeoutMs, headers: { 'content-type': m.contentType, 'content-length': body.byteLength } },

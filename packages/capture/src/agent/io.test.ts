@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AgentIO } from './io.ts';
 import type { ControlMessage } from '../protocol.ts';
@@ -45,6 +46,14 @@ describe('AgentIO (the agent’s I/O thread)', () => {
     expect(posted[0]).toMatchObject({ path: '/ingest?x=1', type: 'application/octet-stream' });
     expect([...posted[0]!.body]).toEqual([...bytes]);
     expect(JSON.parse(posted[1]!.body.toString())).toEqual({ type: 'ack', seq: 7 });
+
+    // A profile is handed over raw and gzipped on the I/O thread, off the SUT's main thread.
+    const profile = new Uint8Array(4096).map((_, i) => i % 7);
+    expect(await io.post(`${url}/ingest?p=1`, 'application/octet-stream', profile, 5_000, true)).toBe(true);
+    const gz = posted.find((p) => p.path === '/ingest?p=1')!.body;
+    expect([gz[0], gz[1]]).toEqual([0x1f, 0x8b]);
+    expect(gz.length).toBeLessThan(profile.length);
+    expect([...gunzipSync(gz)]).toEqual([...profile]);
   });
 
   it('a runner that is not there: posts resolve false, never throw or hang', async () => {

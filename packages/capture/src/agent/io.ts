@@ -12,7 +12,16 @@ import { Worker } from 'node:worker_threads';
 import type { AgentMessage, ControlMessage } from '../protocol.ts';
 
 /** Main thread → I/O thread. */
-export type AgentToIo = { type: 'post'; id: number; url: string; contentType: string; body: Uint8Array | string; timeoutMs: number };
+export type AgentToIo = {
+  type: 'post';
+  id: number;
+  url: string;
+  contentType: string;
+  body: Uint8Array | string;
+  timeoutMs: number;
+  /** Gzip the body on the I/O thread before posting it. */
+  gzip: boolean;
+};
 /** I/O thread → main thread. */
 export type IoToAgent = { type: 'result'; id: number; ok: boolean } | { type: 'control'; message: ControlMessage };
 
@@ -51,14 +60,20 @@ export class AgentIO {
     this.#thread.unref();
   }
 
-  /** POSTs `body` to `url` from the I/O thread; resolves whether the server took it (never rejects). */
-  post(url: string, contentType: string, body: Uint8Array | string, timeoutMs = 5_000): Promise<boolean> {
+  /**
+   * POSTs `body` to `url` from the I/O thread; resolves whether the server took it (never
+   * rejects). With `gzip` the thread compresses it first: node:zlib's gzip runs through a
+   * Transform stream, and streams of a new shape on the main thread turned the SUT's own
+   * HTTP stream code polymorphic (V8 deoptimised ReadableState, Readable.on, listenerCount,
+   * getHighWaterMark for "wrong map" at every profile push).
+   */
+  post(url: string, contentType: string, body: Uint8Array | string, timeoutMs = 5_000, gzip = false): Promise<boolean> {
     if (this.#dead) return Promise.resolve(false);
     const id = this.#next++;
     if (this.#pending.size === 0) this.#thread.ref(); // a post in flight keeps the process alive, as a fetch would
     return new Promise((resolve) => {
       this.#pending.set(id, resolve);
-      const m: AgentToIo = { type: 'post', id, url, contentType, body, timeoutMs };
+      const m: AgentToIo = { type: 'post', id, url, contentType, body, timeoutMs, gzip };
       this.#thread.postMessage(m);
     });
   }

@@ -34,7 +34,10 @@ interface PyroscopeExporter {
 interface ApiExporter extends PyroscopeExporter {
   buildUploadProfileBody(profile: unknown): Promise<Uint8Array>;
   buildEndpointUrl(e: ProfileExport): URL;
+  config?: { stripFilenames?: unknown; shortenPaths?: boolean };
 }
+/** Pyroscope 0.6.4's utils/process-profile.js: the renames and paths its upload body gets before encoding. */
+type ProcessProfile = (profile: unknown, options: { stripFilenames?: unknown; shortenPaths?: boolean }) => { encode(): Uint8Array };
 /** Pyroscope 0.6.4's ContinuousProfiler, as rotateWall drives it. */
 interface ContinuousWall {
   timer: ReturnType<typeof setTimeout> | undefined;
@@ -53,11 +56,18 @@ export function encodeTag(v: string): string {
 
 const V8_TO_GO: Record<string, string> = { objects: 'inuse_objects', space: 'inuse_space' };
 
+interface Mods {
+  pprof: Pprof;
+  pyroscope: Pyroscope;
+  internals: PyroscopeInternals;
+  processProfile: ProcessProfile | null;
+}
+
 export class AgentProfiler {
   private readonly config: AgentConfig;
   private readonly io: AgentIO;
   private labels: SpanLabellingContextManager | null = null;
-  private mods: { pprof: Pprof; pyroscope: Pyroscope; internals: PyroscopeInternals } | null = null;
+  private mods: Mods | null = null;
   private phase: string | null = null;
   private phaseStartedAt = 0;
   /** V8's profiler is running and what it has sampled since its last rotation belongs to no measured phase. */
@@ -107,31 +117,44 @@ export class AgentProfiler {
     });
   }
 
-  private async load(): Promise<{ pprof: Pprof; pyroscope: Pyroscope; internals: PyroscopeInternals }> {
+  private async load(): Promise<Mods> {
     if (!this.mods) {
       const pprof = (await import('@datadog/pprof')).default as unknown as Pprof;
       const pyroscope = (await import('@pyroscope/nodejs')).default;
-      // Not in the package's exports: imported by file URL, next to the entry point it belongs to.
+      // Not in the package's exports: imported by file URL, next to the entry point they belong to.
       const entry = import.meta.resolve('@pyroscope/nodejs');
       const internals = (await import(new URL('./utils/pyroscope-profiler.js', entry).href)) as PyroscopeInternals;
-      this.mods = { pprof, pyroscope, internals };
+      const processProfile = await import(new URL('./utils/process-profile.js', entry).href)
+        .then((m: { processProfile?: ProcessProfile }) => (typeof m.processProfile === 'function' ? m.processProfile : null))
+        .catch(() => null);
+      this.mods = { pprof, pyroscope, internals, processProfile };
     }
     return this.mods;
   }
 
   /**
    * Pyroscope pushes with the global fetch from the SUT's main thread; its exporters are
-   * swapped for one that encodes the same request (Pyroscope's own body and URL builders)
-   * and hands it to the agent's I/O thread (see agent-io.ts for why).
+   * swapped for one that encodes the same request (Pyroscope's own profile processing and URL
+   * builder) and hands it to the agent's I/O thread to gzip and post (see io.ts for why).
    */
   private routeExportsThroughIo(internals: PyroscopeInternals): void {
     const p = internals.getProfiler();
     const api = p.wallProfiler.exporter as ApiExporter;
     if (typeof api.buildUploadProfileBody !== 'function' || typeof api.buildEndpointUrl !== 'function') return; // another Pyroscope: leave it be
+    const processProfile = this.mods?.processProfile ?? null;
     const viaIo: PyroscopeExporter = {
       export: async (e) => {
-        const body = await api.buildUploadProfileBody(e.profile);
-        await this.io.post(api.buildEndpointUrl(e).toString(), 'application/octet-stream', body, 10_000);
+        const url = api.buildEndpointUrl(e).toString();
+        if (processProfile === null) {
+          await this.io.post(url, 'application/octet-stream', await api.buildUploadProfileBody(e.profile), 10_000);
+          return;
+        }
+        // Pyroscope's body, but gzipped on the I/O thread (see AgentIO.post).
+        const raw = processProfile(e.profile, {
+          stripFilenames: api.config?.stripFilenames,
+          shortenPaths: api.config?.shortenPaths,
+        }).encode();
+        await this.io.post(url, 'application/octet-stream', raw, 10_000, true);
       },
     };
     p.wallProfiler.exporter = viaIo;
@@ -284,7 +307,7 @@ export class AgentProfiler {
       const type = V8_TO_GO[st.strings[Number(t.type)] ?? ''];
       if (type) t.type = st.dedup(type);
     }
-    const body = await pprof.encode(profile);
+    const raw = profile.encode();
     const q = new URLSearchParams({
       name: `${this.appName()}{phase=${encodeTag(phase)},run_id=${encodeTag(this.config.runId)}}`,
       from: String(Math.floor(this.phaseStartedAt / 1000)),
@@ -292,6 +315,6 @@ export class AgentProfiler {
       format: 'pprof',
       spyName: 'nodespy',
     });
-    await this.io.post(`${this.config.url}/ingest?${q}`, 'application/octet-stream', new Uint8Array(body), 10_000);
+    await this.io.post(`${this.config.url}/ingest?${q}`, 'application/octet-stream', raw, 10_000, true);
   }
 }
