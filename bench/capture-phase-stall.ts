@@ -17,6 +17,7 @@
 import http from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -47,8 +48,6 @@ interface Walk {
   /** [window end epoch ms, largest loop delay ms]. */
   windows: [number, number][];
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function walk(startCapture: typeof StartCapture): Promise<Walk> {
   const dir = await mkdtemp(join(tmpdir(), 'headroom-stall-'));

@@ -18,10 +18,8 @@ const send = (m: IoToAgent): void => port.postMessage(m);
 // second for the whole run, and fetch (undici) costs several times more CPU per post.
 const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 
-function post(m: Extract<AgentToIo, { type: 'post' }>, retried = false): Promise<boolean> {
+function post(m: Extract<AgentToIo, { type: 'post' }>, body: Uint8Array, retried = false): Promise<boolean> {
   return new Promise((resolve) => {
-    const raw = typeof m.body === 'string' ? Buffer.from(m.body) : m.body;
-    const body = m.gzip ? gzipSync(raw) : raw;
     const req = http.request(
       m.url,
       { method: 'POST', agent, timeout: m.timeoutMs, headers: { 'content-type': m.contentType, 'content-length': body.byteLength } },
@@ -35,7 +33,7 @@ function post(m: Extract<AgentToIo, { type: 'post' }>, retried = false): Promise
     req.on('error', (e: NodeJS.ErrnoException) => {
       // A kept-alive connection the receiver closed just as it was reused: try once more on a
       // fresh one (the retry Node's docs describe for `request.reusedSocket`).
-      if (!retried && req.reusedSocket && e.code === 'ECONNRESET') resolve(post(m, true));
+      if (!retried && req.reusedSocket && e.code === 'ECONNRESET') resolve(post(m, body, true));
       else resolve(false);
     });
     req.on('socket', (s) => s.unref());
@@ -44,7 +42,9 @@ function post(m: Extract<AgentToIo, { type: 'post' }>, retried = false): Promise
 }
 
 port.on('message', (m: AgentToIo) => {
-  if (m.type === 'post') void post(m).then((ok) => send({ type: 'result', id: m.id, ok }));
+  if (m.type !== 'post') return;
+  const raw = typeof m.body === 'string' ? Buffer.from(m.body) : m.body;
+  void post(m, m.gzip ? gzipSync(raw) : raw).then((ok) => send({ type: 'result', id: m.id, ok }));
 });
 
 /** Opens the control stream and forwards each message, for the life of the process. */

@@ -165,11 +165,6 @@ export class AgentProfiler {
     return this.config.serviceName.replace(/[{},=]/g, '_') || 'sut';
   }
 
-  /** The shortest profile rotated: a shorter one could be empty (see dropUnclaimed). */
-  private minSegmentMs(): number {
-    return (3 * this.config.wallIntervalMicros) / 1000;
-  }
-
   /** Starts profiling for a measured phase. */
   private async start(phase: string): Promise<void> {
     const { pprof, pyroscope, internals } = await this.load();
@@ -214,19 +209,25 @@ export class AgentProfiler {
     if (phase !== null && measured) await this.start(phase);
   }
 
-  /**
-   * A stretch shorter than three sampling intervals is kept (at most two samples, ~41 ms at
-   * 49 Hz, then count towards the next phase): its profile could be empty, which
-   * @datadog/pprof takes for a stuck profiler and answers with a full restart.
-   */
   private dropUnclaimed(): void {
     const time = this.mods?.pprof.time;
     if (!this.config.cpu || !this.wallUnclaimed || !time?.isStarted()) return;
+    this.rotate(() => time.stop(true));
+  }
+
+  /**
+   * Ends V8's current profile with `end` (a restarting stop) and returns what it gave, or
+   * null when that profile is shorter than three sampling intervals: it is then kept (at most
+   * two samples, ~41 ms at 49 Hz, which count towards the next stretch), because it could be
+   * empty, which @datadog/pprof takes for a stuck profiler and answers with a full restart.
+   */
+  private rotate<T>(end: () => T): T | null {
     const began = this.segmentStart;
-    if (performance.now() - began < this.minSegmentMs()) return;
-    time.stop(true);
+    if (performance.now() - began < (3 * this.config.wallIntervalMicros) / 1000) return null;
+    const ended = end();
     this.segmentStart = performance.now();
     this.reportStuck(this.segmentStart - began);
+    return ended;
   }
 
   /** Pyroscope's own flushes rotate the profile too: noted, so a phase that ends just after one is not rotated again at once. */
@@ -271,13 +272,9 @@ export class AgentProfiler {
     wall.timer = undefined;
     await wall.lastExport;
     this.wallUnclaimed = true;
-    // Just flushed: the few samples since then go with the next stretch.
-    const began = this.segmentStart;
-    if (performance.now() - began < this.minSegmentMs()) return;
-    const last = wall.profiler.profile();
-    this.segmentStart = performance.now();
-    this.reportStuck(this.segmentStart - began);
-    await wall.exporter.export(last);
+    // Null right after one of Pyroscope's flushes: the few samples since then go with the next stretch.
+    const last = this.rotate(() => wall.profiler!.profile());
+    if (last !== null) await wall.exporter.export(last);
   }
 
   /**
