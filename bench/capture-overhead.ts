@@ -8,7 +8,9 @@
  * whatever else the machine does hits both alike (throughput is then per half a CPU); with
  * --design alternate they are loaded one after the other, each with CPU 0 to itself.
  * Reports medians of throughput, p99 and the service's CPU time per request (from
- * /proc/<pid>/stat; steadier than throughput on a shared machine).
+ * /proc/<pid>/stat; steadier than throughput on a shared machine), and the median of the paired
+ * on/off ratios with its distribution-free 95% interval (order statistics, as benchstat gives):
+ * a cost target is met when the interval's far end is inside it.
  * With --profiler perf the CPU profile is taken by Linux perf from outside (as
  * `service.capture.cpu: { profiler: 'perf' }` does: the service gets --perf-basic-prof, perf runs
  * on CPU 1 with this script), and the CPU time of the perf processes per second is reported too.
@@ -22,6 +24,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { medianCI } from '../packages/analysis/src/median-ci.ts';
 import { PERF_NODE_FLAGS, checkPerf, startCapture, type CaptureSession } from '../packages/capture/src/index.ts';
 import { captureOf, load as loadSync, loadAsync as loadAsyncOn, pinScriptToCpu1, startService } from './lib/capture-service.ts';
 import { hostLine } from './lib/host.ts';
@@ -289,6 +292,16 @@ const threadChanges = threadNames
 const pairedRps = (median(pairs.map((x) => x.rps)) - 1) * 100;
 const pairedCpu = (median(pairs.map((x) => x.cpu)) - 1) * 100;
 const pairedMain = (median(pairs.map((x) => x.main)) - 1) * 100;
+// A distribution-free 95% interval for each median paired ratio (order statistics, as benchstat
+// reports): a target such as "under 5%" is met when the interval's high end is under it. The two
+// slices of a rep share their server processes, so the interval is somewhat too narrow.
+const ciOf = (xs: number[]) => {
+  const r = medianCI(xs).ci;
+  return r === null ? null : { low: (r.low - 1) * 100, high: (r.high - 1) * 100, coverage: r.coverage };
+};
+const pairedCi = { rps: ciOf(pairs.map((x) => x.rps)), cpu: ciOf(pairs.map((x) => x.cpu)), main: ciOf(pairs.map((x) => x.main)) };
+const ciText = (c: ReturnType<typeof ciOf>) => (c === null ? '' : ` [${sign(c.low)}, ${sign(c.high)}]`);
+const sign = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(2)}%`;
 const report = {
   reps: REPS,
   work: Number(args.work),
@@ -308,6 +321,7 @@ const report = {
   pairedCpuPerRequestChangePct: pairedCpu,
   mainThreadCpuPerRequestChangePct: (on.mainUsPerReq / off.mainUsPerReq - 1) * 100,
   pairedMainThreadCpuPerRequestChangePct: pairedMain,
+  pairedCi95: pairedCi,
   threads: threadChanges,
   runs: results.map((r) => ({ ...r, threads: Object.fromEntries(r.threads) })),
 };
@@ -324,7 +338,7 @@ else {
       `main thread ${report.mainThreadCpuPerRequestChangePct.toFixed(2)}% (${off.mainUsPerReq.toFixed(1)} → ${on.mainUsPerReq.toFixed(1)} µs)\n`,
   );
   process.stdout.write(
-    `median of ${pairs.length} paired on/off ratios: throughput ${pairedRps.toFixed(2)}%, service CPU per request ${pairedCpu >= 0 ? '+' : ''}${pairedCpu.toFixed(2)}%, main thread ${pairedMain >= 0 ? '+' : ''}${pairedMain.toFixed(2)}%\n`,
+    `median of ${pairs.length} paired on/off ratios [95% interval]: throughput ${sign(pairedRps)}${ciText(pairedCi.rps)}, service CPU per request ${sign(pairedCpu)}${ciText(pairedCi.cpu)}, main thread ${sign(pairedMain)}${ciText(pairedCi.main)}\n`,
   );
   process.stdout.write(
     `by thread (median over pairs, µs per request): ${threadChanges.map((t) => `${t.name} ${t.off.toFixed(3)} → ${t.on.toFixed(3)} (${t.change >= 0 ? '+' : ''}${t.change.toFixed(3)})`).join(', ')}\n`,

@@ -12,10 +12,14 @@
  * calibration of the host: what serving a request costs the service when it sleeps between
  * requests, against the closed model that never lets it sleep.
  *
+ * --wrk2 <path to a wrk2 build> also runs wrk2 (github.com/giltene/wrk2, the open-model C peer) at
+ * each rate with the same connections: what an evenly paced generator without JavaScript gets
+ * for latency and pays per request on this host.
+ *
  * --baseline <checkout> also runs, in each round, the open model at each rate with another
  * checkout's load worker (its packages/load/src/worker-main.ts): before/after from one invocation.
  *
- *   node_modules/.bin/node bench/load-open-model.ts [--seconds 5] [--rounds 3] [--rates 200,1000,5000,20000] [--connections 64] [--poll-rates 200,5000] [--baseline <dir>]
+ *   node_modules/.bin/node bench/load-open-model.ts [--seconds 5] [--rounds 3] [--rates 200,1000,5000,20000] [--connections 64] [--poll-rates 200,5000] [--baseline <dir>] [--wrk2 <bin>]
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,7 +28,7 @@ import type { PhaseInput } from '@headroom/core';
 import { printHost } from './lib/host.ts';
 import { cpuUs } from './lib/proc.ts';
 import { startNginx } from './lib/nginx.ts';
-import { runWrk, runWrkPaced } from './lib/peers.ts';
+import { runWrk, runWrk2, runWrkPaced, type PeerResult } from './lib/peers.ts';
 import { plansFor } from './lib/scenario.ts';
 import { ms, printTable } from './lib/table.ts';
 import { runPlans } from './lib/worker-harness.ts';
@@ -37,6 +41,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '64' },
     'poll-rates': { type: 'string', default: '200,5000' },
     baseline: { type: 'string' },
+    wrk2: { type: 'string' },
   },
 });
 const BASE_ENTRY = values.baseline === undefined ? undefined : join(values.baseline, 'packages/load/src/worker-main.ts');
@@ -122,6 +127,8 @@ try {
   const open = new Map<number, Figures[]>(rates.map((r) => [r, []]));
   const base = new Map<number, Figures[]>(rates.map((r) => [r, []]));
   const polled = new Map<number, Figures[]>(pollRates.map((r) => [r, []]));
+  const WRK2 = values.wrk2;
+  const wrk2 = new Map<number, PeerResult[]>(rates.map((r) => [r, []]));
   for (let r = 0; r < rounds; r++) {
     const steps: (() => Promise<void>)[] = [
       async () => {
@@ -141,6 +148,11 @@ try {
       ...pollRates.map((rate) => async () => {
         polled.get(rate)!.push(await headroom(nginx.url, rate, nginx.pid, undefined, true));
       }),
+      ...(WRK2 === undefined
+        ? []
+        : rates.map((rate) => async () => {
+            wrk2.get(rate)!.push(await runWrk2(WRK2, nginx.url, Number(values.connections), rate, seconds, GEN));
+          })),
       ...(BASE_ENTRY === undefined
         ? []
         : rates.map((rate) => async () => {
@@ -204,6 +216,25 @@ try {
         '1.00',
         m(closed, 'nginxUs').toFixed(1),
       ],
+      ...rates
+        .filter(() => WRK2 !== undefined)
+        .map((rate) => {
+          const xs = wrk2.get(rate)!;
+          const mm = (k: 'p50Ms' | 'p99Ms' | 'cpuUsPerReq' | 'rps'): number => median(xs.map((x) => x[k]));
+          return [
+            `wrk2 ${rate}`,
+            Math.round(mm('rps')),
+            ms(mm('p50Ms')),
+            ms(mm('p99Ms')),
+            '',
+            '',
+            '',
+            '',
+            mm('cpuUsPerReq').toFixed(1),
+            (mm('cpuUsPerReq') / closedUs).toFixed(2),
+            '',
+          ];
+        }),
       ...[
         ...rates.map((rate) => [`open ${rate}`, open.get(rate)!] as const),
         ...pollRates.map((rate) => [`open ${rate} poll`, polled.get(rate)!] as const),
@@ -249,6 +280,15 @@ try {
       `target at ${rate} req/s (${how}): p50 ≤ 2x wrk (${ms(m(xs, 'p50') / wp50)}x) ${p50ok ? 'met' : 'NOT met'}; p99 ≤ wrk + 1 ms (+${ms(m(xs, 'p99') - wp99)} ms) ${p99ok ? 'met' : 'NOT met'}\n`,
     );
   }
+  if (WRK2 !== undefined)
+    for (const rate of rates) {
+      const xs = wrk2.get(rate)!;
+      const p50 = median(xs.map((x) => x.p50Ms));
+      const cpu = median(xs.map((x) => x.cpuUsPerReq));
+      process.stdout.write(
+        `headroom / wrk2 at ${rate} req/s: p50 ${ms(m(open.get(rate)!, 'p50') / p50)}x, p99 ${ms(m(open.get(rate)!, 'p99') / median(xs.map((x) => x.p99Ms)))}x, CPU per request ${(m(open.get(rate)!, 'usPerReq') / cpu).toFixed(2)}x; wrk2's p50 ${ms(p50 / wp50)}x wrk -c1's, its CPU per request ${(cpu / closedUs).toFixed(2)}x the closed model's\n`,
+      );
+    }
   if (open.has(5000)) {
     const x = m(open.get(5000)!, 'usPerReq') / closedUs;
     process.stdout.write(

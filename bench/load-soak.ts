@@ -22,10 +22,15 @@
  * its 1-second interval resets the count (autocannon lib/httpClient.js: `rateInterval`,
  * `reqsMadeThisSecond`), so it is woken far less than once per request.
  *
+ * --wrk2 <bin> adds wrk2 (github.com/giltene/wrk2, a build of it at <bin>), the open-model C peer: the
+ * same rate and the open model's default 64 connections against the same service without capture,
+ * each connection on its own even schedule on wrk's 1 ms timers. Its CPU per request covers its
+ * 10-s calibration too (it runs 10 s longer); one row for the whole run.
+ *
  * --baseline <checkout> adds a first run of the headroom engine from another checkout of
  * headroom (its packages/cli and packages/load), for before/after figures from one invocation.
  *
- *   node_modules/.bin/node bench/load-soak.ts [--minutes 10] [--rate 1000] [--every 60] [--engines headroom,autocannon] [--baseline <dir>]
+ *   node_modules/.bin/node bench/load-soak.ts [--minutes 10] [--rate 1000] [--every 60] [--engines headroom,autocannon] [--baseline <dir>] [--wrk2 <bin>]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,7 +40,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { printHost } from './lib/host.ts';
 import { freePort, waitForHttp } from './lib/net.ts';
-import { runWrkPaced } from './lib/peers.ts';
+import { runWrk2, runWrkPaced, type PeerResult } from './lib/peers.ts';
 import { cmdline, cpuUs, descendants, rssMb } from './lib/proc.ts';
 import { printTable } from './lib/table.ts';
 
@@ -46,6 +51,7 @@ const { values } = parseArgs({
     every: { type: 'string', default: '60' },
     engines: { type: 'string', default: 'headroom,autocannon,wrk-paced' },
     baseline: { type: 'string' },
+    wrk2: { type: 'string' },
   },
 });
 const seconds = Math.round(Number(values.minutes) * 60);
@@ -154,8 +160,22 @@ async function soak(engine: string, dir: string, cli = CLI, label = engine): Pro
   return { engine: label, rows, requests: p.requests, errors: p.errors, p99Ms: p.latencyMs.p99, status: r.status, warnings: r.warnings };
 }
 
-/** The paced C peer (see the header): one row for the whole run, from wrk's own totals and its CPU time. */
-async function soakWrkPaced(): Promise<Soak> {
+/** wrk paced by think time (see the header). */
+const soakWrkPaced = (): Promise<Soak> =>
+  soakC(
+    (url) => runWrkPaced(url, 1, 1, seconds, [1]),
+    (w) => `wrk-paced (${Math.round(w.rps)} req/s)`,
+  );
+
+/** wrk2 at the soak's rate (see the header). */
+const soakWrk2 = (bin: string): Promise<Soak> =>
+  soakC(
+    (url) => runWrk2(bin, url, 64, rate, seconds, [1]),
+    (w) => `wrk2 (${Math.round(w.rps)} req/s)`,
+  );
+
+/** A C peer against the service without capture: one row for the whole run, from the peer's own totals and its CPU time. */
+async function soakC(peer: (url: string) => Promise<PeerResult>, label: (w: PeerResult) => string): Promise<Soak> {
   const port = await freePort();
   const service = spawn('taskset', ['-c', '0', process.execPath, SERVICE], {
     env: { ...process.env, PORT: String(port) },
@@ -163,7 +183,7 @@ async function soakWrkPaced(): Promise<Soak> {
   });
   try {
     await waitForHttp(`http://127.0.0.1:${port}/health`, 15_000);
-    const w = await runWrkPaced(`http://127.0.0.1:${port}/orders?limit=10`, 1, 1, seconds, [1]);
+    const w = await peer(`http://127.0.0.1:${port}/orders?limit=10`);
     const row: Row = {
       at: seconds,
       genCpu: (w.cpuUsPerReq * w.rps) / 1e6,
@@ -174,7 +194,7 @@ async function soakWrkPaced(): Promise<Soak> {
       rssService: rssMb(service.pid!) ?? NaN,
     };
     return {
-      engine: `wrk-paced (${Math.round(w.rps)} req/s)`,
+      engine: label(w),
       rows: [row],
       requests: Math.round(w.rps * seconds),
       errors: 0,
@@ -197,6 +217,7 @@ try {
   if (values.baseline !== undefined)
     results.push(await soak('headroom', dir, join(values.baseline, 'packages/cli/bin/headroom.js'), 'headroom (baseline)'));
   for (const engine of values.engines!.split(',')) results.push(engine === 'wrk-paced' ? await soakWrkPaced() : await soak(engine, dir));
+  if (values.wrk2 !== undefined) results.push(await soakWrk2(values.wrk2));
   printTable(
     `per ${every} s`,
     ['engine', 'at s', 'gen % core', 'gen µs/req', 'headroom % core', 'RSS headroom MB', 'RSS workers MB', 'RSS service MB'],
@@ -249,6 +270,13 @@ try {
     const hm = median(h.rows.map((r) => r.genUsPerReq));
     const cm = c.rows[0]!.genUsPerReq;
     process.stdout.write(`headroom / wrk paced (C, woken per request) CPU per request: ${(hm / cm).toFixed(2)}x\n`);
+  }
+  const w2 = results.find((s) => s.engine.startsWith('wrk2'));
+  if (h && w2) {
+    const hm = median(h.rows.map((r) => r.genUsPerReq));
+    process.stdout.write(
+      `headroom / wrk2 (C, open model, even schedule) CPU per request: ${(hm / w2.rows[0]!.genUsPerReq).toFixed(2)}x; p99 ${h.p99Ms.toFixed(2)} vs ${w2.p99Ms.toFixed(2)} ms\n`,
+    );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -99,3 +99,34 @@ export async function runWrkPaced(url: string, connections: number, delayMs: num
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * wrk2 (Gil Tene's fork of wrk, github.com/giltene/wrk2) at a constant rate: the open-model
+ * peer. Each connection sends on its own schedule (rate / connections, on wrk's 1 ms timers)
+ * and latency counts from when a request should have gone out (its coordinated-omission
+ * correction). Not a Debian package and not built by this project: pass the path of a `wrk`
+ * built from that repository. wrk2 calibrates for its first 10 s and then starts its histograms
+ * afresh, so it runs 10 s longer than `seconds`; its CPU per request covers the whole run.
+ */
+export async function runWrk2(
+  bin: string,
+  url: string,
+  connections: number,
+  rate: number,
+  seconds: number,
+  cpus: number[],
+): Promise<PeerResult> {
+  const { out, cpuS } = await run(cpus, [bin, '-t1', `-c${connections}`, `-d${seconds + 10}s`, `-R${rate}`, '--latency', url]);
+  // wrk2 prints percentiles with three decimals ("50.000%  1.02ms"), from the recorded (corrected) histogram.
+  const pct = (label: string) => wrkMs(new RegExp(`^\\s*${label.replace('.', '\\.')}%\\s+(\\S+)`, 'm').exec(out)?.[1] ?? '');
+  const total = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
+  if (!Number.isFinite(pct('50.000'))) throw new Error(`${bin} printed no wrk2 latency distribution (is it wrk2?):\n${out}`);
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN),
+    p50Ms: pct('50.000'),
+    p95Ms: null,
+    p99Ms: pct('99.000'),
+    p999Ms: pct('99.900'),
+    cpuUsPerReq: (cpuS * 1e6) / total,
+  };
+}
