@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateJUnit, xmllintMissing } from '../../report/test/junit-schema.ts';
-import { REPO, freePort, headroom, tempDir } from './helpers.ts';
+import { REPO, freePort, headroom, query, tempDir } from './helpers.ts';
 
 /** The bundled orders service on CPU 0, with `extraUs` of CPU work per request (0: the release as it was). */
 function scenario(dir: string, file: string, port: number, extraUs: number, extra = '', more = ''): string {
@@ -80,27 +80,31 @@ describe('headroom check (end to end, real runs of the bundled service)', () => 
     expect(b.checks.find((c) => c.name === 'baseline')).toMatchObject({ verdict: 'note' });
     const baseline = b.candidateRuns.join(',');
 
-    // A/A: the same code, 4 runs a side. The sides are interleaved in time (the baseline's runs 1 and 3 and
-    // two new runs, against runs 2 and 4 and two more), because this VM's speed drifts: in CI, 4 runs checked
+    // A/A: the same code, 5 runs a side. The sides are interleaved in time (the baseline's runs 1 and 3 and
+    // three new runs, against runs 2 and 4 and three more), because this VM's speed drifts: in CI, 4 runs checked
     // against the 4 made a minute earlier came out +20% p99 and +57% CPU per request with p = 0.029. A 10%
-    // noise floor keeps run-to-run jitter of a 3-s phase from counting.
+    // noise floor keeps run-to-run jitter of a 3-s phase from counting. With alpha 0.01 a false alarm needs one
+    // side wholly worse than the other on some metric (exact p = 2 / C(10,5) = 0.008): about 0.4% a metric when
+    // nothing changed. With 4 runs a side at alpha 0.05 (0.029 when separated) this A/A failed 1 of 8 runs of this test.
     const more: string[] = [];
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 6; i++) {
       const r = await headroom(['run', same, '--json', '--db', db]);
       expect(r.code, r.stderr).toBe(0);
       more.push(JSON.parse(r.stdout).runId as string);
     }
     const [r1, r2, r3, r4] = b.candidateRuns as [string, string, string, string];
-    const [r5, r6, r7, r8] = more as [string, string, string, string];
+    const [r5, r6, r7, r8, r9, r10] = more as [string, string, string, string, string, string];
     const aa = await headroom([
       'check',
       same,
       '--runs',
-      [r2, r4, r6, r8].join(','),
+      [r2, r4, r6, r8, r10].join(','),
       '--baseline',
-      [r1, r3, r5, r7].join(','),
+      [r1, r3, r5, r7, r9].join(','),
       '--noise-floor',
       '10%',
+      '--alpha',
+      '0.01',
       '--json',
       '--db',
       db,
@@ -109,10 +113,12 @@ describe('headroom check (end to end, real runs of the bundled service)', () => 
     const a = JSON.parse(aa.stdout) as CheckJson;
     expect(a.checks.filter((c) => c.group === 'regression').length).toBeGreaterThanOrEqual(3);
 
-    // The release under test spends 400 µs more CPU on every request. 5 runs against the baseline's 4: one
-    // baseline run as slow as a slow candidate run (this VM has them: a whole 3-s phase at twice its p50)
-    // still leaves p = 2 × 2 / C(9,4) = 0.032, where 4 + 4 runs would need full separation.
-    const slow = scenario(dir, 'slow.ts', port, 400);
+    // The release under test spends 1 ms more CPU on every request (p50 from ~0.2 to ~1.2 ms). 5 runs against
+    // the baseline's 4: one baseline run as slow as a slow candidate run still leaves p = 2 × 2 / C(9,4) =
+    // 0.032, where 4 + 4 runs would need full separation. With 400 µs (p50 ~0.6 ms) the check passed the
+    // slowdown in 1 of 8 runs of this test: baseline runs here have steady p50s of 0.17-0.36 ms, and a whole
+    // 3-s phase at twice its usual p50 happens (each run's p50 is printed below).
+    const slow = scenario(dir, 'slow.ts', port, 1000);
     const junit = join(dir, 'check.xml');
     const r = await headroom([
       'check',
@@ -132,6 +138,17 @@ describe('headroom check (end to end, real runs of the bundled service)', () => 
     expect(r.code, r.stdout).toBe(1);
     const s = JSON.parse(r.stdout) as CheckJson;
     const p50 = s.checks.find((c) => c.name === 'regression steady p50');
+    // On failure, each run's steady p50 and CPU per request: which side had the outlier.
+    const perRun = async (ids: string[]) =>
+      (
+        await query<{ p50: number; svc: number; p99: number }>(
+          db,
+          `SELECT p50_ms AS p50, svc_p50_ms AS svc, p99_ms AS p99 FROM phases WHERE phase = 'steady' AND run_id IN (${ids.map((i) => `'${i}'`).join(',')})`,
+        )
+      ).map((x) => `${Number(x.p50).toFixed(3)}/${Number(x.svc).toFixed(3)}/${Number(x.p99).toFixed(2)}`);
+    console.log(
+      `p50 check ${p50?.detail}; steady p50/service p50/p99 ms: baseline ${(await perRun(b.candidateRuns)).join(' ')}; candidate ${(await perRun(s.candidateRuns)).join(' ')}`,
+    );
     expect(p50?.verdict).toBe('failed');
     // 4 baseline vs 5 candidate runs, exact two-sided Mann-Whitney: fully separated p = 2 / C(9,4) = 0.016, one inversion 0.032
     expect(p50?.detail).toMatch(/n=4\+5, p=0\.0(16|32)/);
