@@ -28,7 +28,7 @@ import type { PhaseInput } from '@headroom/core';
 import { printHost } from './lib/host.ts';
 import { cpuUs } from './lib/proc.ts';
 import { startNginx } from './lib/nginx.ts';
-import { runWrk, runWrk2, runWrkPaced, type PeerResult } from './lib/peers.ts';
+import { runWrk, runWrk2, runWrkPaced } from './lib/peers.ts';
 import { plansFor } from './lib/scenario.ts';
 import { ms, printTable } from './lib/table.ts';
 import { runPlans } from './lib/worker-harness.ts';
@@ -64,6 +64,14 @@ interface Figures {
   late: number;
   floorUs: number | null;
   nginxUs: number;
+}
+
+/** A C peer's figures in one round. */
+interface Peer {
+  p50: number;
+  p99: number;
+  usPerReq: number;
+  rps: number;
 }
 
 const median = (xs: number[]): number => {
@@ -123,12 +131,12 @@ try {
   await runWrk(nginx.url, 1, 1, GEN); // warm nginx and the socket paths, unmeasured
   const wrk: { p50: number; p99: number; usPerReq: number; rps: number }[] = [];
   const closed: Figures[] = [];
-  const paced = new Map<number, { p50: number; p99: number; usPerReq: number; rps: number }[]>(PACED.map((c) => [c, []]));
+  const paced = new Map<number, Peer[]>(PACED.map((c) => [c, []]));
   const open = new Map<number, Figures[]>(rates.map((r) => [r, []]));
   const base = new Map<number, Figures[]>(rates.map((r) => [r, []]));
   const polled = new Map<number, Figures[]>(pollRates.map((r) => [r, []]));
   const WRK2 = values.wrk2;
-  const wrk2 = new Map<number, PeerResult[]>(rates.map((r) => [r, []]));
+  const wrk2 = new Map<number, Peer[]>(rates.map((r) => [r, []]));
   for (let r = 0; r < rounds; r++) {
     const steps: (() => Promise<void>)[] = [
       async () => {
@@ -151,7 +159,8 @@ try {
       ...(WRK2 === undefined
         ? []
         : rates.map((rate) => async () => {
-            wrk2.get(rate)!.push(await runWrk2(WRK2, nginx.url, Number(values.connections), rate, seconds, GEN));
+            const w = await runWrk2(WRK2, nginx.url, Number(values.connections), rate, seconds, GEN);
+            wrk2.get(rate)!.push({ p50: w.p50Ms, p99: w.p99Ms, usPerReq: w.cpuUsPerReq, rps: w.rps });
           })),
       ...(BASE_ENTRY === undefined
         ? []
@@ -165,6 +174,23 @@ try {
   const wp50 = median(wrk.map((w) => w.p50));
   const wp99 = median(wrk.map((w) => w.p99));
   const closedUs = m(closed, 'usPerReq');
+  /** A C peer's row: its latencies and CPU per request, the closed model's multiple. */
+  const peerRow = (name: string, xs: Peer[]): (string | number)[] => {
+    const mm = (k: keyof Peer): number => median(xs.map((x) => x[k]));
+    return [
+      name,
+      Math.round(mm('rps')),
+      ms(mm('p50')),
+      ms(mm('p99')),
+      '',
+      '',
+      '',
+      '',
+      mm('usPerReq').toFixed(1),
+      (mm('usPerReq') / closedUs).toFixed(2),
+      '',
+    ];
+  };
   const floorOf = (xs: Figures[]): string => {
     const f = xs.map((x) => x.floorUs).filter((x): x is number => x !== null);
     return f.length ? (median(f) / 1000).toFixed(3) : '-';
@@ -186,23 +212,7 @@ try {
         '',
         '',
       ],
-      ...PACED.map((c) => {
-        const xs = paced.get(c)!;
-        const mm = (k: 'p50' | 'p99' | 'usPerReq' | 'rps'): number => median(xs.map((x) => x[k]));
-        return [
-          `wrk paced c${c}`,
-          Math.round(mm('rps')),
-          ms(mm('p50')),
-          ms(mm('p99')),
-          '',
-          '',
-          '',
-          '',
-          mm('usPerReq').toFixed(1),
-          (mm('usPerReq') / closedUs).toFixed(2),
-          '',
-        ];
-      }),
+      ...PACED.map((c) => peerRow(`wrk paced c${c}`, paced.get(c)!)),
       [
         'closed 10c',
         Math.round(m(closed, 'rps')),
@@ -216,25 +226,7 @@ try {
         '1.00',
         m(closed, 'nginxUs').toFixed(1),
       ],
-      ...rates
-        .filter(() => WRK2 !== undefined)
-        .map((rate) => {
-          const xs = wrk2.get(rate)!;
-          const mm = (k: 'p50Ms' | 'p99Ms' | 'cpuUsPerReq' | 'rps'): number => median(xs.map((x) => x[k]));
-          return [
-            `wrk2 ${rate}`,
-            Math.round(mm('rps')),
-            ms(mm('p50Ms')),
-            ms(mm('p99Ms')),
-            '',
-            '',
-            '',
-            '',
-            mm('cpuUsPerReq').toFixed(1),
-            (mm('cpuUsPerReq') / closedUs).toFixed(2),
-            '',
-          ];
-        }),
+      ...rates.filter(() => WRK2 !== undefined).map((rate) => peerRow(`wrk2 ${rate}`, wrk2.get(rate)!)),
       ...[
         ...rates.map((rate) => [`open ${rate}`, open.get(rate)!] as const),
         ...pollRates.map((rate) => [`open ${rate} poll`, polled.get(rate)!] as const),
@@ -283,10 +275,10 @@ try {
   if (WRK2 !== undefined)
     for (const rate of rates) {
       const xs = wrk2.get(rate)!;
-      const p50 = median(xs.map((x) => x.p50Ms));
-      const cpu = median(xs.map((x) => x.cpuUsPerReq));
+      const p50 = median(xs.map((x) => x.p50));
+      const cpu = median(xs.map((x) => x.usPerReq));
       process.stdout.write(
-        `headroom / wrk2 at ${rate} req/s: p50 ${ms(m(open.get(rate)!, 'p50') / p50)}x, p99 ${ms(m(open.get(rate)!, 'p99') / median(xs.map((x) => x.p99Ms)))}x, CPU per request ${(m(open.get(rate)!, 'usPerReq') / cpu).toFixed(2)}x; wrk2's p50 ${ms(p50 / wp50)}x wrk -c1's, its CPU per request ${(cpu / closedUs).toFixed(2)}x the closed model's\n`,
+        `headroom / wrk2 at ${rate} req/s: p50 ${ms(m(open.get(rate)!, 'p50') / p50)}x, p99 ${ms(m(open.get(rate)!, 'p99') / median(xs.map((x) => x.p99)))}x, CPU per request ${(m(open.get(rate)!, 'usPerReq') / cpu).toFixed(2)}x; wrk2's p50 ${ms(p50 / wp50)}x wrk -c1's, its CPU per request ${(cpu / closedUs).toFixed(2)}x the closed model's\n`,
       );
     }
   if (open.has(5000)) {
