@@ -46,15 +46,20 @@ function wrkMs(v: string): number {
   return m[2] === 'us' ? n / 1000 : m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : n * 60000;
 }
 
-/** `wrk -t1 -cN -dDs --latency url` pinned to `cpus`. */
-/** wrk's `--latency` report and its CPU seconds as a PeerResult. */
-function wrkResult(out: string, cpuS: number): PeerResult {
-  const pct = (p: string) => wrkMs(new RegExp(`^\\s*${p}%\\s+(\\S+)`, 'm').exec(out)?.[1] ?? '');
+/** wrk's `--latency` percentiles ("50%"); wrk2 prints three decimals ("50.000%") and 99.9 too. */
+const WRK_LABELS = { p50: '50', p99: '99', p999: null };
+const WRK2_LABELS = { p50: '50.000', p99: '99.000', p999: '99.900' };
+
+/** wrk's or wrk2's `--latency` report and its CPU seconds as a PeerResult. */
+function wrkResult(out: string, cpuS: number, labels: { p50: string; p99: string; p999: string | null } = WRK_LABELS): PeerResult {
+  const pct = (p: string) => wrkMs(new RegExp(`^\\s*${p.replace('.', '\\.')}%\\s+(\\S+)`, 'm').exec(out)?.[1] ?? '');
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
   const total = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
-  return { rps, p50Ms: pct('50'), p95Ms: null, p99Ms: pct('99'), p999Ms: null, cpuUsPerReq: (cpuS * 1e6) / total };
+  const p999Ms = labels.p999 === null ? null : pct(labels.p999);
+  return { rps, p50Ms: pct(labels.p50), p95Ms: null, p99Ms: pct(labels.p99), p999Ms, cpuUsPerReq: (cpuS * 1e6) / total };
 }
 
+/** `wrk -t1 -cN -dDs --latency url` pinned to `cpus`. */
 export async function runWrk(url: string, connections: number, seconds: number, cpus: number[]): Promise<PeerResult> {
   const { out, cpuS } = await run(cpus, ['wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url]);
   return wrkResult(out, cpuS);
@@ -117,16 +122,8 @@ export async function runWrk2(
   cpus: number[],
 ): Promise<PeerResult> {
   const { out, cpuS } = await run(cpus, [bin, '-t1', `-c${connections}`, `-d${seconds + 10}s`, `-R${rate}`, '--latency', url]);
-  // wrk2 prints percentiles with three decimals ("50.000%  1.02ms"), from the recorded (corrected) histogram.
-  const pct = (label: string) => wrkMs(new RegExp(`^\\s*${label.replace('.', '\\.')}%\\s+(\\S+)`, 'm').exec(out)?.[1] ?? '');
-  const total = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
-  if (!Number.isFinite(pct('50.000'))) throw new Error(`${bin} printed no wrk2 latency distribution (is it wrk2?):\n${out}`);
-  return {
-    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN),
-    p50Ms: pct('50.000'),
-    p95Ms: null,
-    p99Ms: pct('99.000'),
-    p999Ms: pct('99.900'),
-    cpuUsPerReq: (cpuS * 1e6) / total,
-  };
+  // From the recorded (corrected) histogram.
+  const r = wrkResult(out, cpuS, WRK2_LABELS);
+  if (!Number.isFinite(r.p50Ms)) throw new Error(`${bin} printed no wrk2 latency distribution (is it wrk2?):\n${out}`);
+  return r;
 }

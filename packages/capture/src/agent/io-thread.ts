@@ -1,8 +1,8 @@
 /**
  * The capture agent's network side, run in a worker thread of the SUT (see agent-io.ts):
  * it holds the control stream (`GET /control`, server-sent events, reconnecting with
- * backoff) and makes every POST the agent asks for (post-client.ts). Nothing here runs on the SUT's main
- * thread, so the SUT's own HTTP code never sees the agent's sockets.
+ * backoff) and makes every POST the agent asks for (post-client.ts). Nothing here runs on
+ * the SUT's main thread, so the SUT's own HTTP code never sees the agent's sockets.
  */
 import http from 'node:http';
 import { gzipSync } from 'node:zlib';
@@ -15,7 +15,7 @@ const port = parentPort!;
 const { url, token } = workerData as { url: string; token: string };
 const send = (m: IoToAgent): void => port.postMessage(m);
 
-// Posts go straight to a kept-alive socket (post-client.ts): node:http's client cost ~1.3 ms of
+// Posts go straight to a kept-alive socket (post-client.ts): node:http's client took ~1.5 ms of
 // CPU per post at the few posts a second the thread makes, fetch (undici) several times more.
 const client = new PostClient();
 

@@ -2,12 +2,12 @@
  * The agent's POSTs to the runner's receivers, written straight to a kept-alive TCP socket.
  *
  * node:http's client (ClientRequest, OutgoingMessage, the agent's socket pool, a parser per
- * response, their events) cost ~1.3 ms of CPU per post on this project's 2-core KVM guest, a
+ * response, their events) took ~1.5 ms of CPU per post on this project's 2-core KVM guest, at a
  * post every half second or so: at a few posts a second its code never gets hot. This does only
  * what a post to the receivers needs: one request at a time per host:port, a request head and
  * a body, and a response read to its end (Content-Length, chunked, or no body for 1xx/204/304)
- * for its status. It cost ~0.5 ms per post in the same test. HTTP/1.1 message framing as in
- * RFC 9112 §6.
+ * for its status: ~0.7 ms per post in the same test (bench/agent-post-cost.ts, each including
+ * the ~0.3 ms wake for the answer). HTTP/1.1 message framing as in RFC 9112 §6.
  */
 import net from 'node:net';
 
@@ -15,7 +15,6 @@ import net from 'node:net';
 type Done = (ok: boolean) => void;
 
 interface Pending {
-  path: string;
   head: string;
   body: Uint8Array;
   timeoutMs: number;
@@ -242,7 +241,7 @@ export class PostClient {
     if (to === null || /[\s#]/.test(path)) return Promise.resolve(false);
     const { line, host } = to;
     const head = `POST ${path} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: ${contentType}\r\nContent-Length: ${body.byteLength}\r\n\r\n`;
-    return new Promise((done) => line.add({ path, head, body, timeoutMs, done, retried: false }));
+    return new Promise((done) => line.add({ head, body, timeoutMs, done, retried: false }));
   }
 }
 
