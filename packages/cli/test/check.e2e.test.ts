@@ -171,8 +171,12 @@ describe('headroom check (end to end, real runs of the bundled service)', () => 
     const baseBench = f.candidateBenchRuns[0] as string;
 
     // The baseline is the bench run alone (so the 1-run load sides are not compared): 6 vs 6 repetitions.
+    // Limits for a change of ~+94% on a host whose speed drifts between two bench runs a minute apart: an A/A of
+    // the 'fixed' task once came out +11.1% (n=6+6, p=0.009) in CI under a 10% floor. The verdicts are tested, not
+    // the host's steadiness.
+    const benchLimits = ['--noise-floor', '30%', '--max-change', '60%'];
     const junit = join(dir, 'check.xml');
-    const r = await headroom(['check', heavy, '--baseline', baseBench, '--noise-floor', '10%', '--junit', junit, '--json', '--db', db]);
+    const r = await headroom(['check', heavy, '--baseline', baseBench, ...benchLimits, '--junit', junit, '--json', '--db', db]);
     expect(r.code, notPassed(r.stdout)).toBe(1);
     const h = JSON.parse(r.stdout) as CheckJson;
     expect(h.baselineBenchRuns).toEqual([baseBench]);
@@ -202,8 +206,7 @@ describe('headroom check (end to end, real runs of the bundled service)', () => 
       `${h.candidateRuns[0]},${h.candidateBenchRuns[0]}`,
       '--baseline',
       baseBench,
-      '--noise-floor',
-      '10%',
+      ...benchLimits,
       '--json',
       '--db',
       db,
@@ -214,7 +217,7 @@ describe('headroom check (end to end, real runs of the bundled service)', () => 
     expect(a.checks.find((c) => c.name === 'regression bench hash median')?.detail).toBe(hash?.detail);
 
     // A/A: the light bench again against its own baseline.
-    const aa = await headroom(['check', light, '--baseline', baseBench, '--noise-floor', '10%', '--json', '--db', db]);
+    const aa = await headroom(['check', light, '--baseline', baseBench, ...benchLimits, '--json', '--db', db]);
     expect(aa.code, notPassed(aa.stdout)).toBe(0);
     expect(JSON.parse(aa.stdout).checks.find((c: { name: string }) => c.name === 'regression bench hash median')?.verdict).toBe('passed');
   }, 180_000);
