@@ -16,6 +16,14 @@ function spooledServerSpans(db: string, runId: string): number {
   return n;
 }
 
+/** Profile rows the run's spool holds now, by phase and type. */
+function spooledProfiles(db: string, runId: string): { phase: string; type: string; path: string }[] {
+  const spool = readSpools(db).find((s) => s.runId === runId);
+  const rows: { phase: string; type: string; path: string }[] = [];
+  for (const op of spool?.ops ?? []) if (op.op === 'append' && op.table === 'profiles') rows.push(...(op.rows as typeof rows));
+  return rows;
+}
+
 describe('capture through headroom run (end to end)', () => {
   it('stores a decodable profile whose top functions include the heavy route, and joins generator and server spans', async () => {
     // A 4 s phase at the 49 Hz default holds ~200 wall samples, too few to be sure one lands in the
@@ -124,5 +132,54 @@ describe('capture through headroom run (end to end)', () => {
     // Every request is traced (sample 1): the server spans trail the stored requests by the export and batch delays only.
     expect(server).toBeGreaterThan(Number(stored?.requests) - RATE * 4);
     expect(server).toBeLessThanOrEqual(Number(stored?.requests) + RATE * 3);
+  }, 90_000);
+
+  it("kill -9 in the second measured phase: the abandoned run keeps the first phase's CPU and heap profiles, files and function tables", async () => {
+    const dir = tempDir();
+    const db = join(dir, 'h.duckdb');
+    const port = await freePort();
+    const file = writeScenario(
+      dir,
+      'cap-kill9-profiles',
+      `{
+      name: 'cap-kill9-profiles',
+      ${ordersService(port, ', capture: { cpu: true, heap: true }')},
+      target: 'http://127.0.0.1:${port}',
+      requests: [{ path: '/orders?limit=10' }, { path: '/report' }],
+      workers: { cpus: [1] },
+      phases: [{ name: 'first', duration: '3s', rate: 200 }, { name: 'second', duration: '30s', rate: 200 }],
+    }`,
+    );
+    let child: ChildProcess | undefined;
+    const done = headroom(['run', file, '--db', db], { onSpawn: (c) => (child = c) });
+    const live = await waitLiveSeconds(db, 5, 30_000);
+    // The first phase ended ~2 s ago: its profiles were written when the agent confirmed the switch.
+    for (const end = Date.now() + 5000; spooledProfiles(db, live.run.id).length < 2 && Date.now() < end;)
+      await new Promise((r) => setTimeout(r, 100));
+    const pids = (live.run.pinning as { pid: number }[]).map((p) => p.pid);
+    child?.kill('SIGKILL');
+    expect((await done).signal).toBe('SIGKILL');
+    expect(await waitGone(pids, 5000)).toEqual([]);
+
+    const [run] = await query<{ status: string }>(db, `SELECT status FROM runs WHERE id = '${live.run.id}'`);
+    expect(run?.status).toBe('abandoned');
+    const profiles = await query<{ phase: string; type: string; path: string; total: number }>(
+      db,
+      `SELECT phase, type, path, total FROM profiles WHERE run_id = '${live.run.id}' ORDER BY type, sample_type`,
+    );
+    console.log(`kill -9 in phase 2: stored profiles ${profiles.map((p) => `${p.phase}/${p.type} ${Number(p.total)}`).join(', ')}`);
+    expect(new Set(profiles.map((p) => p.phase))).toEqual(new Set(['first']));
+    expect(new Set(profiles.map((p) => p.type))).toEqual(new Set(['cpu', 'wall', 'heap', 'inuse_objects']));
+    for (const p of profiles) {
+      expect(existsSync(p.path), p.path).toBe(true);
+      expect(gunzipSync(readFileSync(p.path)).length).toBeGreaterThan(100);
+    }
+    // ~3 s of a busy service at 49 Hz: well over 50 wall samples' worth of time (ns) in the first phase.
+    expect(Number(profiles.find((p) => p.type === 'wall')?.total)).toBeGreaterThan(1e9);
+    const [fns] = await query<{ n: number }>(
+      db,
+      `SELECT count(*) AS n FROM profile_functions WHERE run_id = '${live.run.id}' AND phase = 'first' AND type = 'cpu'`,
+    );
+    expect(Number(fns?.n)).toBeGreaterThan(5);
   }, 90_000);
 });

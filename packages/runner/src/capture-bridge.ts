@@ -52,6 +52,8 @@ export async function startServiceCapture(
       onWarning: (m: string) => warn(`capture: ${m}`),
       onRuntimeSample: (sample) => bus.publish({ type: 'runtime', sample }),
       onSpans: (batch) => spans.add(batch),
+      // A phase's profiles are stored when it ends, not at the run's end: a run killed later keeps them.
+      onPhaseProfiles: (rows) => bus.publish({ type: 'profiles', ...rows }),
       ...(perf ? { perf, perfCallGraph: c.cpuCallGraph ?? (isNode ? 'fp' : 'dwarf') } : {}),
     });
     const env = { ...session.env };

@@ -3,6 +3,7 @@
  * arrives (not at the end of the run), nothing is kept, and the span cap still drops and warns.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,5 +129,48 @@ describe('collector: spans', () => {
     expect(await post(receivers.url, exportRequest('a', 1))).toBe(200);
     expect(await post(receivers.url, exportRequest('b', 1))).toBe(200);
     expect(warnings).toEqual(['spans could not be handed on: sink gone']);
+  });
+
+  it('a phase written early (finalizePhase) is handed on once: later pushes naming it are dropped and counted, the rest is written at the end in files of its own', async () => {
+    const collector = new Collector();
+    receivers = await startReceivers({ collector, control: new ControlChannel(), serviceName: 'default' });
+    const url = receivers.url;
+    const push = async (phase: string, folded: string): Promise<number> => {
+      const name = encodeURIComponent(`app{phase=${phase}}`);
+      const r = await fetch(`${url}/ingest?name=${name}&format=folded&units=samples&sampleRate=100`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: folded,
+      });
+      await r.arrayBuffer();
+      return r.status;
+    };
+    const dir = await mkdtemp(join(tmpdir(), 'headroom-collector-'));
+    try {
+      collector.setPhase('first', true);
+      expect(await push('first', 'main;work 7\nmain 3\n')).toBe(200);
+      collector.setPhase('second', true);
+      expect(await push('second', 'main;other 5\n')).toBe(200);
+
+      const early = await collector.finalizePhase('first', dir);
+      expect(early.profiles.length).toBeGreaterThan(0);
+      expect(new Set(early.profiles.map((p) => p.phase))).toEqual(new Set(['first']));
+      expect(early.functions.some((f) => f.phase === 'first' && f.function === 'work')).toBe(true);
+      const firstTotal = early.profiles[0]!.total;
+      expect(collector.isClosed('first')).toBe(true);
+      expect(await push('first', 'main;work 100\n')).toBe(200); // answered, so the agent does not retry, and dropped
+      expect(collector.latePushes).toBe(1);
+
+      const rest = await collector.finalize(dir);
+      expect(new Set(rest.profiles.map((p) => p.phase))).toEqual(new Set(['second']));
+      expect(rest.functions.some((f) => f.phase === 'first')).toBe(false);
+      const paths = [...early.profiles, ...rest.profiles].map((p) => p.path);
+      for (const path of paths) expect(existsSync(path), path).toBe(true);
+      expect(new Set(paths).size).toBe(new Set([...early.profiles, ...rest.profiles].map((p) => p.phase)).size);
+      // The file written early was not rewritten with the late push: 10 samples, not 110.
+      expect(firstTotal / 10).toBe(rest.profiles[0]!.total / 5);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -52,6 +52,13 @@ export class Collector {
   spanCount = 0;
   private droppedSpans = 0;
   droppedPushes = 0;
+  /** Phases whose profiles are written (finalizePhase). */
+  private readonly closed = new Set<string>();
+  /** Pushes that named a phase whose profiles were already written, dropped. */
+  latePushes = 0;
+  /** Profile file names used so far (a phase written early and one written at the end never share a file). */
+  private readonly files = new Set<string>();
+  private artifactError: CaptureResult['artifactError'];
 
   constructor(options: CollectorOptions = {}) {
     this.options = options;
@@ -143,13 +150,27 @@ export class Collector {
     }
   }
 
-  /** Writes one gzipped pprof per (phase, kind) under `<artifactsDir>/profiles/` and builds the rows. */
-  async finalize(artifactsDir: string): Promise<CaptureResult> {
+  /** Whether `phase`'s profiles were already written (finalizePhase): later pushes for it are dropped. */
+  isClosed(phase: string): boolean {
+    return this.closed.has(phase);
+  }
+
+  /**
+   * Writes the profiles of one measured phase that has ended and returns their rows, so that
+   * they can be stored while the run goes on (a run killed later keeps them); the phase's
+   * merged profiles are released. Pushes that still name it are dropped (isClosed).
+   */
+  async finalizePhase(phase: string, artifactsDir: string): Promise<Pick<CaptureResult, 'profiles' | 'functions'>> {
+    this.closed.add(phase);
+    const groups = [...this.groups].filter(([key]) => key.split('\0')[0] === phase);
+    for (const [key] of groups) this.groups.delete(key);
+    return this.write(groups, artifactsDir);
+  }
+
+  private async write(groups: [string, ProfileMerger][], artifactsDir: string): Promise<Pick<CaptureResult, 'profiles' | 'functions'>> {
     const profiles: ProfileRow[] = [];
     const functions: CaptureResult['functions'] = [];
-    const used = new Set<string>();
-    let artifactError: CaptureResult['artifactError'];
-    for (const [key, m] of this.groups) {
+    for (const [key, m] of groups) {
       const phase = key.split('\0')[0]!;
       const p = m.out;
       restoreIdleWall(p);
@@ -158,8 +179,8 @@ export class Collector {
       const kinds = types.map((i) => profileTypeName(names[i]!));
       const kind = kinds.includes('cpu') ? 'cpu' : kinds.includes('heap') ? 'heap' : (kinds[0] ?? 'profile');
       let file = `${phase.replace(/[^\w@.=-]+/g, '_')}.${kind}`;
-      for (let i = 2; used.has(file); i++) file = `${file}-${i}`;
-      used.add(file);
+      for (let i = 2; this.files.has(file); i++) file = `${file}-${i}`;
+      this.files.add(file);
       const path = join(artifactsDir, 'profiles', `${file}.pb.gz`);
       // A file that cannot be written loses only itself: its function table is still kept.
       let written = true;
@@ -168,7 +189,7 @@ export class Collector {
       } catch (err) {
         written = false;
         const e = err as NodeJS.ErrnoException;
-        artifactError ??= { code: e.code ?? 'EIO', path, message: e.message };
+        this.artifactError ??= { code: e.code ?? 'EIO', path, message: e.message };
         this.warn(`could not write ${path}: ${e.code ?? e.message}; its function table is kept`);
       }
       for (const i of types) {
@@ -185,6 +206,13 @@ export class Collector {
         functions.push(...functionTable(p, i, phase));
       }
     }
+    return { profiles, functions };
+  }
+
+  /** Writes one gzipped pprof per (phase, kind) still held under `<artifactsDir>/profiles/` and builds the rows. */
+  async finalize(artifactsDir: string): Promise<CaptureResult> {
+    const { profiles, functions } = await this.write([...this.groups], artifactsDir);
+    this.groups.clear();
     if (this.droppedSpans > 0) this.warn(`${this.droppedSpans} spans were dropped over the ${this.maxSpans} cap`);
     return {
       profiles,
@@ -192,7 +220,7 @@ export class Collector {
       spanCount: this.spanCount,
       runtime: this.runtime,
       warnings: this.warnings,
-      ...(artifactError ? { artifactError } : {}),
+      ...(this.artifactError ? { artifactError: this.artifactError } : {}),
     };
   }
 }

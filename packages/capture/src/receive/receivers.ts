@@ -87,6 +87,7 @@ export async function startReceivers(opts: ReceiversOptions): Promise<Receivers>
     const push = decodeIngest(url, req.headers['content-type'] ?? '', decoded);
     const phase = collector.attribute(push.meta);
     if (phase === null) collector.droppedPushes++;
+    else if (collector.isClosed(phase)) collector.latePushes++;
     else collector.addProfile(phase, push.profile);
     if (opts.forward?.pyroscopeUrl) forward(`${opts.forward.pyroscopeUrl.replace(/\/$/, '')}/ingest${url.search}`, req, raw, 'profile');
     send(res, 200);

@@ -81,6 +81,18 @@ export async function startCapture(options: CaptureOptions): Promise<CaptureSess
     Object.assign(env, { PYROSCOPE_SERVER_ADDRESS: url, PYROSCOPE_APPLICATION_NAME: options.serviceName });
   }
   const measuredPhases = new Set<string>();
+  /** Phases that have a CPU profile among those written early. */
+  const cpuWritten = new Set<string>();
+  const phaseWrites: Promise<void>[] = [];
+  const writePhase = (phase: string, deliver: NonNullable<CaptureOptions['onPhaseProfiles']>): void => {
+    const write = collector.finalizePhase(phase, options.artifactsDir).then((rows) => {
+      for (const p of rows.profiles) if (p.type === 'cpu') cpuWritten.add(p.phase);
+      if (rows.profiles.length > 0 || rows.functions.length > 0) deliver(rows);
+    });
+    phaseWrites.push(
+      write.catch((err: Error) => collector.warn(`the profiles of phase "${phase}" could not be handed on: ${err.message}`)),
+    );
+  };
   let finished: Promise<CaptureResult> | null = null;
   let agentMissing = false;
 
@@ -93,6 +105,7 @@ export async function startCapture(options: CaptureOptions): Promise<CaptureSess
     },
     async setPhase(phase, measured, durationMs) {
       if (finished) return;
+      const ended = collector.current();
       collector.setPhase(phase, measured);
       perf?.timeline.mark(phase, measured, undefined, durationMs);
       if (phase !== null && measured) measuredPhases.add(phase);
@@ -100,6 +113,9 @@ export async function startCapture(options: CaptureOptions): Promise<CaptureSess
       // Wait for a late agent only until it has once been found missing, so a non-Node SUT costs one wait.
       const acked = await control.send({ type: 'phase', phase, measured }, CAPTURE_DEFAULTS.phaseAckTimeoutMs, !agentMissing);
       if (!acked && control.connected === 0) agentMissing = true;
+      // The agent pushed the ended phase's last profiles before it answered: they are written and
+      // handed on now, so a run killed in a later phase keeps them. Unanswered, they wait for finish.
+      if (acked && !finished && ended?.measured && options.onPhaseProfiles) writePhase(ended.phase, options.onPhaseProfiles);
       if (!acked && phase !== null && measured && (agentCpu || capture.heap)) {
         collector.warn(
           control.connected === 0
@@ -127,6 +143,7 @@ export async function startCapture(options: CaptureOptions): Promise<CaptureSess
           for (const p of out.profiles) collector.addProfile(p.phase, p.profile);
         }
         await receivers.pending();
+        await Promise.all(phaseWrites);
         let result: CaptureResult;
         try {
           result = await collector.finalize(options.artifactsDir);
@@ -136,12 +153,14 @@ export async function startCapture(options: CaptureOptions): Promise<CaptureSess
         }
         if (capture.cpu) {
           for (const phase of measuredPhases) {
-            if (!result.profiles.some((p) => p.phase === phase && p.type === 'cpu'))
+            if (!cpuWritten.has(phase) && !result.profiles.some((p) => p.phase === phase && p.type === 'cpu'))
               collector.warn(`no CPU profile was received for phase "${phase}"`);
           }
         }
         if (collector.droppedPushes > 0)
           collector.warn(`${collector.droppedPushes} profile pushes fell outside any measured phase and were dropped`);
+        if (collector.latePushes > 0)
+          collector.warn(`${collector.latePushes} profile pushes arrived after their phase's profile was written and were dropped`);
         return result;
       })();
       return finished;

@@ -28,6 +28,14 @@ export interface CaptureOptions {
    * without this callback they are only counted.
    */
   onSpans?(spans: SpanRow[]): void;
+  /**
+   * Called with a measured phase's profile rows once the phase has ended and the agent has
+   * pushed its last profiles (its files are written by then), so that they can be stored while
+   * the run goes on: a run killed in a later phase keeps them. Those rows are then not in
+   * `finish`'s result, which holds the rest (the last phase, perf's profiles, any phase whose
+   * switch the agent did not confirm). Without this callback everything comes from `finish`.
+   */
+  onPhaseProfiles?(rows: Pick<CaptureResult, 'profiles' | 'functions'>): void;
   /** What {@link checkPerf} found; needed when `capture.cpuProfiler` is 'perf'. */
   perf?: PerfSetup;
   /** How perf walks stacks: 'fp' (frame pointers, right for Node's JIT code) or 'dwarf'. @default 'fp' */
@@ -51,7 +59,7 @@ export interface CaptureSession {
    * `durationMs`, the phase's planned length, ends a perf profile's phase even when no later mark comes.
    */
   setPhase(phase: string | null, measured: boolean, durationMs?: number): Promise<void>;
-  /** Flushes agent and receivers, writes artifacts, stops the receivers. */
+  /** Flushes agent and receivers, writes the artifacts not yet handed to `onPhaseProfiles`, stops the receivers. */
   finish(): Promise<CaptureResult>;
 }
 
