@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { readSpools } from '@headroom/store';
@@ -182,4 +182,58 @@ describe('capture through headroom run (end to end)', () => {
     );
     expect(Number(fns?.n)).toBeGreaterThan(5);
   }, 90_000);
+
+  it('kill -9 in a long single phase: the abandoned run keeps its profile up to the last push (every 10 s)', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'h.duckdb');
+    const port = await freePort();
+    const file = writeScenario(
+      dir,
+      'cap-kill9-running',
+      `{
+      name: 'cap-kill9-running',
+      ${ordersService(port, ', capture: { cpu: true, heap: true }')},
+      target: 'http://127.0.0.1:${port}',
+      requests: [{ path: '/orders?limit=10' }, { path: '/report' }],
+      workers: { cpus: [1] },
+      phases: [{ name: 'soak', duration: '60s', rate: 200 }],
+    }`,
+    );
+    let child: ChildProcess | undefined;
+    const done = headroom(['run', file, '--db', db], { onSpawn: (c) => (child = c) });
+    const live = await waitLiveSeconds(db, 11, 40_000);
+    // The agent's first flush comes ~10 s into the phase; its snapshot is written half a second later.
+    for (const end = Date.now() + 8000; !spoolProvisional(db) && Date.now() < end;) await new Promise((r) => setTimeout(r, 100));
+    expect(spoolProvisional(db), 'no provisional profile rows beside the spool').toBeTruthy();
+    const pids = (live.run.pinning as { pid: number }[]).map((p) => p.pid);
+    child?.kill('SIGKILL');
+    expect((await done).signal).toBe('SIGKILL');
+    expect(await waitGone(pids, 5000)).toEqual([]);
+
+    const [run] = await query<{ status: string }>(db, `SELECT status FROM runs WHERE id = '${live.run.id}'`);
+    expect(run?.status).toBe('abandoned');
+    const profiles = await query<{ phase: string; type: string; path: string; total: number }>(
+      db,
+      `SELECT phase, type, path, total FROM profiles WHERE run_id = '${live.run.id}' ORDER BY type, sample_type`,
+    );
+    console.log(`kill -9 in a running phase: stored profiles ${profiles.map((p) => `${p.phase}/${p.type} ${Number(p.total)}`).join(', ')}`);
+    expect(new Set(profiles.map((p) => p.phase))).toEqual(new Set(['soak']));
+    expect(new Set(profiles.map((p) => p.type))).toEqual(new Set(['cpu', 'wall', 'heap', 'inuse_objects']));
+    for (const p of profiles) expect(gunzipSync(readFileSync(p.path)).length, p.path).toBeGreaterThan(100);
+    // One flush: about 10 s of wall time (between 5 and 20 s), not the whole 60 s phase.
+    const wall = Number(profiles.find((p) => p.type === 'wall')?.total);
+    expect(wall).toBeGreaterThan(5e9);
+    expect(wall).toBeLessThan(20e9);
+    const [fns] = await query<{ n: number }>(
+      db,
+      `SELECT count(*) AS n FROM profile_functions WHERE run_id = '${live.run.id}' AND phase = 'soak' AND type = 'cpu'`,
+    );
+    expect(Number(fns?.n)).toBeGreaterThan(5);
+  }, 90_000);
 });
+
+/** Whether a running run's spool has provisional profile rows beside it. */
+function spoolProvisional(db: string): boolean {
+  const dir = join(dirname(db), `.${basename(db)}.spool`);
+  return existsSync(dir) && readdirSync(dir).some((n) => n.endsWith('.provisional-profiles'));
+}

@@ -26,6 +26,8 @@ export type BusEvent =
   /** The service's process tree over one second, from /proc (no agent needed). */
   | { type: 'proc'; sample: ProcSample }
   | { type: 'profiles'; profiles: ProfileRow[]; functions: FunctionRow[] }
+  /** The running phase's profiles as they stand (after each of its pushes); replaced by its `profiles` when it ends. */
+  | { type: 'profiles-progress'; profiles: ProfileRow[]; functions: FunctionRow[] }
   /** Spans from the service, in batches as they arrive (at most ~1 s late), the last ones when capture finishes. */
   | { type: 'spans'; spans: SpanRow[] }
   | { type: 'bench-rep'; outcome: RepetitionOutcome }

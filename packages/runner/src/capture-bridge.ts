@@ -54,6 +54,7 @@ export async function startServiceCapture(
       onSpans: (batch) => spans.add(batch),
       // A phase's profiles are stored when it ends, not at the run's end: a run killed later keeps them.
       onPhaseProfiles: (rows) => bus.publish({ type: 'profiles', ...rows }),
+      onRunningProfiles: (rows) => bus.publish({ type: 'profiles-progress', ...rows }),
       ...(perf ? { perf, perfCallGraph: c.cpuCallGraph ?? (isNode ? 'fp' : 'dwarf') } : {}),
     });
     const env = { ...session.env };

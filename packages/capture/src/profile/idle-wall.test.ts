@@ -27,7 +27,7 @@ function datadogShaped(periodType = 'wall'): Profile {
 describe('restoreIdleWall', () => {
   it('gives idle samples count × period of wall time, so the wall profile covers all 10 samples', () => {
     const p = datadogShaped();
-    expect(restoreIdleWall(p)).toBe(70_000_000);
+    expect(restoreIdleWall(p).added).toBe(70_000_000);
     const wall = functionTable(p, 1, 'steady');
     // idle 70 ms of 100 ms: the event loop waited 70% of the time.
     expect(wall.map((r) => [r.function, r.self])).toEqual([
@@ -37,12 +37,24 @@ describe('restoreIdleWall', () => {
     // CPU is left as measured.
     expect(p.sample.map((s) => Number(s.value[2]))).toEqual([25_000_000, 4_000_000, 1_000_000]);
     // A second call finds nothing left to restore.
-    expect(restoreIdleWall(p)).toBe(0);
+    expect(restoreIdleWall(p).added).toBe(0);
+  });
+
+  it('undo takes the restored wall time back out, keeping what was merged into the sample since', () => {
+    const p = datadogShaped();
+    const idle = p.sample.find((s) => Number(s.value[1]) === 0)!;
+    const restored = restoreIdleWall(p);
+    expect(Number(idle.value[1])).toBeGreaterThan(0);
+    idle.value[0] = Number(idle.value[0]) + 3; // a later push of 3 more idle samples, merged with wall 0
+    restored.undo();
+    expect(Number(idle.value[1])).toBe(0);
+    // Restored again, the sample has its count × period, later samples included.
+    expect(restoreIdleWall(p).added).toBe(70_000_000 + 3 * Number(p.period));
   });
 
   it('leaves a profile alone whose period is not wall time', () => {
     const p = datadogShaped('cpu');
-    expect(restoreIdleWall(p)).toBe(0);
+    expect(restoreIdleWall(p).added).toBe(0);
     expect(p.sample.map((s) => Number(s.value[1]))).toEqual([30_000_000, 0, 0]);
   });
 });

@@ -13,12 +13,29 @@ import { sampleTypeNames } from './merge.ts';
 /** The frame V8 reports when no JavaScript is on the main thread's stack. */
 export const IDLE_FRAME = '(idle)';
 
+/** What restoreIdleWall did: the wall time it added (ns), and how to take it back out. */
+export interface RestoredIdleWall {
+  added: number;
+  /** Subtracts from each sample what was added (values merged into it since stay). */
+  undo(): void;
+}
+
 /**
  * Gives zero-wall `(idle)` samples of `p` their wall time, in place. Does nothing unless `p`
- * has `samples` and `wall` sample types and a wall period in nanoseconds. Returns the wall time
- * added, in nanoseconds.
+ * has `samples` and `wall` sample types and a wall period in nanoseconds.
  */
-export function restoreIdleWall(p: Profile): number {
+export function restoreIdleWall(p: Profile): RestoredIdleWall {
+  const changed: [values: (number | bigint)[], wall: number, added: number][] = [];
+  const added = restore(p, changed);
+  return {
+    added,
+    undo: () => {
+      for (const [values, wall, v] of changed) values[wall] = Number(values[wall]) - v;
+    },
+  };
+}
+
+function restore(p: Profile, changed: [values: (number | bigint)[], wall: number, added: number][]): number {
   const st = p.stringTable.strings;
   const names = sampleTypeNames(p);
   const count = names.indexOf('samples');
@@ -36,6 +53,7 @@ export function restoreIdleWall(p: Profile): number {
     if (leaf === undefined || !idleLocs.has(Number(leaf)) || Number(s.value[wall] ?? 0) !== 0) continue;
     const v = Number(s.value[count] ?? 0) * period;
     s.value[wall] = v;
+    changed.push([s.value as (number | bigint)[], wall, v]);
     added += v;
   }
   return added;

@@ -1,6 +1,6 @@
 /** Reading and writing pprof files (gzipped protobuf, github.com/google/pprof/blob/main/proto/profile.proto). */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Profile } from 'pprof-format';
 
@@ -26,8 +26,14 @@ export async function readPprof(path: string): Promise<Profile> {
   return decodePprof(await readFile(path));
 }
 
-/** Writes a profile as a gzipped pprof file, creating directories. */
+/** Writes a profile as a gzipped pprof file, creating directories; renamed into place, so a reader or a crash never meets half a file. */
 export async function writePprof(path: string, p: Profile): Promise<void> {
+  await writePprofBytes(path, p.encode());
+}
+
+/** The same for a profile already encoded (`Profile.encode()`). */
+export async function writePprofBytes(path: string, encoded: Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, gzipSync(p.encode()));
+  await writeFile(`${path}.tmp`, gzipSync(encoded));
+  await rename(`${path}.tmp`, path);
 }

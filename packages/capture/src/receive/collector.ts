@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import type { Profile } from 'pprof-format';
 import { ProfileMerger, sampleTypeNames } from '../profile/merge.ts';
-import { writePprof } from '../profile/io.ts';
+import { writePprofBytes } from '../profile/io.ts';
 import { restoreIdleWall } from '../profile/idle-wall.ts';
 import { functionTable, interestingTypes, profileTotal, profileTypeName } from '../profile/function-table.ts';
 import type { ProfileRow } from '../profile/rows.ts';
@@ -38,6 +38,8 @@ export interface CollectorOptions {
   onSpans?(spans: SpanRow[]): void;
   /** Spans handed on before later ones are dropped with a warning. @default CAPTURE_DEFAULTS.maxSpans */
   maxSpans?: number;
+  /** A profile push was added to `phase`'s profiles. */
+  onProfile?(phase: string): void;
 }
 
 export class Collector {
@@ -58,6 +60,9 @@ export class Collector {
   latePushes = 0;
   /** Profile file names used so far (a phase written early and one written at the end never share a file). */
   private readonly files = new Set<string>();
+  /** Each group's file, the same for its snapshots and its final write. */
+  private readonly fileOf = new Map<string, string>();
+  private writing: Promise<void> = Promise.resolve();
   private artifactError: CaptureResult['artifactError'];
 
   constructor(options: CollectorOptions = {}) {
@@ -118,6 +123,11 @@ export class Collector {
       this.groups.set(key, m);
     }
     m.add(p);
+    try {
+      this.options.onProfile?.(phase);
+    } catch {
+      /* the receiver answers whatever the owner does with it */
+    }
   }
 
   /** Counts a decoded batch and hands on what fits under the cap. */
@@ -162,49 +172,86 @@ export class Collector {
    */
   async finalizePhase(phase: string, artifactsDir: string): Promise<Pick<CaptureResult, 'profiles' | 'functions'>> {
     this.closed.add(phase);
-    const groups = [...this.groups].filter(([key]) => key.split('\0')[0] === phase);
+    const groups = this.groupsOf(phase);
     for (const [key] of groups) this.groups.delete(key);
     return this.write(groups, artifactsDir);
   }
 
-  private async write(groups: [string, ProfileMerger][], artifactsDir: string): Promise<Pick<CaptureResult, 'profiles' | 'functions'>> {
+  /**
+   * Writes the profiles of a phase still running as they stand (the files its end rewrites) and
+   * returns their rows: what a run killed in this phase keeps of its profile.
+   */
+  async snapshotPhase(phase: string, artifactsDir: string): Promise<Pick<CaptureResult, 'profiles' | 'functions'>> {
+    if (this.closed.has(phase)) return { profiles: [], functions: [] };
+    return this.write(this.groupsOf(phase), artifactsDir, false);
+  }
+
+  private groupsOf(phase: string): [string, ProfileMerger][] {
+    return [...this.groups].filter(([key]) => key.split('\0')[0] === phase);
+  }
+
+  /** One write at a time: a phase's snapshot and its final write go to the same files. */
+  private write(
+    groups: [string, ProfileMerger][],
+    artifactsDir: string,
+    final = true,
+  ): Promise<Pick<CaptureResult, 'profiles' | 'functions'>> {
+    const done = this.writing.then(() => this.writeNow(groups, artifactsDir, final));
+    this.writing = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    return done;
+  }
+
+  /** `final`: the phase's own files (a failure is the run's artifact error); else a snapshot, whose failure only leaves it out. */
+  private async writeNow(
+    groups: [string, ProfileMerger][],
+    artifactsDir: string,
+    final: boolean,
+  ): Promise<Pick<CaptureResult, 'profiles' | 'functions'>> {
     const profiles: ProfileRow[] = [];
     const functions: CaptureResult['functions'] = [];
     for (const [key, m] of groups) {
       const phase = key.split('\0')[0]!;
       const p = m.out;
-      restoreIdleWall(p);
+      // Everything that reads the profile runs before the first await: pushes merged meanwhile would
+      // meet the idle wall time restored here, which is taken back out (the merger sums raw pushes).
+      const restored = restoreIdleWall(p);
       const names = sampleTypeNames(p);
       const types = interestingTypes(p);
       const kinds = types.map((i) => profileTypeName(names[i]!));
       const kind = kinds.includes('cpu') ? 'cpu' : kinds.includes('heap') ? 'heap' : (kinds[0] ?? 'profile');
-      let file = `${phase.replace(/[^\w@.=-]+/g, '_')}.${kind}`;
-      for (let i = 2; this.files.has(file); i++) file = `${file}-${i}`;
-      this.files.add(file);
+      let file = this.fileOf.get(key);
+      if (file === undefined) {
+        file = `${phase.replace(/[^\w@.=-]+/g, '_')}.${kind}`;
+        for (let i = 2; this.files.has(file); i++) file = `${file}-${i}`;
+        this.files.add(file);
+        this.fileOf.set(key, file);
+      }
       const path = join(artifactsDir, 'profiles', `${file}.pb.gz`);
+      const rows = types.map((i) => ({
+        phase,
+        type: profileTypeName(names[i]!),
+        path,
+        sample_type: names[i]!,
+        unit: p.stringTable.strings[Number(p.sampleType[i]!.unit)] ?? '',
+        total: profileTotal(p, i),
+      }));
+      const fns = types.flatMap((i) => functionTable(p, i, phase));
+      const encoded = p.encode();
+      restored.undo();
       // A file that cannot be written loses only itself: its function table is still kept.
-      let written = true;
       try {
-        await writePprof(path, p);
+        await writePprofBytes(path, encoded);
+        profiles.push(...rows);
       } catch (err) {
-        written = false;
+        if (!final) continue;
         const e = err as NodeJS.ErrnoException;
         this.artifactError ??= { code: e.code ?? 'EIO', path, message: e.message };
         this.warn(`could not write ${path}: ${e.code ?? e.message}; its function table is kept`);
       }
-      for (const i of types) {
-        const st = p.sampleType[i]!;
-        if (written)
-          profiles.push({
-            phase,
-            type: profileTypeName(names[i]!),
-            path,
-            sample_type: names[i]!,
-            unit: p.stringTable.strings[Number(st.unit)] ?? '',
-            total: profileTotal(p, i),
-          });
-        functions.push(...functionTable(p, i, phase));
-      }
+      functions.push(...fns);
     }
     return { profiles, functions };
   }

@@ -29,7 +29,12 @@ export function resolveForward(opts: CaptureOptions['forward'], env: NodeJS.Proc
 /** Starts the receivers and returns the session the runner drives. */
 export async function startCapture(options: CaptureOptions): Promise<CaptureSession> {
   const { capture } = options;
-  const collector = new Collector({ onWarning: options.onWarning, onRuntime: options.onRuntimeSample, onSpans: options.onSpans });
+  const collector = new Collector({
+    onWarning: options.onWarning,
+    onRuntime: options.onRuntimeSample,
+    onSpans: options.onSpans,
+    onProfile: (phase) => snapshotSoon(phase),
+  });
   const control = new ControlChannel();
   const forward = resolveForward(options.forward);
   // A per-run secret for the agent's control endpoints, handed to the agent in its environment only.
@@ -93,6 +98,22 @@ export async function startCapture(options: CaptureOptions): Promise<CaptureSess
       write.catch((err: Error) => collector.warn(`the profiles of phase "${phase}" could not be handed on: ${err.message}`)),
     );
   };
+  // The running phase's profiles as they stand, written shortly after each push (the pushes of one
+  // flush, wall and heap, arrive together and make one snapshot): a run killed in it keeps them.
+  let snapshotTimer: NodeJS.Timeout | null = null;
+  const snapshotSoon = (phase: string): void => {
+    const deliver = options.onRunningProfiles;
+    if (!deliver || finished || snapshotTimer !== null || collector.current()?.phase !== phase) return;
+    snapshotTimer = setTimeout(() => {
+      snapshotTimer = null;
+      if (finished || collector.current()?.phase !== phase) return;
+      const write = collector.snapshotPhase(phase, options.artifactsDir).then((rows) => {
+        if (rows.profiles.length > 0) deliver(rows);
+      });
+      phaseWrites.push(write.catch((err: Error) => collector.warn(`a snapshot of phase "${phase}"'s profiles failed: ${err.message}`)));
+    }, CAPTURE_DEFAULTS.snapshotDelayMs);
+    snapshotTimer.unref();
+  };
   let finished: Promise<CaptureResult> | null = null;
   let agentMissing = false;
 
@@ -143,6 +164,7 @@ export async function startCapture(options: CaptureOptions): Promise<CaptureSess
           for (const p of out.profiles) collector.addProfile(p.phase, p.profile);
         }
         await receivers.pending();
+        if (snapshotTimer !== null) clearTimeout(snapshotTimer);
         await Promise.all(phaseWrites);
         let result: CaptureResult;
         try {

@@ -36,6 +36,13 @@ export interface CaptureOptions {
    * switch the agent did not confirm). Without this callback everything comes from `finish`.
    */
   onPhaseProfiles?(rows: Pick<CaptureResult, 'profiles' | 'functions'>): void;
+  /**
+   * Called with the running measured phase's profile rows as they stand, shortly after each of
+   * its profile pushes (the agent pushes every 10 s); the files they name are written by then and
+   * rewritten at the phase's end. Stored as provisional rows, they are what a run killed in this
+   * phase keeps of its profile.
+   */
+  onRunningProfiles?(rows: Pick<CaptureResult, 'profiles' | 'functions'>): void;
   /** What {@link checkPerf} found; needed when `capture.cpuProfiler` is 'perf'. */
   perf?: PerfSetup;
   /** How perf walks stacks: 'fp' (frame pointers, right for Node's JIT code) or 'dwarf'. @default 'fp' */
@@ -123,6 +130,8 @@ export const CAPTURE_DEFAULTS = {
   collectCpuTime: true,
   /** How long setPhase waits for the agent to acknowledge. */
   phaseAckTimeoutMs: 5_000,
+  /** From a running phase's profile push to the snapshot of its profiles (the flush's other pushes join it). */
+  snapshotDelayMs: 500,
   /** How long finish waits for the agent to flush. */
   finishTimeoutMs: 15_000,
 } as const;

@@ -138,6 +138,13 @@ export class StoreSink implements Sink {
           ),
         );
         break;
+      case 'profiles-progress': {
+        // Rewritten whole beside the spool at each push; the fold keeps them only for a phase that never got its own rows.
+        const profiles = e.profiles.map((p) => ({ ...p, run_id: this.runId }));
+        const functions = e.functions.map((f) => ({ ...f, run_id: this.runId }));
+        this.write(async () => this.store.replaceProvisionalProfiles(profiles, functions));
+        break;
+      }
       case 'spans':
         this.write(() =>
           this.store.append(

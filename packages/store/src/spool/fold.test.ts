@@ -132,4 +132,50 @@ describe('run spools', () => {
     expect(existsSync(spool.path)).toBe(false);
     expect(existsSync(provisional)).toBe(false);
   });
+
+  it("the running phase's provisional profile rows are kept when the run dies in it, and dropped for a phase whose own rows were appended", async () => {
+    const prof = (phase: string, total: number) => ({
+      run_id: 'k',
+      phase,
+      type: 'cpu',
+      path: `/r/${phase}.cpu.pb.gz`,
+      sample_type: 'cpu',
+      unit: 'nanoseconds',
+      total,
+    });
+    const fn = (phase: string, name: string) => ({
+      run_id: 'k',
+      phase,
+      type: 'cpu',
+      function: name,
+      file: 'f.js',
+      line: 1,
+      self: 1,
+      total: 2,
+      unit: 'nanoseconds',
+    });
+    const spool = RunSpool.create(db, run('k'));
+    spool.replaceProvisionalProfiles([prof('first', 10)], [fn('first', 'a'), fn('first', 'b')]);
+    await spool.append('profiles', [prof('first', 30)]); // the first phase ended: its own rows
+    await spool.append('profile_functions', [fn('first', 'a')]);
+    // Killed after the second phase's first push, before the first phase's provisional rows were replaced:
+    spool.replaceProvisionalProfiles([prof('second', 20)], [fn('second', 'c'), fn('second', 'd')]);
+    spool.replaceProvisional('phases', [{ run_id: 'k', phase: 'second', parent: 'second', requests: 5, partial: true }]);
+    expect(existsSync(`${spool.path}.provisional-profiles`)).toBe(true);
+    writeFileSync(spool.path, readFileSync(spool.path, 'utf8').replace(`"pid":${process.pid}`, '"pid":4194305'));
+    const store = await Store.open(db);
+    expect(await store.query("SELECT status FROM runs WHERE id = 'k'")).toEqual([{ status: 'abandoned' }]);
+    expect(await store.query('SELECT phase, total FROM profiles ORDER BY phase')).toEqual([
+      { phase: 'first', total: 30 },
+      { phase: 'second', total: 20 },
+    ]);
+    expect(await store.query('SELECT phase, function FROM profile_functions ORDER BY phase, function')).toEqual([
+      { phase: 'first', function: 'a' },
+      { phase: 'second', function: 'c' },
+      { phase: 'second', function: 'd' },
+    ]);
+    expect((await readPhases(store, 'k')).map((p) => [p.phase, p.requests, p.partial])).toEqual([['second', 5, true]]);
+    store.close();
+    expect(existsSync(`${spool.path}.provisional-profiles`)).toBe(false);
+  });
 });

@@ -11,7 +11,7 @@ import { TABLES } from '../schema.ts';
 import type { Store } from '../store.ts';
 import { decodeLine, decodeOps, spoolLines, type LineFilter, type SpoolOp, type SpoolOwner } from './codec.ts';
 import { ownerAlive } from './owner.ts';
-import { provisionalPath, spoolDir } from './run-spool.ts';
+import { PROVISIONAL_SLOTS, provisionalPath, spoolDir } from './run-spool.ts';
 
 /** A spool read back: its run row as last written, the ops, and whether its process still runs. */
 export interface ReadSpool {
@@ -54,10 +54,12 @@ export function readSpools(db: string, options: ReadSpoolsOptions = {}): ReadSpo
     let modifiedAt: number;
     try {
       modifiedAt = statSync(path).mtimeMs;
-      const provisional = readProvisional(path, keep);
-      if (provisional) {
-        modifiedAt = Math.max(modifiedAt, provisional.modifiedAt);
-        ops.push(...provisional.ops);
+      for (const slot of PROVISIONAL_SLOTS) {
+        const provisional = readProvisional(provisionalPath(path, slot), keep);
+        if (provisional) {
+          modifiedAt = Math.max(modifiedAt, provisional.modifiedAt);
+          ops.push(...provisional.ops);
+        }
       }
       for (const line of spoolLines(path)) {
         const op = decodeLine(line, keep);
@@ -86,8 +88,7 @@ export function readSpools(db: string, options: ReadSpoolsOptions = {}): ReadSpo
   return out;
 }
 
-function readProvisional(spool: string, keep: LineFilter | undefined): { ops: SpoolOp[]; modifiedAt: number } | null {
-  const path = provisionalPath(spool);
+function readProvisional(path: string, keep: LineFilter | undefined): { ops: SpoolOp[]; modifiedAt: number } | null {
   try {
     return { ops: decodeOps(readFileSync(path, 'utf8'), keep), modifiedAt: statSync(path).mtimeMs };
   } catch {
@@ -98,8 +99,10 @@ function readProvisional(spool: string, keep: LineFilter | undefined): { ops: Sp
 /** Removes a folded spool; its provisional rows after it, so a fold cut short in between is redone with them. */
 function removeSpool(path: string): void {
   unlinkSync(path);
-  rmSync(provisionalPath(path), { force: true });
-  rmSync(`${provisionalPath(path)}.tmp`, { force: true }); // left by a rewrite that failed (a full disk)
+  for (const slot of PROVISIONAL_SLOTS) {
+    rmSync(provisionalPath(path, slot), { force: true });
+    rmSync(`${provisionalPath(path, slot)}.tmp`, { force: true }); // left by a rewrite that failed (a full disk)
+  }
   rmSync(`${path}.reserve`, { force: true }); // a run that was killed never freed its reserve
 }
 
@@ -140,8 +143,21 @@ export async function foldSpools(store: Store, finalRun?: Partial<Row<'runs'>>):
 async function foldOne(store: Store, runId: string, path: string, upserts: SpoolOp[], run: Partial<Row<'runs'>>): Promise<void> {
   // Upserted tables keep the last row per key; appended rows go in as the file has them, one line at a time.
   const latest = new Map<TableName, Map<string, Partial<Row<TableName>>>>();
+  // The running phase's profile rows (provisional, keyless) count only for a phase whose own rows
+  // the spool does not have: one that ended had them appended, and those win.
+  const profiled = new Set<string>();
+  const profileAppends: LineFilter = (op, table) => op === 'append' && (table === 'profiles' || table === 'profile_functions');
+  for (const line of spoolLines(path)) {
+    const op = decodeLine(line, profileAppends);
+    if (op?.op === 'append') for (const row of op.rows) profiled.add(String((row as { phase?: unknown }).phase));
+  }
+  const provisionalProfiles: [TableName, Partial<Row<TableName>>[]][] = [];
   for (const op of upserts) {
     if (op.op !== 'upsert' || op.table === 'runs') continue;
+    if (op.table === 'profiles' || op.table === 'profile_functions') {
+      provisionalProfiles.push([op.table, op.rows.filter((r) => !profiled.has(String((r as { phase?: unknown }).phase)))]);
+      continue;
+    }
     const keys: readonly string[] = (TABLES[op.table] as { primaryKey?: readonly string[] }).primaryKey ?? [];
     const m = latest.get(op.table) ?? new Map<string, Partial<Row<TableName>>>();
     for (const row of op.rows) m.set(keys.map((k) => String((row as Record<string, unknown>)[k])).join('\u0000'), row);
@@ -155,6 +171,7 @@ async function foldOne(store: Store, runId: string, path: string, upserts: Spool
     }
     await store.append('runs', [run]);
     for (const [table, rows] of latest) await store.append(table, [...rows.values()]);
+    for (const [table, rows] of provisionalProfiles) if (rows.length > 0) await store.append(table, rows);
     for (const line of spoolLines(path)) {
       const op = decodeLine(line, onlyAppends);
       if (op?.op === 'append' && op.table !== 'runs') await store.append(op.table, op.rows);

@@ -15,10 +15,18 @@ import { writeError } from './write-error.ts';
 /** Space set aside beside each spool, freed when the disk fills so the run's final status can still be written. */
 const RESERVE_BYTES = 64 * 1024;
 
-/** Beside a spool, the rows that stand for work still in progress (see RunSpool.replaceProvisional). */
-export function provisionalPath(spool: string): string {
-  return `${spool}.provisional`;
+/**
+ * Beside a spool, the rows that stand for work still in progress (see RunSpool.replaceProvisional):
+ * one file per slot, each rewritten on its own cadence (the running phases' rows every second,
+ * the running phase's profile rows at each profile push).
+ */
+export function provisionalPath(spool: string, slot: ProvisionalSlot = 'phases'): string {
+  return slot === 'phases' ? `${spool}.provisional` : `${spool}.provisional-${slot}`;
 }
+
+/** The provisional files a spool can have. */
+export const PROVISIONAL_SLOTS = ['phases', 'profiles'] as const;
+export type ProvisionalSlot = (typeof PROVISIONAL_SLOTS)[number];
 
 /** Where the spools of the store at `db` live. */
 export function spoolDir(db: string): string {
@@ -88,10 +96,26 @@ export class RunSpool implements RowWriter {
    * spool also has (the phase ended) wins over them.
    */
   replaceProvisional<T extends TableName>(table: T, rows: readonly Partial<Row<T>>[]): void {
+    this.replaceProvisionalSlot('phases', { [table]: rows });
+  }
+
+  /**
+   * The same for the running phase's profiles: its `profiles` and `profile_functions` rows as of
+   * the last push, in a file of their own (written every few seconds, not every second). The fold
+   * keeps them only for a phase whose own rows never came (the run died in it).
+   */
+  replaceProvisionalProfiles(profiles: readonly Partial<Row<'profiles'>>[], functions: readonly Partial<Row<'profile_functions'>>[]): void {
+    this.replaceProvisionalSlot('profiles', { profiles, profile_functions: functions });
+  }
+
+  private replaceProvisionalSlot(slot: ProvisionalSlot, tables: { [T in TableName]?: readonly Partial<Row<T>>[] }): void {
     if (this.failure) return;
-    const path = provisionalPath(this.path);
+    const path = provisionalPath(this.path, slot);
+    let text = '';
+    for (const [table, rows] of Object.entries(tables) as [TableName, Partial<Row<TableName>>[]][])
+      if (rows.length > 0) text += encodeOp({ op: 'upsert', table, rows });
     try {
-      writeFileSync(`${path}.tmp`, rows.length > 0 ? encodeOp({ op: 'upsert', table, rows: rows as Partial<Row<TableName>>[] }) : '');
+      writeFileSync(`${path}.tmp`, text);
       renameSync(`${path}.tmp`, path);
     } catch (err) {
       this.failure = err as NodeJS.ErrnoException;
