@@ -135,102 +135,88 @@ describe('capture through headroom run (end to end)', () => {
   }, 90_000);
 
   it("kill -9 in the second measured phase: the abandoned run keeps the first phase's CPU and heap profiles, files and function tables", async () => {
-    const dir = tempDir();
-    const db = join(dir, 'h.duckdb');
-    const port = await freePort();
-    const file = writeScenario(
-      dir,
-      'cap-kill9-profiles',
-      `{
+    // The first phase ended ~2 s before the kill: its profiles were written when the agent confirmed the switch.
+    const { profiles, cpuFunctions } = await killWithProfiles(
+      "{ name: 'first', duration: '3s', rate: 200 }, { name: 'second', duration: '30s', rate: 200 }",
+      5,
+      (db, runId) => spooledProfiles(db, runId).length >= 2,
+    );
+    expect(new Set(profiles.map((p) => p.phase))).toEqual(new Set(['first']));
+    // ~3 s of a busy service at 49 Hz: well over 50 wall samples' worth of time (ns) in the first phase.
+    expect(Number(profiles.find((p) => p.type === 'wall')?.total)).toBeGreaterThan(1e9);
+    expect(await cpuFunctions('first')).toBeGreaterThan(5);
+  }, 90_000);
+
+  it('kill -9 in a long single phase: the abandoned run keeps its profile up to the last push (every 10 s)', async () => {
+    // The agent's first flush comes ~10 s into the phase; its snapshot is written half a second later.
+    const { profiles, cpuFunctions } = await killWithProfiles("{ name: 'soak', duration: '60s', rate: 200 }", 11, (db) =>
+      spoolProvisional(db),
+    );
+    expect(new Set(profiles.map((p) => p.phase))).toEqual(new Set(['soak']));
+    // One flush: about 10 s of wall time (between 5 and 20 s), not the whole 60 s phase.
+    const wall = Number(profiles.find((p) => p.type === 'wall')?.total);
+    expect(wall).toBeGreaterThan(5e9);
+    expect(wall).toBeLessThan(20e9);
+    expect(await cpuFunctions('soak')).toBeGreaterThan(5);
+  }, 90_000);
+});
+
+/**
+ * Runs the orders service with CPU and heap capture through `phases`, kills headroom (-9) once
+ * the run has `liveSeconds` and `ready` holds (or 8 s later), and returns the abandoned run's
+ * profile rows (each file checked to decode to something) and its CPU function-table counts.
+ */
+async function killWithProfiles(
+  phases: string,
+  liveSeconds: number,
+  ready: (db: string, runId: string) => boolean,
+): Promise<{ profiles: { phase: string; type: string; total: number }[]; cpuFunctions: (phase: string) => Promise<number> }> {
+  const dir = tempDir();
+  const db = join(dir, 'h.duckdb');
+  const port = await freePort();
+  const file = writeScenario(
+    dir,
+    'cap-kill9-profiles',
+    `{
       name: 'cap-kill9-profiles',
       ${ordersService(port, ', capture: { cpu: true, heap: true }')},
       target: 'http://127.0.0.1:${port}',
       requests: [{ path: '/orders?limit=10' }, { path: '/report' }],
       workers: { cpus: [1] },
-      phases: [{ name: 'first', duration: '3s', rate: 200 }, { name: 'second', duration: '30s', rate: 200 }],
+      phases: [${phases}],
     }`,
-    );
-    let child: ChildProcess | undefined;
-    const done = headroom(['run', file, '--db', db], { onSpawn: (c) => (child = c) });
-    const live = await waitLiveSeconds(db, 5, 30_000);
-    // The first phase ended ~2 s ago: its profiles were written when the agent confirmed the switch.
-    for (const end = Date.now() + 5000; spooledProfiles(db, live.run.id).length < 2 && Date.now() < end;)
-      await new Promise((r) => setTimeout(r, 100));
-    const pids = (live.run.pinning as { pid: number }[]).map((p) => p.pid);
-    child?.kill('SIGKILL');
-    expect((await done).signal).toBe('SIGKILL');
-    expect(await waitGone(pids, 5000)).toEqual([]);
+  );
+  let child: ChildProcess | undefined;
+  const done = headroom(['run', file, '--db', db], { onSpawn: (c) => (child = c) });
+  const live = await waitLiveSeconds(db, liveSeconds, 40_000);
+  const runId = live.run.id;
+  for (const end = Date.now() + 8000; !ready(db, runId) && Date.now() < end;) await new Promise((r) => setTimeout(r, 100));
+  expect(ready(db, runId), 'the profiles to keep were not written before the kill').toBe(true);
+  const pids = (live.run.pinning as { pid: number }[]).map((p) => p.pid);
+  child?.kill('SIGKILL');
+  expect((await done).signal).toBe('SIGKILL');
+  expect(await waitGone(pids, 5000)).toEqual([]);
 
-    const [run] = await query<{ status: string }>(db, `SELECT status FROM runs WHERE id = '${live.run.id}'`);
-    expect(run?.status).toBe('abandoned');
-    const profiles = await query<{ phase: string; type: string; path: string; total: number }>(
-      db,
-      `SELECT phase, type, path, total FROM profiles WHERE run_id = '${live.run.id}' ORDER BY type, sample_type`,
-    );
-    console.log(`kill -9 in phase 2: stored profiles ${profiles.map((p) => `${p.phase}/${p.type} ${Number(p.total)}`).join(', ')}`);
-    expect(new Set(profiles.map((p) => p.phase))).toEqual(new Set(['first']));
-    expect(new Set(profiles.map((p) => p.type))).toEqual(new Set(['cpu', 'wall', 'heap', 'inuse_objects']));
-    for (const p of profiles) {
-      expect(existsSync(p.path), p.path).toBe(true);
-      expect(gunzipSync(readFileSync(p.path)).length).toBeGreaterThan(100);
-    }
-    // ~3 s of a busy service at 49 Hz: well over 50 wall samples' worth of time (ns) in the first phase.
-    expect(Number(profiles.find((p) => p.type === 'wall')?.total)).toBeGreaterThan(1e9);
+  const [run] = await query<{ status: string }>(db, `SELECT status FROM runs WHERE id = '${runId}'`);
+  expect(run?.status).toBe('abandoned');
+  const profiles = await query<{ phase: string; type: string; path: string; total: number }>(
+    db,
+    `SELECT phase, type, path, total FROM profiles WHERE run_id = '${runId}' ORDER BY type, sample_type`,
+  );
+  console.log(
+    `kill -9 after ${liveSeconds} s: stored profiles ${profiles.map((p) => `${p.phase}/${p.type} ${Number(p.total)}`).join(', ')}`,
+  );
+  expect(new Set(profiles.map((p) => p.type))).toEqual(new Set(['cpu', 'wall', 'heap', 'inuse_objects']));
+  for (const p of profiles) expect(gunzipSync(readFileSync(p.path)).length, p.path).toBeGreaterThan(100);
+  const cpuFunctions = async (phase: string): Promise<number> => {
     const [fns] = await query<{ n: number }>(
       db,
-      `SELECT count(*) AS n FROM profile_functions WHERE run_id = '${live.run.id}' AND phase = 'first' AND type = 'cpu'`,
+      `SELECT count(*) AS n FROM profile_functions WHERE run_id = '${runId}' AND phase = '${phase}' AND type = 'cpu'`,
     );
-    expect(Number(fns?.n)).toBeGreaterThan(5);
-  }, 90_000);
-
-  it('kill -9 in a long single phase: the abandoned run keeps its profile up to the last push (every 10 s)', async () => {
-    const dir = tempDir();
-    const db = join(dir, 'h.duckdb');
-    const port = await freePort();
-    const file = writeScenario(
-      dir,
-      'cap-kill9-running',
-      `{
-      name: 'cap-kill9-running',
-      ${ordersService(port, ', capture: { cpu: true, heap: true }')},
-      target: 'http://127.0.0.1:${port}',
-      requests: [{ path: '/orders?limit=10' }, { path: '/report' }],
-      workers: { cpus: [1] },
-      phases: [{ name: 'soak', duration: '60s', rate: 200 }],
-    }`,
-    );
-    let child: ChildProcess | undefined;
-    const done = headroom(['run', file, '--db', db], { onSpawn: (c) => (child = c) });
-    const live = await waitLiveSeconds(db, 11, 40_000);
-    // The agent's first flush comes ~10 s into the phase; its snapshot is written half a second later.
-    for (const end = Date.now() + 8000; !spoolProvisional(db) && Date.now() < end;) await new Promise((r) => setTimeout(r, 100));
-    expect(spoolProvisional(db), 'no provisional profile rows beside the spool').toBeTruthy();
-    const pids = (live.run.pinning as { pid: number }[]).map((p) => p.pid);
-    child?.kill('SIGKILL');
-    expect((await done).signal).toBe('SIGKILL');
-    expect(await waitGone(pids, 5000)).toEqual([]);
-
-    const [run] = await query<{ status: string }>(db, `SELECT status FROM runs WHERE id = '${live.run.id}'`);
-    expect(run?.status).toBe('abandoned');
-    const profiles = await query<{ phase: string; type: string; path: string; total: number }>(
-      db,
-      `SELECT phase, type, path, total FROM profiles WHERE run_id = '${live.run.id}' ORDER BY type, sample_type`,
-    );
-    console.log(`kill -9 in a running phase: stored profiles ${profiles.map((p) => `${p.phase}/${p.type} ${Number(p.total)}`).join(', ')}`);
-    expect(new Set(profiles.map((p) => p.phase))).toEqual(new Set(['soak']));
-    expect(new Set(profiles.map((p) => p.type))).toEqual(new Set(['cpu', 'wall', 'heap', 'inuse_objects']));
-    for (const p of profiles) expect(gunzipSync(readFileSync(p.path)).length, p.path).toBeGreaterThan(100);
-    // One flush: about 10 s of wall time (between 5 and 20 s), not the whole 60 s phase.
-    const wall = Number(profiles.find((p) => p.type === 'wall')?.total);
-    expect(wall).toBeGreaterThan(5e9);
-    expect(wall).toBeLessThan(20e9);
-    const [fns] = await query<{ n: number }>(
-      db,
-      `SELECT count(*) AS n FROM profile_functions WHERE run_id = '${live.run.id}' AND phase = 'soak' AND type = 'cpu'`,
-    );
-    expect(Number(fns?.n)).toBeGreaterThan(5);
-  }, 90_000);
-});
+    return Number(fns?.n);
+  };
+  return { profiles, cpuFunctions };
+}
 
 /** Whether a running run's spool has provisional profile rows beside it. */
 function spoolProvisional(db: string): boolean {
