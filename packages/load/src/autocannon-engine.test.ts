@@ -46,6 +46,8 @@ describe('autocannon engine (reference), mapped into the same messages', () => {
     const e = phaseEnds(ms)[0]!;
     expect(e.offered).toBe(200);
     expect(e.requests).toBeGreaterThan(120);
-    expect(e.requests).toBeLessThan(260);
+    // autocannon sends each second's quota in a burst, at 0, 1 and (when its stop lands a little
+    // late on a busy host, as in one CI run: 269) 2 s: at most three seconds' worth.
+    expect(e.requests).toBeLessThanOrEqual(300);
   });
 });
