@@ -2,7 +2,7 @@ import net from 'node:net';
 import type tls from 'node:tls';
 import type { ErrorKind } from '@headroom/internal';
 import { directWrite } from './direct-write.ts';
-import { ResponseParser } from './response-parser.ts';
+import { ResponseParser } from '@headroom/internal/response-parser';
 import { isTlsErrorCode, type TlsTransport } from './tls-transport.ts';
 
 /** Who a connection reports to. Calls are synchronous, from socket callbacks. */

@@ -27,7 +27,7 @@ export { timeline } from './timeline.ts';
 export type { RunUnit } from './timeline.ts';
 export { ENGINES, engineFor } from './engines.ts';
 export type { Engine, EngineContext, UnitRun } from './engine.ts';
-export { ResponseParser } from './response-parser.ts';
+export { ResponseParser } from '@headroom/internal/response-parser';
 export { RequestMix } from './request-mix.ts';
 export { encodeRequest } from './encode-request.ts';
 export type { EncodedRequest } from './encode-request.ts';

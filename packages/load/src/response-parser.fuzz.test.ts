@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ResponseParser } from './response-parser.ts';
+import { ResponseParser } from '@headroom/internal/response-parser';
 import { rawServer } from './test-servers.ts';
 import type { TestServer } from './test-servers.ts';
 

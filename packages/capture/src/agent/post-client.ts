@@ -7,9 +7,11 @@
  * what a post to the receivers needs: one request at a time per host:port, a request head and
  * a body, and a response read to its end (Content-Length, chunked, or no body for 1xx/204/304)
  * for its status: ~0.7 ms per post in the same test (bench/agent-post-cost.ts, each including
- * the ~0.3 ms wake for the answer). HTTP/1.1 message framing as in RFC 9112 §6.
+ * the ~0.3 ms wake for the answer). Responses are read by the load engine's parser (HTTP/1.1
+ * framing as in RFC 9112 §6), imported on its own so the service loads nothing else of headroom.
  */
 import net from 'node:net';
+import { ResponseParser } from '@headroom/internal/response-parser';
 
 /** Resolves whether the server answered 2xx; never rejects. */
 type Done = (ok: boolean) => void;
@@ -23,17 +25,6 @@ interface Pending {
   retried: boolean;
 }
 
-/** Where a response stands while its bytes arrive. */
-interface Reading {
-  buf: Buffer;
-  status: number;
-  /** Bytes of body still to read; -1 while the head is incomplete; -2 chunked; -3 until the socket closes. */
-  left: number;
-  close: boolean;
-}
-
-const MAX_HEAD = 16 * 1024;
-
 class HostLine {
   readonly #host: string;
   readonly #port: number;
@@ -42,7 +33,7 @@ class HostLine {
   /** The socket has carried a whole exchange, so a reset before any answer may be a stale keep-alive. */
   #reused = false;
   #current: Pending | null = null;
-  #reading: Reading | null = null;
+  readonly #parser = new ResponseParser();
   #timer: NodeJS.Timeout | null = null;
 
   constructor(host: string, port: number) {
@@ -59,7 +50,7 @@ class HostLine {
     const p = this.#queue.shift();
     if (p === undefined) return;
     this.#current = p;
-    this.#reading = { buf: Buffer.alloc(0), status: 0, left: -1, close: false };
+    this.#parser.reset(false);
     const s = this.#socket ?? this.#connect();
     this.#timer = setTimeout(() => this.#fail(true), p.timeoutMs);
     this.#timer.unref();
@@ -81,58 +72,44 @@ class HostLine {
     s.on('close', () => {
       if (s !== this.#socket) return;
       // A body delimited by the close is complete now; otherwise an exchange in flight has failed.
-      if (this.#reading?.left === -3) this.#finish();
-      else if (this.#current !== null) this.#fail();
-      else this.#socket = null;
+      if (this.#current === null) this.#socket = null;
+      else if (this.#parser.end()) this.#finish();
+      else this.#fail();
     });
     return s;
   }
 
   #data(d: Buffer): void {
-    const r = this.#reading;
-    if (r === null) {
+    if (this.#current === null) {
       this.#drop(); // bytes nobody asked for: the line is out of step
       return;
     }
-    r.buf = r.buf.length === 0 ? d : Buffer.concat([r.buf, d]);
-    while (r.left === -1) {
-      const end = r.buf.indexOf('\r\n\r\n');
-      if (end < 0) {
-        if (r.buf.length > MAX_HEAD) this.#fail();
-        return;
-      }
-      const head = r.buf.toString('latin1', 0, end);
-      r.buf = r.buf.subarray(end + 4);
-      if (!readHead(r, head)) {
-        this.#fail();
-        return;
-      }
+    let complete: boolean;
+    try {
+      complete = this.#parser.feed(d, 0, d.length);
+    } catch {
+      this.#fail(); // not HTTP/1.x, or a head beyond the parser's limit
+      return;
     }
-    if (r.left >= 0) {
-      if (r.buf.length > r.left) this.#fail();
-      else if (r.buf.length === r.left) this.#finish();
-    } else if (r.left === -2) {
-      const end = chunkedEnd(r.buf);
-      if (end === r.buf.length) this.#finish();
-      else if (end !== -1) this.#fail(); // malformed, or bytes beyond the response
-    }
+    if (!complete) return;
+    if (this.#parser.endAt === d.length) this.#finish();
+    else this.#fail(); // bytes beyond the response: the line is out of step
   }
 
   #finish(): void {
     const p = this.#current!;
-    const r = this.#reading!;
+    const { status, close } = this.#parser;
     this.#settle();
-    if (r.close) this.#drop();
+    if (close) this.#drop();
     else this.#reused = true;
-    p.done(r.status >= 200 && r.status < 300);
+    p.done(status >= 200 && status < 300);
     this.#next();
   }
 
   /** The exchange in flight failed (why does not change the outcome: the post did not get through). */
   #fail(timedOut = false): void {
     const p = this.#current;
-    const r = this.#reading;
-    const stale = this.#reused && !timedOut && r !== null && r.left === -1 && r.buf.length === 0 && r.status === 0;
+    const stale = this.#reused && !timedOut && p !== null && this.#parser.bytes === 0;
     this.#settle();
     this.#drop();
     if (p === null) return;
@@ -146,78 +123,11 @@ class HostLine {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
     this.#current = null;
-    this.#reading = null;
   }
 
   #drop(): void {
     this.#socket?.destroy();
     this.#socket = null;
-  }
-}
-
-/**
- * Reads a response head (status line and the framing headers, RFC 9112 §6.3) into `r`; an
- * interim (1xx) response leaves `r.left` at -1, to read the next head. False when malformed.
- */
-function readHead(r: Reading, head: string): boolean {
-  const lines = head.split('\r\n');
-  const m = /^HTTP\/1\.([01]) (\d{3})/.exec(lines[0] ?? '');
-  if (m === null) return false;
-  r.status = Number(m[2]);
-  if (r.status < 200) return true; // we send no Expect, so none should come; the final one follows
-  r.close = m[1] === '0';
-  let length: number | null = null;
-  let chunked = false;
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    const colon = line.indexOf(':');
-    if (colon < 0) return false;
-    const name = line.slice(0, colon).trim().toLowerCase();
-    const value = line
-      .slice(colon + 1)
-      .trim()
-      .toLowerCase();
-    if (name === 'content-length') {
-      if (!/^\d+$/.test(value) || (length !== null && length !== Number(value))) return false;
-      length = Number(value);
-    } else if (name === 'transfer-encoding') chunked = value.split(',').at(-1)?.trim() === 'chunked';
-    else if (name === 'connection') r.close ||= value.split(',').some((v) => v.trim() === 'close');
-  }
-  if (r.status === 204 || r.status === 304) r.left = 0;
-  else if (chunked) r.left = -2;
-  else if (length !== null) r.left = length;
-  else {
-    r.left = -3; // delimited by the close
-    r.close = true;
-  }
-  return true;
-}
-
-/**
- * Where a chunked body ends in `buf` (the index after its last CRLF), -1 when it has not
- * ended yet, -2 when it is malformed. Trailer fields are allowed and skipped.
- */
-export function chunkedEnd(buf: Buffer): number {
-  let at = 0;
-  for (;;) {
-    const eol = buf.indexOf('\r\n', at);
-    if (eol < 0) return buf.length - at > 64 ? -2 : -1;
-    const size = Number.parseInt(buf.toString('latin1', at, eol).split(';')[0]!.trim(), 16);
-    if (Number.isNaN(size)) return -2;
-    if (size === 0) {
-      // Trailer section: lines until an empty one.
-      let t = eol + 2;
-      for (;;) {
-        const e = buf.indexOf('\r\n', t);
-        if (e < 0) return -1;
-        if (e === t) return e + 2;
-        t = e + 2;
-      }
-    }
-    const next = eol + 2 + size + 2;
-    if (buf.length < next) return -1;
-    if (buf[next - 2] !== 13 || buf[next - 1] !== 10) return -2;
-    at = next;
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ResponseParser } from '../response-parser.ts';
+import { ResponseParser } from '@headroom/internal/response-parser';
 import { ResponseCapture } from './captured-response.ts';
 
 /** Feeds `bytes` in reads of `chunk` bytes through a capturing parser, as a connection does. */

@@ -1,5 +1,5 @@
 import type { VuResponse } from '@headroom/core';
-import type { ResponseParser } from '../response-parser.ts';
+import type { ResponseParser } from '@headroom/internal/response-parser';
 
 /** Bytes of one response kept for a flow to read; larger responses are still timed, their bodies cut. */
 const MAX_CAPTURE_BYTES = 4 * 1024 * 1024;

@@ -36,6 +36,8 @@ export class ResponseParser {
   bytes = 0;
   /** The response to a HEAD request has no body. */
   noBody = false;
+  /** Once `feed` returned true: the index in that buffer just past the response's last byte. */
+  endAt = 0;
   #state = HEAD;
   #remaining = 0;
   #lineLen = 0;
@@ -58,9 +60,9 @@ export class ResponseParser {
   }
 
   /**
-   * Consumes buf[start, end). Returns true once the response is complete; bytes after it
-   * are ignored (one request in flight per connection, so there are none). Throws on a
-   * response that is not HTTP/1.x.
+   * Consumes buf[start, end). Returns true once the response is complete, with `endAt` where
+   * it ended; bytes after it are not read (one request in flight per connection, so there
+   * should be none). Throws on a response that is not HTTP/1.x.
    */
   feed(buf: Buffer, start: number, end: number): boolean {
     this.bytes += end - start;
@@ -112,11 +114,17 @@ export class ResponseParser {
         case BODY_EOF:
           return false;
         default:
+          this.endAt = i;
           return true;
       }
-      if (this.#state === DONE) return true;
+      if (this.#state === DONE) {
+        this.endAt = i;
+        return true;
+      }
     }
-    return this.#state === DONE;
+    if (this.#state !== DONE) return false;
+    this.endAt = i;
+    return true;
   }
 
   /** Skips up to `#remaining` body bytes of [i, end) (the parser never copies a body); moves to `next` once none remain. */

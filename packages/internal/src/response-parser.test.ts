@@ -29,6 +29,30 @@ describe('ResponseParser', () => {
     for (const p of parseSplit(text)) expect(p.status).toBe(503);
   });
 
+  it('says where the response ended in the read that completed it (endAt), whatever follows', () => {
+    const responses = [
+      'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello',
+      'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: 1\r\n\r\n',
+      'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n',
+    ];
+    for (const r of responses)
+      for (const after of ['', 'HTTP/1.1 200 OK\r\n', 'x']) {
+        const buf = Buffer.from(`junk${r}${after}`, 'latin1');
+        const p = new ResponseParser();
+        p.reset(false);
+        expect(p.feed(buf, 4, buf.length), r).toBe(true);
+        expect(p.endAt, `${r} + ${JSON.stringify(after)}`).toBe(4 + r.length);
+      }
+    // Completed in a second read: endAt is within that read.
+    const p = new ResponseParser();
+    p.reset(false);
+    const a = Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhel', 'latin1');
+    expect(p.feed(a, 0, a.length)).toBe(false);
+    const b = Buffer.from('loEXTRA', 'latin1');
+    expect(p.feed(b, 0, b.length)).toBe(true);
+    expect(p.endAt).toBe(2);
+  });
+
   it('is not done before the last byte', () => {
     const buf = Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n');
     const p = new ResponseParser();
