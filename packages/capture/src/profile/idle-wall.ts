@@ -25,17 +25,6 @@ export interface RestoredIdleWall {
  * has `samples` and `wall` sample types and a wall period in nanoseconds.
  */
 export function restoreIdleWall(p: Profile): RestoredIdleWall {
-  const changed: [values: (number | bigint)[], wall: number, added: number][] = [];
-  const added = restore(p, changed);
-  return {
-    added,
-    undo: () => {
-      for (const [values, wall, v] of changed) values[wall] = Number(values[wall]) - v;
-    },
-  };
-}
-
-function restore(p: Profile, changed: [values: (number | bigint)[], wall: number, added: number][]): number {
   const st = p.stringTable.strings;
   const names = sampleTypeNames(p);
   const count = names.indexOf('samples');
@@ -43,18 +32,25 @@ function restore(p: Profile, changed: [values: (number | bigint)[], wall: number
   const period = Number(p.period);
   const periodIsWallNs =
     p.periodType !== undefined && st[Number(p.periodType.type)] === 'wall' && st[Number(p.periodType.unit)] === 'nanoseconds';
-  if (count < 0 || wall < 0 || !periodIsWallNs || !(period > 0)) return 0;
+  const nothing: RestoredIdleWall = { added: 0, undo: () => {} };
+  if (count < 0 || wall < 0 || !periodIsWallNs || !(period > 0)) return nothing;
   const idleFns = new Set(p.function.filter((f) => st[Number(f.name)] === IDLE_FRAME).map((f) => Number(f.id)));
-  if (idleFns.size === 0) return 0;
+  if (idleFns.size === 0) return nothing;
   const idleLocs = new Set(p.location.filter((l) => l.line.some((ln) => idleFns.has(Number(ln.functionId)))).map((l) => Number(l.id)));
+  const changed: [values: (number | bigint)[], added: number][] = [];
   let added = 0;
   for (const s of p.sample) {
     const leaf = s.locationId[0];
     if (leaf === undefined || !idleLocs.has(Number(leaf)) || Number(s.value[wall] ?? 0) !== 0) continue;
     const v = Number(s.value[count] ?? 0) * period;
     s.value[wall] = v;
-    changed.push([s.value as (number | bigint)[], wall, v]);
+    changed.push([s.value as (number | bigint)[], v]);
     added += v;
   }
-  return added;
+  return {
+    added,
+    undo: () => {
+      for (const [values, v] of changed) values[wall] = Number(values[wall]) - v;
+    },
+  };
 }

@@ -32,6 +32,8 @@ export class StoreSink implements Sink {
   private readonly ended = new Set<string>();
   /** The provisional row of each phase still running, as last aggregated. */
   private readonly provisional = new Map<string, Partial<Row<'phases'>>>();
+  /** The phase whose profiles stand as provisional rows beside the spool (its latest snapshot). */
+  private snapshotPhase: string | null = null;
   private failure: unknown = null;
 
   /** Extra secret names (the scenario's `redact` list) for what requests leave in spans and samples. */
@@ -137,9 +139,15 @@ export class StoreSink implements Sink {
             e.functions.map((f) => ({ ...f, run_id: this.runId })),
           ),
         );
+        // The snapshot's phase has its own rows now: its provisional ones go (the fold would drop them anyway).
+        if (this.snapshotPhase !== null && e.profiles.some((p) => p.phase === this.snapshotPhase)) {
+          this.snapshotPhase = null;
+          this.write(async () => this.store.replaceProvisionalProfiles([], []));
+        }
         break;
       case 'profiles-progress': {
         // Rewritten whole beside the spool at each push; the fold keeps them only for a phase that never got its own rows.
+        this.snapshotPhase = e.profiles[0]?.phase ?? null;
         const profiles = e.profiles.map((p) => ({ ...p, run_id: this.runId }));
         const functions = e.functions.map((f) => ({ ...f, run_id: this.runId }));
         this.write(async () => this.store.replaceProvisionalProfiles(profiles, functions));

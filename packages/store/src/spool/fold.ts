@@ -143,25 +143,29 @@ export async function foldSpools(store: Store, finalRun?: Partial<Row<'runs'>>):
 async function foldOne(store: Store, runId: string, path: string, upserts: SpoolOp[], run: Partial<Row<'runs'>>): Promise<void> {
   // Upserted tables keep the last row per key; appended rows go in as the file has them, one line at a time.
   const latest = new Map<TableName, Map<string, Partial<Row<TableName>>>>();
-  // The running phase's profile rows (provisional, keyless) count only for a phase whose own rows
-  // the spool does not have: one that ended had them appended, and those win.
-  const profiled = new Set<string>();
-  const profileAppends: LineFilter = (op, table) => op === 'append' && (table === 'profiles' || table === 'profile_functions');
-  for (const line of spoolLines(path)) {
-    const op = decodeLine(line, profileAppends);
-    if (op?.op === 'append') for (const row of op.rows) profiled.add(String((row as { phase?: unknown }).phase));
-  }
   const provisionalProfiles: [TableName, Partial<Row<TableName>>[]][] = [];
   for (const op of upserts) {
     if (op.op !== 'upsert' || op.table === 'runs') continue;
     if (op.table === 'profiles' || op.table === 'profile_functions') {
-      provisionalProfiles.push([op.table, op.rows.filter((r) => !profiled.has(String((r as { phase?: unknown }).phase)))]);
+      provisionalProfiles.push([op.table, op.rows]);
       continue;
     }
     const keys: readonly string[] = (TABLES[op.table] as { primaryKey?: readonly string[] }).primaryKey ?? [];
     const m = latest.get(op.table) ?? new Map<string, Partial<Row<TableName>>>();
     for (const row of op.rows) m.set(keys.map((k) => String((row as Record<string, unknown>)[k])).join('\u0000'), row);
     latest.set(op.table, m);
+  }
+  // The running phase's profile rows (provisional, keyless) count only for a phase whose own rows
+  // the spool does not have: one that ended had them appended, and those win. Only a spool that
+  // has such rows is read for this a second time.
+  if (provisionalProfiles.some(([, rows]) => rows.length > 0)) {
+    const profiled = new Set<string>();
+    const profileAppends: LineFilter = (op, table) => op === 'append' && (table === 'profiles' || table === 'profile_functions');
+    for (const line of spoolLines(path)) {
+      const op = decodeLine(line, profileAppends);
+      if (op?.op === 'append') for (const row of op.rows) profiled.add(String((row as { phase?: unknown }).phase));
+    }
+    for (const entry of provisionalProfiles) entry[1] = entry[1].filter((r) => !profiled.has(String((r as { phase?: unknown }).phase)));
   }
   const onlyAppends: LineFilter = (op) => op === 'append';
   await store.exec('BEGIN TRANSACTION');
