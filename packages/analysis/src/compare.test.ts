@@ -137,6 +137,19 @@ describe('regressionGate', () => {
     expect(regressionGate(c, { noiseFloor: 0.001 }).status).toBe('failed');
     expect(regressionGate(compare(set('a', { f: base }), set('b', { f: base.map((v) => v * 0.8) }))).status).toBe('passed');
   });
+  it('a significant change from a median of 0 (0 -> 1 allocs/op) fails whatever the floor; geomean says what it leaves out', () => {
+    const zero = [0, 0, 0, 0, 0, 0];
+    const c = compare(set('a', { A: zero, B: [201, 202, 203, 204, 205, 206] }, 'allocs/op'), set('b', { A: [1, 1, 1, 1, 1, 1], B: [201, 202, 203, 204, 205, 206] }, 'allocs/op'));
+    expect(c.rows[0]).toMatchObject({ verdict: 'slower', deltaPct: null });
+    const g = regressionGate(c, { noiseFloor: 0.5 });
+    expect(g.status).toBe('failed');
+    expect(g.regressions[0]).toMatchObject({ name: 'A', deltaPct: null, reason: 'significant', baselineMedian: 0, candidateMedian: 1 });
+    expect(c.geomean?.count).toBe(1);
+    expect(c.warnings.some((w) => w.includes('allocs/op geomean leaves out 1 benchmark') && w.includes('A'))).toBe(true);
+    // The other way (1 -> 0 allocs/op) is an improvement; for a higher-is-better unit, 0 -> 5 is one too.
+    expect(regressionGate(compare(set('a', { A: [1, 1, 1, 1, 1, 1] }), set('b', { A: zero }))).status).toBe('passed');
+    expect(regressionGate(compare(set('a', { r: zero }, 'req/s'), set('b', { r: [5, 5, 5, 5, 5, 5] }, 'req/s'))).status).toBe('passed');
+  });
   it('max-change guard: one run a side cannot be significant, but p99 6.7 ms -> 4.68 s fails the guard; an improvement of any size passes', () => {
     const one = compare(set('a', { p99: [6.7] }, 'ms'), set('b', { p99: [4680] }, 'ms'));
     expect(one.rows[0]?.verdict).toBe('insufficient');

@@ -173,13 +173,22 @@ export function compare(baseline: SampleSet, candidate: SampleSet, options: Comp
     noiseFloor,
     confidence,
     rows,
-    geomean: geomeanRow(rows),
+    geomean: geomeanRow(rows, unit, warnings),
     warnings,
   };
 }
 
-function geomeanRow(rows: readonly BenchmarkComparison[]): GeomeanRow | null {
-  const both = rows.filter((r) => r.baseline && r.candidate && r.baseline.median > 0 && r.candidate.median > 0);
+function geomeanRow(rows: readonly BenchmarkComparison[], unit: string, warnings: string[]): GeomeanRow | null {
+  const paired = rows.filter((r) => r.baseline && r.candidate);
+  const both = paired.filter((r) => r.baseline!.median > 0 && r.candidate!.median > 0);
+  const left = paired.length - both.length;
+  if (left > 0 && paired.length > 1)
+    warnings.push(
+      `${unit} geomean leaves out ${left} benchmark${left === 1 ? '' : 's'} whose median is 0 or negative on a side (${paired
+        .filter((r) => !both.includes(r))
+        .map((r) => r.name)
+        .join(', ')}): a geometric mean has no ratio to or from 0`,
+    );
   if (both.length === 0) return null;
   const b = geomean(both.map((r) => (r.baseline as SideSummary).median));
   const c = geomean(both.map((r) => (r.candidate as SideSummary).median));

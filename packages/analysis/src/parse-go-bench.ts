@@ -8,8 +8,11 @@
  *
  * Config lines are `key: value` with a lower-case key. A result line is the name, the
  * iteration count, then value/unit pairs. Each line is one run; repeated lines of a
- * benchmark are its repeated runs (`-count=10`). Like benchstat, the "Benchmark" prefix and
- * the trailing -N GOMAXPROCS suffix are dropped from names, and every unit becomes its own
+ * benchmark are its repeated runs (`-count=10`). The "Benchmark" prefix is dropped from names,
+ * and so is the trailing -N GOMAXPROCS suffix where a benchmark ran at one GOMAXPROCS only (so
+ * files from hosts with other core counts still pair up). A benchmark run at several
+ * (`go test -cpu 4,8`) keeps its suffixes: A-4 and A-8 are different measurements, as they are
+ * for benchstat (whose rows are full names, GOMAXPROCS included). Every unit becomes its own
  * SampleSet. Other lines (PASS, ok, test output) are ignored.
  */
 import { ValidationError, type ValidationIssue } from '@headroom/core';
@@ -24,7 +27,8 @@ export function parseGoBench(text: string, name: string): SampleSet[] {
   const byUnit = new Map<string, Map<string, number[]>>();
   const pkgs = new Set<string>();
   let pkg = '';
-  const rows: { pkg: string; bench: string; unit: string; value: number }[] = [];
+  const rows: { pkg: string; bench: string; procs: string; unit: string; value: number }[] = [];
+  const procsOf = new Map<string, Set<string>>();
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
     const where = `line ${i + 1}`;
@@ -35,7 +39,9 @@ export function parseGoBench(text: string, name: string): SampleSet[] {
     }
     const m = RESULT_RE.exec(line);
     if (!m) return;
-    const bench = (m[1] ?? '').replace(/-\d+$/, '');
+    const full = m[1] ?? '';
+    const procs = /-\d+$/.exec(full)?.[0] ?? '';
+    const bench = full.slice(0, full.length - procs.length);
     const fields = (m[2] ?? '').trim().split(/\s+/);
     if (bench === '' || (bench[0] !== undefined && /[a-z]/.test(bench[0]))) return; // "Benchmarking…" prose, not a result
     if (!/^\d+$/.test(fields[0] ?? '')) {
@@ -62,8 +68,11 @@ export function parseGoBench(text: string, name: string): SampleSet[] {
         issues.push({ path: where, message: `expected a number before unit ${JSON.stringify(unit)}, got ${JSON.stringify(pairs[p])}` });
         continue;
       }
-      rows.push({ pkg, bench, unit, value });
+      rows.push({ pkg, bench, procs, unit, value });
       pkgs.add(pkg);
+      const k = `${pkg}\0${bench}`;
+      if (!procsOf.has(k)) procsOf.set(k, new Set());
+      procsOf.get(k)!.add(procs);
     }
   });
   if (issues.length > 0) throw new ValidationError(name, issues);
@@ -79,7 +88,8 @@ export function parseGoBench(text: string, name: string): SampleSet[] {
   // Names only need the package to stay unique when the file holds several packages.
   const qualify = pkgs.size > 1;
   for (const r of rows) {
-    const key = qualify && r.pkg ? `${r.pkg.split('/').pop()}.${r.bench}` : r.bench;
+    const bench = procsOf.get(`${r.pkg}\0${r.bench}`)!.size > 1 ? r.bench + r.procs : r.bench;
+    const key = qualify && r.pkg ? `${r.pkg.split('/').pop()}.${bench}` : bench;
     let m = byUnit.get(r.unit);
     if (!m) byUnit.set(r.unit, (m = new Map()));
     let list = m.get(key);

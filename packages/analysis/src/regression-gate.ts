@@ -19,7 +19,8 @@ export interface RegressionGateOptions {
 export interface Regression {
   name: string;
   unit: string;
-  deltaPct: number;
+  /** null when the baseline's median is 0 (a change from 0, e.g. 0 → 1 allocs/op: beyond any floor). */
+  deltaPct: number | null;
   /** The test's p (for a max-change failure on one run a side it is 1: never significant; null when untestable). */
   p: number | null;
   /** 'significant': p <= alpha and beyond the noise floor; 'max-change': worse by more than the guard. */
@@ -33,12 +34,18 @@ export type RegressionGateResult =
   | { status: 'failed'; regressions: Regression[]; checked: number; unjudged: number };
 
 function isRegression(r: BenchmarkComparison, alpha: number, noiseFloor: number): boolean {
-  return r.verdict === 'slower' && r.p !== null && r.p <= alpha && r.deltaPct !== null && Math.abs(r.deltaPct) / 100 > noiseFloor;
+  return r.verdict === 'slower' && r.p !== null && r.p <= alpha && worsening(r) > noiseFloor;
 }
 
-/** The change in the worse direction, as a fraction (0 when it got better or is unknown). */
+/**
+ * The change in the worse direction, as a fraction (0 when it got better or is unknown);
+ * Infinity for a worse change from a median of 0 (0 → 1 allocs/op), which no floor tolerates.
+ */
 function worsening(r: BenchmarkComparison): number {
-  if (r.deltaPct === null) return 0;
+  if (r.deltaPct === null) {
+    if (r.baseline === null || r.candidate === null || r.baseline.median !== 0 || r.candidate.median === 0) return 0;
+    return r.candidate.median > 0 !== r.higherIsBetter ? Infinity : 0;
+  }
   const worse = r.higherIsBetter ? -r.deltaPct : r.deltaPct;
   return Math.max(0, worse / 100);
 }
@@ -61,7 +68,7 @@ export function regressionGate(comparison: Comparison | readonly Comparison[], o
       regressions.push({
         name: r.name,
         unit: r.unit,
-        deltaPct: r.deltaPct as number,
+        deltaPct: r.deltaPct,
         p: significant ? (r.p as number) : r.p,
         reason: significant ? 'significant' : 'max-change',
         baselineMedian: (r.baseline as { median: number }).median,

@@ -31,7 +31,7 @@ export default defineBench({
   tasks: { sort: () => [...data].sort((a, b) => a - b), sum: () => data.reduce((s, v) => s + v, 0) },
 });\n`,
     );
-    const a = await headroom(['bench', file, '--json', '--db', db]);
+    const a = await headroom(['bench', file, '--json', '--db', db], { env: { HEADROOM_GIT_BRANCH: 'feature-x' } });
     expect(a.code, a.stderr).toBe(0);
     const out = JSON.parse(a.stdout);
     expect(out.status).toBe('completed');
@@ -50,11 +50,11 @@ export default defineBench({
       { n: number },
     ];
     expect(n).toBeGreaterThan(6 * 16);
-    const [run] = await query<{ kind: string; status: string; git_sha: string }>(
+    const [run] = await query<{ kind: string; status: string; git_sha: string; git_branch: string }>(
       db,
-      `SELECT kind, status, git_sha FROM runs WHERE id = '${out.runId}'`,
+      `SELECT kind, status, git_sha, git_branch FROM runs WHERE id = '${out.runId}'`,
     );
-    expect(run).toMatchObject({ kind: 'bench', status: 'completed' });
+    expect(run).toMatchObject({ kind: 'bench', status: 'completed', git_branch: 'feature-x' });
 
     const b = await headroom(['bench', file, '--json', '--db', db]);
     expect(b.code).toBe(0);
@@ -65,6 +65,26 @@ export default defineBench({
     expect(rows.map((r: { name: string }) => r.name).sort()).toEqual(['sort', 'sum']);
     // 3 runs per side can never reach p <= 0.05 (smallest exact p is 0.1): headroom must say so instead of guessing.
     expect(rows.every((r: { verdict: string }) => r.verdict === 'insufficient')).toBe(true);
+
+    // A side with nothing in common with the other is refused, not shown as all "missing" with exit 0.
+    const go = join(dir, 'go.txt');
+    writeFileSync(go, goBench([100, 101, 102]));
+    const none = await headroom(['compare', go, 'latest', '--json', '--db', db]);
+    expect(none.code).toBe(2);
+    expect(JSON.parse(none.stdout).error.code).toBe('E_COMPARE_MISMATCH');
+    expect(none.stderr).toContain('no benchmark is on both sides (baseline Encode (ns/op)');
+    // A range whose ends are runs of different scenarios is refused, naming both.
+    const other = join(dir, 'other.bench.ts');
+    writeFileSync(other, `import { defineBench } from '@headroom/core';\nexport default defineBench({ name: 'other', cpus: [1], runs: 1, time: '20ms', tasks: { noop: () => 0 } });\n`);
+    expect((await headroom(['bench', other, '--db', db])).code).toBe(0);
+    const range = await headroom(['compare', 'latest~2..latest', 'latest', '--force', '--db', db]);
+    expect(range.code).toBe(2);
+    expect(range.stderr).toMatch(/a range spans runs of one kind and scenario, but \S+ is a bench run of "tiny" and \S+ a bench run of "other"/);
+    // A missing file is named as a file, not looked up as a run.
+    const missing = await headroom(['compare', join(dir, 'nope.json'), 'latest', '--json', '--db', db]);
+    expect(missing.code).toBe(2);
+    expect(JSON.parse(missing.stdout).error.code).toBe('E_FILE_NOT_FOUND');
+    expect(missing.stderr).toContain(`no file ${join(dir, 'nope.json')}`);
   });
 
   it('compares Go benchmark files like benchstat and fails the regression gate only on a significant slowdown', async () => {
@@ -112,7 +132,7 @@ export default defineBench({
     };
     const tiny = bench('tiny', 'sum: () => [1, 2, 3].reduce((a, b) => a + b, 0)');
     expect((await headroom(['bench', tiny, '--db', db])).code).toBe(0);
-    expect((await headroom(['bench', bench('other', 'max: () => Math.max(1, 2, 3)'), '--db', db])).code).toBe(0);
+    expect((await headroom(['bench', bench('other', 'sum: () => Math.max(1, 2, 3)'), '--db', db])).code).toBe(0);
     const mixed = await headroom(['compare', 'latest~1', 'latest', '--json', '--db', db]);
     expect(mixed.code).toBe(2);
     expect(JSON.parse(mixed.stdout).error.code).toBe('E_COMPARE_MISMATCH');

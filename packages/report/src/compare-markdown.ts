@@ -3,7 +3,7 @@
  * one table per unit with the verdict in words, a geomean row and the warnings as a list.
  */
 import type { BenchmarkComparison, Comparison } from '@headroom/analysis';
-import { formatCompareValue, formatMedianCell, formatP, formatPct } from './compare-values.ts';
+import { formatCompareValue, formatMedianCell, formatP, formatPct, formatRowPct } from './compare-values.ts';
 
 function escapeCell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -38,7 +38,7 @@ export function formatCompareMarkdown(comparison: Comparison | readonly Comparis
     for (const r of c.rows) {
       const n = `${r.baseline?.n ?? 0}+${r.candidate?.n ?? 0}`;
       out.push(
-        `| ${escapeCell(r.name)} | ${formatMedianCell(r.baseline, c.unit)} | ${formatMedianCell(r.candidate, c.unit)} | ${formatPct(r.deltaPct)} | ${formatP(r.p)} | ${n} | ${verdictCell(r)} |`,
+        `| ${escapeCell(r.name)} | ${formatMedianCell(r.baseline, c.unit)} | ${formatMedianCell(r.candidate, c.unit)} | ${formatRowPct(r)} | ${formatP(r.p)} | ${n} | ${verdictCell(r)} |`,
       );
     }
     if (c.geomean && c.rows.length > 1) {

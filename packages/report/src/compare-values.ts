@@ -65,6 +65,12 @@ export function formatP(p: number | null): string {
   return p === null ? '—' : p < 0.001 ? p.toExponential(1) : p.toFixed(3);
 }
 
+/** The change in percent, or "from 0" where the baseline's median is 0 and the candidate's is not. */
+export function formatRowPct(r: BenchmarkComparison): string {
+  if (r.deltaPct === null && r.baseline?.median === 0 && r.candidate !== null && r.candidate.median !== 0) return 'from 0';
+  return formatPct(r.deltaPct);
+}
+
 /** The benchstat-like delta cell: "+10.00% (p=0.000 n=10+10)", "~ (p=0.436 n=10+10)". */
 export function formatDeltaCell(r: BenchmarkComparison, other: { baseline: string; candidate: string }): string {
   const n = `n=${r.baseline?.n ?? 0}+${r.candidate?.n ?? 0}`;
@@ -72,10 +78,10 @@ export function formatDeltaCell(r: BenchmarkComparison, other: { baseline: strin
     case 'missing':
       return `missing in ${r.baseline ? other.candidate : other.baseline}`;
     case 'insufficient':
-      return `${formatPct(r.deltaPct)} ? (${n}, too few runs for significance)`;
+      return `${formatRowPct(r)} ? (${n}, too few runs for significance)`;
     case '~':
       return `~ (p=${formatP(r.p)} ${n})`;
     default:
-      return `${formatPct(r.deltaPct)} (p=${formatP(r.p)} ${n})${r.withinNoise ? ' within noise' : ''}`;
+      return `${formatRowPct(r)} (p=${formatP(r.p)} ${n})${r.withinNoise ? ' within noise' : ''}`;
   }
 }

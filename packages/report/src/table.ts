@@ -1,6 +1,8 @@
 /** A plain aligned text table; numbers right-aligned, text left-aligned. */
 export function formatTable(header: string[], rows: string[][], options: { rightAlign?: boolean[] } = {}): string {
-  const widths = header.map((h, i) => Math.max(visible(h), ...rows.map((r) => visible(r[i] ?? ''))));
+  // A loop, not Math.max(...rows): a spread of 100k+ rows (runs sql) overflows the call stack.
+  const widths = header.map(visible);
+  for (const r of rows) for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i]!, visible(r[i] ?? ''));
   const right = options.rightAlign ?? header.map((_, i) => i > 0);
   const line = (cells: string[]) =>
     cells

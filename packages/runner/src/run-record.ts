@@ -65,6 +65,7 @@ export function openRun(db: string, o: OpenRunOptions): OpenRun {
     started_at: startedAt,
     git_sha: identity.gitSha,
     git_dirty: identity.gitDirty,
+    git_branch: identity.gitBranch,
     version: identity.version,
     host: identity.host,
     cpu_model: identity.cpuModel,

@@ -100,7 +100,8 @@ export function comparisonCheck(
   advice: SampleAdvice,
 ): CheckResult {
   const n = `n=${r.baseline?.n ?? 0}+${r.candidate?.n ?? 0}`;
-  const delta = r.deltaPct === null ? '?' : `${r.deltaPct >= 0 ? '+' : ''}${r.deltaPct.toFixed(1)}%`;
+  const fromZero = r.deltaPct === null && r.baseline?.median === 0 && r.candidate !== null && r.candidate.median !== 0;
+  const delta = r.deltaPct === null ? (fromZero ? 'from 0' : '?') : `${r.deltaPct >= 0 ? '+' : ''}${r.deltaPct.toFixed(1)}%`;
   const p = r.p === null ? '' : `, p=${r.p < 0.001 ? r.p.toExponential(1) : r.p.toFixed(3)}`;
   const unjudged = r.verdict === 'insufficient';
   const detail =

@@ -8,6 +8,7 @@ import {
   loadRunSamples,
   parseSampleFile,
   regressionGate,
+  sampleEntries,
   type Regression,
   type SampleSet,
 } from '@headroom/analysis';
@@ -70,6 +71,11 @@ export async function compareCommand(
       `nothing in common to compare: baseline units ${units(base.sets)}, candidate units ${units(cand.sets)}`,
       'E_COMPARE_MISMATCH',
     );
+  if (comparisons.every((c) => c.rows.every((r) => r.verdict === 'missing')))
+    throw new UsageError(
+      `nothing in common to compare: no benchmark is on both sides (baseline ${names(base.sets)}; candidate ${names(cand.sets)})`,
+      'E_COMPARE_MISMATCH',
+    );
   const gate =
     options.failOn === 'regression' || options.maxChange !== undefined
       ? regressionGate(comparisons, {
@@ -91,7 +97,7 @@ export async function compareCommand(
         ? `p=${(r.p as number).toPrecision(2)}`
         : `beyond --max-change ${((options.maxChange ?? 0) * 100).toFixed(0)}%, not a significance test`;
     out.log(
-      `regression gate failed: ${gate.regressions.map((r) => `${r.name} ${r.deltaPct > 0 ? '+' : ''}${r.deltaPct.toFixed(1)}% (${why(r)})`).join(', ')}`,
+      `regression gate failed: ${gate.regressions.map((r) => `${r.name} ${r.deltaPct === null ? `from 0 to ${r.candidateMedian} ${r.unit}` : `${r.deltaPct > 0 ? '+' : ''}${r.deltaPct.toFixed(1)}%`} (${why(r)})`).join(', ')}`,
     );
     return ExitCode.gateFailed;
   }
@@ -108,6 +114,8 @@ interface Side {
 async function side(spec: string, store: Store | null, scenario: string | undefined): Promise<Side> {
   if (existsSync(spec))
     return { kind: 'file', label: basename(spec), sets: parseSampleFile(readFileSync(spec, 'utf8'), basename(spec)), runs: [] };
+  if (looksLikeFile(spec))
+    throw new UsageError(`no file ${spec}: a side is a sample file (JSON or Go benchmark text) or a run; check the path`, 'E_FILE_NOT_FOUND');
   if (!store) throw new UsageError(`"${spec}" is not a file, and there is no store to look runs up in; pass --db <file>`, 'E_NO_STORE');
   const ids = await resolveRuns(store, spec, scenario);
   const runs = await readRunChecks(store, ids);
@@ -138,16 +146,34 @@ async function side(spec: string, store: Store | null, scenario: string | undefi
   return { kind, label, runs, sets: loadRunSamples(samples, label) };
 }
 
+/** A path (a slash, or a sample file's extension), never a run reference (ids, latest~N, A..B). */
+function looksLikeFile(spec: string): boolean {
+  return spec.includes('/') || /\.(json|txt|csv|out)$/i.test(spec);
+}
+
 /** `a,b,c` → each; `A..B` → every run of A's kind and scenario from A to B inclusive. */
 async function resolveRuns(store: Store, spec: string, scenario: string | undefined): Promise<string[]> {
   const scope = scenario === undefined ? {} : { scenario };
   if (spec.includes(',')) return Promise.all(spec.split(',').map((s) => resolveRunRef(store, s.trim(), scope)));
   const range = spec.split('..');
   if (range.length === 2) {
-    const [from, to] = await Promise.all(range.map((s) => resolveRunRef(store, s, scope)));
-    return runsBetween(store, from as string, to as string);
+    const [from, to] = (await Promise.all(range.map((s) => resolveRunRef(store, s, scope)))) as [string, string];
+    const [a, b] = await readRunChecks(store, [from, to]);
+    if (a && b && (a.kind !== b.kind || a.scenario !== b.scenario))
+      throw new UsageError(
+        `${spec}: a range spans runs of one kind and scenario, but ${from} is a ${a.kind} run of "${a.scenario}" and ${to} a ${b.kind} run of "${b.scenario}"; pick ends of one scenario (--scenario <name> makes latest~N count within it)`,
+        'E_COMPARE_MISMATCH',
+      );
+    return runsBetween(store, from, to);
   }
   return [await resolveRunRef(store, spec, scope)];
+}
+
+/** "A, B (ns/op)": the names a side has, with their units; the first few only. */
+function names(sets: SampleSet[]): string {
+  const all = sets.flatMap((s) => sampleEntries(s).map(([n]) => `${n} (${s.unit})`));
+  if (all.length === 0) return 'nothing';
+  return all.length > 6 ? `${all.slice(0, 6).join(', ')} and ${all.length - 6} more` : all.join(', ');
 }
 
 function units(sets: SampleSet[]): string {
