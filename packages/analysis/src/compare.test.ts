@@ -139,7 +139,10 @@ describe('regressionGate', () => {
   });
   it('a significant change from a median of 0 (0 -> 1 allocs/op) fails whatever the floor; geomean says what it leaves out', () => {
     const zero = [0, 0, 0, 0, 0, 0];
-    const c = compare(set('a', { A: zero, B: [201, 202, 203, 204, 205, 206] }, 'allocs/op'), set('b', { A: [1, 1, 1, 1, 1, 1], B: [201, 202, 203, 204, 205, 206] }, 'allocs/op'));
+    const c = compare(
+      set('a', { A: zero, B: [201, 202, 203, 204, 205, 206] }, 'allocs/op'),
+      set('b', { A: [1, 1, 1, 1, 1, 1], B: [201, 202, 203, 204, 205, 206] }, 'allocs/op'),
+    );
     expect(c.rows[0]).toMatchObject({ verdict: 'slower', deltaPct: null });
     const g = regressionGate(c, { noiseFloor: 0.5 });
     expect(g.status).toBe('failed');

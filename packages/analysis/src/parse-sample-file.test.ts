@@ -28,7 +28,13 @@ function getErr(f: () => unknown): ValidationError {
 
 describe('parseSampleFile: Go benchmark format', () => {
   it('keeps -N where one benchmark ran at several GOMAXPROCS (go test -cpu 4,8), as benchstat keeps them apart', () => {
-    const text = ['BenchmarkA-4 100 500 ns/op', 'BenchmarkA-8 100 100 ns/op', 'BenchmarkA-4 100 510 ns/op', 'BenchmarkA-8 100 101 ns/op', 'BenchmarkB-8 100 7 ns/op'].join('\n');
+    const text = [
+      'BenchmarkA-4 100 500 ns/op',
+      'BenchmarkA-8 100 100 ns/op',
+      'BenchmarkA-4 100 510 ns/op',
+      'BenchmarkA-8 100 101 ns/op',
+      'BenchmarkB-8 100 7 ns/op',
+    ].join('\n');
     const ns = Object.fromEntries(sampleEntries(parseSampleFile(text, 'cpu.txt')[0]!));
     expect(ns).toEqual({ 'A-4': [500, 510], 'A-8': [100, 101], B: [7] });
   });

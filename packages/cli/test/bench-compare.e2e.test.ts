@@ -75,11 +75,16 @@ export default defineBench({
     expect(none.stderr).toContain('no benchmark is on both sides (baseline Encode (ns/op)');
     // A range whose ends are runs of different scenarios is refused, naming both.
     const other = join(dir, 'other.bench.ts');
-    writeFileSync(other, `import { defineBench } from '@headroom/core';\nexport default defineBench({ name: 'other', cpus: [1], runs: 1, time: '20ms', tasks: { noop: () => 0 } });\n`);
+    writeFileSync(
+      other,
+      `import { defineBench } from '@headroom/core';\nexport default defineBench({ name: 'other', cpus: [1], runs: 1, time: '20ms', tasks: { noop: () => 0 } });\n`,
+    );
     expect((await headroom(['bench', other, '--db', db])).code).toBe(0);
     const range = await headroom(['compare', 'latest~2..latest', 'latest', '--force', '--db', db]);
     expect(range.code).toBe(2);
-    expect(range.stderr).toMatch(/a range spans runs of one kind and scenario, but \S+ is a bench run of "tiny" and \S+ a bench run of "other"/);
+    expect(range.stderr).toMatch(
+      /a range spans runs of one kind and scenario, but \S+ is a bench run of "tiny" and \S+ a bench run of "other"/,
+    );
     // A missing file is named as a file, not looked up as a run.
     const missing = await headroom(['compare', join(dir, 'nope.json'), 'latest', '--json', '--db', db]);
     expect(missing.code).toBe(2);

@@ -20,7 +20,7 @@ function scenario(name: string, target: string): string {
     `{
     name: '${name}', target: '${target}', requests: [{ path: '/' }], workers: { cpus: [1] }, timeout: '300ms',
     phases: [{ name: 'warmup', duration: '1s', rate: 20 }, { name: 'steady', duration: '1s', rate: 50 }],
-    thresholds: { 'steady.p99': '< 50ms' },
+    thresholds: { 'steady.p99': '< 50ms', 'steady.rate': '>= 45' },
   }`,
   );
 }
@@ -54,7 +54,11 @@ describe('a dead service never passes a gate (end to end, raw-socket servers)', 
         JSON.stringify(steady.errorsByKind),
       ).toBe(true);
       // The gate is not a pass at 0 µs: no successful requests means no data.
-      expect(out.gates).toEqual([expect.objectContaining({ key: 'steady.p99', status: 'no-data', value: null })]);
+      // Nor does the throughput gate pass on the load offered: rate counts successful responses.
+      expect(out.gates).toEqual([
+        expect.objectContaining({ key: 'steady.p99', status: 'no-data', value: null }),
+        expect.objectContaining({ key: 'steady.rate', status: 'failed', value: 0 }),
+      ]);
       if (fault !== 'http500') {
         // Failed requests keep their time to failure apart from latency.
         expect(steady.failedMs.max).toBeGreaterThan(0);
@@ -65,14 +69,22 @@ describe('a dead service never passes a gate (end to end, raw-socket servers)', 
         `SELECT status, error, gates FROM runs WHERE id = '${out.runId}'`,
       );
       expect(run).toMatchObject({ status: 'failed', gates: 'failed' });
-      const [ph] = await query<{ ok: number; requests: number; failed_p99_ms: number | null }>(
+      const [ph] = await query<{ ok: number; requests: number; failed_p99_ms: number | null; p99_ms: number | null }>(
         db,
-        `SELECT ok, requests, failed_p99_ms FROM phases WHERE run_id = '${out.runId}' AND phase = 'steady'`,
+        `SELECT ok, requests, failed_p99_ms, p99_ms FROM phases WHERE run_id = '${out.runId}' AND phase = 'steady'`,
       );
       expect(ph?.ok).toBe(0);
+      if (fault !== 'http500') {
+        // No response, no latency: null in the JSON and the store, never a 0 ms that reads as fast.
+        expect(steady.latencyMs).toBeNull();
+        expect(ph?.p99_ms).toBeNull();
+      }
       expect(ph?.requests).toBe(steady.requests);
       if (fault !== 'http500') expect(ph?.failed_p99_ms).toBeGreaterThan(0);
-      const [g] = await query<{ passed: boolean; reason: string }>(db, `SELECT passed, reason FROM gates WHERE run_id = '${out.runId}'`);
+      const [g] = await query<{ passed: boolean; reason: string }>(
+        db,
+        `SELECT passed, reason FROM gates WHERE run_id = '${out.runId}' AND key = 'steady.p99'`,
+      );
       expect(g).toEqual({ passed: false, reason: expect.stringMatching(/no successful requests in steady/) });
       for (const pid of await runPids(db, out.runId)) expect(alive(pid)).toBe(false);
     }, 30_000);

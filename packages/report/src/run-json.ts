@@ -24,24 +24,30 @@ export function toRunJson(o: RunOutcome, db: string): RunJson {
       achievedRate: p.achievedRate,
       lateSends: p.counts.lateSends,
       maxLagMs: p.counts.maxLagUs / 1000,
-      latencyMs: {
-        p50: p.latency.p50Ms,
-        p90: p.latency.p90Ms,
-        p95: p.latency.p95Ms,
-        p99: p.latency.p99Ms,
-        p999: p.latency.p999Ms,
-        max: p.latency.maxMs,
-        mean: p.latency.meanMs,
-      },
-      serviceTimeMs: {
-        p50: p.service.p50Ms,
-        p90: p.service.p90Ms,
-        p95: p.service.p95Ms,
-        p99: p.service.p99Ms,
-        p999: p.service.p999Ms,
-        max: p.service.maxMs,
-        mean: p.service.meanMs,
-      },
+      latencyMs:
+        p.latency.count === 0
+          ? null
+          : {
+              p50: p.latency.p50Ms,
+              p90: p.latency.p90Ms,
+              p95: p.latency.p95Ms,
+              p99: p.latency.p99Ms,
+              p999: p.latency.p999Ms,
+              max: p.latency.maxMs,
+              mean: p.latency.meanMs,
+            },
+      serviceTimeMs:
+        p.service.count === 0
+          ? null
+          : {
+              p50: p.service.p50Ms,
+              p90: p.service.p90Ms,
+              p95: p.service.p95Ms,
+              p99: p.service.p99Ms,
+              p999: p.service.p999Ms,
+              max: p.service.maxMs,
+              mean: p.service.meanMs,
+            },
       failedMs: p.failed ? { p50: p.failed.p50Ms, p99: p.failed.p99Ms, max: p.failed.maxMs } : null,
       generatorFloorMs: p.genWakeDelayUs === undefined || p.genWakeDelayUs === null ? null : p.genWakeDelayUs / 1000,
       queuedSends: p.counts.queuedSends,

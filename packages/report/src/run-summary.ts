@@ -31,10 +31,10 @@ export interface PhaseJson {
   achievedRate: number;
   lateSends: number;
   maxLagMs: number;
-  /** Latency from the intended send time (coordinated-omission corrected), ms. */
-  latencyMs: LatencyJson;
-  /** Latency from the actual send (service time), ms. */
-  serviceTimeMs: LatencyJson;
+  /** Latency from the intended send time (coordinated-omission corrected), ms; null when no response was measured (every request failed). */
+  latencyMs: LatencyJson | null;
+  /** Latency from the actual send (service time), ms; null when no response was measured. */
+  serviceTimeMs: LatencyJson | null;
   /** Time to failure of requests that got no response (refused, reset, timeout): kept apart from latency. */
   failedMs: { p50: number; p99: number; max: number } | null;
   /** The generator's own wake-up delay in the phase (median over its seconds), in ms: latencies near it are the generator's; null when not measured. */
@@ -117,11 +117,9 @@ export function formatRunSummary(run: RunJson, options: RunSummaryOptions): stri
       formatRate(p.achievedRate),
       p.requests.toLocaleString('en-US'),
       p.errors === 0 ? '0' : c('red', `${p.errors} (${(p.errorRate * 100).toFixed(2)}%)`),
-      formatMs(p.latencyMs.p50),
-      formatMs(p.latencyMs.p90),
-      formatMs(p.latencyMs.p99),
-      formatMs(p.latencyMs.p999),
-      formatMs(p.latencyMs.max),
+      ...(p.latencyMs === null
+        ? ['-', '-', '-', '-', '-']
+        : [p.latencyMs.p50, p.latencyMs.p90, p.latencyMs.p99, p.latencyMs.p999, p.latencyMs.max].map(formatMs)),
       p.offeredRate === null ? '-' : String(p.lateSends),
     ]);
     out.push(

@@ -3,7 +3,13 @@ import { formatTable } from './table.ts';
 
 describe('formatTable', () => {
   it('aligns columns to the widest cell, colour codes not counted', () => {
-    const t = formatTable(['name', 'n'], [['a', '1'], ['\x1b[31mlonger\x1b[0m', '100']]).split('\n');
+    const t = formatTable(
+      ['name', 'n'],
+      [
+        ['a', '1'],
+        ['\x1b[31mlonger\x1b[0m', '100'],
+      ],
+    ).split('\n');
     expect(t[0]).toBe('name      n');
     expect(t[2]).toBe('a         1');
     expect(t[3]).toBe('\x1b[31mlonger\x1b[0m  100');

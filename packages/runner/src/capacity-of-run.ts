@@ -185,7 +185,7 @@ function stepOfStored(p: StoredPhase): CapacityStep {
   return {
     ...(p.offered_rate === null ? {} : { offered: p.offered_rate }),
     achieved: p.achieved_rate ?? 0,
-    p99Ms: p.p99_ms ?? 0,
+    p99Ms: p.p99_ms ?? Number.POSITIVE_INFINITY, // no response measured: the latency SLO cannot have held
     errorRate: p.error_rate ?? 0,
     ...(p.concurrency === null ? {} : { concurrency: p.concurrency }),
     ...(p.cpu_util === null ? {} : { cpuUtil: p.cpu_util }),

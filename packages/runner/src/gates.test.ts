@@ -75,7 +75,9 @@ describe('evaluateThresholds', () => {
     expect(by['steady.p99']?.status).toBe('failed');
     expect(by['steady.p99']?.value).toBeCloseTo(99, 0);
     expect(by['steady.p50']?.status).toBe('passed');
-    expect(by['steady.rate']?.value).toBe(100);
+    // rate counts successful responses: 98 of the 100 in the second were 2xx, so '>= 100' fails.
+    expect(by['steady.rate']?.value).toBe(98);
+    expect(by['steady.rate']?.status).toBe('failed');
     // run-wide error rate excludes the warm-up phase: 2 errors in 100 requests.
     expect(by['errors.rate']?.value).toBeCloseTo(0.02);
     expect(by['errors.rate']?.status).toBe('failed');
@@ -98,11 +100,13 @@ describe('evaluateThresholds', () => {
   });
 
   it('a latency threshold over a phase where every request failed is no-data, not a pass at 0 µs', () => {
-    const s = scenario({ thresholds: { 'steady.p99': '< 50ms', 'steady.requests': '> 0' } });
+    const s = scenario({ thresholds: { 'steady.p99': '< 50ms', 'steady.requests': '> 0', 'steady.rate': '>= 45' } });
     // 100 requests, all refused: nothing in the latency histogram, ok = 0.
     const dead = result('steady', []);
     dead.counts = { ...dead.counts, requests: 100, ok: 0, errors: { refused: 100 } };
-    const [p99, requests] = evaluateThresholds(s, [dead], null);
+    const [p99, requests, rate] = evaluateThresholds(s, [dead], null);
+    // A throughput gate counts successful responses: 100 refused requests a second are no throughput.
+    expect(rate).toMatchObject({ status: 'failed', value: 0 });
     expect(p99?.status).toBe('no-data');
     expect(p99?.value).toBeNull();
     expect(p99?.reason).toBe('no successful requests in steady (100 failed)');

@@ -48,7 +48,9 @@ export function metricValue(metric: ThresholdMetric, src: MetricSource): number 
   if (src.requests === 0 && metric !== 'requests' && metric !== 'errors') return null;
   switch (metric) {
     case 'rate':
-      return src.requests / Math.max(1e-3, src.durationS);
+      // Successful (2xx) responses a second: a refused, reset or 503-answered request is no throughput,
+      // so a dead or failing service cannot pass a throughput gate on the load it was offered.
+      return src.ok / Math.max(1e-3, src.durationS);
     case 'requests':
       return src.requests;
     case 'errors':
