@@ -76,8 +76,17 @@ export function parseThresholdExpression(
   return c.ok ? { op, value: c.value } : { error: c.message, hint: c.hint };
 }
 
-/** Validates the `thresholds` map; `scopes` are the phase and sub-phase names the run will report. */
-export function checkThresholds(c: Checker, raw: unknown, path: string, scopes: ReadonlySet<string>): Threshold[] {
+/**
+ * Validates the `thresholds` map; `scopes` are the phase and sub-phase names the run will report,
+ * `invalid` the names of phases that failed validation (their thresholds are left unjudged here).
+ */
+export function checkThresholds(
+  c: Checker,
+  raw: unknown,
+  path: string,
+  scopes: ReadonlySet<string>,
+  invalid: ReadonlySet<string> = new Set(),
+): Threshold[] {
   const obj = c.object(raw, path, false);
   if (!obj) return [];
   const out: Threshold[] = [];
@@ -92,8 +101,13 @@ export function checkThresholds(c: Checker, raw: unknown, path: string, scopes: 
       );
       continue;
     }
-    if (parsedKey.scope !== 'run' && !scopes.has(parsedKey.scope)) {
-      c.add(p, `no phase named "${parsedKey.scope}"`, `phases: ${[...scopes].join(', ')}, or 'run' for the whole run`);
+    if (parsedKey.scope !== 'run' && !scopes.has(parsedKey.scope) && !invalid.has(parsedKey.scope.split('@')[0]!)) {
+      const known = [...scopes, ...invalid];
+      c.add(
+        p,
+        `no phase named "${parsedKey.scope}"`,
+        known.length === 0 ? "'run' for the whole run" : `phases: ${known.join(', ')}, or 'run' for the whole run`,
+      );
       continue;
     }
     const items = Array.isArray(value) ? value : [value];

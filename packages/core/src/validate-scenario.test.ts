@@ -104,6 +104,23 @@ describe('validateScenario', () => {
     expect(found.find((i) => i.path === 'phases[1].rate.step')?.message).toBe('must be > 0, got 0');
     expect(found.find((i) => i.path === 'workers.cpus[0]')?.message).toContain('CPU 7 does not exist');
     expect(found.find((i) => i.path === 'extra')?.hint).toContain('known fields');
+    // Phase a has errors of its own: its threshold's bad expression is reported, not a false "no phase named".
+    expect(found.filter((i) => i.path === 'thresholds["a.p99"]').map((i) => i.message)).not.toContainEqual(
+      expect.stringContaining('no phase named'),
+    );
+    expect(found.find((i) => i.path === 'thresholds["a.p99"]')).toBeDefined();
+  });
+  it('a threshold naming a phase with errors gets no "no phase named" on top; an unknown one lists every phase', () => {
+    const found = issues({
+      ...base,
+      phases: [
+        { name: 'warmup', duration: '2s', connections: 2 },
+        { name: 'steady', duration: '30 sec', rate: 50 },
+      ],
+      thresholds: { 'steady.p99': '< 50ms', 'steady@1.p99': '< 50ms', 'stedy.p99': '< 50ms' },
+    });
+    expect(found.map((i) => i.path)).toEqual(['phases[1].duration', 'thresholds["stedy.p99"]']);
+    expect(found[1]?.hint).toBe("phases: warmup, steady, or 'run' for the whole run");
   });
 
   it('resolves bench relative to the scenario file, and reports a missing or non-script bench file with its path', () => {

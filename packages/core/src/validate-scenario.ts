@@ -116,7 +116,14 @@ export function validateScenario(raw: unknown, options: ValidateScenarioOptions)
       'the autocannon engine does not take target.tls here',
       "use workers.engine 'headroom' (the default) for https:// targets",
     );
-  const thresholds = checkThresholds(c, o['thresholds'], 'thresholds', scopes);
+  // A phase with errors of its own is already reported: thresholds naming it (or its steps) are not "no phase named" too.
+  const invalid = new Set<string>();
+  if (Array.isArray(o['phases']))
+    for (const raw of o['phases'] as unknown[]) {
+      const name = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)['name'] : undefined;
+      if (typeof name === 'string' && !scopes.has(name)) invalid.add(name);
+    }
+  const thresholds = checkThresholds(c, o['thresholds'], 'thresholds', scopes, invalid);
   if (thresholds.some((t) => t.metric === 'headroom') && expectedPeak === null)
     c.add('thresholds.headroom', 'needs expectedPeak', 'set expectedPeak: <req/s in production>');
   const trace = checkTrace(c, o['trace']);

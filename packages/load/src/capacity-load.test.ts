@@ -32,6 +32,8 @@ describe('capacity load shapes (headroom engine, real local server)', () => {
     expect(one.requests).toBeLessThanOrEqual(51);
     expect(four.requests / one.requests).toBeGreaterThan(3.3); // four loops in parallel
     expect(end(ms, 'c').requests).toBe(one.requests + four.requests);
+    // Closed steps offer no rate: the step phase's row is closed (null), not 0 req/s.
+    expect([one.offeredRate, four.offeredRate, end(ms, 'c').offeredRate]).toEqual([null, null, null]);
   });
 
   it("waiting for a free connection is the service's queue, not the generator's lateness", async () => {
@@ -84,6 +86,7 @@ describe('capacity load shapes (headroom engine, real local server)', () => {
     const ends = phaseEnds(ms);
     expect(ends.map((e) => e.phase).sort()).toEqual(['s', 's@100', 's@50']);
     expect(end(ms, 's').requests).toBe(end(ms, 's@50').requests + end(ms, 's@100').requests);
+    expect(end(ms, 's').offeredRate).toBe(75); // the mean of the steps that ran
     expect(ms.filter((m) => m.type === 'fatal')).toEqual([]);
   });
 });

@@ -84,7 +84,7 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
   const tls = tlsTransport(plan.tls);
   const base = plan.startAt - performance.timeOrigin; // performance.now() of the run's second 0
   const active = new Set<Active>();
-  const parents = new Map<string, { total: Bucket; startedAt: number; rates: number[]; extras: ParentExtras }>();
+  const parents = new Map<string, { total: Bucket; startedAt: number; rates: (number | null)[]; extras: ParentExtras }>();
   const scripted = plan.script !== undefined && plan.script !== null;
   const names = new Set(plan.requests.map((r) => r.name));
   const singleName = !scripted && names.size === 1 ? (plan.requests[0]?.name ?? null) : null;
@@ -220,7 +220,7 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
       // On stop, two steps can still be active (one draining, one sending): stop() closes the parent after both.
       if (u.closesParent && !stopped) {
         parents.delete(u.parent);
-        const rate = p.rates.reduce((x, y) => x + y, 0) / p.rates.length;
+        const rate = meanRate(p.rates);
         send({
           ...parentExtras(p.extras),
           type: 'phase-end',
@@ -246,7 +246,7 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
         rates: [],
         extras: newParentExtras(scripted),
       };
-      p.rates.push(u.offeredRate ?? 0);
+      p.rates.push(u.offeredRate);
       parents.set(u.parent, p);
     }
     const { names: table, byIndex } = namesFor(u.name, plan.requests, scripted);
@@ -387,7 +387,7 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
       }
       // A step phase stopped between two steps still reports its whole-phase summary.
       for (const [name, p] of parents) {
-        const rate = p.rates.reduce((x, y) => x + y, 0) / p.rates.length;
+        const rate = meanRate(p.rates);
         send({
           ...parentExtras(p.extras),
           type: 'phase-end',
@@ -405,4 +405,10 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
       finishRun();
     },
   };
+}
+
+/** A step phase's offered rate: its steps' mean, or null for closed steps (connections, no rate). */
+function meanRate(rates: readonly (number | null)[]): number | null {
+  if (rates.length === 0 || rates.some((r) => r === null)) return null;
+  return (rates as number[]).reduce((x, y) => x + y, 0) / rates.length;
 }
