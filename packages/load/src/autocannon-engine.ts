@@ -63,6 +63,9 @@ export const autocannonEngine: Engine = (ctx) => {
   if (u.model === 'open') {
     if (u.rateFrom !== u.rateTo) ctx.warn(`the autocannon engine cannot ramp: ${u.name} ran at its mean rate ${u.offeredRate} req/s`);
     opts['overallRate'] = Math.max(1, Math.round((u.offeredRate ?? 1) / Math.max(1, workersOf(ctx))));
+    // Its per-second bursts go out at 0, 1, … s, and the one due as the unit ends still left before
+    // the stop landed (a 2 s phase at 300 req/s sent ~875): cap it at this worker's share of the schedule.
+    if (u.schedule !== null && u.schedule.total > 0) opts['amount'] = u.schedule.total;
   }
   const instance = autocannon(opts);
   let resolve!: () => void;
