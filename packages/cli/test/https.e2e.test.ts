@@ -146,6 +146,29 @@ describe('https targets end to end (real CLI, node:https servers, openssl certif
     expect(steady).toMatchObject({ requests: 100, errors: 0 });
   }, 30_000);
 
+  it('a service whose certificate the target options reject: E_TLS_HANDSHAKE at the first readiness probe, not after readyTimeout', async () => {
+    const server = join(dir, 'https-server.mjs'); // written by the test above
+    const port = await freePort();
+    const file = writeScenario(
+      dir,
+      'https-service-wrong-name',
+      `{ name: 'https-service-wrong-name',
+         service: { command: ['node', ${JSON.stringify(server)}], env: { PORT: '${port}', CERT: ${JSON.stringify(certs.serverCert)}, KEY: ${JSON.stringify(certs.serverKey)} },
+                    ready: 'https://127.0.0.1:${port}/health', readyTimeout: '20s', cpus: [0] },
+         target: { url: 'https://127.0.0.1:${port}', tls: { ca: './ca.pem', servername: 'other.local' } }, requests: [{ path: '/' }], workers: { cpus: [1] },
+         phases: [{ name: 'steady', duration: '1s', rate: 100 }] }`,
+    );
+    const t0 = Date.now();
+    const r = await headroom(['run', file, '--json', '--db', db]);
+    expect(r.code, r.stderr).toBe(3);
+    expect(Date.now() - t0).toBeLessThan(15_000); // the 20 s readyTimeout was not waited out
+    const out = JSON.parse(r.stdout);
+    expect(out.error).toMatch(/certificate of https:\/\/127\.0\.0\.1:\d+\/health is not for other\.local/);
+    expect(out.error).toContain('target.tls.servername');
+    const [run] = await query<{ status: string }>(db, `SELECT status FROM runs WHERE id = '${out.runId}'`);
+    expect(run?.status).toBe('failed');
+  }, 30_000);
+
   it('a certificate that stops being trusted mid-run: the reconnects fail with kind tls, and the reason is stored', async () => {
     const server = await rotatingServer(30);
     const file = writeScenario(

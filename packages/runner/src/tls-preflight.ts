@@ -47,6 +47,26 @@ export async function checkTlsHandshake(target: string, t: Tls): Promise<void> {
   if (err !== null) throw new RunFailedError('E_TLS_HANDSHAKE', describeTlsFailure(target, t, err), { cause: err });
 }
 
+/** Handshake failures that retrying cannot clear: what the certificate says, or a port that speaks no TLS. */
+const LASTING = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_UNTRUSTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+]);
+
+/** Whether `err` is a TLS failure no retry will clear (the readiness poll stops at the first). */
+export function isLastingTlsFailure(err: NodeJS.ErrnoException): boolean {
+  return LASTING.has(err.code ?? '');
+}
+
 /** The reason a handshake failed and the fix, in the user's terms (the scenario's target.tls fields). */
 export function describeTlsFailure(target: string, t: Tls, err: NodeJS.ErrnoException): string {
   const code = err.code ?? 'ERR';

@@ -3,9 +3,12 @@ import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RunFailedError, formatDuration, type Service, type Tls } from '@headroom/core';
 import { pinned } from '@headroom/internal';
+import { describeTlsFailure, isLastingTlsFailure } from '../tls-preflight.ts';
 import { probeReady } from './ready-probe.ts';
 import type { SupervisorMessage, SupervisorToService } from './supervisor-protocol.ts';
 
+/** A target without tls options: Node's bundled roots, names checked. */
+const NODE_TLS: Tls = { ca: [], insecure: false, cert: null, key: null, servername: null, resume: true };
 const SUPERVISOR = fileURLToPath(new URL('./supervisor-main.ts', import.meta.url));
 
 /** Options for starting the service under test. */
@@ -140,6 +143,11 @@ export class ServiceProcess {
         if (status >= 200 && status < 300) return performance.now() - start;
         last = `HTTP ${status}`;
       } catch (err) {
+        // A certificate the target's TLS options reject will not change by waiting: fail now, saying what to set.
+        if (url.startsWith('https:') && isLastingTlsFailure(err as NodeJS.ErrnoException))
+          throw new RunFailedError('E_TLS_HANDSHAKE', describeTlsFailure(url, tls ?? NODE_TLS, err as NodeJS.ErrnoException), {
+            cause: err,
+          });
         last = ((err as Error).cause as Error | undefined)?.message ?? (err as Error).message;
       }
       await new Promise((r) => setTimeout(r, 50));
