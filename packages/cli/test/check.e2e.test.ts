@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateJUnit, xmllintMissing } from '../../report/test/junit-schema.ts';
@@ -233,8 +234,15 @@ describe('headroom check (end to end, real runs of the bundled service)', () => 
     expect(r.stdout).toMatch(/✗ steady\.p99 < 1us/);
     expect(r.stdout).toMatch(/Release candidate .*1 of \d+ checks failed \(steady\.p99 < 1us\)/);
     expect(readFileSync(junit, 'utf8')).toMatch(/<failure message="steady\.p99 &lt; 1us: [\d.]+(µs|ms), limit &lt; 1us" type="failed">/);
+    // A ref nobody here knows is bad input before anything runs, not a quiet note (the dir is no git repository yet).
+    const typo = await headroom(['check', tight, '--runs', 'latest', '--baseline', 'main', '--db', db]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('--baseline "main" is neither a git ref known here');
+    // A known ref whose commit has no stored runs is a missing baseline: a note, or a failure with --require-baseline.
+    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir });
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'base'], { cwd: dir });
     const missing = await headroom(['check', tight, '--runs', 'latest', '--baseline', 'main', '--require-baseline', '--json', '--db', db]);
-    expect(missing.code).toBe(1);
+    expect(missing.code, missing.stderr).toBe(1);
     const m = JSON.parse(missing.stdout) as CheckJson;
     expect(m.checks.find((c) => c.name === 'baseline')).toMatchObject({ verdict: 'failed' });
     // Budgets: the service's RSS and CPU per request, from /proc, against limits it cannot meet.
@@ -249,5 +257,11 @@ describe('headroom check (end to end, real runs of the bundled service)', () => 
     expect(readFileSync(junit, 'utf8')).toMatch(/<failure message="rss: [\d.]+MB, limit &lt; 1MB" type="failed">/);
     const bad = await headroom(['check', tight, '--repeat', 'x', '--db', db]);
     expect(bad.code).toBe(2);
+    const both = await headroom(['check', tight, '--runs', 'latest', '--repeat', '2', '--db', db]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('give one of them');
+    const pct = await headroom(['check', tight, '--max-change', 'abc', '--db', db]);
+    expect(pct.code).toBe(2);
+    expect(pct.stderr).toContain('headroom check: --max-change must be a percentage');
   }, 120_000);
 });

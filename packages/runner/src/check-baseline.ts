@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CheckResult } from '@headroom/analysis';
-import type { Scenario } from '@headroom/core';
+import { UsageError, type Scenario } from '@headroom/core';
 import { Store, readRun, runsAtCommit } from '@headroom/store';
 import { benchRunsAt, resolveCheckRef, splitByKind, type CheckBench } from './check-bench.ts';
 import { gitMergeBase } from './identity.ts';
@@ -80,6 +80,13 @@ export async function preResolveBaseline(
 ): Promise<string | undefined> {
   if (ref === undefined) return undefined;
   const refs = ref.split(',').map((r) => r.trim());
+  // A git ref nobody here knows is a typo or an unfetched branch: say so before anything runs, never a
+  // quiet note that turns every regression check off.
+  if (!refs.every(isRunRef) && gitMergeBase(dirname(scenario.file), ref) === null && !/^[0-9a-f]{7,40}$/.test(ref))
+    throw new UsageError(
+      `--baseline "${ref}" is neither a git ref known here (git merge-base HEAD ${ref} found nothing), a sha, nor a run (an id, latest~N); check the name, and in a shallow CI clone fetch it first (git fetch --depth=50 origin ${ref})`,
+      'E_OPTION_VALUE',
+    );
   if (!refs.every((r) => /^latest(~\d+)?(:.+)?$/.test(r)) || !existsSync(db)) return ref;
   const store = await Store.open(db, { readOnly: true });
   try {

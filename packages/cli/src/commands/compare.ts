@@ -115,7 +115,10 @@ async function side(spec: string, store: Store | null, scenario: string | undefi
   if (existsSync(spec))
     return { kind: 'file', label: basename(spec), sets: parseSampleFile(readFileSync(spec, 'utf8'), basename(spec)), runs: [] };
   if (looksLikeFile(spec))
-    throw new UsageError(`no file ${spec}: a side is a sample file (JSON or Go benchmark text) or a run; check the path`, 'E_FILE_NOT_FOUND');
+    throw new UsageError(
+      `no file ${spec}: a side is a sample file (JSON or Go benchmark text) or a run; check the path`,
+      'E_FILE_NOT_FOUND',
+    );
   if (!store) throw new UsageError(`"${spec}" is not a file, and there is no store to look runs up in; pass --db <file>`, 'E_NO_STORE');
   const ids = await resolveRuns(store, spec, scenario);
   const runs = await readRunChecks(store, ids);
@@ -181,9 +184,12 @@ function units(sets: SampleSet[]): string {
 }
 
 /** Parses `--noise-floor 2%` or `--max-change 20%` (or a fraction, 0.02) into a fraction. */
-export function parsePercentOption(name: string, v: string): number {
+export function parsePercentOption(name: string, v: string, command = 'compare'): number {
   const p = v.endsWith('%') ? parsePercent(v) : { ok: true as const, value: Number(v) };
   if (!p.ok || !(p.value >= 0 && p.value < 1))
-    throw new UsageError(`headroom compare: --${name} must be a percentage like 1% (or a fraction like 0.01); got ${v}`, 'E_OPTION_VALUE');
+    throw new UsageError(
+      `headroom ${command}: --${name} must be a percentage like 1% (or a fraction like 0.01); got ${v}`,
+      'E_OPTION_VALUE',
+    );
   return p.value;
 }

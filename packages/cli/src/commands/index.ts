@@ -201,18 +201,24 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => {
       const m = await import('./check.ts');
       const c = await import('./compare.ts');
-      return ({ args, db, out, signal, urgent, options }) =>
-        m.checkCommand(args[0] as string, db, out, signal, urgent, {
+      return ({ args, db, out, signal, urgent, options }) => {
+        if (typeof options['runs'] === 'string' && (options['repeat'] as number) !== 1)
+          throw new UsageError(
+            'headroom check: --repeat runs the scenario, --runs judges stored runs instead of running; give one of them',
+            'E_USAGE',
+          );
+        return m.checkCommand(args[0] as string, db, out, signal, urgent, {
           repeat: options['repeat'] as number,
           requireBaseline: options['require-baseline'] === true,
           markdown: options['markdown'] === true,
-          maxChange: options['max-change'] === 'off' ? null : c.parsePercentOption('max-change', options['max-change'] as string),
-          noiseFloor: c.parsePercentOption('noise-floor', options['noise-floor'] as string),
+          maxChange: options['max-change'] === 'off' ? null : c.parsePercentOption('max-change', options['max-change'] as string, 'check'),
+          noiseFloor: c.parsePercentOption('noise-floor', options['noise-floor'] as string, 'check'),
           alpha: options['alpha'] as number,
           ...(typeof options['baseline'] === 'string' ? { baseline: options['baseline'] } : {}),
           ...(typeof options['runs'] === 'string' ? { runs: options['runs'].split(',').map((r) => r.trim()) } : {}),
           ...(typeof options['junit'] === 'string' ? { junit: options['junit'] } : {}),
         });
+      };
     },
   },
   {
