@@ -112,7 +112,7 @@ export async function main(argv: string[]): Promise<number> {
     const impl = await spec.load();
     if (spec.store !== 'none') {
       const exists = existsSync(db);
-      if (spec.store === 'read' && !exists)
+      if ((spec.store === 'read' || (spec.store === 'write' && spec.needsRuns?.(parsed.options))) && !exists)
         throw new UsageError(
           `no store at ${db} yet; run something first (headroom run scenarios/quickstart.ts) or pass --db <file>`,
           'E_NO_STORE',
@@ -157,5 +157,10 @@ function reportError(err: unknown, out: Output): number {
   return ExitCode.runFailed;
 }
 
+// A reader that stops early (`report -o - | head -1`) closes the pipe: the rest of the output is not
+// wanted, which is no error. The command still finishes (a run is still stored) and exits as it would.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+});
 const code = await main(process.argv.slice(2));
 process.exitCode = code;

@@ -84,6 +84,8 @@ export interface CommandSpec {
    * writing, `read` opens it read-only, `optional` read-only when it exists, `none` not at all.
    */
   store: 'run' | 'write' | 'read' | 'optional' | 'none';
+  /** With `write`: whether, given its options, the command reads runs that must already be stored (a missing store is then E_NO_STORE, not created empty). */
+  needsRuns?(options: OptionValues): boolean;
   load(): Promise<CommandImpl>;
 }
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '@headroom/store';
@@ -17,6 +17,22 @@ afterAll(() => {
 });
 
 describe('readers never wait, and a read-only store is readable (end to end)', () => {
+  it('a store that does not exist: every command that reads runs says E_NO_STORE and creates nothing', async () => {
+    const missing = join(dir, 'none', 'h.duckdb');
+    mkdirSync(join(dir, 'none'));
+    for (const args of [
+      ['runs', 'ls'],
+      ['capacity', 'latest'],
+      ['report', 'latest', '-o', join(dir, 'none', 'r.html')],
+      ['forecast', 'x'],
+    ]) {
+      const r = await headroom([...args, '--json', '--db', missing]);
+      expect([args.join(' '), r.code]).toEqual([args.join(' '), 2]);
+      expect(JSON.parse(r.stdout).error.code).toBe('E_NO_STORE');
+      expect(existsSync(missing), args.join(' ')).toBe(false);
+    }
+  });
+
   it('a long runs sql does not block a new run: both finish, the run is stored', async () => {
     const db = join(dir, 'h.duckdb');
     await query(db, 'SELECT 1');

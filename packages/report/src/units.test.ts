@@ -4,6 +4,7 @@ import { formatCount, formatMetric, formatMs, formatNs, formatPercent, formatRat
 describe('unit formatters', () => {
   it('keep 3-4 significant digits in the unit that fits', () => {
     expect([0.25, 2.5, 25, 250, 12_500].map(formatMs)).toEqual(['250µs', '2.50ms', '25.0ms', '250ms', '12.50s']);
+    expect([-0.25, -13_524.88, -18_747_731.6].map(formatMs)).toEqual(['-250µs', '-13.52s', '-18747.73s']);
     expect([355.5, 1234, 2.5e6, 3e9].map(formatNs)).toEqual(['355.5ns', '1.23µs', '2.50ms', '3.00s']);
     expect(formatNs(null)).toBe('-');
     expect([formatCount(12345.6), formatRate(1000), formatRate(12.5), formatPercent(0.0012, 3)]).toEqual([

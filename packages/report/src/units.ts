@@ -6,6 +6,7 @@
 /** 0.25 → "250µs", 2.5 → "2.50ms", 250 → "250ms", 12_500 → "12.50s". */
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms)) return String(ms);
+  if (ms < 0) return `-${formatMs(-ms)}`; // a forecast's interval can reach below 0
   if (ms < 1) return `${Math.round(ms * 1000)}µs`;
   if (ms < 100) return `${ms.toFixed(ms < 10 ? 2 : 1)}ms`;
   if (ms < 10_000) return `${Math.round(ms)}ms`;

@@ -99,6 +99,16 @@ describe('forecastSeries', () => {
     expect(forecastJson(r)).toMatchObject({ points: 3, trend: null, forecast: null, crossing: null });
   });
 
+  it('says when the history is far shorter than the horizon (5 runs over 55 s, forecast 90 days ahead)', () => {
+    const pts = [0, 1, 2, 3, 4].map((i) => ({ time: T0 + i * 13_750, value: 10 + (i % 2) }));
+    const r = forecastSeries(pts, { horizon: '90d' });
+    expect(r.notes.some((n) => n.startsWith("the trend's 5 runs span 55 s: a forecast 90d ahead extrapolates 141,382x beyond them"))).toBe(
+      true,
+    );
+    const long = forecastSeries(shiftThenDecline(1), { horizon: '90d' });
+    expect(long.notes.some((n) => n.includes('extrapolates'))).toBe(false);
+  });
+
   it('says never, not within the horizon, or already past', () => {
     const line = (slope: number, start = 2) =>
       Array.from({ length: 10 }, (_, i) => ({ time: T0 + i * 7 * DAY_MS, value: start + slope * i * 7 + (i % 2 ? 0.001 : -0.001) }));

@@ -141,6 +141,13 @@ export function forecastSeries(input: readonly SeriesPoint[], options: ForecastO
   if (traffic && o.basis !== 'time') throw new RangeError("traffic growth needs basis 'time'");
   const projection: Projection = traffic ? headroomProjection(trend.projection, traffic) : trend.projection;
   const at = horizon.unit === 'time' ? lastX + horizon.ms : lastX + horizon.releases;
+  if (horizon.unit === 'time') {
+    const span = last.time - (points[from] as SeriesPoint).time;
+    if (span < horizon.ms * SHORT_HISTORY_SHARE)
+      notes.push(
+        `the trend's ${points.length - from} runs span ${formatSpan(span)}: a forecast ${o.horizon} ahead extrapolates ${Math.round(horizon.ms / Math.max(span, 1)).toLocaleString('en-US')}x beyond them; read it as where the line goes, not a prediction (the HTML report shows none below a tenth of the horizon; --per release trends per release)`,
+      );
+  }
   const forecast: HorizonForecast = {
     horizon: o.horizon,
     at,
@@ -161,6 +168,17 @@ export function forecastSeries(input: readonly SeriesPoint[], options: ForecastO
         });
   const partial = { ...base, trend, forecast, crossing, traffic };
   return { ...partial, summary: forecastSummary(partial, o.summary) };
+}
+
+/** A trend spanning less than this share of the horizon gets a note (the report's forecast chart draws none). */
+const SHORT_HISTORY_SHARE = 0.1;
+
+/** 55_000 → "55 s", 5_400_000 → "1.5 h", 3 days → "3.0 d". */
+function formatSpan(ms: number): string {
+  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
+  if (ms < 7_200_000) return `${Math.round(ms / 60_000)} min`;
+  if (ms < 2 * DAY_MS) return `${(ms / 3_600_000).toFixed(1)} h`;
+  return `${(ms / DAY_MS).toFixed(1)} d`;
 }
 
 function reportChangePoints(points: readonly SeriesPoint[], found: ReadonlyArray<{ index: number; p: number }>): ChangePointReport[] {

@@ -367,6 +367,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'SLO-bounded capacity, binding limit, CPU budget, USL fit and headroom of a run',
     args: [{ name: 'run', required: false }],
     store: 'write',
+    needsRuns: (options) => options['points'] === undefined,
     description:
       "Analyses the steps of a run's breakpoint (or last step) phase, or a capacity planner's own points (--points,\nheader concurrency,throughput[,p99_ms]), prints each figure and stores it in the capacity table.",
     options: {
