@@ -62,6 +62,24 @@ describe('headroom forecast --series (end to end)', () => {
     expect(md.stdout).toMatch(/\*\*change 1\.[23]\d* → 1\.4\d* \(\+1\d\.\d%, p=0\.00\d+\)\*\*/);
   });
 
+  it('--direction above: the same series mirrored (2.6 - v, a latency-like rise) crosses 1.3 from below on the same day', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'rising.csv');
+    const [head, ...rows] = shiftThenDeclineCsv(7).split('\n');
+    writeFileSync(
+      file,
+      [head, ...rows.map((r) => r.split(',')).map(([t, v, sha]) => `${t},${(2.6 - Number(v)).toFixed(4)},${sha}`)].join('\n'),
+    );
+    const r = await headroom(['forecast', '--series', file, '--budget', '1.3', '--direction', 'above', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(Math.abs(Date.parse(j.crossing.time) - (T0 + 215 * DAY)) / DAY).toBeLessThan(21);
+    expect(j.summary).toMatch(/rises above the 1\.30 budget on 2026-0[78]-\d\d/);
+    // Without it, a rising series is read as breaking the budget from below: already past, which is wrong here.
+    const wrong = JSON.parse((await headroom(['forecast', '--series', file, '--budget', '1.3', '--json'])).stdout);
+    expect(wrong.summary).not.toMatch(/rises above/);
+  });
+
   it('exits 2 with the line number of a value that is not a number', async () => {
     const dir = tempDir();
     const file = join(dir, 'bad.csv');

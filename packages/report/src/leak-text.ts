@@ -26,8 +26,11 @@ function verdictText(v: LeakVerdict | null): string {
 /** Renders the leak report; `markdown` for PRs and CI step summaries. */
 export function formatLeakReport(input: LeakReportInput, options: { markdown?: boolean } = {}): string {
   const head = `run ${input.runId}, phase ${input.phase} (${Math.round(input.durationS)}s)`;
-  const footer =
-    'Slope of memory over time (OLS on 60 block means, interval widened for autocorrelation); a leak is an interval above 0 and at least 1 MB/hour.';
+  const fitted = input.series.flatMap((s) => (s.verdict && s.verdict.status !== 'too-few-samples' ? [s.verdict] : []));
+  const fit = fitted[0];
+  const points =
+    fit === undefined ? 'OLS' : fit.samples > fit.n ? `OLS on ${fit.n} block means of ${fit.samples} samples` : `OLS on ${fit.n} samples`;
+  const footer = `Slope of memory over time (${points}, interval widened for autocorrelation); a leak is an interval above 0 and at least 1 MB/hour.`;
   if (options.markdown) {
     return [
       `#### Memory drift: ${head}`,

@@ -52,7 +52,10 @@ export type LeakVerdict =
       low: number;
       high: number;
       level: number;
+      /** Points of the fit: block means, or the samples themselves when there were no more than the blocks. */
       n: number;
+      /** Samples the fit is of (after the warm-up). */
+      samples: number;
       effectiveN: number;
       lag1: number;
     }
@@ -82,7 +85,7 @@ export function detectLeak(samples: readonly MemorySample[], options: LeakOption
   const low = fit.slope - half;
   const high = fit.slope + half;
   const status = low > 0 && fit.slope >= o.minMbPerHour ? 'suspected-leak' : 'no-leak';
-  return { status, mbPerHour: fit.slope, low, high, level: o.level, n, effectiveN, lag1 };
+  return { status, mbPerHour: fit.slope, low, high, level: o.level, n, samples: used.length, effectiveN, lag1 };
 }
 
 /** Means of time and bytes over `k` consecutive blocks of (nearly) equal count. */

@@ -48,7 +48,8 @@ export function profileTop(rows: readonly FunctionRow[], options: ProfileTopOpti
     unit: agg.unit,
     profileTotal: agg.busyTotal,
     idle: agg.idle,
-    wallIdle: hasWall ? wall.idle : null,
+    // Wall idle is time the main thread ran no JavaScript: context for a time profile, not for a heap one.
+    wallIdle: hasWall && (type === 'cpu' || type === 'wall') ? wall.idle : null,
     rows: top,
   };
 }

@@ -53,8 +53,10 @@ export async function compareCommand(
   out: Output,
   options: CompareCommandOptions,
 ): Promise<number> {
-  const base = await side(baseSpec, store, options.scenario);
-  const cand = await side(candSpec, store, options.scenario);
+  // Two files of one name (base/bench.txt, head/bench.txt) are told apart by their paths.
+  const samePlainName = basename(baseSpec) === basename(candSpec) && baseSpec !== candSpec;
+  const base = await side(baseSpec, store, options.scenario, samePlainName);
+  const cand = await side(candSpec, store, options.scenario, samePlainName);
   const problems = comparabilityProblems(base.runs, cand.runs).filter((p) => !(options.force && p.forcible));
   if (problems.length > 0) {
     throw new UsageError(
@@ -111,9 +113,11 @@ interface Side {
   runs: RunCheck[];
 }
 
-async function side(spec: string, store: Store | null, scenario: string | undefined): Promise<Side> {
-  if (existsSync(spec))
-    return { kind: 'file', label: basename(spec), sets: parseSampleFile(readFileSync(spec, 'utf8'), basename(spec)), runs: [] };
+async function side(spec: string, store: Store | null, scenario: string | undefined, fullPath: boolean): Promise<Side> {
+  if (existsSync(spec)) {
+    const label = fullPath ? spec : basename(spec);
+    return { kind: 'file', label, sets: parseSampleFile(readFileSync(spec, 'utf8'), label), runs: [] };
+  }
   if (looksLikeFile(spec))
     throw new UsageError(
       `no file ${spec}: a side is a sample file (JSON or Go benchmark text) or a run; check the path`,

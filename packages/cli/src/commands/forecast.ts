@@ -32,6 +32,8 @@ export interface ForecastCommandOptions {
   traffic?: string;
   /** CSV of a series (`time,value[,sha]`) instead of a stored history. */
   series?: string;
+  /** Which side of the budget breaks it: 'below' (headroom, capacity) or 'above' (latency, CPU). @default 'below' for --series, the metric's own otherwise */
+  direction?: 'above' | 'below';
   includeDirty: boolean;
   includeFailed: boolean;
   markdown: boolean;
@@ -56,7 +58,7 @@ export async function forecastCommand(
   const observed = o.traffic === undefined ? null : readCsv(o.traffic, 'rate', out);
   const report =
     o.series !== undefined
-      ? fromSeries(scenarioArg, o.series, base, observed, out)
+      ? fromSeries(scenarioArg, o.series, base, observed, out, o.direction)
       : await fromStore(scenarioArg, store, base, observed, o);
   if (out.json) {
     // The JSON is exactly the contract; what people should know goes to stderr.
@@ -72,12 +74,14 @@ function fromSeries(
   base: ForecastOptions,
   observed: SeriesPoint[] | null,
   out: Output,
+  direction: 'above' | 'below' | undefined,
 ): ForecastReportInput {
   if (scenarioArg !== undefined) throw new UsageError(`headroom forecast: give a scenario or --series ${file}, not both`);
   const points = readCsv(file, 'value', out);
   const traffic: TrafficInput | undefined = observed ? { observed } : undefined;
   const result = analyse(points, {
     ...base,
+    ...(direction === undefined ? {} : { direction }),
     ...(traffic ? { traffic } : {}),
     summary: { label: traffic ? 'Capacity' : `The series (${basename(file)})` },
   });
@@ -128,7 +132,7 @@ async function fromStore(
     history.points.map((p) => (p.gitSha ? { time: p.time, value: p.value, sha: p.gitSha } : { time: p.time, value: p.value })),
     {
       ...base,
-      direction: m.direction,
+      direction: o.direction ?? m.direction,
       ...(budget === undefined ? {} : { budget }),
       ...(trafficSpec ? { traffic: trafficSpec } : {}),
       summary: trafficSpec ? { label: 'Capacity' } : { label: m.label, format: (v) => formatMetric(v, unit) },

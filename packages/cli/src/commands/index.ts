@@ -315,6 +315,13 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: 'observed traffic peaks (time,rate): forecast headroom = capacity trend / peak trend',
       },
       series: { type: 'string', placeholder: 'file.csv', description: 'forecast this CSV (time,value[,sha]) instead of a stored history' },
+      direction: {
+        type: 'string',
+        placeholder: 'side',
+        choices: ['below', 'above'],
+        description:
+          "which side of --budget breaks it: below (headroom, capacity; --series' default) or above (latency, CPU; a stored metric's own side otherwise)",
+      },
       leak: {
         type: 'string',
         placeholder: 'run',
@@ -355,6 +362,7 @@ export const COMMANDS: readonly CommandSpec[] = [
           pValue: options['p-value'] as number,
           ...(str('traffic') ? { traffic: str('traffic') } : {}),
           ...(str('series') ? { series: str('series') } : {}),
+          ...(str('direction') ? { direction: str('direction') as 'above' | 'below' } : {}),
           includeDirty: options['include-dirty'] === true,
           includeFailed: options['include-failed'] === true,
           markdown: options['markdown'] === true,

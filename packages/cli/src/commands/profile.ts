@@ -64,8 +64,13 @@ export async function profileTopCommand(store: Store, out: Output, a: ProfileTop
   const id = await resolveRunRef(store, a.run);
   const r = profileTop(await readFunctionRows(store, id), { ...opt('phase', a.phase), ...opt('type', a.type), ...opt('limit', a.limit) });
   if (r.rows.length === 0) {
+    const types = [...new Set((await readProfiles(store, id)).map((p) => p.type))];
     throw new UsageError(
-      `run ${id} has no ${r.type} profile${a.phase ? ` for phase ${a.phase}` : ''}; profiles are captured with service.capture: { cpu: true } (types: ${await typesOf(store, id)})`,
+      `run ${id} has no ${r.type} profile${a.phase ? ` for phase ${a.phase}` : ''}; ${
+        types.length > 0
+          ? `it has ${types.join(', ')}: try --type ${types[0]}`
+          : 'none was captured (service.capture: { cpu: true } in a scenario, or headroom bench --profile)'
+      }`,
     );
   }
   if (out.json) out.resultJson({ runId: id, ...r });
@@ -163,10 +168,6 @@ export async function profileCommand(args: string[], store: Store, out: Output, 
     default:
       throw new UsageError(`unknown profile subcommand ${JSON.stringify(sub ?? '')}; use top, diff, export or slowest`);
   }
-}
-
-async function typesOf(store: Store, id: string): Promise<string> {
-  return [...new Set((await readProfiles(store, id)).map((p) => p.type))].join(', ') || 'none captured';
 }
 
 async function profilePath(store: Store, id: string, phase: string | undefined, type: string): Promise<string> {

@@ -219,7 +219,12 @@ export function renderMarkdownReport(d: ReportData): string {
   for (const g of (d.flameGraphs ?? []).filter((x) => !x.baseline)) {
     const rows = hottest(g);
     const idle = g.name.reduce((a, k, i) => a + (g.names[k] === '(idle)' ? g.self[i]! : 0), 0);
-    const note = idle > 0 ? ` ((idle), time the JS thread waited, is ${((idle / g.sum) * 100).toFixed(1)}% of the total and left out)` : '';
+    // A wall profile's (idle) is time with no JavaScript on the thread; a cpu profile's is real CPU no function can be given (native I/O work).
+    const what = g.type === 'wall' ? 'time with no JavaScript on the main thread' : 'CPU spent outside any function, e.g. native I/O work';
+    const note =
+      idle > 0
+        ? ` ((idle), ${what}, is ${((idle / g.sum) * 100).toFixed(1)}% of the total and left out; shares are of the whole profile)`
+        : '';
     if (rows.length)
       out.push(
         `### Hottest functions: ${e(g.type)} profile · ${e(g.title)}${note}`,
