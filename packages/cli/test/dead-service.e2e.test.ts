@@ -49,6 +49,9 @@ describe('a dead service never passes a gate (end to end, raw-socket servers)', 
       expect(out.error).toMatch(fault === 'refused' ? /failed to connect/ : /every request of phase steady failed/);
       const steady = out.phases.find((p: { phase: string }) => p.phase === 'steady');
       expect(steady.requests).toBeGreaterThan(20);
+      // Achieved counts answers (any status), as wrk does: requests that got none are errors, not throughput.
+      if (fault === 'http500') expect(steady.achievedRate).toBeGreaterThan(20);
+      else expect(steady.achievedRate).toBe(0);
       expect(
         Object.keys(steady.errorsByKind).every((k) => new RegExp(`^(${kinds})$`).test(k)),
         JSON.stringify(steady.errorsByKind),

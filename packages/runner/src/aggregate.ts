@@ -99,6 +99,20 @@ export function addCounts(into: Counts, c: Counts): void {
   for (const [k, v] of Object.entries(c.errors) as [keyof ErrorCounts, number][]) into.errors[k] = (into.errors[k] ?? 0) + v;
 }
 
+/** Failures with no HTTP answer at all: the service achieved nothing for these. */
+const NO_ANSWER = ['timeout', 'refused', 'reset', 'closed', 'tls', 'other'] as const;
+
+/**
+ * Requests that got an HTTP answer, whatever its status: the achieved rate counts these, as wrk's
+ * Requests/sec does. A refused, reset or timed-out request is an error, not throughput (a phase
+ * whose every connection was refused achieved 0/s, not the rate it was offered).
+ */
+export function answered(c: { requests: number; errors: ErrorCounts }): number {
+  let n = c.requests;
+  for (const k of NO_ANSWER) n -= c.errors[k] ?? 0;
+  return Math.max(0, n);
+}
+
 export function errorTotal(e: ErrorCounts): number {
   let n = 0;
   for (const v of Object.values(e)) n += v ?? 0;
@@ -251,7 +265,7 @@ export class PhaseMerger {
     const durationS = Math.max(1e-3, (endedAt - startedAt) / 1000);
     const errors = errorTotal(counts.errors);
     const service = summarize(svc);
-    const achievedRate = counts.requests / durationS;
+    const achievedRate = answered(counts) / durationS;
     return {
       phase: first.phase,
       parent: first.parent,

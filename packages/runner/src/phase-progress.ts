@@ -7,7 +7,7 @@
  */
 import { subPhases, type Phase, type Scenario } from '@headroom/core';
 import { createHistogram, encodeHistogram, summarize, type Counts, type Histogram, type WorkerTick } from '@headroom/internal';
-import { addCounts, emptyCounts, errorTotal, type PhaseResult } from './aggregate.ts';
+import { addCounts, answered, emptyCounts, errorTotal, type PhaseResult } from './aggregate.ts';
 
 /** Where a phase or step sits on the run's timeline, as the workers lay it out. */
 interface PlannedPhase {
@@ -128,7 +128,7 @@ export class PhaseProgress {
     const durationS = (endedAt - startedAt) / 1000;
     const errors = errorTotal(r.counts.errors);
     const service = summarize(r.service);
-    const achievedRate = r.counts.requests / durationS;
+    const achievedRate = answered(r.counts) / durationS;
     const stepRates = [...r.steps].map((s) => this.#plan.get(s)?.offeredRate ?? null);
     const offeredRate =
       r.steps.size > 0
