@@ -21,6 +21,7 @@ export type {
   StopWhenInput,
   ArrivalsInput,
   BudgetsInput,
+  OutputsInput,
   Budgets,
   StopWhen,
   Arrivals,

@@ -229,6 +229,11 @@ export interface ScenarioInput {
   /** CPU, memory and headroom budgets (`budgets: { cpu: '< 60%', headroom: '>= 1.3' }`). */
   budgets?: BudgetsInput;
   /**
+   * Live figures for other tools while the run goes: `prometheus: { listen: '127.0.0.1:9464' }` serves
+   * the run's counters, latency histogram and CPU at `/metrics` in Prometheus' text format.
+   */
+  outputs?: OutputsInput;
+  /**
    * A bench file (`defineBench`) that belongs to this scenario, relative to the scenario file:
    * `headroom check` runs it with the scenario and checks each task's median against the
    * baseline's. @default none
@@ -445,6 +450,8 @@ export interface Scenario {
   /** Peak req/s and its growth as written (`'4%/month'`); null when the scenario has none. */
   traffic: { peak: number; growth: string } | null;
   budgets: Budgets;
+  /** Where live figures go; null when the scenario names none. */
+  outputs: { prometheus: { host: string; port: number; lingerMs: number } | null };
   /** Absolute path of the scenario's bench file; null when it names none. */
   bench: string | null;
   thresholds: Threshold[];
@@ -487,4 +494,13 @@ export function stepRates(p: StepsPhase): number[] {
 /** Name under which step `rate` of a step phase is reported: `steps@500`. */
 export function subPhaseName(phase: string, rate: number): string {
   return `${phase}@${rate}`;
+}
+
+/** `outputs`: live figures for other tools while a run goes. */
+export interface OutputsInput {
+  /**
+   * A Prometheus scrape endpoint: `listen` is `host:port` (`'127.0.0.1:9464'`); `linger` keeps it
+   * serving the final figures this long after the run ends, so a scraper gets them. @default linger '0s'
+   */
+  prometheus?: { listen: string; linger?: Duration };
 }

@@ -110,6 +110,22 @@ describe('validateScenario', () => {
     );
     expect(found.find((i) => i.path === 'thresholds["a.p99"]')).toBeDefined();
   });
+  it('takes outputs.prometheus.listen as host:port (IPv4, [IPv6], a name) and names a bad one or linger with its path', () => {
+    const ok = (listen: string) =>
+      validateScenario({ ...base, outputs: { prometheus: { listen, linger: '5s' } } }, { file: 'x.ts', cpuCount: 2 });
+    expect(ok('127.0.0.1:9464').outputs.prometheus).toEqual({ host: '127.0.0.1', port: 9464, lingerMs: 5000 });
+    expect(ok('[::1]:9464').outputs.prometheus).toEqual({ host: '::1', port: 9464, lingerMs: 5000 });
+    expect(ok('localhost:1').outputs.prometheus?.host).toBe('localhost');
+    expect(validateScenario(base, { file: 'x.ts', cpuCount: 2 }).outputs).toEqual({ prometheus: null });
+    expect(issues({ ...base, outputs: { prometheus: { listen: '9464' } } }).map((i) => i.path)).toEqual(['outputs.prometheus.listen']);
+    expect(issues({ ...base, outputs: { prometheus: { listen: '127.0.0.1:70000' } } }).map((i) => i.path)).toEqual([
+      'outputs.prometheus.listen',
+    ]);
+    expect(issues({ ...base, outputs: { prometheus: { listen: '127.0.0.1:9464', linger: '1h' } } }).map((i) => i.path)).toEqual([
+      'outputs.prometheus.linger',
+    ]);
+    expect(issues({ ...base, outputs: { grafana: {} } }).map((i) => i.path)).toEqual(['outputs.grafana']);
+  });
   it('a threshold naming a phase with errors gets no "no phase named" on top; an unknown one lists every phase', () => {
     const found = issues({
       ...base,

@@ -33,6 +33,7 @@ const SCENARIO_KEYS = [
   'seed',
   'budgets',
   'bench',
+  'outputs',
 ];
 
 /** Defaults applied when a scenario leaves a field out; README documents each. */
@@ -129,6 +130,7 @@ export function validateScenario(raw: unknown, options: ValidateScenarioOptions)
   const trace = checkTrace(c, o['trace']);
   const bench = checkBench(c, o['bench'], options.file);
   const redact = checkRedact(c, o['redact']);
+  const outputs = checkOutputs(c, o['outputs']);
 
   if (c.issues.length > 0) throw new ValidationError(options.file, c.issues);
   return {
@@ -153,7 +155,36 @@ export function validateScenario(raw: unknown, options: ValidateScenarioOptions)
     thresholds,
     trace,
     redact,
+    outputs,
   };
+}
+
+/** `outputs.prometheus.listen`: a host (IPv4, [IPv6] or a name) and a port, like Prometheus' own --web.listen-address. */
+function checkOutputs(c: Checker, raw: unknown): Scenario['outputs'] {
+  const o = c.object(raw, 'outputs', false);
+  if (!o) return { prometheus: null };
+  c.known(o, 'outputs', ['prometheus']);
+  const p = c.object(o['prometheus'], 'outputs.prometheus', false);
+  if (!p) return { prometheus: null };
+  c.known(p, 'outputs.prometheus', ['listen', 'linger']);
+  const listen = c.string(p['listen'], 'outputs.prometheus.listen');
+  const lingerMs = p['linger'] === undefined ? 0 : c.duration(p['linger'], 'outputs.prometheus.linger');
+  if (listen === undefined || lingerMs === undefined) return { prometheus: null };
+  const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s\[\]]+):(\d{1,5})$/.exec(listen.trim());
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || !(port >= 1 && port <= 65535)) {
+    c.add(
+      'outputs.prometheus.listen',
+      `"${listen}" is not host:port`,
+      "e.g. '127.0.0.1:9464' (Prometheus' exporter port range), or '[::1]:9464'",
+    );
+    return { prometheus: null };
+  }
+  if (lingerMs > 600_000) {
+    c.add('outputs.prometheus.linger', 'must be at most 10m', 'a few scrape intervals is enough, e.g. 15s');
+    return { prometheus: null };
+  }
+  return { prometheus: { host: m[1]!.replace(/^\[|\]$/g, ''), port, lingerMs } };
 }
 
 /** A bench file beside the scenario: a .ts/.js/.mjs path, relative to the scenario file, that exists. */

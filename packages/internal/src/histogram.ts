@@ -96,6 +96,33 @@ export function mergeEncoded(target: Histogram, bytes: Uint8Array): void {
   target.add(decodeHistogram(bytes));
 }
 
+interface RecordedValues {
+  recordedValuesIterator: {
+    reset(): void;
+    hasNext(): boolean;
+    next(): { valueIteratedTo: number; countAtValueIteratedTo: number };
+  };
+}
+
+/**
+ * Cumulative counts at or below each bound (µs, ascending), and the sum of the values (µs): a
+ * Prometheus histogram's `le` buckets and `_sum` from an HDR histogram. A value is its bucket's
+ * highest equivalent value (within 0.1% at 3 significant digits), so a value within 0.1% above a
+ * bound may count below it.
+ */
+export function cumulativeCounts(h: Histogram, boundsUs: readonly number[]): { counts: number[]; sumUs: number } {
+  const counts = boundsUs.map(() => 0);
+  let sumUs = 0;
+  const it = (h as unknown as RecordedValues).recordedValuesIterator;
+  it.reset();
+  while (it.hasNext()) {
+    const v = it.next();
+    sumUs += v.valueIteratedTo * v.countAtValueIteratedTo;
+    for (let i = boundsUs.length - 1; i >= 0 && v.valueIteratedTo <= boundsUs[i]!; i--) counts[i]! += v.countAtValueIteratedTo;
+  }
+  return { counts, sumUs };
+}
+
 /** The percentiles headroom reports, in milliseconds (µs resolution). */
 export interface LatencySummary {
   count: number;

@@ -4,7 +4,16 @@
  * CPU pinning and its read-back, loading of user files (scenario and bench modules), and the
  * seeded random streams the load generator's Poisson arrivals draw from.
  */
-export { createHistogram, recordUs, LatencyCounts, encodeHistogram, decodeHistogram, mergeEncoded, summarize } from './histogram.ts';
+export {
+  createHistogram,
+  recordUs,
+  LatencyCounts,
+  encodeHistogram,
+  decodeHistogram,
+  mergeEncoded,
+  summarize,
+  cumulativeCounts,
+} from './histogram.ts';
 export type { Histogram, LatencySummary } from './histogram.ts';
 export type {
   ErrorKind,

@@ -16,6 +16,7 @@ import { ServiceProcess } from './service/service-process.ts';
 import { GateSink } from './sinks/gate-sink.ts';
 import { PhaseWatch } from './phase-watch.ts';
 import { ProcSampler } from './proc-sampler.ts';
+import { PrometheusSink } from './sinks/prometheus-sink.ts';
 import { StoreSink } from './sinks/store-sink.ts';
 import { WorkerPool } from './workers.ts';
 import { redactString } from './redact.ts';
@@ -132,6 +133,11 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
 
   try {
     await resolveTarget(scenario.target);
+    const prom = scenario.outputs.prometheus;
+    if (prom) {
+      bus.attach(await PrometheusSink.start(scenario));
+      log(`prometheus: the run's figures at http://${prom.host.includes(':') ? `[${prom.host}]` : prom.host}:${prom.port}/metrics`);
+    }
     if (scenario.service) {
       // Keep headroom itself (receivers, merging, DuckDB) off the service's CPUs: with the generator.
       const own = scenario.workers.cpus.filter((c) => !scenario.service?.cpus.includes(c));
