@@ -55,7 +55,12 @@ describe('outputs.prometheus (end to end, a real Prometheus scraping the run)', 
       );
       const prom: ChildProcess = spawn(
         'prometheus',
-        [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${promPort}`],
+        [
+          `--config.file=${config}`,
+          `--storage.tsdb.path=${join(dir, 'tsdb')}`,
+          `--web.listen-address=127.0.0.1:${promPort}`,
+          '--web.enable-remote-write-receiver',
+        ],
         { stdio: 'ignore' },
       );
       cleanup.push(() => prom.kill('SIGKILL'));
@@ -66,7 +71,8 @@ describe('outputs.prometheus (end to end, a real Prometheus scraping the run)', 
         'prom',
         `{ name: 'prom', target: 'http://127.0.0.1:${targetPort}', requests: [{ path: '/' }], workers: { cpus: [1] },
            phases: [{ name: 'warmup', duration: '1s', rate: 20 }, { name: 'steady', duration: '4s', rate: 50 }],
-           outputs: { prometheus: { listen: '127.0.0.1:${metricsPort}', linger: '4s' } } }`,
+           outputs: { prometheus: { listen: '127.0.0.1:${metricsPort}', linger: '4s' },
+                      prometheusRemoteWrite: { url: 'http://127.0.0.1:${promPort}/api/v1/write' } } }`,
       );
       const r = await headroom(['run', file, '--json', '--db', join(dir, 'h.duckdb')]);
       expect(r.code, r.stderr).toBe(0);
@@ -98,7 +104,16 @@ describe('outputs.prometheus (end to end, a real Prometheus scraping the run)', 
       const i = bounds.findIndex((b, k) => exact > b && exact <= (bounds[k + 1] ?? Infinity));
       expect(p50).toBeGreaterThan(bounds[i]!);
       expect(p50).toBeLessThanOrEqual(bounds[i + 1]! * 1.001);
-      expect(await promQuery(promPort, `last_over_time(headroom_run_info{run_id="${out.runId}",status="completed"}[1m])`)).toBe(1);
+      expect(
+        await promQuery(promPort, `last_over_time(headroom_run_info{run_id="${out.runId}",status="completed",job="headroom"}[1m])`),
+      ).toBe(1);
+      // Remote write pushed the same figures (series without the scrape's job label), the last push at the run's end.
+      expect(r.stderr).not.toContain('outputs.prometheusRemoteWrite');
+      expect(await promQuery(promPort, 'last_over_time(headroom_requests_total{phase="steady",job=""}[1m])')).toBe(200);
+      expect(await promQuery(promPort, 'last_over_time(headroom_request_duration_seconds_count{phase="steady",job=""}[1m])')).toBe(200);
+      expect(await promQuery(promPort, `last_over_time(headroom_run_info{run_id="${out.runId}",status="completed",job=""}[1m])`)).toBe(1);
+      // Pushed every second while the run went: more than one sample of the counter in the window.
+      expect(await promQuery(promPort, 'count_over_time(headroom_requests_total{phase="steady",job=""}[1m])')).toBeGreaterThan(2);
       // The endpoint is gone once the run has ended.
       await expect(fetch(`http://127.0.0.1:${metricsPort}/metrics`)).rejects.toThrow();
       prom.kill('SIGTERM');
@@ -107,7 +122,7 @@ describe('outputs.prometheus (end to end, a real Prometheus scraping the run)', 
     60_000,
   );
 
-  it('a bad listen address is exit 2 with its path; a taken port fails the run before any load (exit 3)', async () => {
+  it('a bad listen address is exit 2 with its path; a taken port fails the run before any load (exit 3); a receiver that refuses pushes is a warning, not a failed run', async () => {
     const bad = writeScenario(
       dir,
       'prom-bad',
@@ -138,5 +153,15 @@ describe('outputs.prometheus (end to end, a real Prometheus scraping the run)', 
     expect(t.code).toBe(3);
     expect(JSON.parse(t.stdout).error).toContain(`outputs.prometheus.listen 127.0.0.1:${port}: the port is taken`);
     expect(hits).toBe(0);
+    const refusing = writeScenario(
+      dir,
+      'prom-rw-refused',
+      `{ name: 'prom-rw-refused', target: 'http://127.0.0.1:${(target.address() as net.AddressInfo).port}', requests: [{ path: '/' }],
+         phases: [{ name: 's', duration: '1s', rate: 10 }], outputs: { prometheusRemoteWrite: { url: 'http://127.0.0.1:${port}/api/v1/write' } } }`,
+    );
+    const rw = await headroom(['run', refusing, '--json', '--db', join(dir, 'h2.duckdb')]);
+    expect(rw.code, rw.stderr).toBe(0);
+    expect(rw.stderr).toMatch(/outputs\.prometheusRemoteWrite: a push to http:\/\/127\.0\.0\.1:\d+\/api\/v1\/write failed/);
+    expect(JSON.parse(rw.stdout).phases[0].requests).toBe(10);
   }, 30_000);
 });

@@ -230,7 +230,8 @@ export interface ScenarioInput {
   budgets?: BudgetsInput;
   /**
    * Live figures for other tools while the run goes: `prometheus: { listen: '127.0.0.1:9464' }` serves
-   * the run's counters, latency histogram and CPU at `/metrics` in Prometheus' text format.
+   * the run's counters, latency histogram and CPU at `/metrics` in Prometheus' text format;
+   * `prometheusRemoteWrite: { url }` pushes them every second.
    */
   outputs?: OutputsInput;
   /**
@@ -451,7 +452,7 @@ export interface Scenario {
   traffic: { peak: number; growth: string } | null;
   budgets: Budgets;
   /** Where live figures go; null when the scenario names none. */
-  outputs: { prometheus: { host: string; port: number; lingerMs: number } | null };
+  outputs: { prometheus: { host: string; port: number; lingerMs: number } | null; prometheusRemoteWrite: { url: string } | null };
   /** Absolute path of the scenario's bench file; null when it names none. */
   bench: string | null;
   thresholds: Threshold[];
@@ -503,4 +504,6 @@ export interface OutputsInput {
    * serving the final figures this long after the run ends, so a scraper gets them. @default linger '0s'
    */
   prometheus?: { listen: string; linger?: Duration };
+  /** Push the same figures every second to a Prometheus remote-write receiver: `{ url: 'http://127.0.0.1:9090/api/v1/write' }`. */
+  prometheusRemoteWrite?: { url: string };
 }

@@ -116,7 +116,10 @@ describe('validateScenario', () => {
     expect(ok('127.0.0.1:9464').outputs.prometheus).toEqual({ host: '127.0.0.1', port: 9464, lingerMs: 5000 });
     expect(ok('[::1]:9464').outputs.prometheus).toEqual({ host: '::1', port: 9464, lingerMs: 5000 });
     expect(ok('localhost:1').outputs.prometheus?.host).toBe('localhost');
-    expect(validateScenario(base, { file: 'x.ts', cpuCount: 2 }).outputs).toEqual({ prometheus: null });
+    expect(validateScenario(base, { file: 'x.ts', cpuCount: 2 }).outputs).toEqual({ prometheus: null, prometheusRemoteWrite: null });
+    expect(issues({ ...base, outputs: { prometheusRemoteWrite: { url: 'ftp://x' } } }).map((i) => i.path)).toEqual([
+      'outputs.prometheusRemoteWrite.url',
+    ]);
     expect(issues({ ...base, outputs: { prometheus: { listen: '9464' } } }).map((i) => i.path)).toEqual(['outputs.prometheus.listen']);
     expect(issues({ ...base, outputs: { prometheus: { listen: '127.0.0.1:70000' } } }).map((i) => i.path)).toEqual([
       'outputs.prometheus.listen',

@@ -162,14 +162,18 @@ export function validateScenario(raw: unknown, options: ValidateScenarioOptions)
 /** `outputs.prometheus.listen`: a host (IPv4, [IPv6] or a name) and a port, like Prometheus' own --web.listen-address. */
 function checkOutputs(c: Checker, raw: unknown): Scenario['outputs'] {
   const o = c.object(raw, 'outputs', false);
-  if (!o) return { prometheus: null };
-  c.known(o, 'outputs', ['prometheus']);
-  const p = c.object(o['prometheus'], 'outputs.prometheus', false);
-  if (!p) return { prometheus: null };
+  if (!o) return { prometheus: null, prometheusRemoteWrite: null };
+  c.known(o, 'outputs', ['prometheus', 'prometheusRemoteWrite']);
+  return { prometheus: checkPrometheus(c, o['prometheus']), prometheusRemoteWrite: checkRemoteWrite(c, o['prometheusRemoteWrite']) };
+}
+
+function checkPrometheus(c: Checker, raw: unknown): Scenario['outputs']['prometheus'] {
+  const p = c.object(raw, 'outputs.prometheus', false);
+  if (!p) return null;
   c.known(p, 'outputs.prometheus', ['listen', 'linger']);
   const listen = c.string(p['listen'], 'outputs.prometheus.listen');
   const lingerMs = p['linger'] === undefined ? 0 : c.duration(p['linger'], 'outputs.prometheus.linger');
-  if (listen === undefined || lingerMs === undefined) return { prometheus: null };
+  if (listen === undefined || lingerMs === undefined) return null;
   const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s\[\]]+):(\d{1,5})$/.exec(listen.trim());
   const port = m ? Number(m[2]) : NaN;
   if (!m || !(port >= 1 && port <= 65535)) {
@@ -178,13 +182,36 @@ function checkOutputs(c: Checker, raw: unknown): Scenario['outputs'] {
       `"${listen}" is not host:port`,
       "e.g. '127.0.0.1:9464' (Prometheus' exporter port range), or '[::1]:9464'",
     );
-    return { prometheus: null };
+    return null;
   }
   if (lingerMs > 600_000) {
     c.add('outputs.prometheus.linger', 'must be at most 10m', 'a few scrape intervals is enough, e.g. 15s');
-    return { prometheus: null };
+    return null;
   }
-  return { prometheus: { host: m[1]!.replace(/^\[|\]$/g, ''), port, lingerMs } };
+  return { host: m[1]!.replace(/^\[|\]$/g, ''), port, lingerMs };
+}
+
+function checkRemoteWrite(c: Checker, raw: unknown): Scenario['outputs']['prometheusRemoteWrite'] {
+  const o = c.object(raw, 'outputs.prometheusRemoteWrite', false);
+  if (!o) return null;
+  c.known(o, 'outputs.prometheusRemoteWrite', ['url']);
+  const url = c.string(o['url'], 'outputs.prometheusRemoteWrite.url');
+  if (url === undefined) return null;
+  let u: URL | null;
+  try {
+    u = new URL(url);
+  } catch {
+    u = null;
+  }
+  if (u === null || (u.protocol !== 'http:' && u.protocol !== 'https:')) {
+    c.add(
+      'outputs.prometheusRemoteWrite.url',
+      `"${url}" is not an http(s) URL`,
+      "e.g. 'http://127.0.0.1:9090/api/v1/write' (a Prometheus started with --web.enable-remote-write-receiver)",
+    );
+    return null;
+  }
+  return { url };
 }
 
 /** A bench file beside the scenario: a .ts/.js/.mjs path, relative to the scenario file, that exists. */

@@ -17,6 +17,7 @@ import { GateSink } from './sinks/gate-sink.ts';
 import { PhaseWatch } from './phase-watch.ts';
 import { ProcSampler } from './proc-sampler.ts';
 import { PrometheusSink } from './sinks/prometheus-sink.ts';
+import { RemoteWriteSink } from './sinks/remote-write-sink.ts';
 import { StoreSink } from './sinks/store-sink.ts';
 import { WorkerPool } from './workers.ts';
 import { redactString } from './redact.ts';
@@ -138,6 +139,7 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
       bus.attach(await PrometheusSink.start(scenario));
       log(`prometheus: the run's figures at http://${prom.host.includes(':') ? `[${prom.host}]` : prom.host}:${prom.port}/metrics`);
     }
+    if (scenario.outputs.prometheusRemoteWrite) bus.attach(new RemoteWriteSink(scenario, warn));
     if (scenario.service) {
       // Keep headroom itself (receivers, merging, DuckDB) off the service's CPUs: with the generator.
       const own = scenario.workers.cpus.filter((c) => !scenario.service?.cpus.includes(c));

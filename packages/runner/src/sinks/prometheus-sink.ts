@@ -10,7 +10,6 @@
  * only: a second is added once every worker has reported it.
  */
 import http from 'node:http';
-import type net from 'node:net';
 import type { Scenario } from '@headroom/core';
 import { RunFailedError } from '@headroom/core';
 import { createHistogram, cumulativeCounts, decodeHistogram } from '@headroom/internal';
@@ -30,27 +29,175 @@ interface PhaseFigures {
   sumS: number;
 }
 
+/** One metric family: its samples, each with its own labels (the scenario's label included). */
+export interface MetricFamily {
+  name: string;
+  type: 'counter' | 'gauge' | 'histogram';
+  help: string;
+  samples: { name: string; labels: Record<string, string>; value: number }[];
+}
+
+/**
+ * The run's figures as Prometheus metric families, from the bus: counters grow with every merged
+ * second, gauges hold the last one. Shared by the scrape endpoint and remote write.
+ */
+export class RunFigures {
+  readonly #scenario: string;
+  readonly #phases = new Map<string, PhaseFigures>();
+  runId = '';
+  #generatorCpu: number | null = null;
+  #service: { cpu: number; rssBytes: number } | null = null;
+  status = 'running';
+
+  constructor(scenario: string) {
+    this.#scenario = scenario;
+  }
+
+  /** Takes a bus event; true when the figures changed (a merged second). */
+  onEvent(e: BusEvent): boolean {
+    switch (e.type) {
+      case 'run-start':
+        this.runId = e.runId;
+        return false;
+      case 'second': {
+        const s = e.sample;
+        const f = this.#figures(s.phase);
+        f.requests += s.counts.requests;
+        f.lateSends += s.counts.lateSends;
+        for (const [kind, n] of Object.entries(s.counts.errors)) f.errors.set(kind, (f.errors.get(kind) ?? 0) + (n ?? 0));
+        const h = s.hist.length > 0 ? decodeHistogram(s.hist) : createHistogram();
+        const c = cumulativeCounts(h, BUCKETS_US);
+        c.counts.forEach((n, i) => (f.buckets[i]! += n));
+        f.buckets[BUCKETS_US.length]! += h.totalCount;
+        f.count += h.totalCount;
+        f.sumS += c.sumUs / 1e6;
+        this.#generatorCpu = s.genCpu;
+        return true;
+      }
+      case 'proc':
+        this.#service = { cpu: e.sample.cpu, rssBytes: e.sample.rssMb * 1024 * 1024 };
+        return false;
+      case 'run-end':
+        this.status = e.status;
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  #figures(phase: string): PhaseFigures {
+    let f = this.#phases.get(phase);
+    if (!f) {
+      f = { requests: 0, lateSends: 0, errors: new Map(), buckets: BUCKETS_US.map(() => 0).concat(0), count: 0, sumS: 0 };
+      this.#phases.set(phase, f);
+    }
+    return f;
+  }
+
+  families(): MetricFamily[] {
+    const scenario = this.#scenario;
+    const phases = [...this.#phases.entries()];
+    const per = (name: string, f: (p: PhaseFigures) => number) =>
+      phases.map(([phase, p]) => ({ name, labels: { scenario, phase }, value: f(p) }));
+    const out: MetricFamily[] = [
+      {
+        name: 'headroom_run_info',
+        type: 'gauge',
+        help: 'The run being measured (1), with its id and status.',
+        samples: [{ name: 'headroom_run_info', labels: { scenario, run_id: this.runId, status: this.status }, value: 1 }],
+      },
+      {
+        name: 'headroom_requests_total',
+        type: 'counter',
+        help: 'Requests finished (answered or failed), by phase.',
+        samples: per('headroom_requests_total', (p) => p.requests),
+      },
+      {
+        name: 'headroom_errors_total',
+        type: 'counter',
+        help: 'Failed requests by phase and kind (refused, reset, timeout, http_5xx, ...).',
+        samples: phases.flatMap(([phase, p]) =>
+          [...p.errors].map(([kind, n]) => ({ name: 'headroom_errors_total', labels: { scenario, phase, kind }, value: n })),
+        ),
+      },
+      {
+        name: 'headroom_late_sends_total',
+        type: 'counter',
+        help: 'Open-model sends that left more than 1 ms after their slot (the generator, not the service).',
+        samples: per('headroom_late_sends_total', (p) => p.lateSends),
+      },
+      {
+        name: 'headroom_request_duration_seconds',
+        type: 'histogram',
+        help: 'Latency of answered requests from their intended send (coordinated-omission free), by phase.',
+        samples: phases.flatMap(([phase, p]) => [
+          ...[...BUCKETS_S.map(String), '+Inf'].map((le, i) => ({
+            name: 'headroom_request_duration_seconds_bucket',
+            labels: { scenario, phase, le },
+            value: p.buckets[i]!,
+          })),
+          { name: 'headroom_request_duration_seconds_sum', labels: { scenario, phase }, value: p.sumS },
+          { name: 'headroom_request_duration_seconds_count', labels: { scenario, phase }, value: p.count },
+        ]),
+      },
+    ];
+    if (this.#generatorCpu !== null)
+      out.push({
+        name: 'headroom_generator_cpu_ratio',
+        type: 'gauge',
+        help: "The busiest load worker's CPU in the last second, as a share of a core.",
+        samples: [{ name: 'headroom_generator_cpu_ratio', labels: { scenario }, value: this.#generatorCpu }],
+      });
+    if (this.#service !== null)
+      out.push(
+        {
+          name: 'headroom_service_cpu_ratio',
+          type: 'gauge',
+          help: "The service's process tree CPU in the last second, as a share of its CPU set.",
+          samples: [{ name: 'headroom_service_cpu_ratio', labels: { scenario }, value: this.#service.cpu }],
+        },
+        {
+          name: 'headroom_service_resident_memory_bytes',
+          type: 'gauge',
+          help: "The service's process tree resident memory.",
+          samples: [{ name: 'headroom_service_resident_memory_bytes', labels: { scenario }, value: Math.round(this.#service.rssBytes) }],
+        },
+      );
+    return out;
+  }
+}
+
+/** The text exposition format: HELP and TYPE once per family, then its samples. */
+export function renderText(families: readonly MetricFamily[]): string {
+  const out: string[] = [];
+  for (const f of families) {
+    out.push(`# HELP ${f.name} ${f.help}`, `# TYPE ${f.name} ${f.type}`);
+    for (const s of f.samples)
+      out.push(
+        `${s.name}{${Object.entries(s.labels)
+          .map(([k, v]) => `${k}="${label(v)}"`)
+          .join(',')}} ${s.value}`,
+      );
+  }
+  return `${out.join('\n')}\n`;
+}
+
 export class PrometheusSink implements Sink {
   readonly name = 'prometheus';
   readonly #server: http.Server;
   readonly #lingerMs: number;
-  readonly #scenario: string;
-  readonly #phases = new Map<string, PhaseFigures>();
-  #runId = '';
-  #generatorCpu: number | null = null;
-  #service: { cpu: number; rssBytes: number } | null = null;
-  #status = 'running';
+  readonly #figures: RunFigures;
 
   private constructor(server: http.Server, scenario: Scenario) {
     this.#server = server;
     this.#lingerMs = scenario.outputs.prometheus?.lingerMs ?? 0;
-    this.#scenario = scenario.name;
+    this.#figures = new RunFigures(scenario.name);
     server.on('request', (req, res) => {
       if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('headroom serves /metrics\n');
         return;
       }
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(this.render());
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(renderText(this.#figures.families()));
     });
   }
 
@@ -72,40 +219,8 @@ export class PrometheusSink implements Sink {
     return new PrometheusSink(server, scenario);
   }
 
-  /** The port it listens on. */
-  get port(): number {
-    return (this.#server.address() as net.AddressInfo).port;
-  }
-
   onEvent(e: BusEvent): void {
-    switch (e.type) {
-      case 'run-start':
-        this.#runId = e.runId;
-        break;
-      case 'second': {
-        const s = e.sample;
-        const f = this.#figures(s.phase);
-        f.requests += s.counts.requests;
-        f.lateSends += s.counts.lateSends;
-        for (const [kind, n] of Object.entries(s.counts.errors)) f.errors.set(kind, (f.errors.get(kind) ?? 0) + (n ?? 0));
-        const h = s.hist.length > 0 ? decodeHistogram(s.hist) : createHistogram();
-        const c = cumulativeCounts(h, BUCKETS_US);
-        c.counts.forEach((n, i) => (f.buckets[i]! += n));
-        f.buckets[BUCKETS_US.length]! += h.totalCount;
-        f.count += h.totalCount;
-        f.sumS += c.sumUs / 1e6;
-        this.#generatorCpu = s.genCpu;
-        break;
-      }
-      case 'proc':
-        this.#service = { cpu: e.sample.cpu, rssBytes: e.sample.rssMb * 1024 * 1024 };
-        break;
-      case 'run-end':
-        this.#status = e.status;
-        break;
-      default:
-        break;
-    }
+    this.#figures.onEvent(e);
   }
 
   /** Stops serving, after `linger` so a scraper can read the final figures. */
@@ -113,76 +228,6 @@ export class PrometheusSink implements Sink {
     if (this.#lingerMs > 0) await new Promise((r) => setTimeout(r, this.#lingerMs));
     this.#server.closeAllConnections();
     await new Promise<void>((r) => this.#server.close(() => r()));
-  }
-
-  #figures(phase: string): PhaseFigures {
-    let f = this.#phases.get(phase);
-    if (!f) {
-      f = { requests: 0, lateSends: 0, errors: new Map(), buckets: BUCKETS_US.map(() => 0).concat(0), count: 0, sumS: 0 };
-      this.#phases.set(phase, f);
-    }
-    return f;
-  }
-
-  /** The exposition text: HELP and TYPE once per metric family, then its samples. */
-  render(): string {
-    const sc = `scenario="${label(this.#scenario)}"`;
-    const out: string[] = [];
-    const family = (name: string, type: string, help: string, lines: string[]) => {
-      out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...lines);
-    };
-    family('headroom_run_info', 'gauge', 'The run being measured (1), with its id and status.', [
-      `headroom_run_info{${sc},run_id="${label(this.#runId)}",status="${label(this.#status)}"} 1`,
-    ]);
-    const phases = [...this.#phases.entries()];
-    const per = (f: (p: PhaseFigures) => number) => phases.map(([name, p]) => `{${sc},phase="${label(name)}"} ${f(p)}`);
-    family(
-      'headroom_requests_total',
-      'counter',
-      'Requests finished (answered or failed), by phase.',
-      per((p) => p.requests).map((l) => `headroom_requests_total${l}`),
-    );
-    family(
-      'headroom_errors_total',
-      'counter',
-      'Failed requests by phase and kind (refused, reset, timeout, http_5xx, ...).',
-      phases.flatMap(([name, p]) =>
-        [...p.errors].map(([kind, n]) => `headroom_errors_total{${sc},phase="${label(name)}",kind="${label(kind)}"} ${n}`),
-      ),
-    );
-    family(
-      'headroom_late_sends_total',
-      'counter',
-      'Open-model sends that left more than 1 ms after their slot (the generator, not the service).',
-      per((p) => p.lateSends).map((l) => `headroom_late_sends_total${l}`),
-    );
-    family(
-      'headroom_request_duration_seconds',
-      'histogram',
-      'Latency of answered requests from their intended send (coordinated-omission free), by phase.',
-      phases.flatMap(([name, p]) => {
-        const l = `${sc},phase="${label(name)}"`;
-        return [
-          ...BUCKETS_S.map((b, i) => `headroom_request_duration_seconds_bucket{${l},le="${b}"} ${p.buckets[i]}`),
-          `headroom_request_duration_seconds_bucket{${l},le="+Inf"} ${p.buckets[BUCKETS_S.length]}`,
-          `headroom_request_duration_seconds_sum{${l}} ${p.sumS}`,
-          `headroom_request_duration_seconds_count{${l}} ${p.count}`,
-        ];
-      }),
-    );
-    if (this.#generatorCpu !== null)
-      family('headroom_generator_cpu_ratio', 'gauge', "The busiest load worker's CPU in the last second, as a share of a core.", [
-        `headroom_generator_cpu_ratio{${sc}} ${this.#generatorCpu}`,
-      ]);
-    if (this.#service !== null) {
-      family('headroom_service_cpu_ratio', 'gauge', "The service's process tree CPU in the last second, as a share of its CPU set.", [
-        `headroom_service_cpu_ratio{${sc}} ${this.#service.cpu}`,
-      ]);
-      family('headroom_service_resident_memory_bytes', 'gauge', "The service's process tree resident memory.", [
-        `headroom_service_resident_memory_bytes{${sc}} ${Math.round(this.#service.rssBytes)}`,
-      ]);
-    }
-    return `${out.join('\n')}\n`;
   }
 }
 
