@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort, headroom, query, tempDir } from './helpers.ts';
 
-/** The service a user would have: answers / and its ready path, on PORT. */
-const SERVICE = `import { createServer } from 'node:http';
+/** The service a user would have (CommonJS, as npm init's project is): answers / and its ready path, on PORT. */
+const SERVICE = `const { createServer } = require('node:http');
 createServer((req, res) => {
   res.setHeader('content-type', 'application/json');
   res.end(JSON.stringify({ path: req.url }));
@@ -16,6 +16,8 @@ describe('headroom init', () => {
     const dir = tempDir();
     const port = await freePort();
     writeFileSync(join(dir, 'server.js'), SERVICE);
+    // What `npm init -y` writes today: a CommonJS project, where Node reads a .ts file's imports as CommonJS.
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'shop', version: '1.0.0', type: 'commonjs' }));
     const init = await headroom(
       [
         'init',
@@ -40,14 +42,17 @@ describe('headroom init', () => {
       scenario: 'scenarios/shop.ts',
       bench: 'scenarios/shop.bench.ts',
       gitignore: 'created',
+      moduleMarker: 'created',
       defaulted: [],
     });
+    expect(JSON.parse(readFileSync(join(dir, 'scenarios/package.json'), 'utf8'))).toEqual({ type: 'module' });
     expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toBe('results/\n');
     const scenario = readFileSync(join(dir, 'scenarios/shop.ts'), 'utf8');
     expect(scenario).toContain(`ready: 'http://127.0.0.1:${port}/up'`);
     expect(scenario).toMatch(/^\s*\/\/ /m);
 
     const run = await headroom(['run', 'scenarios/shop.ts', '--json'], { cwd: dir });
+    expect(run.stderr).not.toContain('MODULE_TYPELESS_PACKAGE_JSON');
     const result = JSON.parse(run.stdout) as {
       runId: string;
       status: string;

@@ -23,6 +23,11 @@ export interface ScaffoldResult {
   bench: string;
   /** What happened to .gitignore. */
   gitignore: 'created' | 'appended' | 'unchanged';
+  /**
+   * `scenarios/package.json` with `"type": "module"`, written when the project is not ESM (npm init
+   * writes `"type": "commonjs"`): Node would otherwise read the scenario's `import` lines as CommonJS.
+   */
+  moduleMarker: 'created' | 'unneeded';
 }
 
 /** The line that keeps headroom's store and artifacts out of git. */
@@ -43,7 +48,32 @@ export function scaffold(dir: string, answers: InitAnswers, options: ScaffoldOpt
   mkdirSync(join(dir, 'scenarios'), { recursive: true });
   writeFileSync(scenarioPath, scenarioTemplate(input));
   writeFileSync(benchPath, benchTemplate(answers.name, input.workers?.cpus?.[0] ?? 0));
-  return { scenario: relative(dir, scenarioPath), bench: relative(dir, benchPath), gitignore: ignoreResults(join(dir, '.gitignore')) };
+  return {
+    scenario: relative(dir, scenarioPath),
+    bench: relative(dir, benchPath),
+    gitignore: ignoreResults(join(dir, '.gitignore')),
+    moduleMarker: markModule(dir),
+  };
+}
+
+/**
+ * Scenario and bench files are ES modules (they `import` from @headroom/core). Node decides a .ts
+ * file's module type from the nearest package.json: in a project whose package.json says
+ * `"type": "commonjs"` (npm init's default) or nothing (Node then warns on every run), a
+ * `scenarios/package.json` of `{ "type": "module" }` makes the folder ESM without touching the project.
+ */
+function markModule(dir: string): ScaffoldResult['moduleMarker'] {
+  const marker = join(dir, 'scenarios', 'package.json');
+  if (existsSync(marker)) return 'unneeded';
+  let type: unknown;
+  try {
+    type = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { type?: unknown }).type;
+  } catch {
+    type = undefined;
+  }
+  if (type === 'module') return 'unneeded';
+  writeFileSync(marker, `${JSON.stringify({ type: 'module' }, null, 2)}\n`);
+  return 'created';
 }
 
 /** Adds `results/` to a .gitignore unless a line already ignores it. */
