@@ -17,11 +17,25 @@ describe('redact', () => {
       'sig',
       'signature',
       'code',
+      'auth_code',
+      'otpCode',
+      'verification-code',
       'passwd',
       'client_secret',
     ]) {
       expect(isSecretName(n), n).toBe(true);
     }
+    // A code that names something else: span attributes (OpenTelemetry semantic conventions), exits, places.
+    for (const n of [
+      'http.response.status_code',
+      'http.status_code',
+      'rpc.grpc.status_code',
+      'code.function',
+      'exit_code',
+      'countryCode',
+      'zip_code',
+    ])
+      expect(isSecretName(n), n).toBe(false);
     for (const n of ['key', 'name', 'path', 'PORT', 'limit', 'Content-Type', 'sku', 'monkey', 'keepAlive'])
       expect(isSecretName(n), n).toBe(false);
     expect(isSecretName('X-Tenant', ['x-tenant'])).toBe(true);

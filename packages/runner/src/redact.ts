@@ -26,7 +26,6 @@ const SECRET_WORDS = new Set([
   'signature',
   'sig',
   'session',
-  'code',
   'apikey',
   'privatekey',
   'jwt',
@@ -49,8 +48,29 @@ export function isSecretName(name: string, extra: readonly string[] = []): boole
   if (extra.includes(lower)) return true;
   const ws = words(name);
   if (ws.some((w) => SECRET_WORDS.has(w) || /pass(word|wd)?$|secret|token$/.test(w))) return true;
+  if (ws.includes('code')) return ws.length === 1 || ws.some((w) => CODE_SECRETS.has(w));
   return ws.length > 1 && ws.includes('key');
 }
+
+// `code` alone (OAuth's ?code=) or beside one of these words is a secret; otherwise it names
+// something else: http.response.status_code, exit_code, country_code, OpenTelemetry's code.function.
+const CODE_SECRETS = new Set([
+  'oauth',
+  'otp',
+  'totp',
+  'mfa',
+  'verification',
+  'verify',
+  'reset',
+  'access',
+  'recovery',
+  'login',
+  'invite',
+  'pin',
+  'sms',
+  'one',
+  'grant',
+]);
 
 const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^/\s:@]*):([^/\s@]*)@/gi;
 const PARAM = /(^|[?&;])([^=&?#\s;]+)=([^&#\s;]*)/g;
