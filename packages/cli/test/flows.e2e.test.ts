@@ -35,6 +35,7 @@ beforeAll(async () => {
       res.end(JSON.stringify(wrong ? { nope: 1 } : { id: 1 }));
       return;
     }
+    if (u.pathname === '/hang') return; // never answers: the request times out
     seen.paths.push(u.pathname);
     res.statusCode = u.pathname === '/fail' ? 503 : 200;
     res.end('ok');
@@ -44,6 +45,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'users.csv'), `user,n\n${Array.from({ length: 30 }, (_, i) => `user${i},${i}`).join('\n')}\n`);
 });
 afterAll(() => {
+  server.closeAllConnections();
   server.close();
 });
 
@@ -129,15 +131,24 @@ export default defineScenario({
     const named = writeScenario(
       dir,
       'failing',
-      `{ name: 'failing', target: '${url}', workers: { cpus: [1] },
-        requests: [{ name: 'fine', path: '/a', weight: 3 }, { name: 'broken', path: '/fail' }],
-        phases: [{ name: 'steady', duration: '1s', rate: 200 }] }`,
+      `{ name: 'failing', target: '${url}', workers: { cpus: [1] }, timeout: '100ms',
+        requests: [{ name: 'fine', path: '/a', weight: 3 }, { name: 'broken', path: '/fail' }, { name: 'lost', path: '/hang' }],
+        phases: [{ name: 'steady', duration: '1s', rate: 250 }] }`,
     );
     const r = await headroom(['run', named, '--json', '--db', db]);
     expect(r.code, r.stderr).toBe(0);
     const shown = await headroom(['runs', 'show', JSON.parse(r.stdout).runId, '--db', db]);
     expect(shown.stdout).toMatch(/\n *fine +150 +0 /);
     expect(shown.stdout).toMatch(/\n *broken +50 +50 \(100\.00%: http_5xx 50\) /);
+    // A name that got no answer has no latency: '-' in the table, null in JSON and the store, never 0 µs.
+    expect(shown.stdout).toMatch(/\n *lost +50 +50 \(100\.00%: timeout 50\)( +-){6}\n/);
+    const lost = JSON.parse(r.stdout).phases[0].requestsByName.find((n: { name: string }) => n.name === 'lost');
+    expect(lost).toMatchObject({ requests: 50, latencyMs: null, serviceTimeMs: null });
+    const [row] = await query<{ p99_ms: number | null }>(
+      db,
+      `SELECT p99_ms FROM phase_requests WHERE run_id = '${JSON.parse(r.stdout).runId}' AND name = 'lost'`,
+    );
+    expect(row?.p99_ms).toBeNull();
 
     const plain = writeScenario(
       dir,

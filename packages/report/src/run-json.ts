@@ -66,8 +66,9 @@ export function toRunJson(o: RunOutcome, db: string): RunJson {
               requests: n.requests,
               errors: Object.values(n.errors).reduce((a, b) => a + (b ?? 0), 0),
               errorsByKind: n.errors as Record<string, number>,
-              latencyMs: { p50: n.latency.p50Ms, p90: n.latency.p90Ms, p99: n.latency.p99Ms, max: n.latency.maxMs },
-              serviceTimeMs: { p50: n.service.p50Ms, p99: n.service.p99Ms },
+              latencyMs:
+                n.latency.count === 0 ? null : { p50: n.latency.p50Ms, p90: n.latency.p90Ms, p99: n.latency.p99Ms, max: n.latency.maxMs },
+              serviceTimeMs: n.service.count === 0 ? null : { p50: n.service.p50Ms, p99: n.service.p99Ms },
             })),
           }),
       ...(p.checks === undefined || p.checks.length === 0

@@ -69,8 +69,9 @@ export interface NamedRequestsJson {
   requests: number;
   errors: number;
   errorsByKind: Record<string, number>;
-  latencyMs: { p50: number; p90: number; p99: number; max: number };
-  serviceTimeMs: { p50: number; p99: number };
+  /** null when the name got no response (every request of it failed). */
+  latencyMs: { p50: number; p90: number; p99: number; max: number } | null;
+  serviceTimeMs: { p50: number; p99: number } | null;
 }
 
 export interface FlowJson {

@@ -37,8 +37,8 @@ function toNamed(n: StoredScripted['requests'][number]): NamedRequestsJson {
     requests: n.requests ?? 0,
     errors: n.errors ?? 0,
     errorsByKind: json(n.errors_by_kind, {}),
-    latencyMs: { p50: n.p50_ms ?? 0, p90: n.p90_ms ?? 0, p99: n.p99_ms ?? 0, max: n.max_ms ?? 0 },
-    serviceTimeMs: { p50: n.svc_p50_ms ?? 0, p99: n.svc_p99_ms ?? 0 },
+    latencyMs: n.p50_ms === null ? null : { p50: n.p50_ms, p90: n.p90_ms ?? 0, p99: n.p99_ms ?? 0, max: n.max_ms ?? 0 },
+    serviceTimeMs: n.svc_p50_ms === null ? null : { p50: n.svc_p50_ms, p99: n.svc_p99_ms ?? 0 },
   };
 }
 

@@ -67,12 +67,7 @@ export function formatScripted(phases: readonly ScriptedPhase[], c: Paint): stri
       n.name,
       n.requests.toLocaleString('en-US'),
       n.errors === 0 ? '0' : c('red', formatNameErrors(n)),
-      formatMs(n.latencyMs.p50),
-      formatMs(n.latencyMs.p90),
-      formatMs(n.latencyMs.p99),
-      formatMs(n.latencyMs.max),
-      formatMs(n.serviceTimeMs.p50),
-      formatMs(n.serviceTimeMs.p99),
+      ...nameLatencyCells(n).map((v) => (v === null ? '-' : formatMs(v))),
     ]);
     out.push(
       '',
@@ -110,4 +105,11 @@ export function formatScripted(phases: readonly ScriptedPhase[], c: Paint): stri
       ...flowLines,
     );
   return out;
+}
+
+/** A name's p50, p90, p99, max, service p50 and p99 (ms) for a table, nulls when it got no response. */
+export function nameLatencyCells(n: NamedRequestsJson): (number | null)[] {
+  const l = n.latencyMs;
+  const s = n.serviceTimeMs;
+  return [l?.p50 ?? null, l?.p90 ?? null, l?.p99 ?? null, l?.max ?? null, s?.p50 ?? null, s?.p99 ?? null];
 }

@@ -13,6 +13,7 @@ import {
   showsNames,
 } from '../scripted-summary.ts';
 import { formatCount, formatMs } from '../units.ts';
+import { nameLatencyCells } from '../scripted-summary.ts';
 import { html, type SafeHtml } from './escape.ts';
 import { section } from './run-sections.ts';
 
@@ -29,14 +30,7 @@ export function requestsByNameSection(d: ReportData): SafeHtml | null {
 <th class="num">p50</th><th class="num">p90</th><th class="num">p99</th><th class="num">max</th><th class="num">svc p50</th><th class="num">svc p99</th></tr></thead><tbody>
 ${(p.requestsByName ?? []).map(
   (n) =>
-    html`<tr><td><code>${n.name}</code></td>${num(formatCount(n.requests, '–'))}<td class="num${n.errors > 0 ? ' fail' : ''}">${formatNameErrors(n)}</td>${[
-      n.latencyMs.p50,
-      n.latencyMs.p90,
-      n.latencyMs.p99,
-      n.latencyMs.max,
-      n.serviceTimeMs.p50,
-      n.serviceTimeMs.p99,
-    ].map((v) => num(formatMs(v)))}</tr>`,
+    html`<tr><td><code>${n.name}</code></td>${num(formatCount(n.requests, '–'))}<td class="num${n.errors > 0 ? ' fail' : ''}">${formatNameErrors(n)}</td>${nameLatencyCells(n).map((v) => num(v === null ? '–' : formatMs(v)))}</tr>`,
 )}
 </tbody></table>`,
     ),

@@ -15,6 +15,7 @@ import {
   showsNames,
 } from '../scripted-summary.ts';
 import { formatMs, formatCount } from '../units.ts';
+import { nameLatencyCells } from '../scripted-summary.ts';
 import type { FlameGraph, ReportData } from '../data/report-data.ts';
 
 /** Escapes Markdown (and the HTML GitHub renders inside it) in table cells and text. */
@@ -101,7 +102,7 @@ function scripted(d: ReportData): string[] {
       code(n.name),
       int(n.requests),
       e(formatNameErrors(n)),
-      ...[n.latencyMs.p50, n.latencyMs.p90, n.latencyMs.p99, n.latencyMs.max, n.serviceTimeMs.p50, n.serviceTimeMs.p99].map(ms),
+      ...nameLatencyCells(n).map((v) => (v === null ? '-' : ms(v))),
     ]);
     out.push(
       `### ${e(p.phase)} by request name`,
