@@ -80,6 +80,16 @@ describe('capture through headroom run (end to end)', () => {
     const traces = JSON.parse(slow.stdout).traces as { latency_ms: number; spans: unknown[] }[];
     expect(traces).toHaveLength(3);
     expect(traces[0]?.spans.length).toBeGreaterThan(0);
+    // A phase name with a typo is not "nothing sampled": exit 2 naming the phases that have some.
+    const typo = await headroom(['traces', 'slow', runId, '--phase', 'stedy', '--db', db]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/no sampled requests in phase "stedy"; its phases with some: .*steady/);
+    // Span attributes keep the response status (a name with "code" in it that is no secret).
+    const [status] = await query<{ n: number }>(
+      db,
+      `SELECT count(*) AS n FROM spans WHERE run_id = '${runId}' AND attributes LIKE '%status_code%' AND attributes NOT LIKE '%status_code":"[redacted]%'`,
+    );
+    expect(status?.n).toBeGreaterThan(0);
 
     // Runtime metrics of the service land in the per-second series.
     const rt = await query<{ n: number }>(db, `SELECT count(*) AS n FROM series WHERE run_id = '${runId}' AND sut_rss_mb > 0`);
