@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { headroom, query, tempDir } from './helpers.ts';
+import { headroom, query, tempDir, writeScenario } from './helpers.ts';
 
 describe('headroom runs export / import (end to end)', () => {
   it("carries a scenario's runs to a fresh store through Parquet, where compare uses them as the baseline", async () => {
@@ -35,5 +35,26 @@ describe('headroom runs export / import (end to end)', () => {
     const bad = await headroom(['runs', 'import', join(dir, 'nowhere'), '--db', pr]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('no runs.parquet');
-  });
+
+    // The folder reused for another export (a load run: no bench tables) keeps none of the bench export's files,
+    // and importing it adds no row of a run it does not name.
+    const load = writeScenario(
+      dir,
+      'refused',
+      `{ name: 'refused', target: 'http://127.0.0.1:1', requests: [{ path: '/' }], phases: [{ name: 's', duration: '1s', rate: 5 }] }`,
+    );
+    expect((await headroom(['run', load, '--db', main])).code).toBe(3);
+    expect((await headroom(['runs', 'export', 'refused', '-o', join(dir, 'base'), '--db', main])).code).toBe(0);
+    expect(existsSync(join(dir, 'base', 'bench_samples.parquet'))).toBe(false);
+    const fresh = join(dir, 'fresh.duckdb');
+    expect((await headroom(['runs', 'import', join(dir, 'base'), '--db', fresh])).code).toBe(0);
+    expect(await query<{ n: number }>(fresh, 'SELECT count(*) AS n FROM bench_samples')).toEqual([{ n: 0 }]);
+    // A damaged file (a truncated CI artifact) is bad input naming the file, not an unexpected error.
+    mkdirSync(join(dir, 'broken'));
+    writeFileSync(join(dir, 'broken', 'runs.parquet'), 'x');
+    const broken = await headroom(['runs', 'import', join(dir, 'broken'), '--json', '--db', fresh]);
+    expect(broken.code).toBe(2);
+    expect(JSON.parse(broken.stdout).error.code).toBe('E_BAD_EXPORT');
+    expect(broken.stderr).toContain(`${join(dir, 'broken', 'runs.parquet')} is not a readable Parquet file`);
+  }, 60_000);
 });

@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   E_NOT_A_STORE: { exit: ExitCode.badInput, meaning: 'the --db file is not a DuckDB store' },
   E_STORE_CORRUPT: { exit: ExitCode.badInput, meaning: 'the store file is damaged (checksum mismatch): restore it or start a new one' },
   E_STORE_NEWER: { exit: ExitCode.badInput, meaning: 'the store was written by a newer headroom' },
+  E_BAD_EXPORT: { exit: ExitCode.badInput, meaning: 'a folder given to runs import holds a Parquet file that cannot be read' },
   E_RUN_NOT_FOUND: { exit: ExitCode.badInput, meaning: 'no run matches the id, prefix or latest~N' },
   E_RUN_AMBIGUOUS: { exit: ExitCode.badInput, meaning: 'a run id prefix that matches several runs' },
   E_NO_PROFILE: { exit: ExitCode.badInput, meaning: 'the run has no profile of that type or phase' },

@@ -3,7 +3,7 @@
  * of the exported runs (every table keyed by run id, histograms and all), plus the runs rows
  * themselves. Import is idempotent: the rows of each imported run replace any it had.
  */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { listValue } from '@duckdb/node-api';
 import { UsageError } from '@headroom/core';
@@ -37,7 +37,12 @@ export async function exportRuns(store: Store, ids: readonly string[], dir: stri
     const [{ n }] = (await store.query<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE list_contains($1, ${quote(key)})`, [
       listValue([...ids]),
     ])) as [{ n: number }];
-    if (n === 0) continue;
+    const file = join(out, `${table}.parquet`);
+    if (n === 0) {
+      // A folder reused for another export (a CI cache, a second try) must not keep the last export's rows.
+      rmSync(file, { force: true });
+      continue;
+    }
     await store.exec(
       `COPY (SELECT * FROM ${table} WHERE list_contains($1, ${quote(key)})) TO ${literal(join(out, `${table}.parquet`))} (FORMAT parquet)`,
       [listValue([...ids])],
@@ -64,7 +69,15 @@ export async function importRuns(store: Store, dir: string): Promise<TransferRes
       `${from} has tables this headroom does not know (${unknown.join(', ')}); it was exported by a newer headroom`,
       'E_STORE_NEWER',
     );
-  const ids = (await store.query<{ id: string }>('SELECT id FROM read_parquet($1) ORDER BY started_at', [runsFile])).map((r) => r.id);
+  let ids: string[];
+  try {
+    ids = (await store.query<{ id: string }>('SELECT id FROM read_parquet($1) ORDER BY started_at', [runsFile])).map((r) => r.id);
+  } catch (err) {
+    throw new UsageError(
+      `${runsFile} is not a readable Parquet file (${(err as Error).message.split('\n')[0]}); export the runs again (headroom runs export <runs> -o <folder>)`,
+      'E_BAD_EXPORT',
+    );
+  }
   const rows: TransferResult['rows'] = {};
   await store.exec('BEGIN TRANSACTION');
   try {
@@ -73,14 +86,24 @@ export async function importRuns(store: Store, dir: string): Promise<TransferRes
       const file = join(from, `${table}.parquet`);
       if (!existsSync(file)) continue;
       // By column name, so a file from a store with fewer columns (an older schema) still imports.
-      const cols = (
-        await store.query<{ name: string }>('SELECT name FROM parquet_schema($1) WHERE name IN (SELECT unnest($2))', [
-          file,
-          listValue(Object.keys(TABLES[table].columns)),
-        ])
-      ).map((c) => quote(c.name));
-      await store.exec(`INSERT INTO ${table} (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM read_parquet($1)`, [file]);
-      const [{ n }] = (await store.query<{ n: number }>('SELECT count(*) AS n FROM read_parquet($1)', [file])) as [{ n: number }];
+      let cols: string[];
+      try {
+        cols = (
+          await store.query<{ name: string }>('SELECT name FROM parquet_schema($1) WHERE name IN (SELECT unnest($2))', [
+            file,
+            listValue(Object.keys(TABLES[table].columns)),
+          ])
+        ).map((c) => quote(c.name));
+      } catch (err) {
+        throw new UsageError(
+          `${file} is not a readable Parquet file (${(err as Error).message.split('\n')[0]}); export the runs again (headroom runs export <runs> -o <folder>)`,
+          'E_BAD_EXPORT',
+        );
+      }
+      // Only rows of the runs in runs.parquet: a stray file from another export adds nothing.
+      const own = `FROM read_parquet($1) WHERE list_contains($2, ${quote(key)})`;
+      await store.exec(`INSERT INTO ${table} (${cols.join(', ')}) SELECT ${cols.join(', ')} ${own}`, [file, listValue(ids)]);
+      const [{ n }] = (await store.query<{ n: number }>(`SELECT count(*) AS n ${own}`, [file, listValue(ids)])) as [{ n: number }];
       rows[table] = n;
     }
     await store.exec('COMMIT');
