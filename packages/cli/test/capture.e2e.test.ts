@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -58,6 +58,13 @@ describe('capture through headroom run (end to end)', () => {
     const cpuPath = profiles.find((p) => p.type === 'cpu')?.path as string;
     expect(existsSync(cpuPath)).toBe(true);
     expect(gunzipSync(readFileSync(cpuPath)).length).toBeGreaterThan(100);
+    // A run whose files are elsewhere (imported from another machine): a clear error, not an unexpected one.
+    renameSync(cpuPath, `${cpuPath}.away`);
+    const away = await headroom(['profile', 'export', runId, '--format', 'speedscope', '-o', join(dir, 's.json'), '--json', '--db', db]);
+    renameSync(`${cpuPath}.away`, cpuPath);
+    expect(away.code).toBe(2);
+    expect(JSON.parse(away.stdout).error.code).toBe('E_NO_PROFILE');
+    expect(away.stderr).toContain('is not on this machine');
 
     const top = await headroom(['profile', 'top', runId, '--phase', 'steady', '--type', 'wall', '--limit', '60', '--json', '--db', db]);
     expect(top.code, top.stderr).toBe(0);

@@ -31,7 +31,9 @@ export async function initCommand(dir: string, out: Output, options: InitCommand
       `wrote ${result.scenario}`,
       `wrote ${result.bench}`,
       `.gitignore: ${ignore}`,
-      ...(result.moduleMarker === 'created' ? ['wrote scenarios/package.json: { "type": "module" } (scenario files are ES modules; your package.json is not)'] : []),
+      ...(result.moduleMarker === 'created'
+        ? ['wrote scenarios/package.json: { "type": "module" } (scenario files are ES modules; your package.json is not)']
+        : []),
       '',
       'next:',
       `  npx headroom run ${result.scenario}`,

@@ -2,6 +2,7 @@
  * `headroom profile top|diff|export|slowest`: the profiles captured during load runs. Each
  * subcommand reads typed rows from the store, hands them to analysis, and the result to report.
  */
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { UsageError } from '@headroom/core';
@@ -179,6 +180,12 @@ async function profilePath(store: Store, id: string, phase: string | undefined, 
   }
   if (picked.status === 'ambiguous')
     throw new UsageError(`run ${id} has ${type} profiles for phases ${picked.phases.join(', ')}; pick one with --phase`);
+  // The stored rows travel (runs import), the pprof files stay where the run wrote them.
+  if (!existsSync(picked.profile.path))
+    throw new UsageError(
+      `run ${id}'s ${type} profile file ${picked.profile.path} is not on this machine (runs import carries the store's rows, not the files under results/<run-id>/); copy that folder here, or use profile top, which reads the stored function table`,
+      'E_NO_PROFILE',
+    );
   return picked.profile.path;
 }
 

@@ -22,7 +22,10 @@ export async function tracesSlowCommand(store: Store, out: Output, a: TracesSlow
     );
   const phases = [...new Set(samples.map((x) => x.phase).filter((x): x is string => typeof x === 'string'))];
   if (a.phase !== undefined && !phases.includes(a.phase))
-    throw new UsageError(`run ${id} has no sampled requests in phase "${a.phase}"; its phases with some: ${phases.join(', ') || 'none'}`, 'E_NO_TRACES');
+    throw new UsageError(
+      `run ${id} has no sampled requests in phase "${a.phase}"; its phases with some: ${phases.join(', ') || 'none'}`,
+      'E_NO_TRACES',
+    );
   const r = slowTraces(await readSpans(store, id), samples, {
     ...(a.limit !== undefined ? { limit: a.limit } : {}),
     ...(a.phase !== undefined ? { phase: a.phase } : {}),
