@@ -4,6 +4,7 @@
  * exits as soon as the channel closes, so a dead runner leaves no orphans.
  */
 import type { RunnerToWorker, WorkerToRunner } from '@headroom/internal';
+import { TooManyNamesError } from './name-table.ts';
 import { runWorker } from './worker.ts';
 import type { WorkerHandle } from './worker.ts';
 
@@ -21,7 +22,19 @@ const send = (m: WorkerToRunner): void => {
   });
 };
 
+let stopping = false;
 const fatal = (err: unknown): void => {
+  // A limit the scenario ran into (too many request names): said without a stack, and the worker
+  // stops in order, so the phases it measured so far reach the runner and are kept.
+  if (err instanceof TooManyNamesError) {
+    if (stopping) return;
+    stopping = true;
+    send({ type: 'fatal', worker, message: err.message });
+    if (handle !== null) {
+      handle.stop(err.message);
+      return;
+    }
+  }
   const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
   if (process.connected) process.send!({ type: 'fatal', worker, message } satisfies WorkerToRunner, () => process.exit(1));
   else process.exit(1);
