@@ -19,7 +19,10 @@ export const ERROR_CODES = {
   E_UNKNOWN_OPTION: { exit: ExitCode.badInput, meaning: 'an option the command does not take' },
   E_OPTION_VALUE: { exit: ExitCode.badInput, meaning: 'an option value of the wrong type or out of range' },
   E_VALIDATION: { exit: ExitCode.badInput, meaning: 'a scenario or bench file with problems (all listed, with paths)' },
-  E_FILE_NOT_FOUND: { exit: ExitCode.badInput, meaning: 'a file named on the command line (scenario, bench, samples, points) that does not exist' },
+  E_FILE_NOT_FOUND: {
+    exit: ExitCode.badInput,
+    meaning: 'a file named on the command line (scenario, bench, samples, points) that does not exist',
+  },
   E_NO_STORE: { exit: ExitCode.badInput, meaning: 'no store at the --db path yet' },
   E_NOT_A_STORE: { exit: ExitCode.badInput, meaning: 'the --db file is not a DuckDB store' },
   E_STORE_CORRUPT: { exit: ExitCode.badInput, meaning: 'the store file is damaged (checksum mismatch): restore it or start a new one' },
