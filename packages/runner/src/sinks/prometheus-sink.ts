@@ -94,6 +94,7 @@ export class RunFigures {
     return f;
   }
 
+  /** The figures as they stand: counters since the run began, gauges of the last second. */
   families(): MetricFamily[] {
     const scenario = this.#scenario;
     const phases = [...this.#phases.entries()];
@@ -182,6 +183,7 @@ export function renderText(families: readonly MetricFamily[]): string {
   return `${out.join('\n')}\n`;
 }
 
+/** The scrape endpoint: serves {@link RunFigures} at `/metrics` from before the load until `linger` after the run. */
 export class PrometheusSink implements Sink {
   readonly name = 'prometheus';
   readonly #server: http.Server;

@@ -21,6 +21,7 @@ const PUSH_EVERY_MS = 1000;
 /** A push that takes longer is abandoned (the next one carries its counts). */
 const PUSH_TIMEOUT_MS = 5000;
 
+/** Pushes {@link RunFigures} to `outputs.prometheusRemoteWrite.url` each second the figures moved, and once at the end. */
 export class RemoteWriteSink implements Sink {
   readonly name = 'prometheus remote write';
   readonly #url: string;
