@@ -54,7 +54,8 @@ export class RemoteWriteSink implements Sink {
   async close(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     await this.#inFlight;
-    await this.#push();
+    // A run that failed before its load began has no figures to send.
+    if (this.#figures.runId !== '') await this.#push();
   }
 
   #push(): Promise<void> {
