@@ -178,6 +178,11 @@ export function compare(baseline: SampleSet, candidate: SampleSet, options: Comp
   };
 }
 
+/** A change from a median of 0 to one that is not (0 → 1 allocs/op): it has no percentage (`deltaPct` null). */
+export function isFromZero(r: BenchmarkComparison): boolean {
+  return r.deltaPct === null && r.baseline?.median === 0 && r.candidate !== null && r.candidate.median !== 0;
+}
+
 function geomeanRow(rows: readonly BenchmarkComparison[], unit: string, warnings: string[]): GeomeanRow | null {
   const paired = rows.filter((r) => r.baseline && r.candidate);
   const both = paired.filter((r) => r.baseline!.median > 0 && r.candidate!.median > 0);

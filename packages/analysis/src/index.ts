@@ -15,7 +15,7 @@ export { geomean } from './geomean.ts';
 export { erfc, normalUpperTail } from './normal.ts';
 export { isHigherBetter, sampleEntries } from './sample-set.ts';
 export type { SampleSet } from './sample-set.ts';
-export { compare, compareSets, COMPARE_DEFAULTS } from './compare.ts';
+export { compare, compareSets, isFromZero, COMPARE_DEFAULTS } from './compare.ts';
 export type { CompareOptions, Comparison, BenchmarkComparison, SideSummary, GeomeanRow, Verdict } from './compare.ts';
 export { regressionGate } from './regression-gate.ts';
 export type { RegressionGateOptions, RegressionGateResult, Regression } from './regression-gate.ts';
@@ -46,7 +46,7 @@ export type { QueueFigures } from './capacity/queueing.ts';
 export { analyzeCapacity, uslPointsFromSteps } from './capacity/capacity-analysis.ts';
 export type { CapacityAnalysis, CapacityAnalysisOptions, UslSummary } from './capacity/capacity-analysis.ts';
 // Trends, change points and forecasts across runs (issue 11).
-export { forecastSeries, FORECAST_DEFAULTS, CROSSING_SEARCH_YEARS } from './forecast/forecast.ts';
+export { forecastSeries, formatSpan, FORECAST_DEFAULTS, CROSSING_SEARCH_YEARS, MIN_SPAN_OF_HORIZON } from './forecast/forecast.ts';
 export type { ForecastOptions, ForecastResult, ChangePointReport, HorizonForecast } from './forecast/forecast.ts';
 export { forecastJson } from './forecast/forecast-json.ts';
 export type { ForecastJson } from './forecast/forecast-json.ts';

@@ -4,7 +4,7 @@
  * 'insufficient' and 'missing' pass; a change that is significant but inside the noise
  * floor passes too (tiny, real changes are not worth a red build).
  */
-import type { BenchmarkComparison, Comparison } from './compare.ts';
+import { isFromZero, type BenchmarkComparison, type Comparison } from './compare.ts';
 
 export interface RegressionGateOptions {
   /** Relative worsening that is tolerated. @default the comparison's own noiseFloor */
@@ -42,10 +42,7 @@ function isRegression(r: BenchmarkComparison, alpha: number, noiseFloor: number)
  * Infinity for a worse change from a median of 0 (0 → 1 allocs/op), which no floor tolerates.
  */
 function worsening(r: BenchmarkComparison): number {
-  if (r.deltaPct === null) {
-    if (r.baseline === null || r.candidate === null || r.baseline.median !== 0 || r.candidate.median === 0) return 0;
-    return r.candidate.median > 0 !== r.higherIsBetter ? Infinity : 0;
-  }
+  if (r.deltaPct === null) return isFromZero(r) && r.candidate!.median > 0 !== r.higherIsBetter ? Infinity : 0;
   const worse = r.higherIsBetter ? -r.deltaPct : r.deltaPct;
   return Math.max(0, worse / 100);
 }

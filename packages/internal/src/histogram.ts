@@ -137,6 +137,11 @@ export interface LatencySummary {
   maxMs: number;
 }
 
+/** One figure of a summary in ms, or null when it summarises no response: never a 0 ms that reads as fast. */
+export function measuredMs(s: LatencySummary, k: Exclude<keyof LatencySummary, 'count'>): number | null {
+  return s.count === 0 ? null : s[k];
+}
+
 export function summarize(h: Histogram): LatencySummary {
   const n = h.totalCount;
   const q = (p: number) => (n === 0 ? 0 : h.getValueAtPercentile(p) / 1000);

@@ -12,6 +12,7 @@ export {
   decodeHistogram,
   mergeEncoded,
   summarize,
+  measuredMs,
   cumulativeCounts,
 } from './histogram.ts';
 export type { Histogram, LatencySummary } from './histogram.ts';

@@ -2,7 +2,7 @@
  * Shared cell formatting of the compare reports: values with SI-style prefixes (times in
  * ns/ms get time units), the median's interval as ± % like benchstat, and the delta cell.
  */
-import type { BenchmarkComparison, SideSummary } from '@headroom/analysis';
+import { isFromZero, type BenchmarkComparison, type SideSummary } from '@headroom/analysis';
 
 const TIME_UNITS: [number, string][] = [
   [1e9, 's'],
@@ -67,7 +67,7 @@ export function formatP(p: number | null): string {
 
 /** The change in percent, or "from 0" where the baseline's median is 0 and the candidate's is not. */
 export function formatRowPct(r: BenchmarkComparison): string {
-  if (r.deltaPct === null && r.baseline?.median === 0 && r.candidate !== null && r.candidate.median !== 0) return 'from 0';
+  if (isFromZero(r)) return 'from 0';
   return formatPct(r.deltaPct);
 }
 

@@ -24,6 +24,11 @@ function isRunRef(r: string): boolean {
   return /^latest(~\d+)?(:.+)?$/.test(r) || /^\d{8}-\d{6}/.test(r);
 }
 
+/** A git ref's merge base with HEAD, or the ref itself when it looks like a sha; null when it is neither. */
+function baselineCommit(scenario: Scenario, ref: string): string | null {
+  return gitMergeBase(dirname(scenario.file), ref) ?? (/^[0-9a-f]{7,40}$/.test(ref) ? ref : null);
+}
+
 /** Resolves --baseline (run refs, a git ref's merge base with HEAD, or a sha) to the baseline's runs, never the candidate's own. */
 export async function resolveBaseline(
   store: Store,
@@ -43,7 +48,7 @@ export async function resolveBaseline(
     const benchRuns = split.bench.length || !bench ? split.bench : await benchRunsAt(store, bench, sha, candidates);
     return { runs: split.load, benchRuns, sha, note: null };
   }
-  const sha = gitMergeBase(dirname(scenario.file), ref) ?? (/^[0-9a-f]{7,40}$/.test(ref) ? ref : null);
+  const sha = baselineCommit(scenario, ref);
   if (sha === null)
     return { runs: [], benchRuns: [], sha: null, note: `baseline "${ref}" is neither a git ref known here, a sha, nor a run` };
   const runs = exclude(await runsAtCommit(store, scenario.name, sha));
@@ -82,7 +87,7 @@ export async function preResolveBaseline(
   const refs = ref.split(',').map((r) => r.trim());
   // A git ref nobody here knows is a typo or an unfetched branch: say so before anything runs, never a
   // quiet note that turns every regression check off.
-  if (!refs.every(isRunRef) && gitMergeBase(dirname(scenario.file), ref) === null && !/^[0-9a-f]{7,40}$/.test(ref))
+  if (!refs.every(isRunRef) && baselineCommit(scenario, ref) === null)
     throw new UsageError(
       `--baseline "${ref}" is neither a git ref known here (git merge-base HEAD ${ref} found nothing), a sha, nor a run (an id, latest~N); check the name, and in a shallow CI clone fetch it first (git fetch --depth=50 origin ${ref})`,
       'E_OPTION_VALUE',

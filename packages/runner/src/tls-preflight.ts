@@ -47,24 +47,30 @@ export async function checkTlsHandshake(target: string, t: Tls): Promise<void> {
   if (err !== null) throw new RunFailedError('E_TLS_HANDSHAKE', describeTlsFailure(target, t, err), { cause: err });
 }
 
-/** Handshake failures that retrying cannot clear: what the certificate says, or a port that speaks no TLS. */
-const LASTING = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'CERT_UNTRUSTED',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-  'ERR_SSL_PACKET_LENGTH_TOO_LONG',
-]);
+/** What a handshake failure says, by its code: one table for the reason given and for whether waiting could clear it. */
+const FAILURE: Record<string, 'untrusted' | 'name' | 'validity' | 'not-tls' | 'files'> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'untrusted',
+  SELF_SIGNED_CERT_IN_CHAIN: 'untrusted',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'untrusted',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'untrusted',
+  UNABLE_TO_GET_ISSUER_CERT: 'untrusted',
+  CERT_UNTRUSTED: 'untrusted',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'name',
+  CERT_HAS_EXPIRED: 'validity',
+  CERT_NOT_YET_VALID: 'validity',
+  ERR_SSL_WRONG_VERSION_NUMBER: 'not-tls',
+  ERR_SSL_PACKET_LENGTH_TOO_LONG: 'not-tls',
+  ERR_OSSL_X509_KEY_VALUES_MISMATCH: 'files',
+  ERR_OSSL_PEM_NO_START_LINE: 'files',
+};
 
-/** Whether `err` is a TLS failure no retry will clear (the readiness poll stops at the first). */
+/**
+ * Whether `err` is a TLS failure no retry will clear (the readiness poll stops at the first): what
+ * the service's certificate says, or a port that speaks no TLS.
+ */
 export function isLastingTlsFailure(err: NodeJS.ErrnoException): boolean {
-  return LASTING.has(err.code ?? '');
+  const kind = FAILURE[err.code ?? ''];
+  return kind !== undefined && kind !== 'files';
 }
 
 /** The reason a handshake failed and the fix, in the user's terms (the scenario's target.tls fields). */
@@ -72,24 +78,16 @@ export function describeTlsFailure(target: string, t: Tls, err: NodeJS.ErrnoExce
   const code = err.code ?? 'ERR';
   const why = `${code}: ${err.message}`;
   const name = t.servername ?? new URL(target).hostname;
-  switch (code) {
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-    case 'SELF_SIGNED_CERT_IN_CHAIN':
-    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-    case 'UNABLE_TO_GET_ISSUER_CERT':
-    case 'CERT_UNTRUSTED':
+  switch (FAILURE[code]) {
+    case 'untrusted':
       return `the certificate of ${target} is not trusted (${why}); for a self-signed test service set target.tls.insecure: true, or give the CA that signed it with target.tls.ca${t.ca.length > 0 ? ` (the CA file${t.ca.length > 1 ? 's' : ''} given, ${t.ca.join(', ')}, did not sign it)` : ''}`;
-    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+    case 'name':
       return `the certificate of ${target} is not for ${name} (${why}); set target.tls.servername to a name the certificate carries, or target.tls.insecure: true for a test service`;
-    case 'CERT_HAS_EXPIRED':
-    case 'CERT_NOT_YET_VALID':
+    case 'validity':
       return `the certificate of ${target} is outside its validity period (${why}); renew it, or set target.tls.insecure: true for a test service`;
-    case 'ERR_SSL_WRONG_VERSION_NUMBER':
-    case 'ERR_SSL_PACKET_LENGTH_TOO_LONG':
+    case 'not-tls':
       return `${target} does not speak TLS on that port (${why}); if it serves plain HTTP, use an http:// target`;
-    case 'ERR_OSSL_X509_KEY_VALUES_MISMATCH':
-    case 'ERR_OSSL_PEM_NO_START_LINE':
+    case 'files':
       return `target.tls.cert / key / ca could not be used (${why}); give PEM files, and the private key that belongs to the client certificate`;
     default:
       return `the TLS handshake with ${target} failed (${why}); check target.tls (ca, insecure, cert, key, servername) against what the service serves`;

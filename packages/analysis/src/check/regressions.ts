@@ -5,7 +5,7 @@
  * significance cannot be judged (too few runs), the max-change guard fails a worsening larger
  * than it, labelled as such; without a guard the check says it cannot judge.
  */
-import { compareSets, type BenchmarkComparison } from '../compare.ts';
+import { compareSets, isFromZero, type BenchmarkComparison } from '../compare.ts';
 import { regressionGate } from '../regression-gate.ts';
 import type { SampleSet } from '../sample-set.ts';
 import type { CheckResult } from './check-result.ts';
@@ -100,8 +100,7 @@ export function comparisonCheck(
   advice: SampleAdvice,
 ): CheckResult {
   const n = `n=${r.baseline?.n ?? 0}+${r.candidate?.n ?? 0}`;
-  const fromZero = r.deltaPct === null && r.baseline?.median === 0 && r.candidate !== null && r.candidate.median !== 0;
-  const delta = r.deltaPct === null ? (fromZero ? 'from 0' : '?') : `${r.deltaPct >= 0 ? '+' : ''}${r.deltaPct.toFixed(1)}%`;
+  const delta = r.deltaPct === null ? (isFromZero(r) ? 'from 0' : '?') : `${r.deltaPct >= 0 ? '+' : ''}${r.deltaPct.toFixed(1)}%`;
   const p = r.p === null ? '' : `, p=${r.p < 0.001 ? r.p.toExponential(1) : r.p.toFixed(3)}`;
   const unjudged = r.verdict === 'insufficient';
   const detail =

@@ -143,7 +143,7 @@ export function forecastSeries(input: readonly SeriesPoint[], options: ForecastO
   const at = horizon.unit === 'time' ? lastX + horizon.ms : lastX + horizon.releases;
   if (horizon.unit === 'time') {
     const span = last.time - (points[from] as SeriesPoint).time;
-    if (span < horizon.ms * SHORT_HISTORY_SHARE)
+    if (span < horizon.ms * MIN_SPAN_OF_HORIZON)
       notes.push(
         `the trend's ${points.length - from} runs span ${formatSpan(span)}: a forecast ${o.horizon} ahead extrapolates ${Math.round(horizon.ms / Math.max(span, 1)).toLocaleString('en-US')}x beyond them; read it as where the line goes, not a prediction (the HTML report shows none below a tenth of the horizon; --per release trends per release)`,
       );
@@ -170,11 +170,15 @@ export function forecastSeries(input: readonly SeriesPoint[], options: ForecastO
   return { ...partial, summary: forecastSummary(partial, o.summary) };
 }
 
-/** A trend spanning less than this share of the horizon gets a note (the report's forecast chart draws none). */
-const SHORT_HISTORY_SHARE = 0.1;
+/**
+ * A history must span at least this share of the horizon for its forecast to be more than where
+ * the line goes: a trend of runs made minutes apart says nothing about 90 days ahead. Shorter ones
+ * get a note here, and the report draws no forecast for them.
+ */
+export const MIN_SPAN_OF_HORIZON = 1 / 10;
 
-/** 55_000 → "55 s", 5_400_000 → "1.5 h", 3 days → "3.0 d". */
-function formatSpan(ms: number): string {
+/** A duration in the largest unit that keeps it readable: 55_000 → "55 s", 5_400_000 → "1.5 h", 3 days → "3.0 d". */
+export function formatSpan(ms: number): string {
   if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
   if (ms < 7_200_000) return `${Math.round(ms / 60_000)} min`;
   if (ms < 2 * DAY_MS) return `${(ms / 3_600_000).toFixed(1)} h`;

@@ -20,7 +20,7 @@ export async function tracesSlowCommand(store: Store, out: Output, a: TracesSlow
     throw new UsageError(
       `run ${id} has no sampled requests; set trace: { sample: 0.01 } in the scenario (and service.capture.traces for server spans)`,
     );
-  const phases = [...new Set(samples.map((x) => x.phase).filter((x): x is string => typeof x === 'string'))];
+  const phases = [...new Set(samples.map((x) => x.phase))];
   if (a.phase !== undefined && !phases.includes(a.phase))
     throw new UsageError(
       `run ${id} has no sampled requests in phase "${a.phase}"; its phases with some: ${phases.join(', ') || 'none'}`,

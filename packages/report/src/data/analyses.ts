@@ -4,7 +4,7 @@
  * fit, headroom) and a forecast of the scenario's history (change points and the band from
  * the last run to the horizon). Sections without data are left as they are.
  */
-import { forecastSeries } from '@headroom/analysis';
+import { forecastSeries, formatSpan, MIN_SPAN_OF_HORIZON } from '@headroom/analysis';
 import type { CapacityRecord, ReportRows } from '@headroom/store';
 import type { ReportData } from './report-data.ts';
 import { trendOf } from './sections-from-rows.ts';
@@ -84,13 +84,6 @@ function headroomBudget(config: unknown): number | null {
   }
 }
 
-/**
- * A history must span at least this share of the horizon before the report draws a forecast:
- * a trend of runs made minutes apart says nothing about 90 days ahead (a straight line through
- * them would, with a band to match). Change points are drawn whatever the span.
- */
-export const MIN_SPAN_OF_HORIZON = 1 / 10;
-
 /** The report with change points and the forecast band of its history (the trend section's own metric), 90 days ahead. */
 export function withForecast(data: ReportData, horizon = '90d'): ReportData {
   const t = data.trend;
@@ -103,6 +96,7 @@ export function withForecast(data: ReportData, horizon = '90d'): ReportData {
   const last = t.points[t.points.length - 1]!;
   const spanMs = Date.parse(last.time) - Date.parse(t.points[0]!.time);
   const horizonMs = f.forecast ? f.forecast.at - Date.parse(last.time) : 0;
+  // Change points are drawn whatever the span; the forecast only from a history long enough for it.
   const tooShort = f.forecast !== null && spanMs < horizonMs * MIN_SPAN_OF_HORIZON;
   const band = f.forecast?.intervals.find((i) => i.level === 0.8);
   const changes = f.changePoints.map(
@@ -127,13 +121,4 @@ export function withForecast(data: ReportData, horizon = '90d'): ReportData {
         : f.summary || t.summary,
     },
   };
-}
-
-/** A duration in the largest unit that keeps it readable: 42 s, 12 min, 5.5 h, 3 d. */
-function formatSpan(ms: number): string {
-  const s = ms / 1000;
-  if (s < 120) return `${Math.round(s)} s`;
-  if (s < 7200) return `${Math.round(s / 60)} min`;
-  if (s < 172_800) return `${(s / 3600).toFixed(1)} h`;
-  return `${(s / 86_400).toFixed(1)} d`;
 }

@@ -1,14 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RunFailedError, formatDuration, type Service, type Tls } from '@headroom/core';
+import { RunFailedError, TLS_DEFAULTS, formatDuration, type Service, type Tls } from '@headroom/core';
 import { pinned } from '@headroom/internal';
 import { describeTlsFailure, isLastingTlsFailure } from '../tls-preflight.ts';
 import { probeReady } from './ready-probe.ts';
 import type { SupervisorMessage, SupervisorToService } from './supervisor-protocol.ts';
 
 /** A target without tls options: Node's bundled roots, names checked. */
-const NODE_TLS: Tls = { ca: [], insecure: false, cert: null, key: null, servername: null, resume: true };
+const NODE_TLS: Tls = { ca: [], cert: null, key: null, servername: null, ...TLS_DEFAULTS };
 const SUPERVISOR = fileURLToPath(new URL('./supervisor-main.ts', import.meta.url));
 
 /** Options for starting the service under test. */

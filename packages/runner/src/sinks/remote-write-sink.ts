@@ -14,6 +14,7 @@
  */
 import type { Scenario } from '@headroom/core';
 import type { BusEvent, Sink } from '../bus.ts';
+import { redactString } from '../redact.ts';
 import { RunFigures, type MetricFamily } from './prometheus-sink.ts';
 
 /** Seconds between pushes: the figures change once a merged second. */
@@ -87,15 +88,9 @@ export class RemoteWriteSink implements Sink {
     if (this.#warned) return;
     this.#warned = true;
     this.#warn(
-      `outputs.prometheusRemoteWrite: a push to ${redactUrl(this.#url)} failed (${why}); the run goes on, later pushes carry the counts`,
+      `outputs.prometheusRemoteWrite: a push to ${redactString(this.#url)} failed (${why}); the run goes on, later pushes carry the counts`,
     );
   }
-}
-
-function redactUrl(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = '[redacted]';
-  return u.toString();
 }
 
 /** A `WriteRequest` of one sample per series at `timestampMs`; labels sorted by name, `__name__` first among them as the spec asks. */
@@ -125,7 +120,7 @@ class ProtoWriter {
 
   varint(field: number, v: number): void {
     this.#key(field, 0);
-    this.#raw(v);
+    this.#parts.push(...varint(v));
   }
 
   double(field: number, v: number): void {
@@ -151,23 +146,28 @@ class ProtoWriter {
 
   #bytes(field: number, b: Uint8Array): void {
     this.#key(field, 2);
-    this.#raw(b.length);
+    this.#parts.push(...varint(b.length));
     for (const x of b) this.#parts.push(x);
   }
 
   #key(field: number, wire: number): void {
-    this.#raw(field * 8 + wire);
+    this.#parts.push(...varint(field * 8 + wire));
   }
+}
 
-  /** An unsigned varint: 7 bits a byte, low first, the high bit set on all but the last (safe up to 2^53). */
-  #raw(v: number): void {
-    let n = v;
-    while (n >= 0x80) {
-      this.#parts.push((n % 0x80) | 0x80);
-      n = Math.floor(n / 0x80);
-    }
-    this.#parts.push(n);
+/**
+ * An unsigned varint, as protobuf and Snappy's length preamble both write it: 7 bits a byte, low
+ * first, the high bit set on all but the last (safe up to 2^53).
+ */
+function varint(v: number): number[] {
+  const out: number[] = [];
+  let n = v;
+  while (n >= 0x80) {
+    out.push((n % 0x80) | 0x80);
+    n = Math.floor(n / 0x80);
   }
+  out.push(n);
+  return out;
 }
 
 /**
@@ -176,14 +176,7 @@ class ProtoWriter {
  * little-endian) and the bytes themselves (format_description.txt, sections 1 and 2.1).
  */
 export function snappyBlock(data: Uint8Array): Uint8Array<ArrayBuffer> {
-  const out: number[] = [];
-  let n = data.length;
-  while (n >= 0x80) {
-    out.push((n & 0x7f) | 0x80);
-    n >>>= 7;
-  }
-  out.push(n);
-  const chunks: Buffer[] = [Buffer.from(out)];
+  const chunks: Buffer[] = [Buffer.from(varint(data.length))];
   for (let at = 0; at < data.length; at += 65_536) {
     const chunk = data.subarray(at, Math.min(data.length, at + 65_536));
     const len = chunk.length - 1;

@@ -1,4 +1,5 @@
 import type { Row } from '@headroom/store';
+import { measuredMs } from '@headroom/internal';
 import { errorTotal, type PhaseResult } from '../aggregate.ts';
 import { redactString } from '../redact.ts';
 
@@ -16,14 +17,13 @@ export function scriptedRows(
     ok: n.ok,
     errors: errorTotal(n.errors),
     errors_by_kind: JSON.stringify(n.errors),
-    // No response, no latency: NULL, never a 0 ms that reads as fast.
-    p50_ms: n.latency.count === 0 ? null : n.latency.p50Ms,
-    p90_ms: n.latency.count === 0 ? null : n.latency.p90Ms,
-    p99_ms: n.latency.count === 0 ? null : n.latency.p99Ms,
-    max_ms: n.latency.count === 0 ? null : n.latency.maxMs,
-    mean_ms: n.latency.count === 0 ? null : n.latency.meanMs,
-    svc_p50_ms: n.service.count === 0 ? null : n.service.p50Ms,
-    svc_p99_ms: n.service.count === 0 ? null : n.service.p99Ms,
+    p50_ms: measuredMs(n.latency, 'p50Ms'),
+    p90_ms: measuredMs(n.latency, 'p90Ms'),
+    p99_ms: measuredMs(n.latency, 'p99Ms'),
+    max_ms: measuredMs(n.latency, 'maxMs'),
+    mean_ms: measuredMs(n.latency, 'meanMs'),
+    svc_p50_ms: measuredMs(n.service, 'p50Ms'),
+    svc_p99_ms: measuredMs(n.service, 'p99Ms'),
     hist: n.hist,
     service_hist: n.serviceHist,
   }));

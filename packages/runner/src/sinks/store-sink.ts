@@ -1,5 +1,5 @@
 import type { Row, RunSpool } from '@headroom/store';
-import type { LatencySummary } from '@headroom/internal';
+import { measuredMs } from '@headroom/internal';
 import { redact, redactString } from '../redact.ts';
 import type { RepetitionOutcome } from '@headroom/bench';
 import type { PhaseResult, SecondSample } from '../aggregate.ts';
@@ -269,19 +269,19 @@ export class StoreSink implements Sink {
       errors_by_kind: JSON.stringify(p.counts.errors),
       late_sends: p.counts.lateSends,
       max_lag_ms: p.counts.maxLagUs / 1000,
-      p50_ms: lat(p.latency, 'p50Ms'),
-      p75_ms: lat(p.latency, 'p75Ms'),
-      p90_ms: lat(p.latency, 'p90Ms'),
-      p95_ms: lat(p.latency, 'p95Ms'),
-      p99_ms: lat(p.latency, 'p99Ms'),
-      p999_ms: lat(p.latency, 'p999Ms'),
-      max_ms: lat(p.latency, 'maxMs'),
-      mean_ms: lat(p.latency, 'meanMs'),
-      svc_p50_ms: lat(p.service, 'p50Ms'),
-      svc_p90_ms: lat(p.service, 'p90Ms'),
-      svc_p99_ms: lat(p.service, 'p99Ms'),
-      svc_p999_ms: lat(p.service, 'p999Ms'),
-      svc_max_ms: lat(p.service, 'maxMs'),
+      p50_ms: measuredMs(p.latency, 'p50Ms'),
+      p75_ms: measuredMs(p.latency, 'p75Ms'),
+      p90_ms: measuredMs(p.latency, 'p90Ms'),
+      p95_ms: measuredMs(p.latency, 'p95Ms'),
+      p99_ms: measuredMs(p.latency, 'p99Ms'),
+      p999_ms: measuredMs(p.latency, 'p999Ms'),
+      max_ms: measuredMs(p.latency, 'maxMs'),
+      mean_ms: measuredMs(p.latency, 'meanMs'),
+      svc_p50_ms: measuredMs(p.service, 'p50Ms'),
+      svc_p90_ms: measuredMs(p.service, 'p90Ms'),
+      svc_p99_ms: measuredMs(p.service, 'p99Ms'),
+      svc_p999_ms: measuredMs(p.service, 'p999Ms'),
+      svc_max_ms: measuredMs(p.service, 'maxMs'),
       hist: p.hist,
       service_hist: p.serviceHist,
       failed_p50_ms: p.failed?.p50Ms ?? null,
@@ -343,9 +343,4 @@ export class StoreSink implements Sink {
     await this.queue;
     if (this.failure) throw this.failure;
   }
-}
-
-/** A latency figure of a phase, or null when no response was measured (every request failed): never a 0 ms that reads as fast. */
-function lat(s: LatencySummary, k: 'p50Ms' | 'p75Ms' | 'p90Ms' | 'p95Ms' | 'p99Ms' | 'p999Ms' | 'maxMs' | 'meanMs'): number | null {
-  return s.count === 0 ? null : s[k];
 }
