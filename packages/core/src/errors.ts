@@ -37,6 +37,17 @@ export const ERROR_CODES = {
   E_SQL: { exit: ExitCode.badInput, meaning: 'the SQL given to runs sql failed' },
   E_NO_RUNS: { exit: ExitCode.badInput, meaning: 'the store has no runs of that scenario (forecast)' },
   E_COMPARE_MISMATCH: { exit: ExitCode.badInput, meaning: 'the two sides of a comparison cannot be compared' },
+  E_NO_SEGMENTS: { exit: ExitCode.badInput, meaning: 'the bundles given to merge hold no segment run (of the chosen --start-at)' },
+  E_SEGMENTS_INCOMPLETE: {
+    exit: ExitCode.badInput,
+    meaning: 'a segment of the execution is missing, given twice, or still running: merge needs each one exactly once',
+  },
+  E_SEGMENT_MISMATCH: {
+    exit: ExitCode.badInput,
+    meaning: 'segments given to merge differ in scenario, segment count, config or phases: they are not one execution',
+  },
+  E_SEGMENT_SKEW: { exit: ExitCode.badInput, meaning: 'segments started more than 1 s apart: they did not load the target together' },
+  E_SEGMENTS_AMBIGUOUS: { exit: ExitCode.badInput, meaning: 'the bundles hold several complete executions: choose one with --start-at' },
   // The run could not be carried out: exit 3, what was measured is stored.
   E_STORE_LOCKED: { exit: ExitCode.runFailed, meaning: 'another headroom process is writing the store' },
   E_STORE_OPEN: { exit: ExitCode.runFailed, meaning: 'the store file could not be opened' },

@@ -9,6 +9,8 @@ export { formatMs, formatNs, formatCount, formatRate, formatPercent } from './un
 export { formatBenchSummary } from './bench-table.ts';
 export type { BenchSummaryInput } from './bench-table.ts';
 export { toRunJson } from './run-json.ts';
+export { toMergeJson, formatMergeSummary } from './merge-summary.ts';
+export type { MergeJson } from './merge-summary.ts';
 export { ProgressSink } from './progress-sink.ts';
 export type { ProgressSinkOptions } from './progress-sink.ts';
 export { scriptedPhases } from './scripted-phases.ts';

@@ -2,8 +2,8 @@
 import type { RunOutcome } from '@headroom/runner';
 import type { RunJson } from './run-summary.ts';
 
-/** Converts a run outcome to its JSON document; `db` is the store's path. */
-export function toRunJson(o: RunOutcome, db: string): RunJson {
+/** Converts a run outcome (a run's, or a merge's, whose status may also be `abandoned`) to its JSON document; `db` is the store's path. */
+export function toRunJson(o: Omit<RunOutcome, 'status'> & { status: string }, db: string): RunJson {
   return {
     runId: o.runId,
     scenario: o.scenario,

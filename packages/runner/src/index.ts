@@ -20,3 +20,6 @@ export type { RunCheckOptions, CheckOutcome, CheckEvidence } from './run-check.t
 export { capacityOfRun, capacityOfPoints, capacityRecordOfRun, headroomByRun } from './capacity-of-run.ts';
 export type { RunCapacity, CapacityStepRow, CapacityOfRunOptions, CapacityOfPointsOptions } from './capacity-of-run.ts';
 export type { ProcSample } from './proc-sampler.ts';
+export { mergeSegments } from './merge/merge-segments.ts';
+export type { MergeSegmentsOptions, MergeOutcome, MergedSegment } from './merge/merge-segments.ts';
+export type { MergedStatus } from './merge/merged-run.ts';

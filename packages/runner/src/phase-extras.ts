@@ -33,8 +33,11 @@ export interface PhaseExtras {
   flows: FlowResult[];
 }
 
-/** Merges the workers' per-name, check and flow results of one phase. */
-export function mergeExtras(ends: readonly WorkerPhaseEnd[]): PhaseExtras {
+/**
+ * Merges the per-name, check and flow results of one phase: the workers' at its end, or the
+ * segment runs' (read back from their stores) when `headroom merge` makes one run of them.
+ */
+export function mergeExtras(ends: readonly Pick<WorkerPhaseEnd, 'names' | 'checks' | 'flows'>[]): PhaseExtras {
   const byName = new Map<string, { requests: number; ok: number; errors: ErrorCounts; hist: Histogram; svc: Histogram }>();
   for (const e of ends)
     for (const n of e.names ?? []) {

@@ -222,6 +222,33 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
+    name: 'merge',
+    summary: 'the segment runs of one scaled-out execution (run --segment i/n) as one run, histograms merged exactly',
+    args: [{ name: 'bundle', variadic: true }],
+    store: 'write',
+    description:
+      "A bundle is a segment's store file (its --db) or a folder written by headroom runs export. The segments must be one\nexecution: the same scenario and config, every index 0..n-1 once, started within 1 s of each other (the same --start-at).\nThe merged run is stored in --db with the scenario's thresholds judged on it; the summary and --json are a run's.\nExit 0, 1 a threshold failed, 2 the bundles are not one complete execution, 3 a segment did not complete.",
+    options: {
+      'start-at': {
+        type: 'string',
+        placeholder: 'iso',
+        description: 'when the bundles hold several executions: the one whose segments started at this instant',
+      },
+    },
+    examples: [
+      'headroom merge /results/segment-*.duckdb --db results/headroom.duckdb',
+      'headroom merge seg-0 seg-1 seg-2 --json > merged.json',
+      'headroom merge /results/segment-*.duckdb --start-at 2026-12-03T18:40:00Z',
+    ],
+    load: async () => {
+      const m = await import('./merge.ts');
+      return ({ args, store, db, out, options }) =>
+        m.mergeCommand(args, store as Store, db, out, {
+          ...(typeof options['start-at'] === 'string' ? { startAt: options['start-at'] } : {}),
+        });
+    },
+  },
+  {
     name: 'report',
     summary: 'one self-contained HTML file (or Markdown) of a run: charts, flame graphs, traces, history',
     args: [{ name: 'run|scenario' }],

@@ -1,10 +1,10 @@
 import type { Row, RunSpool } from '@headroom/store';
-import { measuredMs } from '@headroom/internal';
 import { redact, redactString } from '../redact.ts';
 import type { RepetitionOutcome } from '@headroom/bench';
 import type { PhaseResult, SecondSample } from '../aggregate.ts';
 import type { BusEvent, RuntimeSample, Sink } from '../bus.ts';
 import type { ProcSample } from '../proc-sampler.ts';
+import { gateRows, phaseRow, type PhaseMeta } from './phase-row.ts';
 import { scriptedRows } from './scripted-rows.ts';
 
 /** How many seconds a series row is kept to join runtime metrics that arrive late. */
@@ -28,7 +28,7 @@ export class StoreSink implements Sink {
   private readonly seconds = new Set<number>();
   private readonly proc = new Map<number, ProcSample>();
   private startSecondEpoch = 0;
-  private readonly phaseMeta = new Map<string, { model: string; warmup: boolean }>();
+  private readonly phaseMeta = new Map<string, PhaseMeta>();
   /** Phases whose merged row was written: a provisional one arriving late must not replace it. */
   private readonly ended = new Set<string>();
   /** The provisional row of each phase still running, as last aggregated. */
@@ -40,12 +40,7 @@ export class StoreSink implements Sink {
   /** Extra secret names (the scenario's `redact` list) for what requests leave in spans and samples. */
   private readonly secrets: readonly string[];
 
-  constructor(
-    store: RunSpool,
-    runId: string,
-    phaseMeta: Map<string, { model: string; warmup: boolean }> = new Map(),
-    secrets: readonly string[] = [],
-  ) {
+  constructor(store: RunSpool, runId: string, phaseMeta: Map<string, PhaseMeta> = new Map(), secrets: readonly string[] = []) {
     this.store = store;
     this.secrets = secrets;
     this.runId = runId;
@@ -107,26 +102,11 @@ export class StoreSink implements Sink {
           ),
         );
         break;
-      case 'gates':
-        this.write(() =>
-          this.store.append(
-            'gates',
-            e.outcomes.map((g) => ({
-              run_id: this.runId,
-              key: g.key,
-              scope: g.scope,
-              metric: g.metric,
-              expression: g.expression,
-              op: g.op,
-              threshold: g.threshold,
-              value: g.value,
-              passed: g.status === 'passed',
-              aborted: g.aborted,
-              reason: g.reason,
-            })),
-          ),
-        );
+      case 'gates': {
+        const rows = gateRows(this.runId, e.outcomes);
+        this.write(() => this.store.append('gates', rows));
         break;
+      }
       case 'profiles':
         this.write(() =>
           this.store.append(
@@ -249,57 +229,7 @@ export class StoreSink implements Sink {
   }
 
   private phaseRow(p: PhaseResult): Partial<Row<'phases'>> {
-    const meta = this.phaseMeta.get(p.phase) ?? this.phaseMeta.get(p.parent);
-    return {
-      run_id: this.runId,
-      phase: p.phase,
-      parent: p.parent,
-      ordinal: p.ordinal,
-      model: meta?.model ?? null,
-      warmup: meta?.warmup ?? false,
-      started_at: p.startedAt,
-      ended_at: p.endedAt,
-      duration_s: p.durationS,
-      offered_rate: p.offeredRate,
-      achieved_rate: p.achievedRate,
-      requests: p.counts.requests,
-      ok: p.counts.ok,
-      errors: p.errors,
-      error_rate: p.errorRate,
-      errors_by_kind: JSON.stringify(p.counts.errors),
-      late_sends: p.counts.lateSends,
-      max_lag_ms: p.counts.maxLagUs / 1000,
-      p50_ms: measuredMs(p.latency, 'p50Ms'),
-      p75_ms: measuredMs(p.latency, 'p75Ms'),
-      p90_ms: measuredMs(p.latency, 'p90Ms'),
-      p95_ms: measuredMs(p.latency, 'p95Ms'),
-      p99_ms: measuredMs(p.latency, 'p99Ms'),
-      p999_ms: measuredMs(p.latency, 'p999Ms'),
-      max_ms: measuredMs(p.latency, 'maxMs'),
-      mean_ms: measuredMs(p.latency, 'meanMs'),
-      svc_p50_ms: measuredMs(p.service, 'p50Ms'),
-      svc_p90_ms: measuredMs(p.service, 'p90Ms'),
-      svc_p99_ms: measuredMs(p.service, 'p99Ms'),
-      svc_p999_ms: measuredMs(p.service, 'p999Ms'),
-      svc_max_ms: measuredMs(p.service, 'maxMs'),
-      hist: p.hist,
-      service_hist: p.serviceHist,
-      failed_p50_ms: p.failed?.p50Ms ?? null,
-      failed_p99_ms: p.failed?.p99Ms ?? null,
-      failed_max_ms: p.failed?.maxMs ?? null,
-      failed_hist: p.failedHist,
-      queued_sends: p.counts.queuedSends,
-      max_queue_ms: p.counts.maxQueueUs / 1000,
-      gen_late_sends: p.counts.lateBeyondResolution,
-      gen_cpu: p.generator?.cpu ?? null,
-      gen_limited: p.generator?.limited ?? null,
-      concurrency: p.concurrency,
-      cpu_util: p.serviceCpu?.util ?? null,
-      cpu_s: p.serviceCpu?.seconds ?? null,
-      cpu_per_request_us: p.serviceCpu?.perRequestUs ?? null,
-      cut_short: p.cutShort ?? false,
-      partial: p.partial ?? false,
-    };
+    return phaseRow(this.runId, p, this.phaseMeta.get(p.phase) ?? this.phaseMeta.get(p.parent) ?? null);
   }
 
   /**

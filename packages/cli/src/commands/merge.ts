@@ -1,0 +1,27 @@
+import { formatMergeSummary, toMergeJson } from '@headroom/report';
+import { mergeSegments } from '@headroom/runner';
+import type { Store } from '@headroom/store';
+import type { Output } from '../output.ts';
+
+/** Options of `headroom merge`, already parsed. */
+export interface MergeCommandOptions {
+  /** Merge the execution that started at this ISO instant. */
+  startAt?: string;
+}
+
+/** `headroom merge <bundle...>`: the segment runs of one execution as one run, stored in --db. */
+export async function mergeCommand(
+  bundles: readonly string[],
+  store: Store,
+  db: string,
+  out: Output,
+  o: MergeCommandOptions,
+): Promise<number> {
+  const outcome = await mergeSegments(bundles, { store, log: out.log, ...(o.startAt === undefined ? {} : { startAt: o.startAt }) });
+  for (const w of outcome.warnings) out.log(`warning: ${w}`);
+  if (outcome.error) out.log(`headroom: ${outcome.error}`);
+  const json = toMergeJson(outcome, db);
+  if (out.json) out.resultJson(json);
+  else out.result(formatMergeSummary(json, { color: out.color }));
+  return outcome.exitCode;
+}
