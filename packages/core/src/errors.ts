@@ -18,6 +18,10 @@ export const ERROR_CODES = {
   E_UNKNOWN_COMMAND: { exit: ExitCode.badInput, meaning: 'no such command' },
   E_UNKNOWN_OPTION: { exit: ExitCode.badInput, meaning: 'an option the command does not take' },
   E_OPTION_VALUE: { exit: ExitCode.badInput, meaning: 'an option value of the wrong type or out of range' },
+  E_START_PASSED: {
+    exit: ExitCode.badInput,
+    meaning: '--start-at names a time already past, or too close for the load workers to start, once the run is prepared',
+  },
   E_VALIDATION: { exit: ExitCode.badInput, meaning: 'a scenario or bench file with problems (all listed, with paths)' },
   E_FILE_NOT_FOUND: {
     exit: ExitCode.badInput,

@@ -55,6 +55,8 @@ export type {
   HttpMethod,
 } from './scenario.ts';
 export { validateScenario, SCENARIO_DEFAULTS } from './validate-scenario.ts';
+export { segmentIssues, MAX_SEGMENTS } from './segment.ts';
+export type { Segment, SegmentRecord } from './segment.ts';
 export { checkTarget, TLS_DEFAULTS } from './validate-target.ts';
 export type { ValidateScenarioOptions } from './validate-scenario.ts';
 export { PHASE_DEFAULTS } from './validate-phases.ts';

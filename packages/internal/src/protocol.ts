@@ -12,9 +12,19 @@ export type ErrorCounts = Partial<Record<ErrorKind, number>>;
 
 /** What one worker must do: its share of every phase. */
 export interface WorkerPlan {
+  /** This worker's number among the run's local workers, 0…count−1 (its CPUs, its messages). */
   index: number;
-  /** Total workers; open-model arrivals are interleaved: worker i takes arrivals i, i+count, i+2·count … */
+  /** The run's local workers. */
   count: number;
+  /**
+   * The share of the whole scenario's load this worker carries: stripe `index` of `count`.
+   * Open-model arrivals are interleaved (stripe i takes global arrivals i, i+count, i+2·count …),
+   * and so are connections, VU ids and unique data rows. A run of the whole scenario has one
+   * stripe per worker ({index, count} as above). In segment s of n with w local workers, worker j
+   * is stripe s + n·j of n·w: segment s holds exactly the global arrivals ≡ s (mod n), whatever w
+   * each segment has, so the n segments together offer exactly the whole scenario.
+   */
+  stripe: { index: number; count: number };
   engine: 'headroom' | 'autocannon';
   /** Between events: wait in the kernel ('sleep') or keep the event loop turning ('poll'); see core's WorkersInput.idle. */
   idle: 'sleep' | 'poll';
@@ -22,7 +32,7 @@ export interface WorkerPlan {
   /** TLS options of an https:// target (file paths: each worker reads the PEM files itself); null or absent for http://. */
   tls?: Tls | null;
   requests: Request[];
-  /** Phases with this worker's share of connections already applied; rates are the whole run's. */
+  /** Phases with this worker's stripe of connections already applied; rates are the whole scenario's. */
   phases: Phase[];
   timeoutMs: number;
   /** Fraction of requests that carry a W3C traceparent header. */

@@ -7,8 +7,8 @@
  * quadratic's positive root written in the cancellation-free form
  *   t = 2g / (from + √(from² + 2(to − from)·g/D)),
  * which is exact for constant rates (to = from ⇒ t = g/from) and for ramps from 0.
- * Worker i of n takes arrivals g = i + j·n, so the merged stream of all workers is the
- * global schedule itself (wrk2 takes the same approach per connection).
+ * Stripe i of n takes arrivals g = i + j·n, so the merged stream of all workers (of all
+ * segments) is the global schedule itself (wrk2 takes the same approach per connection).
  */
 export interface ArrivalSchedule {
   /** This worker's arrivals in the whole (sub-)phase. */
@@ -25,9 +25,9 @@ export interface ScheduleOptions {
   /** Rate at the end, req/s (whole run); equal to `from` for a constant rate. */
   to: number;
   durationMs: number;
-  /** This worker's index. */
+  /** This worker's stripe of the whole load (WorkerPlan.stripe.index). */
   worker: number;
-  /** Number of workers sharing the schedule. */
+  /** Number of stripes sharing the schedule, over every worker of every segment (WorkerPlan.stripe.count). */
   workers: number;
 }
 

@@ -97,7 +97,7 @@ export const autocannonEngine: Engine = (ctx) => {
   return run;
 };
 
-/** Workers sharing the open schedule, from the share of arrivals this worker got. */
+/** Stripes sharing the open schedule (every worker of every segment), from the share of arrivals this worker got. */
 function workersOf(ctx: EngineContext): number {
   const s = ctx.unit.schedule;
   const total = Math.ceil(((ctx.unit.rateFrom + ctx.unit.rateTo) / 2) * (ctx.unit.durationMs / 1000));

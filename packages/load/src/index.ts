@@ -18,7 +18,8 @@ export const WORKER_ENTRY: string = fileURLToPath(new URL('./worker-main.ts', im
  */
 export const WORKER_NODE_ARGS: readonly string[] = ['--min-semi-space-size=8', '--max-semi-space-size=8'];
 
-export { planWorkers } from './plan-workers.ts';
+export { planWorkers, plannedWorkerCount } from './plan-workers.ts';
+export type { PlanWorkersOptions } from './plan-workers.ts';
 export { runWorker } from './worker.ts';
 export type { WorkerHandle } from './worker.ts';
 export { arrivalSchedule } from './arrival-schedule.ts';

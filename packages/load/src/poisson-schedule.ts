@@ -8,7 +8,7 @@ export interface PoissonScheduleOptions {
   durationMs: number;
   /** The scenario's seed. */
   seed: number;
-  /** This worker's index, and how many share the rate. */
+  /** This worker's stripe of the whole load, and how many stripes share the rate (WorkerPlan.stripe). */
   worker: number;
   workers: number;
   /** Which unit of the timeline (so each step draws its own stream). */

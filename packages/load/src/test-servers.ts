@@ -94,6 +94,7 @@ export function plan(target: string, phases: Phase[], extra: Partial<WorkerPlan>
   return {
     index: 0,
     count: 1,
+    stripe: { index: extra.index ?? 0, count: extra.count ?? 1 },
     engine: 'headroom',
     idle: 'sleep',
     target,

@@ -44,7 +44,11 @@ function constantSchedule(
   return arrivalSchedule({ from: rate, to: rate, durationMs, worker, workers });
 }
 
-/** Lays a worker's phases out back to back from plan.startAt, steps expanded into sub-phases. */
+/**
+ * Lays a worker's phases out back to back from plan.startAt, steps expanded into sub-phases;
+ * `worker` of `workers` is its stripe of the whole load (WorkerPlan.stripe), which shapes its
+ * arrivals and its share of closed-model steps.
+ */
 export function timeline(phases: readonly Phase[], worker: number, workers: number): RunUnit[] {
   const units: RunUnit[] = [];
   let at = 0;

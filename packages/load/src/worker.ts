@@ -79,7 +79,7 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
   const requests = plan.requests.map((r) => encodeRequest(plan.target, r));
   const mix = new RequestMix(plan.requests);
   const traces = new TraceSampler(plan.traceSample);
-  const units = timeline(plan.phases, worker, plan.count);
+  const units = timeline(plan.phases, plan.stripe.index, plan.stripe.count);
   const engine = engineFor(plan.engine);
   const tls = tlsTransport(plan.tls);
   const base = plan.startAt - performance.timeOrigin; // performance.now() of the run's second 0
@@ -90,11 +90,13 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
   const singleName = !scripted && names.size === 1 ? (plan.requests[0]?.name ?? null) : null;
   // Functions cannot cross IPC: the scripted engine imports the scenario file here, while the run's start is still ahead.
   let script: Script | null = null;
-  const scriptLoad = plan.script ? loadScript(plan.script, plan.requests, worker, plan.count).then((s) => (script = s)) : null;
+  const scriptLoad = plan.script
+    ? loadScript(plan.script, plan.requests, plan.stripe.index, plan.stripe.count).then((s) => (script = s))
+    : null;
   // The scripted engine's VUs live across phases; the first phase's open their connections while the start is ahead.
   // Where the headroom engine's connections go (the autocannon engine makes its own).
   const address = plan.script || plan.engine === 'headroom' ? addressOf(plan.target, tls) : null;
-  const pool = plan.script ? new VuPool(address!, { worker, workers: plan.count, seed: plan.script.seed }) : null;
+  const pool = plan.script ? new VuPool(address!, { worker: plan.stripe.index, workers: plan.stripe.count, seed: plan.script.seed }) : null;
   // The static headroom engine's connections live across phases and steps too (connection-pool.ts).
   const maxConnections = Math.max(0, ...units.map((u) => u.connections));
   const connections = !plan.script && plan.engine === 'headroom' ? new ConnectionPool(address!, maxConnections) : null;

@@ -92,5 +92,6 @@ export function toRunJson(o: Omit<RunOutcome, 'status'> & { status: string }, db
     warnings: o.warnings,
     error: o.error,
     db,
+    ...(o.segment ? { segment: o.segment } : {}),
   };
 }

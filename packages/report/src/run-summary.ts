@@ -1,3 +1,4 @@
+import type { SegmentRecord } from '@headroom/core';
 import { formatMs, formatRate } from './units.ts';
 import { formatTable, painter } from './table.ts';
 import { formatScripted } from './scripted-summary.ts';
@@ -17,6 +18,8 @@ export interface RunJson {
   warnings: string[];
   error: string | null;
   db: string;
+  /** A segment run (`--segment i/n`): which segment, its phase-0 start and workers, as stored in its config. Absent otherwise. */
+  segment?: SegmentRecord;
 }
 
 export interface PhaseJson {
@@ -163,6 +166,11 @@ export function formatRunSummary(run: RunJson, options: RunSummaryOptions): stri
       );
   }
   out.push(...formatScripted(run.phases, c));
+  if (run.segment)
+    out.push(
+      '',
+      `segment ${run.segment.index}/${run.segment.count} (${run.segment.workers} worker${run.segment.workers === 1 ? '' : 's'}, phase 0 at ${run.segment.startAt}): its share of the load only; headroom merge decides the gates over all ${run.segment.count} segments`,
+    );
   if (run.gates.length > 0) {
     out.push('', c('bold', 'thresholds'));
     for (const g of run.gates) {

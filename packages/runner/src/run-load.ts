@@ -1,12 +1,24 @@
-import { ExitCode, HeadroomError, RunFailedError, subPhases, type ExitCodeValue, type Scenario, type Threshold } from '@headroom/core';
+import {
+  ExitCode,
+  HeadroomError,
+  RunFailedError,
+  subPhases,
+  type ExitCodeValue,
+  type Scenario,
+  type Segment,
+  type SegmentRecord,
+  type Threshold,
+} from '@headroom/core';
 import { type WorkerToRunner } from '@headroom/internal';
-import { WORKER_ENTRY, WORKER_NODE_ARGS, planWorkers } from '@headroom/load';
+import { WORKER_ENTRY, WORKER_NODE_ARGS, planWorkers, plannedWorkerCount } from '@headroom/load';
 import { PhaseMerger, SecondMerger, type PhaseResult } from './aggregate.ts';
 import { PhaseProgress } from './phase-progress.ts';
 import { SampleBus, type RunStatus, type Sink } from './bus.ts';
 import { pinSelf, pinningWarnings, readPinning, type Pinning } from '@headroom/internal';
 import { evaluateThresholds, type GateOutcome } from './gates.ts';
-import { closeRun, markRun, openRun } from './run-record.ts';
+import { closeRun, markRun, openRun, updateRunConfig } from './run-record.ts';
+import { segmentRecord, storedConfig, toSegmentShare } from './segment-run.ts';
+import { START_DELAY_MS, loadStartAt, waitLine } from './start-time.ts';
 import { writeError } from '@headroom/store';
 import { startServiceCapture, type ServiceCapture } from './capture-bridge.ts';
 import { assertPortFree, resolveTarget } from './preflight.ts';
@@ -33,6 +45,18 @@ export interface RunScenarioOptions {
   urgent?: AbortSignal;
   /** Log line sink for warnings and status (stderr in the CLI). @default no-op */
   log?(line: string): void;
+  /**
+   * Run only this segment of the scenario's load (`--segment i/n`); the caller has checked the
+   * scenario with core's segmentIssues. Its gates are left to `headroom merge`.
+   * @default null: the whole load
+   */
+  segment?: Segment | null;
+  /**
+   * Epoch ms at which phase 0 starts (`--start-at`), after preparation; a time less than
+   * MIN_START_LEAD_MS ahead once prepared fails the run with E_START_PASSED (exit 2).
+   * @default null: START_DELAY_MS after preparation
+   */
+  startAt?: number | null;
 }
 
 /** What a load run produced: data, whatever its status. */
@@ -49,10 +73,10 @@ export interface RunOutcome {
   warnings: string[];
   error: string | null;
   artifactsDir: string;
+  /** What a segment run stored as config.segment; absent or null for a run of the whole scenario. */
+  segment?: SegmentRecord | null;
 }
 
-/** Milliseconds from the common start to the first send: time for workers to boot, even on a busy machine. */
-const START_DELAY_MS = 2000;
 /** Generator CPU above this for 3 seconds in a row means the generator, not the service, is the limit. */
 const GEN_CPU_LIMIT = 0.9;
 
@@ -61,11 +85,21 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
   const log = options.log ?? (() => {});
   // No service block and a target on this host: workers default away from the CPUs it runs on.
   const { scenario, placement } = placeWorkers(input);
+  const segment = options.segment ?? null;
+  // A segment run's config says which segment it is from the start (its start and workers as planned, until known).
+  let segmentRec =
+    segment === null
+      ? null
+      : segmentRecord(
+          segment,
+          options.startAt ?? Date.now() + START_DELAY_MS,
+          plannedWorkerCount(scenario, scenario.workers.count, segment),
+        );
   const record = openRun(options.db, {
     kind: 'load',
     name: scenario.name,
     file: scenario.file,
-    config: scenario,
+    config: storedConfig(scenario, segmentRec),
     serviceCpus: scenario.service?.cpus ?? null,
     workerCpus: scenario.workers.cpus,
     redact: scenario.redact,
@@ -173,7 +207,8 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
     if (status !== 'running') throw failure ?? new RunFailedError('E_NOT_STARTED', 'the run stopped before load started');
     if (scenario.tls) await checkTlsHandshake(scenario.target, scenario.tls);
 
-    const startAt = Date.now() + START_DELAY_MS;
+    const startAt = loadStartAt(options.startAt ?? null, Date.now());
+    if (options.startAt !== undefined && options.startAt !== null) log(waitLine(startAt, Date.now(), segment));
     if (service && scenario.service) {
       const svcCpus = scenario.service.cpus.length;
       sampler = new ProcSampler({
@@ -183,7 +218,11 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
         onSample: (sample) => bus.publish({ type: 'proc', sample }),
       });
     }
-    const plans = planWorkers(scenario, scenario.workers.count, startAt);
+    const plans = planWorkers(scenario, scenario.workers.count, startAt, { segment });
+    if (segment !== null) {
+      segmentRec = segmentRecord(segment, startAt, plans.length);
+      updateRunConfig(record, storedConfig(scenario, segmentRec), scenario.redact);
+    }
     const watch = new PhaseWatch({
       scenario,
       ...(sampler ? { readTree: () => sampler?.read() ?? null, latestTree: () => sampler?.latest() ?? null } : {}),
@@ -193,11 +232,15 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
     // Each complete second, the phases still running are stored as they stand (a crash loses at most the second in progress).
     const publishProgress = (provisional: PhaseResult[]) => {
       if (provisional.length === 0) return;
-      for (const r of provisional) watch.enrichProvisional(r);
+      for (const r of provisional) {
+        toSegmentShare(r, segment);
+        watch.enrichProvisional(r);
+      }
       bus.publish({ type: 'phase-progress', results: provisional });
     };
     const publishPhase = (r: PhaseResult) => {
       progress.end(r.phase);
+      toSegmentShare(r, segment);
       // Default request names hold the path and its query: redacted before any sink or output sees them.
       if (r.names) for (const n of r.names) n.name = redactString(n.name, scenario.redact);
       for (const w of watch.enrich(r)) warn(w);
@@ -288,15 +331,17 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
       },
     });
     pool.start(plans);
-    bus.attach(
-      new GateSink(scenario, (t, value) => {
-        if (status !== 'running') return;
-        status = 'aborted';
-        abortedBy = t;
-        warn(`threshold ${t.key} ${t.expression} failed (value ${round(value)}) with abortOnFail: stopping the run`);
-        stopAll(`threshold ${t.key} failed`);
-      }),
-    );
+    // A segment sees only its share of the load: thresholds are headroom merge's to judge (abortOnFail is refused for one).
+    if (segment === null)
+      bus.attach(
+        new GateSink(scenario, (t, value) => {
+          if (status !== 'running') return;
+          status = 'aborted';
+          abortedBy = t;
+          warn(`threshold ${t.key} ${t.expression} failed (value ${round(value)}) with abortOnFail: stopping the run`);
+          stopAll(`threshold ${t.key} failed`);
+        }),
+      );
     if (service) readBack('service', service.pid, scenario.service?.cpus ?? []);
     schedulePhases(
       scenario,
@@ -324,7 +369,7 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
         warn('workers did not finish 30s after the planned end; killing them');
         pool?.kill();
       },
-      START_DELAY_MS + totalMs + 30_000,
+      startAt - Date.now() + totalMs + 30_000,
     );
     await pool.exited;
     clearTimeout(deadline);
@@ -365,7 +410,10 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
 
   // A run whose requests all failed still shows its gates (latency ones as no-data), so nobody reads a pass into it.
   const deadRun = ['E_ALL_REQUESTS_FAILED', 'E_TARGET_UNREACHABLE'].includes((failure as HeadroomError | null)?.code ?? '');
-  const gates = status === 'failed' && !deadRun ? [] : evaluateThresholds(scenario, results, (abortedBy as Threshold | null)?.key ?? null);
+  const gates =
+    segment !== null || (status === 'failed' && !deadRun)
+      ? []
+      : evaluateThresholds(scenario, results, (abortedBy as Threshold | null)?.key ?? null);
   if (gates.length > 0) bus.publish({ type: 'gates', outcomes: gates });
   if (capture) {
     try {
@@ -414,7 +462,8 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
     runId,
     scenario: scenario.name,
     status: finalStatus,
-    exitCode: exitCodeOf(finalStatus, gateStatus),
+    // A run refused for bad input once prepared (a --start-at already past) keeps that exit code.
+    exitCode: (failure as HeadroomError | null)?.exitCode === ExitCode.badInput ? ExitCode.badInput : exitCodeOf(finalStatus, gateStatus),
     startedAt,
     endedAt: closed.endedAt,
     phases: [...results, ...unfinished],
@@ -423,6 +472,7 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
     warnings,
     error: finalError,
     artifactsDir,
+    segment: segmentRec,
   };
 }
 

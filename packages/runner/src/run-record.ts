@@ -80,6 +80,14 @@ export function openRun(db: string, o: OpenRunOptions): OpenRun {
   return { id, startedAt, identity, artifactsDir, db: resolve(db), spool };
 }
 
+/**
+ * Replaces the run's stored config (redacted as at its start, with `redact` as the secret
+ * names): a segment run learns its phase-0 start and worker count only once it is prepared.
+ */
+export function updateRunConfig(run: OpenRun, config: unknown, redactNames: readonly string[] = []): void {
+  run.spool.updateRun({ config: JSON.stringify(redact(config, redactNames)) });
+}
+
 /** Marks the run's status at once (synchronous: a second Ctrl-C may exit right after). */
 export function markRun(run: OpenRun, status: RunStatus, error: string | null = null): void {
   run.spool.updateRun({ status, error, ended_at: Date.now() });

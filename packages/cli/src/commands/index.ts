@@ -30,16 +30,33 @@ export const COMMANDS: readonly CommandSpec[] = [
     store: 'run',
     description:
       'Validates the scenario (every problem at once, exit 2), starts the service pinned to service.cpus, polls its\nreadiness URL, runs the phases from pinned load workers, prints a summary and stores the run.',
-    options: { report: { type: 'boolean', description: 'also write the HTML report to results/<run-id>/report.html and print its path' } },
+    options: {
+      report: { type: 'boolean', description: 'also write the HTML report to results/<run-id>/report.html and print its path' },
+      segment: {
+        type: 'string',
+        placeholder: 'i/n',
+        description: "run segment i of n of the load (i from 0, as Kubernetes' JOB_COMPLETION_INDEX); headroom merge joins the n stores",
+      },
+      'start-at': {
+        type: 'string',
+        placeholder: 'time',
+        description: 'start phase 0 at this instant (ISO 8601 like 2026-12-03T18:40:00Z, or epoch ms), at most 24h ahead',
+      },
+    },
     examples: [
       'headroom run scenarios/quickstart.ts',
       'headroom run scenarios/quickstart.ts --report',
       'headroom run scenarios/quickstart.ts --json > result.json',
+      'headroom run scenarios/orders.ts --segment 0/4 --start-at 2026-12-03T18:40:00Z --db results/segment-0.duckdb',
     ],
     load: async () => {
       const m = await import('./run.ts');
       return ({ args, db, out, signal, urgent, options }) =>
-        m.runCommand(args[0] as string, db, out, signal, urgent, { report: options['report'] === true });
+        m.runCommand(args[0] as string, db, out, signal, urgent, {
+          report: options['report'] === true,
+          segment: options['segment'] as string | undefined,
+          startAt: options['start-at'] as string | undefined,
+        });
     },
   },
   {
