@@ -458,6 +458,65 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
+    name: 'k8s',
+    summary: "a scenario's load as a Kubernetes Indexed Job, one segment per pod",
+    args: [{ name: 'scenario.ts' }],
+    store: 'none',
+    description:
+      'Prints a batch/v1 Job (YAML; --json for JSON) whose pods each run headroom run <scenario> --segment <index>/<n>\nwith one --start-at, writing segment-<index>.duckdb onto a shared volume; headroom merge then makes them one run.\nThe scenario loads an already running target (no service block) and must be inside this folder, as in the image.',
+    options: {
+      segments: { type: 'integer', placeholder: 'n', min: 1, max: 1000, description: 'how many pods (segments) share the load (required)' },
+      image: { type: 'string', placeholder: 'image', description: 'an image holding this project with npm install done (required)' },
+      'start-in': { type: 'string', placeholder: 'duration', description: 'the segments start together this long from now (default 2m)' },
+      'start-at': { type: 'string', placeholder: 'iso', description: 'or at this instant (e.g. 2026-12-03T18:40:00Z)' },
+      'results-claim': {
+        type: 'string',
+        placeholder: 'pvc',
+        default: 'headroom-results',
+        description: 'a ReadWriteMany PersistentVolumeClaim mounted at /results for the segment stores',
+      },
+      name: { type: 'string', placeholder: 'name', description: "the Job's name (default headroom-<scenario>-<yyyymmddhhmm>)" },
+      namespace: { type: 'string', placeholder: 'ns', description: "the Job's namespace (default: kubectl's)" },
+      cpus: {
+        type: 'integer',
+        placeholder: 'n',
+        min: 1,
+        description: "whole CPUs per pod, requests = limits (default: the scenario's workers.count + 1, or 2)",
+      },
+      memory: { type: 'string', placeholder: 'quantity', default: '1Gi', description: 'memory per pod' },
+      workdir: { type: 'string', placeholder: 'path', default: '/app', description: "the project's folder inside the image" },
+    },
+    examples: [
+      'headroom k8s scenarios/orders.ts --segments 4 --image registry.example/orders-load:1 | kubectl apply -f -',
+      'headroom k8s scenarios/orders.ts --segments 8 --image registry.example/orders-load:1 --start-in 5m --cpus 2 > job.yaml',
+    ],
+    load: async () => {
+      const m = await import('./k8s.ts');
+      return ({ args, out, options }) => {
+        for (const k of ['segments', 'image']) {
+          if (options[k] === undefined)
+            throw new UsageError(`headroom k8s: --${k} is required (see headroom k8s --help)`, 'E_OPTION_VALUE');
+        }
+        if (options['start-at'] !== undefined && options['start-in'] !== undefined) {
+          throw new UsageError('headroom k8s: give --start-in or --start-at, not both', 'E_OPTION_VALUE');
+        }
+        const str = (k: string) => options[k] as string | undefined;
+        return m.k8sCommand(args[0] as string, out, {
+          segments: options['segments'] as number,
+          image: options['image'] as string,
+          ...(str('start-in') === undefined ? {} : { startIn: str('start-in') as string }),
+          ...(str('start-at') === undefined ? {} : { startAt: str('start-at') as string }),
+          resultsClaim: str('results-claim') as string,
+          memory: str('memory') as string,
+          workdir: str('workdir') as string,
+          ...(str('name') === undefined ? {} : { name: str('name') as string }),
+          ...(str('namespace') === undefined ? {} : { namespace: str('namespace') as string }),
+          ...(options['cpus'] === undefined ? {} : { cpus: options['cpus'] as number }),
+        });
+      };
+    },
+  },
+  {
     name: 'profile top',
     summary: 'top functions of a captured profile',
     args: [runRef],

@@ -1,0 +1,110 @@
+/**
+ * `headroom k8s` end to end, as DESIGN.md asks scale-out to be proven here: the Indexed Job it
+ * prints is run as local processes, one per completion index, each with the container's own
+ * args (the index expanded as the downward API would, /results on a temp folder), against one
+ * real HTTP server; `headroom merge` then makes one run of their stores, and the server's own
+ * count says whether the segments together sent exactly the scenario's schedule.
+ */
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { headroom, query, tempDir, writeScenario } from './helpers.ts';
+
+let server: Server;
+let port = 0;
+let served = 0;
+
+beforeAll(async () => {
+  server = createServer((_req, res) => {
+    served++;
+    res.end('ok');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  port = (server.address() as { port: number }).port;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe('headroom k8s (the Job run as local processes) and headroom merge', () => {
+  it('three segments send exactly the whole schedule, and merge makes them one run with its gates', async () => {
+    const dir = tempDir();
+    writeScenario(
+      dir,
+      'k8s-seg',
+      `{ name: 'k8s-seg', target: 'http://127.0.0.1:${port}', requests: [{ method: 'GET', path: '/' }],
+         workers: { cpus: [1] }, phases: [{ name: 'steady', duration: '3s', rate: 100 }],
+         thresholds: { 'steady.p99': '< 2s', 'steady.rate': '>= 1000' } }`,
+    );
+    const k = await headroom(['k8s', 'k8s-seg.ts', '--segments', '3', '--image', 'example/load:1', '--start-in', '10s', '--json'], {
+      cwd: dir,
+    });
+    expect(k.code, k.stderr).toBe(0);
+    const job = JSON.parse(k.stdout) as Json;
+    expect(job['spec']).toMatchObject({ completionMode: 'Indexed', completions: 3, parallelism: 3 });
+    const container = job['spec']['template']['spec']['containers'][0] as Json;
+    expect(container['command']).toEqual(['npx', '--no-install', 'headroom']);
+    const startAt = container['args'][container['args'].indexOf('--start-at') + 1] as string;
+
+    const results = join(dir, 'results-volume');
+    mkdirSync(join(results, job['metadata']['name'] as string), { recursive: true });
+    const argsOf = (i: number) =>
+      (container['args'] as string[]).map((a) =>
+        a.replaceAll('$(HEADROOM_SEGMENT_INDEX)', String(i)).replace(/^\/results\//, `${results}/`),
+      );
+    const before = served;
+    const segments = await Promise.all([0, 1, 2].map((i) => headroom([...argsOf(i), '--json'], { cwd: dir })));
+    for (const s of segments) expect(s.code, s.stderr).toBe(0);
+    expect(served - before).toBe(300);
+
+    const stores = [0, 1, 2].map((i) => argsOf(i)[argsOf(i).indexOf('--db') + 1] as string);
+    for (const [i, db] of stores.entries()) {
+      const [run] = await query<{ config: string }>(db, 'SELECT config FROM runs');
+      expect(JSON.parse(run!.config).segment).toMatchObject({ index: i, count: 3 });
+      const [phase] = await query<{ started_at: Date; requests: bigint }>(
+        db,
+        "SELECT started_at, requests FROM phases WHERE phase = 'steady'",
+      );
+      expect(Math.abs(new Date(phase!.started_at).getTime() - Date.parse(startAt))).toBeLessThan(50);
+      expect(Number(phase!.requests)).toBe(100);
+    }
+
+    const merged = join(dir, 'merged.duckdb');
+    const m = await headroom(['merge', ...stores, '--db', merged, '--json'], { cwd: dir });
+    // steady.rate >= 1000 cannot pass at 100 req/s: the merged run's gates are decided, exit 1.
+    expect(m.code, m.stderr).toBe(1);
+    const [run] = await query<{ id: string; config: string; status: string }>(merged, 'SELECT id, config, status FROM runs');
+    expect(run!.status).toBe('completed');
+    expect(JSON.parse(run!.config).segments).toMatchObject({ count: 3 });
+    const [phase] = await query<{ requests: bigint }>(
+      merged,
+      `SELECT requests FROM phases WHERE run_id = '${run!.id}' AND phase = 'steady'`,
+    );
+    expect(Number(phase!.requests)).toBe(300);
+    const gates = await query<{ expression: string; passed: boolean }>(
+      merged,
+      `SELECT expression, passed FROM gates WHERE run_id = '${run!.id}' ORDER BY expression`,
+    );
+    expect(gates.map((g) => g.passed)).toEqual([true, false]);
+  }, 60_000);
+
+  it('refuses a scenario that starts its own service, and a path outside the project', async () => {
+    const dir = tempDir();
+    writeScenario(
+      dir,
+      'k8s-svc',
+      `{ name: 'k8s-svc', service: { command: ['node', '-e', ''], ready: 'http://127.0.0.1:9/' }, target: 'http://127.0.0.1:9',
+         requests: [{ method: 'GET', path: '/' }], phases: [{ name: 'steady', duration: '3s', rate: 100 }] }`,
+    );
+    const svc = await headroom(['k8s', 'k8s-svc.ts', '--segments', '2', '--image', 'x'], { cwd: dir });
+    expect(svc.code).toBe(2);
+    expect(svc.stderr).toMatch(/service/);
+    const outside = await headroom(['k8s', join(dir, 'k8s-svc.ts'), '--segments', '2', '--image', 'x']);
+    expect(outside.code).toBe(2);
+    expect(outside.stderr).toContain('is outside this folder');
+    const missing = await headroom(['k8s', 'k8s-svc.ts', '--segments', '2'], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--image is required');
+  }, 30_000);
+});
