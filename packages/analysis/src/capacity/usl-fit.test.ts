@@ -200,6 +200,21 @@ describe('fitUsl robustness', () => {
   });
 });
 
+describe('fitUsl notes', () => {
+  it('prints measured concurrencies (mean requests in flight, rarely whole) to 3 significant digits', () => {
+    // Exact USL points (σ = κ = 0.02, λ = 1: N* = √((1 − σ)/κ) = 7) measured only up to N = 3.7777…: the peak is extrapolated.
+    const n = [1, 1.6180339887, 2.5, 3.7777777777];
+    const f = fitted(
+      pts(
+        n,
+        n.map((v) => uslThroughput(v, 0.02, 0.02, 1)),
+      ),
+    );
+    const note = f.notes.find((x) => x.includes('lies beyond'));
+    expect(note).toBe('the peak at N* = 7 lies beyond the highest measured concurrency 3.78: extrapolated');
+  });
+});
+
 describe('fitUsl bad input', () => {
   it('needs 3 distinct concurrency levels', () => {
     const f = fitUsl(pts([1, 2, 2, 1], [10, 19, 18, 11]));

@@ -208,7 +208,7 @@ function summarise(data: UslPoint[], params: number[], rss: number, confidence: 
     peakThroughput = uslThroughput(peakConcurrency, sigma, kappa, lambda);
     const nMax = Math.max(...data.map((p) => p.n));
     if (peakConcurrency > nMax)
-      notes.push(`the peak at N* = ${fmt(peakConcurrency)} lies beyond the highest measured concurrency ${nMax}: extrapolated`);
+      notes.push(`the peak at N* = ${fmt(peakConcurrency)} lies beyond the highest measured concurrency ${fmt(nMax)}: extrapolated`);
   } else {
     notes.push('κ = 0: no retrograde region; throughput keeps rising towards its ceiling and never peaks');
   }
