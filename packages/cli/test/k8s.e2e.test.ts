@@ -87,6 +87,10 @@ describe('headroom k8s (the Job run as local processes) and headroom merge', () 
       `SELECT expression, passed FROM gates WHERE run_id = '${run!.id}' ORDER BY expression`,
     );
     expect(gates.map((g) => g.passed)).toEqual([true, false]);
+    // The merged run reads like any other: no service block, the workers' CPUs as taskset writes them.
+    const shown = await headroom(['runs', 'show', run!.id, '--db', merged]);
+    expect(shown.stdout).toMatch(/service CPUs -  worker CPUs 1\n/);
+    expect(shown.stdout).toMatch(/steady +100\/s +\d+\/s +300 /);
   }, 60_000);
 
   it('refuses a scenario that starts its own service, and a path outside the project', async () => {

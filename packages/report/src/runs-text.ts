@@ -46,7 +46,7 @@ export function formatRunShow({ run: r, phases, gates, bench, progress, scripted
         ]
       : []),
     `started ${r.startedAt.toISOString()}  git ${r.gitSha ?? '-'}${r.gitDirty ? ' (dirty)' : ''}${r.gitBranch ? ` on ${r.gitBranch}` : ''}  headroom ${r.version ?? '-'}  node ${r.nodeVersion ?? '-'}`,
-    `host ${r.host ?? '-'}  ${r.cpuModel ?? '-'} ×${r.cpuCount ?? '-'}  service CPUs ${JSON.stringify(r.serviceCpus)}  worker CPUs ${JSON.stringify(r.workerCpus)}`,
+    `host ${r.host ?? '-'}  ${r.cpuModel ?? '-'} ×${r.cpuCount ?? '-'}  service CPUs ${cpuList(r.serviceCpus)}  worker CPUs ${cpuList(r.workerCpus)}`,
   ];
   if (r.error) lines.push(`error: ${r.error}`);
   const ms = (v: number | null) => (v === null ? '-' : formatMs(v));
@@ -105,4 +105,9 @@ export function formatTransfer(
   return [`${verb} ${r.runs.length} run${r.runs.length === 1 ? '' : 's'} ${verb === 'exported' ? 'to' : 'from'} ${r.dir}`, ...tables].join(
     '\n',
   );
+}
+
+/** A CPU set as users write it for taskset (`0,1`), or `-` when there is none (no service block). */
+function cpuList(cpus: readonly number[] | null | undefined): string {
+  return cpus && cpus.length > 0 ? cpus.join(',') : '-';
 }
