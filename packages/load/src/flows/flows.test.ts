@@ -125,6 +125,20 @@ describe('flows', () => {
     expect(f.messages).toEqual([{ message: 'odd iteration 1', count: f.failed }]);
   });
 
+  it('fails an iteration that calls vu.check the wrong way, saying how to call it', async () => {
+    const file = scenarioFile(`{
+      name: 'bad-check', target: '${srv.url}',
+      flows: { f: async (vu) => { const r = await vu.get('/cart', { name: 'cart' }); vu.check('ok', r.status === 200); } },
+      phases: [{ name: 'steady', duration: '1s', rate: 20, connections: 2 }],
+    }`);
+    const f = (await run(file))[0]!.flows![0]!;
+    expect(f.failed).toBe(f.iterations);
+    expect(f.messages[0]!.message).toBe(
+      // /cart without a token answers 401, so the boolean passed is false.
+      "TypeError: vu.check(response, checks): checks must be an object of named functions, e.g. { 'is 200': (r) => r.status === 200 }; got boolean false",
+    );
+  });
+
   it('a closed-model flow that throws before any I/O neither hangs nor crashes the worker', async () => {
     const file = scenarioFile(`{
       name: 'sync-throw', target: '${srv.url}',

@@ -121,6 +121,11 @@ export class VuClient implements Vu, ConnectionOwner {
   }
 
   check(r: VuResponse, checks: Checks): boolean {
+    // A k6 habit such as vu.check('ok', r.status === 200) would otherwise count nothing, silently.
+    if (typeof checks !== 'object' || checks === null || Object.values(checks).some((fn) => typeof fn !== 'function'))
+      throw new TypeError(
+        `vu.check(response, checks): checks must be an object of named functions, e.g. { 'is 200': (r) => r.status === 200 }; got ${describeValue(checks)}`,
+      );
     let all = true;
     for (const [name, fn] of Object.entries(checks)) {
       let ok: boolean;
@@ -251,4 +256,14 @@ export class VuClient implements Vu, ConnectionOwner {
       else this.#jar.set(name, pair.slice(eq + 1).trim());
     }
   }
+}
+
+/** A value as an error message names it: its type, and the value itself when short. */
+function describeValue(v: unknown): string {
+  if (typeof v === 'function') return 'a function';
+  if (typeof v === 'object' && v !== null)
+    return `an object with ${Object.entries(v)
+      .map(([k, x]) => `${k}: ${typeof x}`)
+      .join(', ')}`;
+  return `${typeof v} ${String(v).slice(0, 40)}`;
 }
