@@ -6,12 +6,12 @@ import { validateBench, type Bench } from '@headroom/core';
 import { importDefault } from '@headroom/internal';
 
 export interface LoadBenchOptions {
-  /** CPUs of this machine, for validating `cpus`. @default os.availableParallelism() */
-  cpuCount?: number;
+  /** The CPUs the bench's `cpus` may name (its default is the last). @default this process's affinity */
+  cpus?: readonly number[];
 }
 
 /** Imports and validates a bench file. Throws UsageError (missing file) or ValidationError (bad content). */
 export async function loadBench(file: string, options: LoadBenchOptions = {}): Promise<Bench> {
   const { path, value } = await importDefault(file, { kind: 'bench', example: 'export default defineBench({ name, tasks: { ... } })' });
-  return validateBench(value, options.cpuCount === undefined ? { file: path } : { file: path, cpuCount: options.cpuCount });
+  return validateBench(value, options.cpus === undefined ? { file: path } : { file: path, cpus: options.cpus });
 }

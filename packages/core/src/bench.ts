@@ -2,8 +2,8 @@
  * The bench-file contract: `defineBench({ name, cpus, runs, time, warmup, tasks })`.
  * Validated like scenarios (every problem at once, with paths).
  */
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { resolveAllowedCpus } from './allowed-cpus.ts';
 import { Checker, join } from './checker.ts';
 import { ValidationError } from './errors.ts';
 import type { Duration } from './scenario.ts';
@@ -49,18 +49,20 @@ export const BENCH_DEFAULTS = { runs: 10, time: '500ms', warmup: '100ms', isolat
 
 export interface ValidateBenchOptions {
   file: string;
-  /** @default os.availableParallelism() */
+  /** The CPUs `cpus` may name; its default is the last. @default this process's affinity (allowed-cpus.ts) */
+  cpus?: readonly number[];
+  /** Shorthand for `cpus` 0 … cpuCount − 1. */
   cpuCount?: number;
 }
 
 /** Validates a bench file's default export; throws ValidationError listing every problem. */
 export function validateBench(raw: unknown, options: ValidateBenchOptions): Bench {
   const c = new Checker();
-  const cpuCount = options.cpuCount ?? availableParallelism();
+  const allowed = resolveAllowedCpus(options);
   const o = c.object(raw, '') ?? {};
   c.known(o, '', ['name', 'cpus', 'runs', 'time', 'warmup', 'isolation', 'tasks']);
   const name = c.string(o['name'], 'name');
-  const cpus = c.cpus(o['cpus'] ?? [cpuCount - 1], 'cpus', cpuCount);
+  const cpus = c.cpus(o['cpus'] ?? allowed.slice(-1), 'cpus', allowed);
   const runs = o['runs'] === undefined ? BENCH_DEFAULTS.runs : c.number(o['runs'], 'runs', { integer: true, min: 1 });
   const timeMs = c.duration(o['time'] ?? BENCH_DEFAULTS.time, 'time');
   const warmupMs = c.duration(o['warmup'] ?? BENCH_DEFAULTS.warmup, 'warmup');

@@ -1,4 +1,5 @@
 import type { ValidationIssue } from './errors.ts';
+import { formatCpuList } from './allowed-cpus.ts';
 import { describe, parseCount, parseDuration, parsePercent, type Parsed } from './units.ts';
 
 /**
@@ -70,15 +71,23 @@ export class Checker {
     return this.parsed(parsePercent(v), path);
   }
 
-  cpus(v: unknown, path: string, available: number): number[] | undefined {
+  cpus(v: unknown, path: string, allowed: readonly number[]): number[] | undefined {
     if (!Array.isArray(v) || v.length === 0)
       return this.add(path, `expected a non-empty array of CPU numbers, got ${describe(v)}`, 'e.g. [0] or [1, 2]');
     const out: number[] = [];
+    const last = allowed[allowed.length - 1] ?? -1;
     v.forEach((c, i) => {
       const n = this.number(c, `${path}[${i}]`, { integer: true, min: 0 });
       if (n === undefined) return;
-      if (n >= available) this.add(`${path}[${i}]`, `CPU ${n} does not exist on this machine (CPUs 0-${available - 1})`);
-      else out.push(n);
+      if (allowed.includes(n)) out.push(n);
+      else if (n > last && allowed.length === last + 1)
+        this.add(`${path}[${i}]`, `CPU ${n} does not exist on this machine (CPUs 0-${last})`);
+      else
+        this.add(
+          `${path}[${i}]`,
+          `CPU ${n} is not one headroom may use here: it may run on CPUs ${formatCpuList(allowed)} (its affinity: a container's cpuset or a taskset around it)`,
+          `use CPUs from ${formatCpuList(allowed)}, or leave the CPU set out to use those`,
+        );
     });
     return out.length === v.length ? out : undefined;
   }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
+import { resolveAllowedCpus } from './allowed-cpus.ts';
 import { Checker, join } from './checker.ts';
 import { ValidationError } from './errors.ts';
 import type { Arrivals, Capture, CpuProfiler, PerfCallGraph, Scenario, Service } from './scenario.ts';
@@ -54,7 +54,9 @@ const CPU_PROFILERS = ['agent', 'perf'] as const;
 export interface ValidateScenarioOptions {
   /** Path of the scenario file, for messages and to resolve `service.cwd`. */
   file: string;
-  /** CPUs on this machine. @default os.availableParallelism() */
+  /** The CPUs CPU sets may name and their defaults come from. @default this process's affinity (allowed-cpus.ts) */
+  cpus?: readonly number[];
+  /** Shorthand for `cpus` 0 … cpuCount − 1 (tests, and callers that know only a count). */
   cpuCount?: number;
   /** Open files a process may have (`ulimit -n`). @default the soft limit from /proc/self/limits, else 1024 */
   fdLimit?: number;
@@ -63,20 +65,20 @@ export interface ValidateScenarioOptions {
 /** Validates a scenario's default export and resolves it; throws ValidationError listing every problem. */
 export function validateScenario(raw: unknown, options: ValidateScenarioOptions): Scenario {
   const c = new Checker();
-  const cpuCount = options.cpuCount ?? availableParallelism();
+  const allowed = resolveAllowedCpus(options);
   const o = c.object(raw, '') ?? {};
   c.known(o, '', SCENARIO_KEYS);
   const name = c.string(o['name'], 'name');
   if (name !== undefined && !/^[\w.-]+$/.test(name))
     c.add('name', `"${name}" has characters other than letters, digits, _ . -`, 'use a name like "orders-api"');
-  const service = o['service'] === undefined ? null : checkService(c, o['service'], options.file, cpuCount);
+  const service = o['service'] === undefined ? null : checkService(c, o['service'], options.file, allowed);
   const { url: target, tls } = checkTarget(c, o['target'], options.file);
   const flows = checkFlows(c, o['flows']);
   const requests = checkRequests(c, o['requests'], flows.length === 0 && o['flows'] === undefined);
   if (o['flows'] !== undefined && o['requests'] !== undefined)
     c.add('requests', 'a scenario has requests or flows, not both', 'make the requests a flow, or drop flows');
   const data = checkData(c, o['data'], options.file);
-  const workers = checkWorkers(c, o['workers'], service?.cpus ?? [], cpuCount);
+  const workers = checkWorkers(c, o['workers'], service?.cpus ?? [], allowed);
   const slo = checkSlo(c, o['slo']);
   const seed =
     o['seed'] === undefined
@@ -241,7 +243,7 @@ function checkRedact(c: Checker, raw: unknown): string[] {
   return out;
 }
 
-function checkService(c: Checker, raw: unknown, file: string, cpuCount: number): Service | null {
+function checkService(c: Checker, raw: unknown, file: string, allowed: readonly number[]): Service | null {
   const o = c.object(raw, 'service');
   if (!o) return null;
   c.known(o, 'service', ['command', 'cwd', 'env', 'ready', 'readyTimeout', 'cpus', 'capture', 'stopTimeout']);
@@ -256,7 +258,8 @@ function checkService(c: Checker, raw: unknown, file: string, cpuCount: number):
   const ready = checkHttpUrl(c, o['ready'], 'service.ready', 'use an http:// or https:// URL (https:// is polled with target.tls)');
   const readyTimeoutMs = timerDuration(c, o['readyTimeout'] ?? SCENARIO_DEFAULTS.readyTimeout, 'service.readyTimeout', 1);
   const stopTimeoutMs = timerDuration(c, o['stopTimeout'] ?? SCENARIO_DEFAULTS.stopTimeout, 'service.stopTimeout');
-  const cpus = c.cpus(o['cpus'] ?? SCENARIO_DEFAULTS.serviceCpus, 'service.cpus', cpuCount);
+  // The default [0] is the first CPU this process may use, where CPU 0 is not one of them.
+  const cpus = c.cpus(o['cpus'] ?? defaultServiceCpus(allowed), 'service.cpus', allowed);
   const capture = checkCapture(c, o['capture']);
   const cwd = c.string(o['cwd'], 'service.cwd', false);
   return {
@@ -363,11 +366,16 @@ function checkProfileSwitch(
   return value === undefined ? { on: true } : { on: true, value };
 }
 
-function checkWorkers(c: Checker, raw: unknown, serviceCpus: number[], cpuCount: number): Scenario['workers'] {
+/** SCENARIO_DEFAULTS.serviceCpus where this process may use them, else its first allowed CPU. */
+function defaultServiceCpus(allowed: readonly number[]): number[] {
+  return SCENARIO_DEFAULTS.serviceCpus.every((c) => allowed.includes(c)) ? [...SCENARIO_DEFAULTS.serviceCpus] : allowed.slice(0, 1);
+}
+
+function checkWorkers(c: Checker, raw: unknown, serviceCpus: number[], allowed: readonly number[]): Scenario['workers'] {
   const o = c.object(raw, 'workers', false) ?? {};
   c.known(o, 'workers', ['cpus', 'count', 'engine', 'idle']);
-  const free = Array.from({ length: cpuCount }, (_, i) => i).filter((i) => !serviceCpus.includes(i));
-  const cpus = c.cpus(o['cpus'] ?? (free.length > 0 ? free : [cpuCount - 1]), 'workers.cpus', cpuCount) ?? [];
+  const free = allowed.filter((i) => !serviceCpus.includes(i));
+  const cpus = c.cpus(o['cpus'] ?? (free.length > 0 ? free : allowed.slice(-1)), 'workers.cpus', allowed) ?? [];
   const count =
     o['count'] === undefined ? Math.max(1, cpus.length) : (c.number(o['count'], 'workers.count', { integer: true, min: 1, max: 64 }) ?? 1);
   const engine = o['engine'] ?? 'headroom';

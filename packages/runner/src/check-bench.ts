@@ -15,19 +15,19 @@ export interface CheckBench {
   name: string;
   /** Absolute path of the bench file. */
   file: string;
-  /** The machine's CPUs, to validate the bench's CPU set against when it runs. */
-  cpuCount: number;
+  /** The CPUs headroom may use, to validate the bench's CPU set against when it runs. */
+  cpus: readonly number[];
 }
 
 /**
  * Loads and validates the scenario's bench file (a bad one is exit 2 before anything runs);
- * null when it names none. `cpuCount` is the machine's, seen before a load run pins headroom
+ * null when it names none. `cpus` is headroom's allowed set, seen before a load run pins it
  * to the generator's CPUs.
  */
-export async function checkBenchOf(scenario: Scenario, cpuCount: number): Promise<CheckBench | null> {
+export async function checkBenchOf(scenario: Scenario, cpus: readonly number[]): Promise<CheckBench | null> {
   if (scenario.bench === null) return null;
-  const b = await loadBench(scenario.bench, { cpuCount });
-  return { name: b.name, file: b.file, cpuCount };
+  const b = await loadBench(scenario.bench, { cpus });
+  return { name: b.name, file: b.file, cpus };
 }
 
 /** A run ref within the scenario, or else within its bench (so `--runs` and `--baseline` may name bench runs too). */

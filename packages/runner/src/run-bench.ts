@@ -25,10 +25,10 @@ export interface RunBenchFileOptions {
   /** Status and warning lines (stderr in the CLI). @default no-op */
   log?(line: string): void;
   /**
-   * CPUs of the machine, for validating the bench's CPU set. A caller that pinned itself (a
-   * check after its load runs) passes the count it saw before. @default os.availableParallelism()
+   * The CPUs the bench's CPU set may name. A caller that pinned itself (a check after its load
+   * runs) passes the set it saw before. @default this process's affinity
    */
-  cpuCount?: number;
+  cpus?: readonly number[];
 }
 
 /** What a bench run produced. */
@@ -50,7 +50,7 @@ const MAX_LIVE_WARNINGS = 3;
 /** Loads and validates a bench file, runs it pinned, stores every repetition, and summarises it. */
 export async function runBenchFile(file: string, options: RunBenchFileOptions): Promise<BenchOutcome> {
   const log = options.log ?? (() => {});
-  const bench = await loadBench(file, options.cpuCount === undefined ? {} : { cpuCount: options.cpuCount });
+  const bench = await loadBench(file, options.cpus === undefined ? {} : { cpus: options.cpus });
   const record = openRun(options.db, {
     kind: 'bench',
     name: bench.name,

@@ -5,7 +5,6 @@
  * and regressions against the baseline (phases and bench task medians), with the profile
  * diff as evidence when something regressed.
  */
-import { availableParallelism } from 'node:os';
 import {
   budgetChecks,
   checksPassed,
@@ -19,7 +18,7 @@ import {
   type RegressionCheckOptions,
   type RegressionPhase,
 } from '@headroom/analysis';
-import { ExitCode, isLatencyMetric, type ExitCodeValue, type Scenario, type ThresholdMetric } from '@headroom/core';
+import { ExitCode, allowedCpus, isLatencyMetric, type ExitCodeValue, type Scenario, type ThresholdMetric } from '@headroom/core';
 import { Store, readFunctionRows, readGates, readMeasuredPhases, readRun, type StoredPhase } from '@headroom/store';
 import type { Sink } from './bus.ts';
 import { baselineChecks, preResolveBaseline, resolveBaseline } from './check-baseline.ts';
@@ -96,7 +95,7 @@ const DEFAULT_MAX_CHANGE = 0.2;
 export async function runCheck(file: string, options: RunCheckOptions): Promise<CheckOutcome> {
   const scenario = await loadScenario(file);
   // Counted before a run pins headroom to the generator's CPUs (which would hide the others).
-  const bench = await checkBenchOf(scenario, availableParallelism());
+  const bench = await checkBenchOf(scenario, allowedCpus());
   const candidate: Candidate = { runs: [], benchRuns: [], runError: null };
   // The baseline is resolved against the store as it is before this check's runs: latest~N
   // means the runs that were there, never the candidate's own.
@@ -150,7 +149,7 @@ async function runCandidate(scenario: Scenario, bench: CheckBench | null, c: Can
     const o = await runBenchFile(bench.file, {
       db: options.db,
       log,
-      cpuCount: bench.cpuCount,
+      cpus: bench.cpus,
       ...(options.signal ? { signal: options.signal } : {}),
     });
     c.benchRuns.push(o.runId);

@@ -6,8 +6,7 @@
  * default are moved off them. When it cannot tell (the process is not visible, or it may
  * run on every CPU) it says what to do instead of guessing.
  */
-import { availableParallelism } from 'node:os';
-import type { Scenario } from '@headroom/core';
+import { allowedCpus, type Scenario } from '@headroom/core';
 import { pinnedTo, readThreadAffinity, unionCpus, type Pinning } from '@headroom/internal';
 import { portListeners } from './service/port-owner.ts';
 import { commandLine } from './service/proc-tree.ts';
@@ -37,7 +36,9 @@ export type TargetPlacement =
   | { status: 'unknown'; warning: string };
 
 export interface PlaceWorkersOptions {
-  /** CPUs on this machine. @default os.availableParallelism() */
+  /** The CPUs workers may move to. @default this process's affinity (core's allowedCpus) */
+  cpus?: readonly number[];
+  /** Shorthand for `cpus` 0 … cpuCount − 1. */
   cpuCount?: number;
 }
 
@@ -75,10 +76,10 @@ export function placeWorkers(scenario: Scenario, options: PlaceWorkersOptions = 
       },
     };
   }
-  const cpuCount = options.cpuCount ?? availableParallelism();
+  const allowed = options.cpus ?? (options.cpuCount === undefined ? allowedCpus() : Array.from({ length: options.cpuCount }, (_, i) => i));
   const cpus = [...new Set(processes.flatMap((p) => p.cpus))].sort((a, b) => a - b);
   const who = processes.map((p) => `pid ${p.pid} (${short(p.command)})`).join(', ');
-  const free = Array.from({ length: cpuCount }, (_, i) => i).filter((c) => !cpus.includes(c));
+  const free = allowed.filter((c) => !cpus.includes(c));
   if (free.length === 0) {
     return {
       scenario,

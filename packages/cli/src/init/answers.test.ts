@@ -39,21 +39,24 @@ describe('headroom init answers', () => {
   });
 
   it('makes a scenario that validates, with the service and the generator on separate CPUs when there are two', () => {
-    const two = validateScenario(scenarioFor(answers, 2), { file: 's.ts', cpuCount: 2 });
+    const two = validateScenario(scenarioFor(answers, [0, 1]), { file: 's.ts', cpuCount: 2 });
     expect(two.service?.command).toEqual(['node', 'dist/my server.js', '--flag']);
     expect(two.service?.cpus).toEqual([0]);
     expect(two.workers.cpus).toEqual([1]);
     expect(two.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /orders?limit=10', 'POST /orders']);
-    const one = validateScenario(scenarioFor(answers, 1), { file: 's.ts', cpuCount: 1 });
+    const one = validateScenario(scenarioFor(answers, [0]), { file: 's.ts', cpuCount: 1 });
     expect(one.workers.cpus).toEqual([0]);
+    // In a container given CPUs 4 and 5 (a cpuset), those are the ones written.
+    const pod = validateScenario(scenarioFor(answers, [4, 5]), { file: 's.ts', cpus: [4, 5] });
+    expect([pod.service?.cpus, pod.workers.cpus]).toEqual([[4], [5]]);
     expect(() => scenarioFor({ ...answers, port: 70000 })).toThrow(/1 to 65535/);
     expect(() => scenarioFor({ ...answers, ready: 'health' })).toThrow(/starting with \//);
   });
 
   it('writes a scenario file whose default export is exactly the scenario the answers make', async () => {
     allowHeadroomImports();
-    for (const cpus of [1, 2]) {
-      const file = join(dir, `generated-${cpus}.ts`);
+    for (const cpus of [[0], [0, 1], [4, 5]]) {
+      const file = join(dir, `generated-${cpus.join('-')}.ts`);
       writeFileSync(file, scenarioTemplate(scenarioFor({ ...answers, start: `node 'it''s.js'` }, cpus)));
       const mod = (await import(pathToFileURL(file).href)) as { default: unknown };
       expect(mod.default).toEqual(scenarioFor({ ...answers, start: `node 'it''s.js'` }, cpus));

@@ -4,9 +4,8 @@
  * answers make.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
-import { UsageError, type HttpMethod, type ScenarioInput } from '@headroom/core';
+import { UsageError, allowedCpus, type HttpMethod, type ScenarioInput } from '@headroom/core';
 
 /** The answers, as typed on the command line or at a prompt. */
 export interface InitAnswers {
@@ -72,7 +71,7 @@ export function parseRoute(route: string): { method: HttpMethod; path: string } 
  * generator (when the machine has two CPUs), a short closed-model warm-up, then a steady
  * open-model phase, an SLO and thresholds to start from.
  */
-export function scenarioFor(a: InitAnswers, cpuCount = availableParallelism()): ScenarioInput {
+export function scenarioFor(a: InitAnswers, cpus: readonly number[] = allowedCpus()): ScenarioInput {
   const command = splitCommand(a.start);
   if (command.length === 0)
     throw new UsageError('headroom init: --start is empty; give the command that starts your service', 'E_OPTION_VALUE');
@@ -80,7 +79,8 @@ export function scenarioFor(a: InitAnswers, cpuCount = availableParallelism()): 
     throw new UsageError(`headroom init: the port must be a whole number from 1 to 65535; got ${a.port}`, 'E_OPTION_VALUE');
   if (!a.ready.startsWith('/')) throw new UsageError(`headroom init: --ready ${a.ready} must be a path starting with /`, 'E_OPTION_VALUE');
   const origin = `http://127.0.0.1:${a.port}`;
-  const [serviceCpu, workerCpu] = cpuCount >= 2 ? [0, 1] : [0, 0];
+  // The first two CPUs this process may use (a container's cpuset need not start at 0).
+  const [serviceCpu = 0, workerCpu = serviceCpu] = cpus;
   return {
     name: a.name,
     service: {

@@ -4,17 +4,16 @@
  * overwritten without `force`, and nothing is written when one would be.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
-import { UsageError, validateScenario } from '@headroom/core';
+import { UsageError, allowedCpus, validateScenario } from '@headroom/core';
 import { scenarioFor, type InitAnswers } from './answers.ts';
 import { benchTemplate, scenarioTemplate } from './templates.ts';
 
 export interface ScaffoldOptions {
   /** Overwrite scenario files that exist. @default false */
   force?: boolean;
-  /** CPUs to plan for. @default os.availableParallelism() */
-  cpuCount?: number;
+  /** CPUs to plan for. @default this process's affinity (core's allowedCpus) */
+  cpus?: readonly number[];
 }
 
 /** What was written, relative to the folder. */
@@ -35,11 +34,11 @@ const IGNORE = 'results/';
 
 /** Scaffolds into `dir`; the scenario is validated (every problem at once) before anything is written. */
 export function scaffold(dir: string, answers: InitAnswers, options: ScaffoldOptions = {}): ScaffoldResult {
-  const cpuCount = options.cpuCount ?? availableParallelism();
-  const input = scenarioFor(answers, cpuCount);
+  const cpus = options.cpus ?? allowedCpus();
+  const input = scenarioFor(answers, cpus);
   const scenarioPath = join(dir, 'scenarios', `${answers.name}.ts`);
   const benchPath = join(dir, 'scenarios', `${answers.name}.bench.ts`);
-  validateScenario(input, { file: relative(dir, scenarioPath), cpuCount });
+  validateScenario(input, { file: relative(dir, scenarioPath), cpus });
   const existing = [scenarioPath, benchPath].filter((f) => existsSync(f));
   if (existing.length > 0 && options.force !== true)
     throw new UsageError(
