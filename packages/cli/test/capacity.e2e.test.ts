@@ -81,7 +81,7 @@ describe('headroom capacity (end to end)', () => {
     const r = await headroom(['run', file, '--json', '--db', db]);
     expect(r.code, r.stderr).toBe(0);
     const run = JSON.parse(r.stdout);
-    expect(run.warnings.some((w: string) => /breakpoint search: .* failed in 2 consecutive steps/.test(w))).toBe(true);
+    expect(run.warnings.some((w: string) => /breakpoint search: .* failed in [2-9] consecutive steps/.test(w))).toBe(true);
     const steps = await query<{
       phase: string;
       cut_short: boolean;
@@ -110,4 +110,41 @@ describe('headroom capacity (end to end)', () => {
     expect(out.capacity.limitedBy).not.toBeNull();
     expect(out.warnings.some((w: string) => /cut short/.test(w))).toBe(true);
   });
+
+  it('stops during the step that settles the search, not after the next ones have overloaded the service further', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'h.duckdb');
+    const port = await freePort();
+    // 10 ms of CPU per request: at most 100/s. At 150/s the queue grows by 50 a second, so more than 1% of the
+    // step's 300 arrivals wait past 40 ms within its first second: certain before its backlog (~1 s) drains.
+    const file = writeScenario(
+      dir,
+      'bp-live',
+      `{ name: 'bp-live',
+      service: { command: ['node', ${JSON.stringify(FIXED_COST)}], env: { PORT: '${port}', COST_US: '10000' }, ready: 'http://127.0.0.1:${port}/health', cpus: [0] },
+      target: 'http://127.0.0.1:${port}', requests: [{ path: '/work' }], workers: { cpus: [1] },
+      phases: [{ name: 'capacity', rate: { from: 50, to: 650, step: 100 }, stepDuration: '2s', stopWhen: 'slo' }],
+      slo: { p99: '40ms' }, timeout: '10s' }`,
+    );
+    const r = await headroom(['run', file, '--json', '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    const run = JSON.parse(r.stdout);
+    const decided = run.warnings.find((w: string) => w.startsWith('breakpoint search:')) as string;
+    expect(decided).toMatch(/judged while running: \d+ of its \d+ arrivals already answered slower than the SLO's p99 of 40ms/);
+    const steps = await query<{ phase: string; cut_short: boolean; requests: bigint }>(
+      db,
+      "SELECT phase, cut_short, requests FROM phases WHERE phase LIKE 'capacity@%' ORDER BY ordinal",
+    );
+    // Judged after draining, the search ran 350/s and 450/s before it stopped; now the step that settles it is the last.
+    expect(steps.map((s) => s.phase)).toEqual(['capacity@50', 'capacity@150', 'capacity@250']);
+    expect(steps.map((s) => s.cut_short)).toEqual([false, false, true]);
+    // The first failing step was not cut: it drained whole, every arrival answered.
+    expect(Number(steps[1]!.requests)).toBe(300);
+    expect(decided).toContain('1 step (capacity@250) had begun and is stored as cut short');
+    const c = await headroom(['capacity', 'latest', '--json', '--db', db]);
+    expect(c.code, c.stderr).toBe(0);
+    const out = JSON.parse(c.stdout);
+    expect(out.steps.length).toBe(2);
+    expect(out.capacity.rate).toBeLessThan(150);
+  }, 60_000);
 });

@@ -88,7 +88,14 @@ export interface FlowEnd {
 export type RunnerToWorker =
   | { type: 'start'; plan: WorkerPlan }
   /** Stop sending now, report what was measured, then exit. */
-  | { type: 'stop'; reason: string };
+  | { type: 'stop'; reason: string }
+  /**
+   * End a (step) phase early, as a breakpoint search does once it has decided: its steps not yet
+   * begun never start, a step still within its sending time stops at once (its requests in flight
+   * dropped: it is cut short), a step whose sending time is over drains as it would have. Then the
+   * phase reports as ended; a worker with no phase left to run is done.
+   */
+  | { type: 'end-phase'; phase: string };
 
 /** Counters shared by a one-second tick and a phase total. */
 export interface Counts {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { WorkerPhaseEnd } from '@headroom/internal';
+import type { WorkerPhaseEnd, WorkerToRunner } from '@headroom/internal';
 import { collect, httpServer, phaseEnds, plan } from './test-servers.ts';
+import { runWorker } from './worker.ts';
 
 const end = (ms: Awaited<ReturnType<typeof collect>>, phase: string): WorkerPhaseEnd => phaseEnds(ms).find((m) => m.phase === phase)!;
 
@@ -88,5 +89,32 @@ describe('capacity load shapes (headroom engine, real local server)', () => {
     expect(end(ms, 's').requests).toBe(end(ms, 's@50').requests + end(ms, 's@100').requests);
     expect(end(ms, 's').offeredRate).toBe(75); // the mean of the steps that ran
     expect(ms.filter((m) => m.type === 'fatal')).toEqual([]);
+  });
+
+  it('endPhase while one step drains and the next sends: the draining step ends whole, the sending one is cut, no later step starts', async () => {
+    // Every response takes 300 ms: s@50 (0-200 ms, 10 arrivals) is still draining at 350 ms, when s@100 (200-400 ms) is sending.
+    const srv = await httpServer((_req, res) => {
+      setTimeout(() => res.end('ok'), 300);
+    });
+    const p = plan(srv.url, [
+      { name: 's', model: 'steps', warmup: false, from: 50, to: 150, step: 50, stepDurationMs: 200, durationMs: 600, connections: 32 },
+    ]);
+    const ms: WorkerToRunner[] = [];
+    const h = runWorker(p, (m) => ms.push(m));
+    const began = Date.now();
+    setTimeout(() => h.endPhase('s'), p.startAt - Date.now() + 350);
+    await h.done;
+    await srv.close();
+    const ends = phaseEnds(ms);
+    // In timeline order (the cut step reports after the one still draining), then the phase; s@150 never started.
+    expect(ends.map((e) => e.phase)).toEqual(['s@50', 's@100', 's']);
+    expect(end(ms, 's@50').requests).toBe(10); // drained: every arrival answered
+    expect(end(ms, 's@50').ok).toBe(10);
+    // s@100 sent its arrivals of 200-350 ms, whose answers (due from 500 ms) were dropped when it was cut.
+    expect(end(ms, 's@100').requests).toBe(0);
+    expect(end(ms, 's').requests).toBe(10);
+    // Done once s@50 drained (~500 ms after the start), not at the planned end of s@150 plus its drain.
+    expect(Date.now() - began).toBeLessThan(p.startAt - began + 900);
+    expect(ms.at(-1)?.type).toBe('done');
   });
 });

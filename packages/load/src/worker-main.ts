@@ -65,7 +65,7 @@ process.on('message', (m: RunnerToWorker) => {
       send({ type: 'done', worker });
       exitWhenFlushed(0);
     } else handle.stop(m.reason);
-  }
+  } else if (m.type === 'end-phase') handle?.endPhase(m.phase);
 });
 
 /** Exits once every queued IPC message has been handed to the runner. */

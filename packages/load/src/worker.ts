@@ -56,11 +56,15 @@ interface Active {
   stats: UnitStats | null;
   /** Ends the unit's sending (at its end time); once only. */
   finish(): void;
+  /** Stopped by an early phase end while sending (its requests in flight dropped); it reports once the steps before it have. */
+  cut?: boolean;
 }
 
 /** A running worker: `stop` ends it early; `done` resolves after the `done` message was sent. */
 export interface WorkerHandle {
   stop(reason: string): void;
+  /** Ends one phase early (see RunnerToWorker 'end-phase'). */
+  endPhase(phase: string): void;
   readonly done: Promise<void>;
 }
 
@@ -125,7 +129,7 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
     warned.add(key);
     send({ type: 'warning', worker, message });
   };
-  const at = (relMs: number, fn: () => void): void => {
+  const at = (relMs: number, fn: () => void): NodeJS.Timeout => {
     const t = setTimeout(
       () => {
         timers.delete(t);
@@ -134,7 +138,12 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
       Math.max(0, base + relMs - performance.now()),
     );
     timers.add(t);
+    return t;
   };
+  /** Units not yet started, with the timer that starts each; a phase ended early (endPhase) takes its own out. */
+  const starts = new Map<RunUnit, NodeJS.Timeout>();
+  /** Phases ended early by the runner: their parent reports once its last active step has ended. */
+  const endedEarly = new Set<string>();
 
   /** This process's CPU (fraction of one core) since the current second began; `reset` starts the next one. */
   const cpuSince = (reset = true): number => {
@@ -220,23 +229,38 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
       if (p === undefined) return;
       t.addTo(p.total);
       // On stop, two steps can still be active (one draining, one sending): stop() closes the parent after both.
-      if (u.closesParent && !stopped) {
-        parents.delete(u.parent);
-        const rate = meanRate(p.rates);
-        send({
-          ...parentExtras(p.extras),
-          type: 'phase-end',
-          worker,
-          phase: u.parent,
-          parent: u.parent,
-          offeredRate: rate,
-          startedAt: p.startedAt,
-          endedAt,
-          ...p.total.counts(),
-          ...p.total.encoded(),
-        });
-      }
+      const lastOfEnded = endedEarly.has(u.parent) && ![...active].some((x) => x.unit.parent === u.parent);
+      if ((u.closesParent || lastOfEnded) && !stopped) closeParent(u.parent, endedAt);
     }
+  };
+
+  /** Cut units report in timeline order: each once no earlier unit of its phase is still draining. */
+  const endCutUnits = (): void => {
+    const now = Date.now();
+    for (const a of [...active].sort((x, y) => x.unit.startMs - y.unit.startMs)) {
+      if (!a.cut) continue;
+      if ([...active].some((x) => !x.cut && x.unit.parent === a.unit.parent && x.unit.startMs < a.unit.startMs)) return;
+      endUnit(a, now);
+    }
+  };
+
+  /** Reports a step phase's whole-phase summary (once its last step, or the last left after an early end, has ended). */
+  const closeParent = (name: string, endedAt: number): void => {
+    const p = parents.get(name);
+    if (p === undefined) return;
+    parents.delete(name);
+    send({
+      ...parentExtras(p.extras),
+      type: 'phase-end',
+      worker,
+      phase: name,
+      parent: name,
+      offeredRate: meanRate(p.rates),
+      startedAt: p.startedAt,
+      endedAt,
+      ...p.total.counts(),
+      ...p.total.encoded(),
+    });
   };
 
   const startUnit = (u: RunUnit): void => {
@@ -287,6 +311,7 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
         void run.drained.then(() => {
           if (!stopped) {
             endUnit(a, Date.now());
+            endCutUnits();
             maybeDone();
           }
         });
@@ -324,7 +349,10 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
     if (!scheduledAll || active.size > 0 || stopped) return;
     finishRun();
   };
+  let finished = false;
   const finishRun = (): void => {
+    if (finished) return;
+    finished = true;
     polling = false;
     loop.disable();
     for (const t of timers) clearTimeout(t);
@@ -364,13 +392,17 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
   if (pool !== null && units.length > 0) pool.prepare(maxConnections);
   if (connections !== null && units.length > 0) connections.prepare(units[0]!.connections);
   for (const u of units)
-    at(u.startMs, () => {
-      // The unit that ends where this one starts finishes first (timers due at one time fire in no set
-      // order): with flows, its idle VUs go back to the pool for this one instead of new ones opening.
-      for (const a of active) if (a.unit.startMs + a.unit.durationMs <= u.startMs) a.finish();
-      if (scriptLoad === null || script !== null) startUnit(u);
-      else void scriptLoad.then(() => !stopped && startUnit(u)); // late: its first arrivals count the delay
-    });
+    starts.set(
+      u,
+      at(u.startMs, () => {
+        starts.delete(u);
+        // The unit that ends where this one starts finishes first (timers due at one time fire in no set
+        // order): with flows, its idle VUs go back to the pool for this one instead of new ones opening.
+        for (const a of active) if (a.unit.startMs + a.unit.durationMs <= u.startMs) a.finish();
+        if (scriptLoad === null || script !== null) startUnit(u);
+        else void scriptLoad.then(() => !stopped && !endedEarly.has(u.parent) && startUnit(u)); // late: its first arrivals count the delay
+      }),
+    );
   if (runEndMs > 1000) at(1000, () => onSecond(1000));
   at(runEndMs, () => {
     scheduledAll = true;
@@ -388,23 +420,32 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
         endUnit(a, endedAt);
       }
       // A step phase stopped between two steps still reports its whole-phase summary.
-      for (const [name, p] of parents) {
-        const rate = meanRate(p.rates);
-        send({
-          ...parentExtras(p.extras),
-          type: 'phase-end',
-          worker,
-          phase: name,
-          parent: name,
-          offeredRate: rate,
-          startedAt: p.startedAt,
-          endedAt,
-          ...p.total.counts(),
-          ...p.total.encoded(),
-        });
-      }
-      parents.clear();
+      for (const name of [...parents.keys()]) closeParent(name, endedAt);
       finishRun();
+    },
+    endPhase(phase: string): void {
+      if (stopped || endedEarly.has(phase)) return;
+      endedEarly.add(phase);
+      for (const [u, t] of starts) {
+        if (u.parent !== phase) continue;
+        clearTimeout(t);
+        timers.delete(t);
+        starts.delete(u);
+      }
+      // Steps still within their sending time stop now (cut short); a step already draining ends as it would have.
+      const rel = performance.now() - base;
+      for (const a of [...active]) {
+        if (a.unit.parent !== phase || a.unit.startMs + a.unit.durationMs <= rel) continue;
+        a.finish = () => {}; // its end-of-sending timer must not restart what was aborted
+        a.cut = true;
+        a.run.abort();
+      }
+      endCutUnits();
+      if (![...active].some((a) => a.unit.parent === phase)) closeParent(phase, Date.now());
+      if (starts.size === 0) {
+        scheduledAll = true;
+        maybeDone();
+      }
     },
   };
 }

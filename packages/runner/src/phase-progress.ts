@@ -14,6 +14,8 @@ interface PlannedPhase {
   parent: string;
   /** Ms after the run's start of load. */
   startMs: number;
+  /** Ms after the run's start of load at which its sending ends (its requests in flight then drain). */
+  endMs: number;
   /** Open model: the offered rate (a ramp's mean); null for closed phases and steps. */
   offeredRate: number | null;
 }
@@ -37,11 +39,18 @@ function plan(phases: readonly Phase[]): Map<string, PlannedPhase> {
   for (const p of phases) {
     const subs = subPhases(p);
     if (subs.length > 0 && (p.model === 'steps' || p.model === 'closed-steps')) {
-      subs.forEach((s, k) => out.set(s.name, { parent: p.name, startMs: at + k * p.stepDurationMs, offeredRate: s.rate }));
-      out.set(p.name, { parent: p.name, startMs: at, offeredRate: null });
+      subs.forEach((s, k) =>
+        out.set(s.name, {
+          parent: p.name,
+          startMs: at + k * p.stepDurationMs,
+          endMs: at + (k + 1) * p.stepDurationMs,
+          offeredRate: s.rate,
+        }),
+      );
+      out.set(p.name, { parent: p.name, startMs: at, endMs: at + p.durationMs, offeredRate: null });
     } else {
       const rate = p.model === 'constant' ? p.rate : p.model === 'ramp' ? (p.from + p.to) / 2 : null;
-      out.set(p.name, { parent: p.name, startMs: at, offeredRate: rate });
+      out.set(p.name, { parent: p.name, startMs: at, endMs: at + p.durationMs, offeredRate: rate });
     }
     at += p.durationMs;
   }
@@ -87,6 +96,12 @@ export class PhaseProgress {
       if (name !== tick.phase) r.steps.add(tick.phase);
       r.moved = true;
     }
+  }
+
+  /** Whether the phase (or step) is within its sending time at `nowMs` (epoch ms): begun, and its end not reached. */
+  sending(name: string, nowMs: number): boolean {
+    const p = this.#plan.get(name);
+    return p !== undefined && this.#startAt + p.startMs <= nowMs && nowMs < this.#startAt + p.endMs;
   }
 
   /** The phase's merged result was published: its aggregate is dropped and later ticks of it ignored. */

@@ -3,9 +3,10 @@
  * over the phase (from its /proc tree), whether the generator itself was the bottleneck, the
  * service's queue, and for a breakpoint search whether to stop after each step.
  */
-import { breakpointDecision, type BreakpointDecision, type CapacityStep } from '@headroom/analysis';
-import { subPhases, type Scenario } from '@headroom/core';
+import { breakpointDecision, type CapacityStep } from '@headroom/analysis';
+import { subPhases, type Scenario, type StopWhen } from '@headroom/core';
 import type { PhaseResult, SecondSample } from './aggregate.ts';
+import { liveFailure, type LiveFailure } from './breakpoint-live.ts';
 import { capacityOptionsOf, stepOfResult } from './capacity-steps.ts';
 import type { ProcTreeReading } from './proc-tree.ts';
 
@@ -23,15 +24,26 @@ export interface PhaseWatchOptions {
   readTree?: () => ProcTreeReading | null;
   /** The latest reading the per-second sampler took (no read of its own), for provisional results; absent without a service. */
   latestTree?: () => ProcTreeReading | null;
+  /** Whether a step is within its sending time now (a stop cuts those short; the rest drain). @default none is */
+  sending?: (name: string) => boolean;
 }
 
-/** The breakpoint search decided to stop: why, the steps already begun (cut short) and those never run. */
+/** The breakpoint search decided to stop: why, the steps still sending (cut short) and those never run. */
 export interface BreakpointStop {
   phase: string;
   after: string;
   reason: string;
   cutShort: string[];
   notRun: string[];
+}
+
+/** The step phase a breakpoint search runs on. */
+interface BreakpointPhase {
+  phase: string;
+  /** Its steps, in order. */
+  order: string[];
+  stepMs: number;
+  stopWhen: StopWhen;
 }
 
 export class PhaseWatch {
@@ -46,21 +58,27 @@ export class PhaseWatch {
   readonly #genCpu = new Map<string, { sum: number; n: number }>();
   readonly #parentOf = new Map<string, string>();
   readonly #stepParents = new Set<string>();
-  readonly #steps: CapacityStep[] = [];
-  readonly #breakpoint: { phase: string; order: string[] } | null;
+  /** Steps of the breakpoint phase whose results are in, by name and in the order they came. */
+  readonly #judged = new Map<string, CapacityStep>();
+  /** Steps of the breakpoint phase that certainly failed while still running (breakpoint-live.ts). */
+  readonly #live = new Map<string, LiveFailure>();
+  readonly #sending: (name: string) => boolean;
+  readonly #breakpoint: BreakpointPhase | null;
   #stopped: BreakpointStop | null = null;
 
   constructor(options: PhaseWatchOptions) {
     this.#scenario = options.scenario;
     this.#readTree = options.readTree;
     this.#latestTree = options.latestTree;
+    this.#sending = options.sending ?? (() => false);
     this.#cpuCount = options.scenario.service?.cpus.length ?? 1;
-    let bp: { phase: string; order: string[] } | null = null;
+    let bp: BreakpointPhase | null = null;
     for (const p of options.scenario.phases) {
       const subs = subPhases(p);
       for (const s of subs) this.#parentOf.set(s.name, p.name);
       if (subs.length > 0) this.#stepParents.add(p.name);
-      if ((p.model === 'steps' || p.model === 'closed-steps') && p.stopWhen) bp = { phase: p.name, order: subs.map((s) => s.name) };
+      if ((p.model === 'steps' || p.model === 'closed-steps') && p.stopWhen)
+        bp = { phase: p.name, order: subs.map((s) => s.name), stepMs: p.stepDurationMs, stopWhen: p.stopWhen };
     }
     this.#breakpoint = bp;
   }
@@ -158,19 +176,64 @@ export class PhaseWatch {
   afterStep(r: PhaseResult): BreakpointStop | null {
     const bp = this.#breakpoint;
     if (!bp || this.#stopped || r.parent !== bp.phase || r.phase === r.parent) return null;
-    this.#steps.push(stepOfResult(r));
-    const phase = this.#scenario.phases.find((p) => p.name === bp.phase);
-    const stopWhen = phase && (phase.model === 'steps' || phase.model === 'closed-steps') ? (phase.stopWhen ?? undefined) : undefined;
-    const d: BreakpointDecision = breakpointDecision(this.#steps, capacityOptionsOf(this.#scenario).slo, stopWhen);
+    this.#judged.set(r.phase, stepOfResult(r));
+    // Results can come out of order (a step stuck on timeouts drains after the next one): the failures in the
+    // order they came count too, as they always have, beside the steps in order with those failed while running.
+    const d = breakpointDecision([...this.#judged.values()], capacityOptionsOf(this.#scenario).slo, bp.stopWhen);
+    return d.stop ? this.#stop(bp, r.phase, d.reason) : this.#decide(bp);
+  }
+
+  /**
+   * Each second, a step of the breakpoint phase still running (a provisional result): one that
+   * has certainly failed its SLO already counts as failed, so the search can stop before the
+   * step's responses have drained and the next steps have begun.
+   */
+  liveStep(r: PhaseResult): BreakpointStop | null {
+    const bp = this.#breakpoint;
+    if (!bp || this.#stopped || !bp.stopWhen.slo || r.parent !== bp.phase || r.phase === r.parent) return null;
+    if (this.#judged.has(r.phase) || this.#live.has(r.phase)) return null;
+    const failure = liveFailure(r, bp.stepMs, capacityOptionsOf(this.#scenario).slo);
+    if (failure === null) return null;
+    this.#live.set(r.phase, failure);
+    return this.#decide(bp);
+  }
+
+  /** The search's verdict on the steps known so far, in order: judged ones, then any that certainly failed live. */
+  #decide(bp: BreakpointPhase): BreakpointStop | null {
+    const known: CapacityStep[] = [];
+    const names: string[] = [];
+    for (const name of bp.order) {
+      const judged = this.#judged.get(name);
+      const live = this.#live.get(name);
+      if (judged) known.push(judged);
+      // Certainly failed: a step that fails what is certain; when only "one of them" is, its achieved rate stands for it.
+      else if (live)
+        known.push({
+          ...(live.latency || live.errors ? {} : { offered: 1 }),
+          achieved: 0,
+          p99Ms: live.latency ? Infinity : 0,
+          errorRate: live.errors ? 1 : 0,
+        });
+      else break;
+      names.push(name);
+    }
+    const d = breakpointDecision(known, capacityOptionsOf(this.#scenario).slo, bp.stopWhen);
     if (!d.stop) return null;
-    const rest = bp.order.slice(bp.order.indexOf(r.phase) + 1);
-    // A step's result arrives once its requests drained, so later steps may have begun meanwhile.
+    const evidence = names.slice(-d.consecutiveFailures).flatMap((n) => {
+      const live = this.#judged.has(n) ? undefined : this.#live.get(n);
+      return live ? [live.evidence] : [];
+    });
+    return this.#stop(bp, names[names.length - 1] as string, evidence.length > 0 ? `${d.reason} (${evidence.join('; ')})` : d.reason);
+  }
+
+  /** Decided: steps still sending stop now and are cut short; a step whose sending is over drains whole. */
+  #stop(bp: BreakpointPhase, after: string, reason: string): BreakpointStop {
     this.#stopped = {
       phase: bp.phase,
-      after: r.phase,
-      reason: d.reason,
-      cutShort: rest.filter((s) => this.#started.has(s)),
-      notRun: rest.filter((s) => !this.#started.has(s)),
+      after,
+      reason,
+      cutShort: bp.order.filter((s) => this.#started.has(s) && !this.#judged.has(s) && this.#sending(s)),
+      notRun: bp.order.filter((s) => !this.#started.has(s)),
     };
     return this.#stopped;
   }

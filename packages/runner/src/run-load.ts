@@ -26,7 +26,7 @@ import { checkTlsHandshake } from './tls-preflight.ts';
 import { placeWorkers, targetPinnings } from './target-placement.ts';
 import { ServiceProcess } from './service/service-process.ts';
 import { GateSink } from './sinks/gate-sink.ts';
-import { PhaseWatch } from './phase-watch.ts';
+import { PhaseWatch, type BreakpointStop } from './phase-watch.ts';
 import { ProcSampler } from './proc-sampler.ts';
 import { PrometheusSink } from './sinks/prometheus-sink.ts';
 import { RemoteWriteSink } from './sinks/remote-write-sink.ts';
@@ -223,11 +223,29 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
       segmentRec = segmentRecord(segment, startAt, plans.length);
       updateRunConfig(record, storedConfig(scenario, segmentRec), scenario.redact);
     }
+    const progress = new PhaseProgress(scenario, startAt);
     const watch = new PhaseWatch({
       scenario,
       ...(sampler ? { readTree: () => sampler?.read() ?? null, latestTree: () => sampler?.latest() ?? null } : {}),
+      sending: (name) => progress.sending(name, Date.now()),
     });
-    const progress = new PhaseProgress(scenario, startAt);
+    // A breakpoint search decided (on a step's result, or on a step that certainly failed while running): steps
+    // not begun never start, steps still sending stop and are cut short, a step already draining ends whole.
+    const onBreakpointStop = (stop: BreakpointStop) => {
+      if (status !== 'running') return;
+      breakpointHit = true;
+      const list = (names: string[]) => `${names.length} step${names.length === 1 ? '' : 's'} (${names.join(', ')})`;
+      const rest = [
+        stop.cutShort.length > 0
+          ? `${list(stop.cutShort)} had begun and ${stop.cutShort.length === 1 ? 'is' : 'are'} stored as cut short, outside the analysis`
+          : '',
+        stop.notRun.length > 0 ? `${list(stop.notRun)} not run` : '',
+      ].filter((x) => x !== '');
+      warn(
+        `breakpoint search: ${stop.reason} (up to ${stop.after}); ${rest.length === 0 ? 'that was the last step' : `stopping ${stop.phase} early: ${rest.join('; ')}`}`,
+      );
+      if (rest.length > 0) pool?.endPhase(stop.phase);
+    };
     const phases = new PhaseMerger(plans.length);
     // Each complete second, the phases still running are stored as they stand (a crash loses at most the second in progress).
     const publishProgress = (provisional: PhaseResult[]) => {
@@ -237,6 +255,10 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
         watch.enrichProvisional(r);
       }
       bus.publish({ type: 'phase-progress', results: provisional });
+      for (const r of provisional) {
+        const stop = watch.liveStep(r);
+        if (stop) onBreakpointStop(stop);
+      }
     };
     const publishPhase = (r: PhaseResult) => {
       progress.end(r.phase);
@@ -244,25 +266,17 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
       // Default request names hold the path and its query: redacted before any sink or output sees them.
       if (r.names) for (const n of r.names) n.name = redactString(n.name, scenario.redact);
       for (const w of watch.enrich(r)) warn(w);
-      // After the stop, only the step that was running and its phase's total arrive: both ended early.
-      if (breakpointHit && r.parent === watch.stopped?.phase) r.cutShort = true;
+      // After the stop, the steps that were still sending and their phase's total (when steps were cut or skipped) ended early.
+      const stopped = watch.stopped;
+      if (
+        stopped &&
+        (stopped.cutShort.includes(r.phase) || (r.phase === stopped.phase && stopped.cutShort.length + stopped.notRun.length > 0))
+      )
+        r.cutShort = true;
       results.push(r);
       bus.publish({ type: 'phase', result: r });
       const stop = watch.afterStep(r);
-      if (stop && status === 'running') {
-        breakpointHit = true;
-        const list = (names: string[]) => `${names.length} step${names.length === 1 ? '' : 's'} (${names.join(', ')})`;
-        const rest = [
-          stop.cutShort.length > 0
-            ? `${list(stop.cutShort)} had begun and ${stop.cutShort.length === 1 ? 'is' : 'are'} stored as cut short, outside the analysis`
-            : '',
-          stop.notRun.length > 0 ? `${list(stop.notRun)} not run` : '',
-        ].filter((x) => x !== '');
-        warn(
-          `breakpoint search: ${stop.reason} (up to ${stop.after}); ${rest.length === 0 ? 'that was the last step' : `stopping ${stop.phase} early: ${rest.join('; ')}`}`,
-        );
-        if (rest.length > 0) stopAll('breakpoint reached');
-      }
+      if (stop) onBreakpointStop(stop);
     };
     const seconds = new SecondMerger(
       plans.map((p) => p.index),

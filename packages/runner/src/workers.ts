@@ -64,6 +64,11 @@ export class WorkerPool {
     for (const p of this.procs) this.send(p.child, { type: 'stop', reason });
   }
 
+  /** Asks every worker to end `phase` early (a breakpoint search's stop): see RunnerToWorker 'end-phase'. */
+  endPhase(phase: string): void {
+    for (const p of this.procs) this.send(p.child, { type: 'end-phase', phase });
+  }
+
   /** Last resort: workers that did not exit after stop. */
   kill(): void {
     for (const p of this.procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
