@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -96,4 +97,26 @@ export async function runPids(db: string, runId: string): Promise<number[]> {
 export function ordersService(port: number, extra = ''): string {
   const orders = join(REPO, 'examples/orders/server.ts');
   return `service: { command: ['node', ${JSON.stringify(orders)}], env: { PORT: '${port}' }, ready: 'http://127.0.0.1:${port}/health', cpus: [0] ${extra} }`;
+}
+
+/** A real HTTP server on 127.0.0.1 answering 'ok', and how many requests it has served. */
+export interface OkServer {
+  port: number;
+  served(): number;
+  close(): Promise<void>;
+}
+
+/** Starts an {@link OkServer}: the independent count the load tests check what headroom stored against. */
+export async function okServer(): Promise<OkServer> {
+  let served = 0;
+  const server = createHttpServer((_req, res) => {
+    served++;
+    res.end('ok');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as { port: number }).port,
+    served: () => served,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }

@@ -6,24 +6,18 @@
  * count says whether the segments together sent exactly the scenario's schedule.
  */
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { headroom, query, tempDir, writeScenario } from './helpers.ts';
+import { type OkServer, headroom, okServer, query, tempDir, writeScenario } from './helpers.ts';
 
-let server: Server;
+let server: OkServer;
 let port = 0;
-let served = 0;
 
 beforeAll(async () => {
-  server = createServer((_req, res) => {
-    served++;
-    res.end('ok');
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  port = (server.address() as { port: number }).port;
+  server = await okServer();
+  port = server.port;
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => server.close());
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -53,10 +47,10 @@ describe('headroom k8s (the Job run as local processes) and headroom merge', () 
       (container['args'] as string[]).map((a) =>
         a.replaceAll('$(HEADROOM_SEGMENT_INDEX)', String(i)).replace(/^\/results\//, `${results}/`),
       );
-    const before = served;
+    const before = server.served();
     const segments = await Promise.all([0, 1, 2].map((i) => headroom([...argsOf(i), '--json'], { cwd: dir })));
     for (const s of segments) expect(s.code, s.stderr).toBe(0);
-    expect(served - before).toBe(300);
+    expect(server.served() - before).toBe(300);
 
     const stores = [0, 1, 2].map((i) => argsOf(i)[argsOf(i).indexOf('--db') + 1] as string);
     for (const [i, db] of stores.entries()) {

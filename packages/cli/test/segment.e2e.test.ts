@@ -4,24 +4,18 @@
  * would, each into its own store; the server's own count says whether together they sent
  * exactly the scenario's open schedule. Also the refusals, and Ctrl-C while a run waits.
  */
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alive, headroom, query, runPids, tempDir, writeScenario } from './helpers.ts';
+import { type OkServer, alive, headroom, okServer, query, runPids, tempDir, writeScenario } from './helpers.ts';
 
-let server: Server;
+let server: OkServer;
 let port = 0;
-let served = 0;
 
 beforeAll(async () => {
-  server = createServer((_req, res) => {
-    served++;
-    res.end('ok');
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  port = (server.address() as { port: number }).port;
+  server = await okServer();
+  port = server.port;
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => server.close());
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -42,7 +36,7 @@ describe('headroom run --segment i/n --start-at', () => {
     const file = segmentScenario(dir);
     const startAt = new Date(Date.now() + 4000).toISOString();
     const dbs = [join(dir, 'segment-0.duckdb'), join(dir, 'segment-1.duckdb')];
-    const before = served;
+    const before = server.served();
     // Segment 0 prints JSON; segment 1 the terminal summary.
     const [s0, s1] = await Promise.all([
       headroom(['run', file, '--segment', '0/2', '--start-at', startAt, '--db', dbs[0]!, '--json']),
@@ -50,7 +44,7 @@ describe('headroom run --segment i/n --start-at', () => {
     ]);
     expect(s0.code, s0.stderr).toBe(0);
     expect(s1.code, s1.stderr).toBe(0);
-    const sent = served - before;
+    const sent = server.served() - before;
 
     const out = JSON.parse(s0.stdout) as Json;
     expect(out['status']).toBe('completed');
@@ -138,7 +132,7 @@ describe('headroom run --segment i/n --start-at', () => {
     const db = join(dir, 'h.duckdb');
     const file = segmentScenario(dir);
     const startAt = new Date(Date.now() + 60_000).toISOString();
-    const before = served;
+    const before = server.served();
     const t0 = Date.now();
     const r = await headroom(['run', file, '--segment', '1/2', '--start-at', startAt, '--db', db, '--json'], {
       onSpawn: (child) =>
@@ -156,6 +150,6 @@ describe('headroom run --segment i/n --start-at', () => {
     const pids = await runPids(db, run!.id);
     expect(pids.length).toBeGreaterThan(0);
     for (const pid of pids) expect(alive(pid)).toBe(false);
-    expect(served).toBe(before);
+    expect(server.served()).toBe(before);
   });
 });

@@ -22,6 +22,7 @@ export {
   runsBetween,
   runsOfScenario,
   runsAtCommit,
+  parseJsonColumn,
 } from './readers/runs.ts';
 export type { RunListing, StoredRun, StoredPhase, StoredGate, BenchTaskAggregate, RunCheck } from './readers/runs.ts';
 export { readScripted } from './readers/scripted.ts';

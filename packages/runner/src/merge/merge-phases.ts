@@ -16,7 +16,7 @@ import {
   type FlowEnd,
   type NameEnd,
 } from '@headroom/internal';
-import type { MeasuredRows, Row } from '@headroom/store';
+import { parseJsonColumn, type MeasuredRows, type Row } from '@headroom/store';
 import { addCounts, emptyCounts, errorTotal, type PhaseResult } from '../aggregate.ts';
 import { mergeExtras } from '../phase-extras.ts';
 import type { PhaseMeta } from '../sinks/phase-row.ts';
@@ -166,24 +166,14 @@ function extrasOf(p: SegmentPhase): { names: NameEnd[]; checks: { name: string; 
       failed: f.failed ?? 0,
       dropped: f.dropped ?? 0,
       hist: f.hist ?? EMPTY,
-      messages: parseJson<{ message: string; count: number }[]>(f.messages, []),
+      messages: parseJsonColumn<{ message: string; count: number }[]>(f.messages, []),
     })),
   };
 }
 
 /** An errors-by-kind JSON column as counts. */
 export function parseErrors(v: unknown): ErrorCounts {
-  return parseJson<ErrorCounts>(v, {});
-}
-
-function parseJson<T>(v: unknown, fallback: T): T {
-  if (v === null || v === undefined || v === '') return fallback;
-  if (typeof v !== 'string') return v as T;
-  try {
-    return JSON.parse(v) as T;
-  } catch {
-    return fallback;
-  }
+  return parseJsonColumn<ErrorCounts>(v, {});
 }
 
 /** A stored ms figure back in µs (to the ns, so a round trip does not drift). */

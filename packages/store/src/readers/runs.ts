@@ -113,12 +113,12 @@ export function toStoredRun(r: Partial<Row<'runs'>>, status?: string): StoredRun
     cpuModel: r.cpu_model ?? null,
     cpuCount: r.cpu_count ?? null,
     nodeVersion: r.node_version ?? null,
-    serviceCpus: parse(r.service_cpus, null),
-    workerCpus: parse(r.worker_cpus, null),
-    pinning: parse(r.pinning, []),
+    serviceCpus: parseJsonColumn(r.service_cpus, null),
+    workerCpus: parseJsonColumn(r.worker_cpus, null),
+    pinning: parseJsonColumn(r.pinning, []),
     error: r.error ?? null,
-    warnings: parse(r.warnings, []),
-    config: parse(r.config, null),
+    warnings: parseJsonColumn(r.warnings, []),
+    config: parseJsonColumn(r.config, null),
   };
 }
 
@@ -253,7 +253,8 @@ function list(ids: readonly string[]): DuckDBListValue {
   return listValue([...ids]);
 }
 
-function parse<T>(v: unknown, fallback: T): T {
+/** A JSON column as read back (DuckDB gives JSON as text): parsed, or `fallback` when empty, null or not JSON. */
+export function parseJsonColumn<T>(v: unknown, fallback: T): T {
   if (v === null || v === undefined || v === '') return fallback;
   if (typeof v !== 'string') return v as T;
   try {
