@@ -44,7 +44,7 @@ describe('parseRunOptions (headroom run --segment, --start-at)', () => {
       exitCode: 2,
       message: 'headroom run: --start-at 2026-12-03T18:38:56.800Z: passed 3.2s ago; pick a later time, the same for every segment',
     });
-    expect(refusal({ startAt: '2026-12-04T20:39:00Z' }).message).toContain('is 26h ahead, more than 24h');
+    expect(refusal({ startAt: '2026-12-04T20:39:00Z' }).message).toContain('is 26h 00m ahead, more than 24h');
     expect(refusal({ startAt: '2026-12-03T18:40:00' }).message).toContain('give its time zone, 2026-12-03T18:40:00Z for UTC');
     expect(refusal({ startAt: 'tomorrow' }).message).toContain(
       'takes an ISO 8601 instant like 2026-12-03T18:40:00Z, or epoch milliseconds',

@@ -5,6 +5,7 @@
  * instant, so segments on several machines start together). Every problem is reported at once.
  */
 import { MAX_SEGMENTS, UsageError, type Segment, type UsageCode } from '@headroom/core';
+import { formatSpan } from '@headroom/runner';
 
 /** The furthest ahead `--start-at` may be: further is more likely a wrong date than a plan. */
 export const MAX_START_AHEAD_MS = 24 * 3_600_000;
@@ -29,15 +30,18 @@ interface Problem {
   message: string;
 }
 
-/** Parses and checks `--segment` and `--start-at` at `now`; throws one UsageError (exit 2) naming every problem. */
-export function parseRunOptions(raw: RunOptionsInput, now: number): RunOptions {
+/**
+ * Parses and checks `--segment` and `--start-at` at `now`; throws one UsageError (exit 2) naming
+ * every problem, as `headroom <command>` (`k8s` takes the same `--start-at`).
+ */
+export function parseRunOptions(raw: RunOptionsInput, now: number, command = 'run'): RunOptions {
   const problems: Problem[] = [];
   const segment = raw.segment === undefined ? null : parseSegment(raw.segment, problems);
   const startAt = raw.startAt === undefined ? null : parseStartAt(raw.startAt, now, problems);
-  if (problems.length === 1) throw new UsageError(`headroom run: ${problems[0]!.message}`, problems[0]!.code);
+  if (problems.length === 1) throw new UsageError(`headroom ${command}: ${problems[0]!.message}`, problems[0]!.code);
   if (problems.length > 1)
     throw new UsageError(
-      `headroom run: ${problems.length} problems\n${problems.map((p) => `  ${p.message}`).join('\n')}`,
+      `headroom ${command}: ${problems.length} problems\n${problems.map((p) => `  ${p.message}`).join('\n')}`,
       'E_OPTION_VALUE',
     );
   return { segment, startAt };
@@ -89,16 +93,8 @@ function parseStartAt(text: string, now: number, problems: Problem[]): number | 
     at = Date.parse(text);
     if (!Number.isFinite(at)) return bad('is not a real date and time (check the month, day and hour)');
   }
-  if (at <= now) return bad(`passed ${formatAgo(now - at)} ago; pick a later time, the same for every segment`, 'E_START_PASSED');
+  if (at <= now) return bad(`passed ${formatSpan(now - at)} ago; pick a later time, the same for every segment`, 'E_START_PASSED');
   if (at - now > MAX_START_AHEAD_MS)
-    return bad(`is ${formatAgo(at - now)} ahead, more than 24h; check the date (a run starts within a day of its command)`);
+    return bad(`is ${formatSpan(at - now)} ahead, more than 24h; check the date (a run starts within a day of its command)`);
   return at;
-}
-
-/** `3.2s`, `14m`, `26h`: a rough span for messages. */
-function formatAgo(ms: number): string {
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  if (ms < 3_600_000) return `${Math.round(ms / 60_000)}m`;
-  if (ms < 3 * 86_400_000) return `${Math.round(ms / 3_600_000)}h`;
-  return `${Math.round(ms / 86_400_000)} days`;
 }

@@ -101,6 +101,17 @@ describe('headroom k8s (the Job run as local processes) and headroom merge', () 
     const outside = await headroom(['k8s', join(dir, 'k8s-svc.ts'), '--segments', '2', '--image', 'x']);
     expect(outside.code).toBe(2);
     expect(outside.stderr).toContain('is outside this folder');
+    // --start-at is checked as headroom run checks it, so no pod is refused after the Job is applied.
+    writeScenario(
+      dir,
+      'k8s-ok',
+      `{ name: 'k8s-ok', target: 'http://127.0.0.1:9', requests: [{ method: 'GET', path: '/' }], phases: [{ name: 'steady', duration: '3s', rate: 100 }] }`,
+    );
+    const zoneless = await headroom(['k8s', 'k8s-ok.ts', '--segments', '2', '--image', 'x', '--start-at', '2030-01-01T10:00:00'], {
+      cwd: dir,
+    });
+    expect(zoneless.code).toBe(2);
+    expect(zoneless.stderr).toContain('headroom k8s: --start-at 2030-01-01T10:00:00: give its time zone, 2030-01-01T10:00:00Z for UTC');
     const missing = await headroom(['k8s', 'k8s-svc.ts', '--segments', '2'], { cwd: dir });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('--image is required');

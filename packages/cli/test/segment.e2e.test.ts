@@ -120,7 +120,7 @@ describe('headroom run --segment i/n --start-at', () => {
     const late = await headroom(['run', ok, '--segment', '0/2', '--start-at', past, '--db', db, '--json']);
     expect(late.code).toBe(2);
     expect(JSON.parse(late.stdout).error).toMatchObject({ code: 'E_START_PASSED' });
-    expect(late.stderr).toMatch(/--start-at \S+: passed 1m ago; pick a later time/);
+    expect(late.stderr).toMatch(/--start-at \S+: passed 1m 0\ds ago; pick a later time/);
     const far = await headroom(['run', ok, '--start-at', String(Date.now() + 25 * 3_600_000), '--db', db]);
     expect(far.code).toBe(2);
     expect(far.stderr).toContain('more than 24h');

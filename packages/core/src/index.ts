@@ -1,7 +1,7 @@
 export { ExitCode, ERROR_CODES, HeadroomError, ValidationError, UsageError, RunFailedError, InterruptedError } from './errors.ts';
 export type { ExitCodeValue, ErrorCode, UsageCode, ValidationIssue } from './errors.ts';
 export { parseDuration, parseCount, parsePercent, formatDuration } from './units.ts';
-export { allowedCpus, formatCpuList, parseCpuList } from './allowed-cpus.ts';
+export { allowedCpus, formatCpuList, parseCpuList, resolveAllowedCpus } from './allowed-cpus.ts';
 export type { Parsed } from './units.ts';
 export { Checker, join as joinPath } from './checker.ts';
 export { defineScenario, stepRates, subPhaseName, subPhases } from './scenario.ts';

@@ -21,5 +21,6 @@ export { capacityOfRun, capacityOfPoints, capacityRecordOfRun, headroomByRun } f
 export type { RunCapacity, CapacityStepRow, CapacityOfRunOptions, CapacityOfPointsOptions } from './capacity-of-run.ts';
 export type { ProcSample } from './proc-sampler.ts';
 export { mergeSegments } from './merge/merge-segments.ts';
+export { formatSpan } from './start-time.ts';
 export type { MergeSegmentsOptions, MergeOutcome, MergedSegment } from './merge/merge-segments.ts';
 export type { MergedStatus } from './merge/merged-run.ts';

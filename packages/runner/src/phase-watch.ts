@@ -88,6 +88,12 @@ export class PhaseWatch {
     return this.#stopped;
   }
 
+  /** Whether the stop ended `phase` early: a step that was still sending, or the step phase whose steps were cut or skipped. */
+  cutShort(phase: string): boolean {
+    const s = this.#stopped;
+    return s !== null && (s.cutShort.includes(phase) || (phase === s.phase && s.cutShort.length + s.notRun.length > 0));
+  }
+
   /** A phase or step starts now: remember the service's CPU counters (and the parent's at its first step). */
   onPhaseStart(name: string): void {
     this.#started.add(name);

@@ -130,8 +130,6 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
   let capture: ServiceCapture | null = null;
   let pool: WorkerPool | null = null;
   let sampler: ProcSampler | null = null;
-  /** Set once a breakpoint search stopped the run: later phase starts are skipped steps. */
-  let breakpointHit = false;
   const results: PhaseResult[] = [];
   // Phases that never ended (workers died or were killed mid-phase): kept as partial, never given to gates.
   const unfinished: PhaseResult[] = [];
@@ -233,7 +231,6 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
     // not begun never start, steps still sending stop and are cut short, a step already draining ends whole.
     const onBreakpointStop = (stop: BreakpointStop) => {
       if (status !== 'running') return;
-      breakpointHit = true;
       const list = (names: string[]) => `${names.length} step${names.length === 1 ? '' : 's'} (${names.join(', ')})`;
       const rest = [
         stop.cutShort.length > 0
@@ -266,13 +263,7 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
       // Default request names hold the path and its query: redacted before any sink or output sees them.
       if (r.names) for (const n of r.names) n.name = redactString(n.name, scenario.redact);
       for (const w of watch.enrich(r)) warn(w);
-      // After the stop, the steps that were still sending and their phase's total (when steps were cut or skipped) ended early.
-      const stopped = watch.stopped;
-      if (
-        stopped &&
-        (stopped.cutShort.includes(r.phase) || (r.phase === stopped.phase && stopped.cutShort.length + stopped.notRun.length > 0))
-      )
-        r.cutShort = true;
+      if (watch.cutShort(r.phase)) r.cutShort = true;
       results.push(r);
       bus.publish({ type: 'phase', result: r });
       const stop = watch.afterStep(r);
@@ -361,7 +352,7 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
       scenario,
       startAt,
       (name, index, durationMs, measured) => {
-        if (status !== 'running' || breakpointHit) return;
+        if (status !== 'running' || watch.stopped !== null) return; // after a breakpoint stop, later starts are steps not run
         watch.onPhaseStart(name);
         bus.publish({ type: 'phase-start', phase: name, index, startedAt: Date.now(), durationMs, measured });
         capture?.setPhase(measured ? name : null, measured, durationMs).catch((err: Error) => warn(`capture: ${err.message}`));

@@ -6,7 +6,7 @@
  * default are moved off them. When it cannot tell (the process is not visible, or it may
  * run on every CPU) it says what to do instead of guessing.
  */
-import { allowedCpus, type Scenario } from '@headroom/core';
+import { resolveAllowedCpus, type Scenario } from '@headroom/core';
 import { pinnedTo, readThreadAffinity, unionCpus, type Pinning } from '@headroom/internal';
 import { portListeners } from './service/port-owner.ts';
 import { commandLine } from './service/proc-tree.ts';
@@ -76,7 +76,7 @@ export function placeWorkers(scenario: Scenario, options: PlaceWorkersOptions = 
       },
     };
   }
-  const allowed = options.cpus ?? (options.cpuCount === undefined ? allowedCpus() : Array.from({ length: options.cpuCount }, (_, i) => i));
+  const allowed = resolveAllowedCpus(options);
   const cpus = [...new Set(processes.flatMap((p) => p.cpus))].sort((a, b) => a - b);
   const who = processes.map((p) => `pid ${p.pid} (${short(p.command)})`).join(', ');
   const free = allowed.filter((c) => !cpus.includes(c));

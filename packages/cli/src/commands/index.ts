@@ -468,7 +468,11 @@ export const COMMANDS: readonly CommandSpec[] = [
       segments: { type: 'integer', placeholder: 'n', min: 1, max: 1000, description: 'how many pods (segments) share the load (required)' },
       image: { type: 'string', placeholder: 'image', description: 'an image holding this project with npm install done (required)' },
       'start-in': { type: 'string', placeholder: 'duration', description: 'the segments start together this long from now (default 2m)' },
-      'start-at': { type: 'string', placeholder: 'iso', description: 'or at this instant (e.g. 2026-12-03T18:40:00Z)' },
+      'start-at': {
+        type: 'string',
+        placeholder: 'time',
+        description: 'or at this instant, as headroom run takes it (e.g. 2026-12-03T18:40:00Z)',
+      },
       'results-claim': {
         type: 'string',
         placeholder: 'pvc',

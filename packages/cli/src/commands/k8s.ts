@@ -3,6 +3,7 @@ import { UsageError, ValidationError, parseDuration, segmentIssues } from '@head
 import { loadScenario } from '@headroom/runner';
 import { defaultJobName, jobManifest, segmentStorePath } from '../k8s/job-manifest.ts';
 import { toYaml } from '../k8s/yaml.ts';
+import { parseRunOptions } from '../run-options.ts';
 import type { Output } from '../output.ts';
 
 /** `headroom k8s` options, as parsed. */
@@ -65,21 +66,9 @@ export async function k8sCommand(file: string, out: Output, o: K8sCommandOptions
 }
 
 function resolveStart(o: K8sCommandOptions, now: Date): string {
-  if (o.startAt !== undefined) {
-    const t = Date.parse(o.startAt);
-    if (!Number.isFinite(t) || !/^\d{4}-\d\d-\d\dT/.test(o.startAt)) {
-      throw new UsageError(
-        `headroom k8s: --start-at takes an ISO 8601 instant such as 2026-12-03T18:40:00Z; got ${JSON.stringify(o.startAt)}`,
-        'E_OPTION_VALUE',
-      );
-    }
-    if (t <= now.getTime())
-      throw new UsageError(
-        `headroom k8s: --start-at ${o.startAt} has passed; pick a time after the pods will have started, or use --start-in`,
-        'E_OPTION_VALUE',
-      );
-    return new Date(t).toISOString();
-  }
+  // The pods pass it to headroom run --start-at: checked here as run checks it, so no pod is refused later.
+  if (o.startAt !== undefined)
+    return new Date(parseRunOptions({ startAt: o.startAt }, now.getTime(), 'k8s').startAt as number).toISOString();
   const d = parseDuration(o.startIn ?? '2m');
   if (!d.ok) throw new UsageError(`headroom k8s: --start-in ${d.message}; ${d.hint}`, 'E_OPTION_VALUE');
   if (d.value < 10_000)

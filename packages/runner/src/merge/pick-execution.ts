@@ -5,26 +5,16 @@
  * exactly one complete execution is merged, or the one `--start-at` names. Anything else is
  * refused with what is wrong and how to fix it.
  */
-import { HeadroomError, UsageError } from '@headroom/core';
+import { HeadroomError, UsageError, type SegmentRecord } from '@headroom/core';
 import type { StoredRun } from '@headroom/store';
-
-/** What `headroom run --segment i/n` stores in `runs.config.segment`. */
-export interface SegmentInfo {
-  /** 0-based. */
-  index: number;
-  count: number;
-  /** ISO instant of phase 0's start, the same for every segment of an execution run with --start-at. */
-  startAt: string;
-  /** Load workers of this segment. */
-  workers: number;
-}
 
 /** A segment run found in a bundle. */
 export interface SegmentRun {
   run: StoredRun;
   /** The bundle it was read from, as given on the command line. */
   bundle: string;
-  segment: SegmentInfo;
+  /** What `headroom run --segment i/n` stored in its `runs.config.segment`. */
+  segment: SegmentRecord;
 }
 
 /** The chosen execution's segments (in index order) and the segment runs left out. */
@@ -43,8 +33,8 @@ export interface PickExecutionOptions {
 export const MAX_START_SKEW_MS = 1000;
 
 /** The segment a run's config describes, or null for a run that is not a segment. */
-export function segmentOf(run: StoredRun): SegmentInfo | null {
-  const s = (run.config as { segment?: Partial<SegmentInfo> } | null)?.segment;
+export function segmentOf(run: StoredRun): SegmentRecord | null {
+  const s = (run.config as { segment?: Partial<SegmentRecord> } | null)?.segment;
   if (!s || typeof s.index !== 'number' || typeof s.count !== 'number' || typeof s.startAt !== 'string') return null;
   return { index: s.index, count: s.count, startAt: s.startAt, workers: typeof s.workers === 'number' ? s.workers : 0 };
 }
