@@ -43,7 +43,8 @@ export class BenchWorkerProcess {
       if (msg.type === 'result') this.settle(msg.measurement);
     });
     this.exited = new Promise((resolve) => {
-      child.once('exit', (code, signal) => {
+      // 'close' waits for the IPC channel to drain, so a result sent just before exiting is read first.
+      child.once('close', (code, signal) => {
         this.settle({
           status: 'failed',
           error: `bench worker ${pid} exited (${signal ?? `code ${code}`}) before reporting a result${this.stderr ? `; stderr:\n${this.stderr}` : ''}`,
@@ -109,7 +110,8 @@ export class BenchWorkerProcess {
   }
 
   private send(msg: ParentToBenchWorker): void {
-    if (this.child.connected) this.child.send(msg);
+    // The callback takes a write error (the worker already gone), which the 'close' handler reports.
+    if (this.child.connected) this.child.send(msg, () => {});
   }
 
   private settle(m: Measurement): void {

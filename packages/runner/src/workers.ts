@@ -43,7 +43,8 @@ export class WorkerPool {
       });
       exits.push(
         new Promise((resolve) =>
-          child.on('exit', (code, signal) => {
+          // 'close', not 'exit': it waits for the IPC channel to drain, so a `done` sent just before exiting is read first.
+          child.on('close', (code, signal) => {
             if (!this.finished.has(plan.index)) options.onCrash(plan.index, code, signal);
             resolve();
           }),
@@ -75,6 +76,7 @@ export class WorkerPool {
   }
 
   private send(child: ChildProcess, msg: RunnerToWorker): void {
-    if (child.connected) child.send(msg);
+    // The callback takes a write error (the worker already gone), which the 'close' handler reports.
+    if (child.connected) child.send(msg, () => {});
   }
 }

@@ -164,7 +164,8 @@ export class ServiceProcess {
    */
   async stop(graceMs: number): Promise<void> {
     if (this.child.exitCode === null && this.child.signalCode === null) {
-      if (this.child.connected) this.child.send({ type: 'stop', graceMs } satisfies SupervisorToService);
+      if (this.child.connected)
+        this.child.send({ type: 'stop', graceMs } satisfies SupervisorToService, () => {}); // a write error: it already exited
       else killGroup(this.group, 'SIGTERM');
       const timer = setTimeout(() => killGroup(this.group, 'SIGKILL'), graceMs + 2000);
       await this.exitPromise;
