@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRunOptions } from './run-options.ts';
+import { parseInstant, parseRunOptions } from './run-options.ts';
 
 const now = Date.parse('2026-12-03T18:39:00Z');
 
@@ -61,5 +61,13 @@ describe('parseRunOptions (headroom run --segment, --start-at)', () => {
       "  --segment 4/4: the index counts from 0, as Kubernetes' JOB_COMPLETION_INDEX does: 0/4 … 3/4",
       '  --start-at soon: takes an ISO 8601 instant like 2026-12-03T18:40:00Z, or epoch milliseconds',
     ]);
+  });
+
+  it('parseInstant (merge --start-at) takes past instants with a zone or epoch ms, and says what is wrong otherwise', () => {
+    expect(parseInstant('2026-12-03T18:38:56.800Z')).toBe(Date.parse('2026-12-03T18:38:56.800Z'));
+    expect(parseInstant('2026-12-03T19:38:56+01:00')).toBe(Date.parse('2026-12-03T18:38:56Z'));
+    expect(parseInstant('1796323140000')).toBe(1796323140000);
+    expect(parseInstant('2026-12-03T18:38:56')).toContain('give its time zone');
+    expect(parseInstant('yesterday')).toContain('takes an ISO 8601 instant');
   });
 });

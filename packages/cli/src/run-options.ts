@@ -76,25 +76,30 @@ function parseStartAt(text: string, now: number, problems: Problem[]): number | 
     problems.push({ code, message: `--start-at ${text}: ${message}` });
     return null;
   };
-  let at: number;
-  if (/^\d+$/.test(text)) {
-    at = Number(text);
-    if (at < 1e11)
-      return bad(
-        `that is ${new Date(at * 1000).toISOString()} read as epoch seconds; give epoch milliseconds (${at}000) or an ISO 8601 time`,
-      );
-  } else {
-    const m = ISO.exec(text);
-    if (!m) return bad('takes an ISO 8601 instant like 2026-12-03T18:40:00Z, or epoch milliseconds');
-    if (m[1] === undefined)
-      return bad(
-        `give its time zone, ${text}Z for UTC or an offset like ${text}+01:00: segments on other machines may not share this one's`,
-      );
-    at = Date.parse(text);
-    if (!Number.isFinite(at)) return bad('is not a real date and time (check the month, day and hour)');
-  }
+  const parsed = parseInstant(text);
+  if (typeof parsed === 'string') return bad(parsed);
+  const at = parsed;
   if (at <= now) return bad(`passed ${formatSpan(now - at)} ago; pick a later time, the same for every segment`, 'E_START_PASSED');
   if (at - now > MAX_START_AHEAD_MS)
     return bad(`is ${formatSpan(at - now)} ahead, more than 24h; check the date (a run starts within a day of its command)`);
   return at;
+}
+
+/**
+ * An instant as `--start-at` takes it: ISO 8601 with its time zone, or epoch milliseconds.
+ * Returns epoch ms, or what is wrong with `text` (the message after `--start-at <text>: `).
+ */
+export function parseInstant(text: string): number | string {
+  if (/^\d+$/.test(text)) {
+    const at = Number(text);
+    if (at < 1e11)
+      return `that is ${new Date(at * 1000).toISOString()} read as epoch seconds; give epoch milliseconds (${at}000) or an ISO 8601 time`;
+    return at;
+  }
+  const m = ISO.exec(text);
+  if (!m) return 'takes an ISO 8601 instant like 2026-12-03T18:40:00Z, or epoch milliseconds';
+  if (m[1] === undefined)
+    return `give its time zone, ${text}Z for UTC or an offset like ${text}+01:00: segments on other machines may not share this one's`;
+  const at = Date.parse(text);
+  return Number.isFinite(at) ? at : 'is not a real date and time (check the month, day and hour)';
 }

@@ -135,16 +135,22 @@ describe('headroom capacity (end to end)', () => {
       db,
       "SELECT phase, cut_short, requests FROM phases WHERE phase LIKE 'capacity@%' ORDER BY ordinal",
     );
-    // Judged after draining, the search ran 350/s and 450/s before it stopped; now the step that settles it is the last.
-    expect(steps.map((s) => s.phase)).toEqual(['capacity@50', 'capacity@150', 'capacity@250']);
-    expect(steps.map((s) => s.cut_short)).toEqual([false, false, true]);
-    // The first failing step was not cut: it drained whole, every arrival answered.
-    expect(Number(steps[1]!.requests)).toBe(300);
-    expect(decided).toContain('1 step (capacity@250) had begun and is stored as cut short');
+    // Judged after draining, the search ran 350/s and 450/s before it stopped. Now it stops on the step that settles it
+    // (the second failing one in a row, "up to" in the warning): that step, or the one sending when the verdict came,
+    // is the last begun, and it is cut short. On a calm machine 50/s passes, 150/s fails and drains whole (every
+    // arrival answered) and 250/s settles it; under other tests' load 50/s may fail too, and 150/s settles it.
+    const phases = steps.map((s) => s.phase);
+    const upTo = /\(up to (capacity@\d+)\)/.exec(decided)?.[1] ?? '';
+    expect(phases).toContain(upTo);
+    expect(phases.length).toBeLessThanOrEqual(phases.indexOf(upTo) + 2);
+    expect(phases.length).toBeLessThanOrEqual(3);
+    expect(steps.map((s) => s.cut_short)).toEqual(phases.map((_, i) => i === phases.length - 1));
+    expect(decided).toContain(`1 step (${phases.at(-1)}) had begun and is stored as cut short`);
+    if (phases.length === 3) expect(Number(steps[1]!.requests)).toBe(300);
     const c = await headroom(['capacity', 'latest', '--json', '--db', db]);
     expect(c.code, c.stderr).toBe(0);
     const out = JSON.parse(c.stdout);
-    expect(out.steps.length).toBe(2);
-    expect(out.capacity.rate).toBeLessThan(150);
+    expect(out.steps.length).toBe(phases.length - 1); // cut-short steps are left out
+    if (out.capacity.rate !== null) expect(out.capacity.rate).toBeLessThan(150);
   }, 60_000);
 });

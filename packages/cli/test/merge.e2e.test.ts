@@ -158,5 +158,10 @@ describe('headroom merge (end to end)', () => {
     expect(picked.code, picked.stderr).toBe(1);
     expect(JSON.parse(picked.stdout).segments.map((s: { startAt: string }) => s.startAt)).toEqual([later, later]);
     expect(await query(merged, 'SELECT count(*) AS n FROM runs')).toEqual([{ n: 3 }]);
+    // merge takes the instants run --start-at takes: a zone-less time is refused, not read in this machine's zone.
+    const zoneless = await headroom(['merge', a, b, a2, b2, '--start-at', later.replace(/\.\d+Z$/, ''), '--db', merged]);
+    expect(zoneless.code).toBe(2);
+    expect(zoneless.stderr).toContain('give its time zone');
+    expect(await query(merged, 'SELECT count(*) AS n FROM runs')).toEqual([{ n: 3 }]);
   }, 90_000);
 });

@@ -9,15 +9,13 @@ import {
   type SegmentRecord,
   type Threshold,
 } from '@headroom/core';
-import { type WorkerToRunner } from '@headroom/internal';
 import { WORKER_ENTRY, WORKER_NODE_ARGS, planWorkers, plannedWorkerCount } from '@headroom/load';
-import { PhaseMerger, SecondMerger, type PhaseResult } from './aggregate.ts';
-import { PhaseProgress } from './phase-progress.ts';
+import type { PhaseResult } from './aggregate.ts';
 import { SampleBus, type RunStatus, type Sink } from './bus.ts';
 import { pinSelf, pinningWarnings, readPinning, type Pinning } from '@headroom/internal';
 import { evaluateThresholds, type GateOutcome } from './gates.ts';
 import { closeRun, markRun, openRun, updateRunConfig } from './run-record.ts';
-import { segmentRecord, storedConfig, toSegmentShare } from './segment-run.ts';
+import { segmentRecord, storedConfig } from './segment-run.ts';
 import { START_DELAY_MS, loadStartAt, waitLine } from './start-time.ts';
 import { writeError } from '@headroom/store';
 import { startServiceCapture, type ServiceCapture } from './capture-bridge.ts';
@@ -26,13 +24,13 @@ import { checkTlsHandshake } from './tls-preflight.ts';
 import { placeWorkers, targetPinnings } from './target-placement.ts';
 import { ServiceProcess } from './service/service-process.ts';
 import { GateSink } from './sinks/gate-sink.ts';
-import { PhaseWatch, type BreakpointStop } from './phase-watch.ts';
 import { ProcSampler } from './proc-sampler.ts';
 import { PrometheusSink } from './sinks/prometheus-sink.ts';
 import { RemoteWriteSink } from './sinks/remote-write-sink.ts';
 import { StoreSink } from './sinks/store-sink.ts';
 import { WorkerPool } from './workers.ts';
-import { redactString } from './redact.ts';
+import { RunFeed } from './run-feed.ts';
+import { DEAD_RUN_CODES, deadRunFailure, exitCodeOf } from './run-outcome.ts';
 
 export interface RunScenarioOptions {
   /** The store file; the run writes its own spool beside it and is folded in at the end. */
@@ -76,9 +74,6 @@ export interface RunOutcome {
   /** What a segment run stored as config.segment; absent or null for a run of the whole scenario. */
   segment?: SegmentRecord | null;
 }
-
-/** Generator CPU above this for 3 seconds in a row means the generator, not the service, is the limit. */
-const GEN_CPU_LIMIT = 0.9;
 
 /** Runs a validated scenario end to end and stores it; never throws for an outcome that is data. */
 export async function runScenario(input: Scenario, options: RunScenarioOptions): Promise<RunOutcome> {
@@ -130,11 +125,10 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
   let capture: ServiceCapture | null = null;
   let pool: WorkerPool | null = null;
   let sampler: ProcSampler | null = null;
-  const results: PhaseResult[] = [];
+  // Set once the workers are planned: it holds the phases that ended.
+  let feed: RunFeed | null = null;
   // Phases that never ended (workers died or were killed mid-phase): kept as partial, never given to gates.
   const unfinished: PhaseResult[] = [];
-  // Per phase, each second's generator wake-up delay: the floor reported beside the latencies.
-  const wakeDelays = new Map<string, number[]>();
   // The CPUs each process's threads may use, by role; a later read-back replaces an earlier one.
   const pins = new Map<string, Pinning>();
   const readBack = (role: string, pid: number, cpus: number[]) => {
@@ -221,114 +215,32 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
       segmentRec = segmentRecord(segment, startAt, plans.length);
       updateRunConfig(record, storedConfig(scenario, segmentRec), scenario.redact);
     }
-    const progress = new PhaseProgress(scenario, startAt);
-    const watch = new PhaseWatch({
+    const live = new RunFeed({
       scenario,
-      ...(sampler ? { readTree: () => sampler?.read() ?? null, latestTree: () => sampler?.latest() ?? null } : {}),
-      sending: (name) => progress.sending(name, Date.now()),
+      segment,
+      startAt,
+      workers: plans.map((p) => p.index),
+      bus,
+      sampler,
+      warn,
+      running: () => status === 'running',
+      endPhase: (phase) => pool?.endPhase(phase),
+      onReady: (worker, pid) => readBack(`worker-${worker}`, pid, pool?.procs.find((p) => p.index === worker)?.cpus ?? []),
+      onFatal: (worker, message) => {
+        if (status === 'running') status = 'failed';
+        failure ??= new RunFailedError('E_WORKER_FATAL', `load worker ${worker} failed: ${message}`);
+        stopAll('worker failed');
+      },
     });
-    // A breakpoint search decided (on a step's result, or on a step that certainly failed while running): steps
-    // not begun never start, steps still sending stop and are cut short, a step already draining ends whole.
-    const onBreakpointStop = (stop: BreakpointStop) => {
-      if (status !== 'running') return;
-      const list = (names: string[]) => `${names.length} step${names.length === 1 ? '' : 's'} (${names.join(', ')})`;
-      const rest = [
-        stop.cutShort.length > 0
-          ? `${list(stop.cutShort)} had begun and ${stop.cutShort.length === 1 ? 'is' : 'are'} stored as cut short, outside the analysis`
-          : '',
-        stop.notRun.length > 0 ? `${list(stop.notRun)} not run` : '',
-      ].filter((x) => x !== '');
-      warn(
-        `breakpoint search: ${stop.reason} (up to ${stop.after}); ${rest.length === 0 ? 'that was the last step' : `stopping ${stop.phase} early: ${rest.join('; ')}`}`,
-      );
-      if (rest.length > 0) pool?.endPhase(stop.phase);
-    };
-    const phases = new PhaseMerger(plans.length);
-    // Each complete second, the phases still running are stored as they stand (a crash loses at most the second in progress).
-    const publishProgress = (provisional: PhaseResult[]) => {
-      if (provisional.length === 0) return;
-      for (const r of provisional) {
-        toSegmentShare(r, segment);
-        watch.enrichProvisional(r);
-      }
-      bus.publish({ type: 'phase-progress', results: provisional });
-      for (const r of provisional) {
-        const stop = watch.liveStep(r);
-        if (stop) onBreakpointStop(stop);
-      }
-    };
-    const publishPhase = (r: PhaseResult) => {
-      progress.end(r.phase);
-      toSegmentShare(r, segment);
-      // Default request names hold the path and its query: redacted before any sink or output sees them.
-      if (r.names) for (const n of r.names) n.name = redactString(n.name, scenario.redact);
-      for (const w of watch.enrich(r)) warn(w);
-      if (watch.cutShort(r.phase)) r.cutShort = true;
-      results.push(r);
-      bus.publish({ type: 'phase', result: r });
-      const stop = watch.afterStep(r);
-      if (stop) onBreakpointStop(stop);
-    };
-    const seconds = new SecondMerger(
-      plans.map((p) => p.index),
-      progress,
-    );
+    feed = live;
     const totalMs = scenario.phases.reduce((s, p) => s + p.durationMs, 0);
     bus.publish({ type: 'run-start', runId, scenario, startAt, totalMs });
-    let hotSeconds = 0;
-    let warnedCpu = false;
-    const onMessage = (msg: WorkerToRunner) => {
-      switch (msg.type) {
-        case 'ready':
-          readBack(`worker-${msg.worker}`, msg.pid, pool?.procs.find((p) => p.index === msg.worker)?.cpus ?? []);
-          break;
-        case 'tick': {
-          const complete = seconds.add(msg);
-          for (const s of complete) {
-            watch.onSecond(s);
-            bus.publish({ type: 'second', sample: s, startAt });
-            if (s.genWakeDelayUs !== null) wakeDelays.set(s.phase, [...(wakeDelays.get(s.phase) ?? []), s.genWakeDelayUs]);
-            hotSeconds = s.genCpu > GEN_CPU_LIMIT && scenario.workers.idle !== 'poll' ? hotSeconds + 1 : 0;
-            if (hotSeconds >= 3 && !warnedCpu) {
-              warnedCpu = true;
-              warn(
-                `load generator CPU above ${GEN_CPU_LIMIT * 100}% for 3s (phase ${s.phase}): from here the generator, not the service, may be the limit; add workers.cpus or lower the load`,
-              );
-            }
-          }
-          if (complete.length > 0) publishProgress(progress.take(phases.nextOrdinal));
-          break;
-        }
-        case 'phase-end': {
-          const r = phases.add(msg);
-          if (r) publishPhase(r);
-          break;
-        }
-        case 'traces':
-          bus.publish({ type: 'traces', samples: msg.samples });
-          break;
-        case 'warning':
-          warn(`worker ${msg.worker}: ${msg.message}`);
-          break;
-        case 'fatal':
-          if (status === 'running') status = 'failed';
-          failure ??= new RunFailedError('E_WORKER_FATAL', `load worker ${msg.worker} failed: ${msg.message}`);
-          stopAll('worker failed');
-          break;
-        case 'done': {
-          const complete = seconds.retire(msg.worker);
-          for (const s of complete) bus.publish({ type: 'second', sample: s, startAt });
-          if (complete.length > 0) publishProgress(progress.take(phases.nextOrdinal));
-          break;
-        }
-      }
-    };
     pool = new WorkerPool({
       entry: WORKER_ENTRY,
       nodeArgs: WORKER_NODE_ARGS,
       plans,
       cpus: scenario.workers.cpus,
-      onMessage,
+      onMessage: (msg) => live.onMessage(msg),
       onCrash: (w, code, sig) => {
         if (status === 'running') status = 'failed';
         failure ??= new RunFailedError('E_WORKER_CRASHED', `load worker ${w} exited (${sig ?? `code ${code}`}) before finishing`);
@@ -352,8 +264,8 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
       scenario,
       startAt,
       (name, index, durationMs, measured) => {
-        if (status !== 'running' || watch.stopped !== null) return; // after a breakpoint stop, later starts are steps not run
-        watch.onPhaseStart(name);
+        if (status !== 'running' || live.watch.stopped !== null) return; // after a breakpoint stop, later starts are steps not run
+        live.watch.onPhaseStart(name);
         bus.publish({ type: 'phase-start', phase: name, index, startedAt: Date.now(), durationMs, measured });
         capture?.setPhase(measured ? name : null, measured, durationMs).catch((err: Error) => warn(`capture: ${err.message}`));
       },
@@ -378,24 +290,12 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
     );
     await pool.exited;
     clearTimeout(deadline);
-    for (const s of seconds.flush()) bus.publish({ type: 'second', sample: s, startAt });
-    for (const r of phases.flush()) publishPhase(r);
-    unfinished.push(...progress.unfinished(phases.nextOrdinal));
-    publishProgress(unfinished);
-    for (const r of results) r.genWakeDelayUs = medianOf(wakeDelays.get(r.phase) ?? []);
+    unfinished.push(...live.finish());
     if (status === 'running') status = 'completed';
-    const dead = status === 'completed' ? deadPhase(results, scenario) : null;
+    const dead = status === 'completed' ? deadRunFailure(live.results, scenario) : null;
     if (dead !== null) {
       status = 'failed';
-      failure = unreachable(results)
-        ? new RunFailedError(
-            'E_TARGET_UNREACHABLE',
-            `every request to ${scenario.target} failed to connect (${describeErrors(results)}); is the service listening there?`,
-          )
-        : new RunFailedError(
-            'E_ALL_REQUESTS_FAILED',
-            `every request of phase ${dead} failed (${describeErrors(results.filter((r) => r.phase === dead))}); the service at ${scenario.target} answered no request successfully`,
-          );
+      failure = dead;
     }
   } catch (err) {
     if (status === 'running' || status === 'completed') status = options.signal?.aborted ? 'interrupted' : 'failed';
@@ -413,8 +313,9 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
     pool?.kill();
   }
 
+  const results = (feed as RunFeed | null)?.results ?? [];
   // A run whose requests all failed still shows its gates (latency ones as no-data), so nobody reads a pass into it.
-  const deadRun = ['E_ALL_REQUESTS_FAILED', 'E_TARGET_UNREACHABLE'].includes((failure as HeadroomError | null)?.code ?? '');
+  const deadRun = DEAD_RUN_CODES.includes((failure as HeadroomError | null)?.code ?? '');
   const gates =
     segment !== null || (status === 'failed' && !deadRun)
       ? []
@@ -481,13 +382,6 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
   };
 }
 
-function exitCodeOf(status: RunStatus, gates: string | null): ExitCodeValue {
-  if (status === 'failed') return ExitCode.runFailed;
-  if (status === 'interrupted') return ExitCode.interrupted;
-  if (status === 'aborted' || gates === 'failed') return ExitCode.gateFailed;
-  return ExitCode.ok;
-}
-
 /** Calls `onPhase` at each phase (and step) start on the common timeline. */
 function schedulePhases(
   scenario: Scenario,
@@ -510,36 +404,6 @@ function schedulePhases(
   });
 }
 
-/** The first measured phase in which requests were made and none succeeded, else null. */
-function deadPhase(results: PhaseResult[], scenario: Scenario): string | null {
-  const warmups = new Set(scenario.phases.filter((p) => p.warmup).map((p) => p.name));
-  const dead = results.find((r) => r.parent === r.phase && !warmups.has(r.phase) && r.counts.requests > 0 && r.counts.ok === 0);
-  return dead?.phase ?? null;
-}
-
-function unreachable(results: PhaseResult[]): boolean {
-  const top = results.filter((r) => r.parent === r.phase);
-  const requests = top.reduce((s, r) => s + r.counts.requests, 0);
-  const refused = top.reduce((s, r) => s + (r.counts.errors.refused ?? 0), 0);
-  return requests > 0 && refused === requests;
-}
-
-function describeErrors(results: PhaseResult[]): string {
-  const all: Record<string, number> = {};
-  for (const r of results.filter((x) => x.parent === x.phase))
-    for (const [k, v] of Object.entries(r.counts.errors)) all[k] = (all[k] ?? 0) + (v ?? 0);
-  return Object.entries(all)
-    .map(([k, v]) => `${v} ${k}`)
-    .join(', ');
-}
-
 function round(v: number): number {
   return Math.round(v * 1000) / 1000;
-}
-
-function medianOf(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const v = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(v.length / 2);
-  return v.length % 2 ? (v[mid] as number) : ((v[mid - 1] as number) + (v[mid] as number)) / 2;
 }
