@@ -28,7 +28,7 @@ describe('headroom k8s (the Job run as local processes) and headroom merge', () 
       dir,
       'k8s-seg',
       `{ name: 'k8s-seg', target: 'http://127.0.0.1:${port}', requests: [{ method: 'GET', path: '/' }],
-         workers: { cpus: [1] }, phases: [{ name: 'steady', duration: '3s', rate: 100 }],
+         workers: { cpus: [1] }, phases: [{ name: 'steady', duration: '3s', rate: 100 }], trace: { sample: 0.2 },
          thresholds: { 'steady.p99': '< 2s', 'steady.rate': '>= 1000' } }`,
     );
     const k = await headroom(['k8s', 'k8s-seg.ts', '--segments', '3', '--image', 'example/load:1', '--start-in', '10s', '--json'], {
@@ -53,7 +53,9 @@ describe('headroom k8s (the Job run as local processes) and headroom merge', () 
     expect(server.served() - before).toBe(300);
 
     const stores = [0, 1, 2].map((i) => argsOf(i)[argsOf(i).indexOf('--db') + 1] as string);
+    let traced = 0;
     for (const [i, db] of stores.entries()) {
+      traced += Number((await query<{ n: bigint }>(db, 'SELECT count(*) AS n FROM trace_samples'))[0]!.n);
       const [run] = await query<{ config: string }>(db, 'SELECT config FROM runs');
       expect(JSON.parse(run!.config).segment).toMatchObject({ index: i, count: 3 });
       const [phase] = await query<{ started_at: Date; requests: bigint }>(
@@ -81,6 +83,13 @@ describe('headroom k8s (the Job run as local processes) and headroom merge', () 
       `SELECT expression, passed FROM gates WHERE run_id = '${run!.id}' ORDER BY expression`,
     );
     expect(gates.map((g) => g.passed)).toEqual([true, false]);
+    // Every segment's traced requests are the merged run's: traces slow lists them.
+    expect(traced).toBeGreaterThan(20);
+    const [mergedTraced] = await query<{ n: bigint }>(merged, `SELECT count(*) AS n FROM trace_samples WHERE run_id = '${run!.id}'`);
+    expect(Number(mergedTraced!.n)).toBe(traced);
+    const slow = await headroom(['traces', 'slow', run!.id, '--db', merged]);
+    expect(slow.code, slow.stderr).toBe(0);
+    expect(slow.stdout).toMatch(/^1\. +[\d.]+ms +GET \/ +phase steady +status 200 +trace [0-9a-f]{32}/m);
     // The merged run reads like any other: no service block, the workers' CPUs as taskset writes them.
     const shown = await headroom(['runs', 'show', run!.id, '--db', merged]);
     expect(shown.stdout).toMatch(/service CPUs -  worker CPUs 1\n/);

@@ -56,7 +56,7 @@ function phase(name: string, values: number[], o: Partial<Row<'phases'>> = {}): 
 }
 
 function rows(phases: Row<'phases'>[], extra: Partial<MeasuredRows> = {}): MeasuredRows {
-  return { phases, series: [], requests: [], checks: [], flows: [], ...extra };
+  return { phases, series: [], requests: [], checks: [], flows: [], traceSamples: [], spans: [], ...extra };
 }
 
 // Deterministic spread of latencies: a long tail so p99 and p99.9 fall on different buckets.

@@ -85,6 +85,33 @@ async function segmentStore(file: string, index: number, count: number, values: 
     checks: [],
     flows: [],
     gates: [],
+    traceSamples: [0, 1].map((k) => ({
+      run_id: id,
+      trace_id: `${index}${k}`.padStart(32, 'a'),
+      span_id: `${index}${k}`.padStart(16, 'b'),
+      phase: 'steady',
+      request: 'GET /',
+      started_at_ms: Date.parse(START) + k,
+      latency_ms: (values[k] ?? 0) / 1000,
+      status: 200,
+      error: null,
+    })),
+    spans: [
+      {
+        run_id: id,
+        trace_id: `${index}0`.padStart(32, 'a'),
+        span_id: `${index}9`.padStart(16, 'c'),
+        parent_span_id: `${index}0`.padStart(16, 'b'),
+        name: 'GET /',
+        kind: 'SERVER',
+        service: 'orders',
+        start_ms: Date.parse(START),
+        duration_ms: 1,
+        status_code: 'UNSET',
+        attributes: JSON.stringify({ 'http.route': '/' }),
+        source: 'otlp',
+      },
+    ],
   });
   store.close();
 }
@@ -132,6 +159,21 @@ describe('mergeSegments', () => {
       expect((await readGates(out, m.runId)).map((g) => g.passed)).toEqual([true, false]);
       const [s] = await out.query<{ requests: number; p99_ms: number }>('SELECT requests, p99_ms FROM series WHERE run_id = $1', [m.runId]);
       expect(s).toEqual({ requests: 400, p99_ms: summarize(h).p99Ms });
+      // The traced requests and spans of both segments (one through its export folder) are the merged run's.
+      const traced = await out.query<{ trace_id: string; latency_ms: number }>(
+        'SELECT trace_id, latency_ms FROM trace_samples WHERE run_id = $1 ORDER BY trace_id',
+        [m.runId],
+      );
+      expect(traced.map((t) => t.trace_id.slice(-2))).toEqual(['00', '01', '10', '11']);
+      expect(traced.map((t) => t.latency_ms)).toEqual([a[0]! / 1000, a[1]! / 1000, b[0]! / 1000, b[1]! / 1000]);
+      const spans = await out.query<{ span_id: string; attributes: string }>(
+        'SELECT span_id, attributes FROM spans WHERE run_id = $1 ORDER BY span_id',
+        [m.runId],
+      );
+      expect(spans.map((x) => [x.span_id.slice(-2), JSON.parse(String(x.attributes))])).toEqual([
+        ['09', { 'http.route': '/' }],
+        ['19', { 'http.route': '/' }],
+      ]);
     } finally {
       out.close();
     }

@@ -122,6 +122,9 @@ async function writeMerged(
     checks: scripted.flatMap((x) => x.checks),
     flows: scripted.flatMap((x) => x.flows),
     gates: gateRows(id, gates),
+    // Each segment's traced requests and spans, now the merged run's: `headroom traces` reads them from it.
+    traceSamples: rows.flatMap((r) => r.traceSamples.map((t) => ({ ...t, run_id: id }))),
+    spans: rows.flatMap((r) => r.spans.map((t) => ({ ...t, run_id: id }))),
   });
   return {
     runId: id,

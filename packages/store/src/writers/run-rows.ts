@@ -15,6 +15,10 @@ export interface RunRows {
   checks: readonly Partial<Row<'phase_checks'>>[];
   flows: readonly Partial<Row<'phase_flows'>>[];
   gates: readonly Partial<Row<'gates'>>[];
+  /** @default none */
+  traceSamples?: readonly Partial<Row<'trace_samples'>>[];
+  /** @default none */
+  spans?: readonly Partial<Row<'spans'>>[];
 }
 
 /** Writes a run and all its rows in one transaction. */
@@ -28,6 +32,8 @@ export async function writeRunRows(store: Store, r: RunRows): Promise<void> {
     await store.append('phase_checks', r.checks);
     await store.append('phase_flows', r.flows);
     await store.append('gates', r.gates);
+    if (r.traceSamples && r.traceSamples.length > 0) await store.append('trace_samples', r.traceSamples);
+    if (r.spans && r.spans.length > 0) await store.append('spans', r.spans);
     await store.exec('COMMIT');
   } catch (err) {
     await store.exec('ROLLBACK');
