@@ -104,7 +104,12 @@ describe('headroom capacity (end to end)', () => {
     expect(c.code, c.stderr).toBe(0);
     const out = JSON.parse(c.stdout);
     expect(out.runId).toBe(run.runId);
-    expect(out.steps.length).toBe(judged); // cut-short steps are left out
+    // Judged steps, then any cut-short step whose answers already failed the SLO (kept as failing); the rest are left out.
+    expect(out.steps.slice(0, judged).map((s: { phase: string }) => s.phase)).toEqual(steps.slice(0, judged).map((s) => s.phase));
+    for (const kept of out.steps.slice(judged) as { phase: string; pass: boolean }[]) {
+      expect(kept.pass).toBe(false);
+      expect(out.warnings).toContainEqual(expect.stringContaining(`${kept.phase} was cut short by the breakpoint search and stays in`));
+    }
     // It can never carry more than its construction allows (1 / 4 ms = 250/s on its one core).
     expect(out.capacity.rate).toBeLessThan(260);
     expect(out.capacity.limitedBy).not.toBeNull();
@@ -150,7 +155,46 @@ describe('headroom capacity (end to end)', () => {
     const c = await headroom(['capacity', 'latest', '--json', '--db', db]);
     expect(c.code, c.stderr).toBe(0);
     const out = JSON.parse(c.stdout);
-    expect(out.steps.length).toBe(phases.length - 1); // cut-short steps are left out
+    // The cut step stays in as a failing step when its answers already fail the SLO, else it is left out.
+    const cutKept = out.warnings.some((w: string) => w.startsWith(`${phases.at(-1)} was cut short by the breakpoint search and stays in`));
+    expect(out.steps.length).toBe(cutKept ? phases.length : phases.length - 1);
     if (out.capacity.rate !== null) expect(out.capacity.rate).toBeLessThan(150);
+  }, 60_000);
+
+  it('a step cut short because it certainly failed bounds the capacity from above (stopWhen after: 1)', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'h.duckdb');
+    const port = await freePort();
+    // 10 ms of CPU per request: at most 100/s; 20/s passes even beside other tests. The first failing step (120/s)
+    // settles the search (after: 1) while it still sends, so it is cut short; its answers already show more than 1%
+    // of its arrivals over the SLO.
+    const file = writeScenario(
+      dir,
+      'bp-one',
+      `{ name: 'bp-one',
+      service: { command: ['node', ${JSON.stringify(FIXED_COST)}], env: { PORT: '${port}', COST_US: '10000' }, ready: 'http://127.0.0.1:${port}/health', cpus: [0] },
+      target: 'http://127.0.0.1:${port}', requests: [{ path: '/work' }], workers: { cpus: [1] },
+      phases: [{ name: 'capacity', rate: { from: 20, to: 620, step: 100 }, stepDuration: '3s', stopWhen: { slo: true, after: 1 } }],
+      slo: { p99: '100ms' }, timeout: '10s' }`,
+    );
+    const r = await headroom(['run', file, '--json', '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    const run = JSON.parse(r.stdout);
+    const cut = (run.phases as { phase: string; cutShort?: boolean }[]).filter((p) => p.cutShort && p.phase.startsWith('capacity@'));
+    expect(cut.length).toBe(1);
+    const c = await headroom(['capacity', 'latest', '--json', '--db', db]);
+    expect(c.code, c.stderr).toBe(0);
+    const out = JSON.parse(c.stdout);
+    // Before, the cut step was left out and capacity read "every step passed: at least the last step".
+    const last = out.steps.at(-1) as { phase: string; pass: boolean };
+    expect(last).toMatchObject({ phase: cut[0]!.phase, pass: false });
+    expect(out.warnings).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^${cut[0]!.phase} was cut short by the breakpoint search and stays in as a failing step: .*slower than the SLO's p99 of 100ms`,
+        ),
+      ),
+    );
+    expect(out.capacity.rate).toBeLessThan(100);
   }, 60_000);
 });

@@ -27,28 +27,64 @@ export interface LiveFailure {
   evidence: string;
 }
 
+/** What a step's answers so far show, whether it still runs or was cut short. */
+export interface StepAnswers {
+  phase: string;
+  /** req/s the step offers; null for a closed step. */
+  offeredRate: number | null;
+  /** Encoded latency histogram of its answered requests. */
+  hist: Uint8Array;
+  errors: number;
+}
+
+/**
+ * A step's failure certain from its answers alone (`a`, up to some instant of a step lasting
+ * `stepMs`): more than 1% of its arrivals answered slower than the SLO's p99, or more failed than
+ * its error rate allows of them all. Null while its answers could still pass. This holds as
+ * well for a step cut short with these answers: its p99 would have ended above the SLO.
+ */
+export function failureFromAnswers(a: StepAnswers, stepMs: number, slo: CapacitySlo): LiveFailure | null {
+  const n = arrivalsOf(a.offeredRate, stepMs);
+  if (n <= 0) return null;
+  const slow = slowAnswers(a.hist, slo);
+  // The final p99 is of at most n answers; one more than 1% of n, for the rank's rounding.
+  const latency = slo.p99Ms !== undefined && slow >= Math.ceil(0.01 * n) + 1;
+  const errors = slo.errorRate !== undefined && a.errors > slo.errorRate * n;
+  if (!latency && !errors) return null;
+  const parts = [
+    latency ? `${slow} of its ${n} arrivals already answered slower than the SLO's p99 of ${slo.p99Ms}ms` : '',
+    errors ? `${a.errors} of its ${n} arrivals already failed, over the SLO's error rate` : '',
+  ].filter((p) => p !== '');
+  return { latency, errors, evidence: `${a.phase} judged while running: ${parts.join('; ')}` };
+}
+
+/** An open step's arrivals (rate × duration); 0 for a closed step, whose count is not known ahead. */
+function arrivalsOf(offeredRate: number | null, stepMs: number): number {
+  return offeredRate === null ? 0 : Math.round((offeredRate * stepMs) / 1000);
+}
+
+/** Answers slower than the SLO's p99 in an encoded histogram (0 without a latency SLO). */
+function slowAnswers(hist: Uint8Array, slo: CapacitySlo): number {
+  return slo.p99Ms === undefined ? 0 : slowOf(decodeHistogram(hist), slo.p99Ms);
+}
+
+function slowOf(h: ReturnType<typeof decodeHistogram>, p99Ms: number): number {
+  return h.totalCount - (cumulativeCounts(h, [p99Ms * 1000]).counts[0] ?? 0);
+}
+
 /**
  * The certain failure of a running step from its aggregate up to its last whole second (`r`, a
  * provisional result), or null while it could still pass. `stepMs`: the step's duration.
  */
 export function liveFailure(r: PhaseResult, stepMs: number, slo: CapacitySlo): LiveFailure | null {
-  if (r.offeredRate === null) return null; // closed steps: how many requests they make is not known ahead
-  const n = Math.round((r.offeredRate * stepMs) / 1000);
-  if (n <= 0) return null;
+  const n = arrivalsOf(r.offeredRate, stepMs);
+  if (r.offeredRate === null || n <= 0) return null;
+  const answeredFailure = failureFromAnswers(r, stepMs, slo);
+  if (answeredFailure) return answeredFailure;
+  if (slo.p99Ms === undefined) return null;
   const h = decodeHistogram(r.hist);
   const answered = h.totalCount;
-  const slow = slo.p99Ms === undefined ? 0 : answered - (cumulativeCounts(h, [slo.p99Ms * 1000]).counts[0] ?? 0);
-  // The final p99 is of at most n answers; one more than 1% of n, for the rank's rounding.
-  const latency = slo.p99Ms !== undefined && slow >= Math.ceil(0.01 * n) + 1;
-  const errors = slo.errorRate !== undefined && r.errors > slo.errorRate * n;
-  if (latency || errors) {
-    const parts = [
-      latency ? `${slow} of its ${n} arrivals already answered slower than the SLO's p99 of ${slo.p99Ms}ms` : '',
-      errors ? `${r.errors} of its ${n} arrivals already failed, over the SLO's error rate` : '',
-    ].filter((p) => p !== '');
-    return { latency, errors, evidence: `${r.phase} judged while running: ${parts.join('; ')}` };
-  }
-  if (slo.p99Ms === undefined) return null;
+  const slow = slowOf(h, slo.p99Ms);
   // Arrivals intended more than the SLO before the end of the last whole second, and not yet done.
   const failedUnanswered = r.counts.requests - answered;
   const old = Math.max(0, r.counts.offered - Math.ceil((r.offeredRate * slo.p99Ms) / 1000) - 1);

@@ -22,6 +22,7 @@ import {
   type StoredPhase,
   type Store,
 } from '@headroom/store';
+import { failureFromAnswers } from './breakpoint-live.ts';
 import { capacityOptionsOf, pickCapacityPhases } from './capacity-steps.ts';
 
 /** One step as `headroom capacity` shows it. */
@@ -71,15 +72,32 @@ export async function capacityOfRun(store: Store, ref: string, runOptions: Capac
   if (!run) throw new UsageError(`run ${id} disappeared from ${store.path}`, 'E_RUN_NOT_FOUND');
   if (run.kind !== 'load') throw new UsageError(`run ${id} is a ${run.kind} run; capacity needs a load run with steps`, 'E_RUN_NOT_FOUND');
   const config = run.config as Scenario;
-  const all = await readPhases(store, id);
+  const all = await readPhases(store, id, { histograms: true });
+  const options = capacityOptionsOf(config);
+  // A step cut short by the breakpoint search whose answers already fail the SLO whatever the rest would have
+  // done (the stop's own evidence): it stays in as a failing step, the bound above the capacity.
+  const failedCut = new Map<string, string>();
+  for (const p of all) {
+    if (p.cut_short !== true || p.phase === null || p.phase === p.parent || !p.hist) continue;
+    const parent = config.phases?.find((c) => c.name === p.parent);
+    const stepMs = parent && 'stepDurationMs' in parent ? parent.stepDurationMs : undefined;
+    const failure =
+      stepMs === undefined
+        ? null
+        : failureFromAnswers({ phase: p.phase, offeredRate: p.offered_rate, hist: p.hist, errors: p.errors ?? 0 }, stepMs, options.slo);
+    if (failure) failedCut.set(p.phase, failure.evidence);
+  }
   // A step the run never finished (killed mid-step: its row is partial) is not a measurement at its rate.
-  const phases = all.filter((p) => (p.requests ?? 0) > 0 && p.cut_short !== true && p.partial !== true);
+  const phases = all.filter((p) => (p.requests ?? 0) > 0 && (p.cut_short !== true || failedCut.has(p.phase ?? '')) && p.partial !== true);
   const picked = pickCapacityPhases(phases.map((p) => ({ ...p, phase: p.phase as string })));
   if (picked.length === 0) throw new UsageError(`run ${id} has no measured phases to analyse`, 'E_RUN_NOT_FOUND');
   const steps = picked.map(stepOfStored);
-  const options = capacityOptionsOf(config);
   const analysis = analyzeCapacity(steps, options);
-  const cut = all.filter((p) => p.cut_short === true && p.phase !== p.parent);
+  for (const [phase, evidence] of failedCut)
+    analysis.warnings.push(
+      `${phase} was cut short by the breakpoint search and stays in as a failing step: its answers already fail the SLO (${evidence.replace(`${phase} judged while running: `, '')})`,
+    );
+  const cut = all.filter((p) => p.cut_short === true && p.phase !== p.parent && !failedCut.has(p.phase ?? ''));
   if (cut.length > 0)
     analysis.warnings.push(`${cut.map((p) => p.phase).join(', ')} was cut short by the breakpoint search and is left out`);
   const unfinished = all.filter((p) => p.partial === true && p.phase !== p.parent);
