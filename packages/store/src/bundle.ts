@@ -7,6 +7,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '@headroom/core';
+import { readSpools } from './spool/fold.ts';
 import { Store } from './store.ts';
 import { importRuns } from './writers/transfer.ts';
 
@@ -44,6 +45,16 @@ export async function openBundle(path: string, options: OpenBundleOptions = {}):
       throw err;
     }
     return { path, store, close: () => store.close() };
+  }
+  // A segment whose headroom was killed (a pod's kill -9 or eviction) left its run in its spool, which the next
+  // writing open folds in (as abandoned, or as it ended): done here first, so merge sees that run. On a read-only
+  // file system, or while another process holds the file, the bundle is read as it is.
+  if (readSpools(abs, { appends: false }).some((s) => !s.alive)) {
+    try {
+      (await Store.open(abs, { waitMs: options.waitMs ?? 0 })).close();
+    } catch {
+      /* read what is folded in */
+    }
   }
   const store = await Store.open(abs, { readOnly: true, waitMs: options.waitMs ?? 0 });
   return { path, store, close: () => store.close() };

@@ -74,6 +74,12 @@ describe('pickExecution', () => {
     // Worker CPUs validation chose from each machine's own CPUs may differ: they are not the scenario's.
     const auto = (cpus: number[]) => ({ config: { workers: { cpus, count: cpus.length, auto: { cpus: true, count: true } } } });
     expect(pickExecution([seg(0, 2, auto([1, 2, 3])), seg(1, 2, auto([1]))], BUNDLES).segments).toHaveLength(2);
+    // The same project checked out in different folders: paths in it count from the scenario's folder.
+    const checkout = (root: string, rows = 'data/users.csv') => ({ config: { file: `${root}/s.ts`, data: { file: `${root}/${rows}` } } });
+    expect(pickExecution([seg(0, 2, checkout('/home/ci/a')), seg(1, 2, checkout('/srv/b'))], BUNDLES).segments).toHaveLength(2);
+    expect(refusal([seg(0, 2, checkout('/home/ci/a')), seg(1, 2, checkout('/srv/b', 'data/other.csv'))]).message).toContain(
+      'config.data.file ("<scenario folder>/data/users.csv" vs "<scenario folder>/data/other.csv")',
+    );
   });
 
   it('refuses segments that started more than 1 s apart', () => {

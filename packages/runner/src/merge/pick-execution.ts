@@ -5,6 +5,7 @@
  * exactly one complete execution is merged, or the one `--start-at` names. Anything else is
  * refused with what is wrong and how to fix it.
  */
+import { dirname, sep } from 'node:path';
 import { HeadroomError, UsageError, type SegmentRecord } from '@headroom/core';
 import type { StoredRun } from '@headroom/store';
 
@@ -197,10 +198,22 @@ export function firstDifference(a: unknown, b: unknown, path: string): string | 
 function comparable(config: unknown): unknown {
   if (config === null || typeof config !== 'object') return config;
   const { segment: _segment, ...rest } = config as Record<string, unknown>;
-  const workers = rest['workers'] as { cpus?: unknown; count?: unknown; auto?: { cpus?: boolean; count?: boolean } } | undefined;
-  if (!workers?.auto) return rest;
+  // Machines check the project out in different folders: paths count from the scenario file's folder.
+  const file = typeof rest['file'] === 'string' ? rest['file'] : null;
+  const relative = file === null ? rest : (underFolder(rest, dirname(file)) as Record<string, unknown>);
+  const workers = relative['workers'] as { cpus?: unknown; count?: unknown; auto?: { cpus?: boolean; count?: boolean } } | undefined;
+  if (!workers?.auto) return relative;
   const { cpus, count, ...own } = workers;
-  return { ...rest, workers: { ...own, ...(workers.auto.cpus ? {} : { cpus }), ...(workers.auto.count ? {} : { count }) } };
+  return { ...relative, workers: { ...own, ...(workers.auto.cpus ? {} : { cpus }), ...(workers.auto.count ? {} : { count }) } };
+}
+
+/** `value` with every string that is a path in `folder` written relative to it (`<scenario folder>/data.csv`). */
+function underFolder(value: unknown, folder: string): unknown {
+  if (typeof value === 'string')
+    return value === folder || value.startsWith(`${folder}${sep}`) ? `<scenario folder>${value.slice(folder.length)}` : value;
+  if (Array.isArray(value)) return value.map((v) => underFolder(v, folder));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, underFolder(v, folder)]));
 }
 
 function show(v: unknown): string {

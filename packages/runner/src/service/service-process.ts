@@ -79,11 +79,23 @@ export class ServiceProcess {
     this.child.stdout?.on('data', keep);
     this.child.stderr?.on('data', keep);
     this.exitPromise = new Promise((resolve) => {
-      this.child.on('exit', (code, signal) => {
-        // The supervisor reports the service's own exit; its own exit status is the fallback.
-        this.exited ??= { code, signal };
+      // The supervisor reports the service's own exit just before it exits; its own exit status is the fallback.
+      // Its exit can be seen before that last message is read: the verdict waits for the channel to close too.
+      let own: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+      let channelOpen = this.child.connected;
+      const settle = () => {
+        if (own === null || channelOpen) return;
+        this.exited ??= own;
         options.onExit?.(this.exited.code, this.exited.signal);
         resolve();
+      };
+      this.child.on('disconnect', () => {
+        channelOpen = false;
+        settle();
+      });
+      this.child.on('exit', (code, signal) => {
+        own = { code, signal };
+        settle();
       });
       this.child.on('error', (err) => {
         this.tail.push(err.message);

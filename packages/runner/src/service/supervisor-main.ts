@@ -20,8 +20,15 @@ if (!cmd || !process.send) {
   process.stderr.write('headroom service supervisor: started by the runner with the service command\n');
   process.exit(2);
 }
+let pending = 0;
+let exitCode: number | null = null;
 const send = (m: SupervisorMessage): void => {
-  if (process.connected) process.send!(m);
+  if (!process.connected) return;
+  pending++;
+  process.send!(m, () => {
+    pending--;
+    if (exitCode !== null && pending === 0) process.exit(exitCode);
+  });
 };
 // SIGTERM to the group reaches this process too: the supervisor outlives the service to clean up after it.
 process.on('SIGTERM', () => {});
@@ -99,6 +106,7 @@ function finish(code: number): void {
   // Only on a stop (asked by headroom after perf script read the maps, or headroom gone): after a
   // crash headroom has yet to read them, and removes the ones its samples used.
   if (stopping) for (const pid of [child.pid ?? -1, ...everSeen]) removePerfMap(pid);
-  // Let the last IPC message leave before exiting.
-  setImmediate(() => process.exit(code));
+  // The last IPC message (the service's exit) leaves before this process exits.
+  exitCode = code;
+  if (!process.connected || pending === 0) setImmediate(() => process.exit(code));
 }
