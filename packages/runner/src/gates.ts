@@ -111,6 +111,7 @@ export function evaluateThresholds(scenario: Scenario, results: PhaseResult[], a
       // The same number `headroom capacity` reports: the lower of the SLO-bounded and CPU-budget capacities over expectedPeak.
       const h = capacityOfResults(results, scenario).headroom;
       value = h.status === 'computed' ? h.value : null;
+      if (h.status === 'unavailable') reason = `no headroom: ${h.reason}`;
     } else if (t.metric === 'checkRate') {
       const c = checkCounts(scopeResults(t.scope, results, warmups), t.check);
       value = c.passes + c.fails === 0 ? null : c.passes / (c.passes + c.fails);

@@ -161,7 +161,7 @@ export class RunFeed {
     const list = (names: string[]) => `${names.length} step${names.length === 1 ? '' : 's'} (${names.join(', ')})`;
     const rest = [
       stop.cutShort.length > 0
-        ? `${list(stop.cutShort)} had begun and ${stop.cutShort.length === 1 ? 'is' : 'are'} stored as cut short, outside the analysis`
+        ? `${list(stop.cutShort)} had begun and ${stop.cutShort.length === 1 ? 'is' : 'are'} stored as cut short (capacity keeps a cut step only where its answers already fail the SLO)`
         : '',
       stop.notRun.length > 0 ? `${list(stop.notRun)} not run` : '',
     ].filter((x) => x !== '');

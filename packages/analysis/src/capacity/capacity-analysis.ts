@@ -93,7 +93,9 @@ export function analyzeCapacity(steps: readonly CapacityStep[], options: Capacit
     };
     warnings.push(...uslFit.notes.map((n) => `USL: ${n}`));
   } else if (uslFit.status === 'too-few-points') {
-    warnings.push(`USL not fitted: ${uslFit.message}; the SLO-bounded capacity stands on its own`);
+    const bound = options.uslPoints === undefined ? steps.filter((s) => s.generatorLimited).length : 0;
+    const why = bound > 0 ? ` (${bound} of ${steps.length} steps left out: the generator could not keep their schedule)` : '';
+    warnings.push(`USL not fitted: ${uslFit.message}${why}; the SLO-bounded capacity stands on its own`);
   } else {
     const data = uslFit.points.map((p) => `(${p.n}, ${p.x})`).join(' ');
     warnings.push(`USL not fitted: ${uslFit.message}; data (concurrency, throughput): ${data}`);

@@ -16,7 +16,8 @@ describe('cpuBudgetCapacity', () => {
   it('fits utilisation against throughput and solves for the budget (linear-fit)', () => {
     const steps = [1000, 2000, 3000, 4000].map((x) => s(x, 0.05 + 1e-4 * x));
     steps.push(s(9000, 0.99)); // saturated: no longer says what a request costs, left out
-    steps.push(s(4500, 0.5, { generatorLimited: true })); // generator-limited: left out
+    // Generator-limited: the service's CPU at the rate it served is still measured, so it counts (on the same line).
+    steps.push(s(4500, 0.5, { generatorLimited: true }));
     const r = cpuBudgetCapacity(steps, { budget: 0.6 });
     expect(r.status).toBe('estimated');
     if (r.status !== 'estimated') return;
@@ -25,8 +26,18 @@ describe('cpuBudgetCapacity', () => {
     expect(r.fit!.idle).toBeCloseTo(0.05, 12);
     expect(r.fit!.perRequestPerSecond).toBeCloseTo(1e-4, 15);
     expect(r.fit!.r2).toBeCloseTo(1, 12);
-    expect(r.steps).toEqual([0, 1, 2, 3]);
+    expect(r.steps).toEqual([0, 1, 2, 3, 5]);
     expect(r.extrapolated).toBe(true);
+    // Saturated steps are named when too few are left.
+    const saturated = [s(1000, 0.2), s(2000, 0.97), s(3000, 0.99)];
+    expect(cpuBudgetCapacity(saturated, { budget: 0.6, method: 'linear-fit' })).toEqual({
+      status: 'unavailable',
+      reason: 'a line needs CPU utilisation at 2 or more rates below 95% CPU; have 1 (2 of 3 steps at or above 95% CPU left out)',
+    });
+    expect(cpuBudgetCapacity(saturated, { budget: 0.6, cpuCount: 1 })).toEqual({
+      status: 'unavailable',
+      reason: 'no step measured CPU time per request (2 of 3 steps at or above 95% CPU left out)',
+    });
   });
 
   it('uses the median CPU per request and the CPU set size (median-cpu-per-request)', () => {

@@ -9,7 +9,8 @@
  * - `median-cpu-per-request` (needs cpuPerRequestUs and the CPU set size): capacity =
  *   budget·cpuCount·10⁶/median(cpuPerRequestUs), which assumes no idle CPU.
  * Usable steps: CPU measured, below the saturation share (a saturated CPU no longer says what
- * a request costs), achieved > 0, and not generator-limited.
+ * a request costs), and achieved > 0. A step where the generator could not keep its schedule
+ * counts too: the service's CPU at the rate it actually served is measured all the same.
  */
 import { median } from '../median-ci.ts';
 import type { CapacityStep } from './step-verdict.ts';
@@ -50,9 +51,9 @@ export function cpuBudgetCapacity(steps: readonly CapacityStep[], options: CpuBu
   const { budget } = options;
   if (!(budget > 0 && budget <= 1)) throw new RangeError(`budget must be a share in (0, 1], got ${budget}`);
   const saturation = options.cpuSaturation ?? 0.95;
-  const usable = steps.flatMap((s, i) =>
-    s.achieved > 0 && !s.generatorLimited && !(s.cpuUtil !== undefined && s.cpuUtil >= saturation) ? [i] : [],
-  );
+  const saturated = steps.filter((s) => s.cpuUtil !== undefined && s.cpuUtil >= saturation).length;
+  const usable = steps.flatMap((s, i) => (s.achieved > 0 && !(s.cpuUtil !== undefined && s.cpuUtil >= saturation) ? [i] : []));
+  const leftOut = saturated > 0 ? ` (${saturated} of ${steps.length} steps at or above ${pct(saturation)} CPU left out)` : '';
   const withUtil = usable.filter((i) => steps[i]!.cpuUtil !== undefined);
   const distinctRates = new Set(withUtil.map((i) => steps[i]!.achieved)).size;
   const method = options.method ?? (distinctRates >= 2 ? 'linear-fit' : 'median-cpu-per-request');
@@ -61,7 +62,7 @@ export function cpuBudgetCapacity(steps: readonly CapacityStep[], options: CpuBu
     if (distinctRates < 2)
       return {
         status: 'unavailable',
-        reason: `a line needs CPU utilisation at 2 or more rates below ${pct(saturation)} CPU; have ${distinctRates}`,
+        reason: `a line needs CPU utilisation at 2 or more rates below ${pct(saturation)} CPU; have ${distinctRates}${leftOut}`,
       };
     const xs = withUtil.map((i) => steps[i]!.achieved);
     const ys = withUtil.map((i) => steps[i]!.cpuUtil!);
@@ -97,7 +98,7 @@ export function cpuBudgetCapacity(steps: readonly CapacityStep[], options: CpuBu
   if (!(cpuCount !== undefined && cpuCount > 0))
     return { status: 'unavailable', reason: "the median-cpu-per-request method needs the size of the service's CPU set (cpuCount)" };
   const withCost = usable.filter((i) => (steps[i]!.cpuPerRequestUs ?? 0) > 0);
-  if (withCost.length === 0) return { status: 'unavailable', reason: 'no step measured CPU time per request' };
+  if (withCost.length === 0) return { status: 'unavailable', reason: `no step measured CPU time per request${leftOut}` };
   const us = median(withCost.map((i) => steps[i]!.cpuPerRequestUs!));
   const rate = (budget * cpuCount * 1e6) / us;
   return {

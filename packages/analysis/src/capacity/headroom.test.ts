@@ -49,4 +49,13 @@ describe('headroom', () => {
   it('is unavailable without an expected peak', () => {
     expect(headroom(slo, null, undefined)).toMatchObject({ status: 'unavailable' });
   });
+
+  it('is unavailable when a CPU budget is set and the steps cannot estimate it: the CPU may be the lower capacity', () => {
+    // Before, the SLO capacity alone made the headroom, and a headroom gate passed without the budget it names.
+    const reason = 'no step measured CPU time per request';
+    expect(headroom(slo, { status: 'unavailable', reason }, 200)).toEqual({
+      status: 'unavailable',
+      reason: `no CPU-budget capacity (${reason})`,
+    });
+  });
 });

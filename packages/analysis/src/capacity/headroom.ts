@@ -1,7 +1,8 @@
 /**
  * Headroom: how many times the expected production peak the service can carry, i.e.
  * min(SLO-bounded capacity, CPU-budget capacity) / expectedPeak, with the bracket carried
- * through the same min. The `headroom` threshold of a scenario compares this value.
+ * through the same min. The `headroom` threshold of a scenario compares this value. With a CPU
+ * budget set that the steps cannot estimate, there is no headroom (a gate on it fails as no data).
  */
 import type { CpuBudgetCapacity } from './cpu-budget.ts';
 import type { SloCapacity } from './slo-capacity.ts';
@@ -28,6 +29,8 @@ export function headroom(slo: SloCapacity, cpu: CpuBudgetCapacity | null, expect
   if (expectedPeak === undefined) return { status: 'unavailable', reason: 'the scenario has no expectedPeak' };
   if (!(expectedPeak > 0)) throw new RangeError(`expectedPeak must be > 0, got ${expectedPeak}`);
   if (slo.rate === null || slo.bracket === null) return { status: 'unavailable', reason: 'no SLO-bounded capacity (no steps)' };
+  // A CPU budget the steps could not estimate may be the lower capacity: the headroom is then not known.
+  if (cpu?.status === 'unavailable') return { status: 'unavailable', reason: `no CPU-budget capacity (${cpu.reason})` };
   const cpuRate = cpu?.status === 'estimated' ? cpu.rate : Number.POSITIVE_INFINITY;
   const capacity = Math.min(slo.rate, cpuRate);
   const limitedBy = cpuRate < slo.rate ? 'cpu-budget' : 'slo';
