@@ -10,6 +10,7 @@ import { COMMANDS, findCommand } from './commands/index.ts';
 import { commandHelp, overviewHelp } from './help.ts';
 import { createOutput, type Output } from './output.ts';
 import { parseCommandLine } from './spec.ts';
+import { ancestorAlive, npmAncestor } from './npm-ancestor.ts';
 
 /** The store when neither --db nor $HEADROOM_DB says otherwise (the store package's default too). */
 const DEFAULT_DB = 'results/headroom.duckdb';
@@ -99,10 +100,15 @@ export async function main(argv: string[]): Promise<number> {
   // A parent that dies without signalling us (kill -9 of npx or of the Node-24 re-run wrapper, CI cancelling one process):
   // a run must not go on orphaned, holding on to the service and its CPUs.
   const parent = process.ppid;
+  // Started through npx: npm may be killed while the `sh -c` between it and headroom lives on.
+  const npm = spec.store === 'run' ? npmAncestor() : null;
   const watchParent =
     spec.store === 'run'
       ? setInterval(() => {
-          if (process.ppid !== parent) onSignal('parent-exit');
+          if (process.ppid === parent && (npm === null || ancestorAlive(npm))) return;
+          // Once: the run then stops in order, as on a first Ctrl-C (a second would stop it at once).
+          if (watchParent) clearInterval(watchParent);
+          onSignal('parent-exit');
         }, 500)
       : null;
   watchParent?.unref();

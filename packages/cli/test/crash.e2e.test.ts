@@ -143,6 +143,28 @@ describe('nothing lost, nothing left running (kill -9, signals, readers during a
     }
   }, 60_000);
 
+  it('through npx: kill -9 of npx (npm runs headroom under an `sh -c` that lives on) stops the run as interrupted', async () => {
+    for (const how of ['SIGKILL'] as const) {
+      const db = join(dir, `npx-${how}.duckdb`);
+      const port = await freePort();
+      const tag = `3605.${port}`;
+      const npx = spawn('npx', ['--no-install', 'headroom', 'run', longScenario(`npx-${how}`, port, tag), '--db', db], {
+        cwd: REPO,
+        env: { ...process.env, NO_COLOR: '1' },
+        stdio: 'ignore',
+      });
+      const exited = new Promise((res) => npx.on('exit', res));
+      const live = await waitLiveSeconds(db, 2);
+      const pids = [...(live.run.pinning as { pid: number }[]).map((p) => p.pid), ...pidsMatching(`sleep ${tag}`), ...pidsMatching(ORPHAN)];
+      npx.kill(how);
+      await exited;
+      // Before, headroom (under npm's `sh -c`, which lives on) ran the phase to its end and stored it as completed.
+      expect(await waitGone(pids, 8000), how).toEqual([]);
+      const [run] = await query<{ status: string }>(db, `SELECT status FROM runs WHERE id = '${live.run.id}'`);
+      expect(run?.status, how).toBe('interrupted');
+    }
+  }, 60_000);
+
   it('a port already in use is refused before the service starts, naming the port and the process', async () => {
     const db = join(dir, 'port.duckdb');
     const squatter = createServer();

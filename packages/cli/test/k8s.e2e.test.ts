@@ -124,5 +124,36 @@ describe('headroom k8s (the Job run as local processes) and headroom merge', () 
     const missing = await headroom(['k8s', 'k8s-svc.ts', '--segments', '2'], { cwd: dir });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('--image is required');
+    // Values the API server would refuse (or a pod could not live with) are refused here, each with its fix.
+    const bad = await headroom(
+      [
+        'k8s',
+        'k8s-ok.ts',
+        '--segments',
+        '2',
+        '--image',
+        'x\ny: z',
+        '--memory',
+        '512',
+        '--namespace',
+        'Bad NS',
+        '--results-claim',
+        'a b',
+        '--workdir',
+        'app',
+      ],
+      { cwd: dir },
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('headroom k8s: 5 problems');
+    for (const part of [
+      '--image "x\\ny: z" is not an image reference',
+      '--memory 512 is under 128Mi',
+      '--namespace "Bad NS"',
+      '--results-claim "a b"',
+      '--workdir "app" must be an absolute path',
+    ])
+      expect(bad.stderr).toContain(part);
+    expect(bad.stdout).toBe('');
   }, 30_000);
 });

@@ -61,4 +61,16 @@ describe('CPU sets checked against the CPUs headroom may use (a pod given CPUs 4
       /workers.cpus\[0\]: CPU 7 does not exist on this machine \(CPUs 0-1\)/,
     );
   });
+
+  it('refuses a CPU listed twice (two workers on one CPU, and a pinning that could not be verified)', () => {
+    let err: unknown;
+    try {
+      validateScenario({ ...base, workers: { cpus: [1, 1] } }, { file: 's.ts', cpus: [0, 1] });
+    } catch (e) {
+      err = e;
+    }
+    expect((err as ValidationError).issues).toEqual([
+      { path: 'workers.cpus[1]', message: 'CPU 1 is listed twice', hint: 'list each CPU once, e.g. [1]' },
+    ]);
+  });
 });

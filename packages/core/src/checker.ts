@@ -79,6 +79,8 @@ export class Checker {
     v.forEach((c, i) => {
       const n = this.number(c, `${path}[${i}]`, { integer: true, min: 0 });
       if (n === undefined) return;
+      if (out.includes(n))
+        return this.add(`${path}[${i}]`, `CPU ${n} is listed twice`, `list each CPU once, e.g. [${[...new Set(v)].join(', ')}]`);
       if (allowed.includes(n)) out.push(n);
       else if (n > last && allowed.length === last + 1)
         this.add(`${path}[${i}]`, `CPU ${n} does not exist on this machine (CPUs 0-${last})`);
