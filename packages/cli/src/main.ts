@@ -3,7 +3,7 @@
  * the command uses one, runs it, and maps errors to exit codes. Heavy modules (DuckDB, the
  * runner, analysis) load only inside the command that needs them.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { ExitCode, HeadroomError, InterruptedError, UsageError, ValidationError } from '@headroom/core';
 import type { Store } from '@headroom/store';
 import { COMMANDS, findCommand } from './commands/index.ts';
@@ -114,10 +114,14 @@ export async function main(argv: string[]): Promise<number> {
   watchParent?.unref();
 
   let store: Store | null = null;
+  // A store this command created, removed again when the command refuses its input (exit 2: nothing ran).
+  let created = false;
+  let code: number = ExitCode.runFailed;
   try {
     const impl = await spec.load();
     if (spec.store !== 'none') {
       const exists = existsSync(db);
+      created = !exists && spec.store === 'write';
       if ((spec.store === 'read' || (spec.store === 'write' && spec.needsRuns?.(parsed.options))) && !exists)
         throw new UsageError(
           `no store at ${db} yet; run something first (headroom run scenarios/quickstart.ts) or pass --db <file>`,
@@ -139,11 +143,14 @@ export async function main(argv: string[]): Promise<number> {
         store = await StoreClass.open(db, { readOnly: true, waitMs: STORE_WAIT_MS });
       }
     }
-    return await impl({ args: parsed.args, options: parsed.options, store, db, out, signal: controller.signal, urgent: urgent.signal });
+    code = await impl({ args: parsed.args, options: parsed.options, store, db, out, signal: controller.signal, urgent: urgent.signal });
+    return code;
   } catch (err) {
-    return reportError(err, out);
+    code = reportError(err, out);
+    return code;
   } finally {
     store?.close();
+    if (created && code === ExitCode.badInput) for (const f of [db, `${db}.wal`]) rmSync(f, { force: true });
     if (watchParent) clearInterval(watchParent);
     for (const sig of signals) process.off(sig, onSignal);
   }

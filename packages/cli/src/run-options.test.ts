@@ -69,5 +69,6 @@ describe('parseRunOptions (headroom run --segment, --start-at)', () => {
     expect(parseInstant('1796323140000')).toBe(1796323140000);
     expect(parseInstant('2026-12-03T18:38:56')).toContain('give its time zone');
     expect(parseInstant('yesterday')).toContain('takes an ISO 8601 instant');
+    expect(parseInstant('0')).toBe('is not a time: give an ISO 8601 instant like 2026-12-03T18:40:00Z, or epoch milliseconds');
   });
 });

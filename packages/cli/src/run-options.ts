@@ -92,6 +92,7 @@ function parseStartAt(text: string, now: number, problems: Problem[]): number | 
 export function parseInstant(text: string): number | string {
   if (/^\d+$/.test(text)) {
     const at = Number(text);
+    if (at < 1e9) return 'is not a time: give an ISO 8601 instant like 2026-12-03T18:40:00Z, or epoch milliseconds';
     if (at < 1e11)
       return `that is ${new Date(at * 1000).toISOString()} read as epoch seconds; give epoch milliseconds (${at}000) or an ISO 8601 time`;
     return at;

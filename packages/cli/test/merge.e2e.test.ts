@@ -114,6 +114,11 @@ describe('headroom merge (end to end)', () => {
     expect(text.stdout).toContain(`merged 2 segments started ${START}: 0/2 `);
     expect(text.stdout).toMatch(/steady\.requests >= 1000000/);
 
+    // A refused merge into a store that did not exist leaves none behind (exit 2: nothing ran).
+    const fresh = join(dir, 'fresh.duckdb');
+    expect((await headroom(['merge', a, '--db', fresh])).code).toBe(2);
+    expect(existsSync(fresh)).toBe(false);
+
     // Refusals: exit 2, what is wrong and what to do.
     const refused = async (args: string[]) => {
       const r = await headroom(['merge', ...args, '--db', merged, '--json']);

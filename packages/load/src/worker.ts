@@ -380,7 +380,7 @@ export function runWorker(plan: WorkerPlan, send: (m: WorkerToRunner) => void): 
   const lateStart = performance.now() - base;
   if (lateStart > 1) {
     warn(
-      `worker ${worker} got its plan ${Math.round(lateStart)}ms after the run's start time: its first arrivals left late and count that delay as latency; start workers earlier (plan.startAt further ahead)`,
+      `worker ${worker} got its plan ${Math.round(lateStart)}ms after the run's start time: its first arrivals left late and count that delay as latency; the machine was too busy to start its workers in time (fewer workers.count, or a later --start-at, gives them longer)`,
     );
   }
   at(0, () => {
