@@ -116,7 +116,7 @@ export function formatRunSummary(run: RunJson, options: RunSummaryOptions): stri
   out.push(`${c('bold', run.scenario)}  run ${run.runId}  ${statusText}  ${run.durationS.toFixed(1)}s`);
   if (run.phases.length > 0) {
     const rows = run.phases.map((p) => [
-      `${p.parent !== p.phase ? `  ${p.phase}` : p.phase}${p.partial ? ' (partial)' : ''}`,
+      `${p.parent !== p.phase ? `  ${p.phase}` : p.phase}${p.partial ? ' (partial)' : p.cutShort ? ' (cut short)' : ''}`,
       p.offeredRate === null ? 'closed' : formatRate(p.offeredRate),
       formatRate(p.achievedRate),
       p.requests.toLocaleString('en-US'),

@@ -56,7 +56,7 @@ export function formatRunShow({ run: r, phases, gates, bench, progress, scripted
       formatTable(
         ['phase', 'offered', 'achieved', 'requests', 'errors', 'p50', 'p99', 'p99.9', 'svc p99', 'late'],
         phases.map((p) => [
-          `${String(p.phase)}${p.partial === true ? ' (partial)' : ''}`,
+          `${String(p.phase)}${p.partial === true ? ' (partial)' : p.cut_short === true ? ' (cut short)' : ''}`,
           p.offered_rate === null ? 'closed' : `${Math.round(p.offered_rate)}/s`,
           `${Math.round(p.achieved_rate ?? 0)}/s`,
           String(p.requests ?? 0),

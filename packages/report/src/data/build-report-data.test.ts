@@ -124,6 +124,25 @@ describe('buildReportData', () => {
     expect(d.slo).toEqual({ p99: 50, errorRate: null });
   });
 
+  it('marks a step the breakpoint search cut short, and leaves out one the run never finished', async () => {
+    const r = await rows();
+    const [first, second] = r.phases as unknown as Record<string, unknown>[];
+    r.phases.push({
+      ...second,
+      phase: 'steps@300',
+      offered_rate: 300,
+      ordinal: 3,
+      partial: true,
+    } as unknown as ReportRows['phases'][number]);
+    second!['cut_short'] = true;
+    first!['cut_short'] = false;
+    const d = await buildReportData(r);
+    expect(d.capacity!.steps.map((s) => [s.phase, s.cutShort])).toEqual([
+      ['steps@100', false],
+      ['steps@200', true],
+    ]);
+  });
+
   it('decodes each phase’s corrected and service-time histograms into spectra', async () => {
     const d = await buildReportData(await rows());
     const s = d.spectra![0]!;

@@ -92,7 +92,8 @@ function withSloBudget(trend: ReportData['trend'], sloP99: number | null): Repor
 
 /** Step phases (several sub-phases of one parent) as capacity steps; absent without steps. */
 function capacityOf(rows: ReportRows): CapacityData | undefined {
-  const steps = rows.phases.filter((p) => p.parent && p.parent !== p.phase);
+  // A step the run never finished (killed mid-step) is no measurement at its rate.
+  const steps = rows.phases.filter((p) => p.parent && p.parent !== p.phase && p.partial !== true);
   if (steps.length < 2) return undefined;
   const config = typeof rows.run.config === 'string' ? safeJson(rows.run.config) : null;
   const slo = (config?.['slo'] ?? null) as { p99Ms?: number | null } | null;
@@ -112,6 +113,8 @@ function capacityOf(rows: ReportRows): CapacityData | undefined {
       errorRate: p.error_rate,
       // The step's service CPU from /proc (stored with the step); else the capture agent's per-second figure.
       cpu: p.cpu_util ?? cpuOf(p.phase ?? ''),
+      // Stopped by the breakpoint search: marked, as `headroom capacity` leaves it out or keeps it only as a failing step.
+      cutShort: p.cut_short === true,
     })),
     sloP99: slo?.p99Ms ?? null,
     capacity: null,

@@ -122,6 +122,8 @@ export interface CapacityStep {
   errorRate: number | null;
   /** Service CPU utilisation over the step, 0..1 of its CPU set. */
   cpu: number | null;
+  /** Stopped early by the breakpoint search (`phases.cut_short`). @default false */
+  cutShort?: boolean;
 }
 
 /** The USL fit X(N) = λN / (1 + σ(N−1) + κN(N−1)). */

@@ -13,6 +13,9 @@ describe('renderMarkdownReport', () => {
       /\| steady \| 1,000\/s \| 999\/s \| 15,000 \| 3 \| 1\.20ms \| 3\.40ms \| 9\.90ms \| 20\.0ms \| 31\.0ms \| 5\.00ms \|/,
     );
     expect(md).toContain('SLO-bounded capacity **4,200 req/s** (bracket 4,000 … 5,000), limited by latency SLO.');
+    expect(
+      renderMarkdownReport({ ...data, capacity: { ...data.capacity!, steps: [{ ...data.capacity!.steps[0]!, cutShort: true }] } }),
+    ).toMatch(/\| \S+ \(cut short\) \|/);
     expect(md).toContain('Headroom **1.33×**');
     expect(md).toContain('| `sort` | /app/sort.ts:3 | 50.0% |');
     expect(md).toContain('+23.4% (p=0.001)');

@@ -191,7 +191,7 @@ export function renderMarkdownReport(d: ReportData): string {
       table(
         ['step', 'offered', 'achieved', 'p99', 'service p99', 'errors', 'service CPU'],
         c.steps.map((s) => [
-          e(s.phase),
+          e(s.cutShort ? `${s.phase} (cut short)` : s.phase),
           s.offeredRate === null ? String(s.concurrency ?? '–') : int(s.offeredRate),
           int(s.achievedRate),
           ms(s.p99),
