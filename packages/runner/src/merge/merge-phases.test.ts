@@ -169,9 +169,27 @@ describe('mergePhases', () => {
     expect(() => mergePhases([rows([phase('a', [1]), phase('b', [1])]), rows([phase('a', [1])])], ['0/2', '1/2'])).toThrow(
       expect.objectContaining({
         code: 'E_SEGMENT_MISMATCH',
-        message: expect.stringMatching(/^segment 1\/2 lacks b \(of segment 0\/2's phases\)/),
+        message: expect.stringMatching(/^segment 1\/2 lacks b \(of segment 0\/2's phases\), though it completed/),
       }),
     );
+    expect(() =>
+      mergePhases([rows([phase('a', [1]), phase('b', [1])]), rows([phase('a', [1]), phase('c', [1])])], ['0/2', '1/2'], [false, true]),
+    ).toThrow(
+      expect.objectContaining({ code: 'E_SEGMENT_MISMATCH', message: expect.stringMatching(/^segment 1\/2 lacks b and has c besides/) }),
+    );
+  });
+
+  it('merges a segment that stopped early: the phases it lacks come from the others, marked partial', () => {
+    // Segment 1 was interrupted during phase a: it has a (ended early, as an interrupted run stores it) and no b.
+    const merged = mergePhases(
+      [rows([phase('a', [1000, 2000]), phase('b', [3000])]), rows([phase('a', [1500])])],
+      ['0/2', '1/2'],
+      [false, true],
+    );
+    expect(merged.map((m) => [m.result.phase, m.result.counts.requests, m.result.partial])).toEqual([
+      ['a', 3, true],
+      ['b', 1, true],
+    ]);
   });
 });
 

@@ -39,32 +39,48 @@ const EMPTY = encodeHistogram(createHistogram());
 
 /**
  * Merges the phases of the segments (in segment order; `labels` name them in errors, `2/4`).
- * Every segment must have the same phases: a phase one segment lacks has no whole to merge into.
+ * Every segment that completed ran every phase; one that stopped early (interrupted, failed,
+ * killed: `stopped`) may lack the last ones. A phase some segment lacks, or stopped in (its
+ * last), is merged from what there is and marked partial: it is not the whole load, so gates
+ * and analyses leave it out.
  */
-export function mergePhases(segments: readonly MeasuredRows[], labels: readonly string[]): MergedPhase[] {
-  const first = segments[0];
-  if (!first) return [];
-  const names = first.phases.map((p) => p.phase as string);
+export function mergePhases(segments: readonly MeasuredRows[], labels: readonly string[], stopped: readonly boolean[] = []): MergedPhase[] {
+  if (segments.length === 0) return [];
+  const longest = segments.reduce((a, s) => (s.phases.length > a.phases.length ? s : a));
+  const names = longest.phases.map((p) => p.phase as string);
+  const ref = labels[segments.indexOf(longest)] ?? labels[0];
   segments.forEach((s, i) => {
     const own = s.phases.map((p) => p.phase as string);
+    const prefix = own.every((n, k) => names[k] === n);
+    if (prefix && (own.length === names.length || stopped[i] === true)) return;
     const missing = names.filter((n) => !own.includes(n));
     const extra = own.filter((n) => !names.includes(n));
-    if (missing.length === 0 && extra.length === 0) return;
     const parts = [missing.length ? `lacks ${missing.join(', ')}` : '', extra.length ? `has ${extra.join(', ')} besides` : ''];
     throw new HeadroomError(
       'E_SEGMENT_MISMATCH',
-      `segment ${labels[i]} ${parts.filter(Boolean).join(' and ')} (of segment ${labels[0]}'s phases): merge adds the segments phase by phase, so each must have run the same phases; a segment that stopped early, or a breakpoint search that stopped at another step, cannot be merged`,
+      `segment ${labels[i]} ${parts.filter(Boolean).join(' and ') || 'ran its phases in another order'} (of segment ${ref}'s phases), though it ${stopped[i] === true ? 'stopped early' : 'completed'}: merge adds the segments phase by phase, so each ran the same phases (one that stopped early may lack the last ones); were they run with the same scenario?`,
     );
   });
   return names.map((name) => {
-    const parts = segments.map((s) => ({
-      row: s.phases.find((p) => p.phase === name) as Row<'phases'>,
-      requests: s.requests.filter((r) => r.phase === name),
-      checks: s.checks.filter((r) => r.phase === name),
-      flows: s.flows.filter((r) => r.phase === name),
-    }));
+    const parts = segments.flatMap((s) => {
+      const row = s.phases.find((p) => p.phase === name);
+      return row
+        ? [
+            {
+              row,
+              requests: s.requests.filter((r) => r.phase === name),
+              checks: s.checks.filter((r) => r.phase === name),
+              flows: s.flows.filter((r) => r.phase === name),
+            },
+          ]
+        : [];
+    });
     const head = parts[0]?.row as Row<'phases'>;
-    return { result: mergePhase(parts), meta: { model: head.model, warmup: head.warmup === true } };
+    const result = mergePhase(parts);
+    // A segment that stopped before this phase, or during it (its last phase): the merged phase holds only part of the load.
+    const stoppedIn = segments.some((s, i) => stopped[i] === true && s.phases.at(-1)?.phase === name);
+    if (parts.length < segments.length || stoppedIn) result.partial = true;
+    return { result, meta: { model: head.model, warmup: head.warmup === true } };
   });
 }
 

@@ -88,7 +88,11 @@ async function writeMerged(
   rows: Awaited<ReturnType<typeof readMeasuredRows>>[],
 ): Promise<MergeOutcome> {
   const head = (segments[0] as SegmentRun).run;
-  const phases = mergePhases(rows, segments.map(label));
+  const phases = mergePhases(
+    rows,
+    segments.map(label),
+    segments.map((s) => s.run.status !== 'completed'),
+  );
   const results = phases.map((p) => p.result);
   const status = mergedStatus(segments.map((s) => s.run.status));
   // As a run judges its thresholds: on phases that ended (a partial one never), and not when the run failed.
