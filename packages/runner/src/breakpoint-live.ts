@@ -23,8 +23,10 @@ export interface LiveFailure {
   latency: boolean;
   /** Its error rate ends above the SLO. */
   errors: boolean;
-  /** For the user: what was counted, against how many arrivals. */
+  /** For the user: what was counted, against how many arrivals (`<step> judged while running: <counted>`). */
   evidence: string;
+  /** The counted part of the evidence alone. */
+  counted: string;
 }
 
 /** What a step's answers so far show, whether it still runs or was cut short. */
@@ -44,9 +46,13 @@ export interface StepAnswers {
  * well for a step cut short with these answers: its p99 would have ended above the SLO.
  */
 export function failureFromAnswers(a: StepAnswers, stepMs: number, slo: CapacitySlo): LiveFailure | null {
+  return answeredFailure(a, decodeHistogram(a.hist), stepMs, slo);
+}
+
+function answeredFailure(a: StepAnswers, h: ReturnType<typeof decodeHistogram>, stepMs: number, slo: CapacitySlo): LiveFailure | null {
   const n = arrivalsOf(a.offeredRate, stepMs);
   if (n <= 0) return null;
-  const slow = slowAnswers(a.hist, slo);
+  const slow = slo.p99Ms === undefined ? 0 : slowOf(h, slo.p99Ms);
   // The final p99 is of at most n answers; one more than 1% of n, for the rank's rounding.
   const latency = slo.p99Ms !== undefined && slow >= Math.ceil(0.01 * n) + 1;
   const errors = slo.errorRate !== undefined && a.errors > slo.errorRate * n;
@@ -55,7 +61,7 @@ export function failureFromAnswers(a: StepAnswers, stepMs: number, slo: Capacity
     latency ? `${slow} of its ${n} arrivals already answered slower than the SLO's p99 of ${slo.p99Ms}ms` : '',
     errors ? `${a.errors} of its ${n} arrivals already failed, over the SLO's error rate` : '',
   ].filter((p) => p !== '');
-  return { latency, errors, evidence: `${a.phase} judged while running: ${parts.join('; ')}` };
+  return failure(a.phase, latency, errors, parts.join('; '));
 }
 
 /** An open step's arrivals (rate × duration); 0 for a closed step, whose count is not known ahead. */
@@ -63,9 +69,8 @@ function arrivalsOf(offeredRate: number | null, stepMs: number): number {
   return offeredRate === null ? 0 : Math.round((offeredRate * stepMs) / 1000);
 }
 
-/** Answers slower than the SLO's p99 in an encoded histogram (0 without a latency SLO). */
-function slowAnswers(hist: Uint8Array, slo: CapacitySlo): number {
-  return slo.p99Ms === undefined ? 0 : slowOf(decodeHistogram(hist), slo.p99Ms);
+function failure(phase: string, latency: boolean, errors: boolean, counted: string): LiveFailure {
+  return { latency, errors, evidence: `${phase} judged while running: ${counted}`, counted };
 }
 
 function slowOf(h: ReturnType<typeof decodeHistogram>, p99Ms: number): number {
@@ -79,10 +84,10 @@ function slowOf(h: ReturnType<typeof decodeHistogram>, p99Ms: number): number {
 export function liveFailure(r: PhaseResult, stepMs: number, slo: CapacitySlo): LiveFailure | null {
   const n = arrivalsOf(r.offeredRate, stepMs);
   if (r.offeredRate === null || n <= 0) return null;
-  const answeredFailure = failureFromAnswers(r, stepMs, slo);
-  if (answeredFailure) return answeredFailure;
-  if (slo.p99Ms === undefined) return null;
   const h = decodeHistogram(r.hist);
+  const certain = answeredFailure(r, h, stepMs, slo);
+  if (certain) return certain;
+  if (slo.p99Ms === undefined) return null;
   const answered = h.totalCount;
   const slow = slowOf(h, slo.p99Ms);
   // Arrivals intended more than the SLO before the end of the last whole second, and not yet done.
@@ -92,9 +97,10 @@ export function liveFailure(r: PhaseResult, stepMs: number, slo: CapacitySlo): L
   const mayFail = Math.min(slo.errorRate ?? 1, 1 - STEP_VERDICT_DEFAULTS.minAchievedRatio);
   const late = slow + failedUnanswered + overdue;
   if (late < Math.ceil((0.01 + mayFail) * n) + 1) return null;
-  return {
-    latency: false,
-    errors: false,
-    evidence: `${r.phase} judged while running: ${late} of its ${n} arrivals already later than the SLO's p99 of ${slo.p99Ms}ms (${overdue} of them still unanswered), more than its p99 and error or achieved rate allow together`,
-  };
+  return failure(
+    r.phase,
+    false,
+    false,
+    `${late} of its ${n} arrivals already later than the SLO's p99 of ${slo.p99Ms}ms (${overdue} of them still unanswered), more than its p99 and error or achieved rate allow together`,
+  );
 }

@@ -85,7 +85,7 @@ export async function capacityOfRun(store: Store, ref: string, runOptions: Capac
       stepMs === undefined
         ? null
         : failureFromAnswers({ phase: p.phase, offeredRate: p.offered_rate, hist: p.hist, errors: p.errors ?? 0 }, stepMs, options.slo);
-    if (failure) failedCut.set(p.phase, failure.evidence);
+    if (failure) failedCut.set(p.phase, failure.counted);
   }
   // A step the run never finished (killed mid-step: its row is partial) is not a measurement at its rate.
   const phases = all.filter((p) => (p.requests ?? 0) > 0 && (p.cut_short !== true || failedCut.has(p.phase ?? '')) && p.partial !== true);
@@ -93,9 +93,9 @@ export async function capacityOfRun(store: Store, ref: string, runOptions: Capac
   if (picked.length === 0) throw new UsageError(`run ${id} has no measured phases to analyse`, 'E_RUN_NOT_FOUND');
   const steps = picked.map(stepOfStored);
   const analysis = analyzeCapacity(steps, options);
-  for (const [phase, evidence] of failedCut)
+  for (const [phase, counted] of failedCut)
     analysis.warnings.push(
-      `${phase} was cut short by the breakpoint search and stays in as a failing step: its answers already fail the SLO (${evidence.replace(`${phase} judged while running: `, '')})`,
+      `${phase} was cut short by the breakpoint search and stays in as a failing step: its answers already fail the SLO (${counted})`,
     );
   const cut = all.filter((p) => p.cut_short === true && p.phase !== p.parent && !failedCut.has(p.phase ?? ''));
   if (cut.length > 0)
