@@ -27,7 +27,7 @@ import { parseArgs } from 'node:util';
 import { medianCI } from '../packages/analysis/src/median-ci.ts';
 import { PERF_NODE_FLAGS, checkPerf, startCapture, type CaptureSession } from '../packages/capture/src/index.ts';
 import { captureOf, load as loadSync, loadAsync as loadAsyncOn, pinScriptToCpu1, startService } from './lib/capture-service.ts';
-import { hostLine } from './lib/host.ts';
+import { hostLine, stealCell, withSteal, type BenchSteal } from './lib/host.ts';
 import { threadCpuNs } from './lib/proc.ts';
 
 const { values: args } = parseArgs({
@@ -249,11 +249,15 @@ const median = (xs: number[]) => {
 };
 
 const results: Measure[] = [];
+/** The host's steal during each rep, by the slices it measured. */
+const stealOfSlice = new Map<number, BenchSteal>();
 for (let i = 0; i < REPS; i++) {
-  for (const m of await rep(i)) {
+  const { value, steal } = await withSteal(() => rep(i));
+  for (const m of value) {
     results.push(m);
+    stealOfSlice.set(m.slice, steal);
     log(
-      `rep ${i + 1} ${m.mode.padEnd(3)} ${m.rps.toFixed(0).padStart(7)} req/s  p99 ${m.p99.toFixed(2)} ms  ${m.cpuUsPerReq.toFixed(1)} µs CPU/req (main thread ${m.mainUsPerReq.toFixed(1)})  errors ${m.errors}`,
+      `rep ${i + 1} ${m.mode.padEnd(3)} ${m.rps.toFixed(0).padStart(7)} req/s  p99 ${m.p99.toFixed(2)} ms  ${m.cpuUsPerReq.toFixed(1)} µs CPU/req (main thread ${m.mainUsPerReq.toFixed(1)})  errors ${m.errors}  steal gen/svc ${stealCell(steal)}`,
     );
   }
 }
@@ -274,8 +278,12 @@ const [off, on] = summary as [(typeof summary)[0], (typeof summary)[0]];
 const pairs = [...new Set(results.map((r) => r.slice))].map((k) => {
   const a = results.find((r) => r.slice === k && r.mode === 'off')!;
   const b = results.find((r) => r.slice === k && r.mode === 'on')!;
-  return { rps: b.rps / a.rps, cpu: b.cpuUsPerReq / a.cpuUsPerReq, main: b.mainUsPerReq / a.mainUsPerReq };
+  const steal = stealOfSlice.get(k)!;
+  return { rps: b.rps / a.rps, cpu: b.cpuUsPerReq / a.cpuUsPerReq, main: b.mainUsPerReq / a.mainUsPerReq, steal };
 });
+/** Pairs measured while the host took at most 2% of either CPU: the figures this VM gives when it is left alone. */
+const CALM = 0.02;
+const calm = pairs.filter((x) => x.steal.generator <= CALM && x.steal.service <= CALM);
 // Where the change goes: per thread name, the median over pairs of (on − off) µs per request.
 const threadNames = [...new Set(results.flatMap((r) => [...r.threads.keys()]))];
 const threadChanges = threadNames
@@ -322,6 +330,9 @@ const report = {
   mainThreadCpuPerRequestChangePct: (on.mainUsPerReq / off.mainUsPerReq - 1) * 100,
   pairedMainThreadCpuPerRequestChangePct: pairedMain,
   pairedCi95: pairedCi,
+  calmPairs: calm.length,
+  calmPairedThroughputChangePct: calm.length === 0 ? null : (median(calm.map((x) => x.rps)) - 1) * 100,
+  calmPairedCpuPerRequestChangePct: calm.length === 0 ? null : (median(calm.map((x) => x.cpu)) - 1) * 100,
   threads: threadChanges,
   runs: results.map((r) => ({ ...r, threads: Object.fromEntries(r.threads) })),
 };
@@ -339,6 +350,11 @@ else {
   );
   process.stdout.write(
     `median of ${pairs.length} paired on/off ratios [95% interval]: throughput ${sign(pairedRps)}${ciText(pairedCi.rps)}, service CPU per request ${sign(pairedCpu)}${ciText(pairedCi.cpu)}, main thread ${sign(pairedMain)}${ciText(pairedCi.main)}\n`,
+  );
+  process.stdout.write(
+    calm.length === 0
+      ? `no pair was measured with the host's steal at or under ${100 * CALM}% of both CPUs\n`
+      : `the ${calm.length} of ${pairs.length} pairs with the host's steal at or under ${100 * CALM}% of both CPUs: throughput ${sign(report.calmPairedThroughputChangePct!)}, service CPU per request ${sign(report.calmPairedCpuPerRequestChangePct!)}\n`,
   );
   process.stdout.write(
     `by thread (median over pairs, µs per request): ${threadChanges.map((t) => `${t.name} ${t.off.toFixed(3)} → ${t.on.toFixed(3)} (${t.change >= 0 ? '+' : ''}${t.change.toFixed(3)})`).join(', ')}\n`,

@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { summarize } from '@headroom/internal';
 import type { PhaseInput } from '@headroom/core';
-import { printHost } from './lib/host.ts';
+import { printHost, stealCell, withSteal, type BenchSteal } from './lib/host.ts';
 import { cpuUs } from './lib/proc.ts';
 import { startNginx } from './lib/nginx.ts';
 import { runWrk, runWrk2, runWrkPaced } from './lib/peers.ts';
@@ -147,36 +147,52 @@ try {
   const polled = new Map<number, Figures[]>(pollRates.map((r) => [r, []]));
   const WRK2 = values.wrk2;
   const wrk2 = new Map<number, Peer[]>(rates.map((r) => [r, []]));
+  /** Per row, the host's steal during each round's run of it. */
+  const steals = new Map<string, BenchSteal[]>();
+  const labelled = (label: string, fn: () => Promise<void>) => async () => {
+    const { steal } = await withSteal(fn);
+    steals.set(label, [...(steals.get(label) ?? []), steal]);
+  };
   for (let r = 0; r < rounds; r++) {
     const steps: (() => Promise<void>)[] = [
-      async () => {
+      labelled('wrk -c1', async () => {
         const w = await runWrk(nginx.url, 1, seconds, GEN);
         wrk.push({ p50: w.p50Ms, p99: w.p99Ms, usPerReq: w.cpuUsPerReq, rps: w.rps });
-      },
-      async () => {
+      }),
+      labelled('closed 10c', async () => {
         closed.push(await headroom(nginx.url, null, nginx.pid));
-      },
-      ...PACED.map((x) => async () => {
-        const w = await runWrkPaced(nginx.url, x[0], x[1], seconds, GEN);
-        paced.get(pacedName(x))!.push({ p50: w.p50Ms, p99: w.p99Ms, usPerReq: w.cpuUsPerReq, rps: w.rps });
       }),
-      ...rates.map((rate) => async () => {
-        open.get(rate)!.push(await headroom(nginx.url, rate, nginx.pid));
-      }),
-      ...pollRates.map((rate) => async () => {
-        polled.get(rate)!.push(await headroom(nginx.url, rate, nginx.pid, undefined, true));
-      }),
+      ...PACED.map((x) =>
+        labelled(pacedName(x), async () => {
+          const w = await runWrkPaced(nginx.url, x[0], x[1], seconds, GEN);
+          paced.get(pacedName(x))!.push({ p50: w.p50Ms, p99: w.p99Ms, usPerReq: w.cpuUsPerReq, rps: w.rps });
+        }),
+      ),
+      ...rates.map((rate) =>
+        labelled(`open ${rate}`, async () => {
+          open.get(rate)!.push(await headroom(nginx.url, rate, nginx.pid));
+        }),
+      ),
+      ...pollRates.map((rate) =>
+        labelled(`open ${rate} poll`, async () => {
+          polled.get(rate)!.push(await headroom(nginx.url, rate, nginx.pid, undefined, true));
+        }),
+      ),
       ...(WRK2 === undefined
         ? []
-        : rates.map((rate) => async () => {
-            const w = await runWrk2(WRK2, nginx.url, Number(values.connections), rate, seconds, GEN);
-            wrk2.get(rate)!.push({ p50: w.p50Ms, p99: w.p99Ms, usPerReq: w.cpuUsPerReq, rps: w.rps });
-          })),
+        : rates.map((rate) =>
+            labelled(`wrk2 ${rate}`, async () => {
+              const w = await runWrk2(WRK2, nginx.url, Number(values.connections), rate, seconds, GEN);
+              wrk2.get(rate)!.push({ p50: w.p50Ms, p99: w.p99Ms, usPerReq: w.cpuUsPerReq, rps: w.rps });
+            }),
+          )),
       ...(BASE_ENTRY === undefined
         ? []
-        : rates.map((rate) => async () => {
-            base.get(rate)!.push(await headroom(nginx.url, rate, nginx.pid, BASE_ENTRY));
-          })),
+        : rates.map((rate) =>
+            labelled(`open ${rate} (baseline)`, async () => {
+              base.get(rate)!.push(await headroom(nginx.url, rate, nginx.pid, BASE_ENTRY));
+            }),
+          )),
     ];
     for (const step of r % 2 === 0 ? steps : steps.reverse()) await step();
   }
@@ -205,10 +221,29 @@ try {
     const f = xs.map((x) => x.floorUs).filter((x): x is number => x !== null);
     return f.length ? (median(f) / 1000).toFixed(3) : '-';
   };
+  /** The median steal of a row's rounds, generator/service (the host's share of CPU 1 / CPU 0). */
+  const stealOfRow = (row: (string | number)[]): string => {
+    const xs = steals.get(String(row[0])) ?? [];
+    return xs.length === 0 ? '' : stealCell({ generator: median(xs.map((x) => x.generator)), service: median(xs.map((x) => x.service)) });
+  };
+  const withStealColumn = (rows: (string | number)[][]) => rows.map((row) => [...row, stealOfRow(row)]);
   printTable(
-    `medians of ${rounds} rounds of ${seconds}s; nginx on CPU 0, generators on CPU 1; latency ms`,
-    ['run', 'req/s', 'p50', 'p99', 'service p50', 'service p99', 'wake delay', 'late >1ms', 'CPU µs/req', 'x closed', 'nginx µs/req'],
+    `medians of ${rounds} rounds of ${seconds}s; nginx on CPU 0, generators on CPU 1; latency ms; steal: the hypervisor's share of CPU 1 / CPU 0`,
     [
+      'run',
+      'req/s',
+      'p50',
+      'p99',
+      'service p50',
+      'service p99',
+      'wake delay',
+      'late >1ms',
+      'CPU µs/req',
+      'x closed',
+      'nginx µs/req',
+      'steal gen/svc',
+    ],
+    withStealColumn([
       [
         'wrk -c1',
         Math.round(median(wrk.map((w) => w.rps))),
@@ -254,14 +289,14 @@ try {
         (m(xs, 'usPerReq') / closedUs).toFixed(2),
         m(xs, 'nginxUs').toFixed(1),
       ]),
-    ],
+    ]),
   );
   process.stdout.write(`\nper round p50/p99 ms: wrk ${wrk.map((w) => `${ms(w.p50)}/${ms(w.p99)}`).join(' ')}\n`);
   for (const rate of rates)
     process.stdout.write(
       `  open ${rate}: ${open
         .get(rate)!
-        .map((x) => `${ms(x.p50)}/${ms(x.p99)} ${x.usPerReq.toFixed(0)}µs`)
+        .map((x, i) => `${ms(x.p50)}/${ms(x.p99)} ${x.usPerReq.toFixed(0)}µs steal ${stealCell(steals.get(`open ${rate}`)![i]!)}`)
         .join('  ')}\n`,
     );
   if (BASE_ENTRY !== undefined)

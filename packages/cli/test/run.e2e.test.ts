@@ -46,6 +46,11 @@ describe('headroom run (end to end, real service, real DuckDB)', () => {
     for (const k of ['p50', 'p90', 'p99', 'p999', 'max']) expect(steady.latencyMs[k]).toBeGreaterThan(0);
     expect(steady.latencyMs.p50).toBeLessThanOrEqual(steady.latencyMs.p99);
     expect(out.gates.map((g: { status: string }) => g.status)).toEqual(['passed', 'passed', 'passed']);
+    // The hypervisor's steal on each side's CPUs (0 on bare metal), read from /proc/stat per phase.
+    for (const side of ['generator', 'service']) {
+      expect(steady.hostSteal[side]).toBeGreaterThanOrEqual(0);
+      expect(steady.hostSteal[side]).toBeLessThanOrEqual(1);
+    }
 
     const [run] = await query<Record<string, unknown>>(db, `SELECT * FROM runs WHERE id = '${out.runId}'`);
     expect(run?.['status']).toBe('completed');
@@ -62,18 +67,20 @@ describe('headroom run (end to end, real service, real DuckDB)', () => {
     // headroom itself (receivers, merging, DuckDB) stays off the service's CPU.
     expect(pins.find((p) => p.role === 'orchestrator')?.allowed).toEqual([1]);
     expect(pins.every((p) => p.verified)).toBe(true);
-    const phases = await query<{ phase: string; requests: number; hist: Uint8Array }>(
+    const phases = await query<{ phase: string; requests: number; hist: Uint8Array; steal_generator: number; steal_service: number }>(
       db,
-      `SELECT phase, requests, hist FROM phases WHERE run_id = '${out.runId}' ORDER BY ordinal`,
+      `SELECT phase, requests, hist, steal_generator, steal_service FROM phases WHERE run_id = '${out.runId}' ORDER BY ordinal`,
     );
     expect(phases.map((p) => p.phase)).toEqual(['warmup', 'steady']);
+    expect([phases[1]?.steal_generator, phases[1]?.steal_service]).toEqual([steady.hostSteal.generator, steady.hostSteal.service]);
     expect(phases[1]?.requests).toBe(steady.requests);
     expect(phases[1]?.hist.length).toBeGreaterThan(10);
-    const series = await query<{ second: number; requests: number }>(
+    const series = await query<{ second: number; requests: number; steal_generator: number | null }>(
       db,
-      `SELECT second, requests FROM series WHERE run_id = '${out.runId}' ORDER BY second`,
+      `SELECT second, requests, steal_generator FROM series WHERE run_id = '${out.runId}' ORDER BY second`,
     );
     expect(series.length).toBeGreaterThanOrEqual(3);
+    expect(series.filter((x) => x.steal_generator !== null).length).toBeGreaterThanOrEqual(2);
     expect(series.reduce((s, x) => s + x.requests, 0)).toBe(warmup.requests + steady.requests);
     const gates = await query(db, `SELECT * FROM gates WHERE run_id = '${out.runId}'`);
     expect(gates).toHaveLength(3);

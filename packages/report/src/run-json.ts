@@ -56,6 +56,7 @@ export function toRunJson(o: Omit<RunOutcome, 'status'> & { status: string }, db
       generatorLimited: p.generator?.limited ?? false,
       generatorLimit: p.generator?.reason ?? null,
       serviceCpu: p.serviceCpu ?? null,
+      hostSteal: p.hostSteal ?? null,
       cutShort: p.cutShort ?? false,
       partial: p.partial ?? false,
       ...(p.names === undefined

@@ -2,6 +2,7 @@ import type { SegmentRecord } from '@headroom/core';
 import { formatMs, formatRate } from './units.ts';
 import { formatTable, painter } from './table.ts';
 import { formatScripted } from './scripted-summary.ts';
+import { stealLine } from './steal-line.ts';
 
 /** The machine-readable result of a load run: what `headroom run --json` prints. */
 export interface RunJson {
@@ -52,6 +53,12 @@ export interface PhaseJson {
   generatorLimit: string | null;
   /** The service's CPU over the phase, from /proc (null without a service). */
   serviceCpu: { seconds: number; util: number; perRequestUs: number | null } | null;
+  /**
+   * The share (0..1) of the service's and of the generator's CPU time the hypervisor took over
+   * the phase (steal time, /proc/stat): pauses in the figures that are the host's. null where
+   * not measured (no /proc/stat; `service` null without a pinned service).
+   */
+  hostSteal: { service: number | null; generator: number | null } | null;
   /** Stopped early by the breakpoint search. */
   cutShort: boolean;
   /**
@@ -156,6 +163,10 @@ export function formatRunSummary(run: RunJson, options: RunSummaryOptions): stri
     out.push(
       c('dim', '  latency from intended send time (open model: coordinated omission corrected); service time is in --json and the store'),
     );
+    const stolen = stealLine(
+      run.phases.map((p) => ({ phase: p.phase, generator: p.hostSteal?.generator ?? null, service: p.hostSteal?.service ?? null })),
+    );
+    if (stolen !== null) out.push(c('dim', `  ${stolen}`));
     const floors = run.phases.filter((p) => p.generatorFloorMs !== null && p.generatorFloorMs !== undefined);
     if (floors.length > 0)
       out.push(

@@ -4,6 +4,7 @@ import { formatScripted, type ScriptedPhase } from './scripted-summary.ts';
 import { formatTable, painter } from './table.ts';
 import { formatMs } from './units.ts';
 import { partialNote } from './run-summary.ts';
+import { stealLine } from './steal-line.ts';
 
 /** The run list, newest first. */
 export function formatRunList(rows: readonly RunListing[], db: string): string {
@@ -71,6 +72,10 @@ export function formatRunShow({ run: r, phases, gates, bench, progress, scripted
     );
     const partial = phases.filter((p) => p.partial === true).map((p) => String(p.phase));
     if (partial.length > 0) lines.push(partialNote(partial, r.status));
+    const stolen = stealLine(
+      phases.map((p) => ({ phase: String(p.phase), generator: p.steal_generator ?? null, service: p.steal_service ?? null })),
+    );
+    if (stolen !== null) lines.push(stolen);
   }
   lines.push(...formatScripted(scripted, painter(false)));
   if (bench.length > 0) {

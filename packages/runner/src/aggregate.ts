@@ -62,6 +62,11 @@ export interface PhaseResult extends Partial<PhaseExtras> {
   generator?: { limited: boolean; cpu: number | null; reason: string | null };
   /** Set by the runner when it sampled the service's process tree: CPU over the phase. */
   serviceCpu?: { seconds: number; util: number; perRequestUs: number | null } | null;
+  /**
+   * Set by the runner: the share of the service's and of the generator's CPU time the
+   * hypervisor took over the phase (steal, host-steal.ts); null where not measured.
+   */
+  hostSteal?: { service: number | null; generator: number | null } | null;
   /** The breakpoint search stopped the run while this phase (a step, or its step phase) was running. */
   cutShort?: boolean;
   /**

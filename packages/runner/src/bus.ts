@@ -5,6 +5,7 @@ import type { TraceSample } from '@headroom/internal';
 import type { PhaseResult, SecondSample } from './aggregate.ts';
 import type { Pinning } from '@headroom/internal';
 import type { GateOutcome } from './gates.ts';
+import type { StealSample } from './host-steal.ts';
 import type { ProcSample } from './proc-sampler.ts';
 
 /** Per-second runtime metrics of the service, as the capture agent reports them. */
@@ -25,6 +26,8 @@ export type BusEvent =
   | { type: 'runtime'; sample: RuntimeSample }
   /** The service's process tree over one second, from /proc (no agent needed). */
   | { type: 'proc'; sample: ProcSample }
+  /** The hypervisor's steal on the service's and the generator's CPUs over one second, from /proc/stat. */
+  | { type: 'steal'; sample: StealSample }
   | { type: 'profiles'; profiles: ProfileRow[]; functions: FunctionRow[] }
   /** The running phase's profiles as they stand (after each of its pushes); replaced by its `profiles` when it ends. */
   | { type: 'profiles-progress'; profiles: ProfileRow[]; functions: FunctionRow[] }

@@ -8,6 +8,7 @@ import { subPhases, type Scenario, type StopWhen } from '@headroom/core';
 import type { PhaseResult, SecondSample } from './aggregate.ts';
 import { liveFailure, type LiveFailure } from './breakpoint-live.ts';
 import { capacityOptionsOf, stepOfResult } from './capacity-steps.ts';
+import { stealBetween, stealWarning, type StealReading } from './host-steal.ts';
 import type { ProcTreeReading } from './proc-tree.ts';
 
 /** A send later than the timer resolution on more than this share of sends: the generator fell behind by itself. */
@@ -26,6 +27,10 @@ export interface PhaseWatchOptions {
   latestTree?: () => ProcTreeReading | null;
   /** Whether a step is within its sending time now (a stop cuts those short; the rest drain). @default none is */
   sending?: (name: string) => boolean;
+  /** Reads the host's steal on the service's and generator's CPUs now (host-steal.ts); absent where not measured. */
+  readSteal?: () => StealReading | null;
+  /** The steal sampler's latest reading (no read of its own), for provisional results. */
+  latestSteal?: () => StealReading | null;
 }
 
 /** The breakpoint search decided to stop: why, the steps still sending (cut short) and those never run. */
@@ -52,6 +57,9 @@ export class PhaseWatch {
   readonly #latestTree: (() => ProcTreeReading | null) | undefined;
   readonly #cpuCount: number;
   readonly #marks = new Map<string, ProcTreeReading>();
+  readonly #readSteal: (() => StealReading | null) | undefined;
+  readonly #latestSteal: (() => StealReading | null) | undefined;
+  readonly #stealMarks = new Map<string, StealReading>();
   readonly #started = new Set<string>();
   /** Phases and steps in the order they started (parents are not listed). */
   readonly #order: string[] = [];
@@ -71,6 +79,8 @@ export class PhaseWatch {
     this.#readTree = options.readTree;
     this.#latestTree = options.latestTree;
     this.#sending = options.sending ?? (() => false);
+    this.#readSteal = options.readSteal;
+    this.#latestSteal = options.latestSteal;
     this.#cpuCount = options.scenario.service?.cpus.length ?? 1;
     let bp: BreakpointPhase | null = null;
     for (const p of options.scenario.phases) {
@@ -98,10 +108,15 @@ export class PhaseWatch {
   onPhaseStart(name: string): void {
     this.#started.add(name);
     this.#order.push(name);
+    const parent = this.#parentOf.get(name);
+    const steal = this.#readSteal?.();
+    if (steal) {
+      this.#stealMarks.set(name, steal);
+      if (parent !== undefined && !this.#stealMarks.has(parent)) this.#stealMarks.set(parent, steal);
+    }
     const r = this.#readTree?.();
     if (!r) return;
     this.#marks.set(name, r);
-    const parent = this.#parentOf.get(name);
     if (parent !== undefined && !this.#marks.has(parent)) this.#marks.set(parent, r);
   }
 
@@ -129,6 +144,13 @@ export class PhaseWatch {
     const next = last >= 0 ? this.#order[last + 1] : undefined;
     const now = start ? ((next !== undefined ? this.#marks.get(next) : undefined) ?? this.#readTree?.()) : null;
     r.serviceCpu = start && now ? this.#cpuBetween(start, now, r.counts.requests) : null;
+    const stealStart = this.#stealMarks.get(r.phase);
+    const stealEnd = stealStart ? ((next !== undefined ? this.#stealMarks.get(next) : undefined) ?? this.#readSteal?.()) : null;
+    r.hostSteal = stealStart && stealEnd ? stealBetween(stealStart, stealEnd) : null;
+    // Said once per phase of the scenario (a step phase's steps are in its figure), and not of a warm-up.
+    const measured = r.phase === r.parent && !this.#scenario.phases.some((p) => p.name === r.phase && p.warmup);
+    const stolen = r.hostSteal && measured && !r.partial ? stealWarning(r.phase, r.hostSteal) : null;
+    if (stolen !== null) warnings.push(stolen);
     r.generator = this.#generatorVerdict(r);
     const leaf = !this.#stepParents.has(r.phase);
     const queued = r.counts.queuedSends / Math.max(1, r.counts.requests, r.counts.offered);
@@ -148,6 +170,9 @@ export class PhaseWatch {
     const start = this.#marks.get(r.phase);
     const now = start ? (this.#latestTree?.() ?? null) : null;
     r.serviceCpu = start && now ? this.#cpuBetween(start, now, r.counts.requests) : null;
+    const stealStart = this.#stealMarks.get(r.phase);
+    const stealNow = stealStart ? (this.#latestSteal?.() ?? null) : null;
+    r.hostSteal = stealStart && stealNow ? stealBetween(stealStart, stealNow) : null;
     r.generator = this.#generatorVerdict(r);
   }
 

@@ -1,4 +1,5 @@
 import { readProcTree, type ProcTreeReading } from './proc-tree.ts';
+import { everySecond, type SecondClock } from './second-clock.ts';
 
 /** One second of the service's resource use, from /proc (no agent). */
 export interface ProcSample {
@@ -32,12 +33,11 @@ export interface ProcSamplerOptions {
 export class ProcSampler {
   readonly #o: ProcSamplerOptions;
   #prev: ProcTreeReading | null = null;
-  #second = 0;
-  #timer: NodeJS.Timeout | null = null;
+  readonly #clock: SecondClock;
 
   constructor(options: ProcSamplerOptions) {
     this.#o = options;
-    this.#schedule();
+    this.#clock = everySecond(options.startAt, (second) => this.#tick(second));
   }
 
   /** The tree's counters now (cumulative), or null when the service is gone. */
@@ -50,18 +50,14 @@ export class ProcSampler {
     return this.#prev;
   }
 
-  #schedule(): void {
-    const due = this.#o.startAt + this.#second * 1000 - Date.now();
-    this.#timer = setTimeout(() => this.#tick(), Math.max(0, due));
-  }
-
-  #tick(): void {
+  /** Samples second `second - 1`; false once the service is gone. */
+  #tick(second: number): boolean {
     const now = this.read();
     const prev = this.#prev;
     if (now && prev) {
       const wallS = (now.atMs - prev.atMs) / 1000;
       this.#o.onSample({
-        second: this.#second - 1,
+        second: second - 1,
         cpu: wallS > 0 ? (now.cpuSeconds - prev.cpuSeconds) / wallS / this.#o.cpuCount : 0,
         rssMb: now.rssMb,
         threads: now.threads,
@@ -71,12 +67,10 @@ export class ProcSampler {
       });
     }
     this.#prev = now;
-    this.#second++;
-    if (now) this.#schedule();
+    return now !== null;
   }
 
   stop(): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
+    this.#clock.stop();
   }
 }

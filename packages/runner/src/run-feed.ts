@@ -10,6 +10,7 @@ import { PhaseMerger, SecondMerger, type PhaseResult } from './aggregate.ts';
 import type { SampleBus } from './bus.ts';
 import { PhaseProgress } from './phase-progress.ts';
 import { PhaseWatch, type BreakpointStop } from './phase-watch.ts';
+import type { StealSampler } from './host-steal.ts';
 import type { ProcSampler } from './proc-sampler.ts';
 import { redactString } from './redact.ts';
 import { toSegmentShare } from './segment-run.ts';
@@ -26,6 +27,8 @@ export interface RunFeedOptions {
   workers: number[];
   bus: SampleBus;
   sampler: ProcSampler | null;
+  /** The host's steal on the service's and generator's CPUs; null where /proc/stat cannot be read. */
+  steal: StealSampler | null;
   warn(message: string): void;
   /** False once the run stopped for another reason: a breakpoint stop is then moot. */
   running(): boolean;
@@ -52,11 +55,12 @@ export class RunFeed {
 
   constructor(options: RunFeedOptions) {
     this.#o = options;
-    const { scenario, sampler } = options;
+    const { scenario, sampler, steal } = options;
     this.#progress = new PhaseProgress(scenario, options.startAt);
     this.watch = new PhaseWatch({
       scenario,
       ...(sampler ? { readTree: () => sampler.read(), latestTree: () => sampler.latest() } : {}),
+      ...(steal ? { readSteal: () => steal.read(), latestSteal: () => steal.latest() } : {}),
       sending: (name) => this.#progress.sending(name, Date.now()),
     });
     this.#phases = new PhaseMerger(options.workers.length);

@@ -24,6 +24,7 @@ import { checkTlsHandshake } from './tls-preflight.ts';
 import { placeWorkers, targetPinnings } from './target-placement.ts';
 import { ServiceProcess } from './service/service-process.ts';
 import { GateSink } from './sinks/gate-sink.ts';
+import { StealSampler } from './host-steal.ts';
 import { ProcSampler } from './proc-sampler.ts';
 import { PrometheusSink } from './sinks/prometheus-sink.ts';
 import { RemoteWriteSink } from './sinks/remote-write-sink.ts';
@@ -125,6 +126,7 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
   let capture: ServiceCapture | null = null;
   let pool: WorkerPool | null = null;
   let sampler: ProcSampler | null = null;
+  let steal: StealSampler | null = null;
   // Set once the workers are planned: it holds the phases that ended.
   let feed: RunFeed | null = null;
   // Phases that never ended (workers died or were killed mid-phase): kept as partial, never given to gates.
@@ -210,6 +212,12 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
         onSample: (sample) => bus.publish({ type: 'proc', sample }),
       });
     }
+    steal = new StealSampler({
+      serviceCpus: scenario.service?.cpus ?? null,
+      generatorCpus: scenario.workers.cpus,
+      startAt,
+      onSample: (sample) => bus.publish({ type: 'steal', sample }),
+    });
     const plans = planWorkers(scenario, scenario.workers.count, startAt, { segment });
     if (segment !== null) {
       segmentRec = segmentRecord(segment, startAt, plans.length);
@@ -222,6 +230,7 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
       workers: plans.map((p) => p.index),
       bus,
       sampler,
+      steal,
       warn,
       running: () => status === 'running',
       endPhase: (phase) => pool?.endPhase(phase),
@@ -308,6 +317,7 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
   } finally {
     for (const t of timers) clearTimeout(t);
     sampler?.stop();
+    steal?.stop();
     options.signal?.removeEventListener('abort', onAbort);
     options.urgent?.removeEventListener('abort', onUrgent);
     pool?.kill();

@@ -3,6 +3,7 @@ import {
   PHASE_PARTIAL_COLUMNS,
   RUN_BRANCH_COLUMNS,
   SERIES_CAPACITY_COLUMNS,
+  STEAL_COLUMNS,
   SCRIPTED_TABLES,
   TABLES,
   createTableSql,
@@ -78,6 +79,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 7,
     description: 'phases.partial: the running aggregate of a phase the run never finished (killed mid-phase), kept and marked',
     statements: addColumns('phases', PHASE_PARTIAL_COLUMNS),
+  },
+  {
+    version: 8,
+    description: "steal_service, steal_generator: the hypervisor's share of the service's and generator's CPUs, per phase and second",
+    statements: [...addColumns('phases', STEAL_COLUMNS), ...addColumns('series', STEAL_COLUMNS)],
   },
 ];
 

@@ -36,6 +36,11 @@ export const PHASE_CAPACITY_COLUMNS = {
  * second, kept and marked partial. Rows of phases that ended have it false (null before 7).
  */
 export const PHASE_PARTIAL_COLUMNS = { partial: 'BOOLEAN' } as const;
+/**
+ * Schema 8: the share of the service's and of the generator's CPU time the hypervisor took
+ * (steal, from /proc/stat), per phase and per second; NULL where not measured.
+ */
+export const STEAL_COLUMNS = { steal_service: 'DOUBLE', steal_generator: 'DOUBLE' } as const;
 export const SERIES_CAPACITY_COLUMNS = {
   concurrency: 'DOUBLE',
   queued_sends: 'BIGINT',
@@ -165,6 +170,7 @@ export const TABLES = {
       failed_hist: 'BLOB',
       ...PHASE_CAPACITY_COLUMNS,
       ...PHASE_PARTIAL_COLUMNS,
+      ...STEAL_COLUMNS,
     },
     primaryKey: ['run_id', 'phase'],
   },
@@ -192,6 +198,7 @@ export const TABLES = {
       sut_gc_ms: 'DOUBLE',
       hist: 'BLOB',
       ...SERIES_CAPACITY_COLUMNS,
+      ...STEAL_COLUMNS,
     },
     primaryKey: ['run_id', 'second'],
   },

@@ -76,6 +76,8 @@ export interface ReportPhase {
   serviceTime: ReportLatency;
   /** The run stopped while this phase ran: its figures are up to its last whole second (optional: data built before schema 7). */
   partial?: boolean;
+  /** The hypervisor's steal over the phase on the generator's and the service's CPUs, 0..1 (optional: data built before schema 8). */
+  steal?: { generator: number | null; service: number | null };
 }
 
 /** A span of seconds that belongs to one phase, drawn as a band behind time series. */

@@ -109,6 +109,7 @@ export function phasesOf(rows: Rows['phases']): ReportPhase[] {
     latency: { p50: p.p50_ms, p90: p.p90_ms, p99: p.p99_ms, p999: p.p999_ms, max: p.max_ms },
     serviceTime: { p50: p.svc_p50_ms, p90: p.svc_p90_ms, p99: p.svc_p99_ms, p999: p.svc_p999_ms, max: p.svc_max_ms },
     partial: p.partial === true,
+    steal: { generator: p.steal_generator ?? null, service: p.steal_service ?? null },
   }));
 }
 

@@ -5,6 +5,7 @@
 import { formatMs, formatCount } from '../units.ts';
 import type { ReportData, ReportLatency } from '../data/report-data.ts';
 import { html, type Interpolation, type SafeHtml } from './escape.ts';
+import { phasesSteal } from '../steal-line.ts';
 
 const ms = (v: number | null) => (v === null ? '–' : formatMs(v));
 const int = (v: number | null): string => formatCount(v, '–');
@@ -88,6 +89,7 @@ function lat(l: ReportLatency): SafeHtml[] {
 /** The phases table; null without phases. */
 export function phasesTable(d: ReportData): SafeHtml | null {
   if (!d.phases?.length) return null;
+  const stolen = phasesSteal(d.phases);
   return html`<table><thead><tr><th>phase</th><th class="num">offered</th><th class="num">achieved</th><th class="num">requests</th><th class="num">errors</th><th class="num">late sends</th>
 <th class="num">p50</th><th class="num">p90</th><th class="num">p99</th><th class="num">p99.9</th><th class="num">max</th><th class="num">svc p99</th></tr></thead><tbody>
 ${d.phases.map(
@@ -103,5 +105,7 @@ ${d.phases.map(
   }</td>
 <td class="num">${int(p.lateSends)}</td>${lat(p.latency)}<td class="num">${ms(p.serviceTime.p99)}</td></tr>`,
 )}
-</tbody></table><p class="note">Latency from each request's intended send time (coordinated omission corrected); "svc p99" is the service time from the actual send.</p>`;
+</tbody></table><p class="note">Latency from each request's intended send time (coordinated omission corrected); "svc p99" is the service time from the actual send.</p>${
+    stolen === null ? '' : html`<p class="note" data-steal>${stolen}</p>`
+  }`;
 }

@@ -17,6 +17,7 @@ import {
 import { formatMs, formatCount } from '../units.ts';
 import { nameLatencyCells } from '../scripted-summary.ts';
 import type { FlameGraph, ReportData } from '../data/report-data.ts';
+import { phasesSteal } from '../steal-line.ts';
 
 /** Escapes Markdown (and the HTML GitHub renders inside it) in table cells and text. */
 export function escapeMarkdown(text: string): string {
@@ -172,6 +173,8 @@ export function renderMarkdownReport(d: ReportData): string {
       "Latency from each request's intended send time (coordinated omission corrected); service time from the actual send.",
       '',
     );
+    const stolen = phasesSteal(d.phases);
+    if (stolen !== null) out.push(e(stolen), '');
   }
   out.push(...scripted(d));
   if (d.capacity) {

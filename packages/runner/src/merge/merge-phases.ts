@@ -122,6 +122,7 @@ function mergePhase(parts: readonly SegmentPhase[]): PhaseResult {
     failedHist: failed.totalCount > 0 ? encodeHistogram(failed) : null,
     concurrency: sum(rows.map((r) => r.concurrency)),
     serviceCpu: serviceCpuOf(rows),
+    hostSteal: stealOf(rows),
     cutShort: rows.some((r) => r.cut_short === true),
     partial,
   };
@@ -154,6 +155,16 @@ function generatorOf(rows: readonly Row<'phases'>[]): PhaseResult['generator'] {
   if (known.length === 0) return undefined;
   const cpus = known.flatMap((r) => (r.gen_cpu === null ? [] : [r.gen_cpu]));
   return { limited: known.some((r) => r.gen_limited === true), cpu: cpus.length ? Math.max(...cpus) : null, reason: null };
+}
+
+/** The hypervisor's steal: the worst segment's on each side (each segment ran on its own host or CPUs). */
+function stealOf(rows: readonly Row<'phases'>[]): PhaseResult['hostSteal'] {
+  const worst = (vs: (number | null | undefined)[]) => {
+    const known = vs.filter((v): v is number => typeof v === 'number');
+    return known.length === 0 ? null : Math.max(...known);
+  };
+  const s = { service: worst(rows.map((r) => r.steal_service)), generator: worst(rows.map((r) => r.steal_generator)) };
+  return s.service === null && s.generator === null ? null : s;
 }
 
 /** The service's CPU when exactly one segment sampled it; several would each count the same shared service. */

@@ -51,6 +51,9 @@ function mergeSecondRows(runId: string, second: number, rows: readonly Series[])
       max_ms: latency.maxMs,
       gen_cpu: max(loaded, 'gen_cpu'),
       gen_wake_delay_us: max(loaded, 'gen_wake_delay_us'),
+      // The worst host: each segment's steal is its own machine's (or its own CPUs').
+      steal_generator: max(loaded, 'steal_generator'),
+      steal_service: max(loaded, 'steal_service'),
       hist: encodeHistogram(hist),
     });
   }
@@ -72,7 +75,17 @@ function onlyOne<K extends keyof Series>(rows: readonly Series[], cols: readonly
   return Object.fromEntries(cols.map((c) => [c, from ? from[c] : null])) as Partial<Series>;
 }
 
-type NumericKey = 'requests' | 'ok' | 'errors' | 'late_sends' | 'queued_sends' | 'concurrency' | 'gen_cpu' | 'gen_wake_delay_us';
+type NumericKey =
+  | 'requests'
+  | 'ok'
+  | 'errors'
+  | 'late_sends'
+  | 'queued_sends'
+  | 'concurrency'
+  | 'gen_cpu'
+  | 'gen_wake_delay_us'
+  | 'steal_generator'
+  | 'steal_service';
 
 function sum(rows: readonly Series[], k: NumericKey): number | null {
   const vs = rows.map((r) => r[k]).filter((v): v is number => v !== null);

@@ -66,6 +66,8 @@ export function phaseRow(runId: string, p: PhaseResult, meta: PhaseMeta | null):
     cpu_per_request_us: p.serviceCpu?.perRequestUs ?? null,
     cut_short: p.cutShort ?? false,
     partial: p.partial ?? false,
+    steal_service: p.hostSteal?.service ?? null,
+    steal_generator: p.hostSteal?.generator ?? null,
   };
 }
 

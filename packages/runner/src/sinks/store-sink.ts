@@ -3,6 +3,7 @@ import { redact, redactString } from '../redact.ts';
 import type { RepetitionOutcome } from '@headroom/bench';
 import type { PhaseResult, SecondSample } from '../aggregate.ts';
 import type { BusEvent, RuntimeSample, Sink } from '../bus.ts';
+import type { StealSample } from '../host-steal.ts';
 import type { ProcSample } from '../proc-sampler.ts';
 import { gateRows, phaseRow, type PhaseMeta } from './phase-row.ts';
 import { scriptedRows } from './scripted-rows.ts';
@@ -27,6 +28,7 @@ export class StoreSink implements Sink {
   /** Seconds that had load ticks (a series row was written for each). */
   private readonly seconds = new Set<number>();
   private readonly proc = new Map<number, ProcSample>();
+  private readonly steal = new Map<number, StealSample>();
   private startSecondEpoch = 0;
   private readonly phaseMeta = new Map<string, PhaseMeta>();
   /** Phases whose merged row was written: a provisional one arriving late must not replace it. */
@@ -63,6 +65,10 @@ export class StoreSink implements Sink {
         break;
       case 'proc':
         this.proc.set(e.sample.second, e.sample);
+        if (this.series.has(e.sample.second)) this.writeSeries(e.sample.second);
+        break;
+      case 'steal':
+        this.steal.set(e.sample.second, e.sample);
         if (this.series.has(e.sample.second)) this.writeSeries(e.sample.second);
         break;
       case 'phase-progress': {
@@ -203,9 +209,11 @@ export class StoreSink implements Sink {
     if (!row) return;
     const r = this.runtime.get(k);
     const p = this.proc.get(k);
+    const st = this.steal.get(k);
+    const base = st ? { ...row, steal_service: st.service, steal_generator: st.generator } : row;
     const withProc = p
       ? {
-          ...row,
+          ...base,
           proc_cpu: p.cpu,
           proc_rss_mb: p.rssMb,
           proc_threads: p.threads,
@@ -213,7 +221,7 @@ export class StoreSink implements Sink {
           proc_ivcsw: p.involuntarySwitches,
           proc_count: p.processes,
         }
-      : row;
+      : base;
     const joined = r
       ? {
           ...withProc,
