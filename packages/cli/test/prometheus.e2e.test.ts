@@ -114,6 +114,10 @@ describe('outputs.prometheus (end to end, a real Prometheus scraping the run)', 
       expect(await promQuery(promPort, `last_over_time(headroom_run_info{run_id="${out.runId}",status="completed",job=""}[1m])`)).toBe(1);
       // Pushed every second while the run went: more than one sample of the counter in the window.
       expect(await promQuery(promPort, 'count_over_time(headroom_requests_total{phase="steady",job=""}[1m])')).toBeGreaterThan(2);
+      // The host's steal on the generator's CPUs came along too: a share, 0 on bare metal.
+      const steal = await promQuery(promPort, 'last_over_time(headroom_host_steal_ratio{side="generator",job="headroom"}[1m])');
+      expect(steal).toBeGreaterThanOrEqual(0);
+      expect(steal).toBeLessThanOrEqual(1);
       // The endpoint is gone once the run has ended.
       await expect(fetch(`http://127.0.0.1:${metricsPort}/metrics`)).rejects.toThrow();
       prom.kill('SIGTERM');

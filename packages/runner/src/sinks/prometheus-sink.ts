@@ -47,6 +47,7 @@ export class RunFigures {
   runId = '';
   #generatorCpu: number | null = null;
   #service: { cpu: number; rssBytes: number } | null = null;
+  #steal: { service: number | null; generator: number | null } | null = null;
   status = 'running';
 
   constructor(scenario: string) {
@@ -76,6 +77,9 @@ export class RunFigures {
       }
       case 'proc':
         this.#service = { cpu: e.sample.cpu, rssBytes: e.sample.rssMb * 1024 * 1024 };
+        return false;
+      case 'steal':
+        this.#steal = { service: e.sample.service, generator: e.sample.generator };
         return false;
       case 'run-end':
         this.status = e.status;
@@ -164,6 +168,15 @@ export class RunFigures {
           samples: [{ name: 'headroom_service_resident_memory_bytes', labels: { scenario }, value: Math.round(this.#service.rssBytes) }],
         },
       );
+    const steal = this.#steal;
+    const sides = steal === null ? [] : (['generator', 'service'] as const).filter((side) => steal[side] !== null);
+    if (steal !== null && sides.length > 0)
+      out.push({
+        name: 'headroom_host_steal_ratio',
+        type: 'gauge',
+        help: "The share of the generator's and the service's CPUs the hypervisor took in the last second (steal time, /proc/stat).",
+        samples: sides.map((side) => ({ name: 'headroom_host_steal_ratio', labels: { scenario, side }, value: steal[side] as number })),
+      });
     return out;
   }
 }
