@@ -1,5 +1,5 @@
 import { validateScenario } from '@headroom/core';
-import { createHistogram, encodeHistogram, summarize } from '@headroom/internal';
+import { createHistogram, encodeHistogram, recordUs, summarize } from '@headroom/internal';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { emptyCounts, type PhaseResult } from './aggregate.ts';
@@ -58,10 +58,27 @@ describe('stealBetween and the warning', () => {
   it('warns above 5% on either side, naming each side over it, and is quiet at or below', () => {
     expect(stealWarning('steady', { generator: 0.05, service: 0.01 })).toBeNull();
     expect(stealWarning('steady', { generator: 0.12, service: null })).toBe(
-      "steady: the hypervisor took 12.0% of the generator's CPUs (steal time): latencies and CPU figures include pauses that are the host's, not the service's; compare such runs with care, or measure on a dedicated or quieter host",
+      "steady: the hypervisor took 12.0% of the generator's CPUs (steal time). Latencies and CPU figures include pauses that are the host's, not the service's: compare such runs with care, or measure on a dedicated or quieter host",
     );
     expect(stealWarning('steady', { generator: 0.2, service: 0.075 })).toMatch(
       /took 20\.0% of the generator's CPUs and 7\.5% of the service's CPUs/,
+    );
+  });
+
+  it("warns of bursts a phase's mean hides, with the p99 of the seconds they hit beside the others'", () => {
+    // As measured here (README): 2.5% over a 20 s phase, but 8-20% in four of its seconds, which hold its tail.
+    const seconds = [
+      ...[0.08, 0.135, 0.202, 0.061].map((steal, i) => ({ steal, p99Ms: [18.1, 17.9, 15.6, 9.7][i]! })),
+      ...Array.from({ length: 16 }, (_, i) => ({ steal: i % 4 === 0 ? 0.01 : 0, p99Ms: 0.3 + i / 100 })),
+    ];
+    expect(stealWarning('steady', { generator: 0.025, service: 0.03 }, seconds)).toBe(
+      "steady: the hypervisor took more than 5.0% of the generator's or the service's CPUs in 4 of its 20 seconds (up to 20.2%); " +
+        'their p99 was up to 18.1ms against a median of 0.38ms in the others. ' +
+        "Latencies and CPU figures include pauses that are the host's, not the service's: compare such runs with care, or measure on a dedicated or quieter host",
+    );
+    expect(stealWarning('steady', { generator: 0.025, service: 0.03 }, seconds.slice(4))).toBeNull();
+    expect(stealWarning('steady', { generator: 0.3, service: null }, seconds.slice(0, 2))).toMatch(
+      /^steady: the hypervisor took 30\.0% of the generator's CPUs \(steal time\); it took more than 5\.0% .* in 2 of its 2 seconds \(up to 13\.5%\); their p99 was up to 18\.1ms\. /,
     );
   });
 });
@@ -143,13 +160,41 @@ describe('PhaseWatch: steal per phase', () => {
     expect(warm.hostSteal?.generator).toBeCloseTo(0.2, 12);
     const steady = result('steady');
     expect(w.enrich(steady).filter((m) => m.includes('hypervisor'))).toEqual([
-      expect.stringMatching(/^steady: the hypervisor took 20\.0% of the generator's CPUs \(steal time\)/),
+      expect.stringMatching(/^steady: the hypervisor took 20\.0% of the generator's CPUs \(steal time\)\. /),
     ]);
     expect(steady.hostSteal?.service).toBeCloseTo(0.02, 12);
     const step = result('ramp@10', 'ramp');
     expect(w.enrich(step).filter((m) => m.includes('hypervisor'))).toEqual([]); // a step is in its step phase's figure
     expect(step.hostSteal?.generator).toBeCloseTo(0.2, 12);
     expect(w.enrich(result('ramp')).filter((m) => m.includes('hypervisor'))).toHaveLength(1);
+  });
+
+  it("joins each second's steal to its p99: a burst inside a quiet phase is warned of", () => {
+    const quiet = (): StealReading => ({ generator: { steal: 0, total: 1000 }, service: null });
+    const w = new PhaseWatch({ scenario, readSteal: quiet });
+    w.onPhaseStart('steady');
+    for (let second = 0; second < 10; second++) {
+      const h = createHistogram();
+      for (let i = 0; i < 100; i++) recordUs(h, second === 3 ? 20_000 : 300);
+      w.onSecond({
+        second,
+        phase: 'steady',
+        counts: emptyCounts(),
+        errors: 0,
+        latency: summarize(h),
+        hist: encodeHistogram(h),
+        genCpu: 0.1,
+        genWakeDelayUs: null,
+        concurrency: 1,
+      });
+      w.onSteal({ second, generator: second === 3 ? 0.3 : 0, service: null });
+    }
+    const r = result('steady');
+    expect(w.enrich(r).filter((m) => m.includes('hypervisor'))).toEqual([
+      expect.stringMatching(
+        /in 1 of its 10 seconds \(up to 30\.0%\); their p99 was up to 20\.0ms against a median of 0\.30ms in the others/,
+      ),
+    ]);
   });
 
   it('leaves hostSteal null where it was not read', () => {

@@ -74,17 +74,51 @@ export function stealBetween(a: StealReading, b: StealReading): StealShare {
   return { service: share(a.service, b.service), generator: share(a.generator, b.generator) };
 }
 
-/** A warning when the host took more than STEAL_WARN_SHARE of either CPU set during `phase`; null otherwise. */
-export function stealWarning(phase: string, s: StealShare): string | null {
-  const sides: [string, number][] = [];
-  if (s.generator !== null && s.generator > STEAL_WARN_SHARE) sides.push(['the generator', s.generator]);
-  if (s.service !== null && s.service > STEAL_WARN_SHARE) sides.push(['the service', s.service]);
-  if (sides.length === 0) return null;
-  const what = sides.map(([who, v]) => `${(100 * v).toFixed(1)}% of ${who}'s CPUs`).join(' and ');
+/** One second of a phase: the host's steal (the larger side's share, null when not measured) and the second's p99. */
+export interface StolenSecond {
+  steal: number | null;
+  p99Ms: number | null;
+}
+
+const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+const ms = (v: number) => (v >= 10 ? v.toFixed(1) : v.toFixed(2));
+
+/**
+ * A warning when the host took more than STEAL_WARN_SHARE of either CPU set over `phase`, or in
+ * any of its seconds; null otherwise. Steal comes in bursts: a phase that lost 3% overall may
+ * have lost 20% in three of its seconds, and those seconds hold its tail. So the warning gives
+ * the seconds it hit and their p99 beside the others'.
+ */
+export function stealWarning(phase: string, s: StealShare, seconds: readonly StolenSecond[] = []): string | null {
+  const sides: string[] = [];
+  if (s.generator !== null && s.generator > STEAL_WARN_SHARE) sides.push(`${pct(s.generator)} of the generator's CPUs`);
+  if (s.service !== null && s.service > STEAL_WARN_SHARE) sides.push(`${pct(s.service)} of the service's CPUs`);
+  const hit = seconds.filter((x) => x.steal !== null && x.steal > STEAL_WARN_SHARE);
+  if (sides.length === 0 && hit.length === 0) return null;
+  const over = sides.length > 0 ? `the hypervisor took ${sides.join(' and ')} (steal time)` : null;
+  let bursts: string | null = null;
+  if (hit.length > 0) {
+    const worst = Math.max(...hit.map((x) => x.steal as number));
+    const calm = seconds.filter((x) => x.steal !== null && x.steal <= STEAL_WARN_SHARE && x.p99Ms !== null).map((x) => x.p99Ms as number);
+    const hitP99 = hit.flatMap((x) => (x.p99Ms === null ? [] : [x.p99Ms]));
+    const tail =
+      hitP99.length === 0
+        ? ''
+        : calm.length === 0
+          ? `; their p99 was up to ${ms(Math.max(...hitP99))}ms`
+          : `; their p99 was up to ${ms(Math.max(...hitP99))}ms against a median of ${ms(median(calm))}ms in the others`;
+    bursts = `${over === null ? 'the hypervisor took' : 'it took'} more than ${pct(STEAL_WARN_SHARE)} of the generator's or the service's CPUs in ${hit.length} of its ${seconds.length} seconds (up to ${pct(worst)})${tail}`;
+  }
   return (
-    `${phase}: the hypervisor took ${what} (steal time): latencies and CPU figures include pauses that are the host's, ` +
-    `not the service's; compare such runs with care, or measure on a dedicated or quieter host`
+    `${phase}: ${[over, bursts].filter((x) => x !== null).join('; ')}. Latencies and CPU figures include pauses that are the host's, ` +
+    `not the service's: compare such runs with care, or measure on a dedicated or quieter host`
   );
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** One second's steal, per CPU set. */

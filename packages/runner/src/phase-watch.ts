@@ -8,7 +8,7 @@ import { subPhases, type Scenario, type StopWhen } from '@headroom/core';
 import type { PhaseResult, SecondSample } from './aggregate.ts';
 import { liveFailure, type LiveFailure } from './breakpoint-live.ts';
 import { capacityOptionsOf, stepOfResult } from './capacity-steps.ts';
-import { stealBetween, stealWarning, type StealReading } from './host-steal.ts';
+import { stealBetween, stealWarning, type StealReading, type StealSample } from './host-steal.ts';
 import type { ProcTreeReading } from './proc-tree.ts';
 
 /** A send later than the timer resolution on more than this share of sends: the generator fell behind by itself. */
@@ -60,6 +60,10 @@ export class PhaseWatch {
   readonly #readSteal: (() => StealReading | null) | undefined;
   readonly #latestSteal: (() => StealReading | null) | undefined;
   readonly #stealMarks = new Map<string, StealReading>();
+  /** Each second's steal (the larger side's share), by the run's second. */
+  readonly #stealOf = new Map<number, number | null>();
+  /** Per phase (and step phase), its seconds and their p99, for the steal warning. */
+  readonly #secondsOf = new Map<string, { second: number; p99Ms: number | null }[]>();
   readonly #started = new Set<string>();
   /** Phases and steps in the order they started (parents are not listed). */
   readonly #order: string[] = [];
@@ -120,10 +124,19 @@ export class PhaseWatch {
     if (parent !== undefined && !this.#marks.has(parent)) this.#marks.set(parent, r);
   }
 
+  /** One second's steal from the sampler (host-steal.ts). */
+  onSteal(s: StealSample): void {
+    const sides = [s.generator, s.service].filter((v): v is number => v !== null);
+    this.#stealOf.set(s.second, sides.length === 0 ? null : Math.max(...sides));
+  }
+
   /** A merged second: its generator CPU counts for its phase and that phase's parent. */
   onSecond(s: SecondSample): void {
     for (const name of [s.phase, this.#parentOf.get(s.phase)]) {
       if (name === undefined) continue;
+      const seconds = this.#secondsOf.get(name) ?? [];
+      seconds.push({ second: s.second, p99Ms: s.latency.count > 0 ? s.latency.p99Ms : null });
+      this.#secondsOf.set(name, seconds);
       const g = this.#genCpu.get(name) ?? { sum: 0, n: 0 };
       g.sum += s.genCpu;
       g.n++;
@@ -149,7 +162,8 @@ export class PhaseWatch {
     r.hostSteal = stealStart && stealEnd ? stealBetween(stealStart, stealEnd) : null;
     // Said once per phase of the scenario (a step phase's steps are in its figure), and not of a warm-up.
     const measured = r.phase === r.parent && !this.#scenario.phases.some((p) => p.name === r.phase && p.warmup);
-    const stolen = r.hostSteal && measured && !r.partial ? stealWarning(r.phase, r.hostSteal) : null;
+    const seconds = (this.#secondsOf.get(r.phase) ?? []).map((x) => ({ steal: this.#stealOf.get(x.second) ?? null, p99Ms: x.p99Ms }));
+    const stolen = r.hostSteal && measured && !r.partial ? stealWarning(r.phase, r.hostSteal, seconds) : null;
     if (stolen !== null) warnings.push(stolen);
     r.generator = this.#generatorVerdict(r);
     const leaf = !this.#stepParents.has(r.phase);

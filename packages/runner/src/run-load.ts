@@ -216,7 +216,10 @@ export async function runScenario(input: Scenario, options: RunScenarioOptions):
       serviceCpus: scenario.service?.cpus ?? null,
       generatorCpus: scenario.workers.cpus,
       startAt,
-      onSample: (sample) => bus.publish({ type: 'steal', sample }),
+      onSample: (sample) => {
+        bus.publish({ type: 'steal', sample });
+        feed?.watch.onSteal(sample);
+      },
     });
     const plans = planWorkers(scenario, scenario.workers.count, startAt, { segment });
     if (segment !== null) {
