@@ -101,7 +101,7 @@ export function compare(baseline: SampleSet, candidate: SampleSet, options: Comp
   const confidence = options.confidence ?? COMPARE_DEFAULTS.confidence;
   const exactMaxN = options.exactMaxN ?? COMPARE_DEFAULTS.exactMaxN;
   const unit = baseline.unit;
-  const higherIsBetter = options.higherIsBetter ?? isHigherBetter(unit);
+  const higherIsBetter = options.higherIsBetter ?? baseline.higherIsBetter ?? isHigherBetter(unit);
   const warnings: string[] = [];
   if (candidate.unit !== baseline.unit)
     warnings.push(`units differ: baseline is ${baseline.unit}, candidate is ${candidate.unit}; compared as ${unit}`);

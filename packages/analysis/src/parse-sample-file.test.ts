@@ -1,7 +1,9 @@
 import { ValidationError } from '@headroom/core';
 import { describe, expect, it } from 'vitest';
-import { sampleEntries } from './sample-set.ts';
+import { isHigherBetter, sampleEntries } from './sample-set.ts';
 import { parseSampleFile } from './parse-sample-file.ts';
+import { compare } from './compare.ts';
+import { regressionGate } from './regression-gate.ts';
 
 const GO = `goos: linux
 goarch: amd64
@@ -85,5 +87,51 @@ describe('parseSampleFile: JSON', () => {
 
   it('reports broken JSON', () => {
     expect(getErr(() => parseSampleFile('{"unit":', 'd.json')).issues[0]?.message).toMatch(/not valid JSON/);
+  });
+});
+
+describe('which way is better', () => {
+  it('reads rates as higher-is-better whatever they are called, and times, sizes and counts per op as lower', () => {
+    for (const u of [
+      'req/s',
+      'ops/s',
+      'MB/s',
+      'items/sec',
+      'ops/min',
+      'rows per second',
+      'qps',
+      'rps',
+      'tps',
+      'IOPS',
+      'ops',
+      'Hz',
+      'kHz',
+      'req/hour',
+    ])
+      expect([u, isHigherBetter(u)]).toEqual([u, true]);
+    for (const u of ['ns/op', 'ms', 's', 'µs', 'B/op', 'allocs/op', 'bytes', 'MB', 'ns'])
+      expect([u, isHigherBetter(u)]).toEqual([u, false]);
+  });
+
+  it('takes the direction a JSON sample file states, and the regression gate follows it', () => {
+    const [q1] = parseSampleFile('{"unit":"qps","benchmarks":{"x":[100,101,99,100,102,98]}}', 'q1.json');
+    const [q2] = parseSampleFile('{"unit":"qps","benchmarks":{"x":[50,51,49,50,52,48]}}', 'q2.json');
+    // The audit's case: half the queries a second passed the gate when qps read as lower-is-better.
+    expect(regressionGate(compare(q1!, q2!)).status).toBe('failed');
+    const [score1] = parseSampleFile('{"unit":"points","better":"higher","benchmarks":{"x":[10,11,10,10,11,10]}}', 's1.json');
+    const [score2] = parseSampleFile('{"unit":"points","better":"higher","benchmarks":{"x":[5,6,5,5,6,5]}}', 's2.json');
+    expect(score1?.higherIsBetter).toBe(true);
+    expect(regressionGate(compare(score1!, score2!)).status).toBe('failed');
+    expect(regressionGate(compare(score2!, score1!)).status).toBe('passed');
+    expect(getErr(() => parseSampleFile('{"unit":"x","better":"up","benchmarks":{"a":[1]}}', 'b.json')).issues[0]).toMatchObject({
+      path: 'better',
+      message: 'expected "higher" or "lower", got "up"',
+    });
+  });
+
+  it('says a missing field is missing', () => {
+    expect(getErr(() => parseSampleFile('{}', 'e.json')).issues.map((i) => i.message)).toContain(
+      'expected an object, got nothing (the field is missing)',
+    );
   });
 });

@@ -3,7 +3,7 @@
  * format. Detection is by content: a file whose first non-blank character is `{` or `[` is JSON.
  *
  * JSON format (one object, or an array of them for several units):
- *   { "unit": "ns/op", "label": "optional column header",
+ *   { "unit": "ns/op", "label": "optional column header", "better": "lower" (optional; else from the unit),
  *     "benchmarks": { "parse": [1210, 1198, 1250], "stringify": [830, 845, 828] } }
  * Each array holds one number per independent run.
  */
@@ -32,9 +32,12 @@ function parseJsonSamples(text: string, name: string): SampleSet[] {
     const base = Array.isArray(raw) ? `[${i}]` : '';
     const o = c.object(item, base || '(root)');
     if (!o) return;
-    c.known(o, base, ['unit', 'label', 'benchmarks']);
+    c.known(o, base, ['unit', 'label', 'better', 'benchmarks']);
     const unit = c.string(o['unit'], joinPath(base, 'unit'));
     const label = o['label'] === undefined ? name : c.string(o['label'], joinPath(base, 'label'));
+    const better = o['better'];
+    if (better !== undefined && better !== 'higher' && better !== 'lower')
+      c.add(joinPath(base, 'better'), `expected "higher" or "lower", got ${JSON.stringify(better)}`, '"better": "higher"');
     const bPath = joinPath(base, 'benchmarks');
     const b = c.object(o['benchmarks'], bPath);
     const benchmarks = new Map<string, number[]>();
@@ -54,7 +57,8 @@ function parseJsonSamples(text: string, name: string): SampleSet[] {
         benchmarks.set(k, values);
       }
     }
-    if (unit && label) sets.push({ label, unit, benchmarks });
+    if (unit && label)
+      sets.push({ label, unit, benchmarks, ...(better === 'higher' || better === 'lower' ? { higherIsBetter: better === 'higher' } : {}) });
   });
   if (c.issues.length > 0) throw new ValidationError(name, c.issues);
   return sets;

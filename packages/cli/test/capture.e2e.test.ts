@@ -69,6 +69,18 @@ describe('capture through headroom run (end to end)', () => {
     const top = await headroom(['profile', 'top', runId, '--phase', 'steady', '--type', 'wall', '--limit', '60', '--json', '--db', db]);
     expect(top.code, top.stderr).toBe(0);
     expect(JSON.parse(top.stdout).rows.map((x: { function: string }) => x.function)).toContain('buildSalesReport');
+    // A phase with no profile (warm-up is never profiled) is E_NO_PROFILE naming the phases that have one, in top and in diff,
+    // whose side without the profile would otherwise read as every function removed.
+    const none = await headroom(['profile', 'top', runId, '--phase', 'warmup', '--json', '--db', db]);
+    expect(none.code).toBe(2);
+    expect(JSON.parse(none.stdout).error.code).toBe('E_NO_PROFILE');
+    expect(none.stderr).toContain(`run ${runId} has no cpu profile for phase warmup; its cpu profiles are of phase steady: try --phase steady`);
+    const diffNone = await headroom(['profile', 'diff', runId, runId, '--phase', 'warmup', '--json', '--db', db]);
+    expect(diffNone.code).toBe(2);
+    expect(JSON.parse(diffNone.stdout).error.code).toBe('E_NO_PROFILE');
+    const diffSelf = await headroom(['profile', 'diff', runId, runId, '--phase', 'steady', '--json', '--db', db]);
+    expect(diffSelf.code, diffSelf.stderr).toBe(0);
+    expect(JSON.parse(diffSelf.stdout).rows.every((x: { delta_self_pct: number }) => x.delta_self_pct === 0)).toBe(true);
 
     const exported = join(dir, 'steady.pb.gz');
     const ex = await headroom(['profile', 'export', runId, '--phase', 'steady', '--format', 'pprof', '-o', exported, '--db', db]);

@@ -60,6 +60,7 @@ export function formatDuration(ms: number): string {
 
 export function describe(v: unknown): string {
   if (v === null) return 'null';
+  if (v === undefined) return 'nothing (the field is missing)';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'string') return `"${v}"`;
   if (typeof v === 'object') return 'an object';

@@ -63,17 +63,9 @@ const USAGE = {
 /** The functions with the most self time in one run's profile, idle stated apart. */
 export async function profileTopCommand(store: Store, out: Output, a: ProfileTopArgs): Promise<number> {
   const id = await resolveRunRef(store, a.run);
-  const r = profileTop(await readFunctionRows(store, id), { ...opt('phase', a.phase), ...opt('type', a.type), ...opt('limit', a.limit) });
-  if (r.rows.length === 0) {
-    const types = [...new Set((await readProfiles(store, id)).map((p) => p.type))];
-    throw new UsageError(
-      `run ${id} has no ${r.type} profile${a.phase ? ` for phase ${a.phase}` : ''}; ${
-        types.length > 0
-          ? `it has ${types.join(', ')}: try --type ${types[0]}`
-          : 'none was captured (service.capture: { cpu: true } in a scenario, or headroom bench --profile)'
-      }`,
-    );
-  }
+  const rows = await readFunctionRows(store, id);
+  const r = profileTop(rows, { ...opt('phase', a.phase), ...opt('type', a.type), ...opt('limit', a.limit) });
+  if (r.rows.length === 0) throw noProfile(id, rows, r.type, a.phase);
   if (out.json) out.resultJson({ runId: id, ...r });
   else out.result(formatProfileTop(r));
   return 0;
@@ -83,11 +75,16 @@ export async function profileTopCommand(store: Store, out: Output, a: ProfileTop
 export async function profileDiffCommand(store: Store, out: Output, a: ProfileDiffArgs): Promise<number> {
   const base = await resolveRunRef(store, a.baseline);
   const cand = await resolveRunRef(store, a.candidate);
-  const r = profileDiff(await readFunctionRows(store, base), await readFunctionRows(store, cand), {
-    ...opt('phase', a.phase),
-    ...opt('type', a.type),
-    ...opt('limit', a.limit),
-  });
+  const type = a.type ?? 'cpu';
+  const baseRows = await readFunctionRows(store, base);
+  const candRows = await readFunctionRows(store, cand);
+  // A side without the profile would read as every function removed (or added): refuse it instead.
+  for (const [id, rows] of [
+    [base, baseRows],
+    [cand, candRows],
+  ] as const)
+    if (!rows.some((x) => x.type === type && (a.phase === undefined || x.phase === a.phase))) throw noProfile(id, rows, type, a.phase);
+  const r = profileDiff(baseRows, candRows, { ...opt('phase', a.phase), type, ...opt('limit', a.limit) });
   if (out.json) out.resultJson({ baseline: base, candidate: cand, ...r });
   else out.result(formatProfileDiff(r));
   return 0;
@@ -114,9 +111,12 @@ export async function profileSlowestCommand(store: Store, out: Output, a: Profil
   const path = await profilePath(store, id, a.phase, 'cpu');
   const r = slowSpanProfile(await readPprof(path), await readSpans(store, id, { kind: 'server' }), { ...opt('limit', a.limit) });
   if (r.status === 'no-spans')
-    throw new UsageError(`run ${id} has no server spans; capture traces with service.capture: { traces: true } and cpu: true`);
+    throw new UsageError(`run ${id} has no server spans; capture traces with service.capture: { traces: true } and cpu: true`, 'E_NO_TRACES');
   if (r.status === 'no-labels')
-    throw new UsageError(`${path} has no span_id labels (capture cpu with traces on, from the headroom agent or a span-profiles SDK)`);
+    throw new UsageError(
+      `no CPU sample in ${path} carries a span_id label: either the capture ran without traces (service.capture: { cpu: true, traces: true }, from the headroom agent or a span-profiles SDK), or no sample landed inside a traced request (raise trace.sample, or measure longer)`,
+      'E_NO_TRACES',
+    );
   if (r.status === 'no-match') throw new UsageError(`none of the ${r.spanIds.length} spans has CPU samples in ${path}`);
   const dest = a.output ?? join(process.cwd(), `${id}.slowest.pb.gz`);
   await writePprof(dest, r.profile);
@@ -171,13 +171,26 @@ export async function profileCommand(args: string[], store: Store, out: Output, 
   }
 }
 
+/**
+ * E_NO_PROFILE for a run without a `type` profile (of `phase`), naming what it has: the phases
+ * that type was captured for, else the types it has, else how to capture one.
+ */
+function noProfile(id: string, have: readonly { type: string; phase: string }[], type: string, phase: string | undefined): UsageError {
+  const phases = [...new Set(have.filter((x) => x.type === type).map((x) => x.phase))];
+  const types = [...new Set(have.map((x) => x.type))];
+  const hint =
+    phases.length > 0
+      ? `its ${type} profiles are of phase${phases.length === 1 ? '' : 's'} ${phases.join(', ')}: try --phase ${phases[0]}`
+      : types.length > 0
+        ? `it has ${types.join(', ')} profiles: try --type ${types[0]}`
+        : 'none was captured (service.capture: { cpu: true } in a scenario, or headroom bench --profile)';
+  return new UsageError(`run ${id} has no ${type} profile${phase === undefined ? '' : ` for phase ${phase}`}; ${hint}`, 'E_NO_PROFILE');
+}
+
 async function profilePath(store: Store, id: string, phase: string | undefined, type: string): Promise<string> {
-  const picked: PickedProfile = pickProfile(await readProfiles(store, id), { type, ...opt('phase', phase) });
-  if (picked.status === 'none') {
-    throw new UsageError(
-      `run ${id} has no ${type} profile${phase ? ` for phase ${phase}` : ''} (types: ${picked.availableTypes.join(', ') || 'none captured'})`,
-    );
-  }
+  const profiles = await readProfiles(store, id);
+  const picked: PickedProfile = pickProfile(profiles, { type, ...opt('phase', phase) });
+  if (picked.status === 'none') throw noProfile(id, profiles, type, phase);
   if (picked.status === 'ambiguous')
     throw new UsageError(`run ${id} has ${type} profiles for phases ${picked.phases.join(', ')}; pick one with --phase`);
   // The stored rows travel (runs import), the pprof files stay where the run wrote them.

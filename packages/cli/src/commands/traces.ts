@@ -19,6 +19,7 @@ export async function tracesSlowCommand(store: Store, out: Output, a: TracesSlow
   if (samples.length === 0)
     throw new UsageError(
       `run ${id} has no sampled requests; set trace: { sample: 0.01 } in the scenario (and service.capture.traces for server spans)`,
+      'E_NO_TRACES',
     );
   const phases = [...new Set(samples.map((x) => x.phase))];
   if (a.phase !== undefined && !phases.includes(a.phase))
