@@ -3,7 +3,7 @@
  * the command uses one, runs it, and maps errors to exit codes. Heavy modules (DuckDB, the
  * runner, analysis) load only inside the command that needs them.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { ExitCode, HeadroomError, InterruptedError, UsageError, ValidationError } from '@headroom/core';
 import type { Store } from '@headroom/store';
 import { COMMANDS, findCommand } from './commands/index.ts';
@@ -121,7 +121,7 @@ export async function main(argv: string[]): Promise<number> {
     const impl = await spec.load();
     if (spec.store !== 'none') {
       const exists = existsSync(db);
-      created = !exists && spec.store === 'write';
+      created = !exists && (spec.store === 'write' || spec.store === 'run');
       if ((spec.store === 'read' || (spec.store === 'write' && spec.needsRuns?.(parsed.options))) && !exists)
         throw new UsageError(
           `no store at ${db} yet; run something first (headroom run scenarios/quickstart.ts) or pass --db <file>`,
@@ -150,10 +150,28 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   } finally {
     store?.close();
-    if (created && code === ExitCode.badInput) for (const f of [db, `${db}.wal`]) rmSync(f, { force: true });
+    if (created && code === ExitCode.badInput) await removeUnusedStore(db);
     if (watchParent) clearInterval(watchParent);
     for (const sig of signals) process.off(sig, onSignal);
   }
+}
+
+/**
+ * Removes a store this command created and then refused its input (exit 2: nothing ran), unless
+ * a run started meanwhile writes to it (its spool is there): bad input leaves nothing behind.
+ */
+async function removeUnusedStore(db: string): Promise<void> {
+  const { spoolDir } = await import('@headroom/store');
+  const spools = spoolDir(db);
+  let inUse = false;
+  try {
+    inUse = readdirSync(spools).length > 0;
+  } catch {
+    // no spool folder: no run wrote here
+  }
+  if (inUse) return;
+  for (const f of [db, `${db}.wal`]) rmSync(f, { force: true });
+  rmSync(spools, { recursive: true, force: true });
 }
 
 function reportError(err: unknown, out: Output): number {

@@ -48,9 +48,30 @@ describe('bad scenario values are refused before anything starts (end to end)', 
     expect(r.stderr).toMatch(/CR\/LF would split the request/);
     expect(r.stderr).toMatch(/longer than timers can hold/);
     expect(pidsMatching(marker)).toEqual([]);
-    // The store was checked, but no run was begun.
-    expect(await query(db, 'SELECT id FROM runs')).toEqual([]);
-    const spools = join(dir, '.h.duckdb.spool');
-    expect(existsSync(spools) ? readdirSync(spools) : []).toEqual([]);
+    // Nothing ran, so nothing is left: not the store this command created, nor its spool folder.
+    expect(existsSync(db)).toBe(false);
+    expect(existsSync(join(dir, '.h.duckdb.spool'))).toBe(false);
+  });
+
+  it('bad input to a command that would create the store leaves none behind; a store that was there stays', async () => {
+    const fresh = join(dir, 'fresh', 'x.duckdb');
+    const missing = await headroom(['bench', join(dir, 'nope.bench.ts'), '--db', fresh]);
+    expect(missing.code, missing.stderr).toBe(2);
+    expect(missing.stderr).toContain('nope.bench.ts');
+    expect(existsSync(fresh)).toBe(false);
+    // A store with runs in it is never removed for a refused command.
+    const db = join(dir, 'kept.duckdb');
+    const good = writeScenario(
+      dir,
+      'good',
+      `{ name: 'good', target: 'http://127.0.0.1:${await freePort()}', requests: [{ path: '/' }], workers: { cpus: [1] }, phases: [{ name: 'p', duration: '1s', rate: 5 }] }`,
+    );
+    await headroom(['run', good, '--db', db]); // refused connections: a failed run, stored
+    const before = await query<{ id: string }>(db, 'SELECT id FROM runs');
+    expect(before).toHaveLength(1);
+    const bad = writeScenario(dir, 'bad2', `{ name: 'bad2', target: 'http://127.0.0.1:1', requests: [], phases: [] }`);
+    expect((await headroom(['run', bad, '--db', db])).code).toBe(2);
+    expect(await query<{ id: string }>(db, 'SELECT id FROM runs')).toEqual(before);
+    expect(readdirSync(join(dir, '.kept.duckdb.spool'))).toEqual([]);
   });
 });
