@@ -60,6 +60,15 @@ export function validateBench(raw: unknown, options: ValidateBenchOptions): Benc
   const c = new Checker();
   const allowed = resolveAllowedCpus(options);
   const o = c.object(raw, '') ?? {};
+  // A scenario given to bench: one problem that says so, not a list of its unknown fields.
+  if (o['tasks'] === undefined && (o['phases'] !== undefined || o['requests'] !== undefined))
+    throw new ValidationError(options.file, [
+      {
+        path: '(file)',
+        message: 'is a load scenario (it has phases or requests), not a bench file',
+        hint: `run it with: headroom run ${options.file}`,
+      },
+    ]);
   c.known(o, '', ['name', 'cpus', 'runs', 'time', 'warmup', 'isolation', 'tasks']);
   const name = c.string(o['name'], 'name');
   const cpus = c.cpus(o['cpus'] ?? allowed.slice(-1), 'cpus', allowed);

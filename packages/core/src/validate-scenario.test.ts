@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from './errors.ts';
 import { validateScenario } from './validate-scenario.ts';
+import { validateBench } from './bench.ts';
 
 const base = {
   name: 'orders-api',
@@ -271,5 +272,38 @@ describe('validateScenario', () => {
     const unknown = bad.find((i) => i.path === 'service.capture.cpu.profiler');
     expect(unknown?.message).toContain('"ebpf"');
     expect(unknown?.hint).toContain("'perf'");
+  });
+});
+
+describe('a bench file and a scenario told apart', () => {
+  const issuesOf = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (e) {
+      return (e as ValidationError).issues;
+    }
+    throw new Error('expected a ValidationError');
+  };
+
+  it('a bench file given to run is one problem naming the command that runs it', () => {
+    expect(issuesOf(() => validateScenario({ name: 'b', tasks: { x: () => 1 } }, { file: 'b.bench.ts', cpuCount: 2 }))).toEqual([
+      { path: '(file)', message: 'is a bench file (it has tasks), not a load scenario', hint: 'run it with: headroom bench b.bench.ts' },
+    ]);
+  });
+
+  it('a scenario given to bench likewise', () => {
+    const scenario = {
+      name: 's',
+      target: 'http://127.0.0.1:1',
+      requests: [{ path: '/' }],
+      phases: [{ name: 'p', duration: '1s', rate: 1 }],
+    };
+    expect(issuesOf(() => validateBench(scenario, { file: 'cap.ts', cpuCount: 2 }))).toEqual([
+      {
+        path: '(file)',
+        message: 'is a load scenario (it has phases or requests), not a bench file',
+        hint: 'run it with: headroom run cap.ts',
+      },
+    ]);
   });
 });

@@ -67,6 +67,15 @@ export function validateScenario(raw: unknown, options: ValidateScenarioOptions)
   const c = new Checker();
   const allowed = resolveAllowedCpus(options);
   const o = c.object(raw, '') ?? {};
+  // A bench file given to run: one problem that says so, not a list of its unknown fields.
+  if (o['tasks'] !== undefined && o['phases'] === undefined && o['requests'] === undefined)
+    throw new ValidationError(options.file, [
+      {
+        path: '(file)',
+        message: 'is a bench file (it has tasks), not a load scenario',
+        hint: `run it with: headroom bench ${options.file}`,
+      },
+    ]);
   c.known(o, '', SCENARIO_KEYS);
   const name = c.string(o['name'], 'name');
   if (name !== undefined && !/^[\w.-]+$/.test(name))

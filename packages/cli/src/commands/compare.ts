@@ -99,7 +99,7 @@ export async function compareCommand(
         ? `p=${(r.p as number).toPrecision(2)}`
         : `beyond --max-change ${((options.maxChange ?? 0) * 100).toFixed(0)}%, not a significance test`;
     out.log(
-      `regression gate failed: ${gate.regressions.map((r) => `${r.name} ${r.deltaPct === null ? `from 0 to ${r.candidateMedian} ${r.unit}` : `${r.deltaPct > 0 ? '+' : ''}${r.deltaPct.toFixed(1)}%`} (${why(r)})`).join(', ')}`,
+      `regression gate failed: ${gate.regressions.map((r) => `${r.name} ${r.deltaPct === null ? `from 0 to ${r.candidateMedian} ${r.unit}` : `${r.unit} ${r.deltaPct > 0 ? '+' : ''}${r.deltaPct.toFixed(1)}%`} (${why(r)})`).join(', ')}`,
     );
     return ExitCode.gateFailed;
   }
