@@ -23,6 +23,7 @@ import {
   type Store,
 } from '@headroom/store';
 import { failureFromAnswers } from './breakpoint-live.ts';
+import { STEAL_WARN_SHARE } from './host-steal.ts';
 import { capacityOptionsOf, pickCapacityPhases } from './capacity-steps.ts';
 
 /** One step as `headroom capacity` shows it. */
@@ -100,6 +101,8 @@ export async function capacityOfRun(store: Store, ref: string, runOptions: Capac
   const cut = all.filter((p) => p.cut_short === true && p.phase !== p.parent && !failedCut.has(p.phase ?? ''));
   if (cut.length > 0)
     analysis.warnings.push(`${cut.map((p) => p.phase).join(', ')} was cut short by the breakpoint search and is left out`);
+  const stolen = stolenSteps(picked);
+  if (stolen !== null) analysis.warnings.push(stolen);
   const unfinished = all.filter((p) => p.partial === true && p.phase !== p.parent);
   if (unfinished.length > 0)
     analysis.warnings.push(`${unfinished.map((p) => p.phase).join(', ')} never finished (the run stopped while it ran) and is left out`);
@@ -116,6 +119,23 @@ export async function capacityOfRun(store: Store, ref: string, runOptions: Capac
   if (options.expectedPeak === undefined) result.analysis.warnings.push('the scenario has no expectedPeak, so there is no headroom');
   if (runOptions.write !== false) await writeCapacity(store, recordOf(result, 'breakpoint', options.cpuBudget ?? null));
   return result;
+}
+
+/**
+ * Steps during which the hypervisor took more than STEAL_WARN_SHARE of the service's or the
+ * generator's CPUs (steal time, host-steal.ts): their latencies and throughput hold the host's
+ * pauses, so a step that failed may have failed for the host. null when there are none.
+ */
+export function stolenSteps(steps: readonly StoredPhase[]): string | null {
+  const hit = steps.filter((p) => Math.max(p.steal_generator ?? 0, p.steal_service ?? 0) > STEAL_WARN_SHARE);
+  if (hit.length === 0) return null;
+  const pct = (v: number | null | undefined) => (v === null || v === undefined ? '-' : `${(100 * v).toFixed(1)}%`);
+  return (
+    `the hypervisor took more than ${100 * STEAL_WARN_SHARE}% of the generator's or the service's CPUs during ${hit
+      .map((p) => `${p.phase} (${pct(p.steal_generator)} / ${pct(p.steal_service)})`)
+      .join(', ')}: ` +
+    `their figures hold the host's pauses, so a limit found there may be the host's; rerun on a quieter or dedicated host before acting on it`
+  );
 }
 
 /**
