@@ -5,12 +5,13 @@
 import { pathToFileURL } from 'node:url';
 import { threadId } from 'node:worker_threads';
 import { Bench as TinyBench } from 'tinybench';
-import type { BenchFn, TaskInput } from '@headroom/core';
+import type { TaskInput } from '@headroom/core';
 // Only the hook, not core's index: workers should not pay for modules the bench file never uses.
 import { allowHeadroomImports } from '@headroom/internal/hooks';
 import type { Measurement, MeasureJob } from './protocol.ts';
+import { clockCostNs, timedTask } from './timed-task.ts';
 
-/** tinybench's minimum iterations per phase; its defaults (64 / 16) would stretch slow tasks far past `time`. */
+/** tinybench's minimum samples per phase; its defaults (64 / 16) would stretch slow tasks far past `time`. */
 const MIN_ITERATIONS = 16;
 const MIN_WARMUP_ITERATIONS = 4;
 
@@ -27,7 +28,7 @@ function describeError(e: unknown): string {
   return e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e);
 }
 
-/** Imports the bench file, runs `job.task` once (warm-up + measurement) and summarises it in ns. */
+/** Imports the bench file, runs `job.task` once (warm-up + measurement) and summarises it in ns per iteration. */
 export async function measure(job: MeasureJob): Promise<Measurement> {
   let input: TaskInput | undefined;
   allowHeadroomImports(); // per thread: module hooks are in-thread
@@ -48,9 +49,10 @@ export async function measure(job: MeasureJob): Promise<Measurement> {
     retainSamples: true,
     timestampProvider: 'hrtimeNow',
   });
-  const hooks: Record<string, BenchFn> = {};
-  for (const h of ['beforeAll', 'beforeEach', 'afterEach', 'afterAll'] as const) if (spec[h]) hooks[h] = spec[h];
-  tiny.add(job.task, spec.fn, hooks);
+  const clockNs = clockCostNs();
+  const timed = timedTask(spec, clockNs);
+  // async: tinybench would otherwise call the function once to find out; a sample returns a promise only for an async task.
+  tiny.add(job.task, timed.fn, { ...timed.hooks, async: true });
   const cpu0 = process.threadCpuUsage();
   const wall0 = process.hrtime.bigint();
   const switches0 = process.resourceUsage().involuntaryContextSwitches;
@@ -70,9 +72,11 @@ export async function measure(job: MeasureJob): Promise<Measurement> {
   const sorted = (lat.samples ?? []).map((ms) => ms * 1e6);
   const samples = thinSorted(sorted, job.sampleCap);
   const meanNs = lat.mean * 1e6;
+  const batch = timed.batch();
   return {
     status: 'ok',
-    iterations: lat.samplesCount,
+    iterations: timed.iterations(),
+    batch,
     meanNs,
     medianNs: lat.p50 * 1e6,
     minNs: lat.min * 1e6,
@@ -82,6 +86,8 @@ export async function measure(job: MeasureJob): Promise<Measurement> {
     samples,
     thinned: samples.length < sorted.length,
     threadId,
+    clockNs,
+    wallMs: wallUs / 1000,
     cpuShare: wallUs > 0 ? Math.min(1, (cpu.user + cpu.system) / wallUs) : 1,
     involuntarySwitches,
   };

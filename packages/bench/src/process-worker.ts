@@ -1,9 +1,11 @@
 /**
  * Entry of a bench worker process (process isolation), started by the orchestrator as
- * `taskset -c <cpus> node process-worker.ts`. Measures exactly one task repetition, then exits.
+ * `taskset -c <cpus> node process-worker.ts`. Measures exactly one task repetition, then exits;
+ * sooner if the orchestrator is gone (parent-watch.ts).
  */
 import type { BenchWorkerToParent, ParentToBenchWorker } from './protocol.ts';
 import { measure } from './measure.ts';
+import { exitWithParent } from './parent-watch.ts';
 
 function send(msg: BenchWorkerToParent): void {
   process.send?.(msg);
@@ -18,4 +20,5 @@ process.on('message', (msg: ParentToBenchWorker) => {
     process.exit(0);
   }
 });
+exitWithParent();
 send({ type: 'ready', pid: process.pid });

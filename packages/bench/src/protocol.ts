@@ -22,19 +22,30 @@ export interface MeasureJob {
 /** What a worker measured in one repetition (the orchestrator adds pid and pinning to it). */
 export interface MeasuredStats {
   status: 'ok';
+  /** Iterations measured: samples × batch. */
   iterations: number;
+  /**
+   * Iterations timed together per sample: 1 when one iteration outlasts 100 clock reads, or the
+   * task has beforeEach/afterEach or is async; else enough for a batch to outlast them, and a
+   * sample is the batch's time / batch.
+   */
+  batch: number;
   meanNs: number;
   medianNs: number;
   minNs: number;
   maxNs: number;
   sdNs: number;
   opsPerSec: number;
-  /** Per-iteration latencies in ns, sorted ascending (tinybench keeps them sorted), thinned to sampleCap. */
+  /** Per-iteration latencies in ns (a batch's mean when batch > 1), sorted ascending (tinybench keeps them sorted), thinned to sampleCap. */
   samples: Float64Array;
-  /** True when samples were thinned from `iterations` values. */
+  /** True when samples were thinned from `iterations / batch` values. */
   thinned: boolean;
   /** Worker thread id in thread isolation; 0 for the main thread. */
   threadId: number;
+  /** What one clock read costs (or its resolution, if larger), in ns: the floor of an iteration timed alone. */
+  clockNs: number;
+  /** Wall time of warm-up + measurement, hooks included (`time` and `warmup` count only the timed iterations). */
+  wallMs: number;
   /**
    * CPU time of the measuring thread / wall time, over warm-up + measurement. Near 1 when the
    * task had its CPU to itself; lower when something else ran on the bench CPU (preemption).

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ValidationError } from '@headroom/core';
@@ -55,7 +55,8 @@ describe('runBench, process isolation (real pinned processes)', () => {
       expect(r.minNs).toBeLessThanOrEqual(r.medianNs);
       expect(r.medianNs).toBeLessThanOrEqual(r.maxNs);
       expect(r.opsPerSec).toBeCloseTo(1e9 / r.meanNs, 6);
-      expect(r.samples.length).toBe(Math.min(r.iterations, 10_000));
+      expect(r.samples.length).toBeLessThanOrEqual(10_000);
+      expect(r.iterations).toBeGreaterThanOrEqual(r.samples.length); // more when batched
       expect(r.cpuShare).toBeGreaterThan(0);
       expect(r.cpuShare).toBeLessThanOrEqual(1);
       // Read from /proc/<pid>/status: a count, so an integer (a parse slip gives NaN or undefined).
@@ -110,6 +111,88 @@ describe('runBench, process isolation (real pinned processes)', () => {
     expect(result.repetitions).toHaveLength(0);
     expect(Date.now() - t0).toBeLessThan(10_000);
   }, 30_000);
+});
+
+describe('runBench, tasks faster than the clock', () => {
+  const medianOfMedians = (reps: RepetitionResult[], task: string) => {
+    const m = reps.filter((r) => r.task === task).map((r) => r.medianNs);
+    return m.sort((a, b) => a - b)[m.length >> 1] as number;
+  };
+
+  it('reports per-iteration time that scales with the work, not the clock read', async () => {
+    // `acc` is module state, so the loop cannot be folded away; 10x the steps must read ~10x the time.
+    const file = benchFile(
+      'scale.bench.ts',
+      `{
+      name: 'scale', cpus: [${CPU}], runs: 3, time: '60ms', warmup: '20ms',
+      tasks: {
+        k: () => { for (let i = 0; i < 4; i++) acc = (acc * 31 + i) | 0; return acc; },
+        k10: () => { for (let i = 0; i < 40; i++) acc = (acc * 31 + i) | 0; return acc; },
+      },
+    }`,
+    );
+    writeFileSync(file, `let acc = 1;\n${readFileSync(file, 'utf8')}`);
+    const { result } = await run(file);
+    expect(result.status).toBe('completed');
+    const reps = result.repetitions as RepetitionResult[];
+    const ratio = medianOfMedians(reps, 'k10') / medianOfMedians(reps, 'k');
+    expect(ratio).toBeGreaterThan(7);
+    expect(ratio).toBeLessThan(14);
+    for (const r of reps) {
+      expect(r.batch).toBeGreaterThan(1); // 4 steps take far less than 100 clock reads
+      expect(r.iterations).toBeGreaterThan(r.samples.length);
+    }
+  }, 60_000);
+
+  it('does not report the clock quantum as the speed of () => 1 + 1', async () => {
+    const file = benchFile(
+      'tiny.bench.ts',
+      `{ name: 'tiny', cpus: [${CPU}], runs: 2, time: '40ms', warmup: '10ms', tasks: { add: () => 1 + 1 } }`,
+    );
+    const { result } = await run(file);
+    const reps = result.repetitions as RepetitionResult[];
+    expect(reps).toHaveLength(2);
+    for (const r of reps) {
+      // A clock read costs tens of ns (and hrtime steps by 1-10 ns); one addition costs well under both.
+      expect(r.medianNs).toBeLessThan(10);
+      expect(r.medianNs).toBeLessThan(r.clockNs);
+      expect(r.minNs).toBeGreaterThanOrEqual(0);
+    }
+  }, 60_000);
+
+  it('times each iteration alone around beforeEach/afterEach, and warns when that is at the clock resolution', async () => {
+    const file = benchFile(
+      'hooked.bench.ts',
+      `{ name: 'hooked', cpus: [${CPU}], runs: 2, time: '10ms', warmup: '0ms', tasks: { add: { fn: () => 1 + 1, beforeEach() {} } } }`,
+    );
+    const { result, events } = await run(file);
+    const reps = result.repetitions as RepetitionResult[];
+    expect(reps.every((r) => r.batch === 1)).toBe(true);
+    const warnings = events.flatMap((e) => (e.type === 'warning' && /clock/.test(e.message) ? [e.message] : []));
+    expect(warnings).toHaveLength(1); // once per task, not per repetition
+    expect(warnings[0]).toMatch(/^add: .*timed one iteration at a time/);
+  }, 60_000);
+});
+
+describe('runBench, hooks outside the time budget', () => {
+  it('warns once, after the first repetition, when hooks make a repetition last far longer than time', async () => {
+    // ~1 µs measured per iteration, ~50 µs of beforeEach before it: ~50x the time budget in wall time
+    // (a CPU taken away while measuring shortens that, hence so wide a margin over the 10x that warns).
+    const spin = (us: number) => `{ const t = process.hrtime.bigint() + ${us}000n; while (process.hrtime.bigint() < t); }`;
+    const file = benchFile(
+      'slowhooks.bench.ts',
+      `{ name: 'slowhooks', cpus: [${CPU}], runs: 2, time: '10ms', warmup: '0ms',
+        tasks: { fast: () => 1, hooked: { fn: () => ${spin(1)}, beforeEach: () => ${spin(50)} } } }`,
+    );
+    const { events } = await run(file);
+    const warnings = events.flatMap((e) => (e.type === 'warning' && /not counted/.test(e.message) ? [e.message] : []));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^hooked #1: .* wall time .* time '10ms'/);
+    const at = (pred: (e: BenchEvent) => boolean) => events.findIndex(pred);
+    const warned = at((e) => e.type === 'warning' && /not counted/.test(e.message));
+    expect(warned).toBeGreaterThan(at((e) => e.type === 'progress' && e.task === 'hooked' && e.repetition === 1));
+    expect(warned).toBeLessThan(at((e) => e.type === 'progress' && e.task === 'hooked' && e.repetition === 2));
+  }, 60_000);
 });
 
 describe('runBench, thread isolation', () => {

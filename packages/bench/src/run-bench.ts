@@ -12,6 +12,7 @@ import type { Bench } from '@headroom/core';
 import { pinnedTo, unionCpus, type ThreadAffinity } from '@headroom/internal';
 import { BenchWorkerProcess } from './bench-worker-process.ts';
 import type { MeasuredStats } from './protocol.ts';
+import { repetitionWarnings } from './repetition-warnings.ts';
 
 export interface RunBenchOptions {
   /** Called synchronously for every event, in order. */
@@ -25,9 +26,6 @@ export interface RunBenchOptions {
 }
 
 export const RUN_BENCH_DEFAULTS = { sampleCap: 10_000 } as const;
-
-/** Below this CPU share a repetition was evidently preempted; warn (tinybench's timer loop itself keeps it near 1 otherwise). */
-const CPU_SHARE_WARNING = 0.9;
 
 /** One successful repetition: what the worker measured, plus who measured it and where it ran. */
 export interface RepetitionResult extends MeasuredStats {
@@ -153,18 +151,7 @@ export async function runBench(bench: Bench, options: RunBenchOptions = {}): Pro
           };
           const profile = options.profile && !host ? join(options.profile.dir, profileName) : undefined;
           if (profile && existsSync(profile)) outcome.profile = profile;
-          if (outcome.cpuShare < CPU_SHARE_WARNING) {
-            emit({
-              type: 'warning',
-              message: `${task} #${rep}: the worker got only ${(outcome.cpuShare * 100).toFixed(0)}% of a CPU while measuring: something else ran on CPUs [${bench.cpus.join(',')}] (or the task waits on I/O or timers), so this repetition is noisy`,
-            });
-          }
-          if (!outcome.pinned) {
-            emit({
-              type: 'warning',
-              message: `${task} #${rep}: worker ${worker.pid} threads were allowed CPUs ${JSON.stringify(threads.map((t) => t.cpus))}, not exactly [${bench.cpus.join(',')}]`,
-            });
-          }
+          for (const message of repetitionWarnings(outcome, bench)) emit({ type: 'warning', message });
         }
         result.repetitions.push(outcome);
         emit({ type: 'repetition', outcome });

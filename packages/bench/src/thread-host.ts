@@ -6,6 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
+import { exitWithParent } from './parent-watch.ts';
 import type { BenchWorkerToParent, ParentToBenchWorker } from './protocol.ts';
 
 const TASK_FILE = fileURLToPath(new URL('./thread-task.ts', import.meta.url));
@@ -38,4 +39,6 @@ process.on('message', (msg: ParentToBenchWorker) => {
     void destroying.then(() => pool?.destroy()).finally(() => process.exit(0));
   }
 });
+// The measuring thread cannot take the process down with it; this main thread, idle while it measures, does.
+exitWithParent();
 send({ type: 'ready', pid: process.pid });

@@ -165,7 +165,7 @@ export default defineBench({
     expect(unguarded.stderr).toContain('too few runs to judge significance');
     const guarded = await headroom(['compare', a, b, '--fail-on', 'regression', '--max-change', '20%', '--db', db]);
     expect(guarded.code).toBe(1);
-    expect(guarded.stderr).toMatch(/p99 \+69\d{3}\.\d% \(beyond --max-change 20%, not a significance test\)/);
+    expect(guarded.stderr).toMatch(/p99 ms \+69\d{3}\.\d% \(beyond --max-change 20%, not a significance test\)/);
   });
 
   it("bench --profile: the workers' V8 profiles are readable by profile top as wall profiles per task and repetition", async () => {

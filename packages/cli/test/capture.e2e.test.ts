@@ -74,7 +74,9 @@ describe('capture through headroom run (end to end)', () => {
     const none = await headroom(['profile', 'top', runId, '--phase', 'warmup', '--json', '--db', db]);
     expect(none.code).toBe(2);
     expect(JSON.parse(none.stdout).error.code).toBe('E_NO_PROFILE');
-    expect(none.stderr).toContain(`run ${runId} has no cpu profile for phase warmup; its cpu profiles are of phase steady: try --phase steady`);
+    expect(none.stderr).toContain(
+      `run ${runId} has no cpu profile for phase warmup; its cpu profiles are of phase steady: try --phase steady`,
+    );
     const diffNone = await headroom(['profile', 'diff', runId, runId, '--phase', 'warmup', '--json', '--db', db]);
     expect(diffNone.code).toBe(2);
     expect(JSON.parse(diffNone.stdout).error.code).toBe('E_NO_PROFILE');

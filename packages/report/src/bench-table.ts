@@ -10,6 +10,8 @@ export interface BenchSummaryInput {
   status: string;
   tasks: readonly BenchTaskSummary[];
   db: string;
+  /** How each run was isolated. @default 'process' */
+  isolation?: 'process' | 'thread';
 }
 
 /** Renders the bench summary table with its footnotes. */
@@ -29,7 +31,7 @@ export function formatBenchSummary(b: BenchSummaryInput): string {
       rightAlign: [false, true, true, true, true, true],
     }),
     '',
-    'median of the per-run medians; CI from order statistics; each run a fresh pinned process',
+    `median of the per-run medians; CI from order statistics; ${b.isolation === 'thread' ? 'each run a fresh worker thread of one pinned process' : 'each run a fresh pinned process'}`,
     `stored in ${b.db} as ${b.runId}; compare with: headroom compare <baseline> ${b.runId}`,
   ].join('\n');
 }

@@ -38,6 +38,8 @@ export interface BenchOutcome {
   status: RunStatus;
   exitCode: ExitCodeValue;
   cpus: number[];
+  /** Each run in a fresh pinned process, or a fresh worker thread of one pinned process. */
+  isolation: 'process' | 'thread';
   tasks: BenchTaskSummary[];
   warnings: string[];
   /** Where --profile wrote the workers' CPU profiles, else null. */
@@ -126,5 +128,15 @@ export async function runBenchFile(file: string, options: RunBenchFileOptions): 
     ),
   );
   const exitCode = status === 'interrupted' ? ExitCode.interrupted : status === 'failed' ? ExitCode.runFailed : ExitCode.ok;
-  return { runId: record.id, bench: bench.name, status, exitCode, cpus: bench.cpus, tasks, warnings, profilesDir };
+  return {
+    runId: record.id,
+    bench: bench.name,
+    status,
+    exitCode,
+    cpus: bench.cpus,
+    isolation: bench.isolation,
+    tasks,
+    warnings,
+    profilesDir,
+  };
 }

@@ -25,6 +25,6 @@ export async function benchCommand(
   if (r.profilesDir) out.log(`CPU profiles (V8 .cpuprofile: Chrome DevTools, speedscope) in ${r.profilesDir}`);
   if (out.json)
     out.resultJson({ runId: r.runId, bench: r.bench, status: r.status, cpus: r.cpus, tasks: r.tasks, warnings: r.warnings, db });
-  else out.result(formatBenchSummary({ runId: r.runId, name: r.bench, status: r.status, tasks: r.tasks, db }));
+  else out.result(formatBenchSummary({ runId: r.runId, name: r.bench, status: r.status, tasks: r.tasks, db, isolation: r.isolation }));
   return r.exitCode;
 }

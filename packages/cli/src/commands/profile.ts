@@ -111,7 +111,10 @@ export async function profileSlowestCommand(store: Store, out: Output, a: Profil
   const path = await profilePath(store, id, a.phase, 'cpu');
   const r = slowSpanProfile(await readPprof(path), await readSpans(store, id, { kind: 'server' }), { ...opt('limit', a.limit) });
   if (r.status === 'no-spans')
-    throw new UsageError(`run ${id} has no server spans; capture traces with service.capture: { traces: true } and cpu: true`, 'E_NO_TRACES');
+    throw new UsageError(
+      `run ${id} has no server spans; capture traces with service.capture: { traces: true } and cpu: true`,
+      'E_NO_TRACES',
+    );
   if (r.status === 'no-labels')
     throw new UsageError(
       `no CPU sample in ${path} carries a span_id label: either the capture ran without traces (service.capture: { cpu: true, traces: true }, from the headroom agent or a span-profiles SDK), or no sample landed inside a traced request (raise trace.sample, or measure longer)`,
