@@ -11,8 +11,6 @@ export interface StartBenchWorkerOptions {
   /** The worker entry module (process-worker.ts or thread-host.ts). */
   entry: string;
   cpus: readonly number[];
-  /** Node flags placed before the entry, e.g. --cpu-prof. */
-  execArgv?: readonly string[];
 }
 
 export interface RunOutcome {
@@ -54,9 +52,9 @@ export class BenchWorkerProcess {
     });
   }
 
-  /** Spawns `taskset -c <cpus> node [execArgv] <entry>` and waits for its ready message. */
+  /** Spawns `taskset -c <cpus> node <entry>` and waits for its ready message. */
   static start(options: StartBenchWorkerOptions): Promise<BenchWorkerProcess> {
-    const args = ['-c', options.cpus.join(','), process.execPath, ...(options.execArgv ?? []), options.entry];
+    const args = ['-c', options.cpus.join(','), process.execPath, options.entry];
     const child = spawn('taskset', args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
     return new Promise((resolve, reject) => {
       let stderr = '';

@@ -2,6 +2,8 @@
  * Runs one task of a bench file with tinybench, inside a pinned worker (process or thread).
  * Task errors come back as data; nothing here throws for a failing task.
  */
+import { writeFileSync } from 'node:fs';
+import type { Session } from 'node:inspector/promises';
 import { pathToFileURL } from 'node:url';
 import { threadId } from 'node:worker_threads';
 import { Bench as TinyBench } from 'tinybench';
@@ -22,6 +24,27 @@ export function thinSorted(sorted: ArrayLike<number>, cap: number): Float64Array
   const out = new Float64Array(cap);
   for (let i = 0; i < cap; i++) out[i] = sorted[Math.round((i * (n - 1)) / (cap - 1))] as number;
   return out;
+}
+
+/** V8's sampling interval for --profile, µs: node --cpu-prof's default. */
+const PROFILE_INTERVAL_US = 1000;
+
+/** Starts V8's CPU profiler on this thread (a worker thread profiles itself) through the inspector. */
+async function startProfiler(): Promise<Session> {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: PROFILE_INTERVAL_US });
+  await session.post('Profiler.start');
+  return session;
+}
+
+/** Stops the profiler and writes what it sampled as a .cpuprofile (the format node --cpu-prof writes). */
+async function stopProfiler(session: Session, path: string): Promise<void> {
+  const { profile } = await session.post('Profiler.stop');
+  writeFileSync(path, JSON.stringify(profile));
+  session.disconnect();
 }
 
 function describeError(e: unknown): string {
@@ -53,6 +76,7 @@ export async function measure(job: MeasureJob): Promise<Measurement> {
   const timed = timedTask(spec, clockNs);
   // async: tinybench would otherwise call the function once to find out; a sample returns a promise only for an async task.
   tiny.add(job.task, timed.fn, { ...timed.hooks, async: true });
+  const profiler = job.profile === undefined ? null : await startProfiler();
   const cpu0 = process.threadCpuUsage();
   const wall0 = process.hrtime.bigint();
   const switches0 = process.resourceUsage().involuntaryContextSwitches;
@@ -60,6 +84,8 @@ export async function measure(job: MeasureJob): Promise<Measurement> {
     await tiny.run();
   } catch (e) {
     return { status: 'failed', error: describeError(e) };
+  } finally {
+    if (profiler) await stopProfiler(profiler, job.profile as string);
   }
   const cpu = process.threadCpuUsage(cpu0);
   const wallUs = Number(process.hrtime.bigint() - wall0) / 1000;

@@ -17,6 +17,12 @@ export interface MeasureJob {
   warmupMs: number;
   /** At most this many per-iteration samples come back (evenly thinned by rank). */
   sampleCap: number;
+  /**
+   * Write a V8 CPU profile (.cpuprofile) of the task's warm-up and measurement to this path: the
+   * profiler runs from just before them to just after, so the worker's start-up (Node, the
+   * TypeScript strip, the bench file's imports) is not in it.
+   */
+  profile?: string;
 }
 
 /** What a worker measured in one repetition (the orchestrator adds pid and pinning to it). */

@@ -19,7 +19,7 @@ export interface RunBenchOptions {
   onEvent?: (event: BenchEvent) => void;
   /** Aborting kills the running worker; the result has status 'aborted' and what was measured. */
   signal?: AbortSignal;
-  /** Write a V8 CPU profile (node --cpu-prof) of every bench worker into `dir`. */
+  /** Write a V8 CPU profile (.cpuprofile) of every repetition's warm-up and measurement into `dir`. */
   profile?: { dir: string };
   /** Per-iteration samples kept per repetition, evenly thinned by rank above this. @default 10000 */
   sampleCap?: number;
@@ -72,12 +72,6 @@ export type BenchEvent =
 const PROCESS_WORKER = fileURLToPath(new URL('./process-worker.ts', import.meta.url));
 const THREAD_HOST = fileURLToPath(new URL('./thread-host.ts', import.meta.url));
 
-function profileArgs(options: RunBenchOptions, name: string | undefined): string[] {
-  if (!options.profile) return [];
-  const args = ['--cpu-prof', `--cpu-prof-dir=${options.profile.dir}`];
-  return name ? [...args, `--cpu-prof-name=${name}`] : args;
-}
-
 /** Runs the bench and resolves with every repetition's outcome; task failures are data, not exceptions. */
 export async function runBench(bench: Bench, options: RunBenchOptions = {}): Promise<BenchRunResult> {
   const emit = options.onEvent ?? (() => {});
@@ -98,14 +92,7 @@ export async function runBench(bench: Bench, options: RunBenchOptions = {}): Pro
   const onAbort = () => current?.kill();
   options.signal?.addEventListener('abort', onAbort);
   const host =
-    bench.isolation === 'thread'
-      ? (current = await BenchWorkerProcess.start({ entry: THREAD_HOST, cpus: bench.cpus, execArgv: profileArgs(options, undefined) }))
-      : undefined;
-  if (host && options.profile)
-    emit({
-      type: 'warning',
-      message: `thread isolation: CPU profiles use node's default names (one per thread) in ${options.profile.dir}`,
-    });
+    bench.isolation === 'thread' ? (current = await BenchWorkerProcess.start({ entry: THREAD_HOST, cpus: bench.cpus })) : undefined;
   let index = 0;
   try {
     for (let rep = 1; rep <= bench.runs; rep++) {
@@ -114,14 +101,8 @@ export async function runBench(bench: Bench, options: RunBenchOptions = {}): Pro
         if (options.signal?.aborted) break;
         if (result.failedTasks.includes(task)) continue;
         emit({ type: 'progress', task, repetition: rep, runs: bench.runs, index, total });
-        const profileName = `${task.replace(/[^\w.-]+/g, '_')}.rep${rep}.cpuprofile`;
-        const worker =
-          host ??
-          (current = await BenchWorkerProcess.start({
-            entry: PROCESS_WORKER,
-            cpus: bench.cpus,
-            execArgv: profileArgs(options, profileName),
-          }));
+        const profile = options.profile ? join(options.profile.dir, `${task.replace(/[^\w.-]+/g, '_')}.rep${rep}.cpuprofile`) : undefined;
+        const worker = host ?? (current = await BenchWorkerProcess.start({ entry: PROCESS_WORKER, cpus: bench.cpus }));
         if (options.signal?.aborted) break;
         const { measurement: m, threads } = await worker.run({
           file: bench.file,
@@ -129,6 +110,7 @@ export async function runBench(bench: Bench, options: RunBenchOptions = {}): Pro
           timeMs: bench.timeMs,
           warmupMs: bench.warmupMs,
           sampleCap,
+          ...(profile === undefined ? {} : { profile }),
         });
         worker.release();
         if (!host) await worker.exited;
@@ -149,7 +131,6 @@ export async function runBench(bench: Bench, options: RunBenchOptions = {}): Pro
             pinned: pinnedTo(threads, bench.cpus),
             ...stats,
           };
-          const profile = options.profile && !host ? join(options.profile.dir, profileName) : undefined;
           if (profile && existsSync(profile)) outcome.profile = profile;
           for (const message of repetitionWarnings(outcome, bench)) emit({ type: 'warning', message });
         }
