@@ -1,3 +1,5 @@
+import { formatPercent } from './units.ts';
+
 /** Below this share on every phase and side, the steal line is left out (bare metal, a quiet VM). */
 const SHOWN_FROM = 0.01;
 
@@ -15,7 +17,7 @@ export interface PhaseSteal {
 export function stealLine(phases: readonly PhaseSteal[]): string | null {
   const shown = phases.filter((p) => Math.max(p.generator ?? 0, p.service ?? 0) >= SHOWN_FROM);
   if (shown.length === 0) return null;
-  const pct = (v: number | null) => (v === null ? '-' : `${(100 * v).toFixed(1)}%`);
+  const pct = (v: number | null) => (v === null ? '-' : formatPercent(v));
   return `hypervisor steal (time the host took from this VM's CPUs; it is in the figures), generator / service: ${shown
     .map((p) => `${p.phase} ${pct(p.generator)} / ${pct(p.service)}`)
     .join(', ')}`;

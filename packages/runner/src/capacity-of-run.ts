@@ -23,7 +23,7 @@ import {
   type Store,
 } from '@headroom/store';
 import { failureFromAnswers } from './breakpoint-live.ts';
-import { STEAL_WARN_SHARE } from './host-steal.ts';
+import { formatShare, STEAL_WARN_SHARE } from './host-steal.ts';
 import { capacityOptionsOf, pickCapacityPhases } from './capacity-steps.ts';
 
 /** One step as `headroom capacity` shows it. */
@@ -129,10 +129,9 @@ export async function capacityOfRun(store: Store, ref: string, runOptions: Capac
 export function stolenSteps(steps: readonly StoredPhase[]): string | null {
   const hit = steps.filter((p) => Math.max(p.steal_generator ?? 0, p.steal_service ?? 0) > STEAL_WARN_SHARE);
   if (hit.length === 0) return null;
-  const pct = (v: number | null | undefined) => (v === null || v === undefined ? '-' : `${(100 * v).toFixed(1)}%`);
   return (
     `the hypervisor took more than ${100 * STEAL_WARN_SHARE}% of the generator's or the service's CPUs during ${hit
-      .map((p) => `${p.phase} (${pct(p.steal_generator)} / ${pct(p.steal_service)})`)
+      .map((p) => `${p.phase} (${formatShare(p.steal_generator)} / ${formatShare(p.steal_service)})`)
       .join(', ')}: ` +
     `their figures hold the host's pauses, so a limit found there may be the host's; rerun on a quieter or dedicated host before acting on it`
   );

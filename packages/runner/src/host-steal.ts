@@ -10,6 +10,7 @@
  * service's and the generator's CPUs, per phase and per second, beside the latencies.
  */
 import { readFileSync } from 'node:fs';
+import { median } from '@headroom/analysis';
 import { everySecond, type SecondClock } from './second-clock.ts';
 
 /** A CPU set's cumulative /proc/stat times, summed over its CPUs (USER_HZ ticks). */
@@ -80,7 +81,10 @@ export interface StolenSecond {
   p99Ms: number | null;
 }
 
-const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+/** A share as the steal messages print it: `12.3%`, or `-` where not measured. */
+export function formatShare(v: number | null | undefined): string {
+  return v === null || v === undefined ? '-' : `${(100 * v).toFixed(1)}%`;
+}
 const ms = (v: number) => (v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
 /**
@@ -91,8 +95,8 @@ const ms = (v: number) => (v >= 10 ? v.toFixed(1) : v.toFixed(2));
  */
 export function stealWarning(phase: string, s: StealShare, seconds: readonly StolenSecond[] = []): string | null {
   const sides: string[] = [];
-  if (s.generator !== null && s.generator > STEAL_WARN_SHARE) sides.push(`${pct(s.generator)} of the generator's CPUs`);
-  if (s.service !== null && s.service > STEAL_WARN_SHARE) sides.push(`${pct(s.service)} of the service's CPUs`);
+  if (s.generator !== null && s.generator > STEAL_WARN_SHARE) sides.push(`${formatShare(s.generator)} of the generator's CPUs`);
+  if (s.service !== null && s.service > STEAL_WARN_SHARE) sides.push(`${formatShare(s.service)} of the service's CPUs`);
   const hit = seconds.filter((x) => x.steal !== null && x.steal > STEAL_WARN_SHARE);
   if (sides.length === 0 && hit.length === 0) return null;
   const over = sides.length > 0 ? `the hypervisor took ${sides.join(' and ')} (steal time)` : null;
@@ -107,18 +111,12 @@ export function stealWarning(phase: string, s: StealShare, seconds: readonly Sto
         : calm.length === 0
           ? `; their p99 was up to ${ms(Math.max(...hitP99))}ms`
           : `; their p99 was up to ${ms(Math.max(...hitP99))}ms against a median of ${ms(median(calm))}ms in the others`;
-    bursts = `${over === null ? 'the hypervisor took' : 'it took'} more than ${pct(STEAL_WARN_SHARE)} of the generator's or the service's CPUs in ${hit.length} of its ${seconds.length} seconds (up to ${pct(worst)})${tail}`;
+    bursts = `${over === null ? 'the hypervisor took' : 'it took'} more than ${formatShare(STEAL_WARN_SHARE)} of the generator's or the service's CPUs in ${hit.length} of its ${seconds.length} seconds (up to ${formatShare(worst)})${tail}`;
   }
   return (
     `${phase}: ${[over, bursts].filter((x) => x !== null).join('; ')}. Latencies and CPU figures include pauses that are the host's, ` +
     `not the service's: compare such runs with care, or measure on a dedicated or quieter host`
   );
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** One second's steal, per CPU set. */

@@ -33,6 +33,12 @@ export interface PhaseWatchOptions {
   latestSteal?: () => StealReading | null;
 }
 
+/** The counters a phase is charged between: the service's process tree and the host's steal, each null where not read. */
+interface Mark {
+  tree: ProcTreeReading | null;
+  steal: StealReading | null;
+}
+
 /** The breakpoint search decided to stop: why, the steps still sending (cut short) and those never run. */
 export interface BreakpointStop {
   phase: string;
@@ -56,10 +62,10 @@ export class PhaseWatch {
   readonly #readTree: (() => ProcTreeReading | null) | undefined;
   readonly #latestTree: (() => ProcTreeReading | null) | undefined;
   readonly #cpuCount: number;
-  readonly #marks = new Map<string, ProcTreeReading>();
+  /** The counters at each phase's (and step phase's) start. */
+  readonly #marks = new Map<string, Mark>();
   readonly #readSteal: (() => StealReading | null) | undefined;
   readonly #latestSteal: (() => StealReading | null) | undefined;
-  readonly #stealMarks = new Map<string, StealReading>();
   /** Each second's steal (the larger side's share), by the run's second. */
   readonly #stealOf = new Map<number, number | null>();
   /** Per phase (and step phase), its seconds and their p99, for the steal warning. */
@@ -108,20 +114,19 @@ export class PhaseWatch {
     return s !== null && (s.cutShort.includes(phase) || (phase === s.phase && s.cutShort.length + s.notRun.length > 0));
   }
 
-  /** A phase or step starts now: remember the service's CPU counters (and the parent's at its first step). */
+  /** A phase or step starts now: remember the service's CPU and the host's steal counters (and the parent's at its first step). */
   onPhaseStart(name: string): void {
     this.#started.add(name);
     this.#order.push(name);
+    const mark = this.#readMark();
+    this.#marks.set(name, mark);
     const parent = this.#parentOf.get(name);
-    const steal = this.#readSteal?.();
-    if (steal) {
-      this.#stealMarks.set(name, steal);
-      if (parent !== undefined && !this.#stealMarks.has(parent)) this.#stealMarks.set(parent, steal);
-    }
-    const r = this.#readTree?.();
-    if (!r) return;
-    this.#marks.set(name, r);
-    if (parent !== undefined && !this.#marks.has(parent)) this.#marks.set(parent, r);
+    if (parent !== undefined && !this.#marks.has(parent)) this.#marks.set(parent, mark);
+  }
+
+  /** The counters now. */
+  #readMark(): Mark {
+    return { tree: this.#readTree?.() ?? null, steal: this.#readSteal?.() ?? null };
   }
 
   /** One second's steal from the sampler (host-steal.ts). */
@@ -155,11 +160,8 @@ export class PhaseWatch {
         ? this.#order.findLastIndex((n) => this.#parentOf.get(n) === r.phase)
         : this.#order.indexOf(r.phase);
     const next = last >= 0 ? this.#order[last + 1] : undefined;
-    const now = start ? ((next !== undefined ? this.#marks.get(next) : undefined) ?? this.#readTree?.()) : null;
-    r.serviceCpu = start && now ? this.#cpuBetween(start, now, r.counts.requests) : null;
-    const stealStart = this.#stealMarks.get(r.phase);
-    const stealEnd = stealStart ? ((next !== undefined ? this.#stealMarks.get(next) : undefined) ?? this.#readSteal?.()) : null;
-    r.hostSteal = stealStart && stealEnd ? stealBetween(stealStart, stealEnd) : null;
+    const end = start ? ((next !== undefined ? this.#marks.get(next) : undefined) ?? this.#readMark()) : null;
+    this.#charge(r, start, end);
     // Said once per phase of the scenario (a step phase's steps are in its figure), and not of a warm-up.
     const measured = r.phase === r.parent && !this.#scenario.phases.some((p) => p.name === r.phase && p.warmup);
     const seconds = (this.#secondsOf.get(r.phase) ?? []).map((x) => ({ steal: this.#stealOf.get(x.second) ?? null, p99Ms: x.p99Ms }));
@@ -182,12 +184,15 @@ export class PhaseWatch {
    */
   enrichProvisional(r: PhaseResult): void {
     const start = this.#marks.get(r.phase);
-    const now = start ? (this.#latestTree?.() ?? null) : null;
-    r.serviceCpu = start && now ? this.#cpuBetween(start, now, r.counts.requests) : null;
-    const stealStart = this.#stealMarks.get(r.phase);
-    const stealNow = stealStart ? (this.#latestSteal?.() ?? null) : null;
-    r.hostSteal = stealStart && stealNow ? stealBetween(stealStart, stealNow) : null;
+    const now = start ? { tree: this.#latestTree?.() ?? null, steal: this.#latestSteal?.() ?? null } : null;
+    this.#charge(r, start, now);
     r.generator = this.#generatorVerdict(r);
+  }
+
+  /** The service's CPU and the host's steal between two marks (null where either lacks the reading). */
+  #charge(r: PhaseResult, start: Mark | undefined, end: Mark | null): void {
+    r.serviceCpu = start?.tree && end?.tree ? this.#cpuBetween(start.tree, end.tree, r.counts.requests) : null;
+    r.hostSteal = start?.steal && end?.steal ? stealBetween(start.steal, end.steal) : null;
   }
 
   #cpuBetween(start: ProcTreeReading, now: ProcTreeReading, requests: number): NonNullable<PhaseResult['serviceCpu']> {
